@@ -1,0 +1,1 @@
+"""cardloop active learning: datasets from Label Studio, training, model registry, uncertainty, CRM export."""

@@ -1,0 +1,114 @@
+"""Every environment variable cardloop reads: its name, default and meaning, in one place.
+
+``load_settings()`` reads the environment at call time (so tests and workers can change it);
+``documented_variables()`` feeds the README configuration table and the docker-compose check.
+Code never calls ``os.environ`` for its own settings; it asks for a ``Settings`` object.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any, Callable
+
+
+def _var(name: str, default: str, help: str, cast: Callable[[str], Any] = str) -> Any:
+    """A settings field filled from the environment variable ``name`` when settings are loaded."""
+
+    def read() -> Any:
+        return cast(os.environ.get(name, default))
+
+    return field(default_factory=read, metadata={"env": name, "default": default, "help": help})
+
+
+def _bool(text: str) -> bool:
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _csv(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split(",") if p.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- model and inference ---
+    model_dir: str = _var(
+        "CARDLOOP_MODEL_DIR", "models/current",
+        "LayoutLMv3 model directory served and used by the CLI (the registry's `current` pointer by default).",
+    )
+    registry_dir: str = _var(
+        "CARDLOOP_REGISTRY_DIR", "models",
+        "Model registry root: versioned model dirs, the `current` pointer and their metadata.json.",
+    )
+    base_model: str = _var(
+        "CARDLOOP_BASE_MODEL", "",
+        "Model to fine-tune when no model is served yet: a local dir or a hub id (e.g. microsoft/layoutlmv3-base, needs network).",
+    )
+    ocr_engine: str = _var("CARDLOOP_OCR_ENGINE", "ppocr", "OCR engine: `ppocr` (rapidocr + onnxruntime, default) or `paddle` (native PaddleOCR).")
+    ocr_threads: int = _var("CARDLOOP_OCR_THREADS", "1", "onnxruntime / Paddle threads per process.", int)
+    torch_threads: int = _var("CARDLOOP_TORCH_THREADS", "1", "torch threads per process (more collapses on a busy 2-core machine).", int)
+    paddle_model_dir: str = _var(
+        "CARDLOOP_PADDLE_MODEL_DIR", "models/paddle",
+        "Local PaddleOCR model folders prepared by scripts/prepare_paddle_models.py (engine `paddle`).",
+    )
+    tesseract: str = _var(
+        "CARDLOOP_TESSERACT", "auto",
+        "Re-read lines PP-OCR cannot read (Cyrillic) with Tesseract: `auto` (when installed) or `off`.",
+    )
+    tessdata: str = _var("CARDLOOP_TESSDATA", "/usr/share/tesseract-ocr/5/tessdata/", "Tesseract language data directory.")
+    tesseract_langs: str = _var("CARDLOOP_TESSERACT_LANGS", "rus+eng", "Tesseract languages for the re-read.")
+    qr_enabled: bool = _var("CARDLOOP_QR", "true", "Decode vCard/MeCard QR codes before OCR.", _bool)
+    max_pixels: int = _var("CARDLOOP_MAX_PIXELS", "40000000", "Largest image accepted, in pixels.", int)
+    max_image_bytes: int = _var("CARDLOOP_MAX_IMAGE_BYTES", "26214400", "Largest image file accepted, in bytes.", int)
+    default_region: str = _var("CARDLOOP_DEFAULT_REGION", "US", "Phone region assumed when neither the number nor the card says otherwise.")
+
+    # --- Label Studio and the ML backend server ---
+    label_studio_url: str = _var("LABEL_STUDIO_URL", "http://127.0.0.1:8080", "Label Studio base URL (also sent by /setup as `hostname`).")
+    label_studio_api_key: str = _var("LABEL_STUDIO_API_KEY", "", "Label Studio API token (also sent by /setup as `access_token`). Never logged.")
+    fetch_allowlist: tuple[str, ...] = _var(
+        "CARDLOOP_FETCH_ALLOWLIST", "",
+        "Extra hosts (comma-separated) the backend may fetch task images from besides Label Studio's host.", _csv,
+    )
+    fetch_timeout: float = _var("CARDLOOP_FETCH_TIMEOUT", "10", "Seconds allowed to download one task image.", float)
+    local_files_root: str = _var(
+        "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT", "",
+        "When set, /data/local-files/?d=... images are read from this directory instead of over HTTP.",
+    )
+    basic_auth_user: str = _var("BASIC_AUTH_USER", "", "HTTP basic auth user for every backend endpoint (off when empty).")
+    basic_auth_pass: str = _var("BASIC_AUTH_PASS", "", "HTTP basic auth password.")
+    model_poll_seconds: float = _var("CARDLOOP_MODEL_POLL_SECONDS", "5", "How often the server checks the registry for a newly promoted model.", float)
+    host: str = _var("CARDLOOP_HOST", "0.0.0.0", "Address the backend binds to.")
+    port: int = _var("CARDLOOP_PORT", "9090", "Port the backend listens on.", int)
+    workers: int = _var("CARDLOOP_WORKERS", "1", "gunicorn worker processes (each loads the model once).", int)
+
+    # --- queue and active learning ---
+    redis_url: str = _var("REDIS_URL", "redis://127.0.0.1:6379/0", "Redis for the RQ queues and the webhook counters.")
+    train_queue: str = _var("CARDLOOP_TRAIN_QUEUE", "cardloop-train", "RQ queue for training jobs (can be served by GPU workers).")
+    light_queue: str = _var("CARDLOOP_LIGHT_QUEUE", "cardloop-light", "RQ queue for scoring and CRM sync jobs.")
+    retrain_after: int = _var("CARDLOOP_RETRAIN_AFTER", "10", "New annotations since the last training that trigger a retrain.", int)
+    train_timeout: int = _var("CARDLOOP_TRAIN_TIMEOUT", "3600", "Seconds a training job may run before RQ stops it.", int)
+    train_epochs: float = _var("CARDLOOP_TRAIN_EPOCHS", "8", "Epochs of a fine-tuning run.", float)
+    uncertainty: str = _var("CARDLOOP_UNCERTAINTY", "least_confidence", "Card uncertainty: least_confidence, margin or entropy.")
+    next_batch_size: int = _var("CARDLOOP_NEXT_BATCH_SIZE", "20", "Cards in the \"Next batch\" view.", int)
+    heldout_fraction: float = _var("CARDLOOP_HELDOUT_FRACTION", "0.2", "Share of annotated cards kept for evaluation (by task id).", float)
+
+    # --- CRM export ---
+    crm_database_url: str = _var(
+        "CRM_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/cardloop_crm",
+        "PostgreSQL database the validated contacts are exported to.",
+    )
+
+    log_level: str = _var("CARDLOOP_LOG_LEVEL", "INFO", "Python logging level for services and jobs.")
+
+
+def load_settings() -> Settings:
+    """Settings as the environment says now."""
+    return Settings()
+
+
+def documented_variables() -> list[dict[str, str]]:
+    """Name, default and meaning of every variable, for README and the compose check."""
+    return [
+        {"name": f.metadata["env"], "default": f.metadata["default"], "help": f.metadata["help"]}
+        for f in fields(Settings)
+    ]
