@@ -1,0 +1,342 @@
+"""Start, reuse and stop the servers cardloop needs: Redis, PostgreSQL and Label Studio.
+
+One implementation serves both the local stack (``scripts/stack.py``) and the pytest session
+fixtures, so tests run against exactly what users run. Each server is reused when one already
+answers at the configured address; otherwise a private instance is started under a data
+directory and recorded in a pid file, so ``stop()`` stops exactly what was started.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: Label Studio lives in its own virtual environment (it is a separate application).
+LS_VENV = Path(os.environ.get("CARDLOOP_LS_VENV", REPO_ROOT / ".venv-ls"))
+PG_BIN_CANDIDATES = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+
+
+class ServiceError(RuntimeError):
+    """A server could not be found or started; the message says what is missing."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for(check, timeout: float, what: str, proc: subprocess.Popen | None = None, log_path: Path | None = None) -> None:
+    """Poll ``check()`` until true; fail early with the log tail if ``proc`` died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if proc is not None and proc.poll() is not None:
+            break
+        time.sleep(0.3)
+    tail = ""
+    if log_path and log_path.exists():
+        tail = "\n" + "\n".join(log_path.read_text(errors="replace").splitlines()[-30:])
+    raise ServiceError(f"{what} did not come up within {timeout:.0f} s{tail}")
+
+
+def _write_pid(pid_file: Path, pid: int) -> None:
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(str(pid))
+
+
+def stop_pid_file(pid_file: Path, timeout: float = 20) -> bool:
+    """Stop the process group recorded in ``pid_file`` (TERM, then KILL); True if one was running."""
+    if not pid_file.exists():
+        return False
+    try:
+        pid = int(pid_file.read_text().strip())
+    except ValueError:
+        pid_file.unlink(missing_ok=True)
+        return False
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pid_file.unlink(missing_ok=True)
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    pid_file.unlink(missing_ok=True)
+    return True
+
+
+def spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.Popen:
+    """Start ``cmd`` in its own process group with output appended to ``log_path``."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    out = open(log_path, "ab")
+    return subprocess.Popen(
+        cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        env=env, cwd=cwd, start_new_session=True,
+    )
+
+
+# --- Redis ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RedisServer:
+    """A Redis at ``url``: the one already running there, or a private one started in ``data_dir``."""
+
+    data_dir: Path
+    port: int = 6379
+    host: str = "127.0.0.1"
+    started: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"redis://{self.host}:{self.port}/0"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "redis.pid"
+
+    def ensure_running(self, reuse: bool = True) -> "RedisServer":
+        if reuse and port_open(self.host, self.port):
+            log.info("Redis already answers on %s:%s", self.host, self.port)
+            return self
+        binary = shutil.which("redis-server")
+        if not binary:
+            raise ServiceError("redis-server is not installed (Debian: apt-get install redis-server)")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self.data_dir / "redis.log"
+        proc = spawn(
+            [binary, "--bind", self.host, "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(self.data_dir)],
+            log_path,
+        )
+        _write_pid(self.pid_file, proc.pid)
+        wait_for(lambda: port_open(self.host, self.port), 15, "redis-server", proc, log_path)
+        self.started = True
+        return self
+
+    def stop(self) -> bool:
+        return stop_pid_file(self.pid_file)
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+
+def _pg_bin(name: str) -> str:
+    for d in PG_BIN_CANDIDATES:
+        if (d / name).exists():
+            return str(d / name)
+    found = shutil.which(name)
+    if not found:
+        raise ServiceError(f"PostgreSQL's {name} is not installed (Debian: apt-get install postgresql)")
+    return found
+
+
+def _as_postgres_user(cmd: list[str]) -> list[str]:
+    """initdb/postgres refuse to run as root: run them as the ``postgres`` OS user then."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--"] + cmd
+    return cmd
+
+
+@dataclass
+class PostgresServer:
+    """A PostgreSQL server: the one answering on host:port, or a private cluster under ``data_dir``."""
+
+    data_dir: Path
+    port: int = 5432
+    host: str = "127.0.0.1"
+    user: str = "postgres"
+    started: bool = False
+
+    def dsn(self, dbname: str = "postgres") -> str:
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
+
+    @property
+    def cluster_dir(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    def ensure_running(self, reuse: bool = True) -> "PostgresServer":
+        if reuse and port_open(self.host, self.port):
+            log.info("PostgreSQL already answers on %s:%s", self.host, self.port)
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.data_dir, "postgres")
+        if not (self.cluster_dir / "PG_VERSION").exists():
+            subprocess.run(
+                _as_postgres_user([_pg_bin("initdb"), "-D", str(self.cluster_dir), "-U", self.user,
+                                   "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+                check=True, capture_output=True,
+            )
+        log_path = self.data_dir / "postgres.log"
+        if os.geteuid() == 0:
+            log_path.touch()
+            shutil.chown(log_path, "postgres")
+        subprocess.run(
+            _as_postgres_user([_pg_bin("pg_ctl"), "-D", str(self.cluster_dir), "-l", str(log_path), "-w",
+                               "-o", f"-p {self.port} -k {self.data_dir} -c listen_addresses={self.host}", "start"]),
+            check=True, capture_output=True,
+        )
+        wait_for(lambda: port_open(self.host, self.port), 30, "PostgreSQL", None, log_path)
+        self.started = True
+        return self
+
+    def stop(self) -> bool:
+        if not (self.cluster_dir / "postmaster.pid").exists():
+            return False
+        subprocess.run(
+            _as_postgres_user([_pg_bin("pg_ctl"), "-D", str(self.cluster_dir), "-m", "fast", "-w", "stop"]),
+            capture_output=True,
+        )
+        return True
+
+    def create_database(self, name: str) -> str:
+        """Create ``name`` if missing and return its DSN."""
+        import psycopg
+
+        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        return self.dsn(name)
+
+    def drop_database(self, name: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- Label Studio ---------------------------------------------------------------------------
+
+
+@dataclass
+class LabelStudioServer:
+    """Label Studio 1.23 from its own venv, with a known admin and legacy API token.
+
+    ``document_root`` is where Local Files storage may read images from (a subdirectory of it
+    must be used for each storage: Label Studio refuses the root itself).
+    """
+
+    data_dir: Path
+    token: str
+    port: int = 8080
+    host: str = "127.0.0.1"
+    username: str = "admin@example.com"
+    password: str = "cardloop-admin"
+    document_root: Path | None = None
+    database: dict[str, str] = field(default_factory=dict)  # POSTGRE_* settings; SQLite when empty
+    started: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "label-studio.pid"
+
+    @property
+    def binary(self) -> Path:
+        return LS_VENV / "bin" / "label-studio"
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/health", timeout=2) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def token_works(self) -> bool:
+        req = urllib.request.Request(f"{self.url}/api/current-user/whoami", headers={"Authorization": f"Token {self.token}"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                return resp.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def environment(self) -> dict[str, str]:
+        root = self.document_root or (self.data_dir / "files")
+        root.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+        env.update(
+            LABEL_STUDIO_USERNAME=self.username,
+            LABEL_STUDIO_PASSWORD=self.password,
+            LABEL_STUDIO_USER_TOKEN=self.token,
+            LABEL_STUDIO_LOCAL_FILES_SERVING_ENABLED="true",
+            LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT=str(root),
+            # Label Studio and the backend talk over 127.0.0.1: without these it answers 403.
+            SSRF_PROTECTION_ENABLED="false",
+            ML_BLOCK_LOCAL_IP="false",
+            LATEST_VERSION_CHECK="false",
+            COLLECT_ANALYTICS="false",
+            PATH=f"{LS_VENV / 'bin'}:{os.environ.get('PATH', '')}",
+        )
+        if self.database:
+            env.update(DJANGO_DB="default", **self.database)
+        return env
+
+    def ensure_running(self, reuse: bool = True, timeout: float = 180) -> "LabelStudioServer":
+        if reuse and self.healthy():
+            if not self.token_works():
+                raise ServiceError(f"Label Studio at {self.url} does not accept the configured token")
+            log.info("Label Studio already answers at %s", self.url)
+            return self
+        if not self.binary.exists():
+            raise ServiceError(f"Label Studio is not installed in {LS_VENV} (pip install label-studio==1.23.2 there)")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self.data_dir / "label-studio.log"
+        proc = spawn(
+            [str(self.binary), "start", "--no-browser", "--internal-host", self.host, "--port", str(self.port),
+             "--host", self.url, "--data-dir", str(self.data_dir / "ls-data"), "--enable-legacy-api-token"],
+            log_path, env=self.environment(),
+        )
+        _write_pid(self.pid_file, proc.pid)
+        wait_for(self.healthy, timeout, "Label Studio", proc, log_path)
+        wait_for(self.token_works, 30, "Label Studio token", proc, log_path)
+        self.started = True
+        return self
+
+    @cached_property
+    def client(self):
+        """An SDK client logged in with the known token."""
+        from label_studio_sdk import LabelStudio
+
+        return LabelStudio(base_url=self.url, api_key=self.token)
+
+    def stop(self) -> bool:
+        return stop_pid_file(self.pid_file)
+
