@@ -36,6 +36,10 @@ LABEL_TO_FIELD: dict[str, str] = {label: name for name, label in FIELD_TO_LABEL.
 OTHER_LABEL = "OTHER"
 #: All rectangle labels offered to annotators, in order.
 LS_LABELS: tuple[str, ...] = tuple(FIELD_TO_LABEL[f] for f in FIELDS) + (OTHER_LABEL,)
+#: Card-level Choices (``<Choices name=... toName="image">`` in ``label_config/card.xml``) an
+#: annotator ticks once every field of the card is right; only such cards reach the CRM.
+VALIDATED_CHOICES_NAME = "validated"
+VALIDATED_CHOICE = "validated"
 
 # --- BIO tags for token classification ------------------------------------------------------
 
