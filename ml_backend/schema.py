@@ -155,6 +155,19 @@ class FieldValue:
     display: str | None = None  # human-friendly form (international phone format...)
 
 
+def fields_from_values(values: list[FieldValue]) -> dict[str, Any]:
+    """Schema-shaped dict of values: the first value of a single field wins (values come ordered
+    by the validator, most trusted first); multi-value fields keep every distinct value in order."""
+    out = empty_fields()
+    for v in values:
+        if v.field in MULTI_VALUE_FIELDS:
+            if v.value not in out[v.field]:
+                out[v.field].append(v.value)
+        elif out[v.field] is None:
+            out[v.field] = v.value
+    return out
+
+
 @dataclass
 class Card:
     """What the pipeline returns for one image, what Label Studio regions and CRM rows are made of."""
@@ -173,14 +186,7 @@ class Card:
 
     def fields(self) -> dict[str, Any]:
         """Schema-shaped dict: strings for single fields, lists for multi-value fields."""
-        out = empty_fields()
-        for v in self.values:
-            if v.field in MULTI_VALUE_FIELDS:
-                if v.value not in out[v.field]:
-                    out[v.field].append(v.value)
-            elif out[v.field] is None:
-                out[v.field] = v.value
-        return out
+        return fields_from_values(self.values)
 
     def field_confidence(self) -> dict[str, float]:
         """Lowest confidence among a field's values (a field is as sure as its weakest value)."""
