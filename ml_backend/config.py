@@ -61,6 +61,10 @@ class Settings:
     max_pixels: int = _var("CARDLOOP_MAX_PIXELS", "40000000", "Largest image accepted, in pixels.", int)
     max_image_bytes: int = _var("CARDLOOP_MAX_IMAGE_BYTES", "26214400", "Largest image file accepted, in bytes.", int)
     default_region: str = _var("CARDLOOP_DEFAULT_REGION", "US", "Phone region assumed when neither the number nor the card says otherwise.")
+    spacy_models: tuple[str, ...] = _var(
+        "CARDLOOP_SPACY_MODELS", "",
+        "Installed trained spaCy pipelines (comma-separated names or paths) the validator uses instead of blank en/ru rule pipelines.", _csv,
+    )
 
     # --- Label Studio and the ML backend server ---
     label_studio_url: str = _var("LABEL_STUDIO_URL", "http://127.0.0.1:8080", "Label Studio base URL (also sent by /setup as `hostname`).")

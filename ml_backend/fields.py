@@ -1,0 +1,182 @@
+"""BIO-tagged words -> field values, and QR fields merged over them.
+
+Decoding rules (words arrive in reading order: lines in OCR order, words left to right):
+
+* ``O`` closes the open value: "Tel: +1 555 0100  Email: a@b.com" is one OCR line holding two
+  values, separated by the ``O`` label words.
+* ``I-X`` continues an open value of field X, on the same line or the next one (a company name
+  wrapped over two lines). An ``I-X`` with no open X value (after ``O`` or another field) is
+  read as ``B-X``: the tagger's boundary slip must not lose the word.
+* ``B-X`` starts a new value, except right after an open value of the same single-value field
+  (no ``O`` word between): annotators draw one rectangle per printed line, so a two-line address
+  arrives as ``B-ADDRESS ...`` ``B-ADDRESS ...`` and must become ONE address. Multi-value fields
+  (phone, e-mail, website) always start a new value on ``B-``: two phones are two values.
+* Words of one line join with a space; lines join with ", " for addresses (the same joint the CRM
+  uses) and a space otherwise.
+
+A value's confidence is the *minimum* of its words' tag probabilities, not the mean: a value is
+right only if every word is, and the evaluation compares whole values, so one doubtful word in
+a long address must show; a mean would dilute it with the sure ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+from ml_backend.schema import (
+    BIO_TAGS,
+    FIELDS,
+    MULTI_VALUE_FIELDS,
+    OUTSIDE_TAG,
+    BBox,
+    FieldValue,
+    TaggedWord,
+    tag_field,
+)
+from ml_backend.validate import normalise, region_hint_from
+
+log = logging.getLogger(__name__)
+
+_LINE_JOINERS: dict[str, str] = {"address": ", "}
+_WORD_JOINER = " "
+_KNOWN_TAGS = frozenset(BIO_TAGS)
+
+
+@dataclass
+class _OpenValue:
+    """Words of the value being decoded."""
+
+    field: str
+    words: list[TaggedWord] = field(default_factory=list)
+
+    def text(self) -> str:
+        joiner = _LINE_JOINERS.get(self.field, _WORD_JOINER)
+        lines: list[list[str]] = []
+        previous = None
+        for tw in self.words:
+            if tw.word.line_index != previous:
+                lines.append([])
+                previous = tw.word.line_index
+            lines[-1].append(tw.word.text)
+        texts = [_WORD_JOINER.join(words) for words in lines]
+        if joiner.strip():  # don't double a separator the card already printed ("Main St,")
+            texts = [t.rstrip(joiner.strip()) if i < len(texts) - 1 else t for i, t in enumerate(texts)]
+        return joiner.join(texts)
+
+    def to_value(self) -> FieldValue:
+        text = self.text()
+        line_indices: list[int] = []
+        for tw in self.words:
+            if tw.word.line_index not in line_indices:
+                line_indices.append(tw.word.line_index)
+        return FieldValue(
+            field=self.field,
+            value=text,
+            raw=text,
+            confidence=min(tw.probability for tw in self.words),
+            bbox=union_bbox([tw.word.bbox for tw in self.words]),
+            line_indices=line_indices,
+        )
+
+
+def union_bbox(boxes: list[BBox]) -> BBox:
+    """Smallest box holding all ``boxes``."""
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -> bool:
+    """Whether ``tw`` (tagged for ``field_name``) extends ``open_value`` rather than starting anew."""
+    if open_value is None or open_value.field != field_name:
+        return False
+    if tw.tag.startswith("I-"):
+        return True
+    # B- of the same single-value field right after it (no O word between): the next line of a
+    # multi-line address, or another piece of it, annotated as its own rectangle.
+    return field_name not in MULTI_VALUE_FIELDS
+
+
+def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
+    """Field values spelled by BIO-tagged ``words`` (see module docstring), in reading order.
+
+    Raises ValueError for a tag that is not one of ``schema.BIO_TAGS``.
+    """
+    values: list[FieldValue] = []
+    open_value: _OpenValue | None = None
+    for tw in words:
+        if tw.tag not in _KNOWN_TAGS:
+            raise ValueError(f"unknown BIO tag {tw.tag!r} on word {tw.word.text!r}")
+        if tw.tag == OUTSIDE_TAG:
+            if open_value is not None:
+                values.append(open_value.to_value())
+                open_value = None
+            continue
+        field_name = tag_field(tw.tag)
+        assert field_name is not None
+        if _continues(open_value, tw, field_name):
+            open_value.words.append(tw)  # type: ignore[union-attr]
+            continue
+        if tw.tag.startswith("I-"):
+            log.debug("stray %s on %r read as B-", tw.tag, tw.word.text)
+        if open_value is not None:
+            values.append(open_value.to_value())
+        open_value = _OpenValue(field_name, [tw])
+    if open_value is not None:
+        values.append(open_value.to_value())
+    return values
+
+
+def _same_value(field_name: str, a: str, b: str, region: str | None) -> bool:
+    """Whether two texts are one value of ``field_name`` once normalised (case aside)."""
+    na, nb = normalise(field_name, a, region), normalise(field_name, b, region)
+    return bool(na.value) and na.value.casefold() == nb.value.casefold()
+
+
+def merge_qr(values: list[FieldValue], qr: dict[str, list[str]]) -> tuple[list[FieldValue], list[str]]:
+    """The model's values with every field the QR code fills replaced by the QR's values.
+
+    A QR code is typed by the card's owner, so it beats OCR + tagging wherever it has a value;
+    fields it lacks keep the model's values. A QR value takes the box and lines of the model's
+    value that reads the same once normalised, so its Label Studio region still points at the
+    printed text; otherwise it has no box. Returns (values, QR fields in schema order).
+    Raises ValueError for a QR field the schema does not define.
+    """
+    unknown = set(qr) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"QR fields not in the schema: {sorted(unknown)}")
+    qr_fields = [f for f in FIELDS if any(t and t.strip() for t in qr.get(f, []))]
+    region = region_hint_from(values)
+    merged: list[FieldValue] = []
+    placed: set[str] = set()
+    for v in values:
+        if v.field not in qr_fields:
+            merged.append(v)
+        elif v.field not in placed:  # QR values go where the model's first value of the field was
+            merged.extend(_qr_values(v.field, qr[v.field], values, region))
+            placed.add(v.field)
+    for f in qr_fields:
+        if f not in placed:
+            merged.extend(_qr_values(f, qr[f], values, region))
+    return merged, qr_fields
+
+
+def _qr_values(
+    field_name: str, texts: list[str], model_values: list[FieldValue], region: str | None
+) -> list[FieldValue]:
+    out = []
+    for text in (t.strip() for t in texts):
+        if not text:
+            continue
+        twin = next(
+            (m for m in model_values if m.field == field_name and _same_value(field_name, m.value, text, region)), None
+        )
+        value = FieldValue(field=field_name, value=text, raw=text, confidence=1.0, source="qr")
+        if twin is not None:
+            value = replace(value, bbox=twin.bbox, line_indices=list(twin.line_indices))
+        out.append(value)
+    return out

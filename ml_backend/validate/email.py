@@ -1,0 +1,69 @@
+"""E-mail addresses: strip the printed label, undo OCR damage, check the syntax.
+
+The canonical value is the whole address lower-cased: local parts are case-insensitive at every
+mainstream mail provider, and the CRM deduplicates contacts on it. ``display`` keeps the local
+part as printed. Deliverability (DNS) is never checked: no network at run time, and a card's
+domain may legitimately be gone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+
+from ml_backend.validate.result import NormalisedValue
+from ml_backend.validate.text import collapse_spaces, fix_mixed_script, fix_tld_digits, label_pattern, strip_label
+
+_LABEL = label_pattern(
+    [r"e", r"m", r"@", r"el\.?\s*почта"],
+    loose=[r"e[\-\u2010 ]?mail", r"mail", r"почта", r"эл\.\s*почта", r"courriel", r"m[ée]l", r"adresse\s+e-?mail"],
+)
+_AT_WORD = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|<at>|\s+at\s+)\s*", re.IGNORECASE)
+_DOT_WORD = re.compile(r"\s*(?:\(dot\)|\[dot\]|\{dot\}|<dot>|\s+dot\s+)\s*", re.IGNORECASE)
+_EDGE_JUNK = "\"'<>()[]{}.,;:|•·"
+_TWO_ADDRESSES = re.compile(r"[^\s,;|]+@[^\s,;|]+")
+
+
+def split_addresses(text: str) -> list[str]:
+    """Several addresses printed on one line (``"a@x.com; b@x.com"``) as separate texts."""
+    found = _TWO_ADDRESSES.findall(text)
+    return found if len(found) > 1 else [text]
+
+
+def repair(text: str) -> str:
+    """The address as it was printed, as far as OCR damage can be undone without guessing."""
+    s = strip_label(text, _LABEL)
+    if "@" not in s:
+        s = _AT_WORD.sub("@", s, count=1)
+    s = _DOT_WORD.sub(".", s)
+    s = re.sub(r"\s+", "", s)
+    s = s.replace(",", ".").replace(";", ".").replace("@@", "@")
+    s = re.sub(r"\.{2,}", ".", s)
+    s, _ = fix_mixed_script(s)
+    return s.strip(_EDGE_JUNK)
+
+
+def _check(address: str) -> tuple[str | None, str | None]:
+    """(normalised address, None) or (None, why it is not an address)."""
+    try:
+        result = validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return None, str(exc)
+    local, _, domain = result.normalized.rpartition("@")
+    return f"{local}@{domain.lower()}", None
+
+
+def normalise_email(text: str) -> NormalisedValue:
+    """Canonical e-mail for ``text`` (see module docstring); invalid ones are kept, flagged."""
+    unlabelled = strip_label(text, _LABEL).strip(_EDGE_JUNK + " ")
+    repaired = repair(text)
+    if "@" in repaired:
+        local, _, domain = repaired.rpartition("@")
+        repaired = f"{local}@{fix_tld_digits(domain)}"
+    fixed = repaired != unlabelled
+    good, why = _check(repaired)
+    if good is None:
+        shown = repaired if "@" in repaired else collapse_spaces(unlabelled)
+        return NormalisedValue(shown.lower(), shown, False, f"not an e-mail address: {why}", fixed)
+    return NormalisedValue(good.lower(), good, True, None, fixed)

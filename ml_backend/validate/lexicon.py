@@ -1,0 +1,110 @@
+"""Word lists that tell a company from a person from a job title, in the card locales we serve.
+
+One lexicon feeds both the spaCy EntityRuler of the validator and the regex baseline, so the two
+systems differ in *how* they use the cues, never in which cues they know.  Words are lower-case;
+``*_STEMS`` are prefixes (Russian inflects titles: "директора", "менеджером") or suffixes
+(German compounds: "Vertriebsleiter", "Projektingenieurin").
+"""
+
+from __future__ import annotations
+
+#: Legal-form suffixes and prefixes: a strong sign that a text is a company name.
+COMPANY_LEGAL_FORMS: frozenset[str] = frozenset({
+    # en / international
+    "inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "limited", "plc", "corp", "corp.",
+    "corporation", "llp", "pty", "pty.",
+    # de / at / ch
+    "gmbh", "ag", "kg", "ohg", "ug", "e.v.", "gbr", "kgaa", "mbh",
+    # fr / be / es / it / nl / nordics
+    "sarl", "s.a.r.l.", "sas", "s.a.s.", "sa", "s.a.", "sasu", "eurl", "sci", "snc", "srl", "s.r.l.",
+    "spa", "s.p.a.", "bv", "b.v.", "nv", "n.v.", "oy", "a/s",
+    # ru (Cyrillic)
+    "ооо", "оао", "зао", "пао", "ао", "нао", "ип", "нко", "ано", "фгуп", "гуп", "муп", "тоо",
+})
+
+#: Words frequent in company names but also possible elsewhere: a weaker company cue.
+COMPANY_WORDS: frozenset[str] = frozenset({
+    "company", "group", "holding", "holdings", "technologies", "technology", "tech", "solutions", "systems",
+    "consulting", "labs", "lab", "partners", "associates", "industries", "international", "bank",
+    "studio", "agency", "services", "software", "enterprises", "ventures", "capital", "media",
+    "logistics", "trading", "networks", "analytics", "university", "institute",
+    "группа", "компания", "холдинг", "банк", "завод", "студия", "агентство", "технологии",
+    "системы", "решения", "консалтинг", "институт", "университет",
+    "gruppe", "technik", "werke", "bau", "beratung", "dienstleistungen", "verlag",
+    "groupe", "société", "societe", "conseil", "cabinet", "entreprise", "associés",
+})
+
+#: Job-title words (whole tokens).
+TITLE_WORDS: frozenset[str] = frozenset({
+    # en
+    "director", "manager", "engineer", "developer", "ceo", "cto", "cfo", "coo", "cmo", "cio", "vp",
+    "founder", "co-founder", "cofounder", "president", "chairman", "chair", "head", "lead", "officer",
+    "consultant", "analyst", "designer", "architect", "specialist", "coordinator", "assistant",
+    "partner", "owner", "accountant", "attorney", "lawyer", "executive", "administrator",
+    "representative", "advisor", "adviser", "scientist", "researcher", "professor", "agent", "chief",
+    "supervisor", "intern", "associate", "principal", "programmer", "technician", "editor",
+    "secretary", "recruiter", "strategist", "producer", "planner", "buyer", "auditor", "counsel",
+    "surveyor", "teacher", "tutor", "nurse", "physician", "dentist", "pharmacist", "therapist",
+    # de
+    "geschäftsführer", "geschäftsführerin", "leiter", "leiterin", "direktor", "direktorin",
+    "ingenieur", "ingenieurin", "berater", "beraterin", "entwickler", "entwicklerin", "vorstand",
+    "inhaber", "inhaberin", "prokurist", "prokuristin", "referent", "referentin", "assistent",
+    "assistentin", "sachbearbeiter", "sachbearbeiterin", "vertrieb", "mitarbeiter", "mitarbeiterin",
+    "architektin", "kaufmann", "kauffrau",
+    # fr
+    "directeur", "directrice", "ingénieur", "ingénieure", "gérant", "gérante", "responsable", "chef",
+    "chargé", "chargée", "commercial", "commerciale", "consultante", "président", "présidente",
+    "fondateur", "fondatrice", "développeur", "développeuse", "conseiller", "conseillère",
+    "assistante", "comptable", "avocat", "avocate", "technicien", "technicienne", "associé",
+    "associée", "analyste", "chercheur", "chercheuse", "architecte",
+})
+
+#: Title prefixes (Russian inflection; adjectives such as "главный" are left out, they also start
+#: surnames and never stand without a noun that is listed) and suffixes (German compounds), matched on the lower-cased token.
+TITLE_PREFIXES: tuple[str, ...] = (
+    "директор", "менеджер", "инженер", "руководител", "начальник", "специалист", "бухгалтер",
+    "юрист", "разработчик", "программист", "аналитик", "консультант", "заместител", "президент",
+    "основател", "помощник", "секретар", "дизайнер", "архитектор", "координатор", "администратор",
+    "представител", "эксперт", "преподавател", "технолог", "экономист", "маркетолог", "партнер",
+    "партнёр", "владел", "управляющ", "советник",
+)
+TITLE_SUFFIXES: tuple[str, ...] = (
+    "leiter", "leiterin", "führer", "führerin", "ingenieur", "ingenieurin", "entwickler",
+    "entwicklerin", "berater", "beraterin", "manager", "managerin", "direktor", "referent",
+)
+#: Multi-word titles whose words are not titles on their own.
+TITLE_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("head", "of"), ("vice", "president"), ("chef", "de"), ("account", "executive"),
+    ("sales", "representative"),
+)
+
+#: Street and address words: with a digit on the same line they make the baseline call it an address.
+STREET_WORDS: frozenset[str] = frozenset({
+    "street", "st", "st.", "avenue", "ave", "ave.", "road", "rd", "rd.", "boulevard", "blvd", "lane",
+    "ln", "drive", "dr.", "suite", "ste", "floor", "square", "way", "court", "ct", "place", "pl",
+    "highway", "parkway", "terrace", "close", "crescent", "row", "mews",
+    "ул", "ул.", "улица", "проспект", "пр-т", "пр.", "пер.", "переулок", "шоссе", "наб.", "набережная",
+    "бульвар", "б-р", "площадь", "пл.", "д.", "дом", "корп.", "стр.", "офис", "оф.", "кв.", "г.",
+    "straße", "strasse", "str.", "weg", "platz", "allee", "gasse", "ring", "damm", "ufer",
+    "rue", "boulevard", "bd", "bd.", "allée", "chemin", "quai", "impasse", "cedex", "avenue",
+})
+#: Street-word suffixes of German compound street names ("Hauptstraße", "Lindenweg").
+STREET_SUFFIXES: tuple[str, ...] = ("straße", "strasse", "str.", "weg", "platz", "allee", "gasse", "ring")
+
+#: Country and city names -> ISO region, to read a phone region off the address.
+PLACE_REGIONS: dict[str, str] = {
+    "russia": "RU", "russian federation": "RU", "россия": "RU", "рф": "RU", "moscow": "RU", "москва": "RU",
+    "saint petersburg": "RU", "st. petersburg": "RU", "санкт-петербург": "RU", "новосибирск": "RU",
+    "екатеринбург": "RU", "казань": "RU",
+    "germany": "DE", "deutschland": "DE", "berlin": "DE", "münchen": "DE", "munich": "DE",
+    "hamburg": "DE", "köln": "DE", "frankfurt": "DE", "stuttgart": "DE", "düsseldorf": "DE",
+    "france": "FR", "paris": "FR", "lyon": "FR", "marseille": "FR", "toulouse": "FR", "bordeaux": "FR",
+    "lille": "FR", "nantes": "FR",
+    "united kingdom": "GB", "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "london": "GB", "manchester": "GB", "birmingham": "GB", "edinburgh": "GB", "glasgow": "GB",
+    "united states": "US", "usa": "US", "u.s.a.": "US", "new york": "US", "california": "US",
+    "texas": "US", "chicago": "US", "san francisco": "US",
+}
+
+#: Country-code top-level domains -> ISO region (".co.uk" ends in "uk").
+TLD_REGIONS: dict[str, str] = {"ru": "RU", "рф": "RU", "de": "DE", "fr": "FR", "uk": "GB", "us": "US"}

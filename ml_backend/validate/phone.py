@@ -1,0 +1,110 @@
+"""Phone numbers: strip the printed label, undo OCR digit confusions, parse with a region.
+
+The canonical value is E.164 (``+79123456789``) whenever libphonenumber can read the number at
+all, valid or not: two spellings of one number then compare equal, and the annotator still sees
+what was read when the number is flagged. ``display`` is the international format.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher
+
+from ml_backend.config import load_settings
+from ml_backend.validate.result import NormalisedValue
+from ml_backend.validate.text import collapse_spaces
+
+# Everything before the first "+", "(" or digit is a printed label ("Tel.:", "Моб.:", "M",
+# "Téléphone :") in whatever language: a label has no digits, a number starts with one of those.
+_LABEL = re.compile(r"^[^\d+(]*?(?=[+(]?\d|\(\s*\+?\d)")
+# Letters OCR reads in place of digits ("O" for 0, "l" for 1, Cyrillic "О" and "З"...).
+_LETTER_DIGITS = {"O": "0", "o": "0", "О": "0", "о": "0", "D": "0", "l": "1", "I": "1", "|": "1", "З": "3", "S": "5", "B": "8"}
+_LETTER_IN_NUMBER = re.compile(rf"(?<=[\d\-(). {''.join(_LETTER_DIGITS)}])[{''.join(_LETTER_DIGITS)}](?=[\d\-(). {''.join(_LETTER_DIGITS)}]|$)")
+_SEPARATORS = re.compile(r"\s*[;|,]\s*|\s+/\s+|\s{2,}")
+_MIN_DIGITS = 6
+
+
+def _digits(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
+
+
+def _touches_digit(text: str, match: re.Match[str]) -> bool:
+    """A letter counts as a misread digit only right next to a real digit."""
+    before = text[match.start() - 1] if match.start() else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    return before.isdigit() or after.isdigit()
+
+
+def strip_phone_label(text: str) -> str:
+    """``"Моб.: +7 (912) 345-67-89"`` -> ``"+7 (912) 345-67-89"``; text without digits is kept."""
+    s = text.strip()
+    match = _LABEL.match(s)
+    return s[match.end():].strip() if match else s
+
+
+def repair(text: str) -> str:
+    """Label removed and letters that stand for digits ("O" for 0, "l" for 1) replaced."""
+    s = strip_phone_label(text)
+    while True:  # "555-O1OO": each pass repairs the letters next to a digit
+        repaired = _LETTER_IN_NUMBER.sub(lambda m: _LETTER_DIGITS[m.group(0)] if _touches_digit(s, m) else m.group(0), s)
+        if repaired == s:
+            break
+        s = repaired
+    return collapse_spaces(s).rstrip(".,;")
+
+
+def default_region() -> str:
+    return load_settings().default_region.upper()
+
+
+def split_numbers(text: str, region_hint: str | None = None) -> list[str]:
+    """Several numbers printed in one text ("T +1 212 555 0100  M +1 212 555 0199") as separate texts.
+
+    libphonenumber's matcher finds numbers between labels; printed separators (";", "|", " / ",
+    wide gaps) catch the ones it will not match (fictional or foreign numbers). One number -> [text].
+    """
+    region = (region_hint or default_region()).upper()
+    found = [m.raw_string for m in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE)]
+    if len(found) > 1:
+        return found
+    parts = [p for p in _SEPARATORS.split(text.strip()) if _digits(p) >= _MIN_DIGITS]
+    return parts if len(parts) > 1 else [text]
+
+
+def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValue:
+    """E.164 value and international display for ``text`` read as a number of ``region_hint``.
+
+    The region matters only for numbers printed without a country code ("01 23 45 67 89" is
+    Paris with "FR"); without a hint ``settings.default_region`` is assumed.
+    """
+    region = (region_hint or default_region()).upper()
+    unlabelled = collapse_spaces(strip_phone_label(text))
+    number_text = repair(text)
+    fixed = number_text != unlabelled.rstrip(".,;")
+    if _digits(number_text) < _MIN_DIGITS:
+        return NormalisedValue(number_text, number_text, False, "too few digits for a phone number", fixed)
+    try:
+        number = phonenumbers.parse(number_text, region)
+    except NumberParseException as exc:
+        return NormalisedValue(number_text, number_text, False, f"not a phone number: {exc}", fixed)
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    if phonenumbers.is_valid_number(number):
+        return NormalisedValue(e164, display, True, None, fixed)
+    where = phonenumbers.region_code_for_number(number) or region
+    kind = "possible but unassigned" if phonenumbers.is_possible_number(number) else "impossible"
+    return NormalisedValue(e164, display, False, f"{kind} number for {where}", fixed)
+
+
+def number_region(text: str) -> str | None:
+    """ISO region of a number written with its country code ("+49 30 ..." -> "DE"), else None."""
+    s = repair(text)
+    if not s.startswith("+"):
+        return None
+    try:
+        number = phonenumbers.parse(s, None)
+    except NumberParseException:
+        return None
+    return phonenumbers.region_code_for_number(number) if phonenumbers.is_valid_number(number) else None

@@ -1,0 +1,77 @@
+"""Free-text fields (name, position, company, address): tidy spacing, check the shape.
+
+These values have no syntax to validate, so normalisation only removes what a layout adds
+(line breaks, doubled spaces, bullets and separators at the ends) and keeps the case as
+printed. The shape checks catch what OCR garbage and tagging slips typically look like.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ml_backend.validate.result import NormalisedValue
+from ml_backend.validate.text import collapse_spaces, has_cyrillic, has_latin
+
+_EDGE_JUNK = " ,;|•·-–—:/\\"
+_VOWELS = set("aeiouyàâäéèêëîïôöùûüÿæœáíóúåøAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÅØаеёиоуыэюяАЕЁИОУЫЭЮЯ")
+# A name word: letters, with inner hyphens/apostrophes ("Jean-Luc", "O'Brien"); or an initial "J."
+_NAME_WORD = re.compile(r"^(?:[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?|[^\W\d_]\.)$")
+_MIN_ADDRESS_CHARS = 6
+
+
+def tidy(text: str) -> str:
+    """Spacing collapsed, separators and bullets trimmed from both ends."""
+    return collapse_spaces(text).strip(_EDGE_JUNK)
+
+
+def join_address_lines(text: str) -> str:
+    """Address lines joined with ", " (the same joint ``fields`` uses), spacing tidied."""
+    parts = [tidy(p) for p in re.split(r"[\r\n]+", text)]
+    joined = ", ".join(p for p in parts if p)
+    joined = re.sub(r"\s+,", ",", joined)
+    return re.sub(r",(\s*,)+", ",", joined)
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` does not look like a person's full name, or None when it does."""
+    words = name.split()
+    if not 2 <= len(words) <= 4:
+        return f"a full name has 2-4 words, this has {len(words)}"
+    for word in words:
+        if not _NAME_WORD.match(word):
+            return f"{word!r} is not a name word (digits or symbols)"
+        if has_latin(word) and has_cyrillic(word):
+            return f"{word!r} mixes Latin and Cyrillic letters"
+        letters = [ch for ch in word if ch.isalpha()]
+        if len(letters) > 2 and not any(ch in _VOWELS for ch in letters):  # "Ng" is a surname
+            return f"{word!r} has no vowel (OCR garbage?)"
+    return None
+
+
+def normalise_full_name(text: str) -> NormalisedValue:
+    value = tidy(text)
+    problem = name_problem(value)
+    return NormalisedValue(value, value, problem is None, problem)
+
+
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def normalise_company(text: str) -> NormalisedValue:
+    value = tidy(text)
+    ok = _has_letter(value)
+    return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
+
+
+def normalise_position(text: str) -> NormalisedValue:
+    value = tidy(text)
+    ok = _has_letter(value)
+    return NormalisedValue(value, value, ok, None if ok else "a position needs letters")
+
+
+def normalise_address(text: str) -> NormalisedValue:
+    value = join_address_lines(text)
+    if len(value) < _MIN_ADDRESS_CHARS or not _has_letter(value):
+        return NormalisedValue(value, value, False, "too short to be an address")
+    return NormalisedValue(value, value, True, None)

@@ -1,0 +1,103 @@
+"""Small text repairs shared by the field normalisers: scripts, look-alike letters, labels, TLDs.
+
+OCR on business cards fails in a few recurring ways that no single field owns: Tesseract's
+``rus+eng`` model reads Latin letters of an e-mail as Cyrillic look-alikes ("mаil.ru" with a
+Cyrillic "а"), digits and letters swap in short tokens ("c0m"), and printed prefixes such as
+"Tel:" or "E-mail:" end up inside the tagged value.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_SPACES = re.compile(r"\s+")
+
+#: Cyrillic letters that look like Latin ones (and are what OCR emits for them).
+_HOMOGLYPHS = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
+})
+
+_HOMOGLYPH_KEYS = frozenset(chr(k) for k in _HOMOGLYPHS)
+
+#: Digits OCR reads in place of letters; a top-level domain never contains a digit.
+_TLD_DIGIT_FIXES = str.maketrans({"0": "o", "1": "l", "5": "s", "3": "e", "8": "b"})
+
+
+def has_cyrillic(text: str) -> bool:
+    return bool(_CYRILLIC.search(text))
+
+
+def has_latin(text: str) -> bool:
+    return bool(_LATIN.search(text))
+
+
+def collapse_spaces(text: str) -> str:
+    """One space between words, none at the ends (line breaks count as spaces)."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def latinise(text: str) -> str:
+    """Replace Cyrillic look-alikes with Latin letters.
+
+    Only meant for text that must be ASCII-ish (e-mail addresses, host names) and that mixes
+    scripts: an address that is entirely Cyrillic (``почта@пример.рф``) is left alone by callers.
+    """
+    return text.translate(_HOMOGLYPHS)
+
+
+def _is_lookalike_only(token: str) -> bool:
+    return bool(token) and all(ch in _HOMOGLYPH_KEYS or not ch.isalpha() for ch in token)
+
+
+def fix_mixed_script(text: str, separators: str = "@./:-_") -> tuple[str, bool]:
+    """Latinise the look-alikes of tokens that OCR put in the wrong script; whether it changed.
+
+    A token (split on ``separators``) that mixes Latin and Cyrillic is latinised; so is an
+    all-Cyrillic token made only of look-alike letters when every other token is Latin
+    (``"mail.сом"``). A genuinely Cyrillic part (``info@ромашка.рф``) is left alone.
+    """
+    tokens = re.split(f"([{re.escape(separators)}])", text)
+    words = [t for t in tokens if t and t not in separators]
+    latin_elsewhere = [has_latin(t) and not has_cyrillic(t) for t in words]
+    out = []
+    for tok in tokens:
+        if tok and tok not in separators and has_cyrillic(tok):
+            others_latin = all(flag for w, flag in zip(words, latin_elsewhere) if w is not tok)
+            if has_latin(tok) or (others_latin and _is_lookalike_only(tok)):
+                tok = latinise(tok)
+        out.append(tok)
+    fixed = "".join(out)
+    return fixed, fixed != text
+
+
+def fix_tld_digits(host: str) -> str:
+    """``"example.c0m"`` -> ``"example.com"``: digits beside letters in a TLD are OCR misreads (punycode aside)."""
+    head, dot, tld = host.rpartition(".")
+    if not dot or tld.startswith("xn--") or not any(ch.isdigit() for ch in tld) or not any(ch.isalpha() for ch in tld):
+        return host
+    return f"{head}.{tld.translate(_TLD_DIGIT_FIXES)}"
+
+
+def label_pattern(labels: list[str], *, loose: list[str] = (), ends: str = ":.") -> re.Pattern[str]:
+    """A regex that matches a printed field label at the start of a value.
+
+    ``labels`` are regex fragments that must be followed by one of ``ends`` (``"T:"``,
+    ``"Tel."``); ``loose`` ones are also accepted before plain whitespace (``"Email ivan@..."``),
+    which is only safe for words that cannot start the value itself.
+    """
+    strict = "|".join(labels)
+    end = f"[{re.escape(ends)}]"
+    parts = [rf"(?:{strict})\s*{end}"]
+    if loose:
+        parts.append(rf"(?:{'|'.join(loose)})(?:\s*{end}|\s)")
+    return re.compile(rf"^\s*(?:{'|'.join(parts)})[\s:.\-–]*", re.IGNORECASE)
+
+
+def strip_label(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` without the leading label ``pattern`` matches (once)."""
+    return pattern.sub("", text, count=1).strip()

@@ -1,0 +1,188 @@
+"""Field values from the tagger -> checked, normalised, cross-checked values of one card.
+
+Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...). Across the
+card: spaCy cue rules that catch a company tagged as a name (and similar mix-ups), a website
+that is really an e-mail, a "company" that looks like a person, and two values for a field that
+has one. Nothing is dropped: a value that fails a check is kept with ``valid=False``, a
+``reason`` and a lower confidence, so the annotator sees it in Label Studio.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+from ml_backend.config import Settings, load_settings
+from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine
+from ml_backend.validate.cues import Cues, CueTagger
+from ml_backend.validate.email import split_addresses
+from ml_backend.validate.normalise import normalise
+from ml_backend.validate.phone import split_numbers
+from ml_backend.validate.plain import name_problem
+from ml_backend.validate.region import region_hint_from
+
+log = logging.getLogger(__name__)
+
+#: Confidence multipliers: a value that needed OCR repairs, that a rule moved to another field,
+#: or that failed a check is less likely to be right than the tagger alone thought.
+FIXED_FACTOR = 0.9
+RELABELLED_FACTOR = 0.8
+FLAGGED_FACTOR = 0.5
+
+_NAME_LIKE_FIELDS = ("full_name", "company", "position")
+_WEB_START = re.compile(r"\s*(?:https?:|www[.,])", re.IGNORECASE)
+
+
+class Validator:
+    """Build once per process (spaCy pipelines take ~1-2 s to build), then ``validate`` per card."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings or load_settings()
+        self._cues = CueTagger(self._settings.spacy_models)
+
+    def cues(self, text: str) -> Cues:
+        """Company / title cues the rule pipeline finds in ``text``."""
+        return self._cues.cues(text)
+
+    def region_for(self, values: list[FieldValue], lines: list[OcrLine] | None = None) -> str:
+        """Phone region of a card: its own evidence, else ``settings.default_region``."""
+        hint = region_hint_from(values)
+        if hint is None and lines:
+            hint = region_hint_from(" \n".join(ln.text for ln in lines))
+        return hint or self._settings.default_region.upper()
+
+    def validate(
+        self,
+        values: list[FieldValue],
+        *,
+        region_hint: str | None = None,
+        lines: list[OcrLine] | None = None,
+    ) -> list[FieldValue]:
+        """Checked values of one card, ordered by field (the value kept for a single field first).
+
+        ``region_hint`` forces the phone region; otherwise it is read off the card's values, then
+        its OCR ``lines`` (script, addresses the tagger missed), then the default region.
+        """
+        region = (region_hint or self.region_for(values, lines)).upper()
+        pieces = [piece for v in values for piece in _split(v, region)]
+        checked = [_checked_or_swapped(piece, region) for piece in pieces]
+        checked = self._relabel_by_cues(pieces, checked, region)
+        checked = self._flag_person_like_companies(checked)
+        checked = _one_value_per_single_field(checked)
+        return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
+
+    # -- cross-field rules ------------------------------------------------------------------
+
+    def _relabel_by_cues(self, pieces: list[FieldValue], checked: list[FieldValue], region: str) -> list[FieldValue]:
+        """Move a name/company/position value whose cues clearly say another of the three.
+
+        A legal form ("LLC", "ООО") makes a company; a title word ("Director", "Директор")
+        without company cues makes a position. The move only happens into a field the card does
+        not fill yet; otherwise the value is flagged, not guessed. A moved value is checked
+        afresh from its unchecked ``pieces`` twin (a company fails the full-name checks).
+        """
+        out = list(checked)
+        for i, v in enumerate(out):
+            if v.field not in _NAME_LIKE_FIELDS:
+                continue
+            cues = self._cues.cues(v.value)
+            target = _cue_target(v.field, cues)
+            if target is None:
+                continue
+            if any(o.field == target for j, o in enumerate(out) if j != i):
+                out[i] = _flagged(v, f"looks like a {target}, but the card already has one")
+                continue
+            log.debug("relabel %r: %s -> %s", v.value, v.field, target)
+            piece = pieces[i]
+            moved = replace(piece, field=target, source="rule", confidence=piece.confidence * RELABELLED_FACTOR)
+            out[i] = _checked(moved, region)
+        return out
+
+    def _flag_person_like_companies(self, values: list[FieldValue]) -> list[FieldValue]:
+        """A "company" shaped like a person's name, with no company cue, on a card without a name.
+
+        Likely the tagger's mistake, but "Morgan Stanley" exists: flag it for the annotator
+        rather than move it.
+        """
+        if any(v.field == "full_name" for v in values):
+            return values
+        out = []
+        for v in values:
+            if v.field == "company" and v.valid and _person_shaped(v.value) and not self._cues.cues(v.value).company:
+                v = _flagged(v, "looks like a person's name, and the card has no full_name")
+            out.append(v)
+        return out
+
+
+def _cue_target(field: str, cues: Cues) -> str | None:
+    """Field the cues point to when they contradict ``field``, else None."""
+    if cues.legal_form and field != "company" and not (field == "position" and cues.title):
+        return "company"
+    if cues.title and not cues.company and field != "position":
+        return "position"
+    if cues.person and not cues.company and not cues.title and field == "company":
+        return "full_name"
+    return None
+
+
+def _person_shaped(text: str) -> bool:
+    return name_problem(text) is None and all(w[0].isupper() for w in text.split())
+
+
+def _split(v: FieldValue, region: str) -> list[FieldValue]:
+    """Two phone numbers (or e-mails) tagged as one value -> two values with the same box."""
+    if v.field == "phone":
+        parts = split_numbers(v.value, region)
+    elif v.field == "email":
+        parts = split_addresses(v.value)
+    else:
+        return [v]
+    if len(parts) == 1:
+        return [v]
+    return [replace(v, value=p, raw=p) for p in parts]
+
+
+def _checked(v: FieldValue, region: str) -> FieldValue:
+    """``v`` normalised as its field, confidence lowered for repairs and failed checks."""
+    norm = normalise(v.field, v.value, region)
+    confidence = v.confidence * (FIXED_FACTOR if norm.fixed else 1.0) * (1.0 if norm.valid else FLAGGED_FACTOR)
+    return replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason, confidence=confidence)
+
+
+def _flagged(v: FieldValue, reason: str) -> FieldValue:
+    """``v`` marked invalid for ``reason`` (added to an earlier reason, never replacing it)."""
+    if not v.valid and v.reason:
+        return replace(v, reason=f"{v.reason}; {reason}")
+    return replace(v, valid=False, reason=reason, confidence=v.confidence * FLAGGED_FACTOR)
+
+
+def _checked_or_swapped(v: FieldValue, region: str) -> FieldValue:
+    """``_checked``, except that an invalid "website" that is an e-mail becomes an e-mail and an
+    invalid "e-mail" that is clearly a web address ("www.", "http") becomes a website."""
+    checked = _checked(v, region)
+    if checked.valid:
+        return checked
+    if v.field == "website" and "@" in v.value:
+        other = "email"
+    elif v.field == "email" and _WEB_START.match(v.value):
+        other = "website"
+    else:
+        return checked
+    moved = _checked(replace(v, field=other, source="rule", confidence=v.confidence * RELABELLED_FACTOR), region)
+    return moved if moved.valid else checked
+
+
+def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
+    """Keep the most trusted value of a single-value field first; flag the others."""
+    out = list(values)
+    for field in SINGLE_VALUE_FIELDS:
+        idx = [i for i, v in enumerate(out) if v.field == field]
+        if len(idx) < 2:
+            continue
+        best = max(idx, key=lambda i: (out[i].valid, out[i].confidence))
+        for i in idx:
+            if i != best:
+                out[i] = _flagged(out[i], f"a second {field} on the card (kept {out[best].value!r})")
+        out.insert(min(idx), out.pop(best))  # kept value first, as fields_from_values expects
+    return out

@@ -1,0 +1,63 @@
+"""Websites: strip the label, undo OCR damage, reduce to one canonical spelling.
+
+Canonical value: ``host[/path]`` with the host lower-cased, the scheme and a trailing slash
+dropped, ``www.`` kept as printed (``www.example.com`` and ``example.com`` may serve different
+sites, and the card's spelling is what a person types). So ``HTTPS://WWW.Example.com/`` and
+``www.example.com`` compare equal, ``www.example.com/team`` stays distinct. ``display`` is a
+clickable URL: the printed scheme, else ``https://``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ml_backend.validate.result import NormalisedValue
+from ml_backend.validate.text import fix_mixed_script, fix_tld_digits, label_pattern, strip_label
+
+_LABEL = label_pattern(
+    [r"www", r"w", r"url", r"i"],
+    loose=[r"web", r"website", r"web\s*site", r"site", r"site\s+web", r"internet", r"homepage", r"webseite",
+           r"сайт", r"веб-?сайт"],
+    ends=":",  # "www." starts the address itself
+)
+_SCHEME = re.compile(r"^(https?)\s*:?\s*/\s*/+\s*", re.IGNORECASE)
+_WWW_COMMA = re.compile(r"^(www)\s*[,;:]\s*", re.IGNORECASE)
+_HOST = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$")
+_EDGE_JUNK = "\"'<>()[]{},;:|•·"
+
+
+def repair(text: str) -> tuple[str, str]:
+    """(scheme or "", address without scheme) after label, spacing and punctuation repairs."""
+    s = strip_label(text, _LABEL)
+    scheme = ""
+    match = _SCHEME.match(s)
+    if match:
+        scheme, s = match.group(1).lower(), s[match.end():]
+    s = re.sub(r"\s+", "", s)
+    s = _WWW_COMMA.sub(r"\1.", s)
+    host, slash, path = s.partition("/")
+    host = host.replace(",", ".").strip(_EDGE_JUNK + ".")
+    host = re.sub(r"\.{2,}", ".", host)
+    host, _ = fix_mixed_script(host, ".-")
+    host = fix_tld_digits(host.lower())
+    path = path.rstrip("/").rstrip(".,;")
+    return scheme, host + (f"/{path}" if slash and path else "")
+
+
+def looks_like_email(text: str) -> bool:
+    return "@" in text
+
+
+def normalise_website(text: str) -> NormalisedValue:
+    """Canonical website for ``text`` (see module docstring); e-mails and non-hosts are flagged."""
+    unlabelled = strip_label(text, _LABEL).strip()
+    scheme, value = repair(text)
+    printed = _SCHEME.sub("", unlabelled).rstrip("/").strip(_EDGE_JUNK + ".")
+    fixed = value.lower() != printed.lower()
+    display = f"{scheme or 'https'}://{value}"
+    if looks_like_email(unlabelled):
+        return NormalisedValue(value, unlabelled, False, "an e-mail address, not a website", fixed)
+    host = value.partition("/")[0]
+    if not _HOST.match(host):
+        return NormalisedValue(value, display, False, f"not a web address: {host!r} is not a host name", fixed)
+    return NormalisedValue(value, display, True, None, fixed)

@@ -1,0 +1,135 @@
+"""BIO words -> field values, and QR merging."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml_backend.fields import merge_qr, union_bbox, words_to_values
+from ml_backend.schema import BIO_TAGS, TAG2ID, FieldValue, TaggedWord, Word
+
+
+def tagged(text: str, tag: str, line: int, x: float, prob: float = 0.9) -> TaggedWord:
+    """A word whose softmax puts ``prob`` on ``tag`` and spreads the rest evenly."""
+    rest = (1.0 - prob) / (len(BIO_TAGS) - 1)
+    probs = [rest] * len(BIO_TAGS)
+    probs[TAG2ID[tag]] = prob
+    width = 10.0 * len(text)
+    return TaggedWord(Word(text, (x, line * 30.0, x + width, line * 30.0 + 20), line), tag, probs)
+
+
+def line_of(line: int, *pairs: tuple[str, str], prob: float = 0.9) -> list[TaggedWord]:
+    out, x = [], 10.0
+    for text, tag in pairs:
+        out.append(tagged(text, tag, line, x, prob))
+        x += 10.0 * len(text) + 8
+    return out
+
+
+def test_two_fields_on_one_line_are_split_by_label_words() -> None:
+    words = line_of(
+        0,
+        ("Tel:", "O"), ("+1", "B-PHONE"), ("555", "I-PHONE"), ("0100", "I-PHONE"),
+        ("Email:", "O"), ("a@b.com", "B-EMAIL"),
+    )
+    values = words_to_values(words)
+    assert [(v.field, v.value) for v in values] == [("phone", "+1 555 0100"), ("email", "a@b.com")]
+    assert all(v.line_indices == [0] for v in values)
+    assert values[0].raw == "+1 555 0100"
+    # the phone's box spans its three words only, not the "Tel:" label
+    assert values[0].bbox == (58.0, 0.0, 58.0 + 20 + 8 + 30 + 8 + 40, 20.0)
+
+
+def test_two_line_address_is_one_value_joined_with_comma() -> None:
+    words = line_of(3, ("12", "B-ADDRESS"), ("Main", "I-ADDRESS"), ("St,", "I-ADDRESS")) + line_of(
+        4, ("Springfield", "B-ADDRESS"), ("IL", "I-ADDRESS")
+    )
+    values = words_to_values(words)
+    assert len(values) == 1
+    assert values[0].value == "12 Main St, Springfield IL"  # the printed comma is not doubled
+    assert values[0].line_indices == [3, 4]
+    assert values[0].bbox == union_bbox([w.word.bbox for w in words])
+
+
+def test_address_continued_by_i_tags_on_next_line() -> None:
+    words = line_of(0, ("ул.", "B-ADDRESS"), ("Ленина", "I-ADDRESS"), ("5", "I-ADDRESS")) + line_of(
+        1, ("Москва", "I-ADDRESS")
+    )
+    assert [v.value for v in words_to_values(words)] == ["ул. Ленина 5, Москва"]
+
+
+def test_b_tag_starts_a_new_value_of_a_multi_value_field() -> None:
+    words = line_of(0, ("+1", "B-PHONE"), ("212", "I-PHONE"), ("+1", "B-PHONE"), ("646", "I-PHONE")) + line_of(
+        1, ("+44", "B-PHONE"), ("20", "I-PHONE")
+    )
+    assert [v.value for v in words_to_values(words)] == ["+1 212", "+1 646", "+44 20"]
+
+
+def test_stray_i_tag_without_b_starts_a_value() -> None:
+    words = line_of(0, ("Director", "O"), ("Acme", "I-COMPANY"), ("Inc", "I-COMPANY"), ("Ivan", "I-FULL_NAME"))
+    values = words_to_values(words)
+    assert [(v.field, v.value) for v in values] == [("company", "Acme Inc"), ("full_name", "Ivan")]
+
+
+def test_wrapped_name_joins_lines_with_space_not_comma() -> None:
+    words = line_of(0, ("Senior", "B-POSITION"), ("Software", "I-POSITION")) + line_of(1, ("Engineer", "I-POSITION"))
+    assert [v.value for v in words_to_values(words)] == ["Senior Software Engineer"]
+
+
+def test_o_between_lines_separates_two_values_of_a_single_field() -> None:
+    words = line_of(0, ("John", "B-FULL_NAME"), ("Smith", "I-FULL_NAME")) + line_of(1, ("Tel", "O")) + line_of(
+        2, ("Jane", "B-FULL_NAME"), ("Doe", "I-FULL_NAME")
+    )
+    assert [v.value for v in words_to_values(words)] == ["John Smith", "Jane Doe"]
+
+
+def test_confidence_is_the_weakest_word() -> None:
+    words = [tagged("Acme", "B-COMPANY", 0, 0, 0.95), tagged("Corp", "I-COMPANY", 0, 50, 0.55)]
+    assert words_to_values(words)[0].confidence == pytest.approx(0.55)
+
+
+def test_empty_and_unknown_tags() -> None:
+    assert words_to_values([]) == []
+    assert words_to_values(line_of(0, ("hello", "O"))) == []
+    bad = tagged("x", "O", 0, 0)
+    bad.tag = "B-FAX"
+    with pytest.raises(ValueError, match="B-FAX"):
+        words_to_values([bad])
+
+
+def _model(field: str, value: str, bbox=(1.0, 2.0, 3.0, 4.0), lines=(2,)) -> FieldValue:
+    return FieldValue(field, value, value, 0.7, bbox=bbox, line_indices=list(lines))
+
+
+def test_merge_qr_replaces_fields_it_has_and_keeps_the_rest() -> None:
+    values = [
+        _model("full_name", "Ivan Petrov", lines=(0,)),
+        _model("phone", "+7 (912) 345-67-89", bbox=(10, 10, 90, 20), lines=(3,)),
+        _model("phone", "+7 495 000-00-00", lines=(4,)),
+        _model("company", "Romashka"),
+    ]
+    qr = {"phone": ["+79123456789"], "email": ["ivan@romashka.ru"], "full_name": []}
+    merged, qr_fields = merge_qr(values, qr)
+    assert qr_fields == ["email", "phone"]
+    assert [(v.field, v.value, v.source) for v in merged] == [
+        ("full_name", "Ivan Petrov", "model"),
+        ("phone", "+79123456789", "qr"),
+        ("company", "Romashka", "model"),
+        ("email", "ivan@romashka.ru", "qr"),
+    ]
+    phone = merged[1]
+    assert phone.confidence == 1.0
+    # same number once normalised -> the region keeps pointing at the printed number
+    assert phone.bbox == (10, 10, 90, 20) and phone.line_indices == [3]
+    assert merged[3].bbox is None and merged[3].line_indices == []
+
+
+def test_merge_qr_text_that_differs_gets_no_box() -> None:
+    merged, _ = merge_qr([_model("company", "ACME Inc")], {"company": ["Globex LLC"]})
+    assert merged[0].value == "Globex LLC" and merged[0].bbox is None
+    merged, _ = merge_qr([_model("company", "ACME  Inc")], {"company": ["Acme Inc"]})
+    assert merged[0].bbox == (1.0, 2.0, 3.0, 4.0)  # case and spacing aside, the same company
+
+
+def test_merge_qr_rejects_fields_outside_the_schema() -> None:
+    with pytest.raises(ValueError, match="fax"):
+        merge_qr([], {"fax": ["+1 212 555 0100"]})

@@ -1,0 +1,313 @@
+"""Field normalisation and card-level validation rules, with the real spaCy rule pipelines."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml_backend.config import load_settings
+from ml_backend.schema import FIELDS, FieldValue, OcrLine
+from ml_backend.validate import NormalisedValue, Validator, normalise, region_hint_from
+from ml_backend.validate.cues import CueTagger
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return Validator(load_settings())
+
+
+@pytest.fixture(scope="module")
+def cues() -> CueTagger:
+    return CueTagger()
+
+
+def fv(field: str, text: str, confidence: float = 0.9, **kw) -> FieldValue:
+    return FieldValue(field, text, text, confidence, **kw)
+
+
+# --- e-mail ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("ivan.petrov@mail,ru", "ivan.petrov@mail.ru"),
+        ("E-mail: Ivan.Petrov@Mail.RU", "ivan.petrov@mail.ru"),
+        ("Email ivan@x.com", "ivan@x.com"),
+        ("e: a@b.com", "a@b.com"),
+        ("eva@b.com", "eva@b.com"),  # a leading "e" is only a label before ":"
+        ("Почта: info@ромашка.рф", "info@ромашка.рф"),
+        ("john (at) acme . com", "john@acme.com"),
+        ("ivan . petrov @ mail . ru", "ivan.petrov@mail.ru"),
+        ("anna@firma.c0m", "anna@firma.com"),
+        ("mаil@yаndex.ru", "mail@yandex.ru"),  # Cyrillic "а" read by Tesseract
+        ("<a@b.com>;", "a@b.com"),
+    ],
+)
+def test_email_normalisation(text: str, value: str) -> None:
+    got = normalise("email", text)
+    assert got.valid, got.reason
+    assert got.value == value
+
+
+def test_email_display_keeps_local_case_and_marks_repairs() -> None:
+    got = normalise("email", "E-mail: Ivan.Petrov@Mail.RU")
+    assert got.display == "Ivan.Petrov@mail.ru" and not got.fixed
+    assert normalise("email", "ivan.petrov@mail,ru").fixed
+
+
+@pytest.mark.parametrize("text", ["ivan.petrov", "a@b", "www.acme.com", "@acme.com"])
+def test_invalid_email_is_kept_and_flagged(text: str) -> None:
+    got = normalise("email", text)
+    assert not got.valid and got.reason.startswith("not an e-mail address")
+    assert got.value  # kept, not dropped
+
+
+# --- phone ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "region", "value", "display"),
+    [
+        ("Моб.: +7 (912) 345-67-89", None, "+79123456789", "+7 912 345-67-89"),
+        ("+44 20 7946 0958", None, "+442079460958", "+44 20 7946 0958"),
+        ("01 23 45 67 89", "FR", "+33123456789", "+33 1 23 45 67 89"),
+        ("Tel: +44 (0)20 7946 0958", None, "+442079460958", "+44 20 7946 0958"),
+        ("Тел. 8 (495) 123-45-67", "RU", "+74951234567", "+7 495 123-45-67"),
+        ("Fax: 030 1234567", "DE", "+49301234567", "+49 30 1234567"),
+        ("M +1 (212) 555-O1OO", None, "+12125550100", "+1 212-555-0100"),
+        ("T. 212 555 0100", "US", "+12125550100", "+1 212-555-0100"),
+        ("Mobile: +7 9l2 345 67 89", None, "+79123456789", "+7 912 345-67-89"),
+    ],
+)
+def test_phone_normalisation(text: str, region: str | None, value: str, display: str) -> None:
+    got = normalise("phone", text, region)
+    assert got.valid, got.reason
+    assert (got.value, got.display) == (value, display)
+
+
+def test_phone_region_decides_numbers_without_country_code() -> None:
+    assert normalise("phone", "01 23 45 67 89", "FR").value == "+33123456789"
+    assert not normalise("phone", "01 23 45 67 89", "US").valid
+
+
+def test_phone_without_hint_uses_default_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CARDLOOP_DEFAULT_REGION", "GB")
+    assert normalise("phone", "020 7946 0958").value == "+442079460958"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("12345", "too few digits"), ("+1 555 0100", "number for"), ("(555) 010-0199", "unassigned number for US")],
+)
+def test_invalid_phone_is_flagged_with_reason(text: str, reason: str) -> None:
+    got = normalise("phone", text, "US")
+    assert not got.valid and reason in got.reason
+    assert got.value
+
+
+# --- website --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("www .example. com", "www.example.com"),
+        ("Web: https://www.Example.com/", "www.example.com"),
+        ("www, acme.de", "www.acme.de"),
+        ("HTTPS://WWW.Example.com/Team/", "www.example.com/Team"),
+        ("Сайт: ромашка.рф", "ромашка.рф"),
+        ("site: acme . co . uk", "acme.co.uk"),
+        ("http//acme.com", "acme.com"),
+        ("www.acme.c0m", "www.acme.com"),
+    ],
+)
+def test_website_normalisation(text: str, value: str) -> None:
+    got = normalise("website", text)
+    assert got.valid, got.reason
+    assert got.value == value
+    assert got.display.startswith(("https://", "http://")) and got.display.endswith(value)
+
+
+def test_website_rejects_emails_and_non_hosts() -> None:
+    assert normalise("website", "ivan@acme.com").reason == "an e-mail address, not a website"
+    assert not normalise("website", "acme").valid
+
+
+# --- free text ------------------------------------------------------------------------------
+
+def test_text_fields_tidy_spacing_and_join_address_lines() -> None:
+    assert normalise("full_name", "  John   Smith ,").value == "John Smith"
+    assert normalise("address", "12 Main St\nSpringfield,  IL").value == "12 Main St, Springfield, IL"
+    assert normalise("company", "ООО «Ромашка»").value == "ООО «Ромашка»"
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("Иван Петров", True),
+        ("Jean-Luc O'Brien", True),
+        ("J. R. R. Tolkien", True),
+        ("Thi Ng", True),
+        ("JOHN SMITH", True),
+        ("Madonna", False),
+        ("XKCD ZZT", False),
+        ("John Sm1th", False),
+        ("Ивaн Петров", False),  # Latin "a" inside a Cyrillic word
+        ("A B C D E", False),
+    ],
+)
+def test_full_name_shape(name: str, ok: bool) -> None:
+    assert normalise("full_name", name).valid is ok
+
+
+def test_address_too_short_and_empty_values_are_flagged() -> None:
+    assert normalise("address", "12").reason == "too short to be an address"
+    for field in FIELDS:
+        got = normalise(field, "  ")
+        assert not got.valid
+
+
+def test_normalise_is_idempotent() -> None:
+    samples = {
+        "email": "E-mail: Ivan.Petrov@mail,ru", "phone": "Моб.: +7 (912) 345-67-89",
+        "website": "Web: HTTPS://WWW.Example.com/Team/", "address": "12 Main St\nSpringfield",
+        "full_name": " Иван  Петров ", "company": "ООО «Ромашка»", "position": "Head of Sales ;",
+    }
+    for field, text in samples.items():
+        once = normalise(field, text, "RU")
+        assert normalise(field, once.value, "RU").value == once.value, field
+
+
+def test_unknown_field_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown field 'fax'"):
+        normalise("fax", "123")
+
+
+def test_normalised_value_type() -> None:
+    assert isinstance(normalise("email", "a@b.com"), NormalisedValue)
+
+
+# --- region ---------------------------------------------------------------------------------
+
+def test_region_hint_from_text_and_values() -> None:
+    assert region_hint_from("10 Downing St, London SW1A 2AA") == "GB"
+    assert region_hint_from("Tel +49 30 1234567") == "DE"
+    assert region_hint_from("Иван Петров") == "RU"
+    assert region_hint_from("John Smith") is None
+    values = [fv("address", "12 rue de Rivoli, 75001 Paris"), fv("phone", "+49 30 1234567")]
+    assert region_hint_from(values) == "FR"  # the address is the strongest evidence
+    assert region_hint_from([fv("email", "anna@firma.de")]) == "DE"
+
+
+# --- spaCy cues -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "legal", "title"),
+    [
+        ("Acme Inc.", True, False),
+        ("ООО «Ромашка»", True, False),
+        ("Müller GmbH & Co. KG", True, False),
+        ("Dupont S.A.R.L.", True, False),
+        ("ИП Иванов", True, False),
+        ("Генеральный директор", False, True),
+        ("Директора по продажам", False, True),
+        ("Vertriebsleiterin", False, True),
+        ("Geschäftsführer", False, True),
+        ("Head of Sales", False, True),
+        ("Directeur commercial", False, True),
+        ("Ingénieur logiciel", False, True),
+        ("John Smith", False, False),
+        ("Иван Петров", False, False),
+    ],
+)
+def test_cue_tagger(cues: CueTagger, text: str, legal: bool, title: bool) -> None:
+    got = cues.cues(text)
+    assert (got.legal_form, got.title) == (legal, title)
+
+
+def test_cue_pipelines_are_blank_en_and_ru_with_the_ruler(cues: CueTagger) -> None:
+    assert cues._latin.lang == "en" and cues._cyrillic.lang == "ru"
+    assert "cardloop_cues" in cues._latin.pipe_names and "cardloop_cues" in cues._cyrillic.pipe_names
+
+
+# --- Validator: card-level rules ------------------------------------------------------------
+
+def test_validator_normalises_each_value(validator: Validator) -> None:
+    out = validator.validate([fv("email", "E-mail: ivan.petrov@mail,ru", 0.8), fv("phone", "Моб.: +7 (912) 345-67-89")])
+    email, phone = out
+    assert (email.value, email.raw, email.valid) == ("ivan.petrov@mail.ru", "E-mail: ivan.petrov@mail,ru", True)
+    assert email.confidence == pytest.approx(0.8 * 0.9)  # an OCR repair costs a little trust
+    # the region comes from the card: Cyrillic e-mail TLD .ru -> RU
+    assert (phone.value, phone.display) == ("+79123456789", "+7 912 345-67-89")
+
+
+def test_validator_splits_a_line_with_two_numbers(validator: Validator) -> None:
+    out = validator.validate([fv("phone", "Tel: +7 (912) 345-67-89, +7 (495) 123-45-67", bbox=(0, 0, 9, 9))])
+    assert [v.value for v in out] == ["+79123456789", "+74951234567"]
+    assert all(v.bbox == (0, 0, 9, 9) and v.valid for v in out)
+
+
+def test_region_hint_from_card_script_and_lines(validator: Validator) -> None:
+    values = [fv("full_name", "Иван Петров"), fv("phone", "8 (912) 345-67-89")]
+    assert validator.validate(values)[1].value == "+79123456789"
+    lines = [OcrLine("12 rue de Rivoli, Paris", [(0, 0), (1, 0), (1, 1), (0, 1)], 0.9)]
+    assert validator.validate([fv("phone", "01 23 45 67 89")], lines=lines)[0].value == "+33123456789"
+    assert validator.validate([fv("phone", "01 23 45 67 89")], region_hint="FR")[0].valid
+
+
+def test_full_name_with_legal_form_becomes_company(validator: Validator) -> None:
+    out = validator.validate([fv("full_name", "Acme LLC", 0.9), fv("full_name", "John Smith", 0.8)])
+    by_field = {v.field: v for v in out}
+    assert by_field["company"].value == "Acme LLC"
+    assert by_field["company"].source == "rule" and by_field["company"].valid
+    assert by_field["company"].confidence == pytest.approx(0.9 * 0.8)
+    assert by_field["full_name"].value == "John Smith" and by_field["full_name"].valid
+
+
+def test_cyrillic_company_tagged_as_name_is_relabelled(validator: Validator) -> None:
+    out = validator.validate([fv("full_name", "ООО «Ромашка»"), fv("position", "Генеральный директор")])
+    assert [(v.field, v.value, v.source) for v in out] == [
+        ("position", "Генеральный директор", "model"),
+        ("company", "ООО «Ромашка»", "rule"),
+    ]
+
+
+def test_title_tagged_as_company_becomes_position(validator: Validator) -> None:
+    out = validator.validate([fv("company", "Sales Director"), fv("company", "Globex GmbH")])
+    assert {(v.field, v.value) for v in out} == {("position", "Sales Director"), ("company", "Globex GmbH")}
+    assert all(v.valid for v in out)
+
+
+def test_relabel_into_a_filled_field_flags_instead(validator: Validator) -> None:
+    out = validator.validate([fv("full_name", "Acme LLC"), fv("company", "Globex Inc")])
+    name = next(v for v in out if v.field == "full_name")
+    assert not name.valid and "looks like a company" in name.reason
+
+
+def test_company_that_looks_like_a_person_is_flagged_not_moved(validator: Validator) -> None:
+    out = validator.validate([fv("company", "Maria Lopez", 0.8)])
+    assert out[0].field == "company" and not out[0].valid
+    assert "person's name" in out[0].reason and out[0].confidence == pytest.approx(0.4)
+    # with a name on the card, or with a company cue, nothing is flagged
+    assert all(v.valid for v in validator.validate([fv("company", "Maria Lopez"), fv("full_name", "Ann Lee")]))
+    assert validator.validate([fv("company", "Lopez Consulting")])[0].valid
+
+
+def test_second_single_value_is_flagged_and_kept_after_the_best(validator: Validator) -> None:
+    out = validator.validate([fv("full_name", "Anna Schmidt", 0.6), fv("full_name", "Peter Braun", 0.95)])
+    assert [v.value for v in out] == ["Peter Braun", "Anna Schmidt"]
+    assert out[0].valid and not out[1].valid
+    assert out[1].reason == "a second full_name on the card (kept 'Peter Braun')"
+
+
+def test_website_that_is_an_email_becomes_email(validator: Validator) -> None:
+    out = validator.validate([fv("website", "ivan@acme.com", 0.9), fv("email", "www.acme.com", 0.9)])
+    assert [(v.field, v.value, v.source, v.valid) for v in out] == [
+        ("email", "ivan@acme.com", "rule", True),
+        ("website", "www.acme.com", "rule", True),
+    ]
+
+
+def test_nothing_is_dropped(validator: Validator) -> None:
+    values = [fv("email", "no at sign"), fv("phone", "call me"), fv("full_name", "x"), fv("address", "")]
+    out = validator.validate(values)
+    assert len(out) == 4 and not any(v.valid for v in out)
+    assert all(v.reason for v in out)
+    assert all(v.confidence == pytest.approx(0.45) for v in out if v.field != "email")
