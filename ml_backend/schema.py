@@ -177,6 +177,9 @@ class Card:
     ocr: OcrResult
     words: list[TaggedWord] = field(default_factory=list)
     qr_fields: list[str] = field(default_factory=list)
+    #: Where the decoded QR code is, in pixels of the image ``predict`` was given (the original,
+    #: EXIF-transposed frame, not the upright one); Label Studio places QR-only values on it.
+    qr_box: BBox | None = None
     model_version: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
