@@ -92,6 +92,10 @@ class Settings:
     retrain_after: int = _var("CARDLOOP_RETRAIN_AFTER", "10", "New annotations since the last training that trigger a retrain.", int)
     train_timeout: int = _var("CARDLOOP_TRAIN_TIMEOUT", "3600", "Seconds a training job may run before RQ stops it.", int)
     train_epochs: float = _var("CARDLOOP_TRAIN_EPOCHS", "8", "Epochs of a fine-tuning run.", float)
+    train_lock_ttl: int = _var(
+        "CARDLOOP_TRAIN_LOCK_TTL", "60",
+        "Seconds a training job's per-project lock outlives its last heartbeat (a SIGKILLed worker frees it after this).", int,
+    )
     uncertainty: str = _var("CARDLOOP_UNCERTAINTY", "least_confidence", "Card uncertainty: least_confidence, margin or entropy.")
     next_batch_size: int = _var("CARDLOOP_NEXT_BATCH_SIZE", "20", "Cards in the \"Next batch\" view.", int)
     heldout_fraction: float = _var("CARDLOOP_HELDOUT_FRACTION", "0.2", "Share of annotated cards kept for evaluation (by task id).", float)
