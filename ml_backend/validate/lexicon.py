@@ -14,12 +14,12 @@ COMPANY_LEGAL_FORMS: frozenset[str] = frozenset({
     "inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "limited", "plc", "corp", "corp.",
     "corporation", "llp", "pty", "pty.",
     # de / at / ch
-    "gmbh", "ag", "kg", "ohg", "ug", "e.v.", "gbr", "kgaa", "mbh",
+    "gmbh", "ag", "kg", "ohg", "ug", "e.v.", "e.k.", "gbr", "kgaa", "mbh",
     # fr / be / es / it / nl / nordics
     "sarl", "s.a.r.l.", "sas", "s.a.s.", "sa", "s.a.", "sasu", "eurl", "sci", "snc", "srl", "s.r.l.",
-    "spa", "s.p.a.", "bv", "b.v.", "nv", "n.v.", "oy", "a/s",
+    "spa", "s.p.a.", "bv", "b.v.", "nv", "n.v.", "oy", "a/s", "s.l.", "sl", "sp.", "o.o.",
     # ru (Cyrillic)
-    "ооо", "оао", "зао", "пао", "ао", "нао", "ип", "нко", "ано", "фгуп", "гуп", "муп", "тоо",
+    "ооо", "оао", "зао", "пао", "ао", "нао", "ип", "нко", "ано", "фгуп", "гуп", "муп", "тоо", "нпо", "рао",
 })
 
 #: Words frequent in company names but also possible elsewhere: a weaker company cue.
@@ -27,11 +27,12 @@ COMPANY_WORDS: frozenset[str] = frozenset({
     "company", "group", "holding", "holdings", "technologies", "technology", "tech", "solutions", "systems",
     "consulting", "labs", "lab", "partners", "associates", "industries", "international", "bank",
     "studio", "agency", "services", "software", "enterprises", "ventures", "capital", "media",
-    "logistics", "trading", "networks", "analytics", "university", "institute",
-    "группа", "компания", "холдинг", "банк", "завод", "студия", "агентство", "технологии",
+    "logistics", "trading", "networks", "analytics", "university", "institute", "sons", "brothers",
+    "группа", "гк", "компания", "холдинг", "банк", "завод", "студия", "агентство", "технологии",
     "системы", "решения", "консалтинг", "институт", "университет",
     "gruppe", "technik", "werke", "bau", "beratung", "dienstleistungen", "verlag",
     "groupe", "société", "societe", "conseil", "cabinet", "entreprise", "associés",
+    "grupo", "grupa", "groep", "studio",
 })
 
 #: Job-title words (whole tokens).
@@ -45,18 +46,24 @@ TITLE_WORDS: frozenset[str] = frozenset({
     "supervisor", "intern", "associate", "principal", "programmer", "technician", "editor",
     "secretary", "recruiter", "strategist", "producer", "planner", "buyer", "auditor", "counsel",
     "surveyor", "teacher", "tutor", "nurse", "physician", "dentist", "pharmacist", "therapist",
+    "solicitor", "realtor", "broker", "barrister", "notary",
     # de
     "geschäftsführer", "geschäftsführerin", "leiter", "leiterin", "direktor", "direktorin",
     "ingenieur", "ingenieurin", "berater", "beraterin", "entwickler", "entwicklerin", "vorstand",
     "inhaber", "inhaberin", "prokurist", "prokuristin", "referent", "referentin", "assistent",
     "assistentin", "sachbearbeiter", "sachbearbeiterin", "vertrieb", "mitarbeiter", "mitarbeiterin",
-    "architektin", "kaufmann", "kauffrau",
+    "architekt", "architektin", "kaufmann", "kauffrau", "rechtsanwalt", "rechtsanwältin", "makler",
+    "maklerin", "steuerberater", "steuerberaterin",
     # fr
     "directeur", "directrice", "ingénieur", "ingénieure", "gérant", "gérante", "responsable", "chef",
     "chargé", "chargée", "commercial", "commerciale", "consultante", "président", "présidente",
     "fondateur", "fondatrice", "développeur", "développeuse", "conseiller", "conseillère",
     "assistante", "comptable", "avocat", "avocate", "technicien", "technicienne", "associé",
-    "associée", "analyste", "chercheur", "chercheuse", "architecte",
+    "associée", "analyste", "chercheur", "chercheuse", "architecte", "expert-comptable", "notaire",
+    # es / it / nl / pl: the commonest, so that unseen locales are not blind
+    "gerente", "consultor", "abogado", "arquitecto", "fundador", "director", "direttore", "amministratore",
+    "responsabile", "consulente", "avvocato", "architetto", "titolare", "adviseur", "eigenaar",
+    "prezes", "dyrektor", "kierownik", "konsultant", "właściciel", "specjalista",
 })
 
 #: Title prefixes (Russian inflection; adjectives such as "главный" are left out, they also start
@@ -65,12 +72,14 @@ TITLE_PREFIXES: tuple[str, ...] = (
     "директор", "менеджер", "инженер", "руководител", "начальник", "специалист", "бухгалтер",
     "юрист", "разработчик", "программист", "аналитик", "консультант", "заместител", "президент",
     "основател", "помощник", "секретар", "дизайнер", "архитектор", "координатор", "администратор",
-    "представител", "эксперт", "преподавател", "технолог", "экономист", "маркетолог", "партнер",
+    "представител", "эксперт", "преподавател", "технолог", "экономист", "маркетолог", "партнер", "адвокат",
+    "риелтор", "риэлтор", "нотариус",
     "партнёр", "владел", "управляющ", "советник",
 )
 TITLE_SUFFIXES: tuple[str, ...] = (
     "leiter", "leiterin", "führer", "führerin", "ingenieur", "ingenieurin", "entwickler",
-    "entwicklerin", "berater", "beraterin", "manager", "managerin", "direktor", "referent",
+    "entwicklerin", "berater", "beraterin", "manager", "managerin", "direktor", "referent", "makler",
+    "betreuer", "betreuerin", "mitarbeiter", "mitarbeiterin", "leider",
 )
 #: Multi-word titles whose words are not titles on their own.
 TITLE_PHRASES: tuple[tuple[str, ...], ...] = (
@@ -108,3 +117,10 @@ PLACE_REGIONS: dict[str, str] = {
 
 #: Country-code top-level domains -> ISO region (".co.uk" ends in "uk").
 TLD_REGIONS: dict[str, str] = {"ru": "RU", "рф": "RU", "de": "DE", "fr": "FR", "uk": "GB", "us": "US"}
+
+#: Honorifics and post-nominal letters printed around a name; not counted as name words.
+NAME_AFFIXES: frozenset[str] = frozenset({
+    "dr", "dr.", "prof", "prof.", "dipl.-ing.", "dr.-ing.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.",
+    "me", "pr", "mme", "mlle", "herr", "frau", "mba", "phd", "ph.d.", "cpa", "cfa", "jr", "jr.",
+    "sr", "sr.", "ii", "iii", "esq", "esq.",
+})

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 
+from ml_backend.validate.lexicon import NAME_AFFIXES
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import collapse_spaces, has_cyrillic, has_latin
 
 _EDGE_JUNK = " ,;|•·-–—:/\\"
 _VOWELS = set("aeiouyàâäéèêëîïôöùûüÿæœáíóúåøAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÅØаеёиоуыэюяАЕЁИОУЫЭЮЯ")
-# A name word: letters, with inner hyphens/apostrophes ("Jean-Luc", "O'Brien"); or an initial "J."
-_NAME_WORD = re.compile(r"^(?:[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?|[^\W\d_]\.)$")
+# A name word: letters with inner hyphens, apostrophes or dots ("Jean-Luc", "O'Brien",
+# "Dipl.-Ing."), optionally closed by "." (initial "J.") or "," ("Smith, MBA").
+_NAME_WORD = re.compile(r"^[^\W\d_]+(?:[.'’\-]+[^\W\d_]+)*[.,]?$")
 _MIN_ADDRESS_CHARS = 6
 
 
@@ -35,8 +37,9 @@ def join_address_lines(text: str) -> str:
 def name_problem(name: str) -> str | None:
     """Why ``name`` does not look like a person's full name, or None when it does."""
     words = name.split()
-    if not 2 <= len(words) <= 4:
-        return f"a full name has 2-4 words, this has {len(words)}"
+    core = [w for w in words if w.lower().rstrip(",") not in NAME_AFFIXES]
+    if not 2 <= len(core) <= 4:
+        return f"a full name has 2-4 words besides titles, this has {len(core)}"
     for word in words:
         if not _NAME_WORD.match(word):
             return f"{word!r} is not a name word (digits or symbols)"
