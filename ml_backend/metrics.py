@@ -1,0 +1,117 @@
+"""Prometheus metrics of the ML backend, one registry per app (tests build several apps).
+
+What an operator needs to see: request rate/latency/status per endpoint, why tasks failed
+(fetch reasons), the card confidence distribution, which model version each process serves and
+when it last changed, and how much work waits in the RQ queues. Queue depth is read from Redis
+at scrape time; if Redis does not answer within half a second the gauge reads -1 for that queue,
+and /metrics itself never fails.
+
+With several gunicorn workers each process reports its own counters (scrape each or run one
+worker); the queue depth is global either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable, Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+#: Reads queue name -> waiting jobs (-1 when unknown); must be quick and never raise.
+QueueDepthReader = Callable[[], dict[str, int]]
+
+
+def redis_queue_depth(redis_url: str, queues: Iterable[str], timeout: float = 0.5) -> QueueDepthReader:
+    """A reader of RQ queue lengths (``rq:queue:<name>`` lists) with short timeouts."""
+    names = tuple(queues)
+    lock = threading.Lock()
+    state: dict[str, object] = {}
+
+    def read() -> dict[str, int]:
+        import redis
+        from rq import Queue
+
+        with lock:
+            conn = state.get("conn")
+            if conn is None:
+                conn = redis.Redis.from_url(redis_url, socket_connect_timeout=timeout, socket_timeout=timeout)
+                state["conn"] = conn
+        depths: dict[str, int] = {}
+        for name in names:
+            try:
+                depths[name] = int(Queue(name, connection=conn).count)
+            except Exception as exc:  # noqa: BLE001 -- any Redis/RQ failure means "unknown", never a failed scrape
+                log.debug("queue depth of %s unavailable: %s", name, exc)
+                depths[name] = -1
+        return depths
+
+    return read
+
+
+class _QueueDepthCollector(Collector):
+    def __init__(self, reader: QueueDepthReader):
+        self.reader = reader
+
+    def collect(self):
+        family = GaugeMetricFamily(
+            "cardloop_queue_depth", "Jobs waiting in the RQ queue (-1: Redis unreachable)", labels=["queue"]
+        )
+        try:
+            depths = self.reader()
+        except Exception as exc:  # noqa: BLE001 -- a broken reader must not break /metrics
+            log.warning("queue depth reader failed: %s", exc)
+            depths = {}
+        for name, depth in depths.items():
+            family.add_metric([name], depth)
+        yield family
+
+
+class BackendMetrics:
+    """The backend's metrics, registered in their own ``CollectorRegistry``."""
+
+    def __init__(self, queue_depth: QueueDepthReader | None = None):
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.requests = Counter(
+            "cardloop_http_requests", "HTTP requests by endpoint, method and status", ["endpoint", "method", "status"], registry=r
+        )
+        self.latency = Histogram(
+            "cardloop_http_request_seconds", "HTTP request latency by endpoint", ["endpoint"], registry=r,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+        )
+        self.errors = Counter("cardloop_http_errors", "Requests answered with an error, by endpoint and kind", ["endpoint", "kind"], registry=r)
+        self.tasks = Counter("cardloop_predict_tasks", "Tasks predicted, by outcome (ok, failed)", ["outcome"], registry=r)
+        self.task_failures = Counter("cardloop_predict_task_failures", "Tasks answered with an empty result, by reason", ["reason"], registry=r)
+        self.card_confidence = Histogram(
+            "cardloop_card_confidence", "Confidence of predicted cards", registry=r,
+            buckets=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0),
+        )
+        self.stage_seconds = Histogram(
+            "cardloop_pipeline_stage_seconds", "Pipeline time per card and stage", ["stage"], registry=r,
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10),
+        )
+        self.webhook_events = Counter("cardloop_webhook_events", "Webhook events by action and outcome", ["action", "status"], registry=r)
+        self.model_info = Gauge("cardloop_model_info", "Model version served by this process (value 1)", ["version"], registry=r)
+        self.model_loaded_at = Gauge("cardloop_model_loaded_timestamp_seconds", "When the served model was loaded", registry=r)
+        self.model_swaps = Counter("cardloop_model_swaps", "Models swapped in after a promotion", registry=r)
+        self.model_load_failures = Counter("cardloop_model_load_failures", "Model loads that failed (the old model stays)", registry=r)
+        self._version_lock = threading.Lock()
+        if queue_depth is not None:
+            r.register(_QueueDepthCollector(queue_depth))
+
+    def set_model_version(self, version: str) -> None:
+        """Point ``cardloop_model_info`` at ``version`` (only one version per process reads 1)."""
+        with self._version_lock:
+            self.model_info.clear()
+            self.model_info.labels(version=version).set(1)
+            self.model_loaded_at.set_to_current_time()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

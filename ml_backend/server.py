@@ -1,0 +1,377 @@
+"""The Label Studio ML backend: a Flask app speaking the protocol Label Studio 1.23 calls.
+
+    GET  /health    {"status": "UP", "model_version"}; 503 "DOWN" while no model is loaded
+    POST /setup     Label Studio's URL + token for image fetching -> {"model_version"}
+    POST /predict   {"tasks": [...]} -> {"results": [one prediction per task, in order]}
+    POST /webhook   project events -> active_learning.queue (Redis only; answers in milliseconds)
+    GET  /versions  {"versions": [...]} model versions in the registry
+    GET  /metrics   Prometheus text
+
+Request errors (malformed JSON, no ``tasks``) are 4xx JSON. A task that cannot be read (no
+image, foreign host, 404, not an image, truncated, too many pixels) gets an *empty* prediction in
+its place: Label Studio matches results to tasks by position and retries task by task on a
+count mismatch, so one bad card must not cost the batch. The reason is logged and counted.
+
+The pipeline is loaded once per process by ``ModelHolder`` and swapped whole when the registry
+promotes a new version. ``create_app`` takes the loader, the event handler and the queue-depth
+reader as arguments, so tests run the real protocol against hand-made or tiny models.
+Run it with ``python -m ml_backend serve`` (gunicorn, see ``gunicorn.conf.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import logging
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ml_backend.config import Settings, load_settings
+from ml_backend.fetch import FetchError, ImageFetcher, loggable_url, redact, task_image_url
+from ml_backend.ls_format import IMAGE_NAME, card_to_prediction, empty_prediction
+from ml_backend.metrics import CONTENT_TYPE, BackendMetrics, QueueDepthReader, redis_queue_depth
+from ml_backend.model_holder import ModelHolder, ModelUnavailable, PipelineLoader, Predictor
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONFIG = REPO_ROOT / "gunicorn.conf.py"
+#: Largest JSON body accepted (a /predict batch of task dicts, not images).
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+STATE_KEY = "cardloop"
+
+#: Handles one webhook payload (``active_learning.queue.handle_event``'s signature).
+EventHandler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class RequestError(Exception):
+    """A client error answered as ``{"error": message}`` with ``status``."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def _pipeline_loader(settings: Settings) -> PipelineLoader:
+    def load(model_dir: str) -> Predictor:
+        from ml_backend.pipeline import CardPipeline
+
+        return CardPipeline.load(settings, model_dir=model_dir)
+
+    return load
+
+
+def _queue_event_handler(settings: Settings) -> EventHandler:
+    from active_learning.queue import handle_event
+
+    return lambda payload: handle_event(payload, settings=settings)
+
+
+def _webhook_errors() -> tuple[type[Exception], type[Exception]]:
+    """(invalid event, queue unavailable) exception classes of the queue module."""
+    from active_learning.queue import InvalidEvent, QueueUnavailable
+
+    return InvalidEvent, QueueUnavailable
+
+
+@dataclass
+class BackendState:
+    """Everything a request handler needs, one per app (so tests can build several)."""
+
+    settings: Settings
+    holder: ModelHolder
+    metrics: BackendMetrics
+    event_handler: EventHandler
+    label_studio_url: str
+    token: str
+    _fetcher: ImageFetcher | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def configure_label_studio(self, hostname: str | None, token: str | None) -> None:
+        """Adopt the Label Studio URL/token /setup sent.
+
+        The URL is adopted only when it names the configured Label Studio host or an allow-listed
+        one: /setup is unauthenticated unless basic auth is on, and whoever sets the URL decides
+        where /predict fetches with Label Studio's token (SSRF). Otherwise LABEL_STUDIO_URL stays.
+        """
+        with self._lock:
+            if hostname and hostname.rstrip("/") != self.label_studio_url:
+                probe = ImageFetcher(self.settings, self.settings.label_studio_url)
+                try:
+                    probe.resolve(hostname)
+                except FetchError:
+                    log.warning("ignoring /setup hostname %s: not LABEL_STUDIO_URL's host nor allow-listed; "
+                                "fetching relative URLs from %s", loggable_url(hostname), self.label_studio_url)
+                else:
+                    self.label_studio_url = hostname.rstrip("/")
+                    self._fetcher = None
+            if token and token != self.token:
+                log.info("Label Studio token from /setup: %s", redact(token))
+                self.token = token
+                self._fetcher = None
+
+    def fetcher(self) -> ImageFetcher:
+        with self._lock:
+            if self._fetcher is None:
+                self._fetcher = ImageFetcher(self.settings, self.label_studio_url, self.token)
+            return self._fetcher
+
+    def start(self, watch: bool = True) -> None:
+        """Load the model (blocking) and watch the registry; call in the serving process."""
+        self.holder.refresh()
+        if watch:
+            self.holder.start_watching()
+
+
+def state(app: Flask | None = None) -> BackendState:
+    from flask import current_app
+
+    return (app or current_app).extensions[STATE_KEY]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    pipeline_loader: PipelineLoader | None = None,
+    event_handler: EventHandler | None = None,
+    queue_depth: QueueDepthReader | None = None,
+    load_model: bool = True,
+    watch: bool = False,
+) -> Flask:
+    """The backend app.
+
+    ``load_model`` False defers loading to ``state(app).start()`` (gunicorn calls it in each
+    worker after the fork); ``watch`` starts the registry poller. Defaults: the real
+    ``CardPipeline``, ``active_learning.queue.handle_event``, and RQ queue depth from Redis.
+    """
+    settings = settings or load_settings()
+    metrics = BackendMetrics(
+        queue_depth or redis_queue_depth(settings.redis_url, (settings.train_queue, settings.light_queue))
+    )
+    holder = ModelHolder(
+        pipeline_loader or _pipeline_loader(settings), settings.model_dir, settings.model_poll_seconds,
+        on_swap=lambda version: (metrics.set_model_version(version), metrics.model_swaps.inc()),
+        on_failure=metrics.model_load_failures.inc,
+    )
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.json.sort_keys = False
+    app.extensions[STATE_KEY] = BackendState(
+        settings=settings, holder=holder, metrics=metrics,
+        event_handler=event_handler or _queue_event_handler(settings),
+        label_studio_url=settings.label_studio_url.rstrip("/"), token=settings.label_studio_api_key,
+    )
+    _install_hooks(app)
+    _install_routes(app)
+    if load_model:
+        state(app).start(watch=watch)
+    return app
+
+
+# --- cross-cutting: auth, metrics, errors ------------------------------------------------------
+
+
+def _authorized(settings: Settings) -> bool:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Basic "):
+        return False
+    try:
+        user, _, password = base64.b64decode(header[6:], validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    user_ok = hmac.compare_digest(user.encode(), settings.basic_auth_user.encode())
+    pass_ok = hmac.compare_digest(password.encode(), settings.basic_auth_pass.encode())
+    return user_ok & pass_ok
+
+
+def _endpoint_label() -> str:
+    """The route (not the raw path, which would explode label cardinality)."""
+    return request.url_rule.rule if request.url_rule is not None else "unmatched"
+
+
+def _error(message: str, status: int, kind: str) -> tuple[Response, int]:
+    state().metrics.errors.labels(endpoint=_endpoint_label(), kind=kind).inc()
+    return jsonify({"error": message}), status
+
+
+def _install_hooks(app: Flask) -> None:
+    @app.before_request
+    def _start_and_authenticate():
+        g.started = time.perf_counter()
+        settings = state().settings
+        if settings.basic_auth_user and not _authorized(settings):
+            response, status = _error("authentication required", 401, "unauthorized")
+            response.headers["WWW-Authenticate"] = 'Basic realm="cardloop"'
+            return response, status
+        return None
+
+    @app.after_request
+    def _count(response: Response) -> Response:
+        endpoint = _endpoint_label()
+        metrics = state().metrics
+        metrics.requests.labels(endpoint=endpoint, method=request.method, status=str(response.status_code)).inc()
+        started = g.get("started")
+        if started is not None:
+            metrics.latency.labels(endpoint=endpoint).observe(time.perf_counter() - started)
+        return response
+
+    @app.errorhandler(RequestError)
+    def _request_error(exc: RequestError):
+        return _error(str(exc), exc.status, "bad_request")
+
+    @app.errorhandler(ModelUnavailable)
+    def _no_model(exc: ModelUnavailable):
+        return _error(f"no model loaded: {exc}", 503, "no_model")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        return _error(exc.description or exc.name, exc.code or 500, exc.name.lower().replace(" ", "_"))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error in %s %s", request.method, request.path)
+        return _error("internal error (logged on the server)", 500, "internal")
+
+
+def _json_object() -> dict[str, Any]:
+    """The request body as a JSON object, or a 400 that says what is wrong with it."""
+    if not request.data:
+        raise RequestError("request body is empty: send a JSON object")
+    payload = request.get_json(force=True, silent=True)
+    if payload is None:
+        raise RequestError("request body is not valid JSON")
+    if not isinstance(payload, dict):
+        raise RequestError(f"request body must be a JSON object, got {type(payload).__name__}")
+    return payload
+
+
+# --- the protocol --------------------------------------------------------------------------------
+
+
+def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int) -> dict[str, Any]:
+    """One task's prediction, or an empty one (logged and counted) when the task is unreadable."""
+    task_id = task.get("id") if isinstance(task, dict) else None
+    try:
+        image = st.fetcher().fetch_image(task_image_url(task, IMAGE_NAME))
+        card = predictor.predict(image)
+    except FetchError as exc:
+        reason = exc.reason
+        log.warning("task %s (#%d): %s: %s", task_id, index, reason, exc)
+    except Exception:  # noqa: BLE001 -- one broken card must not fail the batch
+        reason = "pipeline_error"
+        log.exception("task %s (#%d): the pipeline failed", task_id, index)
+    else:
+        st.metrics.tasks.labels(outcome="ok").inc()
+        st.metrics.card_confidence.observe(card.confidence)
+        for stage, seconds in card.timings.items():
+            if stage != "total":
+                st.metrics.stage_seconds.labels(stage=stage).observe(seconds)
+        return card_to_prediction(card, image.width, image.height, predictor.model_version)
+    st.metrics.tasks.labels(outcome="failed").inc()
+    st.metrics.task_failures.labels(reason=reason).inc()
+    return empty_prediction(predictor.model_version)
+
+
+def registry_versions(settings: Settings) -> list[str]:
+    """Version directories in the registry (``<registry>/versions/*``), oldest first."""
+    versions_dir = Path(settings.registry_dir) / "versions"
+    if not versions_dir.is_dir():
+        return []
+    dirs = [p for p in versions_dir.iterdir() if p.is_dir()]
+    return [p.name for p in sorted(dirs, key=lambda p: (p.stat().st_mtime, p.name))]
+
+
+def _install_routes(app: Flask) -> None:
+    @app.get("/health")
+    def health():
+        st = state()
+        if not st.holder.loaded:
+            return jsonify({"status": "DOWN", "model_loaded": False, "error": st.holder.last_error or "model loading"}), 503
+        return jsonify({"status": "UP", "model_loaded": True, "model_version": st.holder.version})
+
+    @app.post("/setup")
+    def setup():
+        st = state()
+        payload = _json_object()
+        hostname, token = payload.get("hostname"), payload.get("access_token")
+        if hostname is not None and (not isinstance(hostname, str) or urlsplit(hostname).scheme not in ("http", "https")):
+            raise RequestError("hostname must be an http(s) URL")
+        if token is not None and not isinstance(token, str):
+            raise RequestError("access_token must be a string")
+        st.configure_label_studio(hostname or None, token or None)
+        st.holder.refresh()  # a cheap readlink; Label Studio calls /setup before every prediction run
+        return jsonify({"model_version": st.holder.get().model_version})
+
+    @app.post("/predict")
+    def predict():
+        st = state()
+        payload = _json_object()
+        tasks = payload.get("tasks")
+        if tasks is None:
+            raise RequestError("missing 'tasks': send {\"tasks\": [{\"id\": ..., \"data\": {\"image\": URL}}]}")
+        if not isinstance(tasks, list):
+            raise RequestError("'tasks' must be a list of task objects")
+        predictor = st.holder.get()  # one model for the whole batch, even if a swap happens meanwhile
+        results = [_predict_task(st, predictor, task, i) for i, task in enumerate(tasks)]
+        return jsonify({"results": results, "model_version": predictor.model_version})
+
+    @app.post("/webhook")
+    def webhook():
+        st = state()
+        payload = _json_object()
+        action = payload.get("action")
+        if not isinstance(action, str) or not action:
+            raise RequestError("webhook payload must carry an 'action' string")
+        invalid_event, queue_unavailable = _webhook_errors()
+        try:
+            outcome = st.event_handler(payload)
+        except invalid_event as exc:
+            st.metrics.webhook_events.labels(action=action, status="invalid").inc()
+            raise RequestError(str(exc)) from exc
+        except queue_unavailable as exc:
+            st.metrics.webhook_events.labels(action=action, status="unavailable").inc()
+            log.error("webhook %s not accepted: %s", action, exc)
+            return _error(f"event not accepted, queue unavailable: {exc}", 503, "queue_unavailable")
+        st.metrics.webhook_events.labels(action=action, status=str(outcome.get("status", "ok"))).inc()
+        return jsonify(outcome)
+
+    @app.get("/versions")
+    def versions():
+        st = state()
+        found = registry_versions(st.settings)
+        served = st.holder.version
+        if served and served not in found:
+            found.append(served)
+        return jsonify({"versions": found, "current": served})
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(state().metrics.render(), content_type=CONTENT_TYPE)
+
+
+# --- serving ---------------------------------------------------------------------------------
+
+
+def gunicorn_app() -> Flask:
+    """The app gunicorn preloads in its master: no model yet (``post_worker_init`` loads it in
+    each worker, after the fork, together with the registry watcher thread)."""
+    return create_app(load_model=False)
+
+
+def serve(host: str, port: int) -> None:
+    """Replace this process with gunicorn serving the backend on ``host:port``."""
+    argv = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--bind", f"{host}:{port}",
+            "ml_backend.server:gunicorn_app()"]
+    log.info("starting gunicorn on %s:%s", host, port)
+    os.chdir(REPO_ROOT)
+    os.execv(sys.executable, argv)
