@@ -23,6 +23,7 @@ from ml_backend.fields import union_bbox
 from ml_backend.schema import FieldValue, OcrLine
 from ml_backend.validate.lexicon import (
     COMPANY_LEGAL_FORMS,
+    COMPANY_LEGAL_FORMS_CAPS,
     COMPANY_WORDS,
     STREET_SUFFIXES,
     STREET_WORDS,
@@ -65,7 +66,8 @@ def _has_title(text: str) -> bool:
 
 
 def _has_legal_form(text: str) -> bool:
-    return any(w in COMPANY_LEGAL_FORMS for w in _words(text))
+    caps = {w.strip(".,;:()«»\"") for w in text.split()}
+    return any(w in COMPANY_LEGAL_FORMS for w in _words(text)) or bool(caps & COMPANY_LEGAL_FORMS_CAPS)
 
 
 def _has_company_word(text: str) -> bool:

@@ -85,7 +85,18 @@ def test_phone_normalisation(text: str, region: str | None, value: str, display:
 
 def test_phone_region_decides_numbers_without_country_code() -> None:
     assert normalise("phone", "01 23 45 67 89", "FR").value == "+33123456789"
-    assert not normalise("phone", "01 23 45 67 89", "US").valid
+    # valid in both: the hint decides
+    assert normalise("phone", "0612345678", "NL").value == "+31612345678"
+    assert normalise("phone", "0612345678", "DE").value == "+49612345678"
+
+
+def test_phone_with_trunk_prefix_invalid_for_the_hint_tries_other_regions() -> None:
+    got = normalise("phone", "07755 920048", "US")  # a UK mobile on a card we took for US
+    assert (got.value, got.valid, got.fixed) == ("+447755920048", True, True)
+    assert normalise("phone", "8 (912) 345-67-89", "US").value == "+79123456789"  # "8" is Russia's trunk
+    # no trunk prefix: no guess, the number stays flagged for its region
+    got = normalise("phone", "(555) 010-0199", "US")
+    assert (got.value, got.valid) == ("+15550100199", False)
 
 
 def test_phone_without_hint_uses_default_region(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,8 @@ wrong: "ООО «Ромашка»" tokenises the guillemets away from the legal 
 one token, and German/Russian titles are matched by suffix/prefix of a token.
 
 When ``settings.spacy_models`` names installed trained pipelines, they replace the blank one for
-their language; their NER labels (ORG, PERSON/PER) become extra cues.
+their language; their NER labels (ORG, PERSON/PER) become extra cues. Without NER, a person cue
+is a name-shaped text holding a known given name (``given_names``).
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from spacy.language import Language
 
 from ml_backend.validate.lexicon import (
     COMPANY_LEGAL_FORMS,
+    COMPANY_LEGAL_FORMS_CAPS,
     COMPANY_WORDS,
     TITLE_PHRASES,
     TITLE_PREFIXES,
     TITLE_SUFFIXES,
     TITLE_WORDS,
 )
+from ml_backend.validate.given_names import has_given_name
+from ml_backend.validate.plain import name_problem
 from ml_backend.validate.text import has_cyrillic
 
 log = logging.getLogger(__name__)
@@ -46,6 +50,7 @@ def ruler_patterns() -> list[dict[str, Any]]:
     suffixes = "|".join(re.escape(s) for s in TITLE_SUFFIXES)
     return [
         {"label": LEGAL_FORM, "pattern": [{"LOWER": {"IN": sorted(COMPANY_LEGAL_FORMS)}}]},
+        {"label": LEGAL_FORM, "pattern": [{"TEXT": {"IN": sorted(COMPANY_LEGAL_FORMS_CAPS)}}]},
         {"label": COMPANY_WORD, "pattern": [{"LOWER": {"IN": sorted(COMPANY_WORDS)}}]},
         {"label": TITLE, "pattern": [{"LOWER": {"IN": sorted(TITLE_WORDS)}}]},
         {"label": TITLE, "pattern": [{"LOWER": {"REGEX": f"^(?:{prefixes})"}}]},
@@ -61,7 +66,7 @@ class Cues:
     legal_form: bool = False
     company_word: bool = False
     title: bool = False
-    person: bool = False  # only a trained NER can say this
+    person: bool = False  # a known given name in a name-shaped text, or a trained NER's PERSON
 
     @property
     def company(self) -> bool:
@@ -95,5 +100,5 @@ class CueTagger:
             legal_form=LEGAL_FORM in labels,
             company_word=COMPANY_WORD in labels or bool(labels & _NER_COMPANY),
             title=TITLE in labels,
-            person=bool(labels & _NER_PERSON),
+            person=bool(labels & _NER_PERSON) or (name_problem(text) is None and has_given_name(text)),
         )

@@ -8,18 +8,24 @@ systems differ in *how* they use the cues, never in which cues they know.  Words
 
 from __future__ import annotations
 
-#: Legal-form suffixes and prefixes: a strong sign that a text is a company name.
+#: Legal-form suffixes and prefixes: a strong sign that a text is a company name (any case).
 COMPANY_LEGAL_FORMS: frozenset[str] = frozenset({
     # en / international
     "inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "limited", "plc", "corp", "corp.",
     "corporation", "llp", "pty", "pty.",
     # de / at / ch
-    "gmbh", "ag", "kg", "ohg", "ug", "e.v.", "e.k.", "gbr", "kgaa", "mbh",
-    # fr / be / es / it / nl / nordics
-    "sarl", "s.a.r.l.", "sas", "s.a.s.", "sa", "s.a.", "sasu", "eurl", "sci", "snc", "srl", "s.r.l.",
-    "spa", "s.p.a.", "bv", "b.v.", "nv", "n.v.", "oy", "a/s", "s.l.", "sl", "sp.", "o.o.",
-    # ru (Cyrillic)
-    "ооо", "оао", "зао", "пао", "ао", "нао", "ип", "нко", "ано", "фгуп", "гуп", "муп", "тоо", "нпо", "рао",
+    "gmbh", "e.v.", "e.k.", "kgaa", "mbh",
+    # fr / be / es / it / nl / pl
+    "sarl", "s.a.r.l.", "s.a.s.", "s.a.", "sasu", "eurl", "srl", "s.r.l.", "s.p.a.", "b.v.", "n.v.",
+    "a/s", "s.l.", "s.l.u.", "sp.", "o.o.",
+    # ru (Cyrillic); "инк"/"лтд" are transliterations seen on Russian cards
+    "ооо", "оао", "зао", "пао", "нао", "нко", "ано", "фгуп", "гуп", "муп", "тоо", "нпо", "рао", "инк", "лтд",
+})
+#: Legal forms that are also ordinary words or surnames ("Sas", "Sa", "Ag"): they count only
+#: when printed in capitals, as companies print them.
+COMPANY_LEGAL_FORMS_CAPS: frozenset[str] = frozenset({
+    "AG", "KG", "OHG", "UG", "GBR", "GbR", "SA", "SAS", "SCI", "SNC", "SPA", "SpA", "BV", "NV", "OY", "SL",
+    "АО", "ИП",
 })
 
 #: Words frequent in company names but also possible elsewhere: a weaker company cue.
@@ -28,7 +34,8 @@ COMPANY_WORDS: frozenset[str] = frozenset({
     "consulting", "labs", "lab", "partners", "associates", "industries", "international", "bank",
     "studio", "agency", "services", "software", "enterprises", "ventures", "capital", "media",
     "logistics", "trading", "networks", "analytics", "university", "institute", "sons", "brothers",
-    "группа", "гк", "компания", "холдинг", "банк", "завод", "студия", "агентство", "технологии",
+    "design", "marketing", "engineering", "construction", "realty", "law", "clinic", "hotel",
+    "группа", "гк", "компания", "холдинг", "партнеры", "партнёры", "банк", "завод", "студия", "агентство", "технологии",
     "системы", "решения", "консалтинг", "институт", "университет",
     "gruppe", "technik", "werke", "bau", "beratung", "dienstleistungen", "verlag",
     "groupe", "société", "societe", "conseil", "cabinet", "entreprise", "associés",
@@ -64,6 +71,8 @@ TITLE_WORDS: frozenset[str] = frozenset({
     "gerente", "consultor", "abogado", "arquitecto", "fundador", "director", "direttore", "amministratore",
     "responsabile", "consulente", "avvocato", "architetto", "titolare", "adviseur", "eigenaar",
     "prezes", "dyrektor", "kierownik", "konsultant", "właściciel", "specjalista",
+    # ru nouns whose plural is a company word ("Иванов и партнёры"): whole words, not prefixes
+    "партнер", "партнёр", "партнера", "партнёра",
 })
 
 #: Title prefixes (Russian inflection; adjectives such as "главный" are left out, they also start
@@ -72,9 +81,8 @@ TITLE_PREFIXES: tuple[str, ...] = (
     "директор", "менеджер", "инженер", "руководител", "начальник", "специалист", "бухгалтер",
     "юрист", "разработчик", "программист", "аналитик", "консультант", "заместител", "президент",
     "основател", "помощник", "секретар", "дизайнер", "архитектор", "координатор", "администратор",
-    "представител", "эксперт", "преподавател", "технолог", "экономист", "маркетолог", "партнер", "адвокат",
-    "риелтор", "риэлтор", "нотариус",
-    "партнёр", "владел", "управляющ", "советник",
+    "представител", "эксперт", "преподавател", "технолог", "экономист", "маркетолог", "адвокат", "риелтор",
+    "риэлтор", "нотариус", "владел", "управляющ", "советник",
 )
 TITLE_SUFFIXES: tuple[str, ...] = (
     "leiter", "leiterin", "führer", "führerin", "ingenieur", "ingenieurin", "entwickler",
@@ -113,10 +121,24 @@ PLACE_REGIONS: dict[str, str] = {
     "london": "GB", "manchester": "GB", "birmingham": "GB", "edinburgh": "GB", "glasgow": "GB",
     "united states": "US", "usa": "US", "u.s.a.": "US", "new york": "US", "california": "US",
     "texas": "US", "chicago": "US", "san francisco": "US",
+    "spain": "ES", "españa": "ES", "madrid": "ES", "barcelona": "ES",
+    "italy": "IT", "italia": "IT", "roma": "IT", "milano": "IT",
+    "netherlands": "NL", "the netherlands": "NL", "nederland": "NL", "amsterdam": "NL", "rotterdam": "NL",
+    "poland": "PL", "polska": "PL", "warszawa": "PL", "kraków": "PL",
 }
 
 #: Country-code top-level domains -> ISO region (".co.uk" ends in "uk").
-TLD_REGIONS: dict[str, str] = {"ru": "RU", "рф": "RU", "de": "DE", "fr": "FR", "uk": "GB", "us": "US"}
+TLD_REGIONS: dict[str, str] = {
+    "ru": "RU", "рф": "RU", "su": "RU", "de": "DE", "fr": "FR", "uk": "GB", "us": "US",
+    "es": "ES", "it": "IT", "nl": "NL", "pl": "PL",
+}
+
+#: Regions a national-format number is tried in when the card's own region rejects it, most
+#: likely first (the card locales we serve, then their neighbours).
+PHONE_FALLBACK_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "RU", "ES", "IT", "NL", "PL")
+
+#: Words joining several people ("Smith & Jones", "Иванов и партнёры"): a firm, not one person.
+NAME_CONJUNCTIONS: frozenset[str] = frozenset({"&", "and", "und", "et", "и"})
 
 #: Honorifics and post-nominal letters printed around a name; not counted as name words.
 NAME_AFFIXES: frozenset[str] = frozenset({

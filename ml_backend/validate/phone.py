@@ -13,6 +13,7 @@ import phonenumbers
 from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher
 
 from ml_backend.config import load_settings
+from ml_backend.validate.lexicon import PHONE_FALLBACK_REGIONS
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import collapse_spaces
 
@@ -24,6 +25,9 @@ _LETTER_DIGITS = {"O": "0", "o": "0", "О": "0", "о": "0", "D": "0", "l": "1", 
 _LETTER_IN_NUMBER = re.compile(rf"(?<=[\d\-(). {''.join(_LETTER_DIGITS)}])[{''.join(_LETTER_DIGITS)}](?=[\d\-(). {''.join(_LETTER_DIGITS)}]|$)")
 _SEPARATORS = re.compile(r"\s*[;|,]\s*|\s+/\s+|\s{2,}")
 _MIN_DIGITS = 6
+# National format behind a trunk prefix ("0..." in most of Europe, "8 ..." in Russia): such a
+# number is never valid in North America, so when the assumed region rejects it, another is tried.
+_TRUNK_START = re.compile(r"^\(?[08]")
 
 
 def _digits(text: str) -> int:
@@ -77,7 +81,9 @@ def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValu
     """E.164 value and international display for ``text`` read as a number of ``region_hint``.
 
     The region matters only for numbers printed without a country code ("01 23 45 67 89" is
-    Paris with "FR"); without a hint ``settings.default_region`` is assumed.
+    Paris with "FR"); without a hint ``settings.default_region`` is assumed. A number with a
+    trunk prefix ("0...", "8 ...") that is not valid there but is in one of
+    ``PHONE_FALLBACK_REGIONS`` is read as that region's (``fixed``: the validator trusts it less).
     """
     region = (region_hint or default_region()).upper()
     unlabelled = collapse_spaces(strip_phone_label(text))
@@ -89,6 +95,10 @@ def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValu
         number = phonenumbers.parse(number_text, region)
     except NumberParseException as exc:
         return NormalisedValue(number_text, number_text, False, f"not a phone number: {exc}", fixed)
+    if not phonenumbers.is_valid_number(number) and _TRUNK_START.match(number_text):
+        elsewhere = _valid_elsewhere(number_text, region)
+        if elsewhere is not None:  # "07755 920048" on a card we took for US is a UK mobile
+            number, fixed = elsewhere, True
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     if phonenumbers.is_valid_number(number):
@@ -96,6 +106,23 @@ def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValu
     where = phonenumbers.region_code_for_number(number) or region
     kind = "possible but unassigned" if phonenumbers.is_possible_number(number) else "impossible"
     return NormalisedValue(e164, display, False, f"{kind} number for {where}", fixed)
+
+
+def _valid_elsewhere(number_text: str, tried: str) -> phonenumbers.PhoneNumber | None:
+    """The number read in the first fallback region whose trunk prefix it starts with and where
+    it is valid (a guess: the caller marks it fixed). "8 (912) ..." is only tried as Russian."""
+    digits = re.sub(r"\D", "", number_text)
+    for region in PHONE_FALLBACK_REGIONS:
+        trunk = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
+        if region == tried or not trunk or not digits.startswith(trunk):
+            continue
+        try:
+            number = phonenumbers.parse(number_text, region)
+        except NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+    return None
 
 
 def number_region(text: str) -> str | None:

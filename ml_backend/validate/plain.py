@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ml_backend.validate.lexicon import NAME_AFFIXES
+from ml_backend.validate.lexicon import NAME_AFFIXES, NAME_CONJUNCTIONS
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import collapse_spaces, has_cyrillic, has_latin
 
@@ -37,7 +37,10 @@ def join_address_lines(text: str) -> str:
 def name_problem(name: str) -> str | None:
     """Why ``name`` does not look like a person's full name, or None when it does."""
     words = name.split()
-    core = [w for w in words if w.lower().rstrip(",") not in NAME_AFFIXES]
+    if any(w.lower() in NAME_CONJUNCTIONS for w in words):
+        return "several people joined by a conjunction (a firm's name?)"
+    # honorifics, post-nominals and particles ("van", "de", "von") do not count as name words
+    core = [w for w in words if w.lower().rstrip(",") not in NAME_AFFIXES and not w[0].islower()]
     if not 2 <= len(core) <= 4:
         return f"a full name has 2-4 words besides titles, this has {len(core)}"
     for word in words:
@@ -46,7 +49,7 @@ def name_problem(name: str) -> str | None:
         if has_latin(word) and has_cyrillic(word):
             return f"{word!r} mixes Latin and Cyrillic letters"
         letters = [ch for ch in word if ch.isalpha()]
-        if len(letters) > 2 and not any(ch in _VOWELS for ch in letters):  # "Ng" is a surname
+        if word.lower().rstrip(",") not in NAME_AFFIXES and len(letters) > 2 and not any(ch in _VOWELS for ch in letters):  # "Ng" is a surname
             return f"{word!r} has no vowel (OCR garbage?)"
     return None
 

@@ -19,7 +19,6 @@ from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.phone import split_numbers
-from ml_backend.validate.plain import name_problem
 from ml_backend.validate.region import region_hint_from
 
 log = logging.getLogger(__name__)
@@ -100,7 +99,7 @@ class Validator:
         return out
 
     def _flag_person_like_companies(self, values: list[FieldValue]) -> list[FieldValue]:
-        """A "company" shaped like a person's name, with no company cue, on a card without a name.
+        """A "company" that reads as a person's name, with no company cue, on a card without a name.
 
         Likely the tagger's mistake, but "Morgan Stanley" exists: flag it for the annotator
         rather than move it.
@@ -109,8 +108,10 @@ class Validator:
             return values
         out = []
         for v in values:
-            if v.field == "company" and v.valid and _person_shaped(v.value) and not self._cues.cues(v.value).company:
-                v = _flagged(v, "looks like a person's name, and the card has no full_name")
+            if v.field == "company" and v.valid:
+                cues = self._cues.cues(v.value)
+                if cues.person and not cues.company and not cues.title:
+                    v = _flagged(v, "looks like a person's name, and the card has no full_name")
             out.append(v)
         return out
 
@@ -121,13 +122,7 @@ def _cue_target(field: str, cues: Cues) -> str | None:
         return "company"
     if cues.title and not cues.company and field != "position":
         return "position"
-    if cues.person and not cues.company and not cues.title and field == "company":
-        return "full_name"
     return None
-
-
-def _person_shaped(text: str) -> bool:
-    return name_problem(text) is None and all(w[0].isupper() for w in text.split())
 
 
 def _split(v: FieldValue, region: str) -> list[FieldValue]:
