@@ -49,6 +49,9 @@ class SyncMode(str, enum.Enum):
 
 @dataclass
 class SyncReport:
+    """What a run did. ``stats`` counts the attempt that completed; batches an earlier, cut-off
+    attempt committed show up there as ``unchanged``."""
+
     project_id: int
     mode: str
     tasks: int = 0
