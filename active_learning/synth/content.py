@@ -1,0 +1,240 @@
+"""What a synthetic card says: a contact drawn with Faker plus curated per-language lists.
+
+The content is independent of where things are drawn (``layout``) and how (``render``). Values
+are stored exactly as they will be printed; the layout only decides labels and arrangement.
+Fax numbers are phones (``kind="fax"``): vCard stores them as ``TEL;TYPE=FAX`` and our QR parser
+and CRM treat every TEL as a phone, so the ground truth labels a fax value PHONE (its "Fax:" label
+stays OTHER).
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from faker import Faker
+
+from active_learning.synth import vocab
+from active_learning.synth.phones import Phone, random_phone
+
+
+@dataclass
+class PersonName:
+    """A printed name and its parts (the parts feed the vCard ``N`` property of the QR code)."""
+
+    printed: str
+    first: str
+    last: str
+    middle: str = ""
+    prefix: str = ""
+
+
+@dataclass
+class CardContent:
+    """Everything one card prints, before layout. Missing fields are None / empty."""
+
+    locale: str
+    lang: str
+    region: str
+    name: PersonName | None
+    position: str | None
+    company: str | None
+    emails: list[str] = field(default_factory=list)
+    phones: list[Phone] = field(default_factory=list)
+    website: str | None = None
+    address: list[str] = field(default_factory=list)  # printed lines, in reading order
+    department: str | None = None  # distractor (OTHER)
+    extras: list[str] = field(default_factory=list)  # slogans, memberships: distractors (OTHER)
+
+    def text(self) -> str:
+        """All printed characters, used to pick fonts that can render them."""
+        parts = [self.name.printed if self.name else "", self.position or "", self.company or "",
+                 self.website or "", self.department or "", *self.emails, *(p.printed for p in self.phones),
+                 *self.address, *self.extras]
+        return "".join(parts)
+
+
+@functools.lru_cache(maxsize=None)
+def _faker(locale: str) -> Faker:
+    """One Faker per locale per process (construction costs ~25 ms); reseeded for every card."""
+    return Faker(locale)
+
+
+def ascii_slug(text: str, sep: str = "") -> str:
+    """Lowercase Latin slug of ``text`` for e-mail local parts and domains (transliterates Cyrillic)."""
+    out = []
+    for ch in text.lower():
+        if ch in vocab.TRANSLIT:
+            out.append(vocab.TRANSLIT[ch])
+        else:
+            out.append(unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode())
+    words = re.findall(r"[a-z0-9]+", "".join(out))
+    return sep.join(words)
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _name(rng: random.Random, fk: Faker, lang: str) -> PersonName:
+    female = rng.random() < 0.45
+    first = fk.first_name_female() if female else fk.first_name_male()
+    if lang in ("ru", "pl"):  # gendered surnames
+        last = fk.last_name_female() if female else fk.last_name_male()
+    else:
+        last = fk.last_name()
+    if lang == "ru":
+        middle = fk.middle_name_female() if female else fk.middle_name_male()
+        style = rng.random()
+        if style < 0.35:
+            printed = f"{last} {first} {middle}"
+        elif style < 0.6:
+            printed = f"{first} {middle} {last}"
+        elif style < 0.9:
+            printed = f"{first} {last}"
+        else:
+            printed = f"{first[0]}. {middle[0]}. {last}"
+        return PersonName(_clean(printed), first, last, middle)
+    middle = ""
+    prefix = ""
+    if lang == "en" and rng.random() < 0.15:
+        middle = rng.choice("ABCDEFGHJKLMNPRSTW") + "."
+    if rng.random() < 0.08:
+        prefix = {"de": rng.choice(("Dr.", "Prof. Dr.", "Dipl.-Ing.", "Dr.-Ing.")), "fr": rng.choice(("Dr", "Me", "Pr"))}.get(
+            lang, "Dr.")
+    printed = " ".join(p for p in (prefix, first, middle, last) if p)
+    if lang == "en" and not prefix and rng.random() < 0.05:
+        printed += rng.choice((", MBA", ", PhD", ", CPA", " Jr.", ", CFA"))
+    return PersonName(_clean(printed), first, last, middle, prefix)
+
+
+def _position(rng: random.Random, fk: Faker, lang: str) -> str:
+    if rng.random() < 0.6 or lang not in ("en", "ru", "de", "fr"):
+        title = rng.choice(vocab.TITLES[lang])
+    else:
+        title = fk.job()
+        title = title[0].upper() + title[1:]
+    return _clean(title)
+
+
+def _company(rng: random.Random, fk: Faker, locale: str, lang: str) -> tuple[str, str]:
+    """(printed company, core word used for the web/e-mail domain)."""
+    roll = rng.random()
+    if roll < 0.35:
+        printed = _clean(fk.company())
+        core = re.sub(r"^(ООО|ОАО|АО|ЗАО|ПАО|РАО|НПО|ИП)\s*", "", printed).strip("«»\"' ")
+        return printed, core
+    if lang == "ru" and rng.random() < 0.6:
+        core = rng.choice(vocab.BRANDS_RU)
+        if rng.random() < 0.4:
+            core = core + rng.choice(vocab.INDUSTRIES["ru"]).lower()
+    elif roll < 0.6:
+        core = f"{rng.choice(vocab.BRANDS)} {rng.choice(vocab.INDUSTRIES[lang])}"
+    elif roll < 0.8:
+        core = f"{fk.last_name()} {rng.choice(vocab.INDUSTRIES[lang])}"
+    else:
+        core = rng.choice(vocab.BRANDS)
+    printed = rng.choice(vocab.COMPANY_FORMS[locale]).format(core)
+    return _clean(printed), core
+
+
+_DOMAIN_STOPWORDS = frozenset({"and", "und", "et", "i", "e", "y", "en", "of", "the", "de", "la", "le", "van", "der"})
+
+
+def _domain(rng: random.Random, core: str, tlds: tuple[str, ...]) -> str:
+    words = [w for w in ascii_slug(core, " ").split() if w not in _DOMAIN_STOPWORDS][:2] or ["company"]
+    base = rng.choice(["".join(words), "-".join(words), words[0]])
+    return base + rng.choice(tlds)
+
+
+def _emails(rng: random.Random, name: PersonName | None, domain: str, lang: str) -> list[str]:
+    emails: list[str] = []
+    if name is not None and rng.random() < 0.9:
+        first, last = ascii_slug(name.first) or "mail", ascii_slug(name.last) or "contact"
+        local = rng.choice([f"{first}.{last}", f"{first[0]}.{last}", f"{first[0]}{last}", first, last,
+                            f"{first}_{last}", f"{last}.{first[0]}", f"{first}{rng.randint(1, 99)}"])
+        host = domain if rng.random() < 0.75 else rng.choice(vocab.FREEMAIL[lang])
+        emails.append(f"{local}@{host}")
+    if not emails or rng.random() < 0.25:
+        emails.append(f"{rng.choice(vocab.ROLE_MAILBOXES[lang])}@{domain}")
+    return emails
+
+
+def _website(rng: random.Random, domain: str) -> str:
+    style = rng.random()
+    if style < 0.45:
+        site = f"www.{domain}"
+    elif style < 0.65:
+        site = domain
+    elif style < 0.8:
+        site = f"https://{domain}"
+    elif style < 0.88:
+        site = f"https://www.{domain}"
+    elif style < 0.93:
+        site = f"http://www.{domain}/"
+    else:
+        site = f"{domain}/{rng.choice(('contact', 'en', 'team', 'about'))}"
+    return site.upper() if rng.random() < 0.04 else site
+
+
+def _address(rng: random.Random, fk: Faker, locale: str, lang: str) -> list[str]:
+    if lang == "ru":
+        city = fk.city_name() if hasattr(fk, "city_name") else fk.city()
+        street = f"{fk.street_title()} {fk.street_suffix()}" if rng.random() < 0.3 else None
+        if street is None:
+            street = f"{fk.street_suffix()} {fk.street_title()}"
+        house = f"д. {fk.building_number()}" if rng.random() < 0.7 else fk.building_number()
+        office = rng.choice(["", "", f", офис {rng.randint(1, 950)}", f", оф. {rng.randint(1, 99)}", f", стр. {rng.randint(1, 9)}"])
+        postcode = fk.postcode()
+        line1 = f"{street}, {house}{office}"
+        line2 = f"г. {city}" if rng.random() < 0.8 else city
+        if rng.random() < 0.6:
+            line2 = f"{postcode}, {line2}"
+        lines = [line2, line1] if rng.random() < 0.6 else [line1, line2]
+    else:
+        raw = fk.address()
+        lines = [_clean(x) for x in raw.split("\n") if x.strip()]
+        if any(x.startswith(("USNS", "USNV", "USS ", "USCGC", "PSC ", "Unit ")) for x in lines):
+            lines = [_clean(fk.street_address()), _clean(f"{fk.city()}, {fk.state_abbr()} {fk.postcode()}")]
+        if locale == "en_GB" and len(lines) > 2 and rng.random() < 0.6:
+            lines = [", ".join(lines[:-2]), f"{lines[-2]} {lines[-1]}"]
+    if rng.random() < 0.15:
+        lines.append(rng.choice(vocab.LOCALES[locale][3]))
+    if len(lines) > 1 and rng.random() < 0.3:
+        lines = [", ".join(lines)]
+    return [_clean(x).rstrip(",") for x in lines]
+
+
+def generate_content(rng: random.Random, locale: str) -> CardContent:
+    """Draw one card's contact (each field present with a realistic probability)."""
+    lang, region, tlds, _countries = vocab.LOCALES[locale]
+    fk = _faker(locale)
+    fk.seed_instance(rng.getrandbits(32))
+    name = _name(rng, fk, lang) if rng.random() < 0.97 else None
+    position = _position(rng, fk, lang) if rng.random() < 0.85 else None
+    company_printed, core = _company(rng, fk, locale, lang)
+    company = company_printed if rng.random() < 0.9 else None
+    domain = _domain(rng, core, tlds)
+    emails = _emails(rng, name, domain, lang) if rng.random() < 0.92 else []
+    phones: list[Phone] = []
+    if rng.random() < 0.95:
+        kinds = [rng.choice(["office", "mobile", "mobile"])]
+        if rng.random() < 0.4:
+            kinds.append("mobile" if kinds[0] == "office" else "office")
+        if rng.random() < 0.08:
+            kinds.append("fax")
+        phones = [random_phone(rng, region, kind) for kind in kinds]
+    website = _website(rng, domain) if rng.random() < 0.7 else None
+    address = _address(rng, fk, locale, lang) if rng.random() < 0.6 else []
+    department = rng.choice(vocab.DEPARTMENTS[lang]) if rng.random() < 0.1 else None
+    extras = []
+    if rng.random() < 0.25:
+        extras.append(rng.choice(vocab.SLOGANS[lang] + ((fk.catch_phrase(),) if lang == "en" else ())))
+    if rng.random() < 0.06:
+        extras.append(rng.choice(vocab.MEMBERSHIPS[lang]).format(group=rng.choice(vocab.BRANDS)))
+    return CardContent(locale=locale, lang=lang, region=region, name=name, position=position, company=company,
+                       emails=emails, phones=phones, website=website, address=address, department=department,
+                       extras=[_clean(e) for e in extras])

@@ -1,0 +1,81 @@
+"""Ground truth of a card: schema-shaped fields, normalised values and per-line boxes + spans.
+
+Built from the placed lines of a ``CardPlan`` and the final homography, never from the content
+directly, so the truth is exactly what was printed: a value is in ``fields`` only if it is on
+the card, spelled as printed (casing included), and each line's spans index its text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import phonenumbers
+
+from active_learning.synth.layout import CardPlan
+from active_learning.synth.photo import map_points
+from ml_backend.schema import MULTI_VALUE_FIELDS, empty_fields
+
+#: How parts of a single-value field printed on several lines are joined into one value.
+JOINERS = {"address": ", ", "full_name": " ", "position": " ", "company": " "}
+
+
+def normalise_website(url: str) -> str:
+    """Lowercase host/path without scheme, ``www.`` or trailing slash (``https://WWW.A.com/`` -> ``a.com``)."""
+    url = re.sub(r"^[a-z]+://", "", url.strip().lower())
+    return re.sub(r"^www\.", "", url).rstrip("/")
+
+
+def normalise(fields: dict[str, Any], region: str) -> dict[str, Any]:
+    """Fields in canonical form: phones E.164, e-mails lowercased, websites bare (see normalise_website)."""
+    out = dict(fields)
+    out["email"] = [e.lower() for e in fields["email"]]
+    out["phone"] = [phonenumbers.format_number(phonenumbers.parse(p, region), phonenumbers.PhoneNumberFormat.E164)
+                    for p in fields["phone"]]
+    out["website"] = [normalise_website(w) for w in fields["website"]]
+    return out
+
+
+def _r(v: float) -> float:
+    return round(v, 1)
+
+
+def build_truth(plan: CardPlan, matrix: np.ndarray, width: int, height: int, *, region: str,
+                extra: dict[str, Any]) -> dict[str, Any]:
+    """The truth dict of one card (see package docs for the format)."""
+    fields = empty_fields()
+    parts: dict[str, list[str]] = {}
+    lines = []
+    for line in plan.lines:
+        text = line.text
+        spans = line.spans()
+        x0, y0, x1, y1 = line.bbox
+        quad = map_points(matrix, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+        xs = [min(max(p[0], 0.0), width) for p in quad]
+        ys = [min(max(p[1], 0.0), height) for p in quad]
+        span_fields = {s[2] for s in spans}
+        lines.append({
+            "text": text,
+            "bbox": [_r(min(xs)), _r(min(ys)), _r(max(xs)), _r(max(ys))],
+            "quad": [[_r(x), _r(y)] for x, y in quad],
+            "field": span_fields.pop() if len(span_fields) == 1 else None,
+            "spans": spans,
+        })
+        for start, end, name in spans:
+            value = text[start:end]
+            if name in MULTI_VALUE_FIELDS:
+                fields[name].append(value)
+            else:
+                parts.setdefault(name, []).append(value)
+    for name, values in parts.items():
+        fields[name] = JOINERS.get(name, " ").join(values)
+    return {
+        "image": None,
+        "fields": fields,
+        "normalised": normalise(fields, region),
+        "lines": lines,
+        **extra,
+        "width": width,
+        "height": height,
+    }
