@@ -4,8 +4,9 @@ How values are compared (one definition, used for the model and the regex baseli
 
 * both sides go through ``validate.normalise`` with the card's region (from its locale), so a
   phone is compared as E.164, an e-mail lower-cased, a website as host[/path];
-* full name, position and company are then compared case-insensitively with whitespace
-  collapsed; addresses also ignore commas (a line break printed on the card and the ", " that
+* full name, position, company and website (its path too: OCR confuses case, cards rarely
+  print case-sensitive paths) are then compared case-insensitively with whitespace collapsed;
+  addresses also ignore commas (a line break printed on the card and the ", " that
   joins address lines must not decide correctness);
 * every field is a multiset of values per card: a multi-value field (two phones) counts each
   value; a single-value field is the same with at most one value. Per card and field,
@@ -31,7 +32,7 @@ from ml_backend.schema import FIELDS
 from ml_backend.validate import normalise
 
 FUZZY_THRESHOLD = 0.8
-_CASELESS_FIELDS = frozenset({"full_name", "position", "company", "address"})
+_CASELESS_FIELDS = frozenset({"full_name", "position", "company", "address", "website"})
 #: Region of a bare language locale (a locale such as "en_GB" names its own region).
 _LANGUAGE_REGIONS = {"en": "US", "ru": "RU", "de": "DE", "fr": "FR"}
 

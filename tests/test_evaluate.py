@@ -92,7 +92,8 @@ def test_comparison_keys() -> None:
     assert comparison_key("phone", "8 (912) 345-67-89", "RU") == "+79123456789"
     assert comparison_key("address", "12 Main St,\nSpringfield", None) == comparison_key("address", "12 main st springfield", None)
     assert comparison_key("full_name", "JOHN  Smith", None) == "john smith"
-    assert comparison_key("website", "HTTP://Acme.com/Team", None) != comparison_key("website", "acme.com/team", None)
+    assert comparison_key("website", "HTTP://Acme.com/Team/", None) == comparison_key("website", "acme.com/team", None)
+    assert comparison_key("website", "www.acme.com", None) != comparison_key("website", "acme.com", None)
 
 
 def test_region_of_locale() -> None:

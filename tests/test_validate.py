@@ -322,3 +322,58 @@ def test_nothing_is_dropped(validator: Validator) -> None:
     assert len(out) == 4 and not any(v.valid for v in out)
     assert all(v.reason for v in out)
     assert all(v.confidence == pytest.approx(0.45) for v in out if v.field != "email")
+
+
+# --- rules measured against realistic names and companies ----------------------------------
+
+@pytest.mark.parametrize(
+    "name",
+    ["Dipl.-Ing. Klaus Weber", "Mark Williams, PhD", "Prof. Dr. Hans Peter Müller", "Linde van Kuijc van Malsen",
+     "Петров Иван Сергеевич", "И. О. Петров"],
+)
+def test_full_names_with_honorifics_particles_and_initials_pass(name: str) -> None:
+    assert normalise("full_name", name).valid, normalise("full_name", name).reason
+
+
+def test_ambiguous_legal_forms_count_only_in_capitals(cues: CueTagger) -> None:
+    assert cues.cues("Dupont SAS").legal_form and cues.cues("Rossi SpA").legal_form
+    assert not cues.cues("Kate Sas").legal_form  # a surname, not a French company
+    assert cues.cues("Кошелева Инк").legal_form
+
+
+def test_person_cue_needs_a_given_name_and_a_name_shape(cues: CueTagger) -> None:
+    assert cues.cues("Maria Lopez").person and cues.cues("Анна Смирнова").person
+    assert not cues.cues("Webb Design").person
+    assert not cues.cues("Campbell, Leach and Warren").person  # several people: a firm
+
+
+def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
+    for company in ("Иванов и партнёры", "Campbell, Leach and Warren", "Craig Design", "Nieves Gascón Hurtado S.L.U."):
+        out = validator.validate([fv("company", company), fv("position", "Директор")])
+        assert all(v.valid for v in out), (company, out)
+        assert [v.field for v in out] == ["position", "company"]
+
+
+# --- OCR damage measured on generated contacts (each case failed once) ---------------------
+
+@pytest.mark.parametrize(
+    ("field", "damaged", "region", "value"),
+    [
+        ("email", "m.smith@acme.com", None, "m.smith@acme.com"),  # "m." is not a label
+        ("email", "e.weber@firma.de", None, "e.weber@firma.de"),
+        ("email", "Email m.smith@acme.com", None, "m.smith@acme.com"),
+        ("email", "E-mail. a@b.com", None, "a@b.com"),
+        ("email", "mail @ falcon.su", None, "mail@falcon.su"),  # "mail" is the local part here
+        ("email", "а.johаnn@novаtek.de", None, "a.johann@novatek.de"),  # Cyrillic "а" alone too
+        ("phone", "+l (203) 726-5167", None, "+12037265167"),
+        ("phone", "+44 (O)20 7946 0958", None, "+442079460958"),
+        ("phone", "O2O 7946 O958", "GB", "+442079460958"),
+        ("phone", "O: +1 212 555 0100", None, "+12125550100"),  # "O:" (office) stays a label
+        ("phone", "+7 912 345 67 89 доб. 12", None, "+79123456789"),
+        ("website", "PHILIPS.NL/ABOUT", None, "philips.nl/ABOUT"),
+    ],
+)
+def test_ocr_damage_regressions(field: str, damaged: str, region: str | None, value: str) -> None:
+    got = normalise(field, damaged, region)
+    assert got.valid, got.reason
+    assert got.value == value

@@ -18,6 +18,7 @@ from ml_backend.validate.text import collapse_spaces, fix_mixed_script, fix_tld_
 _LABEL = label_pattern(
     [r"e", r"m", r"@", r"el\.?\s*почта"],
     loose=[r"e[\-\u2010 ]?mail", r"mail", r"почта", r"эл\.\s*почта", r"courriel", r"m[ée]l", r"adresse\s+e-?mail"],
+    ends=":",  # "m.smith@..." and "e.weber@..." start with a letter and a dot
 )
 _AT_WORD = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|<at>|\s+at\s+)\s*", re.IGNORECASE)
 _DOT_WORD = re.compile(r"\s*(?:\(dot\)|\[dot\]|\{dot\}|<dot>|\s+dot\s+)\s*", re.IGNORECASE)
@@ -31,9 +32,15 @@ def split_addresses(text: str) -> list[str]:
     return found if len(found) > 1 else [text]
 
 
+def unlabel(text: str) -> str:
+    """``text`` without a leading label, unless the "label" is the local part ("mail @ x.ru")."""
+    stripped = strip_label(text, _LABEL)
+    return text.strip() if stripped.startswith("@") else stripped
+
+
 def repair(text: str) -> str:
     """The address as it was printed, as far as OCR damage can be undone without guessing."""
-    s = strip_label(text, _LABEL)
+    s = unlabel(text)
     if "@" not in s:
         s = _AT_WORD.sub("@", s, count=1)
     s = _DOT_WORD.sub(".", s)
@@ -56,7 +63,7 @@ def _check(address: str) -> tuple[str | None, str | None]:
 
 def normalise_email(text: str) -> NormalisedValue:
     """Canonical e-mail for ``text`` (see module docstring); invalid ones are kept, flagged."""
-    unlabelled = strip_label(text, _LABEL).strip(_EDGE_JUNK + " ")
+    unlabelled = unlabel(text).strip(_EDGE_JUNK + " ")
     repaired = repair(text)
     if "@" in repaired:
         local, _, domain = repaired.rpartition("@")

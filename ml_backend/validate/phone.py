@@ -21,8 +21,8 @@ from ml_backend.validate.text import collapse_spaces
 # "Téléphone :") in whatever language: a label has no digits, a number starts with one of those.
 _LABEL = re.compile(r"^[^\d+(]*?(?=[+(]?\d|\(\s*\+?\d)")
 # Letters OCR reads in place of digits ("O" for 0, "l" for 1, Cyrillic "О" and "З"...).
-_LETTER_DIGITS = {"O": "0", "o": "0", "О": "0", "о": "0", "D": "0", "l": "1", "I": "1", "|": "1", "З": "3", "S": "5", "B": "8"}
-_LETTER_IN_NUMBER = re.compile(rf"(?<=[\d\-(). {''.join(_LETTER_DIGITS)}])[{''.join(_LETTER_DIGITS)}](?=[\d\-(). {''.join(_LETTER_DIGITS)}]|$)")
+_LETTER_DIGITS = {"O": "0", "o": "0", "О": "0", "о": "0", "l": "1", "I": "1", "|": "1", "З": "3", "S": "5", "B": "8"}
+_DIGIT_WINDOW = 3  # a misread digit has a real digit at most this many characters away
 _SEPARATORS = re.compile(r"\s*[;|,]\s*|\s+/\s+|\s{2,}")
 _MIN_DIGITS = 6
 # National format behind a trunk prefix ("0..." in most of Europe, "8 ..." in Russia): such a
@@ -34,11 +34,27 @@ def _digits(text: str) -> int:
     return sum(ch.isdigit() for ch in text)
 
 
-def _touches_digit(text: str, match: re.Match[str]) -> bool:
-    """A letter counts as a misread digit only right next to a real digit."""
-    before = text[match.start() - 1] if match.start() else ""
-    after = text[match.end()] if match.end() < len(text) else ""
-    return before.isdigit() or after.isdigit()
+def _misread_digit(text: str, i: int) -> bool:
+    """Whether the letter at ``i`` stands for a digit: no ordinary letter beside it (that would
+    make it part of a word: "Tel", "Mob", "ext") and a digit nearby ("+l (212)", "555-O1OO")."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(text) and text[j].isalpha() and text[j] not in _LETTER_DIGITS:
+            return False
+    window = text[max(0, i - _DIGIT_WINDOW): i + _DIGIT_WINDOW + 1]
+    return any(ch.isdigit() for ch in window)
+
+
+def _repair_digits(text: str) -> str:
+    """Misread digits replaced, repeatedly, so that "O1OO" becomes "0100" letter by letter."""
+    while True:
+        chars = list(text)
+        for i, ch in enumerate(text):
+            if ch in _LETTER_DIGITS and _misread_digit(text, i):
+                chars[i] = _LETTER_DIGITS[ch]
+        repaired = "".join(chars)
+        if repaired == text:
+            return text
+        text = repaired
 
 
 def strip_phone_label(text: str) -> str:
@@ -50,12 +66,7 @@ def strip_phone_label(text: str) -> str:
 
 def repair(text: str) -> str:
     """Label removed and letters that stand for digits ("O" for 0, "l" for 1) replaced."""
-    s = strip_phone_label(text)
-    while True:  # "555-O1OO": each pass repairs the letters next to a digit
-        repaired = _LETTER_IN_NUMBER.sub(lambda m: _LETTER_DIGITS[m.group(0)] if _touches_digit(s, m) else m.group(0), s)
-        if repaired == s:
-            break
-        s = repaired
+    s = strip_phone_label(_repair_digits(text))
     return collapse_spaces(s).rstrip(".,;")
 
 

@@ -58,18 +58,17 @@ def fix_mixed_script(text: str, separators: str = "@./:-_") -> tuple[str, bool]:
     """Latinise the look-alikes of tokens that OCR put in the wrong script; whether it changed.
 
     A token (split on ``separators``) that mixes Latin and Cyrillic is latinised; so is an
-    all-Cyrillic token made only of look-alike letters when every other token is Latin
-    (``"mail.сом"``). A genuinely Cyrillic part (``info@ромашка.рф``) is left alone.
+    all-Cyrillic token made only of look-alike letters when the text has Latin letters elsewhere
+    (``"mail.сом"``, ``"а.petrov@..."``). A genuinely Cyrillic part (``info@ромашка.рф``: "ш",
+    "ф" have no Latin twin) is left alone.
     """
+    if not has_latin(text):
+        return text, False
     tokens = re.split(f"([{re.escape(separators)}])", text)
-    words = [t for t in tokens if t and t not in separators]
-    latin_elsewhere = [has_latin(t) and not has_cyrillic(t) for t in words]
     out = []
     for tok in tokens:
-        if tok and tok not in separators and has_cyrillic(tok):
-            others_latin = all(flag for w, flag in zip(words, latin_elsewhere) if w is not tok)
-            if has_latin(tok) or (others_latin and _is_lookalike_only(tok)):
-                tok = latinise(tok)
+        if tok and tok not in separators and has_cyrillic(tok) and (has_latin(tok) or _is_lookalike_only(tok)):
+            tok = latinise(tok)
         out.append(tok)
     fixed = "".join(out)
     return fixed, fixed != text
@@ -86,15 +85,16 @@ def fix_tld_digits(host: str) -> str:
 def label_pattern(labels: list[str], *, loose: list[str] = (), ends: str = ":.") -> re.Pattern[str]:
     """A regex that matches a printed field label at the start of a value.
 
-    ``labels`` are regex fragments that must be followed by one of ``ends`` (``"T:"``,
-    ``"Tel."``); ``loose`` ones are also accepted before plain whitespace (``"Email ivan@..."``),
-    which is only safe for words that cannot start the value itself.
+    ``labels`` are regex fragments that must be followed by one of ``ends`` (``"T:"``); ``loose``
+    ones are also accepted before whitespace, with or without a dot (``"Email ivan@..."``,
+    ``"E-mail. ivan@..."``). Keep "." out of
+    ``ends`` where a value may start with a label-like word and a dot ("m.smith@...", "www.").
     """
     strict = "|".join(labels)
     end = f"[{re.escape(ends)}]"
     parts = [rf"(?:{strict})\s*{end}"]
     if loose:
-        parts.append(rf"(?:{'|'.join(loose)})(?:\s*{end}|\s)")
+        parts.append(rf"(?:{'|'.join(loose)})(?:\s*{end}|\.?\s)")
     return re.compile(rf"^\s*(?:{'|'.join(parts)})[\s:.\-–]*", re.IGNORECASE)
 
 
