@@ -143,3 +143,24 @@ def test_connect_backs_off_while_the_server_is_down(monkeypatch):
     with pytest.raises(CrmDatabaseUnavailable, match="unreachable after 3 attempts"):
         connect(f"postgresql://postgres@127.0.0.1:{free_port()}/crm", attempts=3, backoff=1.0)
     assert slept == [1.0, 2.0]
+
+
+def test_webhook_job_with_database_down_fails_loudly_and_is_rescheduled_by_rq(redis_conn, monkeypatch, caplog):
+    from rq import Queue, SimpleWorker
+    from rq.job import JobStatus
+
+    from active_learning import queue as al_queue
+    from ml_backend.config import load_settings
+
+    monkeypatch.setattr(sync_module.time, "sleep", lambda seconds: None)
+    monkeypatch.setenv("CRM_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{free_port()}/crm")
+    settings = load_settings()
+    job_id = al_queue.enqueue_crm_sync(redis_conn, settings, 3, 17, 170, "ANNOTATION_CREATED")
+    queue = Queue(settings.light_queue, connection=redis_conn)
+    with caplog.at_level(logging.WARNING):
+        SimpleWorker([queue], connection=redis_conn).work(burst=True)
+    job = queue.fetch_job(job_id)
+    assert job.get_status() == JobStatus.SCHEDULED  # RQ Retry will run it again
+    assert job.retries_left == al_queue.LIGHT_RETRY.max - 1
+    assert "CRM sync of project 3 failed after 4 attempts" in caplog.text  # our log line
+    assert "active_learning.crm.db.CrmDatabaseUnavailable" in caplog.text  # the traceback RQ recorded

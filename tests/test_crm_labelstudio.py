@@ -16,6 +16,7 @@ from rq import Queue, SimpleWorker
 
 import label_config
 from active_learning import queue as al_queue
+from active_learning.crm.db import ensure_database
 from active_learning.crm.job import sync_annotation, sync_crm_job
 from crm_tasks import card_result, person, region
 from ml_backend.config import load_settings
@@ -29,10 +30,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def crm_env(pg_server, label_studio, redis_url, monkeypatch):
     """Settings pointing at the session's Label Studio and Redis and at a fresh CRM database."""
     name = f"cardloop_crm_ls_{secrets.token_hex(4)}"
-    url = pg_server.dsn(name)  # created by nobody: the job's caller is expected to ensure_database
-    from active_learning.crm.db import ensure_database
-
-    assert ensure_database(url)
+    url = pg_server.dsn(name)
+    assert ensure_database(url)  # as the local stack does before starting workers
     env = {"CRM_DATABASE_URL": url, "LABEL_STUDIO_URL": label_studio.url,
            "LABEL_STUDIO_API_KEY": label_studio.token, "REDIS_URL": redis_url}
     for key, value in env.items():
