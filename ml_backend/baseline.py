@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ml_backend.fields import union_bbox
-from ml_backend.schema import FieldValue, OcrLine
+from ml_backend.schema import FieldValue, OcrLine, union_bbox
 from ml_backend.validate.lexicon import (
     COMPANY_LEGAL_FORMS,
     COMPANY_LEGAL_FORMS_CAPS,

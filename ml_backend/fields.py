@@ -29,10 +29,10 @@ from ml_backend.schema import (
     FIELDS,
     MULTI_VALUE_FIELDS,
     OUTSIDE_TAG,
-    BBox,
     FieldValue,
     TaggedWord,
     tag_field,
+    union_bbox,
 )
 from ml_backend.validate import normalise, region_hint_from
 
@@ -78,16 +78,6 @@ class _OpenValue:
             bbox=union_bbox([tw.word.bbox for tw in self.words]),
             line_indices=line_indices,
         )
-
-
-def union_bbox(boxes: list[BBox]) -> BBox:
-    """Smallest box holding all ``boxes``."""
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
 
 
 def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -> bool:

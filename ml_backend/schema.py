@@ -69,6 +69,11 @@ Point = tuple[float, float]
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 
 
+def union_bbox(boxes: list[BBox]) -> BBox:
+    """Smallest box holding all ``boxes`` (a value spanning several words or lines)."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 @dataclass
 class OcrLine:
     """One text line as an OCR engine read it.

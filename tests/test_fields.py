@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ml_backend.fields import merge_qr, union_bbox, words_to_values
-from ml_backend.schema import BIO_TAGS, TAG2ID, FieldValue, TaggedWord, Word
+from ml_backend.fields import merge_qr, words_to_values
+from ml_backend.schema import BIO_TAGS, TAG2ID, FieldValue, TaggedWord, Word, union_bbox
 
 
 def tagged(text: str, tag: str, line: int, x: float, prob: float = 0.9) -> TaggedWord:

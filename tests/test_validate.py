@@ -377,3 +377,35 @@ def test_ocr_damage_regressions(field: str, damaged: str, region: str | None, va
     got = normalise(field, damaged, region)
     assert got.valid, got.reason
     assert got.value == value
+
+
+def test_printed_grouping_picks_the_fallback_region() -> None:
+    # valid in France and Germany: French pairs say France, German area grouping says Germany
+    assert normalise("phone", "06 02 90 62 31", "US").value == "+33602906231"
+    assert normalise("phone", "030 1234567", "US").value == "+49301234567"
+    assert normalise("phone", "010 189 9726", "US").value == "+31101899726"
+
+
+def test_region_from_state_zip_and_language_words() -> None:
+    assert region_hint_from("Adamsshire, TN 59104") == "US"
+    assert region_hint_from("Tél. : 01 23 45 67 89") == "FR"
+    assert region_hint_from("Handy 0151 2345678") == "DE"
+    assert region_hint_from("Summit Solutions Ltd") == "GB"
+    # a place beats a word, a +CC number beats a domain
+    assert region_hint_from([fv("address", "Berlin"), fv("company", "Acme Ltd")]) == "DE"
+    assert region_hint_from([fv("phone", "+33 1 23 45 67 89"), fv("email", "a@b.de")]) == "FR"
+
+
+def test_address_parts_are_merged_top_to_bottom(validator: Validator) -> None:
+    values = [
+        fv("address", "Adamsshire, TN 59104", 0.9, bbox=(10, 60, 200, 80), line_indices=[4]),
+        fv("phone", "+1 262 267 7039", bbox=(220, 30, 400, 50), line_indices=[2]),
+        fv("address", "8871 Bradley Fords Suite 944", 0.7, bbox=(10, 30, 210, 50), line_indices=[1]),
+    ]
+    out = validator.validate(values)
+    addresses = [v for v in out if v.field == "address"]
+    assert len(addresses) == 1
+    address = addresses[0]
+    assert address.value == "8871 Bradley Fords Suite 944, Adamsshire, TN 59104" and address.valid
+    assert address.bbox == (10, 30, 210, 80) and address.line_indices == [1, 4]
+    assert address.confidence == pytest.approx(0.7)

@@ -133,6 +133,20 @@ TLD_REGIONS: dict[str, str] = {
     "es": "ES", "it": "IT", "nl": "NL", "pl": "PL",
 }
 
+#: Words whose language or legal system gives a card's country away: labels ("Tél.", "Handy"),
+#: street words and legal forms. Weaker than an address or a +CC number, stronger than nothing.
+WORD_REGIONS: dict[str, str] = {
+    "tél": "FR", "tél.": "FR", "portable": "FR", "courriel": "FR", "rue": "FR", "cedex": "FR",
+    "sarl": "FR", "s.a.r.l.": "FR", "eurl": "FR", "sasu": "FR",
+    "handy": "DE", "telefon": "DE", "straße": "DE", "strasse": "DE", "gmbh": "DE", "mobil": "DE",
+    "ltd": "GB", "ltd.": "GB", "plc": "GB", "llp": "GB",
+    "inc": "US", "inc.": "US", "llc": "US", "corp.": "US",
+    "móvil": "ES", "calle": "ES", "s.l.": "ES", "s.l.u.": "ES",
+    "cellulare": "IT", "s.r.l.": "IT", "s.p.a.": "IT",
+    "straat": "NL", "b.v.": "NL",
+    "ulica": "PL", "sp.": "PL", "komórka": "PL",
+}
+
 #: Regions a national-format number is tried in when the card's own region rejects it, most
 #: likely first (the card locales we serve, then their neighbours).
 PHONE_FALLBACK_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "RU", "ES", "IT", "NL", "PL")

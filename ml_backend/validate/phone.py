@@ -119,10 +119,20 @@ def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValu
     return NormalisedValue(e164, display, False, f"{kind} number for {where}", fixed)
 
 
+def _groups(text: str) -> list[int]:
+    return [len(g) for g in re.findall(r"\d+", text)]
+
+
 def _valid_elsewhere(number_text: str, tried: str) -> phonenumbers.PhoneNumber | None:
-    """The number read in the first fallback region whose trunk prefix it starts with and where
-    it is valid (a guess: the caller marks it fixed). "8 (912) ..." is only tried as Russian."""
+    """The number read in another region (a guess: the caller marks it fixed).
+
+    Candidates are the fallback regions whose trunk prefix the number starts with ("8 (912)..."
+    is only tried as Russian) and where it is valid. "06 12 90 92 25" is valid in France and in
+    Germany; the printed digit grouping decides: the region whose own national format groups the
+    digits the same way wins, else the first candidate.
+    """
     digits = re.sub(r"\D", "", number_text)
+    candidates = []
     for region in PHONE_FALLBACK_REGIONS:
         trunk = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
         if region == tried or not trunk or not digits.startswith(trunk):
@@ -132,8 +142,12 @@ def _valid_elsewhere(number_text: str, tried: str) -> phonenumbers.PhoneNumber |
         except NumberParseException:
             continue
         if phonenumbers.is_valid_number(number):
+            candidates.append(number)
+    printed = _groups(number_text)
+    for number in candidates:
+        if _groups(phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)) == printed:
             return number
-    return None
+    return candidates[0] if candidates else None
 
 
 def number_region(text: str) -> str | None:

@@ -1,8 +1,9 @@
 """Which country a card is from, to read phone numbers printed without a country code.
 
-Evidence, strongest first: a country or city named in the address (or a UK postcode), a number
-on the card printed with its country code, the country-code TLD of its e-mail or website, and
-finally Cyrillic script (our Cyrillic cards are Russian). No evidence -> None, and the caller
+Evidence, strongest first: a country or city named in the address (or a UK postcode, or a US
+state and ZIP), a number on the card printed with its country code, the country-code TLD of its
+e-mail or website, words that give the language or legal system away ("Tél.", "Handy", "GmbH",
+"Ltd"), and finally Cyrillic script (our Cyrillic cards are Russian). No evidence -> None, and the caller
 falls back to ``settings.default_region``.
 """
 
@@ -12,11 +13,13 @@ import re
 from collections.abc import Iterable
 
 from ml_backend.schema import FieldValue
-from ml_backend.validate.lexicon import PLACE_REGIONS, TLD_REGIONS
+from ml_backend.validate.lexicon import PLACE_REGIONS, TLD_REGIONS, WORD_REGIONS
 from ml_backend.validate.phone import number_region, split_numbers
 from ml_backend.validate.text import has_cyrillic
 
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_US_STATE_ZIP = re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
+_WORD = re.compile(r"[^\W\d_][\w.\-]*")
 _PLACE = re.compile(
     r"(?<!\w)(" + "|".join(re.escape(p) for p in sorted(PLACE_REGIONS, key=len, reverse=True)) + r")(?!\w)",
     re.IGNORECASE,
@@ -32,6 +35,8 @@ def _from_places(texts: Iterable[str]) -> str | None:
             return PLACE_REGIONS[match.group(1).lower()]
         if _UK_POSTCODE.search(text):
             return "GB"
+        if _US_STATE_ZIP.search(text):
+            return "US"
     return None
 
 
@@ -54,6 +59,16 @@ def _from_domains(texts: Iterable[str]) -> str | None:
     return None
 
 
+def _from_words(texts: Iterable[str]) -> str | None:
+    for text in texts:
+        for word in _WORD.findall(text):
+            lower = word.lower()
+            region = WORD_REGIONS.get(lower) or WORD_REGIONS.get(lower.rstrip(".:,"))
+            if region:
+                return region
+    return None
+
+
 def region_hint_from(source: list[FieldValue] | str) -> str | None:
     """ISO region the card's evidence points to (see module docstring), or None.
 
@@ -70,5 +85,6 @@ def region_hint_from(source: list[FieldValue] | str) -> str | None:
         _from_places(address)
         or _from_numbers(phones)
         or _from_domains(domains)
+        or _from_words(everything)
         or ("RU" if any(has_cyrillic(t) for t in everything) else None)
     )
