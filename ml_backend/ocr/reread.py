@@ -1,0 +1,111 @@
+"""Re-read with Tesseract the lines PP-OCR cannot read: Cyrillic.
+
+The PP-OCR recognisers that install offline have no Cyrillic characters: a Russian name comes
+back empty, as a few spaces, or with only the punctuation and digits ("г. Москва, д. 12" ->
+". , . 12"). The detector still finds those lines, so a line whose PP-OCR text is missing,
+low-scored or far shorter than its box is wide is cropped and read again by Tesseract
+(``rus+eng``, single-line mode). Tesseract's text replaces PP-OCR's only when it is mostly
+Cyrillic, so Latin lines keep PP-OCR's (better) reading.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from PIL import Image
+
+from ml_backend.config import Settings
+
+log = logging.getLogger(__name__)
+
+#: PP-OCR lines scoring below this are re-read.
+REREAD_BELOW_SCORE = 0.9
+#: Letters and digits PP-OCR found per unit of box aspect (width / height). Latin lines on
+#: rendered and photographed cards give 1.8-3.5; a Cyrillic line read by PP-OCR gives 0-0.7.
+MIN_ALNUM_PER_ASPECT = 1.2
+#: Share of Tesseract's letters that must be Cyrillic for its reading to be taken.
+MIN_CYRILLIC_SHARE = 0.5
+#: Tesseract's mean word confidence (0..1) below which its reading is ignored.
+MIN_TESSERACT_CONFIDENCE = 0.45
+#: Crop height Tesseract reads best at (its LSTM models were trained on ~30-60 px text).
+TESSERACT_LINE_HEIGHT = 64
+
+
+def is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def cyrillic_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(map(is_cyrillic, letters)) / len(letters) if letters else 0.0
+
+
+def alnum_count(text: str) -> int:
+    return sum(c.isalnum() for c in text)
+
+
+def needs_reread(text: str, score: float, crop_w: int, crop_h: int) -> bool:
+    """True when PP-OCR's reading of a crop looks like it missed characters it has no glyphs for."""
+    if not text.strip() or score < REREAD_BELOW_SCORE:
+        return True
+    aspect = crop_w / max(crop_h, 1)
+    return alnum_count(text) < MIN_ALNUM_PER_ASPECT * aspect
+
+
+def prefer_reread(pp_text: str, pp_score: float, tess_text: str, tess_confidence: float) -> bool:
+    """Take Tesseract's text when it is mostly Cyrillic, confident, and PP-OCR read less or worse."""
+    if tess_confidence < MIN_TESSERACT_CONFIDENCE or cyrillic_share(tess_text) < MIN_CYRILLIC_SHARE:
+        return False
+    return alnum_count(tess_text) > alnum_count(pp_text) or pp_score < REREAD_BELOW_SCORE
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    confidence: float  # 0..1
+
+
+class TesseractReader:
+    """One Tesseract API per engine, loaded once; calls are serialised because a
+    ``PyTessBaseAPI`` holds per-image state and is not thread-safe."""
+
+    def __init__(self, tessdata: str, langs: str) -> None:
+        import tesserocr  # optional at run time: the engine works without it
+
+        self._api = tesserocr.PyTessBaseAPI(path=tessdata, lang=langs, psm=tesserocr.PSM.SINGLE_LINE)
+        self._lock = threading.Lock()
+        self.langs = langs
+
+    def read_line(self, crop: Image.Image) -> Reading:
+        """Text of a single-line crop, scaled to the height Tesseract reads best."""
+        gray = crop.convert("L")
+        scale = TESSERACT_LINE_HEIGHT / max(gray.height, 1)
+        gray = gray.resize((max(1, round(gray.width * scale)), TESSERACT_LINE_HEIGHT), Image.Resampling.LANCZOS)
+        with self._lock:
+            self._api.SetImage(gray)
+            text = self._api.GetUTF8Text()
+            confidence = self._api.MeanTextConf()
+        return Reading(" ".join(text.split()), max(confidence, 0) / 100.0)
+
+    def close(self) -> None:
+        with self._lock:
+            self._api.End()
+
+
+def create_reader(settings: Settings) -> TesseractReader | None:
+    """The Tesseract reader the settings ask for, or None (with one warning) when unavailable."""
+    if settings.tesseract.strip().lower() == "off":
+        log.info("Tesseract re-reading is off (CARDLOOP_TESSERACT=off): Cyrillic lines will be missed")
+        return None
+    try:
+        return TesseractReader(settings.tessdata, settings.tesseract_langs)
+    except ImportError:
+        log.warning("tesserocr is not installed: Cyrillic lines will not be re-read")
+    except RuntimeError as exc:  # tesserocr raises RuntimeError when tessdata/langs cannot load
+        log.warning(
+            "Tesseract could not load languages %r from %s (%s): Cyrillic lines will not be re-read",
+            settings.tesseract_langs, settings.tessdata, exc,
+        )
+    return None

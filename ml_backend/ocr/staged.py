@@ -1,0 +1,126 @@
+"""The PP-OCR reading procedure, shared by the ONNX (rapidocr) and native Paddle back ends.
+
+detect lines once -> crop -> line classifier -> card orientation -> recognise -> re-read
+Cyrillic lines with Tesseract -> drop junk -> reading order, in the upright frame.
+
+Back ends only supply the three model calls (``OcrStages``); orientation, re-reading, junk
+rules and geometry live here once, so both engines behave the same on the same card.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from ml_backend.ocr.geometry import order_quad, reading_order, rotate_points
+from ml_backend.ocr.orientation import TALL_RATIO, decide_orientation
+from ml_backend.ocr.reread import TesseractReader, needs_reread, prefer_reread
+from ml_backend.schema import OcrLine, OcrResult
+
+log = logging.getLogger(__name__)
+
+#: Lines scoring below this are unreadable noise (rapidocr's own default cut-off).
+MIN_LINE_SCORE = 0.5
+#: One-character lines are kept only above this score: round logos read as "O" at 0.7-0.92.
+MIN_SINGLE_CHAR_SCORE = 0.95
+#: Images are read at most this large (longer side). A 12-megapixel phone photo holds far more
+#: pixels than the recogniser's 48-px line height needs; copying, converting and cropping it
+#: at full size cost more than the models did.
+MAX_WORK_SIDE = 2048
+
+
+class OcrStages(Protocol):
+    """The three PP-OCR models of one back end, on BGR uint8 arrays."""
+
+    def detect(self, bgr: np.ndarray) -> list[np.ndarray]:
+        """Text line quads (4x2, clockwise from top-left) in the array's pixel coordinates."""
+        ...
+
+    def classify(self, crops: Sequence[np.ndarray]) -> list[tuple[bool, float]]:
+        """Per crop: (is upside down, classifier score)."""
+        ...
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[tuple[str, float]]:
+        """Per crop: (text, score)."""
+        ...
+
+
+def crop_line(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The quad's pixels warped to an axis-aligned strip; tall strips turned a quarter
+    counter-clockwise, as PP-OCR's own pipeline does (orientation relies on that convention)."""
+    pts = np.asarray(quad, dtype=np.float32)
+    width = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[3] - pts[2])))
+    height = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
+    width, height = max(width, 1), max(height, 1)
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(pts, target)
+    strip = cv2.warpPerspective(bgr, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    if height >= TALL_RATIO * width:
+        strip = np.rot90(strip)
+    return np.ascontiguousarray(strip)
+
+
+def is_junk(text: str, score: float) -> bool:
+    """Lines that carry no contact information: empty, unreadable, symbols only, stray letters."""
+    stripped = text.strip()
+    if not stripped or score < MIN_LINE_SCORE:
+        return True
+    if not any(c.isalnum() for c in stripped):
+        return True
+    return len(stripped) == 1 and score < MIN_SINGLE_CHAR_SCORE
+
+
+class StagedOcrEngine:
+    """An ``OcrEngine`` over any ``OcrStages``; one instance per process (models load once)."""
+
+    def __init__(self, name: str, stages: OcrStages, reader: TesseractReader | None) -> None:
+        self.name = name
+        self.stages = stages
+        self.reader = reader
+
+    def read(self, image: Image.Image) -> OcrResult:
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        width, height = rgb.size
+        shrink = min(1.0, MAX_WORK_SIDE / max(width, height))
+        if shrink < 1.0:
+            rgb = rgb.resize((max(1, round(width * shrink)), max(1, round(height * shrink))), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+        quads = self.stages.detect(bgr)  # in the (possibly shrunk) working image
+        if not quads:
+            return OcrResult(lines=[], width=width, height=height, rotation=0)
+
+        crops = [crop_line(bgr, q) for q in quads]
+        orientation = decide_orientation(quads, self.stages.classify(crops))
+        crops = [np.ascontiguousarray(np.rot90(c, 2)) if flip else c for c, flip in zip(crops, orientation.flip_crop)]
+        readings = self.stages.recognize(crops)
+
+        rotation = orientation.rotation
+        upright_w, upright_h = (height, width) if rotation in (90, 270) else (width, height)
+        lines: list[OcrLine] = []
+        dropped = 0
+        for quad, crop, (text, score) in zip(quads, crops, readings):
+            text, score, source = self._reread_if_needed(crop, text, score)
+            if is_junk(text, score):
+                dropped += 1
+                continue
+            corners = np.clip(quad / shrink, 0, [width, height])  # unclipped boxes spill over edges
+            box = order_quad(rotate_points(corners.tolist(), rotation, width, height))
+            lines.append(OcrLine(text=text, box=box, confidence=float(score), source=source))
+        if dropped:
+            log.debug("%s: dropped %d of %d detected lines as unreadable or junk", self.name, dropped, len(quads))
+        ordered = [lines[i] for i in reading_order([ln.box for ln in lines])]
+        return OcrResult(lines=ordered, width=upright_w, height=upright_h, rotation=rotation)
+
+    def _reread_if_needed(self, crop: np.ndarray, text: str, score: float) -> tuple[str, float, str]:
+        text = " ".join(text.split())
+        if self.reader is None or not needs_reread(text, score, crop.shape[1], crop.shape[0]):
+            return text, score, self.name
+        reading = self.reader.read_line(Image.fromarray(np.ascontiguousarray(crop[:, :, ::-1])))
+        if prefer_reread(text, score, reading.text, reading.confidence):
+            return reading.text, reading.confidence, "tesseract"
+        return text, score, self.name

@@ -1,0 +1,215 @@
+"""OCR engines on rendered cards with known text (real models), plus the geometry and rules."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ml_backend.config import load_settings
+from ml_backend.ocr import create_engine, to_original_frame, to_upright_frame
+from ml_backend.ocr.geometry import order_quad, reading_order, rotate_image
+from ml_backend.ocr.orientation import decide_orientation
+from ml_backend.ocr.reread import create_reader, needs_reread, prefer_reread
+from ml_backend.ocr.samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
+from ml_backend.ocr.staged import is_junk
+
+SETTINGS = load_settings()
+
+
+def settings(**changes):
+    return dataclasses.replace(SETTINGS, **changes)
+
+
+def card_text(result) -> str:
+    return "\n".join(line.text for line in result.lines)
+
+
+def tesseract_available() -> bool:
+    try:
+        import tesserocr
+    except ImportError:
+        return False
+    return {"rus", "eng"} <= set(tesserocr.get_languages(SETTINGS.tessdata)[1])
+
+
+needs_tesseract = pytest.mark.skipif(not tesseract_available(), reason="tesserocr or rus/eng tessdata missing")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return create_engine(settings(ocr_engine="ppocr"))
+
+
+# --- geometry ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_frame_round_trip(rotation):
+    w, h = 640, 480
+    points = [(0.0, 0.0), (640.0, 0.0), (12.5, 400.25), (639.0, 479.0)]
+    upright_w, upright_h = (h, w) if rotation in (90, 270) else (w, h)
+    upright = to_upright_frame(points, rotation, w, h)
+    assert all(0 <= x <= upright_w and 0 <= y <= upright_h for x, y in upright)
+    assert np.allclose(to_original_frame(upright, rotation, upright_w, upright_h), points)
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_points_follow_the_pixels(rotation):
+    img = Image.new("L", (200, 100), 0)
+    img.putpixel((30, 10), 255)  # pixel centre (30.5, 10.5)
+    turned = rotate_image(img, rotation)
+    (x, y), = to_upright_frame([(30.5, 10.5)], rotation, 200, 100)
+    assert turned.getpixel((int(x), int(y))) == 255
+
+
+def test_order_quad_starts_top_left_clockwise():
+    assert order_quad([(10, 20), (10, 0), (50, 0), (50, 20)]) == [(10, 0), (50, 0), (50, 20), (10, 20)]
+    # Counter-clockwise input is turned clockwise.
+    assert order_quad([(0, 0), (0, 10), (40, 10), (40, 0)]) == [(0, 0), (40, 0), (40, 10), (0, 10)]
+
+
+def test_reading_order_rows_then_columns():
+    def box(x, y):
+        return [(x, y), (x + 50, y), (x + 50, y + 20), (x, y + 20)]
+
+    boxes = [box(300, 103), box(10, 100), box(10, 10), box(200, 12)]
+    assert reading_order(boxes) == [2, 3, 1, 0]
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+def test_orientation_votes():
+    wide = np.array([[0, 0], [300, 0], [300, 40], [0, 40]], dtype=np.float32)
+    tall = np.array([[0, 0], [40, 0], [40, 300], [0, 300]], dtype=np.float32)
+    assert decide_orientation([wide] * 3, [(False, 0.99)] * 3).rotation == 0
+    assert decide_orientation([wide] * 3, [(True, 0.99), (True, 0.95), (False, 0.6)]).rotation == 180
+    assert decide_orientation([tall] * 3, [(False, 0.99)] * 3).rotation == 270
+    assert decide_orientation([tall] * 3, [(True, 0.99)] * 3).rotation == 90
+    # An odd vertical line on an upright card keeps its own confident verdict.
+    mixed = decide_orientation([wide, wide, tall], [(False, 0.99), (False, 0.9), (True, 0.97)])
+    assert mixed.rotation == 0 and mixed.flip_crop == [False, False, True]
+
+
+def test_junk_rules():
+    assert is_junk("O", 0.92) and is_junk("●", 0.99) and is_junk(" « »", 0.86) and is_junk("", 1.0)
+    assert is_junk("John Smith", 0.3)
+    assert not is_junk("John Smith", 0.9) and not is_junk("7", 0.99)
+
+
+def test_reread_rules():
+    # Latin line read fully: no re-read. Cyrillic line PP-OCR reduced to punctuation: re-read.
+    assert not needs_reread("221 Market Street, San Francisco", 0.99, 600, 36)
+    assert needs_reread(". , . , . 12", 0.94, 560, 36)
+    assert needs_reread("", 0.0, 300, 40)
+    assert prefer_reread(". , . , . 12", 0.94, "г. Москва, ул. Тверская, д. 12", 0.9)
+    assert not prefer_reread("Jonathan", 0.85, "Jonathan", 0.9)  # not Cyrillic
+    assert not prefer_reread("", 0.0, "Екатерина", 0.2)  # Tesseract unsure
+
+
+def test_unknown_engine_is_refused():
+    with pytest.raises(ValueError, match="unknown OCR engine"):
+        create_engine(settings(ocr_engine="abbyy"))
+
+
+def test_missing_tessdata_warns_once_and_carries_on(tmp_path, caplog):
+    pytest.importorskip("tesserocr")
+    with caplog.at_level(logging.WARNING, logger="ml_backend.ocr.reread"):
+        assert create_reader(settings(tessdata=str(tmp_path))) is None
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+    assert create_reader(settings(tesseract="off")) is None
+
+
+# --- the ppocr engine on rendered cards ----------------------------------------------------
+
+
+def test_english_card(engine):
+    card = render_card(EN_CARD, logo=True)
+    result = engine.read(card.image)
+    assert result.rotation == 0 and (result.width, result.height) == card.image.size
+    assert cer("\n".join(EN_CARD), card_text(result)) < 0.02
+    assert [line.source for line in result.lines] == ["ppocr"] * len(result.lines)
+    # The name line's box is where the name was drawn (x from 360, y from 60).
+    x0, y0, x1, y1 = result.lines[0].bbox
+    assert 330 < x0 < 380 and 40 < y0 < 80 and x1 > 700
+    for line in result.lines:
+        assert all(0 <= x <= 1050 and 0 <= y <= 600 for x, y in line.box)
+
+
+def test_logo_junk_is_dropped(engine):
+    result = engine.read(render_card(["Anna Berg", "anna@berg.se"], logo=True).image)
+    assert [line.text for line in result.lines] == ["Anna Berg", "anna@berg.se"]
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_rotated_cards_read_upright(engine, turn):
+    lines = faker_card_lines("en_GB", seed=turn)
+    card = render_card(lines, font=font_path("dejavu/DejaVuSerif.ttf"))
+    upright = engine.read(card.image)
+    turned_image = rotate_image(card.image, turn)
+    result = engine.read(turned_image)
+    assert result.rotation == (360 - turn) % 360
+    assert (result.width, result.height) == card.image.size
+    assert cer("\n".join(lines), card_text(result)) < 0.02
+    # Boxes map back onto the turned image where the upright read put them.
+    def extent(points):
+        xs, ys = zip(*points)
+        return np.array([min(xs), min(ys), max(xs), max(ys)])
+
+    first = to_original_frame(result.lines[0].box, result.rotation, result.width, result.height)
+    expected = to_upright_frame(upright.lines[0].box, turn, *card.image.size)
+    assert np.abs(extent(first) - extent(expected)).max() < 12
+
+
+def test_small_card_in_a_large_photo(engine):
+    lines = faker_card_lines("de_DE", seed=3)
+    photo = photograph(render_card(lines).image, seed=1, canvas=(3200, 2400), card_share=(0.28, 0.3))
+    assert cer("\n".join(lines), card_text(engine.read(photo))) < 0.05
+
+
+def test_blank_image_has_no_lines(engine):
+    result = engine.read(Image.new("RGB", (800, 500), "white"))
+    assert result.lines == [] and (result.width, result.height, result.rotation) == (800, 500, 0)
+
+
+@needs_tesseract
+def test_cyrillic_lines_are_reread_with_tesseract(engine):
+    result = engine.read(render_card(RU_CARD).image)
+    assert cer("\n".join(RU_CARD), card_text(result)) < 0.05
+    by_text = {line.text: line.source for line in result.lines}
+    assert by_text["Екатерина Смирнова"] == "tesseract"
+    assert by_text["e.smirnova@sever-veter.ru"] == "ppocr"
+
+
+def test_without_tesseract_cyrillic_is_lost():
+    engine = create_engine(settings(tesseract="off"))
+    result = engine.read(render_card(RU_CARD).image)
+    assert cer("\n".join(RU_CARD), card_text(result)) > 0.3
+    assert all(line.source == "ppocr" for line in result.lines)
+
+
+@needs_tesseract
+def test_cyrillic_card_upside_down(engine):
+    result = engine.read(rotate_image(render_card(RU_CARD).image, 180))
+    assert result.rotation == 180
+    assert cer("\n".join(RU_CARD), card_text(result)) < 0.05
+
+
+# --- the native Paddle engine (optional extras) --------------------------------------------
+
+
+def test_paddle_engine_reads_a_card(tmp_path):
+    pytest.importorskip("paddleocr")
+    from pathlib import Path
+
+    model_dir = Path(SETTINGS.paddle_model_dir)
+    if not (model_dir / "det" / "inference.yml").is_file():
+        pytest.skip("Paddle models not prepared (scripts/prepare_paddle_models.py)")
+    engine = create_engine(settings(ocr_engine="paddle"))
+    card = render_card(EN_CARD)
+    assert cer("\n".join(EN_CARD), card_text(engine.read(card.image))) < 0.05
+    assert engine.read(rotate_image(card.image, 90)).rotation == 270
