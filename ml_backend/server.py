@@ -283,12 +283,10 @@ def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int)
 
 
 def registry_versions(settings: Settings) -> list[str]:
-    """Version directories in the registry (``<registry>/versions/*``), oldest first."""
-    versions_dir = Path(settings.registry_dir) / "versions"
-    if not versions_dir.is_dir():
-        return []
-    dirs = [p for p in versions_dir.iterdir() if p.is_dir()]
-    return [p.name for p in sorted(dirs, key=lambda p: (p.stat().st_mtime, p.name))]
+    """Committed model versions in the registry, oldest first."""
+    from active_learning.registry import ModelRegistry
+
+    return [str(meta["version"]) for meta in ModelRegistry(settings.registry_dir).versions()]
 
 
 def _install_routes(app: Flask) -> None:

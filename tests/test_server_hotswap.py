@@ -16,6 +16,9 @@ from ml_backend.model_holder import ModelHolder, ModelUnavailable
 from ml_backend.server import create_app
 
 
+V1, V2 = "v0001-20260101T000000", "v0002-20260102T000000"
+
+
 def make_version(registry: Path, name: str) -> Path:
     path = registry / "versions" / name
     path.mkdir(parents=True)
@@ -46,9 +49,9 @@ class SlowLoader:
 @pytest.fixture
 def registry(tmp_path):
     reg = tmp_path / "models"
-    make_version(reg, "v1")
-    make_version(reg, "v2")
-    point_current(reg, "v1")
+    make_version(reg, V1)
+    make_version(reg, V2)
+    point_current(reg, V1)
     return reg
 
 
@@ -58,12 +61,12 @@ def test_holder_swaps_only_when_the_pointer_moves(registry):
     assert not holder.loaded
     with pytest.raises(ModelUnavailable):
         holder.get()
-    assert holder.refresh() and holder.version == "v1"
+    assert holder.refresh() and holder.version == V1
     assert not holder.refresh()
     assert len(loader.loads) == 1
-    point_current(registry, "v2")
-    assert holder.refresh() and holder.version == "v2"
-    assert loader.loads[-1] == str((registry / "versions" / "v2").resolve())
+    point_current(registry, V2)
+    assert holder.refresh() and holder.version == V2
+    assert loader.loads[-1] == str((registry / "versions" / V2).resolve())
 
 
 def test_failed_load_keeps_the_old_model_until_the_pointer_moves(registry):
@@ -72,11 +75,11 @@ def test_failed_load_keeps_the_old_model_until_the_pointer_moves(registry):
     holder = ModelHolder(SlowLoader(), registry / "current", on_failure=lambda: failures.append(1))
     holder.refresh()
     point_current(registry, "broken")
-    assert not holder.refresh() and holder.version == "v1"
+    assert not holder.refresh() and holder.version == V1
     assert not holder.refresh() and len(failures) == 1  # not retried on every poll
     assert "broken" in holder.last_error
-    point_current(registry, "v2")
-    assert holder.refresh() and holder.version == "v2" and holder.last_error is None
+    point_current(registry, V2)
+    assert holder.refresh() and holder.version == V2 and holder.last_error is None
 
 
 def test_watcher_thread_picks_up_a_promotion(registry):
@@ -84,11 +87,11 @@ def test_watcher_thread_picks_up_a_promotion(registry):
     holder.refresh()
     holder.start_watching()
     try:
-        point_current(registry, "v2")
+        point_current(registry, V2)
         deadline = time.monotonic() + 5
-        while holder.version != "v2" and time.monotonic() < deadline:
+        while holder.version != V2 and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert holder.version == "v2"
+        assert holder.version == V2
     finally:
         holder.stop_watching()
 
@@ -117,22 +120,22 @@ def test_requests_during_a_swap_see_one_whole_model(registry, tmp_path):
             for _ in range(3):
                 pool.submit(hammer)
             time.sleep(0.2)
-            point_current(registry, "v2")
+            point_current(registry, V2)
             deadline = time.monotonic() + 5
-            while state(app).holder.version != "v2" and time.monotonic() < deadline:
+            while state(app).holder.version != V2 and time.monotonic() < deadline:
                 time.sleep(0.02)
             time.sleep(0.2)
             stop.set()
-        assert state(app).holder.version == "v2"
+        assert state(app).holder.version == V2
         assert all(status == 200 for status, _, _ in seen)
         assert all(len(versions) == 1 and versions == {batch} for _, versions, batch in seen)
         served = [batch for _, _, batch in seen]
-        assert "v1" in served and "v2" in served
-        assert served.index("v2") > 0 and "v1" not in served[served.index("v2") + 6:]
+        assert V1 in served and V2 in served
+        assert served.index(V2) > 0 and V1 not in served[served.index(V2) + 6:]
         setup = app.test_client().post("/setup", json={}).get_json()
-        assert setup == {"model_version": "v2"}
+        assert setup == {"model_version": V2}
         metrics = app.test_client().get("/metrics").get_data(as_text=True)
-        assert 'cardloop_model_info{version="v2"} 1.0' in metrics and 'version="v1"' not in metrics
+        assert f'cardloop_model_info{{version="{V2}"}} 1.0' in metrics and V1 not in metrics
     finally:
         state(app).holder.stop_watching()
         host.close()
@@ -142,7 +145,7 @@ def test_setup_notices_a_promotion_without_the_watcher(registry):
     settings = test_settings(model_dir=str(registry / "current"), registry_dir=str(registry))
     app = create_app(settings, pipeline_loader=SlowLoader(), event_handler=lambda p: {}, queue_depth=lambda: {})
     client = app.test_client()
-    assert client.post("/setup", json={}).get_json() == {"model_version": "v1"}
-    point_current(registry, "v2")
-    assert client.post("/setup", json={}).get_json() == {"model_version": "v2"}
-    assert client.get("/versions").get_json()["versions"] == ["v1", "v2"]
+    assert client.post("/setup", json={}).get_json() == {"model_version": V1}
+    point_current(registry, V2)
+    assert client.post("/setup", json={}).get_json() == {"model_version": V2}
+    assert client.get("/versions").get_json()["versions"] == [V1, V2]

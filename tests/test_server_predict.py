@@ -174,11 +174,11 @@ def test_setup_validates_its_fields(client):
 
 
 def test_versions_lists_the_registry_and_the_served_version(app, client, tmp_path):
-    for name in ("20260101-a", "20260102-b"):
+    for name in ("v0001-20260101T000000", "v0002-20260102T000000", "not-a-version"):
         (tmp_path / "registry" / "versions" / name).mkdir(parents=True)
     body = client.get("/versions").get_json()
-    assert body["versions"][:2] == ["20260101-a", "20260102-b"] and "v-test" in body["versions"]
-    assert body["current"] == "v-test"
+    assert body["versions"][:2] == ["v0001-20260101T000000", "v0002-20260102T000000"] and "v-test" in body["versions"]
+    assert "not-a-version" not in body["versions"] and body["current"] == "v-test"
 
 
 def test_without_a_model_health_is_down_and_predict_503(tmp_path):
