@@ -350,7 +350,7 @@ def augmented_example(record: dict[str, Any], rng: random.Random, aug: Augmentat
         lines = [part for ln in lines for part in (split_line(ln, rng) if rng.random() < aug.split_line else [ln])]
     if aug.char_noise:
         lines = [noisy_text(ln, rng, aug.char_noise) for ln in lines]
-    if aug.photo and rng.random() < aug.photo:
+    if aug.photo and not record.get("photo") and rng.random() < aug.photo:  # generator photos are warped already
         lines, width, height = photo_geometry(lines, width, height, rng, aug.max_tilt_deg)
     if aug.jitter:
         lines = jitter_boxes(lines, rng, aug.jitter)

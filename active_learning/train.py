@@ -39,7 +39,7 @@ from ml_backend.config import load_settings
 from ml_backend.layout.decode import bio_viterbi
 from ml_backend.layout.encoding import IGNORE_LABEL, MAX_TOKENS, encode_windows
 from ml_backend.layout.metadata import read_metadata, write_metadata
-from ml_backend.layout.tagger import LayoutTagger, collate_windows
+from ml_backend.layout.tagger import LayoutTagger, collate_windows, pixel_values
 from ml_backend.schema import BIO_TAGS, ID2TAG, OUTSIDE_TAG, TAG2ID
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,8 @@ def train_processor(texts: Iterable[str], vocab_size: int = 8000, min_frequency:
         from transformers import LayoutLMv3ImageProcessor as ImageProcessor
 
     bpe = ByteLevelBPETokenizer(add_prefix_space=True)
-    bpe.train_from_iterator(texts, vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=SPECIAL_TOKENS)
+    bpe.train_from_iterator(texts, vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=SPECIAL_TOKENS,
+                            show_progress=False)
     with tempfile.TemporaryDirectory() as tmp:
         bpe.save_model(tmp)
         tokenizer = LayoutLMv3TokenizerFast(
@@ -144,13 +145,16 @@ class EncodedExamples(torch.utils.data.Dataset):
     def __getitem__(self, index: int) -> dict[str, Any]:
         ex = self.examples[index]
         windows = encode_windows(self.processor.tokenizer, ex["words"], ex["bboxes"], ex["tags"])
-        if not windows:
-            raise ValueError(f"example {index} has no words")
-        item = self.rng.choice(windows).features()
+        if windows:
+            item = self.rng.choice(windows).features()
+        else:  # a card without text: <s></s>, nothing to learn from, but the batch stays well-formed
+            tok = self.processor.tokenizer
+            item = {"input_ids": [tok.cls_token_id, tok.sep_token_id], "bbox": [[0, 0, 0, 0]] * 2,
+                    "attention_mask": [1, 1], "labels": [IGNORE_LABEL] * 2}
         if self.uses_image:
             if ex.get("image") is None:
                 raise ValueError(f"example {index} has no image but the model uses visual embeddings")
-            item["pixel_values"] = self.processor.image_processor(images=ex["image"].convert("RGB"))["pixel_values"][0]
+            item["pixel_values"] = pixel_values(self.processor, ex["image"])
         return item
 
 

@@ -198,3 +198,50 @@ def test_fine_tuning_starts_from_a_model_dir(trained, tmp_path):
     assert tuned.metadata["parent"] == str(result.model_dir)  # no registry version: the dir it came from
     assert tuned.metadata["source"] == "test" and tuned.metadata["training"]["lr"] == 1e-4
     assert LayoutTagger.from_pretrained(out).word_probs(["x"], [[0, 0, 10, 10]]).shape == (1, len(TAG2ID))
+
+
+def test_visual_embedding_models_get_pixels(tmp_path):
+    """The optional image path: a model with visual embeddings trains on and tags with card images."""
+    from PIL import Image
+
+    records = [truth_record(i) for i in range(8)]
+    examples = []
+    for i, r in enumerate(records):
+        ex = example_from_truth(r)
+        ex["image"] = Image.new("RGB", (r["width"], r["height"]), (i * 20, 255 - i * 20, 128))
+        examples.append(ex)
+    processor = train_processor([ln["text"] for r in records for ln in r["lines"]], vocab_size=300)
+    result = train_model(examples, None, output_dir=tmp_path, processor=processor, size="tiny",
+                         config_overrides={"visual_embed": True}, epochs=1, batch_size=4)
+    tagger = LayoutTagger.from_pretrained(result.model_dir)
+    assert tagger.uses_image
+    with pytest.raises(ValueError, match="pass the card image"):
+        tagger.word_probs(examples[0]["words"], examples[0]["bboxes"])
+    probs = tagger.word_probs(examples[0]["words"], examples[0]["bboxes"], examples[0]["image"])
+    assert probs.shape == (len(examples[0]["words"]), len(TAG2ID))
+
+
+def test_bootstrap_cli_if_missing_and_bad_arguments(tiny_model_dir, capsys):
+    """The tiny model came from scripts/bootstrap_model.py; --if-missing leaves a served registry alone."""
+    from active_learning.registry import ModelRegistry
+    from scripts.bootstrap_model import main
+
+    root = tiny_model_dir.parent.parent
+    before = [m["version"] for m in ModelRegistry(root).versions()]
+    meta = json.loads((tiny_model_dir / "metadata.json").read_text())
+    assert meta["source"] == "bootstrap" and meta["heldout"]["ocr_like"]["cards"] == meta["data"]["eval_cards"]
+    assert set(meta["heldout"]["ocr_like_by_locale"]) >= {"en_US", "ru_RU"}
+    assert main(["--if-missing", "--registry", str(root)]) == 0
+    assert [m["version"] for m in ModelRegistry(root).versions()] == before
+    assert main(["--tiny", "--holdout", "colour=red", "--registry", str(root)]) == 2
+    assert "--holdout must be" in capsys.readouterr().err
+
+
+def test_cards_without_words_do_not_break_training(tmp_path):
+    records = [truth_record(i) for i in range(6)]
+    examples = [example_from_truth(r) for r in records]
+    examples.append({"words": [], "bboxes": [], "tags": [], "width": 640, "height": 360})
+    processor = train_processor([ln["text"] for r in records for ln in r["lines"]], vocab_size=300)
+    result = train_model(examples, examples, output_dir=tmp_path, processor=processor, size="tiny", epochs=1,
+                         batch_size=7)
+    assert result.metrics["cards"] == 7 and result.metadata["training"]["steps"] == 1
