@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import cv2
 import numpy as np
 import phonenumbers
 import pytest
@@ -68,15 +69,19 @@ def test_spans_are_exact_and_rebuild_fields(many: list[dict]) -> None:
                 assert field in FIELDS
                 rebuilt[field].append(text[start:end])
                 prev_end = end
-            # every whitespace-separated word is wholly inside one span or outside all spans
+            # every whitespace-separated word is wholly inside one span or outside all spans, except
+            # for punctuation glued to a value ("Jane Doe, CEO": the word "Doe," ends outside the name)
             pos = 0
             for word in text.split():
                 ws = text.index(word, pos)
                 we = ws + len(word)
                 pos = we
-                inside = [s for s in line["spans"] if s[0] <= ws and we <= s[1]]
                 overlapping = [s for s in line["spans"] if s[0] < we and ws < s[1]]
-                assert len(overlapping) == len(inside) <= 1, (text, word, line["spans"])
+                assert len(overlapping) <= 1, (text, word, line["spans"])
+                if overlapping:
+                    s0, s1, _ = overlapping[0]
+                    outside = text[ws:max(ws, s0)] + text[min(we, s1):we]
+                    assert all(not ch.isalnum() for ch in outside), (text, word, line["spans"])
             fields_in_line = {s[2] for s in line["spans"]}
             assert line["field"] == (fields_in_line.pop() if len(fields_in_line) == 1 else None)
         for f in FIELDS:
@@ -132,18 +137,19 @@ def test_fields_are_sometimes_missing_and_variety(many: list[dict]) -> None:
     assert sum(any(ln["field"] is None and ln["spans"] == [] for ln in t["lines"]) for t in many) > 0.3 * len(many)
 
 
-def _ink(img: Image.Image, bg: tuple[int, int, int]) -> np.ndarray:
-    return np.abs(np.asarray(img, dtype=np.int16) - np.asarray(bg, dtype=np.int16)).sum(axis=2) > 60
+def _text_ink(draft) -> np.ndarray:
+    """Pixels that the text changes: the card rendered with and without its lines."""
+    with_text = np.asarray(render_draft(draft), dtype=np.int16)
+    blank = dataclasses.replace(draft, plan=dataclasses.replace(draft.plan, lines=[]))
+    return np.abs(with_text - np.asarray(render_draft(blank), dtype=np.int16)).sum(axis=2) > 90
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_clean_boxes_hold_all_text_ink(seed: int) -> None:
-    """Text-only render: each box holds ink, and no ink lies outside the (2 px padded) boxes."""
-    draft = _draft(random.Random(seed), None, False, 0, False)
-    text_only = dataclasses.replace(draft, plan=dataclasses.replace(draft.plan, decorations=[]))
-    img = render_draft(text_only)
+    """Each box holds ink, and no text ink lies outside the (2 px padded) boxes."""
+    draft = _draft(random.Random(seed), None, False, 0, None)
     truth = _truth(draft)
-    ink = _ink(img, draft.plan.bg)
+    ink = _text_ink(draft)
     covered = np.zeros_like(ink)
     for line in truth["lines"]:
         x0, y0, x1, y1 = line["bbox"]
@@ -158,14 +164,9 @@ def test_photo_and_rotation_keep_boxes_on_the_text(rotation: int) -> None:
     """Same photo with and without text: the difference (the text) lies inside the mapped quads."""
     for seed in range(3):
         draft = _draft(random.Random(100 + seed), "de_DE", True, rotation, False)
-        with_text = np.asarray(render_draft(draft), dtype=np.int16)
-        blank = dataclasses.replace(draft, plan=dataclasses.replace(draft.plan, lines=[]))
-        without = np.asarray(render_draft(blank), dtype=np.int16)
         truth = _truth(draft)
-        assert with_text.shape[:2] == (truth["height"], truth["width"])
-        diff = np.abs(with_text - without).sum(axis=2) > 90
-        import cv2
-
+        diff = _text_ink(draft)
+        assert diff.shape == (truth["height"], truth["width"])
         inside = np.zeros(diff.shape, np.uint8)
         for line in truth["lines"]:
             quad = np.asarray(line["quad"], dtype=np.float32)

@@ -30,6 +30,7 @@ class Run:
     style: str = "regular"  # font style: regular bold italic bold_italic light
     color: str = "text"  # palette role
     family: str = "body"  # head | body
+    tracking: float = 0.0  # extra letter spacing, fraction of the font size
 
 
 @dataclass
@@ -86,6 +87,15 @@ def _monogram(company: str | None, rng: random.Random) -> str | None:
     return letters if letters.isalpha() else None
 
 
+def _wrap(rng: random.Random, text: str, probability: float) -> list[str]:
+    """``text`` as one line, or (sometimes, when long) as two lines broken at a word boundary."""
+    words = text.split(" ")
+    if len(words) < 3 or len(text) < 18 or rng.random() >= probability:
+        return [text]
+    cut = min(range(1, len(words)), key=lambda k: abs(len(" ".join(words[:k])) - len(text) / 2))
+    return [" ".join(words[:cut]), " ".join(words[cut:])]
+
+
 def _labelled(label: str, value: str, field_name: str, style: Style, value_run: Run | None = None) -> list[Run]:
     runs = []
     if label:
@@ -104,23 +114,35 @@ def compose(rng: random.Random, content: CardContent, style: Style) -> Groups:
         if not logo_inline and rng.random() < 0.35:
             groups.header.append(LogoSpec(rng.choice(LOGO_SHAPES), rng.uniform(0.14, 0.24), _monogram(content.company, rng)))
         color = "accent" if style.palette.name != style.palette.accent and rng.random() < 0.4 else "text"
-        groups.header.append(LineSpec([Run(text, "company", style.company_style, color, "head")], "company",
-                                      icon="logo" if logo_inline else None))
+        tracking = style.tracking if style.upper_company else 0.0
+        for k, part in enumerate(_wrap(rng, text, 0.15)):
+            groups.header.append(LineSpec([Run(part, "company", style.company_style, color, "head", tracking)], "company",
+                                          icon="logo" if logo_inline and k == 0 else None))
     elif rng.random() < 0.3:
         groups.header.append(LogoSpec(rng.choice(LOGO_SHAPES), rng.uniform(0.14, 0.22)))
+    position_runs = []
+    if content.position:
+        text = content.position.upper() if style.upper_position else content.position
+        position_runs = [Run(part, "position", rng.choice(["regular", "regular", "italic", "light"]),
+                             rng.choice(["muted", "text", "accent"]), tracking=style.tracking if style.upper_position else 0.0)
+                         for part in _wrap(rng, text, 0.2)]
     if content.name:
         text = content.name.printed.upper() if style.upper_name else content.name.printed
         words = text.split(" ")
+        tracking = style.tracking if style.upper_name else 0.0
         if style.split_name and len(words) >= 2:
-            runs = [Run(" ".join(words[:-1]) + " ", "full_name", "regular", "name", "head"),
-                    Run(words[-1], "full_name", "bold", "name", "head")]
+            runs = [Run(" ".join(words[:-1]) + " ", "full_name", "regular", "name", "head", tracking),
+                    Run(words[-1], "full_name", "bold", "name", "head", tracking)]
         else:
-            runs = [Run(text, "full_name", style.name_style, "name", "head")]
-        groups.identity.append(LineSpec(runs, "name"))
-    if content.position:
-        text = content.position.upper() if style.upper_position else content.position
-        groups.identity.append(LineSpec([Run(text, "position", rng.choice(["regular", "regular", "italic", "light"]),
-                                             rng.choice(["muted", "text", "accent"]))], "position"))
+            runs = [Run(text, "full_name", style.name_style, "name", "head", tracking)]
+        if len(position_runs) == 1 and rng.random() < 0.08:  # "Jane Doe, CEO" / "Jane Doe | CEO" on one line
+            position_runs[0].style = "regular"
+            runs += [Run(rng.choice([", ", " | ", " – ", " · "]), None, "regular", "muted"), position_runs.pop()]
+            groups.identity.append(LineSpec(runs, "position"))
+        else:
+            groups.identity.append(LineSpec(runs, "name"))
+    for run in position_runs:
+        groups.identity.append(LineSpec([run], "position"))
     if content.department:
         groups.identity.append(LineSpec([Run(content.department, None, "regular", "muted")], "misc"))
     for extra in content.extras:
@@ -176,7 +198,8 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
     if style.arrangement == "inline":
         phones = [(k, v) for k, v in entries if k in ("office", "mobile", "fax")]
         others = [(k, v) for k, v in entries if k not in ("office", "mobile", "fax")]
-        chunks = [entries] if len(entries) <= 2 and rng.random() < 0.5 else [c for c in (phones, others) if c]
+        chunks = [entries] if len(entries) <= 2 and rng.random() < 0.5 else [phones, others]
+        chunks = [c for c in chunks if c]
         for chunk in chunks:
             runs: list[Run] = []
             for j, (kind, value) in enumerate(chunk):

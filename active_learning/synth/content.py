@@ -235,6 +235,14 @@ def generate_content(rng: random.Random, locale: str) -> CardContent:
         extras.append(rng.choice(vocab.SLOGANS[lang] + ((fk.catch_phrase(),) if lang == "en" else ())))
     if rng.random() < 0.06:
         extras.append(rng.choice(vocab.MEMBERSHIPS[lang]).format(group=rng.choice(vocab.BRANDS)))
+    if rng.random() < 0.12:
+        pattern = rng.choice(vocab.REGISTRATIONS[locale])
+        extras.append("".join(str(rng.randint(0, 9)) if ch == "#" else ch for ch in pattern))
+    if rng.random() < 0.05:
+        extras.append(rng.choice(vocab.HOURS[lang]))
+    if rng.random() < 0.06 and name is not None:
+        user = ascii_slug(name.first + " " + name.last, rng.choice([".", "_", ""])) or "user"
+        extras.append(rng.choice(vocab.HANDLES).format(user=user))
     return CardContent(locale=locale, lang=lang, region=region, name=name, position=position, company=company,
                        emails=emails, phones=phones, website=website, address=address, department=department,
                        extras=[_clean(e) for e in extras])

@@ -98,7 +98,8 @@ def _draft(rng: random.Random, locale: str | None, photo: bool | None, rotation:
         qr_text = vcard(content) if qr else None
         qr_matrix = None
         if qr_text:
-            code = segno.make(qr_text, error=rng.choice("lm"), micro=False)
+            # a fixed random mask skips segno's 8-mask scoring (most of its time); any mask decodes
+            code = segno.make(qr_text, error=rng.choice("lm"), micro=False, mask=rng.randrange(8))
             qr_matrix = [list(row) for row in code.matrix]
         try:
             plan = layout_card(rng, groups, style, width, height, len(qr_matrix) if qr_matrix else None)

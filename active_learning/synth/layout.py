@@ -32,6 +32,17 @@ class PlacedRun:
     color: RGB
     x: float
     baseline: float
+    tracking: float = 0.0  # extra pixels after every character (letter-spaced caps)
+
+    def char_x(self) -> list[float]:
+        """Left x of every character when letter-spaced (kerning kept via prefix advances)."""
+        font = load_font(self.font_path, self.size)
+        return [self.x + font.getlength(self.text[:i]) + i * self.tracking for i in range(len(self.text))]
+
+
+def run_advance(font, text: str, tracking_px: float) -> float:
+    """Horizontal advance of a run; letter spacing adds ``tracking_px`` after every character."""
+    return font.getlength(text) + tracking_px * len(text)
 
 
 @dataclass
@@ -124,7 +135,7 @@ def _measure(spec: LineSpec, style: Style, scale: float, max_width: float) -> _M
     for shrink in (1.0, 0.92, 0.84, 0.76, 0.68, 0.6):
         size = max(8, round(base * shrink))
         fonts = [load_font((style.head if r.family == "head" else style.body).face(r.style).path, size) for r in spec.runs]
-        width = sum(f.getlength(r.text) for f, r in zip(fonts, spec.runs))
+        width = sum(run_advance(f, r.text, r.tracking * size) for f, r in zip(fonts, spec.runs))
         icon_w = size * (1.7 if spec.icon == "logo" else 1.35) if spec.icon else 0.0
         if width + icon_w <= max_width:
             break
@@ -154,11 +165,14 @@ def _place_line(m: _Measured, x: float, top: float, style: Style, on_accent: boo
     cursor = text_x
     for font, run in zip(m.fonts, m.spec.runs):
         color = pal.on_accent if on_accent else pal.color(run.color)
-        runs.append(PlacedRun(run.text, run.field, font.path, m.size, color, cursor, baseline))
-        if run.text.strip():
-            left, t, right, b = font.getbbox(run.text, anchor="ls")
-            x0, y0, x1, y1 = min(x0, cursor + left), min(y0, baseline + t), max(x1, cursor + right), max(y1, baseline + b)
-        cursor += font.getlength(run.text)
+        placed = PlacedRun(run.text, run.field, font.path, m.size, color, cursor, baseline, run.tracking * m.size)
+        runs.append(placed)
+        pieces = zip(run.text, placed.char_x()) if placed.tracking else [(run.text, cursor)]
+        for piece, px in pieces:
+            if piece.strip():
+                left, t, right, b = font.getbbox(piece, anchor="ls")
+                x0, y0, x1, y1 = min(x0, px + left), min(y0, baseline + t), max(x1, px + right), max(y1, baseline + b)
+        cursor += run_advance(font, run.text, placed.tracking)
     return PlacedLine(runs, (x0, y0, x1, y1)), icon
 
 
@@ -341,6 +355,54 @@ def _t_header_band(rng: random.Random, f: _Frame, g: Groups, style: Style) -> tu
     return cols, [Decoration("rect", band, style.palette.accent)]
 
 
+def _t_corners(rng: random.Random, f: _Frame, g: Groups, style: Style) -> tuple[list[Column], list[Decoration]]:
+    """Company top-left, person bottom-left, contacts bottom-right (or mirrored)."""
+    split = f.w * rng.uniform(0.45, 0.55)
+    gut = f.unit * 0.04
+    mid = f.h * rng.uniform(0.38, 0.5)
+    mirror = rng.random() < 0.35
+    left_x, right_x = (f.m, split - gut), (split + gut, f.w - f.m)
+    if mirror:
+        left_x, right_x = right_x, left_x
+    side = "right" if mirror else "left"
+    cols = [
+        Column((left_x[0], f.m, left_x[1], mid), [g.header], side, "top"),
+        Column((left_x[0], mid + gut, left_x[1], f.h - f.m), [g.identity, g.extras], side, "bottom"),
+        Column((right_x[0], f.m, right_x[1], f.h - f.m), [g.contacts], "left" if mirror else rng.choice(["left", "right"]),
+               rng.choice(["bottom", "center"])),
+    ]
+    return cols, _edge_bars(rng, f, style)
+
+
+def _t_footer_band(rng: random.Random, f: _Frame, g: Groups, style: Style) -> tuple[list[Column], list[Decoration]]:
+    """Contacts in a coloured band along the bottom edge, the rest above it."""
+    band_h = f.h * rng.uniform(0.3, 0.42)
+    band = (0, f.h - band_h, f.w, f.h)
+    pad = f.unit * 0.035
+    align = rng.choice(["left", "center", "right"])
+    cols = [Column((f.m, f.m, f.w - f.m, band[1] - pad), [g.header, g.identity, g.extras], align, "spread"),
+            Column((f.m, band[1] + pad, f.w - f.m, f.h - pad), [g.contacts], align, "center", on_accent=True)]
+    return cols, [Decoration("rect", band, style.palette.accent)]
+
+
+def _t_logo_left(rng: random.Random, f: _Frame, g: Groups, style: Style) -> tuple[list[Column], list[Decoration]]:
+    """A large logo mark on the left, every text block to its right."""
+    logo = next((it for it in g.header if isinstance(it, LogoSpec)), LogoSpec("circle", 0.3))
+    big = LogoSpec(logo.shape, rng.uniform(0.3, 0.42), logo.monogram)
+    header = [it for it in g.header if not isinstance(it, LogoSpec)]
+    logo_w = f.unit * big.height_rel * (1.5 if big.shape == "bars" else 1.0)
+    logo_col = Column((f.m, f.m, f.m + logo_w, f.h - f.m), [[big]], "left", "center")
+    text_x = f.m + logo_w + f.unit * rng.uniform(0.06, 0.12)
+    if rng.random() < 0.5:  # thin rule between logo and text
+        decos = [Decoration("rect", (text_x - f.unit * 0.04, f.m, text_x - f.unit * 0.04 + max(2, f.unit * 0.005), f.h - f.m),
+                            style.palette.muted)]
+        text_x += f.unit * 0.02
+    else:
+        decos = []
+    text = Column((text_x, f.m, f.w - f.m, f.h - f.m), [header, g.identity, g.extras, g.contacts], "left", "spread")
+    return [logo_col, text], decos
+
+
 def _edge_bars(rng: random.Random, f: _Frame, style: Style) -> list[Decoration]:
     """Accent bars inside the margins (never under text)."""
     decos = []
@@ -365,11 +427,14 @@ def _edge_bars(rng: random.Random, f: _Frame, style: Style) -> list[Decoration]:
 
 
 TEMPLATES = {
-    "stack": (_t_stack, 0.34),
-    "name_bottom": (_t_name_bottom, 0.12),
-    "two_column": (_t_two_column, 0.28),
-    "sidebar": (_t_sidebar, 0.12),
-    "header_band": (_t_header_band, 0.14),
+    "stack": (_t_stack, 0.26),
+    "name_bottom": (_t_name_bottom, 0.09),
+    "two_column": (_t_two_column, 0.2),
+    "sidebar": (_t_sidebar, 0.09),
+    "header_band": (_t_header_band, 0.1),
+    "corners": (_t_corners, 0.12),
+    "footer_band": (_t_footer_band, 0.07),
+    "logo_left": (_t_logo_left, 0.07),
 }
 
 

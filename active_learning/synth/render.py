@@ -113,6 +113,12 @@ def render_card(plan: CardPlan) -> Image.Image:
             _qr(img, d)
     for line in plan.lines:
         for run in line.runs:
-            if run.text.strip():
-                draw.text((run.x, run.baseline), run.text, font=load_font(run.font_path, run.size), fill=run.color, anchor="ls")
+            if not run.text.strip():
+                continue
+            font = load_font(run.font_path, run.size)
+            if run.tracking:
+                for ch, x in zip(run.text, run.char_x()):
+                    draw.text((x, run.baseline), ch, font=font, fill=run.color, anchor="ls")
+            else:
+                draw.text((run.x, run.baseline), run.text, font=font, fill=run.color, anchor="ls")
     return img

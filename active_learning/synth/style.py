@@ -106,6 +106,7 @@ class Style:
     separator: str  # between contacts in inline arrangement
     split_name: bool  # first name regular, last name bold
     line_gap: float
+    tracking: float  # letter spacing of upper-cased name/company/position lines (fraction of font size)
 
 
 def random_style(rng: random.Random, text: str, unit: float) -> Style:
@@ -130,4 +131,5 @@ def random_style(rng: random.Random, text: str, unit: float) -> Style:
         separator=rng.choice([" | ", "  |  ", " · ", " • ", "   ", " / ", "  "]),
         split_name=rng.random() < 0.12,
         line_gap=rng.uniform(0.18, 0.55),
+        tracking=rng.choice([0.0, 0.0, 0.06, 0.12, 0.2, 0.3]),
     )

@@ -226,3 +226,38 @@ FREEMAIL: dict[str, tuple[str, ...]] = {
     "nl": ("gmail.com", "ziggo.nl", "kpnmail.nl"),
     "pl": ("wp.pl", "onet.pl", "gmail.com", "o2.pl"),
 }
+
+#: Registration / tax / licence lines: digit-heavy distractors (OTHER) a model must not take for phones.
+#: "#" is replaced by a random digit.
+REGISTRATIONS: dict[str, tuple[str, ...]] = {
+    "en_US": ("License #########", "NMLS ID ######", "CA DRE #0#######", "EIN ##-#######", "Lic. No. ######",
+              "Licensed & Insured", "Suite ###"),
+    "en_GB": ("Company No. 0#######", "VAT Reg. No. GB ### #### ##", "Registered in England & Wales No. 0#######",
+              "VAT No. GB#########", "FCA No. ######"),
+    "ru_RU": ("ИНН 77########", "ОГРН 10277########", "ИНН/КПП 77########/77##01001", "ОКПО ########",
+              "р/с 40702810##############", "БИК 044525###"),
+    "de_DE": ("USt-IdNr.: DE#########", "HRB ##### Amtsgericht München", "Steuer-Nr. ###/###/#####",
+              "Amtsgericht Berlin HRB ######", "USt-ID DE #########"),
+    "fr_FR": ("SIRET ### ### ### #####", "RCS Paris B ### ### ###", "TVA FR## #########", "Capital de 10 000 €",
+              "SIREN ### ### ###", "N° ORIAS ########"),
+    "es_ES": ("NIF B########", "CIF A########"),
+    "it_IT": ("P.IVA ###########", "C.F. ###########", "REA MI-#######"),
+    "nl_NL": ("KvK ########", "BTW NL#########B01"),
+    "pl_PL": ("NIP ###-###-##-##", "REGON #########", "KRS 000#######"),
+}
+
+#: Opening hours: more digit-heavy distractors.
+HOURS: dict[str, tuple[str, ...]] = {
+    "en": ("Mon–Fri 9am–6pm", "Mon-Fri: 8:30 - 17:30", "Open 7 days 10:00–22:00", "By appointment only"),
+    "ru": ("Пн–Пт 9:00–18:00", "Пн-Пт с 10:00 до 19:00", "Ежедневно 9:00–21:00", "Круглосуточно"),
+    "de": ("Mo–Fr 8:00–17:00 Uhr", "Mo.-Fr. 9-18 Uhr", "Termine nach Vereinbarung"),
+    "fr": ("Lun–Ven 9h–18h", "Du lundi au vendredi 9h-12h / 14h-18h", "Sur rendez-vous"),
+    "es": ("Lun–Vie 9:00–18:00",),
+    "it": ("Lun–Ven 9:00–18:00",),
+    "nl": ("Ma–Vr 9:00–17:30",),
+    "pl": ("Pn–Pt 8:00–16:00",),
+}
+
+#: Messenger / social handles: OTHER (not a schema field; not a web address we would store).
+HANDLES: tuple[str, ...] = ("Skype: {user}", "Telegram: @{user}", "@{user}", "Twitter: @{user}", "Instagram @{user}",
+                            "WeChat: {user}", "in/{user}")
