@@ -1,0 +1,95 @@
+"""Command line of the active-learning loop.
+
+    python -m active_learning curve --out DIR [--pool N] [--k K] ...   learning-curve benchmark
+    python -m active_learning next-batch --project ID                 score unlabeled tasks now
+    python -m active_learning train --project ID                      queue a training run now
+
+Exit codes: 0 done, 2 bad arguments, 1 the run failed (one line on stderr says why).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+log = logging.getLogger("active_learning")
+
+
+def _curve(args: argparse.Namespace) -> int:
+    from active_learning.curve import CurveConfig, format_table, run_curve
+
+    cfg = CurveConfig(pool=args.pool, k=args.k, initial=args.initial, test=args.test, steps=args.steps,
+                      seed=args.seed, size=args.size, measure=args.measure, max_labels=args.max_labels)
+    report = run_curve(cfg, args.out)
+    print(format_table(report))
+    print(f"wrote {args.out}/learning_curve.json and learning_curve.png ({report['seconds']:.0f} s)")
+    return 0
+
+
+def _next_batch(args: argparse.Namespace) -> int:
+    from active_learning.batch import refresh_next_batch
+    from ml_backend.config import load_settings
+
+    summary = refresh_next_batch(args.project, load_settings(), limit=args.limit)
+    print(f"project {args.project}: scored {summary['scored']} unlabeled tasks with {summary['model_version']}; "
+          f"view \"{summary['view_title']}\" (id {summary['view_id']}) lists the {summary['batch_size']} least confident first")
+    for task in summary["next_batch"]:
+        print(f"  task {task['task_id']}: confidence {task['confidence']:.4f}")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from active_learning.queue import TRAIN_ACTION, handle_event
+
+    out = handle_event({"action": TRAIN_ACTION, "project": {"id": args.project}})
+    print(f"project {args.project}: training {out['training']} {out.get('training_job', '')}".rstrip())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m active_learning", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    curve = sub.add_parser("curve", help="uncertainty vs random sampling learning curves on generated cards")
+    curve.add_argument("--out", required=True, help="directory for learning_curve.json and learning_curve.png")
+    curve.add_argument("--pool", type=int, default=1000, help="unlabelled pool size (>= 1000 for the acceptance run)")
+    curve.add_argument("--k", type=int, default=50, help="cards labelled per round")
+    curve.add_argument("--initial", type=int, default=50, help="random seed set, shared by both strategies")
+    curve.add_argument("--test", type=int, default=300, help="held-out generated cards")
+    curve.add_argument("--steps", type=int, default=400, help="optimiser steps per training run (same every round)")
+    curve.add_argument("--seed", type=int, default=0)
+    curve.add_argument("--size", default="tiny", help="model size preset (active_learning.train.SIZE_PRESETS)")
+    curve.add_argument("--measure", default="least_confidence", help="least_confidence, margin or entropy")
+    curve.add_argument("--max-labels", type=int, default=None, help="stop each strategy at this many labels")
+    curve.set_defaults(run=_curve)
+
+    batch = sub.add_parser("next-batch", help="score unlabeled tasks and refresh the \"Next batch\" view")
+    batch.add_argument("--project", type=int, required=True)
+    batch.add_argument("--limit", type=int, default=None, help="score at most this many unlabeled tasks")
+    batch.set_defaults(run=_next_batch)
+
+    train = sub.add_parser("train", help="queue a training run for a project (as the Start training button does)")
+    train.add_argument("--project", type=int, required=True)
+    train.set_defaults(run=_train)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ml_backend.config import load_settings
+
+    logging.basicConfig(level=load_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.run(args)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 -- the CLI reports one line, the log has the traceback
+        log.debug("command failed", exc_info=True)
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

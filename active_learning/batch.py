@@ -1,0 +1,168 @@
+"""Score unlabeled tasks with the served model and keep the "Next batch" view in Label Studio.
+
+After each promotion (and on demand) every unlabeled task gets a prediction of the served model
+version whose ``score`` is the card confidence (``Card.confidence``, the number /predict writes
+too), the project's ``model_version`` is set to that version -- Label Studio's
+``predictions_score`` only averages predictions of the project's model_version, so a stale
+value would make the ordering silently do nothing -- and the saved Data Manager view
+"Next batch" shows unlabeled tasks (``total_annotations == 0``) by ``predictions_score``
+ascending: the least confident first. Annotators open the view and label from the top; the
+first ``settings.next_batch_size`` rows are the batch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PIL import Image
+
+from active_learning.crm.source import as_plain, label_studio_client
+from active_learning.uncertainty import ScoredTask, least_confident
+from ml_backend.config import Settings
+
+log = logging.getLogger(__name__)
+
+VIEW_TITLE = "Next batch"
+UNLABELED_FILTER = {
+    "conjunction": "and",
+    "items": [{"filter": "filter:tasks:total_annotations", "operator": "equal", "type": "Number", "value": 0}],
+}
+LEAST_CONFIDENT_FIRST = ["tasks:predictions_score"]
+
+
+def view_data() -> dict[str, Any]:
+    """The saved view: unlabeled tasks, least confident first."""
+    return {"title": VIEW_TITLE, "filters": UNLABELED_FILTER, "ordering": LEAST_CONFIDENT_FIRST}
+
+
+def unlabeled_tasks(client: Any, project: int) -> list[dict[str, Any]]:
+    """Tasks without annotations, as plain dicts (the SDK's items may be pydantic objects)."""
+    query = json.dumps({"filters": UNLABELED_FILTER})
+    return [as_plain(t) for t in client.tasks.list(project=project, fields="all", query=query)]
+
+
+def prediction_versions(task: dict[str, Any]) -> set[str]:
+    return {str(as_plain(p).get("model_version")) for p in task.get("predictions") or []}
+
+
+def ensure_next_batch_view(client: Any, project: int) -> int:
+    """Create the "Next batch" view, or reset an existing one to its filter and ordering; its id."""
+    for view in client.views.list(project=project):
+        view = as_plain(view)
+        if (view.get("data") or {}).get("title") == VIEW_TITLE:
+            client.views.update(str(view["id"]), project=project, data=view_data())
+            return int(view["id"])
+    created = as_plain(client.views.create(project=project, data=view_data()))
+    log.info("project %s: created view %r (id %s)", project, VIEW_TITLE, created["id"])
+    return int(created["id"])
+
+
+@dataclass
+class Scorer:
+    """What scoring needs: a loaded pipeline and a way to get a task's image."""
+
+    predict: Callable[[Image.Image], Any]  # CardPipeline.predict
+    model_version: str
+    load_image: Callable[[dict[str, Any]], Image.Image]
+
+
+def score_tasks(client: Any, project: int, scorer: Scorer, tasks: list[dict[str, Any]]) -> tuple[list[ScoredTask], dict[int, str]]:
+    """Write a prediction of the served version for each task lacking one; returns scores and failures.
+
+    A task whose image cannot be read gets no prediction and is reported with the reason (it then
+    sorts last in the view, without a score, rather than pretending to be confident).
+    """
+    from ml_backend.ls_format import card_to_prediction
+
+    scored: list[ScoredTask] = []
+    failed: dict[int, str] = {}
+    for task in tasks:
+        task_id = int(task["id"])
+        existing = [as_plain(p) for p in task.get("predictions") or []
+                    if str(as_plain(p).get("model_version")) == scorer.model_version]
+        if existing and existing[0].get("score") is not None:
+            scored.append(ScoredTask(task_id, float(existing[0]["score"]), scorer.model_version))
+            continue
+        try:
+            image = scorer.load_image(task)
+            card = scorer.predict(image)
+        except Exception as exc:  # noqa: BLE001 -- one unreadable card must not stop the batch
+            failed[task_id] = f"{type(exc).__name__}: {exc}"
+            log.warning("project %s: task %s not scored: %s", project, task_id, failed[task_id])
+            continue
+        prediction = card_to_prediction(card, image.width, image.height, model_version=scorer.model_version)
+        client.predictions.create(task=task_id, result=prediction["result"], score=prediction["score"],
+                                  model_version=scorer.model_version)
+        scored.append(ScoredTask(task_id, float(prediction["score"]), scorer.model_version))
+    return scored, failed
+
+
+def follow_model_version(client: Any, project: int, version: str) -> bool:
+    """Set the project's model_version so ``predictions_score`` averages this version's scores.
+
+    Label Studio answers 400 while no prediction of ``version`` exists in the project (nothing
+    unlabeled to score): then the previous value stays, which is harmless as there is nothing
+    to order. Returns whether the project follows ``version`` now.
+    """
+    from label_studio_sdk.core.api_error import ApiError
+
+    try:
+        client.projects.update(id=project, model_version=version)
+    except ApiError as exc:
+        if exc.status_code != 400:
+            raise
+        log.info("project %s: model_version %s not accepted yet (%s)", project, version, exc.body)
+        return False
+    return True
+
+
+def refresh_next_batch(
+    project: int, settings: Settings, limit: int | None = None, client: Any = None, scorer: Scorer | None = None
+) -> dict[str, Any]:
+    """Score the project's unlabeled tasks with the served model and refresh the view.
+
+    Returns a summary: the version used, tasks scored/failed, the view id and the batch
+    (the ``settings.next_batch_size`` least confident task ids with their confidence).
+    """
+    client = client or label_studio_client(settings)
+    scorer = scorer or served_scorer(settings)
+    tasks = unlabeled_tasks(client, project)
+    if limit is not None:
+        tasks = tasks[:limit]
+    scored, failed = score_tasks(client, project, scorer, tasks)
+    follow_model_version(client, project, scorer.model_version)
+    view_id = ensure_next_batch_view(client, project)
+    batch = least_confident(scored, settings.next_batch_size)
+    log.info("project %s: %d unlabeled tasks scored with %s, %d failed; next batch %s", project, len(scored),
+             scorer.model_version, len(failed), [s.task_id for s in batch])
+    return {
+        "project": project,
+        "model_version": scorer.model_version,
+        "scored": len(scored),
+        "failed": failed,
+        "view_id": view_id,
+        "view_title": VIEW_TITLE,
+        "batch_size": len(batch),
+        "next_batch": [{"task_id": s.task_id, "confidence": s.confidence} for s in batch],
+    }
+
+
+def served_scorer(settings: Settings) -> Scorer:
+    """The pipeline of the registry's served model, and the image fetcher, loaded once."""
+    from ml_backend.fetch import ImageFetcher, task_image_url
+    from ml_backend.pipeline import CardPipeline
+
+    pipeline = CardPipeline.load(settings, model_dir=served_model_dir(settings))
+    fetcher = ImageFetcher(settings, settings.label_studio_url, settings.label_studio_api_key)
+    return Scorer(pipeline.predict, pipeline.model_version, lambda task: fetcher.fetch_image(task_image_url(task)))
+
+
+def served_model_dir(settings: Settings) -> str:
+    """The registry's current version if one was promoted, else ``settings.model_dir``."""
+    from active_learning.registry import ModelRegistry
+
+    current = ModelRegistry(settings.registry_dir).current()
+    return str(current[1]) if current else settings.model_dir
