@@ -132,6 +132,8 @@ def test_fields_are_sometimes_missing_and_variety(many: list[dict]) -> None:
     assert any(len(t["fields"]["phone"]) >= 2 for t in many)
     assert any(len(t["fields"]["email"]) >= 2 for t in many)
     assert sum(t["photo"] for t in many) > 0.2 * len(many)
+    assert sum(t["scan"] for t in many) > 0.1 * len(many)
+    assert not any(t["photo"] and t["scan"] for t in many)
     assert sum(t["rotation"] != 0 for t in many) > 0.02 * len(many)
     assert sum(t["qr"] for t in many) > 0.05 * len(many)
     assert sum(any(ln["field"] is None and ln["spans"] == [] for ln in t["lines"]) for t in many) > 0.3 * len(many)
@@ -159,11 +161,12 @@ def test_clean_boxes_hold_all_text_ink(seed: int) -> None:
     assert ink[~covered].sum() == 0
 
 
-@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
-def test_photo_and_rotation_keep_boxes_on_the_text(rotation: int) -> None:
-    """Same photo with and without text: the difference (the text) lies inside the mapped quads."""
+@pytest.mark.parametrize("rotation,capture", [(0, "photo"), (90, "photo"), (180, "photo"), (270, "photo"),
+                                              (0, "scan"), (90, "scan")])
+def test_photo_scan_and_rotation_keep_boxes_on_the_text(rotation: int, capture: str) -> None:
+    """Same photo/scan with and without text: the difference (the text) lies inside the mapped quads."""
     for seed in range(3):
-        draft = _draft(random.Random(100 + seed), "de_DE", True, rotation, False)
+        draft = _draft(random.Random(100 + seed), "de_DE", capture == "photo", rotation, False, capture == "scan")
         truth = _truth(draft)
         diff = _text_ink(draft)
         assert diff.shape == (truth["height"], truth["width"])
@@ -211,7 +214,7 @@ def test_every_locale_renders_with_covering_fonts(locale: str) -> None:
             for run in line.runs:
                 assert set(map(ord, run.text.replace(" ", ""))) <= faces[run.font_path], (run.text, run.font_path)
         truth = _truth(draft)
-        assert truth["locale"] == locale
+        assert truth["locale"] == locale and not truth["scan"] and not truth["photo"]
         if locale == "ru_RU":
             assert any(any("\u0400" <= ch <= "\u04ff" for ch in ln["text"]) for ln in truth["lines"])
 
@@ -242,7 +245,7 @@ def test_dataset_files_and_worker_independence(tmp_path) -> None:
     for r in rows:
         img = Image.open(path.parent / r["image"])
         assert img.size == (r["width"], r["height"])
-        assert r["image"].endswith(".jpg" if r["photo"] else ".png")
+        assert r["image"].endswith(".jpg" if r["photo"] or r["scan"] else ".png")
     layout_only = generate_dataset(tmp_path / "b", 6, seed=4, locales=["ru_RU", "fr_FR"], photo_fraction=0.5,
                                    layout_only=True)
     rows_b = [json.loads(line) for line in layout_only.read_text(encoding="utf-8").splitlines()]

@@ -108,7 +108,8 @@ def compose(rng: random.Random, content: CardContent, style: Style) -> Groups:
     """Printable items for ``content`` in ``style`` (labels, casing, arrangement decided here)."""
     groups = Groups()
     lang = content.lang
-    if content.company:
+    company_with_position = bool(content.company and content.position and rng.random() < 0.06)
+    if content.company and not company_with_position:
         text = content.company.upper() if style.upper_company else content.company
         logo_inline = rng.random() < 0.15
         if not logo_inline and rng.random() < 0.35:
@@ -135,12 +136,18 @@ def compose(rng: random.Random, content: CardContent, style: Style) -> Groups:
                     Run(words[-1], "full_name", "bold", "name", "head", tracking)]
         else:
             runs = [Run(text, "full_name", style.name_style, "name", "head", tracking)]
-        if len(position_runs) == 1 and rng.random() < 0.08:  # "Jane Doe, CEO" / "Jane Doe | CEO" on one line
+        if len(position_runs) == 1 and not company_with_position and rng.random() < 0.08:  # "Jane Doe, CEO" / "Jane Doe | CEO" on one line
             position_runs[0].style = "regular"
             runs += [Run(rng.choice([", ", " | ", " – ", " · "]), None, "regular", "muted"), position_runs.pop()]
             groups.identity.append(LineSpec(runs, "position"))
         else:
             groups.identity.append(LineSpec(runs, "name"))
+    if company_with_position and position_runs:  # "Sales Manager, Acme GmbH" / "CEO at Acme Inc."
+        joiner = rng.choice([", ", " | ", " – ", {"en": " at ", "de": " bei ", "fr": " chez ", "ru": ", "}.get(content.lang, ", ")])
+        position_runs = [Run(" ".join(r.text for r in position_runs), "position", position_runs[0].style, position_runs[0].color)]
+        groups.identity.append(LineSpec(position_runs + [Run(joiner, None, position_runs[0].style, "muted"),
+                                                         Run(content.company or "", "company", "bold", "text")], "position"))
+        position_runs = []
     for run in position_runs:
         groups.identity.append(LineSpec([run], "position"))
     if content.department:
@@ -161,6 +168,8 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
     labels = {kind: rng.choice(options) for kind, options in vocab.LABELS[lang].items()}
     if lang != "en" and rng.random() < 0.15:  # many non-English cards use English labels
         labels = {kind: rng.choice(options) for kind, options in vocab.LABELS["en"].items()}
+    if rng.random() < 0.12:
+        labels = {kind: label.upper() for kind, label in labels.items()}
 
     def label_for(kind: str, first_address_line: bool = True) -> str:
         mode = style.label_mode

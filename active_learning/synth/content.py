@@ -204,7 +204,7 @@ def _address(rng: random.Random, fk: Faker, locale: str, lang: str) -> list[str]
     if rng.random() < 0.15:
         lines.append(rng.choice(vocab.LOCALES[locale][3]))
     if len(lines) > 1 and rng.random() < 0.3:
-        lines = [", ".join(lines)]
+        lines = [rng.choice([", ", ", ", " · ", " | ", " – "]).join(lines)]
     return [_clean(x).rstrip(",") for x in lines]
 
 

@@ -23,7 +23,7 @@ from active_learning.synth import vocab
 from active_learning.synth.compose import compose
 from active_learning.synth.content import CardContent, generate_content
 from active_learning.synth.layout import CardPlan, LayoutFailed, card_size, layout_card
-from active_learning.synth.photo import PhotoPlan, plan_photo, render_photo, rotate_image, rotation_matrix
+from active_learning.synth.photo import PhotoPlan, plan_photo, plan_scan, render_capture, rotate_image, rotation_matrix
 from active_learning.synth.render import render_card
 from active_learning.synth.style import random_style
 from active_learning.synth.truth import build_truth
@@ -31,6 +31,8 @@ from active_learning.synth.truth import build_truth
 logger = logging.getLogger(__name__)
 
 PHOTO_PROBABILITY = 0.35
+#: Share of the non-photo cards drawn at random that are scans (skewed <= 3 degrees, mild noise).
+SCAN_PROBABILITY = 0.4
 ROTATED_PROBABILITY = 0.08
 QR_PROBABILITY = 0.15
 LOCALES = tuple(vocab.LOCALES)
@@ -69,7 +71,7 @@ class _Draft:
     plan: CardPlan
     content: CardContent
     locale: str
-    photo: PhotoPlan | None
+    photo: PhotoPlan | None  # photo or scan geometry; None = flat clean card
     rotation: int
     qr_text: str | None
     qr_matrix: list[list[int]] | None
@@ -77,12 +79,17 @@ class _Draft:
     fonts: list[str]
 
 
-def _draft(rng: random.Random, locale: str | None, photo: bool | None, rotation: int | None, qr: bool | None) -> _Draft:
+def _draft(rng: random.Random, locale: str | None, photo: bool | None, rotation: int | None, qr: bool | None,
+           scan: bool | None = None) -> _Draft:
     if locale is None:
         locale = rng.choices(list(vocab.LOCALE_WEIGHTS), weights=list(vocab.LOCALE_WEIGHTS.values()))[0]
     if locale not in vocab.LOCALES:
         raise ValueError(f"unknown locale {locale!r}; known: {', '.join(vocab.LOCALES)}")
-    photo = rng.random() < PHOTO_PROBABILITY if photo is None else photo
+    if photo is None:
+        photo = rng.random() < PHOTO_PROBABILITY
+        if scan is None:
+            scan = not photo and rng.random() < SCAN_PROBABILITY
+    scan = bool(scan) and not photo
     if rotation is None:
         rotation = rng.choice((90, 180, 270)) if rng.random() < ROTATED_PROBABILITY else 0
     if rotation not in (0, 90, 180, 270):
@@ -107,7 +114,7 @@ def _draft(rng: random.Random, locale: str | None, photo: bool | None, rotation:
             continue
         if qr_matrix:
             next(d for d in plan.decorations if d.kind == "qr").extra["matrix"] = qr_matrix
-        photo_plan = plan_photo(rng, width, height) if photo else None
+        photo_plan = plan_photo(rng, width, height) if photo else plan_scan(rng, width, height) if scan else None
         fonts = sorted({style.head.name, style.body.name})
         return _Draft(plan, content, locale, photo_plan, rotation, qr_text, qr_matrix, rng.getrandbits(32), fonts)
     raise RuntimeError("could not lay out a card in 8 attempts")  # never seen; layouts fall back to a plain stack
@@ -127,7 +134,8 @@ def _truth(draft: _Draft) -> dict[str, Any]:
     extra = {
         "locale": draft.locale,
         "layout": draft.plan.layout,
-        "photo": draft.photo is not None,
+        "photo": draft.photo is not None and draft.photo.kind == "photo",
+        "scan": draft.photo is not None and draft.photo.kind == "scan",
         "rotation": draft.rotation,
         "qr": draft.qr_text is not None,
         "qr_text": draft.qr_text,
@@ -137,15 +145,20 @@ def _truth(draft: _Draft) -> dict[str, Any]:
 
 
 def generate_layout(rng: random.Random, *, locale: str | None = None, photo: bool | None = None,
-                    rotation: int | None = None, qr: bool | None = None) -> dict[str, Any]:
+                    rotation: int | None = None, qr: bool | None = None, scan: bool | None = None) -> dict[str, Any]:
     """Truth of one card (boxes from font metrics) without rendering pixels: the fast path."""
-    return _truth(_draft(rng, locale, photo, rotation, qr))
+    return _truth(_draft(rng, locale, photo, rotation, qr, scan))
 
 
 def generate_card(rng: random.Random, *, locale: str | None = None, photo: bool | None = None,
-                  rotation: int | None = None, qr: bool | None = None) -> tuple[Image.Image, dict[str, Any]]:
-    """One card image (RGB) and its truth. None arguments are drawn from the default mixture."""
-    draft = _draft(rng, locale, photo, rotation, qr)
+                  rotation: int | None = None, qr: bool | None = None,
+                  scan: bool | None = None) -> tuple[Image.Image, dict[str, Any]]:
+    """One card image (RGB) and its truth. None arguments are drawn from the default mixture.
+
+    ``scan`` (skewed flatbed copy) is drawn at random only together with ``photo=None``; an
+    explicit ``photo=False`` gives a flat, pristine card unless ``scan=True``.
+    """
+    draft = _draft(rng, locale, photo, rotation, qr, scan)
     return render_draft(draft), _truth(draft)
 
 
@@ -153,7 +166,7 @@ def render_draft(draft: _Draft) -> Image.Image:
     """The final pixels of a draft: clean card, then photo effects, then the sideways turn."""
     img = render_card(draft.plan)
     if draft.photo:
-        img = render_photo(img, draft.photo, draft.pixel_seed)
+        img = render_capture(img, draft.photo, draft.pixel_seed)
     return rotate_image(img, draft.rotation)
 
 
@@ -167,11 +180,13 @@ def _dataset_card(args: tuple[Path | None, int, int, tuple[str, ...] | None, flo
     rng = card_rng(seed, index)
     locale = rng.choice(locales) if locales else None
     photo = rng.random() < photo_fraction if photo_fraction is not None else None
+    scan = None if photo is None else (not photo and rng.random() < SCAN_PROBABILITY)
     if out_dir is None:
-        return generate_layout(rng, locale=locale, photo=photo)
-    img, truth = generate_card(rng, locale=locale, photo=photo)
-    rel = f"images/card_{index:06d}.{'jpg' if truth['photo'] else 'png'}"
-    if truth["photo"]:
+        return generate_layout(rng, locale=locale, photo=photo, scan=scan)
+    img, truth = generate_card(rng, locale=locale, photo=photo, scan=scan)
+    lossy = truth["photo"] or truth["scan"]
+    rel = f"images/card_{index:06d}.{'jpg' if lossy else 'png'}"
+    if lossy:
         img.save(out_dir / rel, quality=92)
     else:
         img.save(out_dir / rel, compress_level=1)

@@ -22,11 +22,13 @@ ROTATIONS = (0, 90, 180, 270)
 
 @dataclass
 class PhotoPlan:
-    """Where the card lands in the photo: homography card->photo and the photo size."""
+    """Where the card lands in the captured image: homography card->image, image size, and how
+    it was captured (``photo``: hand-held camera; ``scan``: flatbed, slightly skewed)."""
 
     matrix: np.ndarray
     width: int
     height: int
+    kind: str = "photo"
 
 
 def plan_photo(rng: random.Random, card_w: int, card_h: int) -> PhotoPlan:
@@ -56,6 +58,19 @@ def plan_photo(rng: random.Random, card_w: int, card_h: int) -> PhotoPlan:
             return PhotoPlan(cv2.getPerspectiveTransform(src, dst.astype(np.float32)), out_w, out_h)
         cover *= 0.9
     raise AssertionError("unreachable: a card scaled to 25% of the frame always fits")
+
+
+def plan_scan(rng: random.Random, card_w: int, card_h: int) -> PhotoPlan:
+    """A scan: the card skewed by up to +-3 degrees on the scanner bed, with a 0-6% border."""
+    angle = math.radians(rng.uniform(-3, 3))
+    border = rng.uniform(0.0, 0.06) * max(card_w, card_h)
+    cos, sin = math.cos(angle), math.sin(angle)
+    rot = np.array([[cos, -sin, 0.0], [sin, cos, 0.0], [0.0, 0.0, 1.0]])
+    corners = np.asarray(map_points(rot, [(0, 0), (card_w, 0), (card_w, card_h), (0, card_h)]))
+    lo, hi = corners.min(axis=0), corners.max(axis=0)
+    shift = np.array([[1.0, 0.0, border - lo[0]], [0.0, 1.0, border - lo[1]], [0.0, 0.0, 1.0]])
+    width, height = (int(math.ceil(v + 2 * border)) for v in hi - lo)
+    return PhotoPlan(shift @ rot, width, height, kind="scan")
 
 
 def rotation_matrix(rotation: int, width: int, height: int) -> tuple[np.ndarray, int, int]:
@@ -116,6 +131,32 @@ def _gain_map(w: int, h: int, fn) -> np.ndarray:
     yy, xx = np.mgrid[0:gh, 0:gw].astype(np.float32)
     coarse = np.clip(fn(xx / (gw - 1), yy / (gh - 1)) * 128, 0, 255).astype(np.uint8)
     return cv2.resize(coarse, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def render_scan(card: Image.Image, plan: PhotoPlan, seed: int) -> Image.Image:
+    """A scanner's copy: skew per ``plan`` on a bed colour, slight exposure change, blur, noise, JPEG."""
+    rng = np.random.default_rng(seed)
+    bed = tuple(int(v) for v in rng.choice([(255, 255, 255), (240, 240, 238), (20, 20, 20), (200, 200, 200)]))
+    src = np.asarray(card, dtype=np.uint8)
+    out = cv2.warpPerspective(src, plan.matrix, (plan.width, plan.height), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=bed)
+    out = cv2.convertScaleAbs(out, alpha=float(rng.uniform(0.9, 1.1)), beta=float(rng.uniform(-12, 12)))
+    sigma = float(rng.choice([0.0, 0.4, 0.7]))
+    if sigma > 0:
+        out = cv2.GaussianBlur(out, (0, 0), sigma)
+    noise = np.empty(out.shape[:2], np.uint8)
+    cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
+    cv2.randn(noise, 128, float(rng.uniform(0.5, 3.0)))
+    out = cv2.addWeighted(out, 1.0, cv2.merge([noise] * 3), 1.0, -128.0)
+    ok, jpeg = cv2.imencode(".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(60, 96))])
+    if not ok:
+        raise RuntimeError("JPEG encoding failed")
+    return Image.fromarray(cv2.cvtColor(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB))
+
+
+def render_capture(card: Image.Image, plan: PhotoPlan, seed: int) -> Image.Image:
+    """Pixels of ``plan``: a photo or a scan of the clean card."""
+    return render_scan(card, plan, seed) if plan.kind == "scan" else render_photo(card, plan, seed)
 
 
 def render_photo(card: Image.Image, plan: PhotoPlan, seed: int) -> Image.Image:
