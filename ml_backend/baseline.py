@@ -8,8 +8,10 @@ careful rule system of the kind a team writes before it has training data, not a
 * company: a line with a legal form ("LLC", "GmbH", "ООО"...), else one with a company word
   ("Group", "Solutions"...), else the line printed in the largest font that is nothing else
   (logos and company names are big);
-* full name: the first remaining line of 2-3 capitalised words;
-* address: lines with digits and a street word or postcode; consecutive ones joined.
+* full name: the first remaining line of 2-4 capitalised name words (titles such as "Dr." and
+  initials allowed, same name check as the validator);
+* address: lines with digits and a street word or postcode, plus a neighbouring line naming a
+  known city or country; printed labels ("Address:") stripped; all joined top to bottom.
 
 Values come out as printed (like ``fields.words_to_values``); ``validate.normalise`` makes them
 comparable. Rules have no probabilities: every value has confidence 1.0 and source "rule".
@@ -20,10 +22,12 @@ from __future__ import annotations
 import re
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
+from ml_backend.validate.plain import name_problem
 from ml_backend.validate.lexicon import (
     COMPANY_LEGAL_FORMS,
     COMPANY_LEGAL_FORMS_CAPS,
     COMPANY_WORDS,
+    PLACE_REGIONS,
     STREET_SUFFIXES,
     STREET_WORDS,
     TITLE_PHRASES,
@@ -38,11 +42,15 @@ _URL = re.compile(
     rf"(?:https?://|www\.)[^\s,;]+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:{_COMMON_TLDS})\b(?:/[^\s,;]*)?",
     re.IGNORECASE,
 )
-_PHONE = re.compile(r"(?<![\w@.])\+?\(?\d[\d\s\-().]{5,}\d(?![\w@])")
+_PHONE = re.compile(r"(?<![\w@.])\+?\(?\d[\d\s\-()./]{5,}\d(?![\w@])")
 _MIN_PHONE_DIGITS = 7
 _POSTCODE = re.compile(r"\b(?:\d{5}|\d{6}|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
 _WORD = re.compile(r"[^\W\d_][\w'’\-.]*")
-_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*$")
+_LABEL = re.compile(r"^\s*[^\W\d_]{1,10}\s*:\s*")  # "Address:", "Adresse :", "A:"
+_PLACE = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(PLACE_REGIONS, key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def _words(text: str) -> list[str]:
@@ -81,8 +89,7 @@ def _is_address(text: str) -> bool:
 
 
 def _is_name(text: str) -> bool:
-    words = text.split()
-    return 2 <= len(words) <= 3 and all(_NAME_WORD.match(w) and w[0].isupper() for w in words)
+    return name_problem(text) is None and all(w[0].isupper() for w in text.split())
 
 
 def _value(field: str, text: str, index: int, line: OcrLine) -> FieldValue:
@@ -124,6 +131,10 @@ def regex_fields(lines: list[OcrLine]) -> list[FieldValue]:
             address_lines.append(i)
         else:
             free.append(i)
+    # a city or country printed on its own line next to the street line belongs to the address
+    places = [i for i in free if {i - 1, i + 1} & set(address_lines) and _PLACE.search(lines[i].text)]
+    address_lines += places
+    free = [i for i in free if i not in places]
 
     position = next((i for i in free if _has_title(lines[i].text)), None)
     company = next((i for i in free if i != position and _has_legal_form(lines[i].text)), None)
@@ -145,16 +156,10 @@ def regex_fields(lines: list[OcrLine]) -> list[FieldValue]:
 
 
 def _addresses(lines: list[OcrLine], indices: list[int]) -> list[FieldValue]:
-    """Consecutive address lines joined into one value each."""
-    groups: list[list[int]] = []
-    for i in indices:
-        if groups and groups[-1][-1] == i - 1:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    out = []
-    for group in groups:
-        text = ", ".join(lines[i].text.strip().rstrip(",") for i in group)
-        bbox = union_bbox([lines[i].bbox for i in group])
-        out.append(FieldValue("address", text, text, 1.0, source="rule", bbox=bbox, line_indices=group))
-    return out
+    """The address lines as one value, top to bottom, labels stripped."""
+    if not indices:
+        return []
+    group = sorted(indices, key=lambda i: (lines[i].bbox[1], lines[i].bbox[0]))
+    text = ", ".join(_LABEL.sub("", lines[i].text).strip().rstrip(",") for i in group)
+    bbox = union_bbox([lines[i].bbox for i in group])
+    return [FieldValue("address", text, text, 1.0, source="rule", bbox=bbox, line_indices=group)]

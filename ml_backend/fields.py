@@ -14,6 +14,11 @@ Decoding rules (words arrive in reading order: lines in OCR order, words left to
 * Words of one line join with a space; lines join with ", " for addresses (the same joint the CRM
   uses) and a space otherwise.
 
+Reading order breaks a value wherever other text comes between its lines (a phone printed
+beside the street line, a two-column layout), so values are then joined by geometry: all parts
+of the address (a card prints one address) top to bottom, and a part of a name, position or
+company printed right below another part of the same field (a wrapped line).
+
 A value's confidence is the *minimum* of its words' tag probabilities, not the mean: a value is
 right only if every word is, and the evaluation compares whole values, so one doubtful word in
 a long address must show; a mean would dilute it with the sure ones.
@@ -118,7 +123,59 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         open_value = _OpenValue(field_name, [tw])
     if open_value is not None:
         values.append(open_value.to_value())
-    return values
+    return _join_wrapped(_join_address_parts(values))
+
+
+def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
+    """One value made of ``parts`` (already in reading order), as sure as its least sure part."""
+    text = joiner.join(p.value for p in parts)
+    return replace(
+        parts[0],
+        value=text,
+        raw=text,
+        confidence=min(p.confidence for p in parts),
+        bbox=union_bbox([p.bbox for p in parts if p.bbox]),
+        line_indices=[i for p in parts for i in p.line_indices],
+    )
+
+
+def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
+    """Every address part of the card -> one address, parts top to bottom, where the first was."""
+    parts = [v for v in values if v.field == "address"]
+    if len(parts) < 2:
+        return values
+    ordered = sorted(parts, key=lambda v: (v.bbox[1], v.bbox[0]))  # type: ignore[index]
+    merged = _joined(ordered, _LINE_JOINERS["address"])
+    first = next(i for i, v in enumerate(values) if v.field == "address")
+    return [merged if i == first else v for i, v in enumerate(values) if v.field != "address" or i == first]
+
+
+def _wraps_onto(upper: FieldValue, lower: FieldValue) -> bool:
+    """Whether ``lower`` reads as the continuation line of ``upper``: just below it (gap under a
+    line height) and overlapping it horizontally."""
+    assert upper.bbox is not None and lower.bbox is not None
+    ux0, _, ux1, uy1 = upper.bbox
+    lx0, ly0, lx1, ly1 = lower.bbox
+    height = ly1 - ly0
+    return -0.3 * height <= ly0 - uy1 <= height and min(ux1, lx1) > max(ux0, lx0)
+
+
+def _join_wrapped(values: list[FieldValue]) -> list[FieldValue]:
+    """Parts of a name, position or company printed one below the other -> one value."""
+    out = list(values)
+    for name in ("full_name", "position", "company"):
+        merged = True
+        while merged:
+            merged = False
+            parts = [v for v in out if v.field == name]
+            for upper in parts:
+                lower = next((p for p in parts if p is not upper and _wraps_onto(upper, p)), None)
+                if lower is not None:
+                    out[out.index(upper)] = _joined([upper, lower], _WORD_JOINER)
+                    out.remove(lower)
+                    merged = True
+                    break
+    return out
 
 
 def _same_value(field_name: str, a: str, b: str, region: str | None) -> bool:

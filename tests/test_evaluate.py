@@ -129,3 +129,42 @@ def test_field_score_add() -> None:
     a = FieldScore(1, 2, 3, 1)
     a.add(FieldScore(1, 0, 0, 1))
     assert (a.tp, a.fp, a.fn, a.fuzzy_tp, a.support, a.predicted) == (2, 2, 3, 2, 5, 4)
+
+
+def test_gold_tags_through_fields_and_validator_reproduce_generated_truth() -> None:
+    """With perfect tags, decoding + validation must give back (almost) exactly the truth.
+
+    What is lost here is lost for any model: it measures ``fields`` and ``validate`` against the
+    generator's cards (upright, so that line order is the order OCR reports), and checks that
+    the regex baseline, reading the same lines, scores clearly lower.
+    """
+    import random
+
+    from active_learning.examples import ocr_order, truth_lines, word_tags
+    from active_learning.synth import generate_layout
+    from ml_backend.baseline import regex_fields
+    from ml_backend.fields import words_to_values
+    from ml_backend.layout.words import line_words
+    from ml_backend.schema import BIO_TAGS, TAG2ID, TaggedWord, fields_from_values
+    from ml_backend.validate import Validator
+
+    rng = random.Random(20261123)
+    validator = Validator()
+    truths, predictions, baseline = [], [], []
+    for _ in range(80):
+        record = generate_layout(rng, rotation=0)
+        lines = ocr_order(truth_lines(record))
+        words = []
+        for i, line in enumerate(lines):
+            for word, tag in zip(line_words(line.text, line.quad, i, 1.0), word_tags(line.text, line.spans)):
+                probs = [0.0] * len(BIO_TAGS)
+                probs[TAG2ID[tag]] = 1.0
+                words.append(TaggedWord(word, tag, probs))
+        ocr_lines = [line.ocr_line() for line in lines]
+        truths.append(record)
+        predictions.append(fields_from_values(validator.validate(words_to_values(words), lines=ocr_lines)))
+        baseline.append(fields_from_values(regex_fields(ocr_lines)))
+    model_f1 = evaluate(predictions, truths).overall.micro.f1
+    baseline_f1 = evaluate(baseline, truths).overall.micro.f1
+    assert model_f1 >= 0.98, model_f1
+    assert baseline_f1 < model_f1 - 0.05, (baseline_f1, model_f1)

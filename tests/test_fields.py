@@ -133,3 +133,35 @@ def test_merge_qr_text_that_differs_gets_no_box() -> None:
 def test_merge_qr_rejects_fields_outside_the_schema() -> None:
     with pytest.raises(ValueError, match="fax"):
         merge_qr([], {"fax": ["+1 212 555 0100"]})
+
+
+def test_address_parts_broken_by_other_text_are_joined_top_to_bottom() -> None:
+    # OCR order: city line first (it sits on the row of a phone further right), street below it
+    words = (
+        [tagged("Adamsshire,", "B-ADDRESS", 2, 10), tagged("TN", "I-ADDRESS", 2, 130), tagged("59104", "I-ADDRESS", 2, 160)]
+        + [tagged("+1", "B-PHONE", 0, 400), tagged("262", "I-PHONE", 0, 430)]
+        + [tagged("8871", "B-ADDRESS", 1, 10), tagged("Bradley", "I-ADDRESS", 1, 60), tagged("Fords", "I-ADDRESS", 1, 140)]
+    )
+    values = words_to_values(words)
+    assert [(v.field, v.value) for v in values] == [
+        ("address", "8871 Bradley Fords, Adamsshire, TN 59104"),
+        ("phone", "+1 262"),
+    ]
+    address = values[0]
+    assert address.line_indices == [1, 2]
+    assert address.bbox == (10, 30.0, 210, 80.0)
+
+
+def test_wrapped_company_line_below_is_joined_but_a_distant_one_is_not() -> None:
+    words = (
+        line_of(0, ("Cobalt", "B-COMPANY"), ("Systems", "I-COMPANY"))
+        + [tagged("Tel", "O", 1, 400)]  # another column's text comes between the parts in reading order
+        + [tagged("Corporation", "B-COMPANY", 1, 20, 0.6)]
+    )
+    values = words_to_values(words)
+    assert [(v.field, v.value) for v in values] == [("company", "Cobalt Systems Corporation")]
+    assert values[0].confidence == pytest.approx(0.6)
+    far = line_of(0, ("Anna", "B-FULL_NAME"), ("Lee", "I-FULL_NAME")) + line_of(1, ("x", "O")) + line_of(
+        6, ("Bob", "B-FULL_NAME"), ("Ray", "I-FULL_NAME")
+    )
+    assert [v.value for v in words_to_values(far)] == ["Anna Lee", "Bob Ray"]

@@ -394,18 +394,3 @@ def test_region_from_state_zip_and_language_words() -> None:
     # a place beats a word, a +CC number beats a domain
     assert region_hint_from([fv("address", "Berlin"), fv("company", "Acme Ltd")]) == "DE"
     assert region_hint_from([fv("phone", "+33 1 23 45 67 89"), fv("email", "a@b.de")]) == "FR"
-
-
-def test_address_parts_are_merged_top_to_bottom(validator: Validator) -> None:
-    values = [
-        fv("address", "Adamsshire, TN 59104", 0.9, bbox=(10, 60, 200, 80), line_indices=[4]),
-        fv("phone", "+1 262 267 7039", bbox=(220, 30, 400, 50), line_indices=[2]),
-        fv("address", "8871 Bradley Fords Suite 944", 0.7, bbox=(10, 30, 210, 50), line_indices=[1]),
-    ]
-    out = validator.validate(values)
-    addresses = [v for v in out if v.field == "address"]
-    assert len(addresses) == 1
-    address = addresses[0]
-    assert address.value == "8871 Bradley Fords Suite 944, Adamsshire, TN 59104" and address.valid
-    assert address.bbox == (10, 30, 210, 80) and address.line_indices == [1, 4]
-    assert address.confidence == pytest.approx(0.7)

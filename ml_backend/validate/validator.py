@@ -1,7 +1,7 @@
 """Field values from the tagger -> checked, normalised, cross-checked values of one card.
 
 Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...). Across the
-card: address parts merged into one address, two numbers tagged as one split, spaCy cue rules that catch a company tagged as a name (and similar mix-ups), a website
+card: two numbers tagged as one split, spaCy cue rules that catch a company tagged as a name (and similar mix-ups), a website
 that is really an e-mail, a "company" that looks like a person, and two values for a field that
 has one. Nothing is dropped: a value that fails a check is kept with ``valid=False``, a
 ``reason`` and a lower confidence, so the annotator sees it in Label Studio.
@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
-from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
+from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.normalise import normalise
@@ -64,7 +64,7 @@ class Validator:
         its OCR ``lines`` (script, addresses the tagger missed), then the default region.
         """
         region = (region_hint or self.region_for(values, lines)).upper()
-        pieces = [piece for v in _merge_address_parts(values) for piece in _split(v, region)]
+        pieces = [piece for v in values for piece in _split(v, region)]
         checked = [_checked_or_swapped(piece, region) for piece in pieces]
         checked = self._relabel_by_cues(pieces, checked, region)
         checked = self._flag_person_like_companies(checked)
@@ -123,32 +123,6 @@ def _cue_target(field: str, cues: Cues) -> str | None:
     if cues.title and not cues.company and field != "position":
         return "position"
     return None
-
-
-def _merge_address_parts(values: list[FieldValue]) -> list[FieldValue]:
-    """Several address values of one card -> one address, its parts top to bottom.
-
-    A card prints one address, but the tagger's values break wherever other text comes between
-    its lines in reading order (a phone beside the street line, a two-column layout), and
-    "keep the most probable part" would lose the rest. The merged value sits where the first
-    part was; it is as sure as its least sure part.
-    """
-    parts = [v for v in values if v.field == "address" and v.source != "qr"]
-    if len(parts) < 2:
-        return values
-    ordered = sorted(parts, key=lambda v: (v.bbox[1], v.bbox[0]) if v.bbox else (float("inf"), 0.0))
-    text = "\n".join(v.value for v in ordered)
-    boxes = [v.bbox for v in ordered if v.bbox]
-    merged = replace(
-        ordered[0],
-        value=text,
-        raw="\n".join(v.raw for v in ordered),
-        confidence=min(v.confidence for v in parts),
-        bbox=union_bbox(boxes) if boxes else None,
-        line_indices=[i for v in ordered for i in v.line_indices],
-    )
-    first = values.index(parts[0])
-    return [merged if i == first else v for i, v in enumerate(values) if v not in parts or i == first]
 
 
 def _split(v: FieldValue, region: str) -> list[FieldValue]:
