@@ -94,6 +94,16 @@ def test_spans_are_exact_and_rebuild_fields(many: list[dict]) -> None:
                 assert t["fields"][f] is None
 
 
+def test_lines_are_in_reading_order() -> None:
+    for t in _layouts(60, seed=3, photo=False, rotation=0):
+        lines = t["lines"]
+        for a, b in zip(lines, lines[1:]):
+            h = min(a["bbox"][3] - a["bbox"][1], b["bbox"][3] - b["bbox"][1])
+            assert b["bbox"][1] >= a["bbox"][1] - 0.5 * h, (a["text"], b["text"])
+            if abs(b["bbox"][1] - a["bbox"][1]) < 0.5 * h:
+                assert b["bbox"][0] >= a["bbox"][0]
+
+
 def test_labels_are_outside_spans(many: list[dict]) -> None:
     labelled = 0
     for t in many:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import phonenumbers
 
-from active_learning.synth.layout import CardPlan
+from active_learning.synth.layout import CardPlan, PlacedLine
 from active_learning.synth.photo import map_points
 from ml_backend.schema import MULTI_VALUE_FIELDS, empty_fields
 
@@ -37,6 +37,22 @@ def normalise(fields: dict[str, Any], region: str) -> dict[str, Any]:
     return out
 
 
+def reading_order(plan: CardPlan) -> list[PlacedLine]:
+    """Lines top-to-bottom, left-to-right within a row, in the upright card frame: the order in
+    which OCR engines (PP-OCR's sorted_boxes) report lines, so training sees inference's order.
+    Lines whose tops differ by less than half a line height count as one row."""
+    lines = sorted(plan.lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    for i in range(len(lines) - 1):
+        for j in range(i, -1, -1):
+            a, b = lines[j], lines[j + 1]
+            same_row = abs(b.bbox[1] - a.bbox[1]) < 0.5 * min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+            if same_row and b.bbox[0] < a.bbox[0]:
+                lines[j], lines[j + 1] = b, a
+            else:
+                break
+    return lines
+
+
 def _r(v: float) -> float:
     return round(v, 1)
 
@@ -47,7 +63,7 @@ def build_truth(plan: CardPlan, matrix: np.ndarray, width: int, height: int, *, 
     fields = empty_fields()
     parts: dict[str, list[str]] = {}
     lines = []
-    for line in plan.lines:
+    for line in reading_order(plan):
         text = line.text
         spans = line.spans()
         x0, y0, x1, y1 = line.bbox
