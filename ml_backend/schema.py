@@ -193,8 +193,9 @@ class Card:
         return bool(self.qr_fields)
 
     def fields(self) -> dict[str, Any]:
-        """Schema-shaped dict: strings for single fields, lists for multi-value fields."""
-        return fields_from_values(self.values)
+        """Schema-shaped dict of the values that passed validation (the others are in ``issues``,
+        and still become Label Studio regions, so an annotator sees and fixes them)."""
+        return fields_from_values([v for v in self.values if v.valid])
 
     def field_confidence(self) -> dict[str, float]:
         """Lowest confidence among a field's values (a field is as sure as its weakest value)."""
