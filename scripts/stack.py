@@ -1,0 +1,256 @@
+"""The local stack without Docker: ``python -m scripts.stack {start,stop,status}``.
+
+``start`` brings up, reusing whatever already runs: Redis, PostgreSQL (a private cluster under
+the stack dir when none answers), the CRM database, the default model (trained once if the
+registry serves none), Label Studio (known admin and token), the ML backend (gunicorn) and an RQ
+worker for both queues; then creates the Label Studio project, connects the backend, imports
+generated sample cards, pre-annotates them, creates the "Next batch" view and prints the URLs.
+``stop`` stops exactly what ``start`` started (pid files under the stack dir). It mirrors
+docker-compose.yml service for service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scripts.services import (
+    REPO_ROOT,
+    LabelStudioServer,
+    PostgresServer,
+    RedisServer,
+    ServiceError,
+    port_open,
+    spawn,
+    stop_pid_file,
+    wait_for,
+)
+
+from scripts.ls_project import ProjectSetupError, setup_project
+
+log = logging.getLogger("stack")
+
+STACK_DIR = Path(os.environ.get("CARDLOOP_STACK_DIR", REPO_ROOT / "var")).resolve()
+VENV_BIN = REPO_ROOT / ".venv" / "bin"
+LS_PORT = int(os.environ.get("CARDLOOP_LS_PORT", "8080"))
+BACKEND_PORT = int(os.environ.get("CARDLOOP_PORT", "9090"))
+PROJECT_TITLE = "Business cards"
+SAMPLE_CARDS = int(os.environ.get("CARDLOOP_SAMPLE_CARDS", "24"))
+
+
+class Stack:
+    """Paths and servers of one local stack rooted at ``STACK_DIR``."""
+
+    def __init__(self, root: Path = STACK_DIR) -> None:
+        self.root = root
+        self.logs = root / "log"
+        self.state_file = root / "stack.json"
+        self.state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
+        redis_url = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+        self.redis = RedisServer(data_dir=root / "redis", host=redis_url.hostname or "127.0.0.1", port=redis_url.port or 6379)
+        self.postgres = PostgresServer(data_dir=root / "postgres", port=int(os.environ.get("CARDLOOP_PG_PORT", "5432")))
+        self.label_studio = LabelStudioServer(
+            data_dir=root / "label-studio", token=self._token(), port=LS_PORT,
+            document_root=root / "label-studio" / "files",
+        )
+        self.backend_pid = root / "backend.pid"
+        self.worker_pid = root / "worker.pid"
+
+    def _token(self) -> str:
+        """The admin's API token: chosen once, kept in stack.json (Label Studio stores it at first start)."""
+        if "token" not in self.state:
+            self.state["token"] = os.environ.get("LABEL_STUDIO_USER_TOKEN") or secrets.token_hex(20)
+            self.save()
+        return self.state["token"]
+
+    def save(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.state_file.write_text(json.dumps(self.state, indent=2))
+
+    @property
+    def backend_url(self) -> str:
+        return f"http://127.0.0.1:{BACKEND_PORT}"
+
+    @property
+    def samples_dir(self) -> Path:
+        return self.label_studio.document_root / "samples"
+
+    def service_env(self) -> dict[str, str]:
+        """Environment of the backend and the worker (the same variables docker-compose sets)."""
+        env = dict(os.environ)
+        env.update(
+            CARDLOOP_MODEL_DIR=str(REPO_ROOT / "models" / "current"),
+            CARDLOOP_REGISTRY_DIR=str(REPO_ROOT / "models"),
+            REDIS_URL=self.redis.url,
+            CRM_DATABASE_URL=self.postgres.dsn("cardloop_crm"),
+            LABEL_STUDIO_URL=self.label_studio.url,
+            LABEL_STUDIO_API_KEY=self.label_studio.token,
+            LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT=str(self.label_studio.document_root),
+            CARDLOOP_PORT=str(BACKEND_PORT),
+            OMP_NUM_THREADS="1",
+            OMP_WAIT_POLICY="PASSIVE",
+        )
+        return env
+
+
+def _alive(pid_file: Path) -> bool:
+    try:
+        os.killpg(int(pid_file.read_text().strip()), 0)
+        return True
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        return False
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _step(message: str) -> None:
+    print(f"[stack] {message}", flush=True)
+
+
+def ensure_model(stack: Stack) -> None:
+    if (REPO_ROOT / "models" / "current").exists():
+        return
+    _step("no model yet: training the default LayoutLMv3 from scratch (once, ~20 min on 2 cores)")
+    log_path = stack.logs / "bootstrap.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as out:
+        rc = subprocess.call([str(VENV_BIN / "python"), "scripts/bootstrap_model.py", "--if-missing"],
+                             cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, env=stack.service_env())
+    if rc != 0:
+        raise ServiceError(f"model bootstrap failed (exit {rc}); see {log_path}")
+
+
+def ensure_backend(stack: Stack) -> None:
+    if _healthy(stack.backend_url):
+        return
+    if port_open("127.0.0.1", BACKEND_PORT):
+        raise ServiceError(f"port {BACKEND_PORT} is taken by something that is not the cardloop backend")
+    log_path = stack.logs / "backend.log"
+    proc = spawn([str(VENV_BIN / "python"), "-m", "ml_backend", "serve", "--host", "127.0.0.1", "--port", str(BACKEND_PORT)],
+                 log_path, env=stack.service_env(), cwd=REPO_ROOT)
+    stack.backend_pid.write_text(str(proc.pid))
+    wait_for(lambda: _healthy(stack.backend_url), 180, "ML backend", proc, log_path)
+
+
+def ensure_worker(stack: Stack) -> None:
+    if _alive(stack.worker_pid):
+        return
+    from ml_backend.config import Settings
+
+    defaults = Settings()
+    proc = spawn([str(VENV_BIN / "rq"), "worker", "--url", stack.redis.url, "--with-scheduler",
+                  defaults.train_queue, defaults.light_queue],
+                 stack.logs / "worker.log", env=stack.service_env(), cwd=REPO_ROOT)
+    stack.worker_pid.write_text(str(proc.pid))
+
+
+def ensure_samples(stack: Stack) -> None:
+    existing = list(stack.samples_dir.glob("*.png")) + list(stack.samples_dir.glob("*.jpg"))
+    if len(existing) >= SAMPLE_CARDS:
+        return
+    from active_learning.synth import generate_dataset
+
+    _step(f"generating {SAMPLE_CARDS} sample cards in {stack.samples_dir}")
+    generate_dataset(stack.samples_dir, SAMPLE_CARDS, seed=2026)
+
+
+def start() -> int:
+    stack = Stack()
+    stack.logs.mkdir(parents=True, exist_ok=True)
+    _step("Redis")
+    stack.redis.ensure_running()
+    _step("PostgreSQL")
+    stack.postgres.ensure_running()
+    from active_learning.crm.db import ensure_database
+
+    ensure_database(stack.postgres.dsn("cardloop_crm"))
+    ensure_model(stack)
+    _step("Label Studio (first start runs its migrations: ~1 min)")
+    stack.label_studio.ensure_running()
+    _step("ML backend")
+    ensure_backend(stack)
+    _step("RQ worker")
+    ensure_worker(stack)
+    ensure_samples(stack)
+
+    from active_learning.batch import ensure_next_batch_view
+
+    _step("Label Studio project: connect the backend, import sample cards, pre-annotate")
+    done = setup_project(stack.label_studio, PROJECT_TITLE, stack.backend_url,
+                         local_folder=stack.samples_dir, document_root=stack.label_studio.document_root)
+    ensure_next_batch_view(stack.label_studio.client, done["project"])
+    stack.state["project"] = done["project"]
+    stack.save()
+    print(
+        "\ncardloop is running\n"
+        f"  Label Studio   {stack.label_studio.url}/projects/{done['project']}  "
+        f"(login {stack.label_studio.username} / {stack.label_studio.password})\n"
+        f"  API token      {stack.label_studio.token}\n"
+        f"  ML backend     {stack.backend_url}  (model {done['model_version']}; /metrics for Prometheus)\n"
+        f"  Redis          {stack.redis.url}\n"
+        f"  CRM database   {stack.postgres.dsn('cardloop_crm')}\n"
+        f"  logs           {stack.logs}\n"
+        "  stop with      bash scripts/stack.sh stop",
+        flush=True,
+    )
+    return 0
+
+
+def stop() -> int:
+    stack = Stack()
+    stopped = [name for name, pid_file in (("RQ worker", stack.worker_pid), ("ML backend", stack.backend_pid))
+               if stop_pid_file(pid_file)]
+    if stack.label_studio.stop():
+        stopped.append("Label Studio")
+    if stack.postgres.stop():
+        stopped.append("PostgreSQL")
+    if stack.redis.stop():
+        stopped.append("Redis")
+    _step("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
+    return 0
+
+
+def status() -> int:
+    stack = Stack()
+    rows = {
+        "Redis": port_open(stack.redis.host, stack.redis.port),
+        "PostgreSQL": port_open(stack.postgres.host, stack.postgres.port),
+        "Label Studio": stack.label_studio.healthy(),
+        "ML backend": _healthy(stack.backend_url),
+        "RQ worker": _alive(stack.worker_pid),
+    }
+    for name, up in rows.items():
+        print(f"{name:14} {'up' if up else 'down'}")
+    return 0 if all(rows.values()) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bash scripts/stack.sh", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("start", "stop", "status"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return {"start": start, "stop": stop, "status": status}[args.command]()
+    except (ServiceError, ProjectSetupError) as exc:
+        print(f"[stack] error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
