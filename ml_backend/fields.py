@@ -17,7 +17,9 @@ Decoding rules (words arrive in reading order: lines in OCR order, words left to
 Reading order breaks a value wherever other text comes between its lines (a phone printed
 beside the street line, a two-column layout), so values are then joined by geometry: all parts
 of the address (a card prints one address) top to bottom, and a part of a name, position or
-company printed right below another part of the same field (a wrapped line).
+company printed right below another part of the same field (a wrapped line). OCR also splits
+a line at a wide gap ("0121" | "349 7853"): a phone, e-mail or website part too incomplete to
+be a value on its own is joined to the part of the same field next to it on its row.
 
 A value's confidence is the *minimum* of its words' tag probabilities, not the mean: a value is
 right only if every word is, and the evaluation compares whole values, so one doubtful word in
@@ -123,7 +125,7 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         open_value = _OpenValue(field_name, [tw])
     if open_value is not None:
         values.append(open_value.to_value())
-    return _join_wrapped(_join_address_parts(values))
+    return _join_fragments(_join_wrapped(_join_address_parts(values)))
 
 
 def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
@@ -148,6 +150,48 @@ def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
     merged = _joined(ordered, _LINE_JOINERS["address"])
     first = next(i for i, v in enumerate(values) if v.field == "address")
     return [merged if i == first else v for i, v in enumerate(values) if v.field != "address" or i == first]
+
+
+def _incomplete(value: FieldValue) -> bool:
+    """A multi-value part that cannot be a whole value: a phone with fewer than 7 digits, an
+    e-mail without "@" or without a dot after it, a website without a dot."""
+    text = value.value
+    if value.field == "phone":
+        return sum(ch.isdigit() for ch in text) < 7
+    if value.field == "email":
+        return "@" not in text or "." not in text.rpartition("@")[2]
+    if value.field == "website":
+        return "." not in text.strip(".")
+    return False
+
+
+def _same_row_neighbours(left: FieldValue, right: FieldValue) -> bool:
+    """``right`` starts just after ``left`` ends (gap under two line heights) on the same row."""
+    assert left.bbox is not None and right.bbox is not None
+    _, ly0, lx1, ly1 = left.bbox
+    rx0, ry0, _, ry1 = right.bbox
+    height = max(ly1 - ly0, ry1 - ry0)
+    same_row = min(ly1, ry1) - max(ly0, ry0) > 0.5 * min(ly1 - ly0, ry1 - ry0)
+    return same_row and -0.5 * height <= rx0 - lx1 <= 2 * height
+
+
+def _join_fragments(values: list[FieldValue]) -> list[FieldValue]:
+    """Adjacent parts of a phone/e-mail/website on one row, one of them incomplete -> one value."""
+    out = list(values)
+    i = 0
+    while i < len(out) - 1:
+        left, right = out[i], out[i + 1]
+        if (
+            left.field == right.field
+            and left.field in MULTI_VALUE_FIELDS
+            and (_incomplete(left) or _incomplete(right))
+            and _same_row_neighbours(left, right)
+        ):
+            joiner = _WORD_JOINER if left.field == "phone" else ""
+            out[i : i + 2] = [_joined([left, right], joiner)]
+            continue
+        i += 1
+    return out
 
 
 def _wraps_onto(upper: FieldValue, lower: FieldValue) -> bool:

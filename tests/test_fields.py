@@ -58,10 +58,10 @@ def test_address_continued_by_i_tags_on_next_line() -> None:
 
 
 def test_b_tag_starts_a_new_value_of_a_multi_value_field() -> None:
-    words = line_of(0, ("+1", "B-PHONE"), ("212", "I-PHONE"), ("+1", "B-PHONE"), ("646", "I-PHONE")) + line_of(
-        1, ("+44", "B-PHONE"), ("20", "I-PHONE")
-    )
-    assert [v.value for v in words_to_values(words)] == ["+1 212", "+1 646", "+44 20"]
+    words = line_of(
+        0, ("+1", "B-PHONE"), ("212-555-0100", "I-PHONE"), ("+1", "B-PHONE"), ("646-555-0199", "I-PHONE")
+    ) + line_of(1, ("+44", "B-PHONE"), ("20", "I-PHONE"), ("7946", "I-PHONE"), ("0958", "I-PHONE"))
+    assert [v.value for v in words_to_values(words)] == ["+1 212-555-0100", "+1 646-555-0199", "+44 20 7946 0958"]
 
 
 def test_stray_i_tag_without_b_starts_a_value() -> None:
@@ -165,3 +165,19 @@ def test_wrapped_company_line_below_is_joined_but_a_distant_one_is_not() -> None
         6, ("Bob", "B-FULL_NAME"), ("Ray", "I-FULL_NAME")
     )
     assert [v.value for v in words_to_values(far)] == ["Anna Lee", "Bob Ray"]
+
+
+def test_phone_split_by_ocr_at_a_gap_is_joined_but_two_numbers_stay_two() -> None:
+    words = [tagged("0121", "B-PHONE", 0, 10), tagged("349", "B-PHONE", 0, 70), tagged("7853", "I-PHONE", 0, 110)]
+    assert [v.value for v in words_to_values(words)] == ["0121 349 7853"]
+    two = line_of(0, ("+44", "B-PHONE"), ("20", "I-PHONE"), ("7946", "I-PHONE"), ("0958", "I-PHONE"),
+                  ("+44", "B-PHONE"), ("7700", "I-PHONE"), ("900123", "I-PHONE"))
+    assert [v.value for v in words_to_values(two)] == ["+44 20 7946 0958", "+44 7700 900123"]
+    # a fragment on another row is not glued on
+    apart = [tagged("0121", "B-PHONE", 0, 10), tagged("349", "B-PHONE", 3, 70), tagged("7853", "I-PHONE", 3, 110)]
+    assert [v.value for v in words_to_values(apart)] == ["0121", "349 7853"]
+
+
+def test_email_split_by_ocr_is_joined_without_space() -> None:
+    words = [tagged("info@", "B-EMAIL", 0, 10), tagged("acme.com", "B-EMAIL", 0, 70)]
+    assert [v.value for v in words_to_values(words)] == ["info@acme.com"]

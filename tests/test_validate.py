@@ -159,7 +159,7 @@ def test_text_fields_tidy_spacing_and_join_address_lines() -> None:
         ("JOHN SMITH", True),
         ("Madonna", False),
         ("XKCD ZZT", False),
-        ("John Sm1th", False),
+        ("R2D2 Droid", False),
         ("Ивaн Петров", False),  # Latin "a" inside a Cyrillic word
         ("A B C D E", False),
     ],
@@ -394,3 +394,18 @@ def test_region_from_state_zip_and_language_words() -> None:
     # a place beats a word, a +CC number beats a domain
     assert region_hint_from([fv("address", "Berlin"), fv("company", "Acme Ltd")]) == "DE"
     assert region_hint_from([fv("phone", "+33 1 23 45 67 89"), fv("email", "a@b.de")]) == "FR"
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [("5uzanne Gilles", "Suzanne Gilles"), ("Gi1les Martin", "Gilles Martin"), ("J0HN SMITH", "JOHN SMITH"),
+     ("John Sm1th", "John Smith")],
+)
+def test_digits_in_names_are_misread_letters(printed: str, value: str) -> None:
+    got = normalise("full_name", printed)
+    assert (got.value, got.valid, got.fixed) == (value, True, True)
+
+
+def test_website_scheme_typos() -> None:
+    assert normalise("website", "htttps//www.pieterslogistiek.eu").display == "https://www.pieterslogistiek.eu"
+    assert normalise("website", "http;//acme.com").display == "http://acme.com"

@@ -54,10 +54,29 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+#: Digits OCR reads in place of letters (upper-case form first, lower-case second).
+_DIGIT_LETTERS = {"0": ("O", "o"), "1": ("I", "l"), "5": ("S", "s"), "8": ("B", "b"), "6": ("G", "b")}
+
+
+def _fix_name_digits(word: str) -> str:
+    """``"5uzanne"`` -> ``"Suzanne"``, ``"Gi1les"`` -> ``"Gilles"``: a name never holds digits, so a
+    digit inside a word of letters is a misread letter (capital at the start, small inside)."""
+    if not any(ch.isalpha() for ch in word) or not all(ch.isalpha() or ch in _DIGIT_LETTERS or ch in ".-'’," for ch in word):
+        return word
+    upper = word.isupper()
+    fixed = "".join(
+        _DIGIT_LETTERS[ch][0 if i == 0 or upper else 1] if ch in _DIGIT_LETTERS else ch for i, ch in enumerate(word)
+    )
+    if "1" in word[1:] and not upper and not any(ch in _VOWELS for ch in fixed):
+        fixed = fixed[0] + fixed[1:].replace("l", "i")  # "Sm1th": the 1 was an i, not an l
+    return fixed
+
+
 def normalise_full_name(text: str) -> NormalisedValue:
-    value = tidy(text)
+    printed = tidy(text)
+    value = " ".join(_fix_name_digits(w) for w in printed.split())
     problem = name_problem(value)
-    return NormalisedValue(value, value, problem is None, problem)
+    return NormalisedValue(value, value, problem is None, problem, fixed=value != printed)
 
 
 def _has_letter(text: str) -> bool:

@@ -20,7 +20,7 @@ _LABEL = label_pattern(
            r"сайт", r"веб-?сайт"],
     ends=":",  # "www." starts the address itself
 )
-_SCHEME = re.compile(r"^(https?)\s*:?\s*/\s*/+\s*", re.IGNORECASE)
+_SCHEME = re.compile(r"^(h+t+p+(s?))\s*[:;.]?\s*/\s*/+\s*", re.IGNORECASE)  # "htttps//" too
 _WWW_COMMA = re.compile(r"^(www)\s*[,;:]\s*", re.IGNORECASE)
 _HOST = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$")
 _EDGE_JUNK = "\"'<>()[]{},;:|•·"
@@ -32,7 +32,7 @@ def repair(text: str) -> tuple[str, str]:
     scheme = ""
     match = _SCHEME.match(s)
     if match:
-        scheme, s = match.group(1).lower(), s[match.end():]
+        scheme, s = ("https" if match.group(2) else "http"), s[match.end():]
     s = re.sub(r"\s+", "", s)
     s = _WWW_COMMA.sub(r"\1.", s)
     host, slash, path = s.partition("/")
