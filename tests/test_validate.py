@@ -409,3 +409,20 @@ def test_digits_in_names_are_misread_letters(printed: str, value: str) -> None:
 def test_website_scheme_typos() -> None:
     assert normalise("website", "htttps//www.pieterslogistiek.eu").display == "https://www.pieterslogistiek.eu"
     assert normalise("website", "http;//acme.com").display == "http://acme.com"
+
+
+def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    saved = tmp_path / "en_pipeline"
+    nlp = spacy.blank("en")
+    nlp.meta["name"] = "trained_stand_in"
+    nlp.to_disk(saved)
+    monkeypatch.setenv("CARDLOOP_SPACY_MODELS", str(saved))
+    validator = Validator(load_settings())
+    assert validator._cues._latin.meta["name"] == "trained_stand_in"
+    assert validator._cues._cyrillic.lang == "ru"  # no trained ru pipeline named: blank ru stays
+    assert validator.cues("Acme GmbH").legal_form  # our rules are added to the loaded pipeline
+    monkeypatch.setenv("CARDLOOP_SPACY_MODELS", str(tmp_path / "missing"))
+    with pytest.raises(ValueError, match="not an installed spaCy pipeline"):
+        Validator(load_settings())

@@ -74,6 +74,8 @@ class Cues:
 
 
 def _add_ruler(nlp: Language) -> Language:
+    if _RULER_NAME in nlp.pipe_names:  # a pipeline saved with our ruler already in it
+        return nlp
     config = {"overwrite_ents": False}
     where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     ruler = nlp.add_pipe("entity_ruler", name=_RULER_NAME, config=config, **where)
@@ -87,7 +89,12 @@ class CueTagger:
     def __init__(self, trained_models: tuple[str, ...] = ()) -> None:
         pipelines: dict[str, Language] = {"en": spacy.blank("en"), "ru": spacy.blank("ru")}
         for name in trained_models:
-            nlp = spacy.load(name)  # an installed package or a path; raises OSError when missing
+            try:
+                nlp = spacy.load(name)  # an installed package or a pipeline directory
+            except OSError as exc:
+                raise ValueError(
+                    f"CARDLOOP_SPACY_MODELS names {name!r}, which is not an installed spaCy pipeline: {exc}"
+                ) from exc
             log.info("spaCy: using trained pipeline %s for %r", name, nlp.lang)
             pipelines[nlp.lang] = nlp
         self._latin = _add_ruler(pipelines["en"])
