@@ -418,11 +418,19 @@ def _edge_bars(rng: random.Random, f: _Frame, style: Style) -> list[Decoration]:
     elif roll < 0.52:
         s = f.m * 0.9
         decos.append(Decoration("polygon", (f.w - s, 0, f.w, s), c, {"points": [(f.w - s, 0), (f.w, 0), (f.w, s)]}))
-    if rng.random() < 0.12:  # faint large circle in the background (low contrast, text stays readable)
+    tint = tuple(round(a + (b - a) * rng.uniform(0.05, 0.1)) for a, b in zip(style.palette.bg, c))
+    pattern = rng.random()
+    if pattern < 0.1:  # faint large circle in a corner (low contrast: text stays readable)
         r = f.unit * rng.uniform(0.3, 0.6)
         cx, cy = rng.choice([(f.w, 0), (f.w, f.h), (0, f.h)])
-        tint = tuple(round(a + (b - a) * 0.08) for a, b in zip(style.palette.bg, c))
         decos.insert(0, Decoration("ellipse", (cx - r, cy - r, cx + r, cy + r), tint))  # type: ignore[arg-type]
+    elif pattern < 0.16:  # two-tone background split by a diagonal
+        x_top, x_bottom = f.w * rng.uniform(0.4, 0.9), f.w * rng.uniform(0.3, 0.8)
+        pts = [(x_top, 0), (f.w, 0), (f.w, f.h), (x_bottom, f.h)]
+        decos.insert(0, Decoration("polygon", (0, 0, f.w, f.h), tint, {"points": pts}))  # type: ignore[arg-type]
+    elif pattern < 0.21:  # fine diagonal hatching or a dot grid over the whole card
+        decos.insert(0, Decoration("pattern", (0, 0, f.w, f.h), tint,  # type: ignore[arg-type]
+                                   {"kind": rng.choice(["hatch", "dots"]), "step": f.unit * rng.uniform(0.03, 0.07)}))
     return decos
 
 

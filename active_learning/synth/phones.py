@@ -81,7 +81,8 @@ def format_number(rng: random.Random, number: phonenumbers.PhoneNumber, region: 
         printed = f"{cc} (0){rest}" if rng.random() < 0.5 else f"{cc} (0) {rest}"
     else:  # de_slash: 030/123456
         area, _, subscriber = national.partition(" ")
-        printed = f"{area}/{subscriber.replace(' ', '')}" if subscriber else national
+        sep = rng.choice(["/", " / ", "/"])
+        printed = f"{area}{sep}{subscriber.replace(' ', '')}" if subscriber else national
     try:
         parsed = phonenumbers.parse(printed, region)
         if _e164(parsed) == _e164(number):

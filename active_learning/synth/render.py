@@ -83,6 +83,26 @@ def _icon(draw: ImageDraw.ImageDraw, d: Decoration, bg: RGB) -> None:
         draw.arc((ix0, iy0 - s * 0.1, ix1 + s * 0.2, iy1 + s * 0.1), 100, 250, fill=bg, width=max(2, round(s * 0.14)))
 
 
+def _pattern(draw: ImageDraw.ImageDraw, d: Decoration) -> None:
+    """Background texture: diagonal hatching or a dot grid (drawn in a faint tint)."""
+    x0, y0, x1, y1 = d.box
+    step = max(4.0, d.extra["step"])
+    if d.extra["kind"] == "hatch":
+        k = -(y1 - y0)
+        while k < x1 - x0:
+            draw.line([(x0 + k, y1), (x0 + k + (y1 - y0), y0)], fill=d.color, width=max(1, round(step / 6)))
+            k += step
+        return
+    r = max(1.0, step / 8)
+    y = y0 + step / 2
+    while y < y1:
+        x = x0 + step / 2
+        while x < x1:
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=d.color)
+            x += step
+        y += step
+
+
 def _qr(img: Image.Image, d: Decoration) -> None:
     matrix = np.asarray(d.extra["matrix"], dtype=np.uint8)
     module = round(d.extra["module"])
@@ -111,6 +131,8 @@ def render_card(plan: CardPlan) -> Image.Image:
             _icon(draw, d, plan.bg)
         elif d.kind == "qr":
             _qr(img, d)
+        elif d.kind == "pattern":
+            _pattern(draw, d)
     for line in plan.lines:
         for run in line.runs:
             if not run.text.strip():
