@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import torch
-from transformers import LayoutLMv3ForTokenClassification, LayoutLMv3Processor
+from transformers import LayoutLMv3Config, LayoutLMv3ForTokenClassification, LayoutLMv3Processor
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.layout.decode import bio_viterbi
@@ -59,6 +59,11 @@ def collate_windows(windows: Sequence[dict[str, Any]], pad_token_id: int) -> dic
     return out
 
 
+def pixel_values(processor: LayoutLMv3Processor, image: Any) -> np.ndarray:
+    """The image input of a visual-embedding model; never runs the processor's own OCR (we bring words)."""
+    return processor.image_processor(images=image.convert("RGB"), apply_ocr=False)["pixel_values"][0]
+
+
 class LayoutTagger:
     """Tags OCR words with ``schema.BIO_TAGS`` using a LayoutLMv3 token-classification model."""
 
@@ -80,8 +85,8 @@ class LayoutTagger:
             source = os.path.realpath(source)
             if not os.path.isfile(os.path.join(source, "config.json")):
                 raise FileNotFoundError(f"{model_dir} is not a model directory (no config.json)")
+        check_label_set(LayoutLMv3Config.from_pretrained(source).id2label, source)  # before loading weights
         model = LayoutLMv3ForTokenClassification.from_pretrained(source)
-        check_label_set(model.config.id2label, source)
         processor = LayoutLMv3Processor.from_pretrained(source)
         metadata = read_metadata(source) if os.path.isdir(source) else {}
         log.info("loaded LayoutLMv3 tagger %s from %s", metadata.get("version", "?"), source)
@@ -118,7 +123,7 @@ class LayoutTagger:
         if self.uses_image:
             if image is None:
                 raise ValueError(f"model {self.version} uses visual embeddings: pass the card image to tag()")
-            pixels = self.processor.image_processor(images=image.convert("RGB"))["pixel_values"][0]
+            pixels = pixel_values(self.processor, image)
             for f in features:
                 f["pixel_values"] = pixels
         batch = collate_windows(features, self.processor.tokenizer.pad_token_id)
