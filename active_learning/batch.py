@@ -33,6 +33,13 @@ UNLABELED_FILTER = {
 LEAST_CONFIDENT_FIRST = ["tasks:predictions_score"]
 
 
+def ls_client(settings: Settings) -> Any:
+    """The SDK client jobs use; a worker without a token fails with a clear reason, not an HTTP 401."""
+    if not settings.label_studio_api_key:
+        raise RuntimeError("LABEL_STUDIO_API_KEY is not set: active-learning workers need a Label Studio token")
+    return label_studio_client(settings)
+
+
 def view_data() -> dict[str, Any]:
     """The saved view: unlabeled tasks, least confident first."""
     return {"title": VIEW_TITLE, "filters": UNLABELED_FILTER, "ordering": LEAST_CONFIDENT_FIRST}
@@ -127,7 +134,7 @@ def refresh_next_batch(
     Returns a summary: the version used, tasks scored/failed, the view id and the batch
     (the ``settings.next_batch_size`` least confident task ids with their confidence).
     """
-    client = client or label_studio_client(settings)
+    client = client or ls_client(settings)
     scorer = scorer or served_scorer(settings)
     tasks = unlabeled_tasks(client, project)
     if limit is not None:

@@ -17,6 +17,13 @@ A worker killed at any point leaves the champion untouched: the new model is onl
 after ``registry.commit`` renamed a complete directory and ``promote`` switched the pointer.
 
 ``score_project(project_id)`` (light queue): scores unlabeled tasks and refreshes "Next batch".
+
+Workers are plain RQ workers started from the repository root with the same settings
+(environment) as the backend plus ``LABEL_STUDIO_API_KEY``; ``--with-scheduler`` runs the
+delayed RQ retries::
+
+    rq worker --url "$REDIS_URL" --with-scheduler cardloop-train cardloop-light   # one box
+    rq worker --url "$REDIS_URL" --with-scheduler cardloop-train                  # a GPU box
 """
 
 from __future__ import annotations
@@ -66,7 +73,8 @@ def _publish(job: Any, conn: Any, project: int, progress: dict[str, Any]) -> Non
 
 
 def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job: Any) -> dict[str, Any]:
-    from active_learning.crm.source import fetch_annotated_tasks, label_studio_client
+    from active_learning.batch import ls_client
+    from active_learning.crm.source import fetch_annotated_tasks
     from active_learning.dataset import OcrCache, build_dataset
     from active_learning.registry import ModelRegistry
     from active_learning.train import ProgressCallback, evaluate_model, train_model
@@ -85,7 +93,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     # the OCR (and QR-text filter) exactly as serving runs it
     pipeline = CardPipeline.load(settings, model_dir=init_from)
     fetcher = ImageFetcher(settings, settings.label_studio_url, settings.label_studio_api_key)
-    client = label_studio_client(settings)
+    client = ls_client(settings)
     tasks = list(fetch_annotated_tasks(client, project, None))
     built = build_dataset(
         tasks,

@@ -70,6 +70,7 @@ def env(label_studio, tiny_model_dir, redis_url, pg_dsn, tmp_path_factory):
     base.update(
         REDIS_URL=redis_url,
         LABEL_STUDIO_URL=label_studio.url,
+        LABEL_STUDIO_API_KEY=label_studio.token,
         LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT=str(label_studio.document_root),
         CARDLOOP_REGISTRY_DIR=str(registry),
         CARDLOOP_MODEL_DIR=str(registry / "current"),
