@@ -11,8 +11,8 @@ Decoding rules (words arrive in reading order: lines in OCR order, words left to
   (no ``O`` word between): annotators draw one rectangle per printed line, so a two-line address
   arrives as ``B-ADDRESS ...`` ``B-ADDRESS ...`` and must become ONE address. Multi-value fields
   (phone, e-mail, website) always start a new value on ``B-``: two phones are two values.
-* Words of one line join with a space; lines join with ", " for addresses (the same joint the CRM
-  uses) and a space otherwise.
+* Words of one line join with a space; lines join with ", " for addresses (the joint
+  ``validate.normalise`` gives address lines) and a space otherwise.
 
 Reading order breaks a value wherever other text comes between its lines (a phone printed
 beside the street line, a two-column layout), so values are then joined by geometry: all parts

@@ -1,9 +1,9 @@
 """Field values from the tagger -> checked, normalised, cross-checked values of one card.
 
 Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...). Across the
-card: two numbers tagged as one split, spaCy cue rules that catch a company tagged as a name (and similar mix-ups), a website
-that is really an e-mail, a "company" that looks like a person, and two values for a field that
-has one. Nothing is dropped: a value that fails a check is kept with ``valid=False``, a
+card: two numbers tagged as one are split; spaCy cue rules catch a company tagged as a name
+(and similar mix-ups); a website that is really an e-mail moves; a "company" that looks like a
+person, and a second value of a field that has one, are flagged. Nothing is dropped: a value that fails a check is kept with ``valid=False``, a
 ``reason`` and a lower confidence, so the annotator sees it in Label Studio.
 """
 
