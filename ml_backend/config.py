@@ -106,6 +106,12 @@ class Settings:
         "PostgreSQL database the validated contacts are exported to.",
     )
 
+    # --- local stack (scripts/stack.sh) ---
+    stack_dir: str = _var("CARDLOOP_STACK_DIR", "var", "Where the local stack keeps its servers' data, pid files and logs.")
+    ls_port: int = _var("CARDLOOP_LS_PORT", "8080", "Port of the local stack's Label Studio.", int)
+    pg_port: int = _var("CARDLOOP_PG_PORT", "5432", "PostgreSQL port the local stack uses (a private cluster is started there when none answers).", int)
+    sample_cards: int = _var("CARDLOOP_SAMPLE_CARDS", "24", "Generated sample cards the local stack imports into Label Studio.", int)
+
     log_level: str = _var("CARDLOOP_LOG_LEVEL", "INFO", "Python logging level for services and jobs.")
 
 

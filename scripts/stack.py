@@ -35,40 +35,39 @@ from scripts.services import (
     wait_for,
 )
 
+from ml_backend.config import load_settings
 from scripts.ls_project import ProjectSetupError, setup_project
 
-log = logging.getLogger("stack")
-
-STACK_DIR = Path(os.environ.get("CARDLOOP_STACK_DIR", REPO_ROOT / "var")).resolve()
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
-LS_PORT = int(os.environ.get("CARDLOOP_LS_PORT", "8080"))
-BACKEND_PORT = int(os.environ.get("CARDLOOP_PORT", "9090"))
 PROJECT_TITLE = "Business cards"
-SAMPLE_CARDS = int(os.environ.get("CARDLOOP_SAMPLE_CARDS", "24"))
 
 
 class Stack:
-    """Paths and servers of one local stack rooted at ``STACK_DIR``."""
+    """Paths and servers of one local stack rooted at ``CARDLOOP_STACK_DIR``."""
 
-    def __init__(self, root: Path = STACK_DIR) -> None:
-        self.root = root
+    def __init__(self) -> None:
+        self.settings = settings = load_settings()
+        self.root = root = (REPO_ROOT / settings.stack_dir).resolve()
         self.logs = root / "log"
         self.state_file = root / "stack.json"
         self.state = json.loads(self.state_file.read_text()) if self.state_file.exists() else {}
-        redis_url = urlsplit(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+        redis_url = urlsplit(settings.redis_url)
         self.redis = RedisServer(data_dir=root / "redis", host=redis_url.hostname or "127.0.0.1", port=redis_url.port or 6379)
-        self.postgres = PostgresServer(data_dir=root / "postgres", port=int(os.environ.get("CARDLOOP_PG_PORT", "5432")))
+        self.postgres = PostgresServer(data_dir=root / "postgres", port=settings.pg_port)
         self.label_studio = LabelStudioServer(
-            data_dir=root / "label-studio", token=self._token(), port=LS_PORT,
+            data_dir=root / "label-studio", token=self._token(), port=settings.ls_port,
             document_root=root / "label-studio" / "files",
         )
+        # absolute, so the backend and the worker find them whatever their working directory
+        self.registry_dir = (REPO_ROOT / settings.registry_dir).resolve()
+        self.model_dir = (REPO_ROOT / settings.model_dir).resolve()
         self.backend_pid = root / "backend.pid"
         self.worker_pid = root / "worker.pid"
 
     def _token(self) -> str:
         """The admin's API token: chosen once, kept in stack.json (Label Studio stores it at first start)."""
         if "token" not in self.state:
-            self.state["token"] = os.environ.get("LABEL_STUDIO_USER_TOKEN") or secrets.token_hex(20)
+            self.state["token"] = self.settings.label_studio_api_key or secrets.token_hex(20)
             self.save()
         return self.state["token"]
 
@@ -78,7 +77,7 @@ class Stack:
 
     @property
     def backend_url(self) -> str:
-        return f"http://127.0.0.1:{BACKEND_PORT}"
+        return f"http://127.0.0.1:{self.settings.port}"
 
     @property
     def samples_dir(self) -> Path:
@@ -88,14 +87,13 @@ class Stack:
         """Environment of the backend and the worker (the same variables docker-compose sets)."""
         env = dict(os.environ)
         env.update(
-            CARDLOOP_MODEL_DIR=str(REPO_ROOT / "models" / "current"),
-            CARDLOOP_REGISTRY_DIR=str(REPO_ROOT / "models"),
+            CARDLOOP_MODEL_DIR=str(self.model_dir),
+            CARDLOOP_REGISTRY_DIR=str(self.registry_dir),
             REDIS_URL=self.redis.url,
             CRM_DATABASE_URL=self.postgres.dsn("cardloop_crm"),
             LABEL_STUDIO_URL=self.label_studio.url,
             LABEL_STUDIO_API_KEY=self.label_studio.token,
             LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT=str(self.label_studio.document_root),
-            CARDLOOP_PORT=str(BACKEND_PORT),
             OMP_NUM_THREADS="1",
             OMP_WAIT_POLICY="PASSIVE",
         )
@@ -123,7 +121,7 @@ def _step(message: str) -> None:
 
 
 def ensure_model(stack: Stack) -> None:
-    if (REPO_ROOT / "models" / "current").exists():
+    if stack.model_dir.exists():
         return
     _step("no model yet: training the default LayoutLMv3 from scratch (once, ~20 min on 2 cores)")
     log_path = stack.logs / "bootstrap.log"
@@ -138,10 +136,11 @@ def ensure_model(stack: Stack) -> None:
 def ensure_backend(stack: Stack) -> None:
     if _healthy(stack.backend_url):
         return
-    if port_open("127.0.0.1", BACKEND_PORT):
-        raise ServiceError(f"port {BACKEND_PORT} is taken by something that is not the cardloop backend")
+    port = stack.settings.port
+    if port_open("127.0.0.1", port):
+        raise ServiceError(f"port {port} is taken by something that is not the cardloop backend")
     log_path = stack.logs / "backend.log"
-    proc = spawn([str(VENV_BIN / "python"), "-m", "ml_backend", "serve", "--host", "127.0.0.1", "--port", str(BACKEND_PORT)],
+    proc = spawn([str(VENV_BIN / "python"), "-m", "ml_backend", "serve", "--host", "127.0.0.1", "--port", str(port)],
                  log_path, env=stack.service_env(), cwd=REPO_ROOT)
     stack.backend_pid.write_text(str(proc.pid))
     wait_for(lambda: _healthy(stack.backend_url), 180, "ML backend", proc, log_path)
@@ -150,23 +149,21 @@ def ensure_backend(stack: Stack) -> None:
 def ensure_worker(stack: Stack) -> None:
     if _alive(stack.worker_pid):
         return
-    from ml_backend.config import Settings
-
-    defaults = Settings()
     proc = spawn([str(VENV_BIN / "rq"), "worker", "--url", stack.redis.url, "--with-scheduler",
-                  defaults.train_queue, defaults.light_queue],
+                  stack.settings.train_queue, stack.settings.light_queue],
                  stack.logs / "worker.log", env=stack.service_env(), cwd=REPO_ROOT)
     stack.worker_pid.write_text(str(proc.pid))
 
 
 def ensure_samples(stack: Stack) -> None:
-    existing = list(stack.samples_dir.glob("*.png")) + list(stack.samples_dir.glob("*.jpg"))
-    if len(existing) >= SAMPLE_CARDS:
+    existing = list(stack.samples_dir.rglob("*.png")) + list(stack.samples_dir.rglob("*.jpg"))
+    wanted = stack.settings.sample_cards
+    if len(existing) >= wanted:
         return
     from active_learning.synth import generate_dataset
 
-    _step(f"generating {SAMPLE_CARDS} sample cards in {stack.samples_dir}")
-    generate_dataset(stack.samples_dir, SAMPLE_CARDS, seed=2026)
+    _step(f"generating {wanted} sample cards in {stack.samples_dir}")
+    generate_dataset(stack.samples_dir, wanted, seed=2026)
 
 
 def start() -> int:
