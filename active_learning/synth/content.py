@@ -226,7 +226,7 @@ def generate_content(rng: random.Random, locale: str) -> CardContent:
             kinds.append("mobile" if kinds[0] == "office" else "office")
         if rng.random() < 0.08:
             kinds.append("fax")
-        phones = [random_phone(rng, region, kind) for kind in kinds]
+        phones = [random_phone(rng, region, kind, foreign=(i > 0 and rng.random() < 0.12)) for i, kind in enumerate(kinds)]
     website = _website(rng, domain) if rng.random() < 0.7 else None
     address = _address(rng, fk, locale, lang) if rng.random() < 0.6 else []
     department = rng.choice(vocab.DEPARTMENTS[lang]) if rng.random() < 0.1 else None

@@ -37,8 +37,8 @@ def random_number(rng: random.Random, region: str, mobile: bool) -> phonenumbers
         example = phonenumbers.example_number(region)
     nsn = phonenumbers.national_significant_number(example)
     prefix = "+" + str(example.country_code)
-    for _ in range(60):
-        keep = rng.randint(1, min(3, len(nsn) - 4))
+    for _ in range(80):
+        keep = rng.randint(0, min(2, len(nsn) - 4))  # 0: any area code / operator prefix the plan allows
         digits = nsn[:keep] + "".join(rng.choice("0123456789") for _ in range(len(nsn) - keep))
         candidate = phonenumbers.parse(prefix + digits)
         if phonenumbers.is_valid_number(candidate):
@@ -53,11 +53,16 @@ def _regroup(text: str, sep: str) -> str:
     return sep.join(g for g in re.split(r"[\s\-./()]+", text) if g)
 
 
-def format_number(rng: random.Random, number: phonenumbers.PhoneNumber, region: str) -> str:
-    """Print ``number`` in a random real-world style; falls back to INTERNATIONAL if unparseable."""
+def format_number(rng: random.Random, number: phonenumbers.PhoneNumber, region: str,
+                  international_only: bool = False) -> str:
+    """Print ``number`` in a random real-world style; falls back to INTERNATIONAL if unparseable.
+
+    ``international_only`` keeps the country code (a foreign number on a card must carry it)."""
     intl = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
     styles = ["intl", "intl", "national", "national", "e164", "intl_sep", "intl_paren", "national_sep"]
+    if international_only:
+        styles = ["intl", "intl", "e164", "intl_sep", "intl_paren"]
     if region in _TRUNK_ZERO_REGIONS:
         styles += ["trunk0", "trunk0"]
     if region == "DE":
@@ -96,8 +101,14 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
-def random_phone(rng: random.Random, region: str, kind: str) -> Phone:
-    """A phone of ``kind`` (office|mobile|fax) for ``region``, printed in a random style."""
-    number = random_number(rng, region, mobile=(kind == "mobile"))
-    printed = format_number(rng, number, region)
+#: Regions a card's second number sometimes comes from (branch office abroad, roaming mobile).
+FOREIGN_REGIONS = ("US", "GB", "DE", "FR", "RU", "CH", "AT", "BE", "ES", "IT", "NL", "PL", "IE", "CA")
+
+
+def random_phone(rng: random.Random, region: str, kind: str, foreign: bool = False) -> Phone:
+    """A phone of ``kind`` (office|mobile|fax) for ``region`` (or, if ``foreign``, another
+    region, printed with its country code so that it parses the same from the card's region)."""
+    number_region = rng.choice([r for r in FOREIGN_REGIONS if r != region]) if foreign else region
+    number = random_number(rng, number_region, mobile=(kind == "mobile"))
+    printed = format_number(rng, number, number_region, international_only=foreign)
     return Phone(printed=printed, e164=_e164(number), kind=kind)
