@@ -11,6 +11,7 @@ Cyrillic, so Latin lines keep PP-OCR's (better) reading.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 
@@ -46,19 +47,38 @@ def alnum_count(text: str) -> int:
     return sum(c.isalnum() for c in text)
 
 
+_CASE_FLIP = re.compile(r"[a-z][A-Z]")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def looks_transliterated(text: str) -> bool:
+    """Cyrillic read as Latin look-alikes ("ООО «Северный»" -> "OOO 《CeBepHbI》"): upper-case
+    letters inside words and CJK punctuation, which Latin card text almost never has."""
+    return bool(_CASE_FLIP.search(text) or _CJK.search(text))
+
+
 def needs_reread(text: str, score: float, crop_w: int, crop_h: int) -> bool:
-    """True when PP-OCR's reading of a crop looks like it missed characters it has no glyphs for."""
-    if not text.strip() or score < REREAD_BELOW_SCORE:
+    """True when PP-OCR's reading of a crop looks like it missed characters it has no glyphs for.
+
+    Cheap to get wrong in the generous direction: a Latin line re-read by mistake costs ~15 ms
+    and keeps PP-OCR's text, because ``prefer_reread`` wants a mostly Cyrillic reading.
+    """
+    if not text.strip() or score < REREAD_BELOW_SCORE or looks_transliterated(text):
         return True
     aspect = crop_w / max(crop_h, 1)
     return alnum_count(text) < MIN_ALNUM_PER_ASPECT * aspect
 
 
 def prefer_reread(pp_text: str, pp_score: float, tess_text: str, tess_confidence: float) -> bool:
-    """Take Tesseract's text when it is mostly Cyrillic, confident, and PP-OCR read less or worse."""
+    """Take Tesseract's text when it is mostly Cyrillic and confident, and PP-OCR's reading is
+    shorter, unsure or made of Latin look-alikes."""
     if tess_confidence < MIN_TESSERACT_CONFIDENCE or cyrillic_share(tess_text) < MIN_CYRILLIC_SHARE:
         return False
-    return alnum_count(tess_text) > alnum_count(pp_text) or pp_score < REREAD_BELOW_SCORE
+    return (
+        alnum_count(tess_text) > alnum_count(pp_text)
+        or pp_score < REREAD_BELOW_SCORE
+        or looks_transliterated(pp_text)
+    )
 
 
 @dataclass(frozen=True)
