@@ -126,3 +126,16 @@ def documented_variables() -> list[dict[str, str]]:
         {"name": f.metadata["env"], "default": f.metadata["default"], "help": f.metadata["help"]}
         for f in fields(Settings)
     ]
+
+
+def markdown_table() -> str:
+    """The README's configuration table (``python -m ml_backend.config`` prints it)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for var in documented_variables():
+        default = f"`{var['default']}`" if var["default"] else "(empty)"
+        rows.append(f"| `{var['name']}` | {default} | {var['help']} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
