@@ -253,6 +253,13 @@ def test_validator_splits_a_line_with_two_numbers(validator: Validator) -> None:
     out = validator.validate([fv("phone", "Tel: +7 (912) 345-67-89, +7 (495) 123-45-67", bbox=(0, 0, 9, 9))])
     assert [v.value for v in out] == ["+79123456789", "+74951234567"]
     assert all(v.bbox == (0, 0, 9, 9) and v.valid for v in out)
+    out = validator.validate([fv("phone", "T +1 212 555 0100  M +1 646 555 0199")])
+    assert [v.value for v in out] == ["+12125550100", "+16465550199"]
+
+
+def test_slash_inside_one_german_number_does_not_split_it(validator: Validator) -> None:
+    out = validator.validate([fv("phone", "015511 / 081634")], region_hint="DE")
+    assert [(v.value, v.valid) for v in out] == [("+4915511081634", True)]
 
 
 def test_region_hint_from_card_script_and_lines(validator: Validator) -> None:

@@ -78,14 +78,26 @@ def split_numbers(text: str, region_hint: str | None = None) -> list[str]:
     """Several numbers printed in one text ("T +1 212 555 0100  M +1 212 555 0199") as separate texts.
 
     libphonenumber's matcher finds numbers between labels; printed separators (";", "|", " / ",
-    wide gaps) catch the ones it will not match (fictional or foreign numbers). One number -> [text].
+    wide gaps) catch the ones it will not match (fictional or foreign numbers), unless the whole
+    text is one valid number or a part could not be a number. One number -> [text].
     """
     region = (region_hint or default_region()).upper()
     found = [m.raw_string for m in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE)]
     if len(found) > 1:
         return found
+    if normalise_phone(text, region).valid:  # "015511 / 081634" is one German number
+        return [text]
     parts = [p for p in _SEPARATORS.split(text.strip()) if _digits(p) >= _MIN_DIGITS]
-    return parts if len(parts) > 1 else [text]
+    if len(parts) > 1 and all(_possible(p, region) for p in parts):
+        return parts
+    return [text]
+
+
+def _possible(text: str, region: str) -> bool:
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(repair(text), region))
+    except NumberParseException:
+        return False
 
 
 def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValue:
