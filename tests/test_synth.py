@@ -206,6 +206,22 @@ def test_rotation_maps_boxes_exactly() -> None:
             assert a["text"] == b["text"] and a["spans"] == b["spans"]
 
 
+@pytest.mark.parametrize("region", ["US", "GB", "RU", "DE", "FR", "ES", "IT", "NL", "PL"])
+def test_phones_are_valid_and_printed_forms_parse_back(region: str) -> None:
+    from active_learning.synth.phones import random_phone
+
+    rng = random.Random(region)
+    printed = set()
+    for i in range(40):
+        phone = random_phone(rng, region, ["office", "mobile", "fax"][i % 3], foreign=i % 10 == 9)
+        number = phonenumbers.parse(phone.printed, region)
+        assert phonenumbers.is_valid_number(number), phone
+        assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == phone.e164
+        printed.add(phone.printed)
+    assert len(printed) == 40
+    assert len({p.lstrip("+(0")[:2] for p in printed}) > 3  # not one area code / style for everything
+
+
 def test_map_points_identity_and_translation() -> None:
     m = np.array([[1, 0, 5], [0, 1, -2], [0, 0, 1]], dtype=float)
     assert map_points(m, [(1, 1), (0, 0)]) == [(6.0, -1.0), (5.0, -2.0)]

@@ -35,7 +35,8 @@ def plan_photo(rng: random.Random, card_w: int, card_h: int) -> PhotoPlan:
     """A hand-held shot: card covers 55-90% of the frame, rotated up to +-10 degrees, in perspective."""
     landscape = card_w >= card_h
     ratio = rng.choice([4 / 3, 3 / 2, 16 / 9, 1.0])
-    long_side = rng.randint(800, 1500)
+    # the frame scales with the card so that text keeps roughly its printed pixel size (OCR-able)
+    long_side = int(min(1800, max(900, max(card_w, card_h) * rng.uniform(1.05, 1.6))))
     out_w, out_h = (long_side, round(long_side / ratio)) if landscape else (round(long_side / ratio), long_side)
     angle = math.radians(rng.uniform(-10, 10))
     cover = rng.uniform(0.55, 0.9)
