@@ -65,7 +65,7 @@ def format_number(rng: random.Random, number: phonenumbers.PhoneNumber, region: 
         styles = ["intl", "intl", "e164", "intl_sep", "intl_paren"]
     if region in _TRUNK_ZERO_REGIONS:
         styles += ["trunk0", "trunk0"]
-    if region == "DE":
+    if region == "DE" and not international_only:
         styles.append("de_slash")
     style = rng.choice(styles)
     cc, _, rest = intl.partition(" ")
