@@ -112,11 +112,10 @@ def _name(rng: random.Random, fk: Faker, lang: str) -> PersonName:
 
 
 def _position(rng: random.Random, fk: Faker, lang: str) -> str:
-    if rng.random() < 0.6 or lang not in ("en", "ru", "de", "fr"):
+    title = fk.job() if rng.random() >= 0.6 and lang in ("en", "ru", "de", "fr") else ""
+    if not title or "," in title or "/" in title:  # Faker's "Engineer, mining" style is not a card title
         title = rng.choice(vocab.TITLES[lang])
-    else:
-        title = fk.job()
-        title = title[0].upper() + title[1:]
+    title = title[0].upper() + title[1:]
     return _clean(title)
 
 

@@ -33,16 +33,22 @@ class PlacedRun:
     x: float
     baseline: float
     tracking: float = 0.0  # extra pixels after every character (letter-spaced caps)
+    stretch: float = 1.0  # horizontal scale of the glyphs (condensed < 1 < expanded)
 
-    def char_x(self) -> list[float]:
-        """Left x of every character when letter-spaced (kerning kept via prefix advances)."""
+    def pieces(self) -> list[tuple[str, float]]:
+        """(text, left x) pieces to draw: the whole run, or every character when letter-spaced
+        (kerning kept via prefix advances)."""
+        if not self.tracking:
+            return [(self.text, self.x)]
         font = load_font(self.font_path, self.size)
-        return [self.x + font.getlength(self.text[:i]) + i * self.tracking for i in range(len(self.text))]
+        return [(ch, self.x + (font.getlength(self.text[:i]) + i * self.tracking) * self.stretch)
+                for i, ch in enumerate(self.text)]
 
 
-def run_advance(font, text: str, tracking_px: float) -> float:
-    """Horizontal advance of a run; letter spacing adds ``tracking_px`` after every character."""
-    return font.getlength(text) + tracking_px * len(text)
+def run_advance(font, text: str, tracking_px: float, stretch: float = 1.0) -> float:
+    """Horizontal advance of a run: letter spacing adds ``tracking_px`` after every character,
+    then everything is scaled by ``stretch``."""
+    return (font.getlength(text) + tracking_px * len(text)) * stretch
 
 
 @dataclass
@@ -135,7 +141,7 @@ def _measure(spec: LineSpec, style: Style, scale: float, max_width: float) -> _M
     for shrink in (1.0, 0.92, 0.84, 0.76, 0.68, 0.6):
         size = max(8, round(base * shrink))
         fonts = [load_font((style.head if r.family == "head" else style.body).face(r.style).path, size) for r in spec.runs]
-        width = sum(run_advance(f, r.text, r.tracking * size) for f, r in zip(fonts, spec.runs))
+        width = sum(run_advance(f, r.text, r.tracking * size, style.stretch[r.family]) for f, r in zip(fonts, spec.runs))
         icon_w = size * (1.7 if spec.icon == "logo" else 1.35) if spec.icon else 0.0
         if width + icon_w <= max_width:
             break
@@ -165,14 +171,15 @@ def _place_line(m: _Measured, x: float, top: float, style: Style, on_accent: boo
     cursor = text_x
     for font, run in zip(m.fonts, m.spec.runs):
         color = pal.on_accent if on_accent else pal.color(run.color)
-        placed = PlacedRun(run.text, run.field, font.path, m.size, color, cursor, baseline, run.tracking * m.size)
+        stretch = style.stretch[run.family]
+        placed = PlacedRun(run.text, run.field, font.path, m.size, color, cursor, baseline, run.tracking * m.size, stretch)
         runs.append(placed)
-        pieces = zip(run.text, placed.char_x()) if placed.tracking else [(run.text, cursor)]
-        for piece, px in pieces:
+        for piece, px in placed.pieces():
             if piece.strip():
                 left, t, right, b = font.getbbox(piece, anchor="ls")
-                x0, y0, x1, y1 = min(x0, px + left), min(y0, baseline + t), max(x1, px + right), max(y1, baseline + b)
-        cursor += run_advance(font, run.text, placed.tracking)
+                x0, y0 = min(x0, px + left * stretch), min(y0, baseline + t)
+                x1, y1 = max(x1, px + right * stretch), max(y1, baseline + b)
+        cursor += run_advance(font, run.text, placed.tracking, stretch)
     return PlacedLine(runs, (x0, y0, x1, y1)), icon
 
 

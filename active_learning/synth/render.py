@@ -114,6 +114,20 @@ def _qr(img: Image.Image, d: Decoration) -> None:
     img.paste(qr, (round(d.box[0]), round(d.box[1])))
 
 
+def _draw_stretched(img: Image.Image, text: str, font, x: float, baseline: float, stretch: float, color: RGB) -> None:
+    """Draw ``text`` scaled horizontally by ``stretch`` (a condensed/expanded cut of the font):
+    the glyph mask is drawn unscaled, resized in x, and pasted in ``color``."""
+    left, top, right, bottom = font.getbbox(text, anchor="ls")
+    pad = 2
+    mask = Image.new("L", (right - left + 2 * pad, bottom - top + 2 * pad), 0)
+    ImageDraw.Draw(mask).text((pad - left, pad - top), text, font=font, fill=255, anchor="ls")
+    width = max(1, round(mask.width * stretch))
+    mask = mask.resize((width, mask.height), Image.Resampling.BILINEAR)
+    ox = round(x + (left - pad) * stretch)
+    oy = round(baseline + top - pad)
+    img.paste(color, (ox, oy, ox + width, oy + mask.height), mask)
+
+
 def render_card(plan: CardPlan) -> Image.Image:
     """The clean (flat, upright) card image for ``plan``."""
     img = Image.new("RGB", (plan.width, plan.height), plan.bg)
@@ -135,12 +149,12 @@ def render_card(plan: CardPlan) -> Image.Image:
             _pattern(draw, d)
     for line in plan.lines:
         for run in line.runs:
-            if not run.text.strip():
-                continue
             font = load_font(run.font_path, run.size)
-            if run.tracking:
-                for ch, x in zip(run.text, run.char_x()):
-                    draw.text((x, run.baseline), ch, font=font, fill=run.color, anchor="ls")
-            else:
-                draw.text((run.x, run.baseline), run.text, font=font, fill=run.color, anchor="ls")
+            for piece, x in run.pieces():
+                if not piece.strip():
+                    continue
+                if run.stretch == 1.0:
+                    draw.text((x, run.baseline), piece, font=font, fill=run.color, anchor="ls")
+                else:
+                    _draw_stretched(img, piece, font, x, run.baseline, run.stretch, run.color)
     return img

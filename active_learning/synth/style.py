@@ -107,6 +107,7 @@ class Style:
     split_name: bool  # first name regular, last name bold
     line_gap: float
     tracking: float  # letter spacing of upper-cased name/company/position lines (fraction of font size)
+    stretch: dict[str, float]  # horizontal glyph scale per family role (head/body): condensed/expanded cuts
 
 
 def random_style(rng: random.Random, text: str, unit: float) -> Style:
@@ -132,4 +133,13 @@ def random_style(rng: random.Random, text: str, unit: float) -> Style:
         split_name=rng.random() < 0.12,
         line_gap=rng.uniform(0.18, 0.55),
         tracking=rng.choice([0.0, 0.0, 0.06, 0.12, 0.2, 0.3]),
+        stretch={"head": _stretch(rng), "body": _stretch(rng)},
     )
+
+
+def _stretch(rng: random.Random) -> float:
+    """Mostly the font as designed; sometimes a condensed or expanded look (more 'fonts')."""
+    roll = rng.random()
+    if roll < 0.72:
+        return 1.0
+    return round(rng.uniform(0.78, 0.94), 2) if roll < 0.9 else round(rng.uniform(1.06, 1.18), 2)
