@@ -192,6 +192,14 @@ def render_photo(card: Image.Image, plan: PhotoPlan, seed: int) -> Image.Image:
         cx, cy, strength = rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.6)
         light_u8 = _gain_map(w, h, lambda x, y: 1.08 - np.sqrt((x - cx) ** 2 + (y - cy) ** 2) * strength)
     out = cv2.multiply(out, cv2.merge([light_u8] * 3), scale=1 / 128)
+    if rng.random() < 0.15:  # specular glare: an additive bright blob
+        gx, gy, gr, gs = rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8), rng.uniform(0.08, 0.25), rng.uniform(40, 110)
+        glare = _gain_map(w, h, lambda x, y: np.exp(-((x - gx) ** 2 + (y - gy) ** 2) / (2 * gr * gr)) * gs / 128)
+        out = cv2.add(out, cv2.merge([glare] * 3))
+    if rng.random() < 0.2:  # a low-resolution camera: detail lost, then upsampled
+        f = float(rng.uniform(0.45, 0.8))
+        out = cv2.resize(cv2.resize(out, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA),
+                         (w, h), interpolation=cv2.INTER_LINEAR)
     sigma = float(rng.choice([0.0, 0.5, 0.8, 1.1, 1.5]))
     if sigma > 0:
         out = cv2.GaussianBlur(out, (0, 0), sigma)

@@ -231,7 +231,7 @@ FREEMAIL: dict[str, tuple[str, ...]] = {
 #: "#" is replaced by a random digit.
 REGISTRATIONS: dict[str, tuple[str, ...]] = {
     "en_US": ("License #########", "NMLS ID ######", "CA DRE #0#######", "EIN ##-#######", "Lic. No. ######",
-              "Licensed & Insured", "Suite ###"),
+              "Licensed & Insured"),
     "en_GB": ("Company No. 0#######", "VAT Reg. No. GB ### #### ##", "Registered in England & Wales No. 0#######",
               "VAT No. GB#########", "FCA No. ######"),
     "ru_RU": ("ИНН 77########", "ОГРН 10277########", "ИНН/КПП 77########/77##01001", "ОКПО ########",
