@@ -101,6 +101,12 @@ def _region_meta(value: FieldValue, placement: str) -> dict[str, Any] | None:
     return meta or None
 
 
+def region_text(value: FieldValue) -> str:
+    """What the annotator sees and edits: the display form (international phone format), else
+    the normalised value, else -- when the validator could make nothing of it -- the raw text."""
+    return value.display or value.value or value.raw
+
+
 def _region_items(
     region_id: str, value: FieldValue, box: tuple[float, float, float, float],
     original_w: int, original_h: int, placement: str,
@@ -124,7 +130,7 @@ def _region_items(
         {**common, "from_name": LABEL_NAME, "type": "rectanglelabels",
          "value": {**geometry, "rectanglelabels": [label]}},
         {**common, "from_name": TEXT_NAME, "type": "textarea",
-         "value": {**geometry, "text": [value.display or value.value]}},
+         "value": {**geometry, "text": [region_text(value)]}},
     ]
 
 

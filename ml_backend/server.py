@@ -50,6 +50,13 @@ GUNICORN_CONFIG = REPO_ROOT / "gunicorn.conf.py"
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 STATE_KEY = "cardloop"
 
+#: Webhook actions Label Studio 1.23 sends; others are counted as "other" (labels stay bounded).
+KNOWN_ACTIONS = frozenset({
+    "ANNOTATION_CREATED", "ANNOTATIONS_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_DELETED", "ANNOTATION_DELETED",
+    "TASKS_CREATED", "TASKS_DELETED", "PROJECT_CREATED", "PROJECT_UPDATED", "PROJECT_DELETED",
+    "START_TRAINING", "LABEL_LINK_CREATED", "LABEL_LINK_UPDATED", "LABEL_LINK_DELETED",
+})
+
 #: Handles one webhook payload (``active_learning.queue.handle_event``'s signature).
 EventHandler = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -330,17 +337,18 @@ def _install_routes(app: Flask) -> None:
         action = payload.get("action")
         if not isinstance(action, str) or not action:
             raise RequestError("webhook payload must carry an 'action' string")
+        counted = action if action in KNOWN_ACTIONS else "other"
         invalid_event, queue_unavailable = _webhook_errors()
         try:
             outcome = st.event_handler(payload)
         except invalid_event as exc:
-            st.metrics.webhook_events.labels(action=action, status="invalid").inc()
+            st.metrics.webhook_events.labels(action=counted, status="invalid").inc()
             raise RequestError(str(exc)) from exc
         except queue_unavailable as exc:
-            st.metrics.webhook_events.labels(action=action, status="unavailable").inc()
+            st.metrics.webhook_events.labels(action=counted, status="unavailable").inc()
             log.error("webhook %s not accepted: %s", action, exc)
             return _error(f"event not accepted, queue unavailable: {exc}", 503, "queue_unavailable")
-        st.metrics.webhook_events.labels(action=action, status=str(outcome.get("status", "ok"))).inc()
+        st.metrics.webhook_events.labels(action=counted, status=str(outcome.get("status", "ok"))).inc()
         return jsonify(outcome)
 
     @app.get("/versions")

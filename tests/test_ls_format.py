@@ -93,6 +93,11 @@ def test_a_value_with_no_box_at_all_covers_the_card_and_says_so():
     assert rect["meta"]["placement"] == "card" and rect["meta"]["source"] == "rule"
 
 
+def test_a_value_the_validator_emptied_shows_the_raw_text():
+    card = _card([FieldValue("email", "", "jane at doe", 0.2, valid=False, reason="no @", bbox=(0, 0, 10, 10))])
+    assert card_to_prediction(card, 100, 100)["result"][1]["value"]["text"] == ["jane at doe"]
+
+
 def test_invalid_values_carry_the_reason_for_the_annotator():
     card = _card([FieldValue("email", "a@b", "a@b", 0.4, valid=False, reason="no top-level domain", bbox=(0, 0, 10, 10))])
     rect = card_to_prediction(card, 1000, 500)["result"][0]

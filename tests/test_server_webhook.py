@@ -95,3 +95,12 @@ def test_metrics_expose_requests_latency_and_model(redis_url, tmp_path):
     assert 'cardloop_http_requests_total{endpoint="/health",method="GET",status="200"} 1.0' in text
     assert 'cardloop_http_request_seconds_bucket{endpoint="/health",le="0.005"}' in text
     assert "cardloop_model_swaps_total 1.0" in text
+
+
+def test_unknown_action_names_do_not_grow_the_metric_labels(redis_url, tmp_path):
+    client = _app(redis_url, tmp_path).test_client()
+    for i in range(3):
+        client.post("/webhook", json={"action": f"MADE_UP_{i}"})
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'cardloop_webhook_events_total{action="other",status="ignored"} 3.0' in text
+    assert "MADE_UP" not in text
