@@ -249,7 +249,10 @@ def handle_event(
     try:
         result: dict[str, Any] = {"status": "ok", "action": action, "project": project}
         if action == TRAIN_ACTION:
-            conn.set(keys.force, "1", ex=_queued_ttl(settings))
+            pipe = conn.pipeline(transaction=True)
+            pipe.sadd(PROJECTS_KEY, project)
+            pipe.set(keys.force, "1", ex=_queued_ttl(settings))
+            pipe.execute()
         else:
             refs = annotation_refs(payload)
             ids = [str(a) for a, _ in refs]

@@ -99,9 +99,11 @@ def test_below_threshold_waits_then_one_job_at_threshold(redis_conn, settings):
 
 def test_start_training_forces_a_run_below_threshold(redis_conn, settings):
     q.handle_event(annotation_event(1), settings, redis_conn, train_func=RECORDER)
+    redis_conn.delete(q.PROJECTS_KEY)  # START_TRAINING alone must make the project visible to /metrics
     out = q.handle_event({"action": "START_TRAINING", "project": {"id": PROJECT}}, settings, redis_conn,
                          train_func=RECORDER)
     assert out["training"] == "queued"
+    assert q.training_status(redis_conn)[PROJECT]["state"] == "queued"
     SimpleWorker([settings.train_queue], connection=redis_conn).work(burst=True)
     assert trained_snapshots(redis_conn) == [[1]]
     assert not redis_conn.exists(q.ProjectKeys(PROJECT).force)
