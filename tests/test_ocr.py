@@ -85,6 +85,20 @@ def test_reading_order_rows_then_columns():
     assert reading_order(boxes) == [2, 3, 1, 0]
 
 
+def test_reading_order_on_a_tilted_photo():
+    # A short line above a long line, on a card photographed 5 degrees tilted (text rising to
+    # the right): the long line's bounding box reaches far up and its centre comes within half
+    # a bounding-box height of the short line's, yet it is the next row.
+    import math
+
+    def tilted(x0, y0, width, height=30, angle=math.radians(-5)):
+        corners = [(x0, y0), (x0 + width, y0), (x0 + width, y0 + height), (x0, y0 + height)]
+        return [(x * math.cos(angle) - y * math.sin(angle), x * math.sin(angle) + y * math.cos(angle)) for x, y in corners]
+
+    boxes = [tilted(0, 150, 1000), tilted(10, 100, 200), tilted(0, 0, 400)]
+    assert reading_order(boxes) == [2, 1, 0]
+
+
 # --- rules ---------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ at ``x == width`` is the right edge), so a round trip is exact.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from PIL import Image
@@ -86,29 +87,32 @@ def order_quad(points: Sequence[Sequence[float]]) -> list[Point]:
 def reading_order(boxes: Sequence[Sequence[Point]]) -> list[int]:
     """Indices of upright boxes top-to-bottom, left-to-right within a visual row.
 
-    Boxes whose vertical centres lie within half a typical line height of the row's first box
-    share a row; sorting on the raw top y alone would interleave slightly tilted lines.
+    Boxes are grouped into rows by their centres measured across the text direction: the
+    page's skew (median slope of the boxes' top edges) is undone first, because on a tilted
+    photo a long line's centre drifts by more than a line height relative to a short one.
+    Boxes whose centres lie within half a typical line height of the row's first box share a row.
     """
     if not boxes:
         return []
-    spans = []
+    slopes = sorted(math.atan2(box[1][1] - box[0][1], box[1][0] - box[0][0]) for box in boxes)
+    skew = slopes[len(slopes) // 2]
+    cos, sin = math.cos(skew), math.sin(skew)
+    rows_of: list[tuple[float, float, int]] = []  # (across, along, index) in the de-skewed frame
+    heights = []
     for i, box in enumerate(boxes):
-        ys = [p[1] for p in box]
-        xs = [p[0] for p in box]
-        spans.append((min(ys), max(ys), min(xs), i))
-    heights = sorted(y1 - y0 for y0, y1, _, _ in spans)
+        cx = sum(p[0] for p in box) / len(box)
+        cy = sum(p[1] for p in box) / len(box)
+        left = min(cos * p[0] + sin * p[1] for p in box)
+        rows_of.append((-sin * cx + cos * cy, left, i))
+        heights.append(math.dist(box[0], box[3]))
+    heights.sort()
     tolerance = max(heights[len(heights) // 2] / 2, 1.0)
-    by_centre = sorted(spans, key=lambda s: (s[0] + s[1]) / 2)
     order: list[int] = []
-    row: list[tuple[float, float, float, int]] = []
-    row_centre = 0.0
-    for span in by_centre:
-        centre = (span[0] + span[1]) / 2
-        if row and centre - row_centre > tolerance:
-            order.extend(s[3] for s in sorted(row, key=lambda s: s[2]))
+    row: list[tuple[float, float, int]] = []
+    for item in sorted(rows_of):
+        if row and item[0] - row[0][0] > tolerance:
+            order.extend(i for _, _, i in sorted(row, key=lambda r: r[1]))
             row = []
-        if not row:
-            row_centre = centre
-        row.append(span)
-    order.extend(s[3] for s in sorted(row, key=lambda s: s[2]))
+        row.append(item)
+    order.extend(i for _, _, i in sorted(row, key=lambda r: r[1]))
     return order
