@@ -3,6 +3,10 @@
 ``generate_card`` and ``generate_layout`` run the same ``_draft`` (content, style, layout, photo
 geometry, rotation) and consume the rng identically, so for one seed the layout-only truth equals
 the rendered card's truth; only ``generate_card`` spends time on pixels.
+
+Throughput on one core (CPU time, one OpenCV thread): clean cards ~75/s, photos ~12/s, scans
+~30/s, the default mixture ~27/s, layout-only ~150/s. First call in a process costs ~1 s
+(font discovery with fontTools, Faker locales).
 """
 
 from __future__ import annotations
