@@ -124,8 +124,8 @@ def compose(rng: random.Random, content: CardContent, style: Style) -> Groups:
     position_runs = []
     if content.position:
         text = content.position.upper() if style.upper_position else content.position
-        position_runs = [Run(part, "position", rng.choice(["regular", "regular", "italic", "light"]),
-                             rng.choice(["muted", "text", "accent"]), tracking=style.tracking if style.upper_position else 0.0)
+        font_style, color = rng.choice(["regular", "regular", "italic", "light"]), rng.choice(["muted", "text", "accent"])
+        position_runs = [Run(part, "position", font_style, color, tracking=style.tracking if style.upper_position else 0.0)
                          for part in _wrap(rng, text, 0.2)]
     if content.name:
         text = content.name.printed.upper() if style.upper_name else content.name.printed
