@@ -70,7 +70,8 @@ def decode_qr(image: Image.Image) -> QrContact | None:
             log.debug("QR code without contact data ignored: %.60r", text)
             continue
         pos = code.position
-        contact.box = [(float(p.x), float(p.y)) for p in (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)]
+        corners = (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)
+        contact.box = [(float(p.x), float(p.y)) for p in corners]
         if best is None or _richness(contact) > _richness(best):
             best = contact
     return best
@@ -269,7 +270,9 @@ def parse_vcard(text: str) -> ContactFields:
 
 # --- MeCard --------------------------------------------------------------------------------
 
-_MECARD_FIELDS = {"TEL": "phone", "EMAIL": "email", "URL": "website", "ADR": "address", "ORG": "company", "TITLE": "position"}
+_MECARD_FIELDS = {
+    "TEL": "phone", "EMAIL": "email", "URL": "website", "ADR": "address", "ORG": "company", "TITLE": "position",
+}
 
 
 def parse_mecard(text: str) -> ContactFields:

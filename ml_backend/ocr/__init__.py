@@ -40,7 +40,9 @@ def create_engine(settings: Settings) -> OcrEngine:
         from ml_backend.ocr.paddle import create_paddle_engine
 
         return create_paddle_engine(settings)
-    raise ValueError(f"unknown OCR engine {settings.ocr_engine!r} (CARDLOOP_OCR_ENGINE): choose one of {', '.join(ENGINES)}")
+    raise ValueError(
+        f"unknown OCR engine {settings.ocr_engine!r} (CARDLOOP_OCR_ENGINE): choose one of {', '.join(ENGINES)}"
+    )
 
 
 __all__ = ["ENGINES", "OcrEngine", "create_engine", "to_original_frame", "to_upright_frame"]

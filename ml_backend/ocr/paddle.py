@@ -52,7 +52,9 @@ class PaddleStages:
             model_name=MODEL_NAMES["det"], model_dir=str(model_dir / "det"),
             limit_side_len=DET_LIMIT_SIDE, limit_type=DET_LIMIT_TYPE, **common,
         )
-        self._cls = TextLineOrientationClassification(model_name=MODEL_NAMES["cls"], model_dir=str(model_dir / "cls"), **common)
+        self._cls = TextLineOrientationClassification(
+            model_name=MODEL_NAMES["cls"], model_dir=str(model_dir / "cls"), **common
+        )
         self._rec = TextRecognition(model_name=MODEL_NAMES["rec"], model_dir=str(model_dir / "rec"), **common)
 
     def detect(self, bgr: np.ndarray) -> list[np.ndarray]:

@@ -88,7 +88,8 @@ class StagedOcrEngine:
         width, height = rgb.size
         shrink = min(1.0, MAX_WORK_SIDE / max(width, height))
         if shrink < 1.0:
-            rgb = rgb.resize((max(1, round(width * shrink)), max(1, round(height * shrink))), Image.Resampling.BILINEAR, reducing_gap=2.0)
+            work_size = (max(1, round(width * shrink)), max(1, round(height * shrink)))
+            rgb = rgb.resize(work_size, Image.Resampling.BILINEAR, reducing_gap=2.0)
         bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
         quads = self.stages.detect(bgr)  # in the (possibly shrunk) working image
         if not quads:
