@@ -268,6 +268,11 @@ def test_qr_code_decodes_to_the_cards_vcard(locale: str) -> None:
     assert truth["qr"] and truth["qr_text"].startswith("BEGIN:VCARD")
     found = zxingcpp.read_barcodes(img)
     assert [b.text for b in found] == [truth["qr_text"]]
+    pos = found[0].position
+    xs = [p.x for p in (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)]
+    ys = [p.y for p in (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)]
+    (qx0, qy0), _, (qx1, qy1), _ = truth["qr_quad"]
+    assert qx0 <= min(xs) and max(xs) <= qx1 and qy0 <= min(ys) and max(ys) <= qy1
     no_qr, truth2 = generate_card(random.Random(3), locale=locale, photo=False, rotation=0, qr=False)
     assert not truth2["qr"] and zxingcpp.read_barcodes(no_qr) == []
 

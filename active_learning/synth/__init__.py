@@ -33,6 +33,7 @@ Truth (one JSON object per card; truth.jsonl has one per line):
     locale, layout (template name), photo (bool), scan (bool), rotation (0|90|180|270: the
     upright card was turned this many degrees CLOCKWISE; OcrResult.rotation of the same image
     would be (360 - rotation) % 360), qr (bool), qr_text (the vCard the QR encodes, or null),
+    qr_quad (the QR symbol's corners incl. its 4-module quiet zone, final-image pixels, or null),
     fonts (family names used), width, height (final image size).
 
 Fax numbers are labelled phone (vCard stores them as TEL;TYPE=FAX); their "Fax:" label, slogans,

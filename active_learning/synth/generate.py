@@ -27,7 +27,8 @@ from active_learning.synth import vocab
 from active_learning.synth.compose import compose
 from active_learning.synth.content import CardContent, generate_content
 from active_learning.synth.layout import CardPlan, LayoutFailed, card_size, layout_card
-from active_learning.synth.photo import PhotoPlan, plan_photo, plan_scan, render_capture, rotate_image, rotation_matrix
+from active_learning.synth.photo import (PhotoPlan, map_points, plan_photo, plan_scan, render_capture, rotate_image,
+                                         rotation_matrix)
 from active_learning.synth.render import render_card
 from active_learning.synth.style import random_style
 from active_learning.synth.truth import build_truth
@@ -135,6 +136,10 @@ def _geometry(draft: _Draft) -> tuple[np.ndarray, int, int]:
 
 def _truth(draft: _Draft) -> dict[str, Any]:
     matrix, w, h = _geometry(draft)
+    qr_quad = None
+    if draft.plan.qr_box:
+        x0, y0, x1, y1 = draft.plan.qr_box  # includes the 4-module quiet zone
+        qr_quad = [[round(x, 1), round(y, 1)] for x, y in map_points(matrix, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)])]
     extra = {
         "locale": draft.locale,
         "layout": draft.plan.layout,
@@ -143,6 +148,7 @@ def _truth(draft: _Draft) -> dict[str, Any]:
         "rotation": draft.rotation,
         "qr": draft.qr_text is not None,
         "qr_text": draft.qr_text,
+        "qr_quad": qr_quad,
         "fonts": draft.fonts,
     }
     return build_truth(draft.plan, matrix, w, h, region=draft.content.region, extra=extra)
