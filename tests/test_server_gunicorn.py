@@ -1,0 +1,102 @@
+"""The backend as deployed: ``python -m ml_backend serve`` (gunicorn, real pipeline, tiny model).
+
+A promotion in the registry (commit + atomic ``current`` switch) must reach the running worker
+without a restart: /setup then reports the new version and predictions carry it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from active_learning.registry import ModelRegistry
+from scripts.services import REPO_ROOT, free_port, spawn, wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def _commit_copy(registry: ModelRegistry, model_dir: Path) -> str:
+    staging = registry.create_staging()
+    shutil.copytree(model_dir, staging, dirs_exist_ok=True)
+    return registry.commit(staging)
+
+
+@pytest.fixture(scope="module")
+def served(tiny_model_dir, tmp_path_factory):
+    base = tmp_path_factory.mktemp("gunicorn")
+    registry = ModelRegistry(base / "models")
+    first = _commit_copy(registry, Path(tiny_model_dir))
+    registry.promote(first)
+    files = base / "files"
+    from active_learning.synth import generate_card
+
+    image, _ = generate_card(random.Random(5), photo=False, rotation=0, qr=False)
+    (files / "cards").mkdir(parents=True)
+    image.save(files / "cards" / "c.png")
+    port = free_port()
+    env = dict(os.environ, CARDLOOP_REGISTRY_DIR=str(registry.root), CARDLOOP_MODEL_DIR=str(registry.current_link),
+               CARDLOOP_MODEL_POLL_SECONDS="0.5", LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT=str(files),
+               REDIS_URL="redis://127.0.0.1:9/0", BASIC_AUTH_USER="", CARDLOOP_WORKERS="1")
+    log_path = base / "gunicorn.log"
+    proc = spawn([sys.executable, "-m", "ml_backend", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                 log_path, env=env, cwd=REPO_ROOT)
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return requests.get(f"{url}/health", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    try:
+        wait_for(up, 240, "gunicorn backend", proc, log_path)
+        yield url, registry, first, log_path
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+TASK = {"tasks": [{"id": 1, "data": {"image": "/data/local-files/?d=cards/c.png"}},
+                  {"id": 2, "data": {"image": "http://169.254.169.254/latest/meta-data"}}]}
+
+
+def test_gunicorn_serves_predictions_and_metrics(served):
+    url, _, first, log_path = served
+    assert requests.get(f"{url}/health", timeout=5).json()["model_version"] == first
+    body = requests.post(f"{url}/predict", json=TASK, timeout=120).json()
+    good, bad = body["results"]
+    assert good["model_version"] == first and good["result"]
+    assert bad == {"model_version": first, "score": 0.0, "result": []}
+    metrics = requests.get(f"{url}/metrics", timeout=5).text
+    assert f'cardloop_model_info{{version="{first}"}} 1.0' in metrics
+    assert 'cardloop_queue_depth{queue="cardloop-train"} -1.0' in metrics  # Redis is down: reported, not fatal
+    assert 'cardloop_predict_task_failures_total{reason="forbidden_host"} 1.0' in metrics
+    assert requests.post(f"{url}/predict", data=b"{", timeout=5).status_code == 400
+
+
+def test_a_promotion_reaches_the_running_worker(served):
+    url, registry, first, log_path = served
+    second = _commit_copy(registry, registry.path(first))
+    registry.promote(second)
+    deadline = time.monotonic() + 60
+    version = first
+    while time.monotonic() < deadline and version != second:
+        time.sleep(0.5)
+        version = requests.post(f"{url}/setup", json={}, timeout=10).json()["model_version"]
+    assert version == second
+    body = requests.post(f"{url}/predict", json=TASK, timeout=120).json()
+    assert body["results"][0]["model_version"] == second
+    assert requests.get(f"{url}/versions", timeout=5).json()["versions"] == [first, second]
