@@ -79,7 +79,6 @@ class _Draft:
     photo: PhotoPlan | None  # photo or scan geometry; None = flat clean card
     rotation: int
     qr_text: str | None
-    qr_matrix: list[list[int]] | None
     pixel_seed: int
     fonts: list[str]
 
@@ -121,7 +120,7 @@ def _draft(rng: random.Random, locale: str | None, photo: bool | None, rotation:
             next(d for d in plan.decorations if d.kind == "qr").extra["matrix"] = qr_matrix
         photo_plan = plan_photo(rng, width, height) if photo else plan_scan(rng, width, height) if scan else None
         fonts = sorted({style.head.name, style.body.name})
-        return _Draft(plan, content, locale, photo_plan, rotation, qr_text, qr_matrix, rng.getrandbits(32), fonts)
+        return _Draft(plan, content, locale, photo_plan, rotation, qr_text, rng.getrandbits(32), fonts)
     raise RuntimeError("could not lay out a card in 8 attempts")  # never seen; layouts fall back to a plain stack
 
 

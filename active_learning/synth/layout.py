@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from active_learning.synth.compose import Groups, Item, LineSpec, LogoSpec, Run, TableRow
+from active_learning.synth.compose import Groups, Item, LineSpec, LogoSpec, TableRow
 from active_learning.synth.fonts import load_font
 from active_learning.synth.style import RGB, Style
 
