@@ -128,6 +128,7 @@ def test_reread_rules():
     assert prefer_reread(". , . , . 12", 0.94, "г. Москва, ул. Тверская, д. 12", 0.9)
     assert not prefer_reread("Jonathan", 0.85, "Jonathan", 0.9)  # not Cyrillic
     assert not prefer_reread("", 0.0, "Екатерина", 0.2)  # Tesseract unsure
+    assert looks_transliterated("∂. 4epenoe, np. K.Mapcα, ∂. 82 κ. 216")
     # PP-OCRv4 reads Cyrillic as Latin look-alikes at full length and a high score.
     assert looks_transliterated("OOO 《CeBepHbIV BeTep》") and not looks_transliterated("Northwind Analytics Ltd")
     assert needs_reread("OOO 《CeBepHbIV BeTep》", 0.92, 400, 40)

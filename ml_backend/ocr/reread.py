@@ -28,8 +28,9 @@ REREAD_BELOW_SCORE = 0.9
 MIN_ALNUM_PER_ASPECT = 1.2
 #: Share of Tesseract's letters that must be Cyrillic for its reading to be taken.
 MIN_CYRILLIC_SHARE = 0.5
-#: Tesseract's mean word confidence (0..1) below which its reading is ignored.
-MIN_TESSERACT_CONFIDENCE = 0.45
+#: Tesseract's mean word confidence (0..1) below which its reading is ignored. Its scale is
+#: harsher than PP-OCR's: correct Cyrillic lines in bold italic fonts came back at 0.35-0.4.
+MIN_TESSERACT_CONFIDENCE = 0.3
 #: Crop height Tesseract reads best at (its LSTM models were trained on ~30-60 px text).
 TESSERACT_LINE_HEIGHT = 64
 
@@ -47,14 +48,16 @@ def alnum_count(text: str) -> int:
     return sum(c.isalnum() for c in text)
 
 
-_CASE_FLIP = re.compile(r"[a-z][A-Z]")
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+#: Traces of Cyrillic read with look-alikes from other scripts: upper case inside a word
+#: ("CeBepHbIV"), a digit starting a word ("4epenoe" for "Череповец"), Greek letters and
+#: math symbols ("∂." for "д.", "κ." for "к."), CJK punctuation ("《" for "«").
+_LOOK_ALIKE_TRACES = re.compile(r"[a-z][A-Z]|\b\d[a-z]{3,}|[\u0370-\u03ff\u2200-\u22ff]|[\u3000-\u9fff\uff00-\uffef]")
 
 
 def looks_transliterated(text: str) -> bool:
-    """Cyrillic read as Latin look-alikes ("ООО «Северный»" -> "OOO 《CeBepHbI》"): upper-case
-    letters inside words and CJK punctuation, which Latin card text almost never has."""
-    return bool(_CASE_FLIP.search(text) or _CJK.search(text))
+    """Cyrillic read as look-alikes ("ООО «Северный»" -> "OOO 《CeBepHbI》"), which Latin card
+    text almost never resembles."""
+    return bool(_LOOK_ALIKE_TRACES.search(text))
 
 
 def needs_reread(text: str, score: float, crop_w: int, crop_h: int) -> bool:

@@ -19,7 +19,7 @@ from PIL import Image
 
 from ml_backend.ocr.geometry import order_quad, reading_order, rotate_points
 from ml_backend.ocr.orientation import TALL_RATIO, decide_orientation
-from ml_backend.ocr.reread import TesseractReader, needs_reread, prefer_reread
+from ml_backend.ocr.reread import MIN_TESSERACT_CONFIDENCE, TesseractReader, needs_reread, prefer_reread
 from ml_backend.schema import OcrLine, OcrResult
 
 log = logging.getLogger(__name__)
@@ -65,10 +65,10 @@ def crop_line(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(strip)
 
 
-def is_junk(text: str, score: float) -> bool:
+def is_junk(text: str, score: float, min_score: float = MIN_LINE_SCORE) -> bool:
     """Lines that carry no contact information: empty, unreadable, symbols only, stray letters."""
     stripped = text.strip()
-    if not stripped or score < MIN_LINE_SCORE:
+    if not stripped or score < min_score:
         return True
     if not any(c.isalnum() for c in stripped):
         return True
@@ -106,7 +106,8 @@ class StagedOcrEngine:
         dropped = 0
         for quad, crop, (text, score) in zip(quads, crops, readings):
             text, score, source = self._reread_if_needed(crop, text, score)
-            if is_junk(text, score):
+            # Tesseract's confidences run lower than PP-OCR's; its lines passed their own bar.
+            if is_junk(text, score, MIN_TESSERACT_CONFIDENCE if source == "tesseract" else MIN_LINE_SCORE):
                 dropped += 1
                 continue
             corners = np.clip(quad / shrink, 0, [width, height])  # unclipped boxes spill over edges
