@@ -309,6 +309,12 @@ def test_cli_summary_and_errors(tmp_path) -> None:
     bad = subprocess.run([sys.executable, "-m", "active_learning.synth", "--out", str(tmp_path), "--n", "3",
                           "--locales", "klingon"], capture_output=True, text=True)
     assert bad.returncode == 2 and "unknown locale" in bad.stderr
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    unwritable = subprocess.run([sys.executable, "-m", "active_learning.synth", "--out", str(blocker), "--n", "1"],
+                                capture_output=True, text=True)
+    assert unwritable.returncode == 1 and unwritable.stderr.startswith("error: cannot write")
+    assert len(unwritable.stderr.strip().splitlines()) == 1
 
 
 def test_speed() -> None:
