@@ -153,8 +153,8 @@ def test_missing_tessdata_warns_once_and_carries_on(tmp_path, caplog):
 
 def test_english_card(engine):
     card = render_card(EN_CARD, logo=True)
-    result = engine.read(card.image)
-    assert result.rotation == 0 and (result.width, result.height) == card.image.size
+    result = engine.read(card)
+    assert result.rotation == 0 and (result.width, result.height) == card.size
     assert cer("\n".join(EN_CARD), card_text(result)) < 0.02
     assert [line.source for line in result.lines] == ["ppocr"] * len(result.lines)
     # The name line's box is where the name was drawn (x from 360, y from 60).
@@ -165,7 +165,7 @@ def test_english_card(engine):
 
 
 def test_logo_junk_is_dropped(engine):
-    result = engine.read(render_card(["Anna Berg", "anna@berg.se"], logo=True).image)
+    result = engine.read(render_card(["Anna Berg", "anna@berg.se"], logo=True)
     assert [line.text for line in result.lines] == ["Anna Berg", "anna@berg.se"]
 
 
@@ -173,11 +173,11 @@ def test_logo_junk_is_dropped(engine):
 def test_rotated_cards_read_upright(engine, turn):
     lines = faker_card_lines("en_GB", seed=turn)
     card = render_card(lines, font=font_path("dejavu/DejaVuSerif.ttf"))
-    upright = engine.read(card.image)
-    turned_image = rotate_image(card.image, turn)
+    upright = engine.read(card)
+    turned_image = rotate_image(card, turn)
     result = engine.read(turned_image)
     assert result.rotation == (360 - turn) % 360
-    assert (result.width, result.height) == card.image.size
+    assert (result.width, result.height) == card.size
     assert cer("\n".join(lines), card_text(result)) < 0.02
     # Boxes map back onto the turned image where the upright read put them.
     def extent(points):
@@ -185,13 +185,13 @@ def test_rotated_cards_read_upright(engine, turn):
         return np.array([min(xs), min(ys), max(xs), max(ys)])
 
     first = to_original_frame(result.lines[0].box, result.rotation, result.width, result.height)
-    expected = to_upright_frame(upright.lines[0].box, turn, *card.image.size)
+    expected = to_upright_frame(upright.lines[0].box, turn, *card.size)
     assert np.abs(extent(first) - extent(expected)).max() < 12
 
 
 def test_small_card_in_a_large_photo(engine):
     lines = faker_card_lines("de_DE", seed=3)
-    photo = photograph(render_card(lines).image, seed=1, canvas=(3200, 2400), card_share=(0.28, 0.3))
+    photo = photograph(render_card(lines, seed=1, canvas=(3200, 2400), card_share=(0.28, 0.3))
     assert cer("\n".join(lines), card_text(engine.read(photo))) < 0.05
 
 
@@ -202,7 +202,7 @@ def test_blank_image_has_no_lines(engine):
 
 @needs_tesseract
 def test_cyrillic_lines_are_reread_with_tesseract(engine):
-    result = engine.read(render_card(RU_CARD).image)
+    result = engine.read(render_card(RU_CARD)
     assert cer("\n".join(RU_CARD), card_text(result)) < 0.05
     by_text = {line.text: line.source for line in result.lines}
     assert by_text["Екатерина Смирнова"] == "tesseract"
@@ -211,14 +211,14 @@ def test_cyrillic_lines_are_reread_with_tesseract(engine):
 
 def test_without_tesseract_cyrillic_is_lost():
     engine = create_engine(settings(tesseract="off"))
-    result = engine.read(render_card(RU_CARD).image)
+    result = engine.read(render_card(RU_CARD)
     assert cer("\n".join(RU_CARD), card_text(result)) > 0.3
     assert all(line.source == "ppocr" for line in result.lines)
 
 
 @needs_tesseract
 def test_cyrillic_card_upside_down(engine):
-    result = engine.read(rotate_image(render_card(RU_CARD).image, 180))
+    result = engine.read(rotate_image(render_card(RU_CARD, 180))
     assert result.rotation == 180
     assert cer("\n".join(RU_CARD), card_text(result)) < 0.05
 
@@ -269,5 +269,5 @@ def test_paddle_engine_reads_a_card(tmp_path):
         pytest.skip("Paddle models not prepared (scripts/prepare_paddle_models.py)")
     engine = create_engine(settings(ocr_engine="paddle"))
     card = render_card(EN_CARD)
-    assert cer("\n".join(EN_CARD), card_text(engine.read(card.image))) < 0.05
-    assert engine.read(rotate_image(card.image, 90)).rotation == 270
+    assert cer("\n".join(EN_CARD), card_text(engine.read(card))) < 0.05
+    assert engine.read(rotate_image(card, 90)).rotation == 270

@@ -112,10 +112,6 @@ class TesseractReader:
             confidence = self._api.MeanTextConf()
         return Reading(" ".join(text.split()), max(confidence, 0) / 100.0)
 
-    def close(self) -> None:
-        with self._lock:
-            self._api.End()
-
 
 def create_reader(settings: Settings) -> TesseractReader | None:
     """The Tesseract reader the settings ask for, or None (with one warning) when unavailable."""

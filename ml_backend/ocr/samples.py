@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -43,18 +42,12 @@ def render_line(text: str, font: Path | None = None, size: int = 36, pad: int = 
     return img
 
 
-@dataclass
-class RenderedCard:
-    image: Image.Image
-    lines: list[str]
-
-
 def render_card(
     lines: list[str],
     font: Path | None = None,
     size: tuple[int, int] = (1050, 600),
     logo: bool = False,
-) -> RenderedCard:
+) -> Image.Image:
     """A 3.5x2-inch card at 300 dpi: a bold first line, smaller lines below, optional round logo."""
     width, height = size
     img = Image.new("RGB", size, (250, 250, 246))
@@ -76,7 +69,7 @@ def render_card(
         # A filled ring with a dot: the kind of mark OCR likes to read as "O" or "●".
         draw.ellipse((70, 150, 290, 370), outline=(200, 40, 40), width=26)
         draw.ellipse((150, 230, 210, 290), fill=(200, 40, 40))
-    return RenderedCard(img, list(lines))
+    return img
 
 
 def faker_card_lines(locale: str, seed: int) -> list[str]:
