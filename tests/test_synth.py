@@ -137,7 +137,8 @@ def test_fields_are_sometimes_missing_and_variety(many: list[dict]) -> None:
         assert any(present), f
         assert not all(present) or f == "phone" and sum(present) > 0.85 * len(many), f
     layouts = {t["layout"] for t in many}
-    assert {"stack", "two_column", "sidebar", "header_band", "name_bottom"} <= layouts
+    assert {"stack", "two_column", "sidebar", "header_band", "name_bottom", "corners", "footer_band", "logo_left",
+            "split_contacts"} <= layouts
     assert len({tuple(t["fonts"]) for t in many}) > 10
     assert any(len(t["fields"]["phone"]) >= 2 for t in many)
     assert any(len(t["fields"]["email"]) >= 2 for t in many)

@@ -410,6 +410,31 @@ def _t_logo_left(rng: random.Random, f: _Frame, g: Groups, style: Style) -> tupl
     return [logo_col, text], decos
 
 
+def _item_fields(item: Item) -> set[str]:
+    spec = item.value if isinstance(item, TableRow) else item
+    return {r.field for r in spec.runs if r.field} if isinstance(spec, LineSpec) else set()
+
+
+def _t_split_contacts(rng: random.Random, f: _Frame, g: Groups, style: Style) -> tuple[list[Column], list[Decoration]]:
+    """Company and person on top; below, phones in one column and the other contacts beside them."""
+    phones = [it for it in g.contacts if _item_fields(it) == {"phone"}]
+    others = [it for it in g.contacts if _item_fields(it) != {"phone"}]
+    if not phones or not others:
+        return _t_stack(rng, f, g, style)
+    top_h = f.h * rng.uniform(0.45, 0.58)
+    align = rng.choice(["left", "center"])
+    split = f.w * rng.uniform(0.38, 0.5)
+    gut = f.unit * 0.04
+    bottom = rng.choice(["top", "bottom"])
+    cols = [Column((f.m, f.m, f.w - f.m, top_h), [g.header, g.identity, g.extras], align, "spread"),
+            Column((f.m, top_h + gut, split - gut, f.h - f.m), [phones], "left", bottom),
+            Column((split + gut, top_h + gut, f.w - f.m, f.h - f.m), [others], rng.choice(["left", "right"]), bottom)]
+    decos = _edge_bars(rng, f, style)
+    if rng.random() < 0.5:  # rule between the top block and the contacts
+        decos.append(Decoration("rect", (f.m, top_h, f.w - f.m, top_h + max(1.5, f.unit * 0.004)), style.palette.muted))
+    return cols, decos
+
+
 def _edge_bars(rng: random.Random, f: _Frame, style: Style) -> list[Decoration]:
     """Accent bars inside the margins (never under text)."""
     decos = []
@@ -450,6 +475,7 @@ TEMPLATES = {
     "corners": (_t_corners, 0.12),
     "footer_band": (_t_footer_band, 0.07),
     "logo_left": (_t_logo_left, 0.07),
+    "split_contacts": (_t_split_contacts, 0.08),
 }
 
 
