@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     fonts = available_fonts()
     turns = (0, 90, 180, 270) if args.rotations else (0,)
-    engine.read(render_card(["warm up"])
+    engine.read(render_card(["warm up"]))
     latencies: list[float] = []
     cpu_times: list[float] = []  # this process's CPU time: wall time without other processes' load
     print(f"engine={engine.name} tesseract={'off' if args.no_tesseract else settings.tesseract} photo={args.photo}")
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         right_turn = {t: 0 for t in turns}
         for i in range(args.cards):
             lines = faker_card_lines(locale, seed=i)
-            image = render_card(lines, font=fonts[i % len(fonts)], logo=i % 2 == 0
+            image = render_card(lines, font=fonts[i % len(fonts)], logo=i % 2 == 0)
             if args.photo:
                 image = photograph(image, seed=i)
             for turn in turns:

@@ -165,7 +165,7 @@ def test_english_card(engine):
 
 
 def test_logo_junk_is_dropped(engine):
-    result = engine.read(render_card(["Anna Berg", "anna@berg.se"], logo=True)
+    result = engine.read(render_card(["Anna Berg", "anna@berg.se"], logo=True))
     assert [line.text for line in result.lines] == ["Anna Berg", "anna@berg.se"]
 
 
@@ -191,7 +191,7 @@ def test_rotated_cards_read_upright(engine, turn):
 
 def test_small_card_in_a_large_photo(engine):
     lines = faker_card_lines("de_DE", seed=3)
-    photo = photograph(render_card(lines, seed=1, canvas=(3200, 2400), card_share=(0.28, 0.3))
+    photo = photograph(render_card(lines), seed=1, canvas=(3200, 2400), card_share=(0.28, 0.3))
     assert cer("\n".join(lines), card_text(engine.read(photo))) < 0.05
 
 
@@ -202,7 +202,7 @@ def test_blank_image_has_no_lines(engine):
 
 @needs_tesseract
 def test_cyrillic_lines_are_reread_with_tesseract(engine):
-    result = engine.read(render_card(RU_CARD)
+    result = engine.read(render_card(RU_CARD))
     assert cer("\n".join(RU_CARD), card_text(result)) < 0.05
     by_text = {line.text: line.source for line in result.lines}
     assert by_text["Екатерина Смирнова"] == "tesseract"
@@ -211,14 +211,14 @@ def test_cyrillic_lines_are_reread_with_tesseract(engine):
 
 def test_without_tesseract_cyrillic_is_lost():
     engine = create_engine(settings(tesseract="off"))
-    result = engine.read(render_card(RU_CARD)
+    result = engine.read(render_card(RU_CARD))
     assert cer("\n".join(RU_CARD), card_text(result)) > 0.3
     assert all(line.source == "ppocr" for line in result.lines)
 
 
 @needs_tesseract
 def test_cyrillic_card_upside_down(engine):
-    result = engine.read(rotate_image(render_card(RU_CARD, 180))
+    result = engine.read(rotate_image(render_card(RU_CARD), 180))
     assert result.rotation == 180
     assert cer("\n".join(RU_CARD), card_text(result)) < 0.05
 
