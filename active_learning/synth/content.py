@@ -181,7 +181,8 @@ def _website(rng: random.Random, domain: str) -> str:
 
 def _address(rng: random.Random, fk: Faker, locale: str, lang: str) -> list[str]:
     if lang == "ru":
-        city = fk.city_name() if hasattr(fk, "city_name") else fk.city()
+        city = rng.choice(("Москва", "Москва", "Санкт-Петербург", "Екатеринбург", "Новосибирск", "Казань")) \
+            if rng.random() < 0.4 else fk.city_name()
         street = f"{fk.street_title()} {fk.street_suffix()}" if rng.random() < 0.3 else None
         if street is None:
             street = f"{fk.street_suffix()} {fk.street_title()}"
@@ -198,6 +199,10 @@ def _address(rng: random.Random, fk: Faker, locale: str, lang: str) -> list[str]
         lines = [_clean(x) for x in raw.split("\n") if x.strip()]
         if any(x.startswith(("USNS", "USNV", "USS ", "USCGC", "PSC ", "Unit ")) for x in lines):
             lines = [_clean(fk.street_address()), _clean(f"{fk.city()}, {fk.state_abbr()} {fk.postcode()}")]
+        if lang == "de" and rng.random() < 0.3:  # "Hauptstraße 5" is often printed "Hauptstr. 5"
+            lines[0] = re.sub(r"([Ss])traße\b", r"\1tr.", lines[0])
+        if lang == "fr" and rng.random() < 0.06:
+            lines[-1] += " CEDEX"
         if locale == "en_GB" and len(lines) > 2 and rng.random() < 0.6:
             lines = [", ".join(lines[:-2]), f"{lines[-2]} {lines[-1]}"]
     if rng.random() < 0.15:

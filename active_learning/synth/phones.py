@@ -20,6 +20,16 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 _TRUNK_ZERO_REGIONS = frozenset({"GB", "DE", "FR", "NL", "AT", "CH", "BE"})
 
 
+#: Area codes of the largest cities (national significant number prefixes) for office numbers.
+_BIG_CITY_CODES: dict[str, tuple[str, ...]] = {
+    "RU": ("495", "499", "812", "343", "383"),
+    "DE": ("30", "40", "89", "69", "221"),
+    "FR": ("1", "4"),
+    "GB": ("20", "161", "121", "131"),
+    "US": ("212", "415", "312", "617", "646", "213"),
+}
+
+
 @dataclass(frozen=True)
 class Phone:
     """One phone number as printed on a card plus its E.164 normal form."""
@@ -37,9 +47,13 @@ def random_number(rng: random.Random, region: str, mobile: bool) -> phonenumbers
         example = phonenumbers.example_number(region)
     nsn = phonenumbers.national_significant_number(example)
     prefix = "+" + str(example.country_code)
+    start = ""
+    if not mobile and region in _BIG_CITY_CODES and rng.random() < 0.4:  # most offices are in the big cities
+        start = rng.choice(_BIG_CITY_CODES[region])
     for _ in range(80):
         keep = rng.randint(0, min(2, len(nsn) - 4))  # 0: any area code / operator prefix the plan allows
-        digits = nsn[:keep] + "".join(rng.choice("0123456789") for _ in range(len(nsn) - keep))
+        head = start or nsn[:keep]
+        digits = head + "".join(rng.choice("0123456789") for _ in range(len(nsn) - len(head)))
         candidate = phonenumbers.parse(prefix + digits)
         if phonenumbers.is_valid_number(candidate):
             kind = phonenumbers.number_type(candidate)
