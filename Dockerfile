@@ -25,5 +25,6 @@ COPY gunicorn.conf.py .
 
 ENV CARDLOOP_MODEL_DIR=/app/models/current CARDLOOP_REGISTRY_DIR=/app/models
 EXPOSE 9090
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s CMD curl -fsS http://127.0.0.1:9090/health || exit 1
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s \
+  CMD curl -fsS -u "${BASIC_AUTH_USER}:${BASIC_AUTH_PASS}" http://127.0.0.1:9090/health || exit 1
 CMD ["python", "-m", "ml_backend", "serve"]

@@ -68,6 +68,21 @@ def _write_pid(pid_file: Path, pid: int) -> None:
     pid_file.write_text(str(pid))
 
 
+def _running(pid: int) -> bool:
+    """True while the process group leader ``pid`` lives; reaps it when it is our own child (a
+    terminated child stays a zombie, and signal 0 keeps succeeding on zombies, until reaped)."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:  # not our child: someone else reaps it
+        pass
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def stop_pid_file(pid_file: Path, timeout: float = 20) -> bool:
     """Stop the process group recorded in ``pid_file`` (TERM, then KILL); True if one was running."""
     if not pid_file.exists():
@@ -84,9 +99,7 @@ def stop_pid_file(pid_file: Path, timeout: float = 20) -> bool:
         return False
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.killpg(pid, 0)
-        except ProcessLookupError:
+        if not _running(pid):
             break
         time.sleep(0.2)
     else:
