@@ -74,8 +74,10 @@ class Simulation:
         self.cfg = cfg
         self.workdir = workdir
         started = time.perf_counter()
-        self.pool = [generate_layout(card_rng(cfg.seed, i)) for i in range(cfg.pool)]
-        self.test_records = [generate_layout(card_rng(cfg.seed + 1_000_003, i)) for i in range(cfg.test)]
+        # Upright cards: serving hands the tagger lines the OCR already turned upright, so a card
+        # photographed sideways never reaches the model with vertical text boxes.
+        self.pool = [generate_layout(card_rng(cfg.seed, i), rotation=0) for i in range(cfg.pool)]
+        self.test_records = [generate_layout(card_rng(cfg.seed + 1_000_003, i), rotation=0) for i in range(cfg.test)]
         # Unlabelled text is free: the vocabulary may see the whole pool, never the test cards.
         self.processor = train_processor([ln["text"] for r in self.pool for ln in r["lines"]], vocab_size=cfg.vocab_size)
         self.pool_views = _views(self.pool, "pool", cfg.seed)

@@ -158,6 +158,21 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
             proc.wait()
 
 
+def kill_hard(proc: subprocess.Popen) -> None:
+    """SIGKILL the worker and its children (RQ's work horse runs in its own process group)."""
+    pid = proc.pid
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        children = []
+    for child in children:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    stop(proc, signal.SIGKILL)
+
+
 def wait_until(check, timeout: float, what: str, interval: float = 0.5):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -249,7 +264,7 @@ def test_c_worker_killed_mid_training_leaves_the_champion_served(env, backend, p
         wait_until(lambda: staging.is_dir() and any(staging.glob("stage-*")), 300, "training to start")
         wait_until(lambda: q.training_status(redis_conn)[project_id].get("step", 0) > 0, 120, "training steps")
     finally:
-        stop(worker, signal.SIGKILL)
+        kill_hard(worker)
     assert registry.current() == champion
     assert [v["version"] for v in registry.versions()] == versions, "no half-written version became visible"
     assert requests.get(f"{backend}/health", timeout=5).json()["model_version"] == champion[0]
