@@ -21,6 +21,7 @@ from ml_backend.confidence import card_confidence
 from ml_backend.fields import merge_qr, words_to_values
 from ml_backend.layout import LayoutTagger, words_from_lines
 from ml_backend.ocr import OcrEngine, create_engine
+from ml_backend.ocr.geometry import rotate_image
 from ml_backend.qr import decode_qr
 from ml_backend.schema import Card, OcrResult
 from ml_backend.validate import Validator
@@ -93,7 +94,9 @@ class CardPipeline:
 
         with _timed(timings, "layout"):
             words = words_from_lines(ocr.lines)
-            tagged = self.tagger.tag(words, ocr.width, ocr.height, image=image) if words else []
+            # a model with visual embeddings must see the card as upright as the word boxes are
+            upright = rotate_image(image, ocr.rotation) if self.tagger.uses_image else None
+            tagged = self.tagger.tag(words, ocr.width, ocr.height, image=upright) if words else []
 
         with _timed(timings, "validate"):
             values = words_to_values(tagged)
