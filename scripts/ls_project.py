@@ -36,6 +36,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 import label_config  # noqa: E402
+from active_learning.batch import follow_model_version  # noqa: E402
 from ml_backend.config import load_settings  # noqa: E402
 
 log = logging.getLogger("scripts.ls_project")
@@ -157,17 +158,11 @@ def sync_model_version(ls: LabelStudioLike, project_id: int, version: str) -> No
     Label Studio accepts only a version that has predictions in the project (or is a backend's
     title), so this runs after predictions were requested.
     """
-    from label_studio_sdk.core.api_error import ApiError
-
-    try:
-        ls.client.projects.update(id=project_id, model_version=version)
-    except ApiError as exc:
-        if exc.status_code == 400:
-            raise ProjectSetupError(
-                f"Label Studio refused model version {version} for project {project_id}: "
-                "no prediction of that version exists yet (predict first)"
-            ) from exc
-        raise
+    if not follow_model_version(ls.client, project_id, version):
+        raise ProjectSetupError(
+            f"Label Studio refused model version {version} for project {project_id}: "
+            "no prediction of that version exists yet (predict first)"
+        )
     log.info("project %s now follows model version %s", project_id, version)
 
 
