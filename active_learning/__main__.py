@@ -20,7 +20,8 @@ def _curve(args: argparse.Namespace) -> int:
     from active_learning.curve import CurveConfig, format_table, run_curve
 
     cfg = CurveConfig(pool=args.pool, k=args.k, initial=args.initial, test=args.test, steps=args.steps,
-                      seed=args.seed, size=args.size, measure=args.measure, max_labels=args.max_labels)
+                      seed=args.seed, size=args.size, measure=args.measure, max_labels=args.max_labels,
+                      augment=args.augment)
     report = run_curve(cfg, args.out)
     print(format_table(report))
     print(f"wrote {args.out}/learning_curve.json and learning_curve.png ({report['seconds']:.0f} s)")
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     curve.add_argument("--size", default="tiny", help="model size preset (active_learning.train.SIZE_PRESETS)")
     curve.add_argument("--measure", default="least_confidence", help="least_confidence, margin or entropy")
     curve.add_argument("--max-labels", type=int, default=None, help="stop each strategy at this many labels")
+    curve.add_argument("--augment", action="store_true", help="train on fresh OCR-like views of each card every epoch")
     curve.set_defaults(run=_curve)
 
     batch = sub.add_parser("next-batch", help="score unlabeled tasks and refresh the \"Next batch\" view")

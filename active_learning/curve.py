@@ -13,7 +13,8 @@ The target is the F1 a model of the same budget reaches on the *whole* pool, min
 
 Cards are presented the way inference sees them: each pool and test card is one fixed OCR-like
 view (``examples.augmented_example`` with a per-card seed), as a real annotated card has one
-OCR reading; the model trains on and scores exactly those views.
+OCR reading; the model trains on and scores exactly those views (``augment`` instead draws fresh
+views of the labelled cards every epoch, as the bootstrap training does).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from active_learning.examples import augmented_example, examples_dataset
+from active_learning.examples import augmented_dataset, augmented_example, examples_dataset
 from active_learning.synth import card_rng, generate_layout
 from active_learning.train import evaluate_model, train_model, train_processor
 from active_learning.uncertainty import most_uncertain, probs_uncertainty
@@ -54,6 +55,7 @@ class CurveConfig:
     seed: int = 0
     measure: str = "least_confidence"  # per-word uncertainty, see ml_backend.confidence
     max_labels: int | None = None  # stop a strategy here (default: the whole pool)
+    augment: bool = False  # train on fresh OCR-like views each epoch (the bootstrap recipe)
 
     def __post_init__(self) -> None:
         if self.pool < self.initial + self.k:
@@ -94,8 +96,10 @@ class Simulation:
         out = self.workdir / f"run-{self.runs:03d}"
         # the same number of optimiser steps whatever the set size (the Trainer runs whole batches)
         epochs = cfg.steps / math.ceil(len(labelled) / cfg.batch_size)
+        train = (augmented_dataset([self.pool[i] for i in labelled], seed=cfg.seed) if cfg.augment
+                 else examples_dataset([self.pool_views[i] for i in labelled]))
         result = train_model(
-            examples_dataset([self.pool_views[i] for i in labelled]), None,
+            train, None,
             output_dir=out, processor=self.processor, size=cfg.size, epochs=epochs,
             batch_size=cfg.batch_size, lr=cfg.lr, seed=cfg.seed, logging_steps=max(cfg.steps, 1),
         )
