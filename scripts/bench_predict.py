@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import random
-import statistics
 import sys
 import tempfile
 import threading

@@ -14,13 +14,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,55 @@ def spawn(cmd: list[str], log_path: Path, env: dict[str, str] | None = None, cwd
         cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         env=env, cwd=cwd, start_new_session=True,
     )
+
+
+def http_ok(url: str, timeout: float = 2) -> bool:
+    """True when ``GET url`` answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+# --- the ML backend -------------------------------------------------------------------------
+
+
+@dataclass
+class BackendProcess:
+    """The ML backend (``python -m ml_backend serve``: gunicorn) as a child process on ``port``.
+
+    ``env`` is the backend's whole environment (CARDLOOP_MODEL_DIR, REDIS_URL, ...).
+    """
+
+    port: int
+    log_path: Path
+    env: dict[str, str]
+    python: str = sys.executable
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def healthy(self) -> bool:
+        return http_ok(f"{self.url}/health")
+
+    def start(self, timeout: float = 240) -> "BackendProcess":
+        self.proc = spawn([self.python, "-m", "ml_backend", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                          self.log_path, env=self.env, cwd=REPO_ROOT)
+        wait_for(self.healthy, timeout, "ML backend", self.proc, self.log_path)
+        return self
+
+    def stop(self, timeout: float = 30) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
 
 
 # --- Redis ----------------------------------------------------------------------------------
@@ -287,11 +336,7 @@ class LabelStudioServer:
         return LS_VENV / "bin" / "label-studio"
 
     def healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.url}/health", timeout=2) as resp:
-                return resp.status == 200
-        except (urllib.error.URLError, OSError):
-            return False
+        return http_ok(f"{self.url}/health")
 
     def token_works(self) -> bool:
         req = urllib.request.Request(f"{self.url}/api/current-user/whoami", headers={"Authorization": f"Token {self.token}"})

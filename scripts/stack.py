@@ -18,21 +18,20 @@ import os
 import secrets
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from scripts.services import (
     REPO_ROOT,
+    BackendProcess,
     LabelStudioServer,
     PostgresServer,
     RedisServer,
     ServiceError,
+    http_ok,
     port_open,
     spawn,
     stop_pid_file,
-    wait_for,
 )
 
 from ml_backend.config import load_settings
@@ -108,14 +107,6 @@ def _alive(pid_file: Path) -> bool:
         return False
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _step(message: str) -> None:
     print(f"[stack] {message}", flush=True)
 
@@ -134,16 +125,18 @@ def ensure_model(stack: Stack) -> None:
 
 
 def ensure_backend(stack: Stack) -> None:
-    if _healthy(stack.backend_url):
+    if http_ok(f"{stack.backend_url}/health"):
         return
     port = stack.settings.port
     if port_open("127.0.0.1", port):
         raise ServiceError(f"port {port} is taken by something that is not the cardloop backend")
-    log_path = stack.logs / "backend.log"
-    proc = spawn([str(VENV_BIN / "python"), "-m", "ml_backend", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                 log_path, env=stack.service_env(), cwd=REPO_ROOT)
-    stack.backend_pid.write_text(str(proc.pid))
-    wait_for(lambda: _healthy(stack.backend_url), 180, "ML backend", proc, log_path)
+    backend = BackendProcess(port=port, log_path=stack.logs / "backend.log", env=stack.service_env(),
+                             python=str(VENV_BIN / "python"))
+    try:
+        backend.start(timeout=180)
+    finally:  # recorded even when it failed to come up, so `stop` can clean it away
+        if backend.proc is not None:
+            stack.backend_pid.write_text(str(backend.proc.pid))
 
 
 def ensure_worker(stack: Stack) -> None:
@@ -228,7 +221,7 @@ def status() -> int:
         "Redis": port_open(stack.redis.host, stack.redis.port),
         "PostgreSQL": port_open(stack.postgres.host, stack.postgres.port),
         "Label Studio": stack.label_studio.healthy(),
-        "ML backend": _healthy(stack.backend_url),
+        "ML backend": http_ok(f"{stack.backend_url}/health"),
         "RQ worker": _alive(stack.worker_pid),
     }
     for name, up in rows.items():

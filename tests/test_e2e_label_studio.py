@@ -11,9 +11,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +20,7 @@ import requests
 from ml_backend.ls_format import LABEL_NAME, TEXT_NAME, regions_from_result
 from ml_backend.schema import LS_LABELS
 from scripts import ls_project
-from scripts.services import REPO_ROOT, free_port, spawn, wait_for
+from scripts.services import BackendProcess, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -42,26 +39,12 @@ def backend(label_studio, tiny_model_dir, redis_url, tmp_path_factory):
         REDIS_URL=redis_url,
         CARDLOOP_WORKERS="1",
     )
-    proc = spawn([sys.executable, "-m", "ml_backend", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                 log_path, env=env, cwd=REPO_ROOT)
-    url = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        try:
-            return requests.get(f"{url}/health", timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
-
+    server = BackendProcess(port=port, log_path=log_path, env=env)
     try:
-        wait_for(healthy, 240, "ML backend", proc, log_path)
-        yield url, requests.get(f"{url}/health", timeout=5).json()["model_version"]
+        server.start()
+        yield server.url, requests.get(f"{server.url}/health", timeout=5).json()["model_version"]
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        server.stop()
 
 
 @pytest.fixture(scope="module")

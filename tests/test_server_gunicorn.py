@@ -9,9 +9,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +16,7 @@ import pytest
 import requests
 
 from active_learning.registry import ModelRegistry
-from scripts.services import REPO_ROOT, free_port, spawn, wait_for
+from scripts.services import BackendProcess, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -47,26 +44,12 @@ def served(tiny_model_dir, tmp_path_factory):
                CARDLOOP_MODEL_POLL_SECONDS="0.5", LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT=str(files),
                REDIS_URL="redis://127.0.0.1:9/0", BASIC_AUTH_USER="", CARDLOOP_WORKERS="1")
     log_path = base / "gunicorn.log"
-    proc = spawn([sys.executable, "-m", "ml_backend", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                 log_path, env=env, cwd=REPO_ROOT)
-    url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return requests.get(f"{url}/health", timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
-
+    server = BackendProcess(port=port, log_path=log_path, env=env)
     try:
-        wait_for(up, 240, "gunicorn backend", proc, log_path)
-        yield url, registry, first, log_path
+        server.start()
+        yield server.url, registry, first, log_path
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        server.stop()
 
 
 TASK = {"tasks": [{"id": 1, "data": {"image": "/data/local-files/?d=cards/c.png"}},
