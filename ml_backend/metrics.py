@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -28,31 +28,89 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 QueueDepthReader = Callable[[], dict[str, int]]
 
 
+#: Reads project id -> training status (active_learning.queue.training_status); may raise.
+TrainingStatusReader = Callable[[], dict[int, dict[str, Any]]]
+
+
+def _lazy_redis(redis_url: str, timeout: float) -> Callable[[], Any]:
+    """A connection made on first use with short timeouts, shared by the scrape-time readers."""
+    lock = threading.Lock()
+    state: dict[str, Any] = {}
+
+    def connection() -> Any:
+        import redis
+
+        with lock:
+            if "conn" not in state:
+                state["conn"] = redis.Redis.from_url(redis_url, socket_connect_timeout=timeout, socket_timeout=timeout)
+            return state["conn"]
+
+    return connection
+
+
 def redis_queue_depth(redis_url: str, queues: Iterable[str], timeout: float = 0.5) -> QueueDepthReader:
     """A reader of RQ queue lengths (``rq:queue:<name>`` lists) with short timeouts."""
     names = tuple(queues)
-    lock = threading.Lock()
-    state: dict[str, object] = {}
+    connection = _lazy_redis(redis_url, timeout)
 
     def read() -> dict[str, int]:
-        import redis
         from rq import Queue
 
-        with lock:
-            conn = state.get("conn")
-            if conn is None:
-                conn = redis.Redis.from_url(redis_url, socket_connect_timeout=timeout, socket_timeout=timeout)
-                state["conn"] = conn
         depths: dict[str, int] = {}
         for name in names:
             try:
-                depths[name] = int(Queue(name, connection=conn).count)
+                depths[name] = int(Queue(name, connection=connection()).count)
             except Exception as exc:  # noqa: BLE001 -- any Redis/RQ failure means "unknown", never a failed scrape
                 log.debug("queue depth of %s unavailable: %s", name, exc)
                 depths[name] = -1
         return depths
 
     return read
+
+
+def redis_training_status(redis_url: str, timeout: float = 0.5) -> TrainingStatusReader:
+    """A reader of the per-project training state the RQ training jobs publish in Redis."""
+    connection = _lazy_redis(redis_url, timeout)
+
+    def read() -> dict[int, dict[str, Any]]:
+        from active_learning.queue import training_status
+
+        return training_status(connection())
+
+    return read
+
+
+class _TrainingCollector(Collector):
+    """Training progress per project: what the RQ job reports (step, epoch, loss) and its state."""
+
+    NUMERIC = {
+        "step": ("cardloop_training_step", "Optimiser step of the project's current or last training run"),
+        "epoch": ("cardloop_training_epoch", "Epoch of the project's current or last training run"),
+        "loss": ("cardloop_training_loss", "Training loss last reported by the project's training run"),
+        "pending": ("cardloop_training_pending_annotations", "Annotations waiting for the next training run"),
+        "last_challenger_f1": ("cardloop_training_challenger_f1", "Held-out F1 of the last challenger"),
+        "last_champion_f1": ("cardloop_training_champion_f1", "Held-out F1 of the champion it was compared with"),
+    }
+
+    def __init__(self, reader: TrainingStatusReader):
+        self.reader = reader
+
+    def collect(self):
+        families = {key: GaugeMetricFamily(name, doc, labels=["project"]) for key, (name, doc) in self.NUMERIC.items()}
+        state = GaugeMetricFamily("cardloop_training_state", "1 for the project's training state (idle, queued, running)",
+                                  labels=["project", "state"])
+        try:
+            projects = self.reader()
+        except Exception as exc:  # noqa: BLE001 -- Redis down must not break /metrics
+            log.debug("training status unavailable: %s", exc)
+            projects = {}
+        for project, info in projects.items():
+            for key, family in families.items():
+                if isinstance(info.get(key), (int, float)):
+                    family.add_metric([str(project)], float(info[key]))
+            state.add_metric([str(project), str(info.get("state", "idle"))], 1)
+        yield from families.values()
+        yield state
 
 
 class _QueueDepthCollector(Collector):
@@ -76,7 +134,7 @@ class _QueueDepthCollector(Collector):
 class BackendMetrics:
     """The backend's metrics, registered in their own ``CollectorRegistry``."""
 
-    def __init__(self, queue_depth: QueueDepthReader | None = None):
+    def __init__(self, queue_depth: QueueDepthReader | None = None, training: TrainingStatusReader | None = None):
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter(
@@ -105,6 +163,8 @@ class BackendMetrics:
         self._version_lock = threading.Lock()
         if queue_depth is not None:
             r.register(_QueueDepthCollector(queue_depth))
+        if training is not None:
+            r.register(_TrainingCollector(training))
 
     def set_model_version(self, version: str) -> None:
         """Point ``cardloop_model_info`` at ``version`` (only one version per process reads 1)."""

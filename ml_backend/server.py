@@ -39,7 +39,14 @@ from werkzeug.exceptions import HTTPException
 from ml_backend.config import Settings, load_settings
 from ml_backend.fetch import FetchError, ImageFetcher, loggable_url, redact, task_image_url
 from ml_backend.ls_format import IMAGE_NAME, card_to_prediction, empty_prediction
-from ml_backend.metrics import CONTENT_TYPE, BackendMetrics, QueueDepthReader, redis_queue_depth
+from ml_backend.metrics import (
+    CONTENT_TYPE,
+    BackendMetrics,
+    QueueDepthReader,
+    TrainingStatusReader,
+    redis_queue_depth,
+    redis_training_status,
+)
 from ml_backend.model_holder import ModelHolder, ModelUnavailable, PipelineLoader, Predictor
 
 log = logging.getLogger(__name__)
@@ -152,6 +159,7 @@ def create_app(
     pipeline_loader: PipelineLoader | None = None,
     event_handler: EventHandler | None = None,
     queue_depth: QueueDepthReader | None = None,
+    training_status: TrainingStatusReader | None = None,
     load_model: bool = True,
     watch: bool = False,
 ) -> Flask:
@@ -159,11 +167,13 @@ def create_app(
 
     ``load_model`` False defers loading to ``state(app).start()`` (gunicorn calls it in each
     worker after the fork); ``watch`` starts the registry poller. Defaults: the real
-    ``CardPipeline``, ``active_learning.queue.handle_event``, and RQ queue depth from Redis.
+    ``CardPipeline``, ``active_learning.queue.handle_event``, and RQ queue depth and training
+    progress from Redis.
     """
     settings = settings or load_settings()
     metrics = BackendMetrics(
-        queue_depth or redis_queue_depth(settings.redis_url, (settings.train_queue, settings.light_queue))
+        queue_depth or redis_queue_depth(settings.redis_url, (settings.train_queue, settings.light_queue)),
+        training_status or redis_training_status(settings.redis_url),
     )
     holder = ModelHolder(
         pipeline_loader or _pipeline_loader(settings), settings.model_dir, settings.model_poll_seconds,

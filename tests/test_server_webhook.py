@@ -104,3 +104,17 @@ def test_unknown_action_names_do_not_grow_the_metric_labels(redis_url, tmp_path)
     text = client.get("/metrics").get_data(as_text=True)
     assert 'cardloop_webhook_events_total{action="other",status="ignored"} 3.0' in text
     assert "MADE_UP" not in text
+
+
+def test_metrics_show_training_progress_a_job_reported(redis_url, redis_conn, tmp_path):
+    from active_learning.queue import report_progress
+
+    client = _app(redis_url, tmp_path).test_client()
+    client.post("/webhook", json=_annotation(1, project=7))  # registers project 7, one pending annotation
+    report_progress(redis_conn, 7, step=120, epoch=2.5, loss=0.31)
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'cardloop_training_step{project="7"} 120.0' in text
+    assert 'cardloop_training_epoch{project="7"} 2.5' in text
+    assert 'cardloop_training_loss{project="7"} 0.31' in text
+    assert 'cardloop_training_pending_annotations{project="7"} 1.0' in text
+    assert 'cardloop_training_state{project="7",state="idle"} 1.0' in text
