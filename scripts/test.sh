@@ -12,6 +12,8 @@ run_pytest() {
   return "$rc"
 }
 
+echo "[test] lint (ruff: unused/undefined names, syntax)"
+.venv/bin/ruff check .
 echo "[test] unit tests"
 run_pytest -m "not integration" -q
 echo "[test] integration tests (real Label Studio, Redis, PostgreSQL)"
