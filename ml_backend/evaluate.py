@@ -6,8 +6,9 @@ How values are compared (one definition, used for the model and the regex baseli
   phone is compared as E.164, an e-mail lower-cased, a website as host[/path];
 * full name, position, company and website (its path too: OCR confuses case, cards rarely
   print case-sensitive paths) are then compared case-insensitively with whitespace collapsed;
-  addresses also ignore commas (a line break printed on the card and the ", " that
-  joins address lines must not decide correctness);
+  addresses also ignore separator punctuation (commas, middle dots, bullets, bars, dashes,
+  semicolons): a line break or a "·" printed on the card and the ", " that joins address
+  parts must not decide correctness;
 * every field is a multiset of values per card: a multi-value field (two phones) counts each
   value; a single-value field is the same with at most one value. Per card and field,
   TP = |pred ∩ truth|, FP = |pred| - TP, FN = |truth| - TP; precision, recall and F1 are
@@ -32,6 +33,7 @@ from ml_backend.schema import FIELDS
 from ml_backend.validate import normalise
 
 FUZZY_THRESHOLD = 0.8
+_ADDRESS_SEPARATORS = str.maketrans({c: " " for c in ",·•|–—;"})
 _CASELESS_FIELDS = frozenset({"full_name", "position", "company", "address", "website"})
 #: Region of a bare language locale (a locale such as "en_GB" names its own region).
 _LANGUAGE_REGIONS = {"en": "US", "ru": "RU", "de": "DE", "fr": "FR"}
@@ -153,7 +155,7 @@ def comparison_key(field_name: str, text: str, region: str | None) -> str:
     key = normalise(field_name, text, region).value
     if field_name in _CASELESS_FIELDS:
         if field_name == "address":
-            key = key.replace(",", " ")
+            key = key.translate(_ADDRESS_SEPARATORS)
         key = " ".join(key.casefold().split())
     return key
 

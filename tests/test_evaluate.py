@@ -91,6 +91,9 @@ def test_fuzzy_match_needs_the_threshold() -> None:
 def test_comparison_keys() -> None:
     assert comparison_key("phone", "8 (912) 345-67-89", "RU") == "+79123456789"
     assert comparison_key("address", "12 Main St,\nSpringfield", None) == comparison_key("address", "12 main st springfield", None)
+    assert comparison_key("address", "Flat 0, Hall Motorway · Nathanchester M92 3NB", "GB") == comparison_key(
+        "address", "Flat 0, Hall Motorway, Nathanchester M92 3NB", "GB")
+    assert comparison_key("address", "Flat 0 Hall", "GB") != comparison_key("address", "Flat 9 Hall", "GB")
     assert comparison_key("full_name", "JOHN  Smith", None) == "john smith"
     assert comparison_key("website", "HTTP://Acme.com/Team/", None) == comparison_key("website", "acme.com/team", None)
     assert comparison_key("website", "www.acme.com", None) != comparison_key("website", "acme.com", None)
