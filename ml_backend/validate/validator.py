@@ -1,7 +1,8 @@
 """Field values from the tagger -> checked, normalised, cross-checked values of one card.
 
 Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...). Across the
-card: two numbers tagged as one are split; spaCy cue rules catch a company tagged as a name
+card: two numbers tagged as one are split; e-mails and websites the tagger garbled or missed are
+recovered from the OCR text (``recover``); spaCy cue rules catch a company tagged as a name
 (and similar mix-ups); a website that is really an e-mail moves; a "company" that looks like a
 person, and a second value of a field that has one, are flagged. Nothing is dropped: a value that fails a check is kept with ``valid=False``, a
 ``reason`` and a lower confidence, so the annotator sees it in Label Studio.
@@ -19,6 +20,7 @@ from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.phone import split_numbers
+from ml_backend.validate.recover import recover
 from ml_backend.validate.region import region_hint_from
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,7 @@ class Validator:
         checked = [_checked_or_swapped(piece, region) for piece in pieces]
         checked = self._relabel_by_cues(pieces, checked, region)
         checked = self._flag_person_like_companies(checked)
+        checked = recover(checked, lines)
         checked = _one_value_per_single_field(checked)
         return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
 

@@ -22,6 +22,9 @@ _LABEL = label_pattern(
 )
 _SCHEME = re.compile(r"^(h+t+p+(s?))\s*[:;.]?\s*/\s*/+\s*", re.IGNORECASE)  # "htttps//" too
 _WWW_COMMA = re.compile(r"^(www)\s*[,;:]\s*", re.IGNORECASE)
+#: "wwwalfa.ru" (OCR lost the dot) and "wwww.x.com" (one "w" too many); "www1.x.com" is real.
+_WWW_EXTRA = re.compile(r"^w{4,}\.", re.IGNORECASE)
+_WWW_GLUED = re.compile(r"^www(?=[^\W\d_][\w-]*\.)", re.IGNORECASE)
 _HOST = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$")
 _EDGE_JUNK = "\"'<>()[]{},;:|•·"
 
@@ -35,6 +38,7 @@ def repair(text: str) -> tuple[str, str]:
         scheme, s = ("https" if match.group(2) else "http"), s[match.end():]
     s = re.sub(r"\s+", "", s)
     s = _WWW_COMMA.sub(r"\1.", s)
+    s = _WWW_GLUED.sub("www.", _WWW_EXTRA.sub("www.", s))
     host, slash, path = s.partition("/")
     host = host.replace(",", ".").strip(_EDGE_JUNK + ".")
     host = re.sub(r"\.{2,}", ".", host)

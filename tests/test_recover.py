@@ -1,0 +1,86 @@
+"""E-mails and websites recovered from glued OCR text and from lines the tagger missed."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml_backend.config import load_settings
+from ml_backend.schema import FieldValue, OcrLine, fields_from_values
+from ml_backend.validate import Validator
+from ml_backend.validate.recover import RECOVERED_CONFIDENCE, find_emails, find_websites, recover
+
+
+def line(text: str, y: float = 0.0) -> OcrLine:
+    return OcrLine(text, [(10.0, y), (300.0, y), (300.0, y + 20), (10.0, y + 20)], 0.95)
+
+
+def fv(field: str, text: str, *, valid: bool = True, lines: list[int] | None = None) -> FieldValue:
+    return FieldValue(field, text, text, 0.9, valid=valid, line_indices=lines or [])
+
+
+@pytest.mark.parametrize(
+    ("text", "emails", "websites"),
+    [
+        ("a@b.com·b.com", ["a@b.com"], ["b.com"]),
+        ("ivan@romashka.ruwww.romashka.ru/about", ["ivan@romashka.ru"], ["www.romashka.ru/about"]),
+        ("E-mail: ivan.petrov@romashka.ru | www.romashka.ru", ["ivan.petrov@romashka.ru"], ["www.romashka.ru"]),
+        ("cat:https//acme.net", [], ["acme.net"]),
+        ("⊕www.acme.com", [], ["www.acme.com"]),
+        ("wwwalfa.ru", [], ["www.alfa.ru"]),
+        ("a@x.com; b@x.com", ["a@x.com", "b@x.com"], []),
+        ("J.Smith, St.Petersburg", [], []),  # no common TLD: not a website
+        ("Tel: +1 555 0100", [], []),
+    ],
+)
+def test_addresses_are_found_inside_glued_text(text, emails, websites):
+    assert find_emails(text) == emails
+    assert find_websites(text) == websites
+
+
+def test_a_bare_host_counts_only_when_not_explicit_only():
+    assert find_websites("Visit acme.io today") == ["acme.io"]
+    assert find_websites("Visit acme.io today", explicit_only=True) == []
+    assert find_websites("Visit www.acme.io today", explicit_only=True) == ["www.acme.io"]
+
+
+def test_an_invalid_email_value_is_replaced_by_what_it_holds():
+    out = recover([fv("email", "ota:x@y.ruwww.y.ru", valid=False, lines=[2])])
+    got = {(v.field, v.value, v.source, v.valid) for v in out}
+    assert got == {("email", "x@y.ru", "rule", True), ("website", "www.y.ru", "rule", True)}
+    assert all(v.line_indices == [2] for v in out)  # the box of the value they came from
+
+
+def test_an_invalid_value_with_nothing_inside_is_kept_flagged():
+    bad = fv("email", "x@vostochnyysu", valid=False)
+    assert recover([bad]) == [bad]
+
+
+def test_missing_email_and_website_come_back_from_the_lines():
+    lines = [line("Ivan Petrov"), line("ivan@romashka.ru", 30), line("www.romashka.ru", 60)]
+    out = recover([fv("full_name", "Ivan Petrov", lines=[0])], lines)
+    added = [v for v in out if v.source == "rule"]
+    assert {(v.field, v.value) for v in added} == {("email", "ivan@romashka.ru"), ("website", "www.romashka.ru")}
+    assert all(v.confidence == RECOVERED_CONFIDENCE for v in added)
+    assert added[0].bbox == lines[added[0].line_indices[0]].bbox
+
+
+def test_a_line_the_tagger_already_read_for_the_field_adds_nothing():
+    lines = [line("ivan.petrov@romashka.ru")]
+    # the tagger's cut differs (a word short), but it came from that line: no duplicate
+    out = recover([fv("email", "petrov@romashka.ru", lines=[0])], lines)
+    assert [v.value for v in out] == ["petrov@romashka.ru"]
+
+
+def test_bare_hosts_do_not_add_a_second_website():
+    lines = [line("Booking.com Ltd"), line("www.acme.com", 30)]
+    out = recover([fv("website", "www.acme.com", lines=[1])], lines)
+    assert [v.value for v in out if v.field == "website"] == ["www.acme.com"]
+
+
+def test_the_validator_recovers_a_glued_line_end_to_end():
+    validator = Validator(load_settings())
+    lines = [line("Anna Weber"), line("E-mail: anna@weber.de · weber.de", 30)]
+    values = [fv("full_name", "Anna Weber", lines=[0]), fv("email", "anna@weber.de · weber.de", lines=[1])]
+    fields = fields_from_values([v for v in validator.validate(values, lines=lines) if v.valid])
+    assert fields["email"] == ["anna@weber.de"]
+    assert fields["website"] == ["weber.de"]
