@@ -18,6 +18,7 @@ from ml_backend.layout import (
     words_from_lines,
 )
 from ml_backend.layout.encoding import home_window, plan_windows
+from ml_backend.layout.words import word_char_spans
 from ml_backend.schema import BIO_TAGS, TAG2ID, OcrLine, Word
 
 
@@ -149,3 +150,9 @@ def test_label_set_mismatch_is_a_clear_error(tiny_model_dir, tmp_path):
 def test_missing_model_dir_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a model directory"):
         LayoutTagger.from_pretrained(tmp_path)
+
+
+def test_separators_are_words_of_their_own_even_without_spaces():
+    text = "Sales manager|Acme  Inc · www.acme.com"
+    assert [text[s:e] for s, e in word_char_spans(text)] == [
+        "Sales", "manager", "|", "Acme", "Inc", "·", "www.acme.com"]

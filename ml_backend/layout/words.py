@@ -13,14 +13,17 @@ from typing import Sequence
 
 from ml_backend.schema import BBox, OcrLine, Point, Word
 
-_WORD = re.compile(r"\S+")
+#: A word is a run of non-space characters; a printed separator (bar, middle dot, bullet) is a
+#: word of its own even where OCR dropped the spaces around it ("administrator|Acme"), so the
+#: tagger can close one field and open the next there.
+_WORD = re.compile(r"[|·•]|[^\s|·•]+")
 
 #: LayoutLMv3 reads boxes on a 0..1000 grid of the (upright) page.
 BOX_SCALE = 1000
 
 
 def word_char_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` character offsets of the whitespace-separated words of ``text``."""
+    """``(start, end)`` character offsets of the words of ``text`` (see ``_WORD``)."""
     return [(m.start(), m.end()) for m in _WORD.finditer(text)]
 
 

@@ -1,7 +1,8 @@
 """The PP-OCR reading procedure, shared by the ONNX (rapidocr) and native Paddle back ends.
 
 detect lines once -> crop -> line classifier -> card orientation -> recognise -> re-read
-Cyrillic lines with Tesseract -> drop junk -> reading order, in the upright frame.
+Cyrillic lines with Tesseract -> drop junk -> reading order, in the upright frame -> Cyrillic
+words spelled with Latin look-alikes restored on Cyrillic cards.
 
 Back ends only supply the three model calls (``OcrStages``); orientation, re-reading, junk
 rules and geometry live here once, so both engines behave the same on the same card.
@@ -17,6 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ml_backend.ocr.cyrillic import restore_cyrillic
 from ml_backend.ocr.geometry import order_quad, reading_order, rotate_points
 from ml_backend.ocr.orientation import TALL_RATIO, decide_orientation
 from ml_backend.ocr.reread import MIN_TESSERACT_CONFIDENCE, TesseractReader, needs_reread, prefer_reread
@@ -115,7 +117,7 @@ class StagedOcrEngine:
             lines.append(OcrLine(text=text, box=box, confidence=float(score), source=source))
         if dropped:
             log.debug("%s: dropped %d of %d detected lines as unreadable or junk", self.name, dropped, len(quads))
-        ordered = [lines[i] for i in reading_order([ln.box for ln in lines])]
+        ordered = restore_cyrillic([lines[i] for i in reading_order([ln.box for ln in lines])])
         return OcrResult(lines=ordered, width=upright_w, height=upright_h, rotation=rotation)
 
     def _reread_if_needed(self, crop: np.ndarray, text: str, score: float) -> tuple[str, float, str]:

@@ -26,12 +26,26 @@ def tidy(text: str) -> str:
     return collapse_spaces(text).strip(_EDGE_JUNK)
 
 
+#: Printed separators between address parts ("12 Main St · Springfield", "ул. Ленина – Москва"),
+#: however OCR read them: a bullet or bar anywhere, a dash or a lone dot between spaces (a hyphen
+#: inside a word, "Rostov-on-Don", is not one).
+_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.]\s+")
+#: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
+_GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
+#: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
+_GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
+
+
 def join_address_lines(text: str) -> str:
-    """Address lines joined with ", " (the same joint ``fields`` uses), spacing tidied."""
+    """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
+    lines), so an address reads the same however the card laid it out; spacing tidied."""
     parts = [tidy(p) for p in re.split(r"[\r\n]+", text)]
     joined = ", ".join(p for p in parts if p)
+    joined = _ADDRESS_SEPARATOR.sub(", ", joined)
+    joined = _GLUED_ABBREVIATION.sub(". ", joined)
+    joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
     joined = re.sub(r"\s+,", ",", joined)
-    return re.sub(r",(\s*,)+", ",", joined)
+    return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
 
 
 def name_problem(name: str) -> str | None:

@@ -1,0 +1,99 @@
+"""Cyrillic words that OCR spelled with Latin look-alikes, put back on Cyrillic cards.
+
+PP-OCR has no Cyrillic glyphs and Tesseract's ``rus+eng`` model hesitates between the scripts,
+so on a Russian card "ООО «ВЕКТОР»" comes back as "OOO «BEKTOP»" or "000 «BEKTOP»", "пр." as
+"np.", "пер." as "nep." and "г." as "r.". The tagger then sees words it never saw in Russian
+context, and the CRM gets a company nobody can search for. On a card whose text is mostly
+Cyrillic, three conservative repairs are made:
+
+* a word that mixes the scripts ("Bысший") has its Latin look-alikes replaced;
+* an upper-case word made only of letters that exist in both alphabets ("BEKTOP", "OOO") becomes
+  Cyrillic, and "000" before a quoted name is the legal form "ООО";
+* a short lower-case abbreviation with a dot ("np.", "nep.", "r.") becomes Cyrillic only when
+  one of its readings is a known Russian address or contact abbreviation.
+
+E-mail addresses, web addresses and lines without Cyrillic context are never touched.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from ml_backend.schema import OcrLine
+
+#: Share of a card's letters that must be Cyrillic for the card to count as Cyrillic.
+MIN_CARD_CYRILLIC_SHARE = 0.4
+
+#: Latin letters (and digits) OCR emits for Cyrillic ones; some have several readings.
+_LOOKALIKES: dict[str, tuple[str, ...]] = {
+    "A": ("А",), "B": ("В",), "C": ("С",), "E": ("Е",), "H": ("Н",), "K": ("К",), "M": ("М",),
+    "O": ("О",), "P": ("Р",), "T": ("Т",), "X": ("Х",), "Y": ("У",),
+    "a": ("а",), "c": ("с",), "e": ("е",), "o": ("о",), "p": ("р",), "x": ("х",), "y": ("у",),
+    "k": ("к",), "m": ("м", "т"), "n": ("п", "л", "и"), "u": ("и", "п"), "r": ("г",), "t": ("т",),
+    "6": ("б",), "3": ("з",),
+}
+#: Latin capitals whose Cyrillic twin looks the same: a word of only these may be either script.
+_SHARED_CAPITALS = frozenset("ABCEHKMOPTXY")
+#: Latin acronyms Russian cards print as they are ("CEO", "HR"): never converted.
+_LATIN_ACRONYMS = frozenset({"CEO", "COO", "CTO", "CMO", "HR", "PR", "IT", "TM", "MBA", "PMO", "KAM", "HoReCa"})
+#: Abbreviations (without the dot) that Russian addresses and contact lines use.
+_ABBREVIATIONS = frozenset({
+    "г", "ул", "пр", "пер", "алл", "бул", "наб", "ш", "д", "стр", "оф", "кв", "корп", "пл", "просп",
+    "туп", "мкр", "пос", "с", "п", "обл", "эт", "к", "тел", "моб", "каб", "пом",
+})
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_LATIN = re.compile(r"[A-Za-z]")
+_TOKEN = re.compile(r"\S+")
+_ADDRESS_LIKE = re.compile(r"@|www|https?:|\.[a-z]{2,}\b", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"^([A-Za-z36]{1,5})\.([,;]?)$")
+_ZEROS_LEGAL_FORM = re.compile(r"^000(?=\s*[«\"„“'A-ZА-Я])")
+
+
+def cyrillic_share(texts: list[str]) -> float:
+    """Share of Cyrillic letters among the Latin and Cyrillic letters of ``texts``."""
+    joined = " ".join(texts)
+    cyr, lat = len(_CYRILLIC.findall(joined)), len(_LATIN.findall(joined))
+    return cyr / (cyr + lat) if cyr + lat else 0.0
+
+
+def _readings(word: str) -> list[str]:
+    """Every Cyrillic spelling of an all-look-alike ``word`` (few: words are short)."""
+    options = [_LOOKALIKES.get(ch) for ch in word]
+    if any(o is None for o in options):
+        return []
+    return ["".join(p) for p in itertools.islice(itertools.product(*options), 64)]
+
+
+def _restore_word(word: str) -> str:
+    core = word.strip("«»\"„“'()[],;:!?")
+    if not core or _ADDRESS_LIKE.search(core) or not _LATIN.search(core):
+        return word
+    if _CYRILLIC.search(core):  # mixed scripts: only the look-alikes can be wrong
+        fixed = "".join(_LOOKALIKES[ch][0] if ch in _LOOKALIKES and ch.isalpha() else ch for ch in core)
+        return word.replace(core, fixed)
+    if len(core) >= 2 and core not in _LATIN_ACRONYMS and all(ch in _SHARED_CAPITALS or ch == "-" for ch in core):
+        return word.replace(core, "".join(_LOOKALIKES[ch][0] if ch in _LOOKALIKES else ch for ch in core))
+    match = _ABBREVIATION.match(word)
+    if match:
+        for reading in _readings(match.group(1)):
+            if reading.lower() in _ABBREVIATIONS:
+                return f"{reading}.{match.group(2)}"
+    return word
+
+
+def restore_line(text: str) -> str:
+    """``text`` of a line on a Cyrillic card with its look-alike words put back (see module doc)."""
+    text = _ZEROS_LEGAL_FORM.sub("ООО", text)
+    return _TOKEN.sub(lambda m: _restore_word(m.group()), text)
+
+
+def restore_cyrillic(lines: list[OcrLine]) -> list[OcrLine]:
+    """The card's lines with look-alike words restored when the card is Cyrillic; else as given."""
+    if cyrillic_share([ln.text for ln in lines]) < MIN_CARD_CYRILLIC_SHARE:
+        return lines
+    out = []
+    for line in lines:
+        fixed = restore_line(line.text)
+        out.append(line if fixed == line.text else OcrLine(fixed, line.box, line.confidence, line.source))
+    return out
