@@ -156,3 +156,17 @@ def test_separators_are_words_of_their_own_even_without_spaces():
     text = "Sales manager|Acme  Inc · www.acme.com"
     assert [text[s:e] for s, e in word_char_spans(text)] == [
         "Sales", "manager", "|", "Acme", "Inc", "·", "www.acme.com"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("M+4917949357543", ["M", "+4917949357543"]),
+        ("TEL:+33460950925", ["TEL:", "+33460950925"]),
+        ("Mail:ivan@x.de", ["Mail:", "ivan@x.de"]),
+        ("https://x.de 9:00-18:00", ["https://x.de", "9:00-18:00"]),  # not labels
+        ("+7 (912) 345", ["+7", "(912)", "345"]),
+    ],
+)
+def test_labels_glued_to_their_values_are_words_of_their_own(text, words):
+    assert [text[s:e] for s, e in word_char_spans(text)] == words

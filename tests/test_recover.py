@@ -7,7 +7,14 @@ import pytest
 from ml_backend.config import load_settings
 from ml_backend.schema import FieldValue, OcrLine, fields_from_values
 from ml_backend.validate import Validator
-from ml_backend.validate.recover import RECOVERED_CONFIDENCE, find_emails, find_websites, recover
+from ml_backend.validate.recover import (
+    RECOVERED_CONFIDENCE,
+    email_from_domains,
+    find_emails,
+    find_phones,
+    find_websites,
+    recover,
+)
 
 
 def line(text: str, y: float = 0.0) -> OcrLine:
@@ -84,3 +91,52 @@ def test_the_validator_recovers_a_glued_line_end_to_end():
     fields = fields_from_values([v for v in validator.validate(values, lines=lines) if v.valid])
     assert fields["email"] == ["anna@weber.de"]
     assert fields["website"] == ["weber.de"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        ("M.+33610954523", ["+33610954523"]),
+        ("0 +33 6 65 71 96 71", ["+33665719671"]),  # an icon read as "0"
+        ("M 06.17.34.69.84 TEL:+33460950925", ["+33617346984", "+33460950925"]),
+        ("Tel 01 42 68 53 00", ["+33142685300"]),
+        ("USt-IdNr.: DE047670408", []),
+        ("SIRET 123 456 789 00012", []),
+        ("75008 Paris", []),
+        ("01 42 68 53 00", []),  # no "+" and no label: could be any number
+    ],
+)
+def test_phones_need_a_country_code_or_a_label_on_a_line(text, phones):
+    assert find_phones(text, "FR") == phones
+
+
+def test_an_unlabelled_number_inside_an_invalid_phone_value_is_enough():
+    assert find_phones("Ⓣ 01 42 68 53 00", "FR", evidence=False) == ["+33142685300"]
+
+
+def test_a_second_phone_on_a_line_the_tagger_read_is_added_once():
+    lines = [line("M 06.17.34.69.84 TEL:+33460950925")]
+    phone = FieldValue("phone", "+33617346984", "M 06.17.34.69.84", 0.9, line_indices=[0])
+    out = recover([phone], lines, "FR")
+    assert [v.value for v in out] == ["+33617346984", "+33460950925"]
+
+
+@pytest.mark.parametrize(
+    ("text", "domains", "email"),
+    [
+        ("h.schaafglumen-bau.de", ["lumen-bau.de"], "h.schaaf@lumen-bau.de"),  # "@" read as "g"
+        ("elisabeth.peronpicard.fr", ["picard.fr"], "elisabeth.peron@picard.fr"),  # "@" dropped
+        ("leah@watson-energycom", ["watson-energy.com"], "leah@watson-energy.com"),  # dot dropped
+        ("contactemartelcom", ["martel.com"], "contact@martel.com"),
+        ("anne22fweb.de", ["acme.de"], None),  # no domain of the card explains it
+    ],
+)
+def test_emails_are_rebuilt_from_the_cards_own_domains(text, domains, email):
+    assert email_from_domains(text, domains) == email
+
+
+def test_the_website_on_the_card_repairs_a_broken_email():
+    values = [fv("website", "pinnacle-finanz.de"), fv("email", "vertrieb@pinnacle-finanzde", valid=False)]
+    out = recover(values)
+    assert [(v.field, v.value, v.valid) for v in out] == [
+        ("website", "pinnacle-finanz.de", True), ("email", "vertrieb@pinnacle-finanz.de", True)]

@@ -17,14 +17,26 @@ from ml_backend.schema import BBox, OcrLine, Point, Word
 #: word of its own even where OCR dropped the spaces around it ("administrator|Acme"), so the
 #: tagger can close one field and open the next there.
 _WORD = re.compile(r"[|·•]|[^\s|·•]+")
+#: Where OCR glued a printed label to its value, the label is a word of its own: after a
+#: "Label:" ("Tel:+33...", "Mail:ivan@...", but not "https://" or "9:00") and before the "+" of
+#: an international number ("M+49...", "M.+33...").
+_LABEL_GLUE = re.compile(r"(?<=[^\W\d_]:)(?=[^/\s])|(?<=[^\s\d+(])(?=\+\d)")
 
 #: LayoutLMv3 reads boxes on a 0..1000 grid of the (upright) page.
 BOX_SCALE = 1000
 
 
 def word_char_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` character offsets of the words of ``text`` (see ``_WORD``)."""
-    return [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    """``(start, end)`` character offsets of the words of ``text`` (see ``_WORD``, ``_LABEL_GLUE``)."""
+    spans = []
+    for match in _WORD.finditer(text):
+        start = match.start()
+        for cut in _LABEL_GLUE.finditer(match.group()):
+            if cut.start() > 0:
+                spans.append((start, match.start() + cut.start()))
+                start = match.start() + cut.start()
+        spans.append((start, match.end()))
+    return spans
 
 
 def _lerp(a: Point, b: Point, t: float) -> Point:

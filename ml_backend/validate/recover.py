@@ -1,9 +1,12 @@
-"""E-mails and websites the tagger missed or garbled, recovered from the card's own text.
+"""E-mails, websites and phones the tagger missed or garbled, recovered from the card's own text.
 
-E-mail addresses and web addresses have a shape no other field has, and OCR damages them in
+E-mail addresses, web addresses and labelled or international phone numbers have a shape no
+other field has, and OCR damages them in
 ways a token classifier cannot undo: it glues neighbours together ("a@x.com·x.com",
 "ivan@x.ruwww:x.ru/about", "⊕www.x.com"), and a label or an icon read as letters ends up in
-the tagged value ("cat:https//x.net"). A value that fails its check therefore gets a second look:
+the tagged value ("cat:https//x.net", "0 +33 6 65 71 96 71" with an icon read as "0"), or
+glues a label to a number the tagger then skips ("M+4917949357543"). A value that fails its
+check therefore gets a second look:
 the well-formed addresses *inside* it replace it. And a card with an address-shaped token that
 no valid value holds (the tagger labelled it as something else, or not at all) gets it back from
 the OCR line, marked ``source="rule"`` with a modest confidence so active learning still asks.
@@ -16,6 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+
+from phonenumbers import Leniency, PhoneNumberMatcher
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
 from ml_backend.validate.normalise import normalise
@@ -43,6 +48,70 @@ _BARE_TLDS = frozenset({
     "de", "fr", "ch", "at", "be", "nl", "es", "it", "pl", "se", "no", "dk", "fi", "ie", "ca", "au", "ua",
     "by", "kz",
 })
+
+
+#: A phone number on a line counts only with evidence that it is one: a country code or a label.
+_PHONE_LABEL = re.compile(
+    r"(?:^|[^\w])(?:t|tel|tél|phone|ph|m|mob|mobile|mobil|cell|handy|fon|telefon|téléphone|p|port|portable|"
+    r"f|fax|o|office|direct|d|тел|моб|факс|т|м|ф)\s*[.:]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def find_phones(text: str, region: str, *, evidence: bool = True) -> list[str]:
+    """Valid phone numbers in ``text`` (E.164); with ``evidence``, only those written with a
+    country code or after a phone label (free text holds other numbers: VAT, postcodes...)."""
+    found: list[str] = []
+    for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+        labelled = match.raw_string.startswith("+") or _PHONE_LABEL.search(text[: match.start])
+        if evidence and not labelled:
+            continue
+        norm = normalise("phone", match.raw_string, region)
+        if norm.valid and norm.value not in found:
+            found.append(norm.value)
+    return found
+
+
+#: What OCR makes of "@" when it does not drop it: letters of the same round shape, or symbols.
+_AT_MISREADS = frozenset("aegfqcoß©®&69@")
+
+
+def email_from_domains(text: str, domains: list[str]) -> str | None:
+    """The e-mail ``text`` was printed as, using the card's own domains (its website, its other
+    e-mails) where OCR lost the "@" or a dot: "h.schaafglumen-bau.de" + "lumen-bau.de" ->
+    "h.schaaf@lumen-bau.de"; "leah@watson-energycom" + "watson-energy.com" ->
+    "leah@watson-energy.com". None when no domain of the card explains it."""
+    s = re.sub(r"\s+", "", text).lower().strip(".,;:")
+    for domain in domains:
+        squashed = domain.replace(".", "")
+        if "@" in s:
+            local, _, dom = s.rpartition("@")
+            candidate = f"{local}@{domain}" if dom.replace(".", "") == squashed else None
+        else:
+            tail = domain if s.endswith(domain) else squashed if s.endswith(squashed) else None
+            if tail is None:
+                continue
+            local = s[: -len(tail)]
+            if local and local[-1] in _AT_MISREADS:  # "@" misread (OCR seldom drops the glyph)
+                local = local[:-1]
+            candidate = f"{local}@{domain}" if local else None
+        if candidate:
+            norm = normalise("email", candidate)
+            if norm.valid:
+                return norm.value
+    return None
+
+
+def _card_domains(values: list[FieldValue]) -> list[str]:
+    """Domains the card prints: its websites' hosts (without "www.") and its e-mails' domains."""
+    domains: list[str] = []
+    for v in values:
+        if not v.valid or v.field not in ("website", "email"):
+            continue
+        domain = v.value.partition("/")[0].removeprefix("www.") if v.field == "website" else v.value.rpartition("@")[2]
+        if "." in domain and domain not in domains:
+            domains.append(domain)
+    return domains
 
 
 def _pieces(text: str) -> list[str]:
@@ -101,8 +170,8 @@ def _line_value(field: str, value: str, line: OcrLine, index: int) -> FieldValue
     )
 
 
-def recover(values: list[FieldValue], lines: list[OcrLine] | None = None) -> list[FieldValue]:
-    """``values`` with garbled e-mails/websites repaired and missed ones added from ``lines``.
+def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region: str = "US") -> list[FieldValue]:
+    """``values`` with garbled e-mails/websites/phones repaired and missed ones added from ``lines``.
 
     1. An invalid e-mail or website value that contains well-formed addresses is replaced by
        them (an invalid value with none is kept, flagged, as before). What an e-mail value holds
@@ -110,8 +179,13 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None) -> lis
     2. An address of either kind printed on an OCR line and held by no valid value is added.
        Websites come from lines only when the card has no valid website yet, or when they are
        written explicitly ("www.", "http"), so the domain of a company name does not slip in.
+       An invalid e-mail with no address inside is rebuilt from the card's domains when one
+       explains it (``email_from_domains``).
+    3. The same for phones (``region`` reads numbers without a country code), with evidence:
+       a number inside an invalid phone value, or on a line with a "+" or a phone label.
     """
     out: list[FieldValue] = []
+    domains = _card_domains(values)
     for v in values:
         if v.field in ("email", "website") and not v.valid:
             text = v.raw or v.value
@@ -120,16 +194,26 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None) -> lis
                 out.extend(_extracted(replace(v, field="email"), emails))
                 out.extend(_extracted(replace(v, field="website"), websites))
                 continue
+            guessed = email_from_domains(text, domains) if v.field == "email" else None
+            if guessed:
+                out.extend(_extracted(v, [guessed]))
+                continue
+        if v.field == "phone" and not v.valid:
+            phones = find_phones(v.raw or v.value, region, evidence=False)
+            if phones:
+                out.extend(_extracted(v, phones))
+                continue
         out.append(v)
     if lines:
-        out.extend(_missing_from_lines(out, lines))
+        out.extend(_missing_from_lines(out, lines, region))
     return out
 
 
-def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: str) -> list[FieldValue]:
     """Addresses on ``lines`` that no valid value holds. A line a valid value of the field was
     read from is skipped for that field: the tagger saw it, and a second reading of the same
-    text (a longer or shorter cut) would only add a duplicate."""
+    text (a longer or shorter cut) would only add a duplicate. Phones are different: a line often
+    prints two ("T ... M ..."), so a number is skipped only when a valid phone holds its digits."""
     have = {(v.field, v.value) for v in values if v.valid}
     seen = {(v.field, i) for v in values if v.valid for i in v.line_indices}
     has_website = any(v.field == "website" and v.valid for v in values)
@@ -137,9 +221,16 @@ def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine]) -> list[
     for index, line in enumerate(lines):
         candidates = [("email", e) for e in find_emails(line.text)]
         candidates += [("website", w) for w in find_websites(line.text, explicit_only=has_website)]
+        candidates += [("phone", p) for p in find_phones(line.text, region) if not _held_phone(p, values)]
         for field, value in candidates:
-            if (field, value) not in have and (field, index) not in seen:
+            if (field, value) not in have and (field == "phone" or (field, index) not in seen):
                 have.add((field, value))
                 added.append(_line_value(field, value, line, index))
     return added
 
+
+def _held_phone(e164: str, values: list[FieldValue]) -> bool:
+    """Whether a valid phone value already holds this number's national digits (printed with or
+    without the country code or trunk prefix)."""
+    tail = e164[-8:]
+    return any(v.field == "phone" and v.valid and tail in re.sub(r"\D", "", v.value) for v in values)

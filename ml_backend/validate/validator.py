@@ -70,7 +70,7 @@ class Validator:
         checked = [_checked_or_swapped(piece, region) for piece in pieces]
         checked = self._relabel_by_cues(pieces, checked, region)
         checked = self._flag_person_like_companies(checked)
-        checked = recover(checked, lines)
+        checked = recover(checked, lines, region)
         checked = _one_value_per_single_field(checked)
         return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
 
