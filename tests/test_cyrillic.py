@@ -23,6 +23,7 @@ def line(text: str) -> OcrLine:
         ("ann. Братская", "алл. Братская"),
         ("r. Москва", "г. Москва"),
         ("Bысший", "Высший"),
+        ("IIAO «Cobalt»", "ПАО «Cobalt»"),
     ],
 )
 def test_look_alike_words_are_restored(read, restored):

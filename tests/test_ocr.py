@@ -19,7 +19,7 @@ from ml_backend.ocr.geometry import order_quad, reading_order, rotate_image
 from ml_backend.ocr.orientation import decide_orientation
 from ml_backend.ocr.reread import create_reader, looks_transliterated, needs_reread, prefer_reread
 from ml_backend.ocr.samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
-from ml_backend.ocr.staged import is_junk
+from ml_backend.ocr.staged import halfwidth, is_junk
 
 SETTINGS = load_settings()
 ROOT = Path(__file__).resolve().parents[1]
@@ -271,3 +271,8 @@ def test_paddle_engine_reads_a_card(tmp_path):
     card = render_card(EN_CARD)
     assert cer("\n".join(EN_CARD), card_text(engine.read(card))) < 0.05
     assert engine.read(rotate_image(card, 90)).rotation == 270
+
+
+def test_full_width_forms_from_the_recogniser_become_ascii():
+    assert halfwidth("COBAＬＴ ＬＴD Granite，Inc．") == "COBALT LTD Granite,Inc."
+    assert halfwidth("ООО «Вектор» №5") == "ООО «Вектор» №5"

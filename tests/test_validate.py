@@ -433,3 +433,20 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
     monkeypatch.setenv("CARDLOOP_SPACY_MODELS", str(tmp_path / "missing"))
     with pytest.raises(ValueError, match="not an installed spaCy pipeline"):
         Validator(load_settings())
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("18691 Steele Path · Port Jasonport, ID 66567 · USA", "18691 Steele Path, Port Jasonport, ID 66567, USA"),
+        ("г. Липецк – Энгельса ш., 6", "г. Липецк, Энгельса ш., 6"),
+        ("Apt. 291- Johnsonmouth, NM 38726", "Apt. 291, Johnsonmouth, NM 38726"),
+        ("Adresse : 11, rue Lefèvre", "11, rue Lefèvre"),
+        ("Morrisfurt BA118XZ", "Morrisfurt BA11 8XZ"),
+        ("Higgins Forge Apt.360", "Higgins Forge Apt. 360"),
+        ("Rostov-on-Don, ul. Lenina 5", "Rostov-on-Don, ul. Lenina 5"),
+    ],
+)
+def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):
+    assert normalise("address", printed).value == value
+    assert normalise("address", value).value == value  # idempotent

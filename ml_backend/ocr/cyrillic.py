@@ -8,7 +8,7 @@ Cyrillic, three conservative repairs are made:
 
 * a word that mixes the scripts ("Bысший") has its Latin look-alikes replaced;
 * an upper-case word made only of letters that exist in both alphabets ("BEKTOP", "OOO") becomes
-  Cyrillic, and "000" before a quoted name is the legal form "ООО";
+  Cyrillic; "000" before a quoted name is the legal form "ООО", "IIAO" is "ПАО";
 * a short lower-case abbreviation with a dot ("np.", "nep.", "r.") becomes Cyrillic only when
   one of its readings is a known Russian address or contact abbreviation.
 
@@ -23,7 +23,7 @@ import re
 from ml_backend.schema import OcrLine
 
 #: Share of a card's letters that must be Cyrillic for the card to count as Cyrillic.
-MIN_CARD_CYRILLIC_SHARE = 0.4
+MIN_CARD_CYRILLIC_SHARE = 0.25
 
 #: Latin letters (and digits) OCR emits for Cyrillic ones; some have several readings.
 _LOOKALIKES: dict[str, tuple[str, ...]] = {
@@ -42,6 +42,8 @@ _ABBREVIATIONS = frozenset({
     "г", "ул", "пр", "пер", "алл", "бул", "наб", "ш", "д", "стр", "оф", "кв", "корп", "пл", "просп",
     "туп", "мкр", "пос", "с", "п", "обл", "эт", "к", "тел", "моб", "каб", "пом",
 })
+#: Legal forms with a letter no Latin look-alike covers ("П" read as "II", "З" as "3").
+_LEGAL_FORMS = {"IIAO": "ПАО", "3AO": "ЗАО", "IIK": "ПК", "HIIO": "НПО", "HKO": "НКО", "AHO": "АНО"}
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z]")
 _TOKEN = re.compile(r"\S+")
@@ -69,6 +71,8 @@ def _restore_word(word: str) -> str:
     core = word.strip("«»\"„“'()[],;:!?")
     if not core or _ADDRESS_LIKE.search(core) or not _LATIN.search(core):
         return word
+    if core in _LEGAL_FORMS:
+        return word.replace(core, _LEGAL_FORMS[core])
     if _CYRILLIC.search(core):  # mixed scripts: only the look-alikes can be wrong
         fixed = "".join(_LOOKALIKES[ch][0] if ch in _LOOKALIKES and ch.isalpha() else ch for ch in core)
         return word.replace(core, fixed)

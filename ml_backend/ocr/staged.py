@@ -52,6 +52,16 @@ class OcrStages(Protocol):
         ...
 
 
+#: PP-OCR's recognisers were trained on Chinese text too and sometimes answer with full-width
+#: forms ("ＬＴD", "Granite，Inc.", "：") and CJK punctuation for their Latin twins.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: " ", 0x3001: ",", 0x3002: "."}
+
+
+def halfwidth(text: str) -> str:
+    """``text`` with full-width letters, digits and punctuation as their ASCII twins."""
+    return text.translate(_FULLWIDTH)
+
+
 def crop_line(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
     """The quad's pixels warped to an axis-aligned strip; tall strips turned a quarter
     counter-clockwise, as PP-OCR's own pipeline does (orientation relies on that convention)."""
@@ -121,7 +131,7 @@ class StagedOcrEngine:
         return OcrResult(lines=ordered, width=upright_w, height=upright_h, rotation=rotation)
 
     def _reread_if_needed(self, crop: np.ndarray, text: str, score: float) -> tuple[str, float, str]:
-        text = " ".join(text.split())
+        text = " ".join(halfwidth(text).split())
         if self.reader is None or not needs_reread(text, score, crop.shape[1], crop.shape[0]):
             return text, score, self.name
         reading = self.reader.read_line(Image.fromarray(np.ascontiguousarray(crop[:, :, ::-1])))

@@ -28,8 +28,11 @@ def tidy(text: str) -> str:
 
 #: Printed separators between address parts ("12 Main St · Springfield", "ул. Ленина – Москва"),
 #: however OCR read them: a bullet or bar anywhere, a dash or a lone dot between spaces (a hyphen
-#: inside a word, "Rostov-on-Don", is not one).
-_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.]\s+")
+#: inside a word, "Rostov-on-Don", is not one), a dash glued to the end of a part ("Apt. 291-
+#: Johnsonmouth"), a lone "+" or "*" (how OCR reads a small bullet).
+_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*]\s+|(?<=\w)[-–—]\s+")
+#: Printed labels before an address ("Adresse :", "Адрес:", "Büro:"), one or two of them.
+_ADDRESS_LABELS = re.compile(r"^(?:[^\W\d_][^\s:,]{0,15}\s*:[\s,]*){1,2}")
 #: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
 _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 #: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
@@ -40,7 +43,7 @@ def join_address_lines(text: str) -> str:
     """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
     lines), so an address reads the same however the card laid it out; spacing tidied."""
     parts = [tidy(p) for p in re.split(r"[\r\n]+", text)]
-    joined = ", ".join(p for p in parts if p)
+    joined = _ADDRESS_LABELS.sub("", ", ".join(p for p in parts if p))
     joined = _ADDRESS_SEPARATOR.sub(", ", joined)
     joined = _GLUED_ABBREVIATION.sub(". ", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
