@@ -450,3 +450,13 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):
     assert normalise("address", printed).value == value
     assert normalise("address", value).value == value  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [("С.А. Павлов", "С. А. Павлов"), ("DR.TOM R. FERGUSON", "DR. TOM R. FERGUSON"),
+     ("Dipl.-Ing. Hans Meier", "Dipl.-Ing. Hans Meier"), ("Jean-Luc Picard", "Jean-Luc Picard")],
+)
+def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
+    got = normalise("full_name", printed)
+    assert got.value == value and got.valid

@@ -89,9 +89,13 @@ def _fix_name_digits(word: str) -> str:
     return fixed
 
 
+#: Initials and titles glued to the next word ("С.А. Павлов", "DR.TOM"): one spelling for the CRM.
+_GLUED_INITIAL = re.compile(r"\b([^\W\d_]|Dr|Mr|Ms|Mrs|Prof)\.(?=[^\W\d_])", re.IGNORECASE)
+
+
 def normalise_full_name(text: str) -> NormalisedValue:
     printed = tidy(text)
-    value = " ".join(_fix_name_digits(w) for w in printed.split())
+    value = " ".join(_fix_name_digits(w) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split())
     problem = name_problem(value)
     return NormalisedValue(value, value, problem is None, problem, fixed=value != printed)
 
