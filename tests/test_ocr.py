@@ -19,7 +19,7 @@ from ml_backend.ocr.geometry import order_quad, reading_order, rotate_image
 from ml_backend.ocr.orientation import decide_orientation
 from ml_backend.ocr.reread import create_reader, looks_transliterated, needs_reread, prefer_reread
 from ml_backend.ocr.samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
-from ml_backend.ocr.staged import halfwidth, is_junk
+from ml_backend.ocr.staged import StagedOcrEngine, halfwidth, is_junk
 
 SETTINGS = load_settings()
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,6 +112,47 @@ def test_orientation_votes():
     # An odd vertical line on an upright card keeps its own confident verdict.
     mixed = decide_orientation([wide, wide, tall], [(False, 0.99), (False, 0.9), (True, 0.97)])
     assert mixed.rotation == 0 and mixed.flip_crop == [False, False, True]
+
+
+def test_orientation_certainty_and_the_flipped_alternative():
+    wide = np.array([[0, 0], [300, 0], [300, 40], [0, 40]], dtype=np.float32)
+    tall = np.array([[0, 0], [40, 0], [40, 300], [0, 300]], dtype=np.float32)
+    sure = decide_orientation([wide] * 3, [(False, 0.99)] * 3)
+    assert sure.certainty > 0.9
+    close = decide_orientation([wide, wide, tall], [(True, 0.6), (False, 0.55), (True, 0.97)])
+    assert close.rotation == 180 and close.certainty < 0.1
+    other = close.flipped()
+    # the card turns the other way; the odd vertical line keeps its own verdict
+    assert other.rotation == 0 and other.flip_crop == [False, False, True]
+
+
+class _TieStages:
+    """Stages whose classifier cannot decide and whose recogniser reads well only upright."""
+
+    def __init__(self) -> None:
+        self.recognised = 0
+
+    def detect(self, bgr):
+        return [np.array([[10, 10 + 50 * i], [300, 10 + 50 * i], [300, 40 + 50 * i], [10, 40 + 50 * i]],
+                         dtype=np.float32) for i in range(3)]
+
+    def classify(self, crops):
+        return [(True, 0.6), (False, 0.55), (True, 0.52)]  # a coin toss, leaning "upside down"
+
+    def recognize(self, crops):
+        self.recognised += len(crops)
+        # the test image's crops are dark on top: upright crops start with a dark first row
+        return [("Line", 0.95 if c[0].mean() < 128 else 0.4) for c in crops]
+
+
+def test_a_close_orientation_vote_is_settled_by_reading_lines_both_ways():
+    image = np.full((200, 320, 3), 255, dtype=np.uint8)
+    for i in range(3):  # each line box: dark top half, light bottom half
+        image[10 + 50 * i: 25 + 50 * i, 10:300] = 0
+    stages = _TieStages()
+    result = StagedOcrEngine("fake", stages, None).read(Image.fromarray(image))
+    assert result.rotation == 0  # the vote said 180; reading both ways up overruled it
+    assert stages.recognised > 3  # the settling reads happened
 
 
 def test_junk_rules():

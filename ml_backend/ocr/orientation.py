@@ -44,6 +44,19 @@ class Orientation:
 
     rotation: int
     flip_crop: list[bool]
+    #: How one-sided the upside-down vote was, 0 (a tie) .. 1 (every line agreed, sure of it).
+    certainty: float = 1.0
+    #: Lines that follow the card's direction (the ones the vote and ``flipped`` concern).
+    dominant: tuple[bool, ...] = ()
+
+    def flipped(self) -> "Orientation":
+        """The same card turned 180 degrees the other way: the loser of a close vote."""
+        return Orientation(
+            rotation=(self.rotation + 180) % 360,
+            flip_crop=[not f if d else f for f, d in zip(self.flip_crop, self.dominant)],
+            certainty=self.certainty,
+            dominant=self.dominant,
+        )
 
 
 def decide_orientation(boxes: Sequence[np.ndarray], line_classes: Sequence[tuple[bool, float]]) -> Orientation:
@@ -66,9 +79,11 @@ def decide_orientation(boxes: Sequence[np.ndarray], line_classes: Sequence[tuple
     sideways = tall_weight > wide_weight
 
     flip_vote = 0.0
+    voters = 0.0
     for w, t, (is_180, score) in zip(weight, tall, line_classes):
         if t == sideways:
             flip_vote += w * score * (1 if is_180 else -1)
+            voters += w
     upside_down = flip_vote > 0
 
     if sideways:
@@ -82,4 +97,6 @@ def decide_orientation(boxes: Sequence[np.ndarray], line_classes: Sequence[tuple
             flip_crop.append(upside_down)
         else:
             flip_crop.append(is_180 and score > LINE_FLIP_THRESHOLD)
-    return Orientation(rotation=rotation, flip_crop=flip_crop)
+    certainty = abs(flip_vote) / voters if voters else 0.0
+    return Orientation(rotation=rotation, flip_crop=flip_crop, certainty=certainty,
+                       dominant=tuple(t == sideways for t in tall))

@@ -20,7 +20,7 @@ from PIL import Image
 
 from ml_backend.ocr.cyrillic import restore_cyrillic
 from ml_backend.ocr.geometry import order_quad, reading_order, rotate_points
-from ml_backend.ocr.orientation import TALL_RATIO, decide_orientation
+from ml_backend.ocr.orientation import TALL_RATIO, Orientation, decide_orientation
 from ml_backend.ocr.reread import MIN_TESSERACT_CONFIDENCE, TesseractReader, needs_reread, prefer_reread
 from ml_backend.schema import OcrLine, OcrResult
 
@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 MIN_LINE_SCORE = 0.5
 #: One-character lines are kept only above this score: round logos read as "O" at 0.7-0.92.
 MIN_SINGLE_CHAR_SCORE = 0.95
+#: An upside-down vote less one-sided than this is settled by reading lines both ways up
+#: (measured: right calls score >= 0.5, the wrong ones on upright Cyrillic/blurred photos < 0.2).
+CLOSE_VOTE = 0.4
+#: Longest lines read both ways to settle a close vote.
+SETTLE_LINES = 4
 #: Images are read at most this large (longer side). A 12-megapixel phone photo holds far more
 #: pixels than the recogniser's 48-px line height needs; copying, converting and cropping it
 #: at full size cost more than the models did.
@@ -108,7 +113,7 @@ class StagedOcrEngine:
             return OcrResult(lines=[], width=width, height=height, rotation=0)
 
         crops = [crop_line(bgr, q) for q in quads]
-        orientation = decide_orientation(quads, self.stages.classify(crops))
+        orientation = self._settle_close_vote(crops, decide_orientation(quads, self.stages.classify(crops)))
         crops = [np.ascontiguousarray(np.rot90(c, 2)) if flip else c for c, flip in zip(crops, orientation.flip_crop)]
         readings = self.stages.recognize(crops)
 
@@ -129,6 +134,27 @@ class StagedOcrEngine:
             log.debug("%s: dropped %d of %d detected lines as unreadable or junk", self.name, dropped, len(quads))
         ordered = restore_cyrillic([lines[i] for i in reading_order([ln.box for ln in lines])])
         return OcrResult(lines=ordered, width=upright_w, height=upright_h, rotation=rotation)
+
+    def _settle_close_vote(self, crops: list[np.ndarray], orientation: Orientation) -> Orientation:
+        """A card the line classifier could not agree on (Cyrillic lines it was not trained on,
+        blur) is settled by reading its longest lines both ways up: text the right way up
+        reads with clearly higher recogniser scores. Costs one extra recognition of a few
+        lines on the few cards that need it."""
+        if orientation.certainty >= CLOSE_VOTE:
+            return orientation
+        longest = sorted((i for i, d in enumerate(orientation.dominant) if d),
+                         key=lambda i: -crops[i].shape[1])[:SETTLE_LINES]
+        if not longest:
+            return orientation
+        other = orientation.flipped()
+
+        def mean_score(o: Orientation) -> float:
+            turned = [np.ascontiguousarray(np.rot90(crops[i], 2)) if o.flip_crop[i] else crops[i] for i in longest]
+            return float(np.mean([score for _, score in self.stages.recognize(turned)]))
+
+        kept, flipped = mean_score(orientation), mean_score(other)
+        log.debug("close orientation vote (%.2f): score %.3f as voted, %.3f turned", orientation.certainty, kept, flipped)
+        return other if flipped > kept else orientation
 
     def _reread_if_needed(self, crop: np.ndarray, text: str, score: float) -> tuple[str, float, str]:
         text = " ".join(halfwidth(text).split())
