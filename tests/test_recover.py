@@ -140,3 +140,12 @@ def test_the_website_on_the_card_repairs_a_broken_email():
     out = recover(values)
     assert [(v.field, v.value, v.valid) for v in out] == [
         ("website", "pinnacle-finanz.de", True), ("email", "vertrieb@pinnacle-finanz.de", True)]
+
+
+def test_an_email_and_a_website_agree_on_the_dotted_spelling_of_their_domain():
+    values = [fv("website", "stellarco.uk"), fv("email", "a@stellar.co.uk"), fv("email", "b@stellarco.uk")]
+    out = recover(values)
+    assert [(v.field, v.value) for v in out] == [
+        ("website", "stellar.co.uk"), ("email", "a@stellar.co.uk"), ("email", "b@stellar.co.uk")]
+    assert recover([fv("website", "acme.com"), fv("email", "a@other.com")]) == [
+        fv("website", "acme.com"), fv("email", "a@other.com")]

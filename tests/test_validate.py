@@ -460,3 +460,10 @@ def test_addresses_read_the_same_however_the_card_separated_their_parts(printed,
 def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
     got = normalise("full_name", printed)
     assert got.value == value and got.valid
+
+
+def test_ocr_slips_in_web_addresses_no_real_address_has():
+    assert normalise("website", "ww.unity-consulting.org.uk").value == "www.unity-consulting.org.uk"
+    assert normalise("website", "granit.con").value == "granit.com"
+    assert normalise("email", "priem@granit.con").value == "priem@granit.com"
+    assert normalise("company", "Granite,Inc.").value == "Granite, Inc."

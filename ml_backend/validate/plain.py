@@ -105,7 +105,7 @@ def _has_letter(text: str) -> bool:
 
 
 def normalise_company(text: str) -> NormalisedValue:
-    value = tidy(text)
+    value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
     ok = _has_letter(value)
     return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
 

@@ -73,7 +73,7 @@ def find_phones(text: str, region: str, *, evidence: bool = True) -> list[str]:
 
 
 #: What OCR makes of "@" when it does not drop it: letters of the same round shape, or symbols.
-_AT_MISREADS = frozenset("aegfqcoß©®&69@")
+_AT_MISREADS = frozenset("aegfqcoß©®&69@ęéèêëàáâäåãą")
 
 
 def email_from_domains(text: str, domains: list[str]) -> str | None:
@@ -206,6 +206,37 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
         out.append(v)
     if lines:
         out.extend(_missing_from_lines(out, lines, region))
+    return _harmonise_domains(out)
+
+
+def _domain_of(v: FieldValue) -> str:
+    return v.value.rpartition("@")[2] if v.field == "email" else v.value.partition("/")[0].removeprefix("www.")
+
+
+def _harmonise_domains(values: list[FieldValue]) -> list[FieldValue]:
+    """One spelling per domain on a card: where an e-mail's and a website's domains differ only
+    by dots ("stellarco.uk" / "stellar.co.uk"), OCR dropped one (it rarely invents one), so the
+    dotted spelling wins in both. Duplicates this creates are dropped."""
+    web = [v for v in values if v.valid and v.field in ("email", "website")]
+    best: dict[str, str] = {}
+    for v in web:
+        domain = _domain_of(v)
+        key = domain.replace(".", "")
+        if domain.count(".") > best.get(key, "").count(".") or key not in best:
+            best[key] = domain
+    out: list[FieldValue] = []
+    seen: set[tuple[str, str]] = set()
+    for v in values:
+        if v in web:
+            domain = _domain_of(v)
+            dotted = best[domain.replace(".", "")]
+            if dotted != domain:
+                value = v.value[: len(v.value) - len(domain)] + dotted if v.field == "email" else v.value.replace(domain, dotted, 1)
+                v = replace(v, value=value, display=normalise(v.field, value).display, source="rule")
+            if (v.field, v.value) in seen:
+                continue
+            seen.add((v.field, v.value))
+        out.append(v)
     return out
 
 

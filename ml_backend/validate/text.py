@@ -74,9 +74,16 @@ def fix_mixed_script(text: str, separators: str = "@./:-_") -> tuple[str, bool]:
     return fixed, fixed != text
 
 
+#: Top-level domains that do not exist but are what OCR makes of ".com" ("m" read as "n" or "rn").
+_TLD_MISREADS = {"con": "com", "corn": "com", "cim": "com", "coni": "com"}
+
+
 def fix_tld_digits(host: str) -> str:
-    """``"example.c0m"`` -> ``"example.com"``: digits beside letters in a TLD are OCR misreads (punycode aside)."""
+    """``"example.c0m"`` -> ``"example.com"``: digits beside letters in a TLD are OCR misreads
+    (punycode aside), and so are a few letter slips no real TLD is spelled as (".con")."""
     head, dot, tld = host.rpartition(".")
+    if dot and tld.lower() in _TLD_MISREADS:
+        return f"{head}.{_TLD_MISREADS[tld.lower()]}"
     if not dot or tld.startswith("xn--") or not any(ch.isdigit() for ch in tld) or not any(ch.isalpha() for ch in tld):
         return host
     return f"{head}.{tld.translate(_TLD_DIGIT_FIXES)}"
