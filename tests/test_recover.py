@@ -149,3 +149,15 @@ def test_an_email_and_a_website_agree_on_the_dotted_spelling_of_their_domain():
         ("website", "stellar.co.uk"), ("email", "a@stellar.co.uk"), ("email", "b@stellar.co.uk")]
     assert recover([fv("website", "acme.com"), fv("email", "a@other.com")]) == [
         fv("website", "acme.com"), fv("email", "a@other.com")]
+
+
+def test_a_card_without_a_name_gets_an_unused_name_shaped_line_with_a_known_given_name():
+    lines = [line("Acme Widgets"), line("Rachael Lawson", 30), line("Sales Manager", 60)]
+    company = fv("company", "Acme Widgets", lines=[0])
+    garbled = fv("full_name", "Г] Rachael", valid=False, lines=[1])
+    out = recover([company, garbled], lines)
+    names = [v for v in out if v.field == "full_name" and v.valid]
+    assert [(v.value, v.source, v.line_indices) for v in names] == [("Rachael Lawson", "rule", [1])]
+    # a valid name already there, or no given name on the line: nothing is added
+    assert recover([fv("full_name", "Ann Lee", lines=[1])], lines) == [fv("full_name", "Ann Lee", lines=[1])]
+    assert not [v for v in recover([], [line("Zorblax Quux")]) if v.field == "full_name"]

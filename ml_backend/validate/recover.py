@@ -23,7 +23,9 @@ from dataclasses import replace
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
+from ml_backend.validate.given_names import has_given_name
 from ml_backend.validate.normalise import normalise
+from ml_backend.validate.plain import name_problem
 
 #: Confidence of an address found by these rules rather than the tagger: below what the
 #: validator gives a clean tagger value, so the card still ranks as worth an annotator's look.
@@ -183,6 +185,8 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
        explains it (``email_from_domains``).
     3. The same for phones (``region`` reads numbers without a country code), with evidence:
        a number inside an invalid phone value, or on a line with a "+" or a phone label.
+    4. A card without a valid full name gets an unused line shaped like a name that holds a
+       known given name.
     """
     out: list[FieldValue] = []
     domains = _card_domains(values)
@@ -206,7 +210,21 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
         out.append(v)
     if lines:
         out.extend(_missing_from_lines(out, lines, region))
+        out.extend(_missing_name(out, lines))
     return _harmonise_domains(out)
+
+
+def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+    """A card without a valid full name gets the first line no valid value was read from that
+    is shaped like a name (2-4 name words) and holds a known given name."""
+    if any(v.field == "full_name" and v.valid for v in values):
+        return []
+    used = {i for v in values if v.valid for i in v.line_indices}
+    for index, line in enumerate(lines):
+        text = line.text.strip()
+        if index not in used and name_problem(text) is None and has_given_name(text):
+            return [_line_value("full_name", normalise("full_name", text).value, line, index)]
+    return []
 
 
 def _domain_of(v: FieldValue) -> str:
