@@ -19,9 +19,10 @@ log = logging.getLogger("active_learning")
 def _curve(args: argparse.Namespace) -> int:
     from active_learning.curve import CurveConfig, format_table, run_curve
 
-    cfg = CurveConfig(pool=args.pool, k=args.k, initial=args.initial, test=args.test, steps=args.steps,
-                      seed=args.seed, size=args.size, measure=args.measure, max_labels=args.max_labels,
-                      augment=args.augment)
+    cfg = CurveConfig(pool=args.pool, k=args.k, initial=args.initial, test=args.test, base=args.base,
+                      base_steps=args.base_steps, steps=args.steps, seed=args.seed, size=args.size,
+                      novel_locales=tuple(args.novel_locales.split(",")), novel_share=args.novel_share,
+                      measure=args.measure, max_labels=args.max_labels, augment=args.augment)
     report = run_curve(cfg, args.out)
     print(format_table(report))
     print(f"wrote {args.out}/learning_curve.json and learning_curve.png ({report['seconds']:.0f} s)")
@@ -56,9 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     curve.add_argument("--out", required=True, help="directory for learning_curve.json and learning_curve.png")
     curve.add_argument("--pool", type=int, default=1000, help="unlabelled pool size (>= 1000 for the acceptance run)")
     curve.add_argument("--k", type=int, default=50, help="cards labelled per round")
-    curve.add_argument("--initial", type=int, default=50, help="random seed set, shared by both strategies")
-    curve.add_argument("--test", type=int, default=300, help="held-out generated cards")
-    curve.add_argument("--steps", type=int, default=400, help="optimiser steps per training run (same every round)")
+    curve.add_argument("--initial", type=int, default=0, help="random cards labelled before round 0, shared by both strategies")
+    curve.add_argument("--test", type=int, default=300, help="held-out generated cards (same mix of kinds as the pool)")
+    curve.add_argument("--base", type=int, default=3000, help="familiar-locale cards the base (served) model is trained on")
+    curve.add_argument("--base-steps", type=int, default=3000, help="optimiser steps of the base model's training")
+    curve.add_argument("--steps", type=int, default=300, help="fine-tuning steps per round (same every round)")
+    curve.add_argument("--novel-locales", default="ru_RU", help="comma-separated locales the base model never saw")
+    curve.add_argument("--novel-share", type=float, default=0.25, help="share of pool and test cards in a novel locale")
     curve.add_argument("--seed", type=int, default=0)
     curve.add_argument("--size", default="tiny", help="model size preset (active_learning.train.SIZE_PRESETS)")
     curve.add_argument("--measure", default="least_confidence", help="least_confidence, margin or entropy")

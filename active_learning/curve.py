@@ -1,27 +1,33 @@
 """Learning-curve benchmark: does labelling the least confident cards first save labels?
 
-A simulated annotator answers with the generator's truth (``synth.generate_layout``). Both
-strategies start from the same random seed set and, round after round, add ``k`` cards from the
-same pool: *uncertainty* takes the cards the current model is least sure of (the same per-card
-aggregation the served model writes to Label Studio), *random* takes a random sample. After
-each round a model is trained **from scratch with the same budget** (same optimiser steps, seed,
-learning rate) and scored on a fixed held-out set of generated cards. Retraining from scratch
-keeps rounds comparable: a warm-started model would carry the order in which data arrived.
+Shaped like production. The served model already knows the cards it was built on; annotators
+then label cards from the real stream, where a minority are of kinds it has not seen (a new
+market's locale). Here:
 
-The target is the F1 a model of the same budget reaches on the *whole* pool, minus one point;
-``labels_to_target`` is the first label count at which a strategy reaches it.
+* a **base model** is trained once from scratch on generated cards of the *familiar* locales only
+  (it plays the default model of ``scripts/bootstrap_model.py``);
+* the unlabelled **pool** and the held-out **test set** mix familiar cards with a share
+  (``novel_share``) of cards in *novel* locales (``novel_locales``, Russian by default);
+* a simulated annotator answers with the generator's truth (``synth.generate_layout``);
+* each round, *uncertainty* adds the ``k`` pool cards the current model is least sure of (the
+  per-card aggregation the served model writes to Label Studio), *random* adds a random ``k``;
+  the base model is then **fine-tuned on every card labelled so far**, as the training job does,
+  with the same budget every round (optimiser steps, learning rate, seed), and scored on the test
+  set, overall and per kind;
+* round 0 is the base model itself (no labels), the same for both strategies.
+
+The target is the F1 that fine-tuning on the *whole* pool reaches with the same budget, minus one
+point; ``labels_to_target`` is the first label count at which a strategy reaches it.
 
 Cards are presented the way inference sees them: each pool and test card is one fixed OCR-like
-view (``examples.augmented_example`` with a per-card seed), as a real annotated card has one
-OCR reading; the model trains on and scores exactly those views (``augment`` instead draws fresh
-views of the labelled cards every epoch, as the bootstrap training does).
+view (``examples.augmented_example`` with a per-card seed), as a real annotated card has one OCR
+reading (``augment`` instead draws fresh views of the labelled cards every epoch).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
 import random
 import tempfile
 import time
@@ -30,28 +36,36 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from active_learning.examples import augmented_dataset, augmented_example, examples_dataset
-from active_learning.synth import card_rng, generate_layout
+from active_learning.synth import LOCALES, card_rng, generate_layout
 from active_learning.train import evaluate_model, train_model, train_processor
 from active_learning.uncertainty import most_uncertain, probs_uncertainty
 
 log = logging.getLogger(__name__)
 
 STRATEGIES = ("uncertainty", "random")
+#: Locales the base model is trained on when ``familiar_locales`` is not given: the evaluation
+#: locales other than the novel ones.
+EVALUATION_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "ru_RU")
 
 
 @dataclass(frozen=True)
 class CurveConfig:
-    """Sizes and the per-round training budget (identical for every strategy and round)."""
+    """Sizes, the kinds of cards, and the per-round training budget (identical for every round)."""
 
     pool: int = 1000
     k: int = 50
-    initial: int = 50
+    initial: int = 0  # random cards labelled before round 0 (shared by both strategies)
     test: int = 300
-    steps: int = 400
+    base: int = 3000  # familiar cards the base model is trained on
+    base_steps: int = 3000
+    steps: int = 300  # fine-tuning steps per round
     batch_size: int = 16
-    lr: float = 3e-3
+    lr: float = 3e-3  # from-scratch base model
+    finetune_lr: float = 1e-3
     size: str = "tiny"
     vocab_size: int = 2000
+    novel_locales: tuple[str, ...] = ("ru_RU",)
+    novel_share: float = 0.25
     seed: int = 0
     measure: str = "least_confidence"  # per-word uncertainty, see ml_backend.confidence
     max_labels: int | None = None  # stop a strategy here (default: the whole pool)
@@ -60,8 +74,19 @@ class CurveConfig:
     def __post_init__(self) -> None:
         if self.pool < self.initial + self.k:
             raise ValueError("the pool must hold the initial set and at least one round")
-        if min(self.k, self.initial, self.test, self.steps) <= 0:
-            raise ValueError("k, initial, test and steps must be positive")
+        if min(self.k, self.test, self.steps, self.base, self.base_steps) <= 0 or self.initial < 0:
+            raise ValueError("k, test, steps, base and base_steps must be positive, initial not negative")
+        if not 0.0 <= self.novel_share <= 1.0:
+            raise ValueError("novel_share must be between 0 and 1")
+        unknown = [x for x in self.novel_locales if x not in LOCALES]
+        if unknown:
+            raise ValueError(f"unknown locale(s) {unknown}; known: {', '.join(LOCALES)}")
+        if not self.familiar_locales:
+            raise ValueError("every evaluation locale is novel: the base model would have nothing to learn from")
+
+    @property
+    def familiar_locales(self) -> tuple[str, ...]:
+        return tuple(x for x in EVALUATION_LOCALES if x not in self.novel_locales)
 
 
 def _views(records: Sequence[dict[str, Any]], tag: str, seed: int) -> list[dict[str, Any]]:
@@ -69,43 +94,79 @@ def _views(records: Sequence[dict[str, Any]], tag: str, seed: int) -> list[dict[
     return [augmented_example(r, random.Random(f"{tag}:{seed}:{i}")) for i, r in enumerate(records)]
 
 
+def draw_cards(n: int, seed: int, familiar: Sequence[str], novel: Sequence[str], novel_share: float) -> list[dict[str, Any]]:
+    """``n`` upright generated cards, ``round(n * novel_share)`` of them in a novel locale (spread
+    through the list), each with ``"novel"`` set. Upright: serving hands the tagger lines the OCR
+    already turned upright, so a card photographed sideways never reaches the model as such."""
+    n_novel = round(n * novel_share) if novel else 0
+    kinds = [True] * n_novel + [False] * (n - n_novel)
+    random.Random(f"kinds:{seed}").shuffle(kinds)
+    cards = []
+    for i, is_novel in enumerate(kinds):
+        rng = card_rng(seed, i)
+        locale = rng.choice(list(novel if is_novel else familiar))
+        cards.append({**generate_layout(rng, locale=locale, rotation=0), "novel": is_novel})
+    return cards
+
+
 class Simulation:
-    """Pool, test set, processor and the train-and-score routine shared by all strategies."""
+    """Base model, pool, test set and the fine-tune-and-score routine shared by all strategies."""
 
     def __init__(self, cfg: CurveConfig, workdir: Path):
+        from ml_backend.layout.tagger import LayoutTagger
+
         self.cfg = cfg
         self.workdir = workdir
         started = time.perf_counter()
-        # Upright cards: serving hands the tagger lines the OCR already turned upright, so a card
-        # photographed sideways never reaches the model with vertical text boxes.
-        self.pool = [generate_layout(card_rng(cfg.seed, i), rotation=0) for i in range(cfg.pool)]
-        self.test_records = [generate_layout(card_rng(cfg.seed + 1_000_003, i), rotation=0) for i in range(cfg.test)]
-        # Unlabelled text is free: the vocabulary may see the whole pool, never the test cards.
-        self.processor = train_processor([ln["text"] for r in self.pool for ln in r["lines"]], vocab_size=cfg.vocab_size)
+        familiar, novel = cfg.familiar_locales, cfg.novel_locales
+        base_records = draw_cards(cfg.base, cfg.seed + 2_000_003, familiar, (), 0.0)
+        self.pool = draw_cards(cfg.pool, cfg.seed, familiar, novel, cfg.novel_share)
+        self.test_records = draw_cards(cfg.test, cfg.seed + 1_000_003, familiar, novel, cfg.novel_share)
+        # Unlabelled text is free: the vocabulary may see the pool (never the test cards).
+        texts = [ln["text"] for r in base_records + self.pool for ln in r["lines"]]
+        processor = train_processor(texts, vocab_size=cfg.vocab_size)
         self.pool_views = _views(self.pool, "pool", cfg.seed)
-        self.test_set = examples_dataset(_views(self.test_records, "test", cfg.seed))
+        test_views = _views(self.test_records, "test", cfg.seed)
+        self.test_sets = {
+            "all": examples_dataset(test_views),
+            "familiar": examples_dataset([v for v, r in zip(test_views, self.test_records) if not r["novel"]]),
+            "novel": examples_dataset([v for v, r in zip(test_views, self.test_records) if r["novel"]]),
+        }
+        base = train_model(
+            augmented_dataset(base_records, seed=cfg.seed), None,
+            output_dir=workdir / "base", processor=processor, size=cfg.size,
+            epochs=cfg.base_steps / -(-len(base_records) // cfg.batch_size),
+            batch_size=cfg.batch_size, lr=cfg.lr, seed=cfg.seed, logging_steps=max(cfg.base_steps, 1),
+        )
+        self.base_dir = base.model_dir
+        self.base_tagger = LayoutTagger.from_pretrained(self.base_dir)
         self.runs = 0
-        log.info("simulation ready: %d pool, %d test cards (%.0f s)", cfg.pool, cfg.test, time.perf_counter() - started)
+        log.info("simulation ready: base model on %d familiar cards, %d pool (%d novel), %d test cards (%.0f s)",
+                 cfg.base, cfg.pool, sum(r["novel"] for r in self.pool), cfg.test, time.perf_counter() - started)
 
-    def train(self, labelled: Sequence[int]) -> tuple[Any, float]:
-        """Model trained from scratch on the labelled pool cards; returns (tagger, test F1)."""
+    def score(self, tagger: Any) -> dict[str, float]:
+        """Entity F1 on the whole test set and on its familiar and novel cards."""
+        return {name: evaluate_model(tagger, data)["f1"] for name, data in self.test_sets.items() if len(data)}
+
+    def train(self, labelled: Sequence[int]) -> tuple[Any, dict[str, float]]:
+        """The base model fine-tuned on the labelled pool cards (the base itself for none); (tagger, F1s)."""
         from ml_backend.layout.tagger import LayoutTagger
 
         cfg = self.cfg
+        if not labelled:
+            return self.base_tagger, self.score(self.base_tagger)
         self.runs += 1
         out = self.workdir / f"run-{self.runs:03d}"
         # the same number of optimiser steps whatever the set size (the Trainer runs whole batches)
-        epochs = cfg.steps / math.ceil(len(labelled) / cfg.batch_size)
+        epochs = cfg.steps / -(-len(labelled) // cfg.batch_size)
         train = (augmented_dataset([self.pool[i] for i in labelled], seed=cfg.seed) if cfg.augment
                  else examples_dataset([self.pool_views[i] for i in labelled]))
         result = train_model(
-            train, None,
-            output_dir=out, processor=self.processor, size=cfg.size, epochs=epochs,
-            batch_size=cfg.batch_size, lr=cfg.lr, seed=cfg.seed, logging_steps=max(cfg.steps, 1),
+            train, None, output_dir=out, init_from=str(self.base_dir), epochs=epochs,
+            batch_size=cfg.batch_size, lr=cfg.finetune_lr, seed=cfg.seed, logging_steps=max(cfg.steps, 1),
         )
         tagger = LayoutTagger.from_pretrained(result.model_dir)
-        f1 = evaluate_model(tagger, self.test_set)["f1"]
-        return tagger, f1
+        return tagger, self.score(tagger)
 
     def uncertainties(self, tagger: Any, candidates: Sequence[int]) -> list[float]:
         return [
@@ -126,9 +187,13 @@ def run_strategy(sim: Simulation, strategy: str, target: float | None) -> list[d
     reached_at: int | None = None
     while True:
         started = time.perf_counter()
-        tagger, f1 = sim.train(labelled)
-        rounds.append({"labels": len(labelled), "f1": f1})
-        log.info("%-11s labels %4d  F1 %.4f  (%.0f s)", strategy, len(labelled), f1, time.perf_counter() - started)
+        tagger, scores = sim.train(labelled)
+        f1 = scores["all"]
+        novel = sum(sim.pool[i]["novel"] for i in labelled)
+        rounds.append({"labels": len(labelled), "novel_labels": novel, "f1": f1,
+                       **{f"f1_{kind}": v for kind, v in scores.items() if kind != "all"}})
+        log.info("%-11s labels %4d (%3d novel)  F1 %.4f  (%.0f s)", strategy, len(labelled), novel, f1,
+                 time.perf_counter() - started)
         if target is not None and f1 >= target and reached_at is None:
             reached_at = len(rounds)
         if len(labelled) >= limit or (reached_at is not None and len(rounds) > reached_at):
@@ -154,7 +219,8 @@ def run_curve(cfg: CurveConfig, out_dir: str | Path) -> dict[str, Any]:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cardloop-curve-") as tmp:
         sim = Simulation(cfg, Path(tmp))
-        _, full_f1 = sim.train(list(range(cfg.pool)))
+        _, full = sim.train(list(range(cfg.pool)))
+        full_f1 = full["all"]
         target = round(full_f1 - 0.01, 4)
         log.info("full pool (%d labels): F1 %.4f -> target %.4f", cfg.pool, full_f1, target)
         strategies = {}
@@ -163,8 +229,8 @@ def run_curve(cfg: CurveConfig, out_dir: str | Path) -> dict[str, Any]:
             strategies[name] = {"rounds": rounds, "labels_to_target": labels_to_target(rounds, target)}
     u, r = strategies["uncertainty"]["labels_to_target"], strategies["random"]["labels_to_target"]
     report = {
-        "config": asdict(cfg),
-        "full_pool": {"labels": cfg.pool, "f1": full_f1},
+        "config": {**asdict(cfg), "familiar_locales": list(cfg.familiar_locales)},
+        "full_pool": {"labels": cfg.pool, **{("f1" if k == "all" else f"f1_{k}"): v for k, v in full.items()}},
         "target_f1": target,
         "strategies": strategies,
         # random never reaching the target within the pool means it needs more than the pool
@@ -190,7 +256,7 @@ def plot_curve(report: dict[str, Any], path: Path) -> None:
     ax.axhline(report["target_f1"], color="grey", linestyle="--", label=f"target F1 {report['target_f1']:.3f}")
     ax.set_xlabel("labelled cards")
     ax.set_ylabel("entity F1 (held-out generated cards)")
-    ax.set_title("Active learning: least-confident-first vs random")
+    ax.set_title("Fine-tuning the served model: least-confident-first vs random")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
     fig.tight_layout()

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from active_learning.__main__ import main
-from active_learning.curve import CurveConfig, format_table, labels_to_target
+from active_learning.curve import CurveConfig, draw_cards, format_table, labels_to_target
 
 
 def test_labels_to_target_is_the_first_round_reaching_it():
@@ -21,19 +21,45 @@ def test_config_rejects_a_pool_too_small():
         CurveConfig(pool=10, initial=10, k=5)
 
 
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"novel_share": 1.5}, {"novel_locales": ("xx_XX",)},
+     {"novel_locales": ("en_US", "en_GB", "de_DE", "fr_FR", "ru_RU")}, {"base": 0}],
+)
+def test_config_rejects_impossible_kinds_of_cards(kwargs):
+    with pytest.raises(ValueError):
+        CurveConfig(**kwargs)
+
+
+def test_familiar_locales_are_the_evaluation_locales_that_are_not_novel():
+    assert CurveConfig(novel_locales=("ru_RU",)).familiar_locales == ("en_US", "en_GB", "de_DE", "fr_FR")
+
+
+def test_drawn_cards_hold_the_novel_share_in_novel_locales_only():
+    cards = draw_cards(40, 5, ("en_US", "de_DE"), ("ru_RU",), 0.25)
+    assert sum(c["novel"] for c in cards) == 10
+    assert {c["locale"] for c in cards if c["novel"]} == {"ru_RU"}
+    assert {c["locale"] for c in cards if not c["novel"]} <= {"en_US", "de_DE"}
+    assert cards == draw_cards(40, 5, ("en_US", "de_DE"), ("ru_RU",), 0.25)  # deterministic
+    assert not any(c["novel"] for c in draw_cards(10, 5, ("en_US",), (), 0.5))
+
+
 @pytest.mark.slow
 def test_small_curve_run_writes_json_and_png(tmp_path, capsys):
     out = tmp_path / "curve"
-    code = main(["curve", "--out", str(out), "--pool", "60", "--k", "10", "--initial", "10", "--test", "20",
-                 "--steps", "8", "--max-labels", "20", "--seed", "3"])
+    code = main(["curve", "--out", str(out), "--pool", "60", "--k", "10", "--test", "20", "--base", "40",
+                 "--base-steps", "20", "--steps", "8", "--max-labels", "20", "--seed", "3"])
     assert code == 0
     report = json.loads((out / "learning_curve.json").read_text())
     assert (out / "learning_curve.png").stat().st_size > 1000
     for name in ("uncertainty", "random"):
         rounds = report["strategies"][name]["rounds"]
-        assert rounds[0]["labels"] == 10 and all(0.0 <= r["f1"] <= 1.0 for r in rounds)
-    # same initial set and training budget: the first round is the same model for both
+        assert [r["labels"] for r in rounds] == [0, 10, 20]
+        assert all(0.0 <= r[key] <= 1.0 for r in rounds for key in ("f1", "f1_familiar", "f1_novel"))
+        assert all(0 <= r["novel_labels"] <= r["labels"] for r in rounds)
+    # round 0 is the base model itself, the same for both strategies
     assert report["strategies"]["uncertainty"]["rounds"][0] == report["strategies"]["random"]["rounds"][0]
+    assert report["config"]["novel_locales"] == ["ru_RU"] and report["full_pool"]["labels"] == 60
     assert "labels to target" in capsys.readouterr().out
     assert "uncertainty" in format_table(report)
 
