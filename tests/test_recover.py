@@ -161,3 +161,10 @@ def test_a_card_without_a_name_gets_an_unused_name_shaped_line_with_a_known_give
     # a valid name already there, or no given name on the line: nothing is added
     assert recover([fv("full_name", "Ann Lee", lines=[1])], lines) == [fv("full_name", "Ann Lee", lines=[1])]
     assert not [v for v in recover([], [line("Zorblax Quux")]) if v.field == "full_name"]
+
+
+def test_fields_the_qr_code_filled_take_nothing_from_the_lines():
+    qr_email = FieldValue("email", "ivan@romashka.ru", "ivan@romashka.ru", 1.0, source="qr")
+    lines = [line("ivan@rornashka.ru"), line("www.romashka.ru", 30)]  # the OCR's misreading
+    out = recover([qr_email], lines)
+    assert [(v.field, v.value) for v in out] == [("email", "ivan@romashka.ru"), ("website", "www.romashka.ru")]

@@ -262,9 +262,11 @@ def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: 
     """Addresses on ``lines`` that no valid value holds. A line a valid value of the field was
     read from is skipped for that field: the tagger saw it, and a second reading of the same
     text (a longer or shorter cut) would only add a duplicate. Phones are different: a line often
-    prints two ("T ... M ..."), so a number is skipped only when a valid phone holds its digits."""
+    prints two ("T ... M ..."), so a number is skipped only when a valid phone holds its digits.
+    A field the card's QR code filled takes nothing from the lines (their misreadings of it)."""
     have = {(v.field, v.value) for v in values if v.valid}
     seen = {(v.field, i) for v in values if v.valid for i in v.line_indices}
+    from_qr = {v.field for v in values if v.source == "qr"}  # the QR code wins where it has a value
     has_website = any(v.field == "website" and v.valid for v in values)
     added: list[FieldValue] = []
     for index, line in enumerate(lines):
@@ -272,7 +274,7 @@ def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: 
         candidates += [("website", w) for w in find_websites(line.text, explicit_only=has_website)]
         candidates += [("phone", p) for p in find_phones(line.text, region) if not _held_phone(p, values)]
         for field, value in candidates:
-            if (field, value) not in have and (field == "phone" or (field, index) not in seen):
+            if field not in from_qr and (field, value) not in have and (field == "phone" or (field, index) not in seen):
                 have.add((field, value))
                 added.append(_line_value(field, value, line, index))
     return added
