@@ -35,6 +35,7 @@ def fv(field: str, text: str, *, valid: bool = True, lines: list[int] | None = N
         ("⊕www.acme.com", [], ["www.acme.com"]),
         ("wwwalfa.ru", [], ["www.alfa.ru"]),
         ("a@x.com; b@x.com", ["a@x.com", "b@x.com"], []),
+        ("Tel:+33142685300ivan@x.ru", ["ivan@x.ru"], []),  # a number glued to the address
         ("J.Smith, St.Petersburg", [], []),  # no common TLD: not a website
         ("Tel: +1 555 0100", [], []),
     ],
@@ -100,6 +101,7 @@ def test_the_validator_recovers_a_glued_line_end_to_end():
         ("0 +33 6 65 71 96 71", ["+33665719671"]),  # an icon read as "0"
         ("M 06.17.34.69.84 TEL:+33460950925", ["+33617346984", "+33460950925"]),
         ("Tel 01 42 68 53 00", ["+33142685300"]),
+        ("Tel:+33142685300ivan@x.ru", ["+33142685300"]),
         ("USt-IdNr.: DE047670408", []),
         ("SIRET 123 456 789 00012", []),
         ("75008 Paris", []),

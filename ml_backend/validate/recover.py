@@ -64,6 +64,7 @@ def find_phones(text: str, region: str, *, evidence: bool = True) -> list[str]:
     """Valid phone numbers in ``text`` (E.164); with ``evidence``, only those written with a
     country code or after a phone label (free text holds other numbers: VAT, postcodes...)."""
     found: list[str] = []
+    text = _unglued(text)
     for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
         labelled = match.raw_string.startswith("+") or _PHONE_LABEL.search(text[: match.start])
         if evidence and not labelled:
@@ -116,9 +117,17 @@ def _card_domains(values: list[FieldValue]) -> list[str]:
     return domains
 
 
+#: An international number with the next item glued on ("+33142685300ivan@x.ru").
+_GLUED_NUMBER = re.compile(r"(\+\d{7,15})(?=[^\W\d_])")
+
+
+def _unglued(text: str) -> str:
+    return _GLUED_NUMBER.sub(r"\1 ", text)
+
+
 def _pieces(text: str) -> list[str]:
     """``text`` cut where OCR glued separate items together, then on whitespace."""
-    return [p for chunk in _GLUE.split(text) for p in chunk.split() if p]
+    return [p for chunk in _GLUE.split(_unglued(text)) for p in chunk.split() if p]
 
 
 def find_emails(text: str) -> list[str]:
