@@ -17,7 +17,9 @@ market's locale). Here:
 * round 0 is the base model itself (no labels), the same for both strategies.
 
 The target is the F1 that fine-tuning on the *whole* pool reaches with the same budget, minus one
-point; ``labels_to_target`` is the first label count at which a strategy reaches it.
+point; ``labels_to_target`` is the first label count at which a strategy reaches it. One seed is
+one draw of pool and test cards, and the ratio between strategies swings with it; ``repeats``
+runs several seeds and judges by the mean labels each strategy needed.
 
 Cards are presented the way inference sees them: each pool and test card is one fixed OCR-like
 view (``examples.augmented_example`` with a per-card seed), as a real annotated card has one OCR
@@ -31,7 +33,7 @@ import logging
 import random
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -212,29 +214,80 @@ def labels_to_target(rounds: Sequence[dict[str, Any]], target: float) -> int | N
     return next((r["labels"] for r in rounds if r["f1"] >= target), None)
 
 
-def run_curve(cfg: CurveConfig, out_dir: str | Path) -> dict[str, Any]:
-    """Run the benchmark, write ``learning_curve.json`` and ``learning_curve.png`` to ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="cardloop-curve-") as tmp:
-        sim = Simulation(cfg, Path(tmp))
-        _, full = sim.train(list(range(cfg.pool)))
-        full_f1 = full["all"]
-        target = round(full_f1 - 0.01, 4)
-        log.info("full pool (%d labels): F1 %.4f -> target %.4f", cfg.pool, full_f1, target)
-        strategies = {}
-        for name in STRATEGIES:
-            rounds = run_strategy(sim, name, target)
-            strategies[name] = {"rounds": rounds, "labels_to_target": labels_to_target(rounds, target)}
+def run_once(cfg: CurveConfig, workdir: Path) -> dict[str, Any]:
+    """One simulation (one seed): full-pool F1, the target, and every strategy's rounds."""
+    sim = Simulation(cfg, workdir)
+    _, full = sim.train(list(range(cfg.pool)))
+    target = round(full["all"] - 0.01, 4)
+    log.info("seed %d: full pool (%d labels) F1 %.4f -> target %.4f", cfg.seed, cfg.pool, full["all"], target)
+    strategies = {}
+    for name in STRATEGIES:
+        rounds = run_strategy(sim, name, target)
+        strategies[name] = {"rounds": rounds, "labels_to_target": labels_to_target(rounds, target)}
     u, r = strategies["uncertainty"]["labels_to_target"], strategies["random"]["labels_to_target"]
-    report = {
-        "config": {**asdict(cfg), "familiar_locales": list(cfg.familiar_locales)},
+    return {
+        "seed": cfg.seed,
         "full_pool": {"labels": cfg.pool, **{("f1" if k == "all" else f"f1_{k}"): v for k, v in full.items()}},
         "target_f1": target,
         "strategies": strategies,
         # random never reaching the target within the pool means it needs more than the pool
         "label_ratio": round(u / r, 3) if u and r else None,
+    }
+
+
+def mean_rounds(curves: Sequence[Sequence[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Rounds averaged over runs, at the label counts every run has (runs stop after their target)."""
+    shared = set.intersection(*({r["labels"] for r in rounds} for rounds in curves))
+    by_labels = [{r["labels"]: r for r in rounds} for rounds in curves]
+    return [
+        {key: round(sum(run[labels][key] for run in by_labels) / len(by_labels), 4) if key != "labels" else labels
+         for key in by_labels[0][labels]}
+        for labels in sorted(shared)
+    ]
+
+
+def combine_runs(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The report over several seeds: mean curves, mean labels to target per strategy, and their ratio.
+
+    One seed's ratio swings with which cards the pool and test set happen to hold (0.5 to 0.8 for
+    the same settings), so the verdict uses the mean labels each strategy needed over all seeds; a
+    seed where a strategy never reached its target counts the whole pool (a lower bound)."""
+    strategies = {}
+    for name in STRATEGIES:
+        needed = [run["strategies"][name]["labels_to_target"] for run in runs]
+        strategies[name] = {
+            "rounds": mean_rounds([run["strategies"][name]["rounds"] for run in runs]),
+            "labels_to_target": round(sum(n if n is not None else run["full_pool"]["labels"]
+                                          for n, run in zip(needed, runs)) / len(runs), 1),
+            "labels_to_target_per_seed": needed,
+        }
+    u, r = strategies["uncertainty"]["labels_to_target"], strategies["random"]["labels_to_target"]
+    return {
+        "full_pool": {"labels": runs[0]["full_pool"]["labels"],
+                      "f1": round(sum(run["full_pool"]["f1"] for run in runs) / len(runs), 4)},
+        "target_f1": round(sum(run["target_f1"] for run in runs) / len(runs), 4),
+        "strategies": strategies,
+        "label_ratio": round(u / r, 3) if u and r else None,
+    }
+
+
+def run_curve(cfg: CurveConfig, out_dir: str | Path, repeats: int = 1) -> dict[str, Any]:
+    """Run the benchmark over ``repeats`` seeds (``cfg.seed`` onwards), write ``learning_curve.json``
+    and ``learning_curve.png`` to ``out_dir``. With one seed the report is that run's; with more,
+    ``strategies`` holds the mean curves and ``runs`` every seed's own."""
+    if repeats < 1:
+        raise ValueError("repeats must be >= 1")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    runs = []
+    for i in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="cardloop-curve-") as tmp:
+            runs.append(run_once(replace(cfg, seed=cfg.seed + i), Path(tmp)))
+    summary = runs[0] if repeats == 1 else {**combine_runs(runs), "runs": runs}
+    report = {
+        "config": {**asdict(cfg), "familiar_locales": list(cfg.familiar_locales), "repeats": repeats},
+        **summary,
         "seconds": round(time.perf_counter() - started, 1),
     }
     (out / "learning_curve.json").write_text(json.dumps(report, indent=2))
@@ -249,10 +302,17 @@ def plot_curve(report: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
+    colours = dict(zip(STRATEGIES, ("tab:blue", "tab:orange")))
+    for run in report.get("runs", []):  # each seed's own curve, faint, under the mean
+        for name, data in run["strategies"].items():
+            ax.plot([r["labels"] for r in data["rounds"]], [r["f1"] for r in data["rounds"]],
+                    color=colours.get(name), alpha=0.25, linewidth=1)
+    mean = " (mean over seeds)" if report.get("runs") else ""
     for name, data in report["strategies"].items():
         xs = [r["labels"] for r in data["rounds"]]
         ys = [r["f1"] for r in data["rounds"]]
-        ax.plot(xs, ys, marker="o", label=f"{name} (target at {data['labels_to_target'] or '-'})")
+        ax.plot(xs, ys, marker="o", color=colours.get(name),
+                label=f"{name}{mean}: target at {data['labels_to_target'] or '-'} labels")
     ax.axhline(report["target_f1"], color="grey", linestyle="--", label=f"target F1 {report['target_f1']:.3f}")
     ax.set_xlabel("labelled cards")
     ax.set_ylabel("entity F1 (held-out generated cards)")
@@ -278,7 +338,9 @@ def format_table(report: dict[str, Any]) -> str:
     lines.append(f"full pool ({report['full_pool']['labels']}): F1 {report['full_pool']['f1']:.4f}; "
                  f"target {report['target_f1']:.4f}")
     for n in names:
-        lines.append(f"{n}: labels to target = {report['strategies'][n]['labels_to_target']}")
+        per_seed = report["strategies"][n].get("labels_to_target_per_seed")
+        seeds = f" (mean; per seed {per_seed})" if per_seed else ""
+        lines.append(f"{n}: labels to target = {report['strategies'][n]['labels_to_target']}{seeds}")
     if report["label_ratio"] is not None:
         lines.append(f"uncertainty / random labels = {report['label_ratio']:.2f}")
     return "\n".join(lines)
