@@ -23,7 +23,8 @@ def _curve(args: argparse.Namespace) -> int:
                       base_steps=args.base_steps, steps=args.steps, finetune_lr=args.finetune_lr, seed=args.seed,
                       size=args.size,
                       novel_locales=tuple(args.novel_locales.split(",")), novel_share=args.novel_share,
-                      measure=args.measure, max_labels=args.max_labels, augment=args.augment)
+                      measure=args.measure, max_labels=args.max_labels, augment=args.augment,
+                      replay=args.replay)
     report = run_curve(cfg, args.out, repeats=args.repeats)
     print(format_table(report))
     print(f"wrote {args.out}/learning_curve.json and learning_curve.png ({report['seconds']:.0f} s)")
@@ -67,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     curve.add_argument("--novel-locales", default="ru_RU", help="comma-separated locales the base model never saw")
     curve.add_argument("--novel-share", type=float, default=0.25, help="share of pool and test cards in a novel locale")
     curve.add_argument("--seed", type=int, default=0)
+    curve.add_argument("--replay", type=float, default=0.0,
+                       help="base-model cards mixed into each round's fine-tuning, per labelled card")
     curve.add_argument("--repeats", type=int, default=1,
                        help="run seeds SEED..SEED+N-1 and report mean curves and mean labels to target")
     curve.add_argument("--size", default="tiny", help="model size preset (active_learning.train.SIZE_PRESETS)")

@@ -72,12 +72,15 @@ class CurveConfig:
     measure: str = "least_confidence"  # per-word uncertainty, see ml_backend.confidence
     max_labels: int | None = None  # stop a strategy here (default: the whole pool)
     augment: bool = False  # train on fresh OCR-like views each epoch (the bootstrap recipe)
+    replay: float = 0.0  # base-model cards mixed into each fine-tuning, per labelled card
 
     def __post_init__(self) -> None:
         if self.pool < self.initial + self.k:
             raise ValueError("the pool must hold the initial set and at least one round")
         if min(self.k, self.test, self.steps, self.base, self.base_steps) <= 0 or self.initial < 0:
             raise ValueError("k, test, steps, base and base_steps must be positive, initial not negative")
+        if self.replay < 0:
+            raise ValueError("replay must not be negative")
         if not 0.0 <= self.novel_share <= 1.0:
             raise ValueError("novel_share must be between 0 and 1")
         unknown = [x for x in self.novel_locales if x not in LOCALES]
@@ -128,6 +131,8 @@ class Simulation:
         texts = [ln["text"] for r in base_records + self.pool for ln in r["lines"]]
         processor = train_processor(texts, vocab_size=cfg.vocab_size)
         self.pool_views = _views(self.pool, "pool", cfg.seed)
+        self.base_records = base_records
+        self.base_views = _views(base_records, "base", cfg.seed)
         test_views = _views(self.test_records, "test", cfg.seed)
         self.test_sets = {
             "all": examples_dataset(test_views),
@@ -161,8 +166,13 @@ class Simulation:
         out = self.workdir / f"run-{self.runs:03d}"
         # the same number of optimiser steps whatever the set size (the Trainer runs whole batches)
         epochs = cfg.steps / -(-len(labelled) // cfg.batch_size)
-        train = (augmented_dataset([self.pool[i] for i in labelled], seed=cfg.seed) if cfg.augment
-                 else examples_dataset([self.pool_views[i] for i in labelled]))
+        # rehearsal, as the training job does (CARDLOOP_REPLAY_RATIO): cards of the kinds the base
+        # model was built on -- never the novel locale, which only annotations may teach
+        replay = random.Random(f"replay:{cfg.seed}:{len(labelled)}").sample(
+            range(len(self.base_records)), min(round(cfg.replay * len(labelled)), len(self.base_records)))
+        train = (augmented_dataset([self.pool[i] for i in labelled] + [self.base_records[j] for j in replay],
+                                   seed=cfg.seed) if cfg.augment
+                 else examples_dataset([self.pool_views[i] for i in labelled] + [self.base_views[j] for j in replay]))
         result = train_model(
             train, None, output_dir=out, init_from=str(self.base_dir), epochs=epochs,
             batch_size=cfg.batch_size, lr=cfg.finetune_lr, seed=cfg.seed, logging_steps=max(cfg.steps, 1),

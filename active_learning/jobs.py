@@ -77,6 +77,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     from active_learning.crm.source import fetch_annotated_tasks
     from active_learning.dataset import OcrCache, build_dataset
     from active_learning.registry import ModelRegistry
+    from active_learning.replay import with_replay
     from active_learning.train import ProgressCallback, evaluate_model, train_model
     from ml_backend.fetch import ImageFetcher, task_image_url
     from ml_backend.pipeline import CardPipeline
@@ -114,11 +115,13 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     if len(built.train) == 0:
         return {**summary, "status": "skipped", "promoted": False, "reason": "no annotated training cards yet"}
 
+    train_set, replayed = with_replay(built.train, settings.replay_ratio, seed=len(built.train))
+    summary["data"]["replay_cards"] = replayed
     staging = registry.create_staging()
     try:
         t0 = time.perf_counter()
         result = train_model(
-            built.train, None, init_from=init_from, output_dir=staging, epochs=settings.train_epochs,
+            train_set, None, init_from=init_from, output_dir=staging, epochs=settings.train_epochs,
             callbacks=[ProgressCallback(lambda p: _publish(job, conn, project, p))],
         )
         timings["train_seconds"] = round(time.perf_counter() - t0, 1)
@@ -139,7 +142,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
             "metrics": challenger or result.metrics,
             "champion_metrics": defender,
             "heldout": {"tasks": built.heldout_tasks, "fraction": settings.heldout_fraction},
-            "data": {**result.metadata.get("data", {}), **built.counts()},
+            "data": {**result.metadata.get("data", {}), **built.counts(), "replay_cards": replayed},
             "timings": {**result.metadata.get("timings", {}), **timings},
             "rq_job": run.job_id,
         })

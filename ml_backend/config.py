@@ -92,6 +92,11 @@ class Settings:
     retrain_after: int = _var("CARDLOOP_RETRAIN_AFTER", "10", "New annotations since the last training that trigger a retrain.", int)
     train_timeout: int = _var("CARDLOOP_TRAIN_TIMEOUT", "3600", "Seconds a training job may run before RQ stops it.", int)
     train_epochs: float = _var("CARDLOOP_TRAIN_EPOCHS", "8", "Epochs of a fine-tuning run.", float)
+    replay_ratio: float = _var(
+        "CARDLOOP_REPLAY_RATIO", "1.0",
+        "Generated cards mixed into a fine-tuning run per annotated card, so the model does not forget what it knew (0 = none).",
+        float,
+    )
     train_lock_ttl: int = _var(
         "CARDLOOP_TRAIN_LOCK_TTL", "60",
         "Seconds a training job's per-project lock outlives its last heartbeat (a SIGKILLed worker frees it after this).", int,
