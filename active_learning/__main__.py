@@ -20,7 +20,7 @@ def _curve(args: argparse.Namespace) -> int:
     from active_learning.curve import CurveConfig, format_table, run_curve
 
     cfg = CurveConfig(pool=args.pool, k=args.k, initial=args.initial, test=args.test, base=args.base,
-                      base_steps=args.base_steps, steps=args.steps, finetune_lr=args.finetune_lr, seed=args.seed,
+                      base_steps=args.base_steps, steps=args.steps, epochs=args.epochs, finetune_lr=args.finetune_lr, seed=args.seed,
                       size=args.size,
                       novel_locales=tuple(args.novel_locales.split(",")), novel_share=args.novel_share,
                       measure=args.measure, max_labels=args.max_labels, augment=args.augment,
@@ -63,12 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     curve.add_argument("--test", type=int, default=300, help="held-out generated cards (same mix of kinds as the pool)")
     curve.add_argument("--base", type=int, default=3000, help="familiar-locale cards the base (served) model is trained on")
     curve.add_argument("--base-steps", type=int, default=3000, help="optimiser steps of the base model's training")
-    curve.add_argument("--steps", type=int, default=300, help="fine-tuning steps per round (same every round)")
+    curve.add_argument("--epochs", type=float, default=8.0,
+                       help="fine-tuning epochs per round over its cards and replay, as the training job")
+    curve.add_argument("--steps", type=int, help="instead of --epochs: the same number of optimiser steps every round")
     curve.add_argument("--finetune-lr", type=float, default=1e-3, help="learning rate of each round's fine-tuning")
     curve.add_argument("--novel-locales", default="ru_RU", help="comma-separated locales the base model never saw")
     curve.add_argument("--novel-share", type=float, default=0.25, help="share of pool and test cards in a novel locale")
     curve.add_argument("--seed", type=int, default=0)
-    curve.add_argument("--replay", type=float, default=0.0,
+    curve.add_argument("--replay", type=float, default=1.0,
                        help="base-model cards mixed into each round's fine-tuning, per labelled card")
     curve.add_argument("--repeats", type=int, default=1,
                        help="run seeds SEED..SEED+N-1 and report mean curves and mean labels to target")

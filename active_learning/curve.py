@@ -60,10 +60,12 @@ class CurveConfig:
     test: int = 300
     base: int = 3000  # familiar cards the base model is trained on
     base_steps: int = 3000
-    steps: int = 300  # fine-tuning steps per round
+    epochs: float = 8.0  # epochs over each round's cards and replay, as the training job (CARDLOOP_TRAIN_EPOCHS)
+    steps: int | None = None  # instead of epochs: the same number of optimiser steps every round
     batch_size: int = 16
     lr: float = 3e-3  # from-scratch base model
     finetune_lr: float = 1e-3
+    replay: float = 1.0  # base-model cards mixed into each fine-tuning per labelled card (CARDLOOP_REPLAY_RATIO)
     size: str = "tiny"
     vocab_size: int = 2000
     novel_locales: tuple[str, ...] = ("ru_RU",)
@@ -72,13 +74,12 @@ class CurveConfig:
     measure: str = "least_confidence"  # per-word uncertainty, see ml_backend.confidence
     max_labels: int | None = None  # stop a strategy here (default: the whole pool)
     augment: bool = False  # train on fresh OCR-like views each epoch (the bootstrap recipe)
-    replay: float = 0.0  # base-model cards mixed into each fine-tuning, per labelled card
 
     def __post_init__(self) -> None:
         if self.pool < self.initial + self.k:
             raise ValueError("the pool must hold the initial set and at least one round")
-        if min(self.k, self.test, self.steps, self.base, self.base_steps) <= 0 or self.initial < 0:
-            raise ValueError("k, test, steps, base and base_steps must be positive, initial not negative")
+        if min(self.k, self.test, self.epochs, self.steps or 1, self.base, self.base_steps) <= 0 or self.initial < 0:
+            raise ValueError("k, test, epochs, steps, base and base_steps must be positive, initial not negative")
         if self.replay < 0:
             raise ValueError("replay must not be negative")
         if not 0.0 <= self.novel_share <= 1.0:
@@ -164,8 +165,6 @@ class Simulation:
             return self.base_tagger, self.score(self.base_tagger)
         self.runs += 1
         out = self.workdir / f"run-{self.runs:03d}"
-        # the same number of optimiser steps whatever the set size (the Trainer runs whole batches)
-        epochs = cfg.steps / -(-len(labelled) // cfg.batch_size)
         # rehearsal, as the training job does (CARDLOOP_REPLAY_RATIO): cards of the kinds the base
         # model was built on -- never the novel locale, which only annotations may teach
         replay = random.Random(f"replay:{cfg.seed}:{len(labelled)}").sample(
@@ -173,9 +172,13 @@ class Simulation:
         train = (augmented_dataset([self.pool[i] for i in labelled] + [self.base_records[j] for j in replay],
                                    seed=cfg.seed) if cfg.augment
                  else examples_dataset([self.pool_views[i] for i in labelled] + [self.base_views[j] for j in replay]))
+        # the training job's recipe (a number of epochs over the set), or the same number of
+        # optimiser steps whatever the set size (the Trainer runs whole batches)
+        epochs = cfg.steps / -(-len(train) // cfg.batch_size) if cfg.steps else cfg.epochs
         result = train_model(
             train, None, output_dir=out, init_from=str(self.base_dir), epochs=epochs,
-            batch_size=cfg.batch_size, lr=cfg.finetune_lr, seed=cfg.seed, logging_steps=max(cfg.steps, 1),
+            batch_size=cfg.batch_size, lr=cfg.finetune_lr, seed=cfg.seed,
+            logging_steps=10_000,  # the rounds are logged here, not the steps
         )
         tagger = LayoutTagger.from_pretrained(result.model_dir)
         return tagger, self.score(tagger)

@@ -56,7 +56,8 @@ def test_config_rejects_a_pool_too_small():
 @pytest.mark.parametrize(
     "kwargs",
     [{"novel_share": 1.5}, {"novel_locales": ("xx_XX",)},
-     {"novel_locales": ("en_US", "en_GB", "de_DE", "fr_FR", "ru_RU")}, {"base": 0}],
+     {"novel_locales": ("en_US", "en_GB", "de_DE", "fr_FR", "ru_RU")}, {"base": 0}, {"replay": -1.0},
+     {"epochs": 0.0}],
 )
 def test_config_rejects_impossible_kinds_of_cards(kwargs):
     with pytest.raises(ValueError):
@@ -80,7 +81,7 @@ def test_drawn_cards_hold_the_novel_share_in_novel_locales_only():
 def test_small_curve_run_writes_json_and_png(tmp_path, capsys):
     out = tmp_path / "curve"
     code = main(["curve", "--out", str(out), "--pool", "60", "--k", "10", "--test", "20", "--base", "40",
-                 "--base-steps", "20", "--steps", "8", "--max-labels", "20", "--seed", "3"])
+                 "--base-steps", "20", "--epochs", "2", "--replay", "1", "--max-labels", "20", "--seed", "3"])
     assert code == 0
     report = json.loads((out / "learning_curve.json").read_text())
     assert (out / "learning_curve.png").stat().st_size > 1000
