@@ -11,12 +11,13 @@ market's locale). Here:
 * a simulated annotator answers with the generator's truth (``synth.generate_layout``);
 * each round, *uncertainty* adds the ``k`` pool cards the current model is least sure of (the
   per-card aggregation the served model writes to Label Studio), *random* adds a random ``k``;
-  the base model is then **fine-tuned on every card labelled so far**, as the training job does,
-  with the same budget every round (optimiser steps, learning rate, seed), and scored on the test
-  set, overall and per kind;
+  the base model is then **fine-tuned on every card labelled so far**, as the training job does
+  (the same epochs over the labelled cards plus as many replayed base-model cards, so that a round
+  of unusual cards does not make it forget the usual ones; see ``active_learning.replay``), and
+  scored on the test set, overall and per kind;
 * round 0 is the base model itself (no labels), the same for both strategies.
 
-The target is the F1 that fine-tuning on the *whole* pool reaches with the same budget, minus one
+The target is the F1 that fine-tuning on the *whole* pool reaches with the same recipe, minus one
 point; ``labels_to_target`` is the first label count at which a strategy reaches it. One seed is
 one draw of pool and test cards, and the ratio between strategies swings with it; ``repeats``
 runs several seeds and judges by the mean labels each strategy needed.
