@@ -321,13 +321,16 @@ def plot_curve(report: dict[str, Any], path: Path) -> None:
         for name, data in run["strategies"].items():
             ax.plot([r["labels"] for r in data["rounds"]], [r["f1"] for r in data["rounds"]],
                     color=colours.get(name), alpha=0.25, linewidth=1)
-    mean = " (mean over seeds)" if report.get("runs") else ""
+    seeds = len(report.get("runs", []))
     for name, data in report["strategies"].items():
         xs = [r["labels"] for r in data["rounds"]]
         ys = [r["f1"] for r in data["rounds"]]
-        ax.plot(xs, ys, marker="o", color=colours.get(name),
-                label=f"{name}{mean}: target at {data['labels_to_target'] or '-'} labels")
-    ax.axhline(report["target_f1"], color="grey", linestyle="--", label=f"target F1 {report['target_f1']:.3f}")
+        needed = f"{data['labels_to_target']:g}" if data["labels_to_target"] is not None else "-"
+        label = (f"{name}, mean of {seeds} seeds: target at {needed} labels on average" if seeds
+                 else f"{name}: target at {needed} labels")
+        ax.plot(xs, ys, marker="o", color=colours.get(name), label=label)
+    target = "mean target F1 (each seed has its own)" if seeds else "target F1"
+    ax.axhline(report["target_f1"], color="grey", linestyle="--", label=f"{target} {report['target_f1']:.3f}")
     ax.set_xlabel("labelled cards")
     ax.set_ylabel("entity F1 (held-out generated cards)")
     ax.set_title("Fine-tuning the served model: least-confident-first vs random")
