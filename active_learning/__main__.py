@@ -20,11 +20,10 @@ def _curve(args: argparse.Namespace) -> int:
     from active_learning.curve import CurveConfig, format_table, run_curve
 
     cfg = CurveConfig(pool=args.pool, k=args.k, initial=args.initial, test=args.test, base=args.base,
-                      base_steps=args.base_steps, steps=args.steps, epochs=args.epochs, finetune_lr=args.finetune_lr, seed=args.seed,
-                      size=args.size,
+                      base_steps=args.base_steps, epochs=args.epochs, steps=args.steps,
+                      finetune_lr=args.finetune_lr, replay=args.replay, seed=args.seed, size=args.size,
                       novel_locales=tuple(args.novel_locales.split(",")), novel_share=args.novel_share,
-                      measure=args.measure, max_labels=args.max_labels, augment=args.augment,
-                      replay=args.replay)
+                      measure=args.measure, max_labels=args.max_labels, augment=args.augment)
     report = run_curve(cfg, args.out, repeats=args.repeats)
     print(format_table(report))
     print(f"wrote {args.out}/learning_curve.json and learning_curve.png ({report['seconds']:.0f} s)")

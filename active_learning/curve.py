@@ -228,6 +228,13 @@ def labels_to_target(rounds: Sequence[dict[str, Any]], target: float) -> int | N
     return next((r["labels"] for r in rounds if r["f1"] >= target), None)
 
 
+def label_ratio(strategies: dict[str, Any]) -> float | None:
+    """Labels uncertainty sampling needed per label random sampling needed; None when either never
+    reached the target (random never reaching it within the pool means it needs more than the pool)."""
+    u, r = strategies["uncertainty"]["labels_to_target"], strategies["random"]["labels_to_target"]
+    return round(u / r, 3) if u and r else None
+
+
 def run_once(cfg: CurveConfig, workdir: Path) -> dict[str, Any]:
     """One simulation (one seed): full-pool F1, the target, and every strategy's rounds."""
     sim = Simulation(cfg, workdir)
@@ -238,14 +245,12 @@ def run_once(cfg: CurveConfig, workdir: Path) -> dict[str, Any]:
     for name in STRATEGIES:
         rounds = run_strategy(sim, name, target)
         strategies[name] = {"rounds": rounds, "labels_to_target": labels_to_target(rounds, target)}
-    u, r = strategies["uncertainty"]["labels_to_target"], strategies["random"]["labels_to_target"]
     return {
         "seed": cfg.seed,
         "full_pool": {"labels": cfg.pool, **{("f1" if k == "all" else f"f1_{k}"): v for k, v in full.items()}},
         "target_f1": target,
         "strategies": strategies,
-        # random never reaching the target within the pool means it needs more than the pool
-        "label_ratio": round(u / r, 3) if u and r else None,
+        "label_ratio": label_ratio(strategies),
     }
 
 
@@ -275,13 +280,12 @@ def combine_runs(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
                                           for n, run in zip(needed, runs)) / len(runs), 1),
             "labels_to_target_per_seed": needed,
         }
-    u, r = strategies["uncertainty"]["labels_to_target"], strategies["random"]["labels_to_target"]
     return {
         "full_pool": {"labels": runs[0]["full_pool"]["labels"],
                       "f1": round(sum(run["full_pool"]["f1"] for run in runs) / len(runs), 4)},
         "target_f1": round(sum(run["target_f1"] for run in runs) / len(runs), 4),
         "strategies": strategies,
-        "label_ratio": round(u / r, 3) if u and r else None,
+        "label_ratio": label_ratio(strategies),
     }
 
 
