@@ -79,7 +79,7 @@ class CurveConfig:
     def __post_init__(self) -> None:
         if self.pool < self.initial + self.k:
             raise ValueError("the pool must hold the initial set and at least one round")
-        if min(self.k, self.test, self.epochs, self.steps or 1, self.base, self.base_steps) <= 0 or self.initial < 0:
+        if min(self.k, self.test, self.epochs, 1 if self.steps is None else self.steps, self.base, self.base_steps) <= 0 or self.initial < 0:
             raise ValueError("k, test, epochs, steps, base and base_steps must be positive, initial not negative")
         if self.replay < 0:
             raise ValueError("replay must not be negative")
@@ -175,7 +175,7 @@ class Simulation:
                  else examples_dataset([self.pool_views[i] for i in labelled] + [self.base_views[j] for j in replay]))
         # the training job's recipe (a number of epochs over the set), or the same number of
         # optimiser steps whatever the set size (the Trainer runs whole batches)
-        epochs = cfg.steps / -(-len(train) // cfg.batch_size) if cfg.steps else cfg.epochs
+        epochs = cfg.epochs if cfg.steps is None else cfg.steps / -(-len(train) // cfg.batch_size)
         result = train_model(
             train, None, output_dir=out, init_from=str(self.base_dir), epochs=epochs,
             batch_size=cfg.batch_size, lr=cfg.finetune_lr, seed=cfg.seed,

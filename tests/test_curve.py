@@ -57,7 +57,7 @@ def test_config_rejects_a_pool_too_small():
     "kwargs",
     [{"novel_share": 1.5}, {"novel_locales": ("xx_XX",)},
      {"novel_locales": ("en_US", "en_GB", "de_DE", "fr_FR", "ru_RU")}, {"base": 0}, {"replay": -1.0},
-     {"epochs": 0.0}],
+     {"epochs": 0.0}, {"steps": 0}],
 )
 def test_config_rejects_impossible_kinds_of_cards(kwargs):
     with pytest.raises(ValueError):
