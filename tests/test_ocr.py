@@ -17,7 +17,15 @@ from ml_backend.config import load_settings
 from ml_backend.ocr import create_engine, to_original_frame, to_upright_frame
 from ml_backend.ocr.geometry import order_quad, reading_order, rotate_image
 from ml_backend.ocr.orientation import decide_orientation
-from ml_backend.ocr.reread import create_reader, looks_transliterated, needs_reread, prefer_reread
+from ml_backend.ocr.reread import (
+    Reading,
+    create_reader,
+    looks_transliterated,
+    needs_reread,
+    prefer_reread,
+    prefer_second_look,
+    worth_second_look,
+)
 from ml_backend.ocr.samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
 from ml_backend.ocr.staged import StagedOcrEngine, halfwidth, is_junk
 
@@ -174,6 +182,66 @@ def test_reread_rules():
     assert looks_transliterated("OOO 《CeBepHbIV BeTep》") and not looks_transliterated("Northwind Analytics Ltd")
     assert needs_reread("OOO 《CeBepHbIV BeTep》", 0.92, 400, 40)
     assert prefer_reread("OOO 《CeBepHbIV BeTep》", 0.92, "ООО «Северный ветер»", 0.95)
+
+
+def test_second_look_rules():
+    # Latin words may be Cyrillic PP-OCR spelled in look-alikes; addresses and numbers are not.
+    assert worth_second_look("405575, Mockaa") and worth_second_look("ООО Nordwind Γpyn")
+    assert not worth_second_look("miron31@atlas.su") and not worth_second_look("www.atlas.su")
+    assert not worth_second_look("+7 (499) 417-51-28") and not worth_second_look("Москва")
+    assert prefer_second_look("405575, Mockaa", "405575, Москва", 0.9)
+    assert prefer_second_look("ООО Nordwind Γpyn", "ООО Nordwind Групп", 0.85)  # half Latin, still taken
+    assert not prefer_second_look("405575, Mockaa", "405575, Москва", 0.4)  # Tesseract unsure
+    assert not prefer_second_look("Silverline", "Silverline", 0.95)  # a Latin word stays Latin
+
+
+class _LinesStages:
+    """Three upright lines, each crop a different grey; the recogniser has no Cyrillic."""
+
+    readings = [("", 0.2), ("", 0.3), ("Mockaa", 0.97)]
+
+    def detect(self, bgr):
+        return [np.array([[10, 10 + 50 * i], [300, 10 + 50 * i], [300, 40 + 50 * i], [10, 40 + 50 * i]],
+                         dtype=np.float32) for i in range(3)]
+
+    def classify(self, crops):
+        return [(False, 0.99)] * len(crops)
+
+    def recognize(self, crops):
+        return list(self.readings[: len(crops)])
+
+
+class _GreyReader:
+    """Tesseract stand-in: answers by the crop's grey level (line 0 is darkest)."""
+
+    def __init__(self, texts):
+        self.texts = texts
+
+    def read_line(self, crop):
+        return Reading(self.texts[round(np.asarray(crop.convert("L")).mean() / 60)], 0.9)
+
+
+def _three_grey_lines():
+    image = np.full((200, 320, 3), 255, dtype=np.uint8)
+    for i in range(3):
+        image[10 + 50 * i: 41 + 50 * i, 10:301] = 60 * i
+    return Image.fromarray(image)
+
+
+def test_second_look_on_a_cyrillic_card_rereads_confident_latin_lines():
+    reader = _GreyReader(["Мирон Козлов", "Директор", "Москва"])
+    result = StagedOcrEngine("fake", _LinesStages(), reader).read(_three_grey_lines())
+    assert [ln.text for ln in result.lines] == ["Мирон Козлов", "Директор", "Москва"]
+    assert [ln.source for ln in result.lines] == ["tesseract"] * 3
+
+
+def test_no_second_look_on_a_latin_card():
+    stages = _LinesStages()
+    stages.readings = [("Miron Kozlov", 0.98), ("Director", 0.97), ("Mockaa", 0.97)]
+    reader = _GreyReader(["Мирон Козлов", "Директор", "Москва"])
+    result = StagedOcrEngine("fake", stages, reader).read(_three_grey_lines())
+    # the second look would have taken these Cyrillic readings; the first pass does not
+    assert [ln.text for ln in result.lines] == ["Miron Kozlov", "Director", "Mockaa"]
 
 
 def test_unknown_engine_is_refused():

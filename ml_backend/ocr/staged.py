@@ -1,7 +1,7 @@
 """The PP-OCR reading procedure, shared by the ONNX (rapidocr) and native Paddle back ends.
 
 detect lines once -> crop -> line classifier -> card orientation -> recognise -> re-read
-Cyrillic lines with Tesseract -> drop junk -> reading order, in the upright frame -> Cyrillic
+Cyrillic lines with Tesseract (on a Cyrillic card, confident Latin readings too) -> drop junk -> reading order, in the upright frame -> Cyrillic
 words spelled with Latin look-alikes restored on Cyrillic cards.
 
 Back ends only supply the three model calls (``OcrStages``); orientation, re-reading, junk
@@ -18,10 +18,17 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ml_backend.ocr.cyrillic import restore_cyrillic
+from ml_backend.ocr.cyrillic import MIN_CARD_CYRILLIC_SHARE, cyrillic_share, restore_cyrillic
 from ml_backend.ocr.geometry import order_quad, reading_order, rotate_points
 from ml_backend.ocr.orientation import TALL_RATIO, Orientation, decide_orientation
-from ml_backend.ocr.reread import MIN_TESSERACT_CONFIDENCE, TesseractReader, needs_reread, prefer_reread
+from ml_backend.ocr.reread import (
+    MIN_TESSERACT_CONFIDENCE,
+    TesseractReader,
+    needs_reread,
+    prefer_reread,
+    prefer_second_look,
+    worth_second_look,
+)
 from ml_backend.schema import OcrLine, OcrResult
 
 log = logging.getLogger(__name__)
@@ -119,10 +126,11 @@ class StagedOcrEngine:
 
         rotation = orientation.rotation
         upright_w, upright_h = (height, width) if rotation in (90, 270) else (width, height)
+        reread = [self._reread_if_needed(crop, text, score) for crop, (text, score) in zip(crops, readings)]
+        reread = self._second_look_if_cyrillic(crops, reread)
         lines: list[OcrLine] = []
         dropped = 0
-        for quad, crop, (text, score) in zip(quads, crops, readings):
-            text, score, source = self._reread_if_needed(crop, text, score)
+        for quad, (text, score, source) in zip(quads, reread):
             # Tesseract's confidences run lower than PP-OCR's; its lines passed their own bar.
             if is_junk(text, score, MIN_TESSERACT_CONFIDENCE if source == "tesseract" else MIN_LINE_SCORE):
                 dropped += 1
@@ -155,6 +163,24 @@ class StagedOcrEngine:
         kept, flipped = mean_score(orientation), mean_score(other)
         log.debug("close orientation vote (%.2f): score %.3f as voted, %.3f turned", orientation.certainty, kept, flipped)
         return other if flipped > kept else orientation
+
+    def _second_look_if_cyrillic(
+        self, crops: list[np.ndarray], readings: list[tuple[str, float, str]]
+    ) -> list[tuple[str, float, str]]:
+        """On a card the first pass found Cyrillic, re-read the lines PP-OCR read confidently in
+        Latin: its recogniser has no Cyrillic glyphs, so "Москва" came back as "Mockaa" with a
+        high score and passed ``needs_reread``. Latin cards are never touched (no Cyrillic was
+        found on them), so German and French diacritics cannot trigger this."""
+        if self.reader is None or cyrillic_share([t for t, _, _ in readings]) < MIN_CARD_CYRILLIC_SHARE:
+            return readings
+        out = []
+        for crop, (text, score, source) in zip(crops, readings):
+            if source == self.name and worth_second_look(text):
+                reading = self.reader.read_line(Image.fromarray(np.ascontiguousarray(crop[:, :, ::-1])))
+                if prefer_second_look(text, reading.text, reading.confidence):
+                    text, score, source = reading.text, reading.confidence, "tesseract"
+            out.append((text, score, source))
+        return out
 
     def _reread_if_needed(self, crop: np.ndarray, text: str, score: float) -> tuple[str, float, str]:
         text = " ".join(halfwidth(text).split())
