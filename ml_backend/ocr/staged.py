@@ -1,8 +1,9 @@
 """The PP-OCR reading procedure, shared by the ONNX (rapidocr) and native Paddle back ends.
 
 detect lines once -> crop -> line classifier -> card orientation -> recognise -> re-read
-Cyrillic lines with Tesseract (on a Cyrillic card, confident Latin readings too) -> drop junk -> reading order, in the upright frame -> Cyrillic
-words spelled with Latin look-alikes restored on Cyrillic cards.
+Cyrillic lines with Tesseract (on a Cyrillic card, confident Latin readings too) -> drop junk
+-> reading order, in the upright frame -> Cyrillic words spelled with Latin look-alikes
+restored on Cyrillic cards.
 
 Back ends only supply the three model calls (``OcrStages``); orientation, re-reading, junk
 rules and geometry live here once, so both engines behave the same on the same card.
