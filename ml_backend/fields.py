@@ -29,6 +29,7 @@ a long address must show; a mean would dilute it with the sure ones.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field, replace
 
 from ml_backend.schema import (
@@ -103,11 +104,12 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
 
     Raises ValueError for a tag that is not one of ``schema.BIO_TAGS``.
     """
+    unknown = next((tw for tw in words if tw.tag not in _KNOWN_TAGS), None)
+    if unknown is not None:
+        raise ValueError(f"unknown BIO tag {unknown.tag!r} on word {unknown.word.text!r}")
     values: list[FieldValue] = []
     open_value: _OpenValue | None = None
-    for tw in words:
-        if tw.tag not in _KNOWN_TAGS:
-            raise ValueError(f"unknown BIO tag {tw.tag!r} on word {tw.word.text!r}")
+    for tw in _untag_monogram(_untag_labels(words)):
         if tw.tag == OUTSIDE_TAG:
             if open_value is not None:
                 values.append(open_value.to_value())
@@ -126,6 +128,66 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
     if open_value is not None:
         values.append(open_value.to_value())
     return _join_fragments(_join_wrapped(_join_address_parts(values)))
+
+
+#: A contact label as OCR spells it: one or two short words closed by a colon ("E-mail:",
+#: "Be-caět:" for "Веб-сайт:"), or one abbreviation of at most three characters and a dot
+#: ("3n." for "Эл."). "Main St." before a phone is not one: two words, no colon.
+_LABEL_SHAPED = re.compile(r"^(?:\S{1,10}(?:\s\S{1,10})?:|\S{1,3}\.)$")
+
+
+def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
+    """Address words that are the label of the value printed right after them on their line.
+
+    A garbled label ("3n. nota: ivan@x.ru", "Be-caět: www.x.ru") is text the tagger never saw,
+    and it tends to call it part of the address; the address parts of a card are then all
+    joined ("3n., Москва, ул. ...") and the one address is wrong. A label-shaped address run
+    followed on its line (label words aside) by another field's word is read as ``O`` instead.
+    """
+    out = list(words)
+    start = 0
+    while start < len(out):
+        end = start
+        while end + 1 < len(out) and out[end + 1].field == out[start].field and _same_line(out[end + 1], out[start]):
+            end += 1
+        run = out[start : end + 1]
+        # the next tagged word of the line: other label words ("nota:") may come between
+        following = next((tw for tw in out[end + 1 :] if tw.field is not None or not _same_line(tw, run[0])), None)
+        if (
+            run[0].field == "address"
+            and following is not None
+            and following.field not in (None, "address")
+            and _same_line(following, run[0])
+            and _LABEL_SHAPED.match(" ".join(tw.word.text for tw in run))
+        ):
+            log.debug("address words %r read as a label of the %s after them", [tw.word.text for tw in run], following.field)
+            out[start : end + 1] = [replace(tw, tag=OUTSIDE_TAG) for tw in run]
+        start = end + 1
+    return out
+
+
+#: A logo's monogram read as text ("VG"): two or three capitals and nothing else.
+_MONOGRAM = re.compile(r"^[^\W\d_]{2,3}$")
+
+
+def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
+    """The card's first address word, when it is a line of its own holding only a monogram
+    ("VG") and the address goes on below: a logo the tagger took for the address's start (a
+    country code such as "UK" ends an address, it never starts one)."""
+    address = [i for i, tw in enumerate(words) if tw.field == "address"]
+    if len(address) < 2:
+        return words
+    first, second = words[address[0]], words[address[1]]
+    alone = all(not _same_line(tw, first) for i, tw in enumerate(words) if i != address[0])
+    text = first.word.text
+    if alone and not _same_line(second, first) and _MONOGRAM.match(text) and text.isupper():
+        log.debug("address word %r on a line of its own above the address read as a logo", text)
+        return [replace(tw, tag=OUTSIDE_TAG) if i == address[0] else tw for i, tw in enumerate(words)]
+    return words
+
+
+def _same_line(a: TaggedWord, b: TaggedWord) -> bool:
+    return a.word.line_index == b.word.line_index
 
 
 def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:

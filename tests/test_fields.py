@@ -50,6 +50,32 @@ def test_two_line_address_is_one_value_joined_with_comma() -> None:
     assert values[0].bbox == union_bbox([w.word.bbox for w in words])
 
 
+def test_a_garbled_label_tagged_as_address_is_not_joined_to_the_address() -> None:
+    # "Эл. почта:" read as "3n. nota:", the tagger calling "3n." an address; the street below
+    words = line_of(0, ("3n.", "B-ADDRESS"), ("nota:", "O"), ("ivan@x.ru", "B-EMAIL")) + line_of(
+        1, ("Be-caět:", "B-ADDRESS"), ("www.x.ru", "B-WEBSITE")
+    ) + line_of(2, ("Москва", "B-ADDRESS"), ("ул.", "I-ADDRESS"), ("Ленина,", "I-ADDRESS"), ("5", "I-ADDRESS"))
+    values = words_to_values(words)
+    assert [(v.field, v.value) for v in values] == [
+        ("email", "ivan@x.ru"), ("website", "www.x.ru"), ("address", "Москва ул. Ленина, 5"),
+    ]
+
+
+def test_a_logo_monogram_above_the_address_is_not_its_start_but_a_country_below_is_its_end() -> None:
+    words = line_of(0, ("VG", "B-ADDRESS")) + line_of(1, ("986", "B-ADDRESS"), ("Rebecca", "I-ADDRESS"), ("Walks", "I-ADDRESS"))
+    assert [v.value for v in words_to_values(words)] == ["986 Rebecca Walks"]
+    words = line_of(0, ("986", "B-ADDRESS"), ("Rebecca", "I-ADDRESS")) + line_of(1, ("Tel", "O")) + line_of(2, ("UK", "B-ADDRESS"))
+    assert [v.value for v in words_to_values(words)] == ["986 Rebecca, UK"]
+
+
+def test_address_words_before_a_phone_on_their_line_stay_an_address() -> None:
+    words = line_of(0, ("Main", "B-ADDRESS"), ("St.", "I-ADDRESS"), ("+1", "B-PHONE"), ("555", "I-PHONE")) + line_of(
+        1, ("Springfield", "B-ADDRESS")
+    )
+    values = words_to_values(words)
+    assert [(v.field, v.value) for v in values] == [("address", "Main St., Springfield"), ("phone", "+1 555")]
+
+
 def test_address_continued_by_i_tags_on_next_line() -> None:
     words = line_of(0, ("ул.", "B-ADDRESS"), ("Ленина", "I-ADDRESS"), ("5", "I-ADDRESS")) + line_of(
         1, ("Москва", "I-ADDRESS")

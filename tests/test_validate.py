@@ -445,6 +445,10 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Morrisfurt BA118XZ", "Morrisfurt BA11 8XZ"),
         ("Higgins Forge Apt.360", "Higgins Forge Apt. 360"),
         ("Rostov-on-Don, ul. Lenina 5", "Rostov-on-Don, ul. Lenina 5"),
+        ("© Flat 7, Charlotte Center", "Flat 7, Charlotte Center"),  # a pin icon read as "©"
+        ("О ул. Городская, 840", "ул. Городская, 840"),
+        ("г Камень-на-Оби, пр.. Волочаевская, д 5", "г. Камень-на-Оби, пр. Волочаевская, д. 5"),
+        ("O'Connell Street 5", "O'Connell Street 5"),
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

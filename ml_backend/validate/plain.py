@@ -35,17 +35,28 @@ _ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*]\s+|(?<=\w)[-–
 _ADDRESS_LABELS = re.compile(r"^(?:[^\W\d_][^\s:,]{0,15}\s*:[\s,]*){1,2}")
 #: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
 _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
+#: Russian address abbreviations whose dot OCR lost ("г Казань", "д 36"): the dot is put back,
+#: as cards print it, so one address has one spelling. A doubled dot ("пр..") is a misread too.
+_UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр)(?=\s)")
+_DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
 #: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
 _GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
 
 
+#: A location pin before an address line, as OCR reads the icon: a symbol ("©", "@", "●") or a
+#: round letter ("O", "О", "Q") standing alone before the text.
+_ADDRESS_ICON = re.compile(r"^(?:[^\w\s]|[OoОоQ])\s+(?=\S)")
+
+
 def join_address_lines(text: str) -> str:
     """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
-    lines), so an address reads the same however the card laid it out; spacing tidied."""
-    parts = [tidy(p) for p in re.split(r"[\r\n]+", text)]
+    lines), so an address reads the same however the card laid it out; spacing tidied; a pin
+    icon read as a character at the start of a line left out."""
+    parts = [tidy(_ADDRESS_ICON.sub("", tidy(p))) for p in re.split(r"[\r\n]+", text)]
     joined = _ADDRESS_LABELS.sub("", ", ".join(p for p in parts if p))
     joined = _ADDRESS_SEPARATOR.sub(", ", joined)
     joined = _GLUED_ABBREVIATION.sub(". ", joined)
+    joined = _UNDOTTED_ABBREVIATION.sub(r"\1.", _DOUBLED_DOT.sub(".", joined))
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
     joined = re.sub(r"\s+,", ",", joined)
     return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
