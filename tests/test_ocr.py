@@ -177,6 +177,9 @@ def test_reread_rules():
     assert prefer_reread(". , . , . 12", 0.94, "г. Москва, ул. Тверская, д. 12", 0.9)
     assert not prefer_reread("Jonathan", 0.85, "Jonathan", 0.9)  # not Cyrillic
     assert not prefer_reread("", 0.0, "Екатерина", 0.2)  # Tesseract unsure
+    # a pin icon lowered PP-OCR's score; Tesseract lost letters and hesitates: keep PP-OCR's
+    assert not prefer_reread("Flat 7", 0.83, "© Пл?", 0.44)
+    assert prefer_reread("Mockba", 0.7, "Москва", 0.8)
     assert looks_transliterated("∂. 4epenoe, np. K.Mapcα, ∂. 82 κ. 216")
     # PP-OCRv4 reads Cyrillic as Latin look-alikes at full length and a high score.
     assert looks_transliterated("OOO 《CeBepHbIV BeTep》") and not looks_transliterated("Northwind Analytics Ltd")

@@ -84,6 +84,8 @@ def prefer_reread(pp_text: str, pp_score: float, tess_text: str, tess_confidence
     shorter, unsure or made of Latin look-alikes."""
     if tess_confidence < MIN_TESSERACT_CONFIDENCE or cyrillic_share(tess_text) < MIN_CYRILLIC_SHARE:
         return False
+    if alnum_count(tess_text) < alnum_count(pp_text) and tess_confidence < MIN_CARD_LINE_CONFIDENCE:
+        return False  # Tesseract lost characters PP-OCR read, and hesitates: "Flat 7" -> "© Пл?"
     return (
         alnum_count(tess_text) > alnum_count(pp_text)
         or pp_score < REREAD_BELOW_SCORE
