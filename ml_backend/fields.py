@@ -204,11 +204,19 @@ def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
 
 
 def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
-    """Every address part of the card -> one address, parts top to bottom, where the first was."""
+    """Every address part of the card -> one address, parts top to bottom, where the first was.
+
+    Parts of one OCR line (another field's word came between them: "стр. 8 + 737166, г. Пышма"
+    with the "+" bullet tagged as a phone) keep their left-to-right order: on a tilted photo the
+    right part's words can sit higher than the left part's.
+    """
     parts = [v for v in values if v.field == "address"]
     if len(parts) < 2:
         return values
-    ordered = sorted(parts, key=lambda v: (v.bbox[1], v.bbox[0]))  # type: ignore[index]
+    line_top: dict[int, float] = {}
+    for v in parts:
+        line_top[v.line_indices[0]] = min(line_top.get(v.line_indices[0], v.bbox[1]), v.bbox[1])  # type: ignore[index]
+    ordered = sorted(parts, key=lambda v: (line_top[v.line_indices[0]], v.bbox[0]))  # type: ignore[index]
     merged = _joined(ordered, _LINE_JOINERS["address"])
     first = next(i for i, v in enumerate(values) if v.field == "address")
     return [merged if i == first else v for i, v in enumerate(values) if v.field != "address" or i == first]

@@ -178,6 +178,16 @@ def test_address_parts_broken_by_other_text_are_joined_top_to_bottom() -> None:
     assert address.bbox == (10, 30.0, 210, 80.0)
 
 
+def test_address_parts_of_one_tilted_line_keep_their_left_to_right_order() -> None:
+    words = [
+        tagged("ул.", "B-ADDRESS", 0, 10), tagged("Ленина,", "I-ADDRESS", 0, 50), tagged("5", "I-ADDRESS", 0, 130),
+        tagged("+", "B-PHONE", 0, 150),
+        tagged("Москва", "B-ADDRESS", 0, 170),
+    ]
+    words[-1].word.bbox = (170.0, -4.0, 230.0, 16.0)  # the line rises to the right
+    assert [v.value for v in words_to_values(words) if v.field == "address"] == ["ул. Ленина, 5, Москва"]
+
+
 def test_wrapped_company_line_below_is_joined_but_a_distant_one_is_not() -> None:
     words = (
         line_of(0, ("Cobalt", "B-COMPANY"), ("Systems", "I-COMPANY"))
