@@ -99,6 +99,16 @@ def test_phone_with_trunk_prefix_invalid_for_the_hint_tries_other_regions() -> N
     assert (got.value, got.valid) == ("+15550100199", False)
 
 
+def test_phone_without_the_trunk_prefix_of_the_hint_tries_other_regions() -> None:
+    # libphonenumber calls "2032755124" a London number; a British card prints "020 3275 5124"
+    got = normalise("phone", "Tel. (203) 275-5124", "GB")
+    assert (got.value, got.valid, got.fixed) == ("+12032755124", True, True)
+    assert normalise("phone", "8 (343) 805-07-84", "DE").value == "+73438050784"  # Russia's "8"
+    # a Moscow number printed without its "8" is not in North American grouping: it stays Russian
+    assert normalise("phone", "495 123-45-67", "RU").value == "+74951234567"
+    assert normalise("phone", "20 7946 0958", "GB").value == "+442079460958"
+
+
 def test_phone_without_hint_uses_default_region(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CARDLOOP_DEFAULT_REGION", "GB")
     assert normalise("phone", "020 7946 0958").value == "+442079460958"

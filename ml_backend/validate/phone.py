@@ -118,7 +118,7 @@ def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValu
         number = phonenumbers.parse(number_text, region)
     except NumberParseException as exc:
         return NormalisedValue(number_text, number_text, False, f"not a phone number: {exc}", fixed)
-    if not phonenumbers.is_valid_number(number) and _TRUNK_START.match(number_text):
+    if (not phonenumbers.is_valid_number(number) and _TRUNK_START.match(number_text)) or _lacks_trunk(number_text, region):
         elsewhere = _valid_elsewhere(number_text, region)
         if elsewhere is not None:  # "07755 920048" on a card we took for US is a UK mobile
             number, fixed = elsewhere, True
@@ -135,20 +135,41 @@ def _groups(text: str) -> list[int]:
     return [len(g) for g in re.findall(r"\d+", text)]
 
 
+def _trunk_prefix(region: str) -> str | None:
+    return phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
+
+
+def _lacks_trunk(number_text: str, region: str) -> bool:
+    """A national number printed without the trunk prefix its region prints ("0" in Britain,
+    Germany and France, "8" in Russia): libphonenumber still calls "(203) 275-5124" a valid
+    London number, but a British card would print "020 3275 5124". It was probably printed
+    for another region (North America has no such prefix), so others are tried."""
+    if number_text.lstrip("(").startswith("+"):
+        return False
+    trunk = _trunk_prefix(region)
+    return trunk in ("0", "8") and not re.sub(r"\D", "", number_text).startswith(trunk)
+
+
 def _valid_elsewhere(number_text: str, tried: str) -> phonenumbers.PhoneNumber | None:
     """The number read in another region (a guess: the caller marks it fixed).
 
     Candidates are the fallback regions whose trunk prefix the number starts with ("8 (912)..."
     is only tried as Russian) and where it is valid. "06 12 90 92 25" is valid in France and in
     Germany; the printed digit grouping decides: the region whose own national format groups the
-    digits the same way wins, else the first candidate.
+    digits the same way wins, else the first candidate. A number without any trunk prefix is
+    tried in the regions that print none (North America), and taken only when printed in their
+    own grouping ("(203) 275-5124"): a Moscow number printed without its "8" keeps its region.
     """
     digits = re.sub(r"\D", "", number_text)
-    candidates = []
+    candidates, exact_only = [], False
     for region in PHONE_FALLBACK_REGIONS:
-        trunk = phonenumbers.PhoneMetadata.metadata_for_region(region).national_prefix
-        if region == tried or not trunk or not digits.startswith(trunk):
+        trunk = _trunk_prefix(region)
+        if region == tried:
             continue
+        if not trunk or not digits.startswith(trunk):
+            if trunk in ("0", "8") or _TRUNK_START.match(number_text):
+                continue
+            exact_only = True  # a region without a trunk prefix of 0 or 8 (NANP's is "1")
         try:
             number = phonenumbers.parse(number_text, region)
         except NumberParseException:
@@ -159,7 +180,7 @@ def _valid_elsewhere(number_text: str, tried: str) -> phonenumbers.PhoneNumber |
     for number in candidates:
         if _groups(phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)) == printed:
             return number
-    return candidates[0] if candidates else None
+    return candidates[0] if candidates and not exact_only else None
 
 
 def number_region(text: str) -> str | None:
