@@ -43,6 +43,8 @@ from ml_backend.schema import (
     union_bbox,
 )
 from ml_backend.validate import normalise, region_hint_from
+from ml_backend.validate.given_names import has_given_name
+from ml_backend.validate.plain import name_problem
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,8 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
         return False
     if tw.tag.startswith("I-"):
         return True
+    if field_name == "full_name" and tw.word.line_index != open_value.words[-1].word.line_index:
+        return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
     # B- of the same single-value field right after it (no O word between): the next line of a
     # multi-line address, or another piece of it, annotated as its own rectangle.
     return field_name not in MULTI_VALUE_FIELDS
@@ -274,6 +278,20 @@ def _wraps_onto(upper: FieldValue, lower: FieldValue) -> bool:
     return -0.3 * height <= ly0 - uy1 <= height and min(ux1, lx1) > max(ux0, lx0)
 
 
+def _complete_name(value: FieldValue) -> bool:
+    """A full name on its own: 2-4 name words, one of them a known given name."""
+    return name_problem(value.value) is None and has_given_name(value.value)
+
+
+def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
+    """Whether ``lower`` reads as the continuation line of ``upper`` (see ``_wraps_onto``); a
+    full name complete on either line is not continued: the other line is another field the
+    tagger took for a name ("ВИШНЯКОВА ПОЛИНА ВЕНИАМИНОВНА" over the position "Гранатомётчик")."""
+    if upper.field == "full_name" and (_complete_name(upper) or _complete_name(lower)):
+        return False
+    return _wraps_onto(upper, lower)
+
+
 def _join_wrapped(values: list[FieldValue]) -> list[FieldValue]:
     """Parts of a name, position or company printed one below the other -> one value."""
     out = list(values)
@@ -283,7 +301,7 @@ def _join_wrapped(values: list[FieldValue]) -> list[FieldValue]:
             merged = False
             parts = [v for v in out if v.field == name]
             for upper in parts:
-                lower = next((p for p in parts if p is not upper and _wraps_onto(upper, p)), None)
+                lower = next((p for p in parts if p is not upper and _joinable(upper, p)), None)
                 if lower is not None:
                     out[out.index(upper)] = _joined([upper, lower], _WORD_JOINER)
                     out.remove(lower)

@@ -101,6 +101,16 @@ def test_wrapped_name_joins_lines_with_space_not_comma() -> None:
     assert [v.value for v in words_to_values(words)] == ["Senior Software Engineer"]
 
 
+def test_a_name_complete_on_its_line_is_not_continued_by_the_next_line() -> None:
+    words = line_of(0, ("ВИШНЯКОВА", "B-FULL_NAME"), ("ПОЛИНА", "I-FULL_NAME"), ("ВЕНИАМИНОВНА", "I-FULL_NAME")) + line_of(
+        1, ("Гранатомётчик", "B-FULL_NAME")
+    )
+    assert [v.value for v in words_to_values(words)] == ["ВИШНЯКОВА ПОЛИНА ВЕНИАМИНОВНА", "Гранатомётчик"]
+    # a name printed over two lines, each part incomplete, is still one name
+    words = line_of(0, ("Jean-Baptiste", "B-FULL_NAME")) + line_of(1, ("Dupont-Moreau", "B-FULL_NAME"))
+    assert [v.value for v in words_to_values(words)] == ["Jean-Baptiste Dupont-Moreau"]
+
+
 def test_o_between_lines_separates_two_values_of_a_single_field() -> None:
     words = line_of(0, ("John", "B-FULL_NAME"), ("Smith", "I-FULL_NAME")) + line_of(1, ("Tel", "O")) + line_of(
         2, ("Jane", "B-FULL_NAME"), ("Doe", "I-FULL_NAME")
