@@ -8,7 +8,8 @@ How values are compared (one definition, used for the model and the regex baseli
   print case-sensitive paths) are then compared case-insensitively with whitespace collapsed;
   addresses also ignore separator punctuation (commas, middle dots, bullets, bars, dashes,
   semicolons): a line break or a "·" printed on the card and the ", " that joins address
-  parts must not decide correctness;
+  parts must not decide correctness; in these fields "ё" counts as "е", as Russian spelling
+  allows (most texts print "сапер" for "сапёр", and OCR reads the dots as noise);
 * every field is a multiset of values per card: a multi-value field (two phones) counts each
   value; a single-value field is the same with at most one value. Per card and field,
   TP = |pred ∩ truth|, FP = |pred| - TP, FN = |truth| - TP; precision, recall and F1 are
@@ -156,7 +157,7 @@ def comparison_key(field_name: str, text: str, region: str | None) -> str:
     if field_name in _CASELESS_FIELDS:
         if field_name == "address":
             key = key.translate(_ADDRESS_SEPARATORS)
-        key = " ".join(key.casefold().split())
+        key = " ".join(key.casefold().replace("ё", "е").split())
     return key
 
 

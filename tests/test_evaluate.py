@@ -95,6 +95,7 @@ def test_comparison_keys() -> None:
         "address", "Flat 0, Hall Motorway, Nathanchester M92 3NB", "GB")
     assert comparison_key("address", "Flat 0 Hall", "GB") != comparison_key("address", "Flat 9 Hall", "GB")
     assert comparison_key("full_name", "JOHN  Smith", None) == "john smith"
+    assert comparison_key("position", "Сапёр", "RU") == comparison_key("position", "сапер", "RU")
     assert comparison_key("website", "HTTP://Acme.com/Team/", None) == comparison_key("website", "acme.com/team", None)
     assert comparison_key("website", "www.acme.com", None) != comparison_key("website", "acme.com", None)
 
