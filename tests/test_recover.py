@@ -38,6 +38,8 @@ def fv(field: str, text: str, *, valid: bool = True, lines: list[int] | None = N
         ("Tel:+33142685300ivan@x.ru", ["ivan@x.ru"], []),  # a number glued to the address
         ("J.Smith, St.Petersburg", [], []),  # no common TLD: not a website
         ("Tel: +1 555 0100", [], []),
+        ("chloe@lane.com/enquiries@lane.com/www.lane.com", ["chloe@lane.com", "enquiries@lane.com"], ["www.lane.com"]),
+        ("www.lane.com/team", [], ["www.lane.com/team"]),  # a path's slash is no separator
     ],
 )
 def test_addresses_are_found_inside_glued_text(text, emails, websites):

@@ -333,6 +333,14 @@ def test_website_that_is_an_email_becomes_email(validator: Validator) -> None:
     ]
 
 
+def test_a_bare_domain_read_as_an_email_becomes_a_website(validator: Validator) -> None:
+    out = validator.validate([fv("email", "vektor.ru", 0.9), fv("email", "ivan_petrovgmail.de", 0.9)])
+    assert [(v.field, v.value, v.valid) for v in out] == [
+        ("email", "ivan_petrovgmail.de", False),  # "_": no host name, an e-mail with its "@" lost
+        ("website", "vektor.ru", True),
+    ]
+
+
 def test_nothing_is_dropped(validator: Validator) -> None:
     values = [fv("email", "no at sign"), fv("phone", "call me"), fv("full_name", "x"), fv("address", "")]
     out = validator.validate(values)
@@ -382,6 +390,12 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("email", "E-mail. a@b.com", None, "a@b.com"),
         ("email", "mail @ falcon.su", None, "mail@falcon.su"),  # "mail" is the local part here
         ("email", "а.johаnn@novаtek.de", None, "a.johann@novatek.de"),  # Cyrillic "а" alone too
+        ("email", "julie.nash@yahoo.comWeb", None, "julie.nash@yahoo.com"),  # the next label glued on
+        ("email", "zakazęetalon.su", None, "zakaz@etalon.su"),  # "@" read as "ę"
+        ("email", "priemègranit.com:", None, "priem@granit.com"),
+        ("email", "p.evseev@ramblerru", None, "p.evseev@rambler.ru"),  # the domain's dot lost
+        ("email", "rené@exemple.fr", None, "rené@exemple.fr"),  # a real "é" beside a real "@"
+        ("website", "www.x.ruwww", None, "www.x.ru"),
         ("phone", "+l (203) 726-5167", None, "+12037265167"),
         ("phone", "+44 (O)20 7946 0958", None, "+442079460958"),
         ("phone", "O2O 7946 O958", "GB", "+442079460958"),

@@ -13,7 +13,14 @@ import re
 from email_validator import EmailNotValidError, validate_email
 
 from ml_backend.validate.result import NormalisedValue
-from ml_backend.validate.text import collapse_spaces, fix_mixed_script, fix_tld_digits, label_pattern, strip_label
+from ml_backend.validate.text import (
+    collapse_spaces,
+    fix_domain,
+    fix_mixed_script,
+    label_pattern,
+    restore_domain_dot,
+    strip_label,
+)
 
 _LABEL = label_pattern(
     [r"e", r"m", r"@", r"el\.?\s*почта"],
@@ -24,6 +31,9 @@ _AT_WORD = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|<at>|\s+at\s+)\s*", re.IGNORE
 _DOT_WORD = re.compile(r"\s*(?:\(dot\)|\[dot\]|\{dot\}|<dot>|\s+dot\s+)\s*", re.IGNORECASE)
 _EDGE_JUNK = "\"'<>()[]{}.,;:|•·"
 _TWO_ADDRESSES = re.compile(r"[^\s,;|]+@[^\s,;|]+")
+#: What OCR makes of an "@" between a local part and a domain: an "e" or "a" with a diacritic,
+#: or a copyright/registered sign (never inside a real address, whose domain follows here).
+_AT_MISREAD = re.compile(r"(?<=[\w.])[ęèéëêàáâäą©®](?=[\w\-]+\.[^\W\d_]{2,})")
 
 
 def split_addresses(text: str) -> list[str]:
@@ -43,6 +53,8 @@ def repair(text: str) -> str:
     s = unlabel(text)
     if "@" not in s:
         s = _AT_WORD.sub("@", s, count=1)
+    if "@" not in s:  # "zakazęetalon.su": OCR read the "@" as a letter with a diacritic
+        s = _AT_MISREAD.sub("@", s, count=1)
     s = _DOT_WORD.sub(".", s)
     s = re.sub(r"\s+", "", s)
     s = s.replace(",", ".").replace(";", ".").replace("@@", "@")
@@ -67,7 +79,7 @@ def normalise_email(text: str) -> NormalisedValue:
     repaired = repair(text)
     if "@" in repaired:
         local, _, domain = repaired.rpartition("@")
-        repaired = f"{local}@{fix_tld_digits(domain)}"
+        repaired = f"{local}@{fix_domain(restore_domain_dot(domain))}"
     fixed = repaired != unlabelled
     good, why = _check(repaired)
     if good is None:

@@ -24,6 +24,7 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
 from ml_backend.validate.given_names import has_given_name
+from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import name_problem
 
@@ -33,9 +34,12 @@ RECOVERED_CONFIDENCE = 0.6
 #: Confidence kept from the tagger's value when a valid address is cut out of it.
 EXTRACTED_FACTOR = 0.85
 
-#: Where OCR glues two printed items together: a separator dot/bar/bullet, or "www"/"http"
-#: directly after a letter ("x.ruwww.x.ru"), which never happens inside one address.
-_GLUE = re.compile(r"[·•|;,]|(?<=[^\W\d_])(?=www[.,:])|(?<=[\w.])(?=https?[:/])", re.IGNORECASE)
+#: Where OCR glues two printed items together: a separator dot/bar/bullet, "www"/"http"
+#: directly after a letter ("x.ruwww.x.ru"), or a slash printed between two items
+#: ("a@x.com/www.x.com"), which never happens inside one address.
+_GLUE = re.compile(
+    r"[·•|;,]|(?<=[^\W\d_])(?=www[.,:])|(?<=[\w.])(?=https?[:/])|/(?=www[.,]|[\w.+\-]+@)", re.IGNORECASE
+)
 _EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 #: Scheme (OCR often drops the colon), optional "www", host labels, a TLD, an optional path.
 _WEBSITE = re.compile(
@@ -43,13 +47,6 @@ _WEBSITE = re.compile(
     re.IGNORECASE,
 )
 _EXPLICIT_WEB = re.compile(r"^(?:h+t+p+s?|www)", re.IGNORECASE)
-#: Top-level domains a bare "name.tld" on a card is taken as a website for (no "www", no scheme).
-#: Short and common on purpose: "J.Smith" or "St.Petersburg" must not become websites.
-_BARE_TLDS = frozenset({
-    "com", "net", "org", "io", "co", "biz", "info", "app", "dev", "ai", "eu", "uk", "us", "ru", "su", "рф",
-    "de", "fr", "ch", "at", "be", "nl", "es", "it", "pl", "se", "no", "dk", "fi", "ie", "ca", "au", "ua",
-    "by", "kz",
-})
 
 
 #: A phone number on a line counts only with evidence that it is one: a country code or a label.
@@ -160,7 +157,7 @@ def find_websites(text: str, *, explicit_only: bool = False) -> list[str]:
             if not norm.valid:
                 continue
             tld = norm.value.partition("/")[0].rpartition(".")[2]
-            if (explicit or tld in _BARE_TLDS) and norm.value not in found:
+            if (explicit or tld in COMMON_TLDS) and norm.value not in found:
                 found.append(norm.value)
     return found
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ml_backend.validate.lexicon import COMMON_TLDS
+
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _SPACES = re.compile(r"\s+")
@@ -76,6 +78,35 @@ def fix_mixed_script(text: str, separators: str = "@./:-_") -> tuple[str, bool]:
 
 #: Top-level domains that do not exist but are what OCR makes of ".com" ("m" read as "n" or "rn").
 _TLD_MISREADS = {"con": "com", "corn": "com", "cim": "com", "coni": "com"}
+
+
+#: Printed words OCR glues to a domain when the next item follows without a space
+#: ("yahoo.comWeb https://...", "x.ruwww.x.ru"): after a common TLD they are cut off.
+_GLUED_WORDS = ("www", "web", "tel", "fax", "mob", "site", "https", "http", "mail", "phone")
+
+
+def fix_domain(host: str) -> str:
+    """``fix_tld_digits``, then a printed word glued to a common TLD cut off ("yahoo.comweb")."""
+    host = fix_tld_digits(host)
+    head, dot, tld = host.rpartition(".")
+    for word in _GLUED_WORDS if dot else ():
+        if tld.lower().endswith(word) and tld.lower()[: -len(word)] in COMMON_TLDS:
+            return f"{head}.{tld[: -len(word)]}"
+    return host
+
+
+def restore_domain_dot(domain: str) -> str:
+    """A domain OCR read without its dot gets it back before a common TLD ("ramblerru" ->
+    "rambler.ru", "xcouk" -> "x.co.uk"); a domain with a dot is left alone."""
+    if "." in domain:
+        return domain
+    lower = domain.lower()
+    if lower.endswith("couk") and len(lower) > 4:
+        return f"{domain[:-4]}.co.uk"
+    for tld in sorted(COMMON_TLDS, key=len, reverse=True):
+        if lower.endswith(tld) and len(lower) > len(tld) + 1:
+            return f"{domain[: -len(tld)]}.{domain[-len(tld):]}"
+    return domain
 
 
 def fix_tld_digits(host: str) -> str:

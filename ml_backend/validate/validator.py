@@ -18,6 +18,7 @@ from ml_backend.config import Settings, load_settings
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
+from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.phone import split_numbers
 from ml_backend.validate.recover import recover
@@ -33,6 +34,9 @@ FLAGGED_FACTOR = 0.5
 
 _NAME_LIKE_FIELDS = ("full_name", "company", "position")
 _WEB_START = re.compile(r"\s*(?:https?:|www[.,])", re.IGNORECASE)
+#: "name.tld" with nothing else: a website under a "www:" label the tagger read as an e-mail's.
+#: (Host names have no "_": "ivan_petrovgx.de" is an e-mail with its "@" misread.)
+_BARE_DOMAIN = re.compile(r"^\s*(?:[^\W_]|-)+\.([^\W\d_]{2,})\s*$")
 
 
 class Validator:
@@ -157,13 +161,15 @@ def _flagged(v: FieldValue, reason: str) -> FieldValue:
 
 def _checked_or_swapped(v: FieldValue, region: str) -> FieldValue:
     """``_checked``, except that an invalid "website" that is an e-mail becomes an e-mail and an
-    invalid "e-mail" that is clearly a web address ("www.", "http") becomes a website."""
+    invalid "e-mail" that is clearly a web address ("www.", "http", or a bare "name.tld" with a
+    common TLD) becomes a website."""
     checked = _checked(v, region)
     if checked.valid:
         return checked
+    bare = _BARE_DOMAIN.match(v.value)
     if v.field == "website" and "@" in v.value:
         other = "email"
-    elif v.field == "email" and _WEB_START.match(v.value):
+    elif v.field == "email" and (_WEB_START.match(v.value) or (bare and bare.group(1).lower() in COMMON_TLDS)):
         other = "website"
     else:
         return checked

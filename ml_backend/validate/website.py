@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ml_backend.validate.result import NormalisedValue
-from ml_backend.validate.text import fix_mixed_script, fix_tld_digits, label_pattern, strip_label
+from ml_backend.validate.text import fix_domain, fix_mixed_script, label_pattern, strip_label
 
 _LABEL = label_pattern(
     [r"www", r"w", r"url", r"i"],
@@ -43,7 +43,7 @@ def repair(text: str) -> tuple[str, str]:
     host = host.replace(",", ".").strip(_EDGE_JUNK + ".")
     host = re.sub(r"\.{2,}", ".", host)
     host, _ = fix_mixed_script(host, ".-")
-    host = fix_tld_digits(host.lower())
+    host = fix_domain(host.lower())
     path = path.rstrip("/").rstrip(".,;")
     return scheme, host + (f"/{path}" if slash and path else "")
 
