@@ -131,7 +131,19 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         open_value = _OpenValue(field_name, [tw])
     if open_value is not None:
         values.append(open_value.to_value())
-    return _join_fragments(_join_wrapped(_join_address_parts(values)))
+    return _without_stray_phones(_join_fragments(_join_wrapped(_join_address_parts(values))))
+
+
+#: A phone value needs more digits than this once its fragments are joined; what has fewer is a
+#: bullet ("+") or a stray digit the tagger took for one, not a number to validate.
+_MIN_PHONE_DIGITS = 3
+
+
+def _without_stray_phones(values: list[FieldValue]) -> list[FieldValue]:
+    kept = [v for v in values if v.field != "phone" or sum(ch.isdigit() for ch in v.value) >= _MIN_PHONE_DIGITS]
+    if len(kept) < len(values):
+        log.debug("phone values with fewer than %d digits read as separators", _MIN_PHONE_DIGITS)
+    return kept
 
 
 #: A contact label as OCR spells it: one or two short words closed by a colon ("E-mail:",
@@ -174,20 +186,27 @@ def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
 _MONOGRAM = re.compile(r"^[^\W\d_]{2,3}$")
 
 
+def _initials(words: list[TaggedWord]) -> str:
+    return "".join(tw.word.text[0] for tw in words if tw.word.text[:1].isalpha()).upper()
+
+
 def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
-    """The card's first address word, when it is a line of its own holding only a monogram
-    ("VG") and the address goes on below: a logo the tagger took for the address's start (a
-    country code such as "UK" ends an address, it never starts one)."""
-    address = [i for i, tw in enumerate(words) if tw.field == "address"]
-    if len(address) < 2:
-        return words
-    first, second = words[address[0]], words[address[1]]
-    alone = all(not _same_line(tw, first) for i, tw in enumerate(words) if i != address[0])
-    text = first.word.text
-    if alone and not _same_line(second, first) and _MONOGRAM.match(text) and text.isupper():
-        log.debug("address word %r on a line of its own above the address read as a logo", text)
-        return [replace(tw, tag=OUTSIDE_TAG) if i == address[0] else tw for i, tw in enumerate(words)]
-    return words
+    """A line holding only the company's initials ("VG" for "Vector Group", "DC" over "Daniels
+    Capital Group") is its logo, whatever field the tagger gave it: the logo sits next to the
+    address or the company name and gets pulled into them. Needs the company's words on the
+    card to compare with, so a two-line company name such as "IBM" / "Global Services" stays."""
+    out = list(words)
+    for i, tw in enumerate(words):
+        text = tw.word.text
+        if tw.field is None or not (_MONOGRAM.match(text) and text.isupper()):
+            continue
+        if any(_same_line(other, tw) for j, other in enumerate(words) if j != i):
+            continue
+        company = [o for j, o in enumerate(words) if j != i and o.field == "company"]
+        if company and _initials(company).startswith(text):
+            log.debug("%s word %r on a line of its own read as the company's logo", tw.field, text)
+            out[i] = replace(tw, tag=OUTSIDE_TAG)
+    return out
 
 
 def _same_line(a: TaggedWord, b: TaggedWord) -> bool:

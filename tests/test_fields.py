@@ -61,11 +61,18 @@ def test_a_garbled_label_tagged_as_address_is_not_joined_to_the_address() -> Non
     ]
 
 
-def test_a_logo_monogram_above_the_address_is_not_its_start_but_a_country_below_is_its_end() -> None:
-    words = line_of(0, ("VG", "B-ADDRESS")) + line_of(1, ("986", "B-ADDRESS"), ("Rebecca", "I-ADDRESS"), ("Walks", "I-ADDRESS"))
-    assert [v.value for v in words_to_values(words)] == ["986 Rebecca Walks"]
-    words = line_of(0, ("986", "B-ADDRESS"), ("Rebecca", "I-ADDRESS")) + line_of(1, ("Tel", "O")) + line_of(2, ("UK", "B-ADDRESS"))
-    assert [v.value for v in words_to_values(words)] == ["986 Rebecca, UK"]
+def test_the_companys_initials_on_a_line_of_their_own_are_its_logo_not_another_field() -> None:
+    company = line_of(5, ("Vector", "B-COMPANY"), ("Group", "I-COMPANY"))
+    words = line_of(0, ("VG", "B-ADDRESS")) + line_of(1, ("986", "B-ADDRESS"), ("Rebecca", "I-ADDRESS")) + company
+    assert [v.value for v in words_to_values(words)] == ["986 Rebecca", "Vector Group"]
+    words = line_of(0, ("VG", "B-COMPANY")) + line_of(1, ("Vector", "B-COMPANY"), ("Group", "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["Vector Group"]
+    # not the initials: a country code ending the address, a two-line company name
+    words = line_of(0, ("986", "B-ADDRESS"), ("Rebecca", "I-ADDRESS")) + line_of(1, ("Tel", "O")) + line_of(
+        2, ("UK", "B-ADDRESS")) + company
+    assert [v.value for v in words_to_values(words)] == ["986 Rebecca, UK", "Vector Group"]
+    words = line_of(0, ("IBM", "B-COMPANY")) + line_of(1, ("Global", "I-COMPANY"), ("Services", "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["IBM Global Services"]
 
 
 def test_address_words_before_a_phone_on_their_line_stay_an_address() -> None:
@@ -88,6 +95,12 @@ def test_b_tag_starts_a_new_value_of_a_multi_value_field() -> None:
         0, ("+1", "B-PHONE"), ("212-555-0100", "I-PHONE"), ("+1", "B-PHONE"), ("646-555-0199", "I-PHONE")
     ) + line_of(1, ("+44", "B-PHONE"), ("20", "I-PHONE"), ("7946", "I-PHONE"), ("0958", "I-PHONE"))
     assert [v.value for v in words_to_values(words)] == ["+1 212-555-0100", "+1 646-555-0199", "+44 20 7946 0958"]
+
+
+def test_a_bullet_or_stray_digit_tagged_as_a_phone_is_no_phone_value() -> None:
+    words = line_of(0, ("стр.", "B-ADDRESS"), ("8", "I-ADDRESS"), ("+", "B-PHONE"), ("Москва", "B-ADDRESS")) + line_of(
+        1, ("+7", "B-PHONE"), ("912", "I-PHONE"), ("345-67-89", "I-PHONE")) + line_of(2, ("3", "B-PHONE"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("address", "стр. 8, Москва"), ("phone", "+7 912 345-67-89")]
 
 
 def test_stray_i_tag_without_b_starts_a_value() -> None:

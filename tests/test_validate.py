@@ -483,7 +483,8 @@ def test_addresses_read_the_same_however_the_card_separated_their_parts(printed,
 @pytest.mark.parametrize(
     ("printed", "value"),
     [("С.А. Павлов", "С. А. Павлов"), ("DR.TOM R. FERGUSON", "DR. TOM R. FERGUSON"),
-     ("Dipl.-Ing. Hans Meier", "Dipl.-Ing. Hans Meier"), ("Jean-Luc Picard", "Jean-Luc Picard")],
+     ("Dipl.-Ing. Hans Meier", "Dipl.-Ing. Hans Meier"), ("Jean-Luc Picard", "Jean-Luc Picard"),
+     ("3. Ю. Михайлов", "З. Ю. Михайлов"), ("И. 3. Тихонова", "И. З. Тихонова")],
 )
 def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
     got = normalise("full_name", printed)

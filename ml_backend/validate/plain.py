@@ -84,18 +84,26 @@ def name_problem(name: str) -> str | None:
 
 #: Digits OCR reads in place of letters (upper-case form first, lower-case second).
 _DIGIT_LETTERS = {"0": ("O", "o"), "1": ("I", "l"), "5": ("S", "s"), "8": ("B", "b"), "6": ("G", "b")}
+#: The same in Cyrillic names, where "З" is read as "3" ("3. Ю. Михайлов").
+_DIGIT_CYRILLIC = {"0": ("О", "о"), "3": ("З", "з"), "6": ("Б", "б")}
+#: An initial whose letter OCR read as a digit: "3." in a Cyrillic name.
+_DIGIT_INITIAL = re.compile(r"^\d\.$")
 
 
-def _fix_name_digits(word: str) -> str:
+def _fix_name_digits(word: str, cyrillic: bool = False) -> str:
     """``"5uzanne"`` -> ``"Suzanne"``, ``"Gi1les"`` -> ``"Gilles"``: a name never holds digits, so a
-    digit inside a word of letters is a misread letter (capital at the start, small inside)."""
-    if not any(ch.isalpha() for ch in word) or not all(ch.isalpha() or ch in _DIGIT_LETTERS or ch in ".-'’," for ch in word):
+    digit inside a word of letters is a misread letter (capital at the start, small inside).
+    In a Cyrillic name a digit initial ("3.") is a letter too."""
+    table = _DIGIT_CYRILLIC if cyrillic else _DIGIT_LETTERS
+    if cyrillic and _DIGIT_INITIAL.match(word) and word[0] in table:
+        return table[word[0]][0] + "."
+    if not any(ch.isalpha() for ch in word) or not all(ch.isalpha() or ch in table or ch in ".-'’," for ch in word):
         return word
     upper = word.isupper()
     fixed = "".join(
-        _DIGIT_LETTERS[ch][0 if i == 0 or upper else 1] if ch in _DIGIT_LETTERS else ch for i, ch in enumerate(word)
+        table[ch][0 if i == 0 or upper else 1] if ch in table else ch for i, ch in enumerate(word)
     )
-    if "1" in word[1:] and not upper and not any(ch in _VOWELS for ch in fixed):
+    if not cyrillic and "1" in word[1:] and not upper and not any(ch in _VOWELS for ch in fixed):
         fixed = fixed[0] + fixed[1:].replace("l", "i")  # "Sm1th": the 1 was an i, not an l
     return fixed
 
@@ -106,7 +114,8 @@ _GLUED_INITIAL = re.compile(r"\b([^\W\d_]|Dr|Mr|Ms|Mrs|Prof)\.(?=[^\W\d_])", re.
 
 def normalise_full_name(text: str) -> NormalisedValue:
     printed = tidy(text)
-    value = " ".join(_fix_name_digits(w) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split())
+    cyrillic = has_cyrillic(printed)
+    value = " ".join(_fix_name_digits(w, cyrillic) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split())
     problem = name_problem(value)
     return NormalisedValue(value, value, problem is None, problem, fixed=value != printed)
 
