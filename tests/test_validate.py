@@ -280,6 +280,23 @@ def test_region_hint_from_card_script_and_lines(validator: Validator) -> None:
     assert validator.validate([fv("phone", "01 23 45 67 89")], region_hint="FR")[0].valid
 
 
+def _lines(*texts: str) -> list[OcrLine]:
+    return [OcrLine(t, [(0, 10 * i), (100, 10 * i), (100, 10 * i + 8), (0, 10 * i + 8)], 0.9) for i, t in enumerate(texts)]
+
+
+def test_a_missed_job_title_line_becomes_the_position(validator: Validator) -> None:
+    name = fv("full_name", "David Townsend", line_indices=[0])
+    out = validator.validate([name], lines=_lines("David Townsend", "C OO", "+1 213-897-8325"))
+    assert [(v.field, v.value, v.source, v.line_indices) for v in out if v.field == "position"] == [
+        ("position", "COO", "rule", [1])]
+    # a slogan that mentions a title, a firm with a legal form, a person: not positions
+    for line in ("Trusted by every director in the city", "Director Consulting LLC", "Maria Director"):
+        assert not [v for v in validator.validate([name], lines=_lines("David Townsend", line)) if v.field == "position"]
+    # a card that has a position takes none from the lines
+    out = validator.validate([name, fv("position", "Founder", line_indices=[2])], lines=_lines("David Townsend", "CEO", "Founder"))
+    assert [v.value for v in out if v.field == "position"] == ["Founder"]
+
+
 def test_full_name_with_legal_form_becomes_company(validator: Validator) -> None:
     out = validator.validate([fv("full_name", "Acme LLC", 0.9), fv("full_name", "John Smith", 0.8)])
     by_field = {v.field: v for v in out}

@@ -3,7 +3,8 @@
 Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...). Across the
 card: two numbers tagged as one are split; e-mails and websites the tagger garbled or missed are
 recovered from the OCR text (``recover``); spaCy cue rules catch a company tagged as a name
-(and similar mix-ups); a website that is really an e-mail moves; a "company" that looks like a
+(and similar mix-ups) and a job-title line the tagger missed on a card without a position;
+a website that is really an e-mail moves; a "company" that looks like a
 person, and a second value of a field that has one, are flagged. Nothing is dropped: a value that fails a check is kept with ``valid=False``, a
 ``reason`` and a lower confidence, so the annotator sees it in Label Studio.
 """
@@ -15,13 +16,13 @@ import re
 from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
-from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine
+from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.phone import split_numbers
-from ml_backend.validate.recover import recover
+from ml_backend.validate.recover import RECOVERED_CONFIDENCE, recover
 from ml_backend.validate.region import region_hint_from
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class Validator:
         checked = self._relabel_by_cues(pieces, checked, region)
         checked = self._flag_person_like_companies(checked)
         checked = recover(checked, lines, region)
+        checked += self._missing_position(checked, lines or [])
         checked = _one_value_per_single_field(checked)
         return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
 
@@ -105,6 +107,23 @@ class Validator:
             out[i] = _checked(moved, region)
         return out
 
+    def _missing_position(self, values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+        """A card without a position gets the first line no value was read from that reads as
+        a job title by the cue rules alone ("COO", "Head of Sales"; letter-spaced capitals
+        such as "C OO" closed up): the tagger missed it, often because the font spaced it out."""
+        if any(v.field == "position" for v in values):
+            return []
+        used = {i for v in values for i in v.line_indices}
+        for index, line in enumerate(lines):
+            text = _closed_up(line.text.strip())
+            if index in used or not text or len(text.split()) > _MAX_TITLE_WORDS or any(c.isdigit() or c == "@" for c in text):
+                continue
+            cues = self._cues.cues(text)
+            if cues.title and not cues.company and not cues.person:
+                return [FieldValue(field="position", value=text, raw=line.text, confidence=RECOVERED_CONFIDENCE,
+                                   source="rule", display=text, bbox=union_bbox([line.bbox]), line_indices=[index])]
+        return []
+
     def _flag_person_like_companies(self, values: list[FieldValue]) -> list[FieldValue]:
         """A "company" that reads as a person's name, with no company cue, on a card without a name.
 
@@ -121,6 +140,19 @@ class Validator:
                     v = _flagged(v, "looks like a person's name, and the card has no full_name")
             out.append(v)
         return out
+
+
+#: A job title line has at most this many words (longer lines are slogans that mention one).
+_MAX_TITLE_WORDS = 5
+#: Capitals a letter-spacing font or OCR split apart ("C OO"), with "0" read for "O" ("C0O").
+_SPACED_CAPITALS = re.compile(r"^[A-Z0](?:\s?[A-Z0])+$")
+
+
+def _closed_up(text: str) -> str:
+    """``"C OO"`` / ``"C0O"`` -> ``"COO"``: a line of single spaced-out capitals is one word."""
+    if _SPACED_CAPITALS.match(text) and any(c.isalpha() for c in text):
+        return text.replace(" ", "").replace("0", "O")
+    return text
 
 
 def _cue_target(field: str, cues: Cues) -> str | None:
