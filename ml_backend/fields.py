@@ -131,18 +131,28 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         open_value = _OpenValue(field_name, [tw])
     if open_value is not None:
         values.append(open_value.to_value())
-    return _without_stray_phones(_join_fragments(_join_wrapped(_join_address_parts(values))))
+    return _without_strays(_join_fragments(_join_wrapped(_join_address_parts(values))))
 
 
-#: A phone value needs more digits than this once its fragments are joined; what has fewer is a
-#: bullet ("+") or a stray digit the tagger took for one, not a number to validate.
+#: A phone value needs at least this many digits once its fragments are joined; what has fewer
+#: is a bullet ("+") or a stray digit the tagger took for one, not a number to validate.
 _MIN_PHONE_DIGITS = 3
 
 
-def _without_stray_phones(values: list[FieldValue]) -> list[FieldValue]:
-    kept = [v for v in values if v.field != "phone" or sum(ch.isdigit() for ch in v.value) >= _MIN_PHONE_DIGITS]
+def _stray(value: FieldValue) -> bool:
+    """A phone without a number's digits, or a website without a dot ("noyta", a garbled
+    "почта" label): the tagger's slip on a bullet or a label, with nothing to validate."""
+    if value.field == "phone":
+        return sum(ch.isdigit() for ch in value.value) < _MIN_PHONE_DIGITS
+    if value.field == "website":
+        return "." not in value.value
+    return False
+
+
+def _without_strays(values: list[FieldValue]) -> list[FieldValue]:
+    kept = [v for v in values if not _stray(v)]
     if len(kept) < len(values):
-        log.debug("phone values with fewer than %d digits read as separators", _MIN_PHONE_DIGITS)
+        log.debug("read as bullets or labels, not values: %s", [v.value for v in values if _stray(v)])
     return kept
 
 

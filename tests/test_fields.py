@@ -103,6 +103,11 @@ def test_a_bullet_or_stray_digit_tagged_as_a_phone_is_no_phone_value() -> None:
     assert [(v.field, v.value) for v in words_to_values(words)] == [("address", "стр. 8, Москва"), ("phone", "+7 912 345-67-89")]
 
 
+def test_a_website_without_a_dot_is_a_garbled_label_not_a_value() -> None:
+    words = line_of(0, ("noyta", "B-WEBSITE"), ("ivan@x.ru", "B-EMAIL")) + line_of(1, ("www.x.ru", "B-WEBSITE"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("email", "ivan@x.ru"), ("website", "www.x.ru")]
+
+
 def test_stray_i_tag_without_b_starts_a_value() -> None:
     words = line_of(0, ("Director", "O"), ("Acme", "I-COMPANY"), ("Inc", "I-COMPANY"), ("Ivan", "I-FULL_NAME"))
     values = words_to_values(words)

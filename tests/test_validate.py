@@ -412,6 +412,8 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("email", "priemègranit.com:", None, "priem@granit.com"),
         ("email", "p.evseev@ramblerru", None, "p.evseev@rambler.ru"),  # the domain's dot lost
         ("email", "rené@exemple.fr", None, "rené@exemple.fr"),  # a real "é" beside a real "@"
+        ("email", "ina(@inbox.ru", None, "ina@inbox.ru"),
+        ("position", "Art Director at", None, "Art Director"),  # "... at <company>", the company apart
         ("website", "www.x.ruwww", None, "www.x.ru"),
         ("phone", "+l (203) 726-5167", None, "+12037265167"),
         ("phone", "+44 (O)20 7946 0958", None, "+442079460958"),
@@ -490,6 +492,7 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("О ул. Городская, 840", "ул. Городская, 840"),
         ("г Камень-на-Оби, пр.. Волочаевская, д 5", "г. Камень-на-Оби, пр. Волочаевская, д. 5"),
         ("O'Connell Street 5", "O'Connell Street 5"),
+        ("337435. г. Жигулевск", "337435, г. Жигулевск"),  # the postcode's comma read as a dot
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):
@@ -501,7 +504,8 @@ def test_addresses_read_the_same_however_the_card_separated_their_parts(printed,
     ("printed", "value"),
     [("С.А. Павлов", "С. А. Павлов"), ("DR.TOM R. FERGUSON", "DR. TOM R. FERGUSON"),
      ("Dipl.-Ing. Hans Meier", "Dipl.-Ing. Hans Meier"), ("Jean-Luc Picard", "Jean-Luc Picard"),
-     ("3. Ю. Михайлов", "З. Ю. Михайлов"), ("И. 3. Тихонова", "И. З. Тихонова")],
+     ("3. Ю. Михайлов", "З. Ю. Михайлов"), ("И. 3. Тихонова", "И. З. Тихонова"),
+     ("Рюрик Владиславович.", "Рюрик Владиславович"), ("John Smith Jr.", "John Smith Jr."), ("Smith J.", "Smith J.")],
 )
 def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
     got = normalise("full_name", printed)

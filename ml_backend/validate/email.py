@@ -58,6 +58,7 @@ def repair(text: str) -> str:
     s = _DOT_WORD.sub(".", s)
     s = re.sub(r"\s+", "", s)
     s = s.replace(",", ".").replace(";", ".").replace("@@", "@")
+    s = re.sub(r"[()\[\]{}]+@|@[()\[\]{}]+", "@", s)  # "ina(@inbox.ru": a bracket glued to the "@"
     s = re.sub(r"\.{2,}", ".", s)
     s, _ = fix_mixed_script(s)
     return s.strip(_EDGE_JUNK)

@@ -39,6 +39,8 @@ _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 #: as cards print it, so one address has one spelling. A doubled dot ("пр..") is a misread too.
 _UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр)(?=\s)")
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
+#: A postcode followed by a dot where the card printed a comma ("337435. г. Жигулевск").
+_POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
 #: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
 _GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
 
@@ -57,6 +59,7 @@ def join_address_lines(text: str) -> str:
     joined = _ADDRESS_SEPARATOR.sub(", ", joined)
     joined = _GLUED_ABBREVIATION.sub(". ", joined)
     joined = _UNDOTTED_ABBREVIATION.sub(r"\1.", _DOUBLED_DOT.sub(".", joined))
+    joined = _POSTCODE_DOT.sub(r"\1,", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
     joined = re.sub(r"\s+,", ",", joined)
     return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
@@ -112,10 +115,17 @@ def _fix_name_digits(word: str, cyrillic: bool = False) -> str:
 _GLUED_INITIAL = re.compile(r"\b([^\W\d_]|Dr|Mr|Ms|Mrs|Prof)\.(?=[^\W\d_])", re.IGNORECASE)
 
 
+#: A dot after a whole name word (four letters or more) is noise, not an initial's.
+_STRAY_END_DOT = re.compile(r"[^\W\d_]{4,}\.$")
+
+
 def normalise_full_name(text: str) -> NormalisedValue:
     printed = tidy(text)
     cyrillic = has_cyrillic(printed)
-    value = " ".join(_fix_name_digits(w, cyrillic) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split())
+    words = [_fix_name_digits(w, cyrillic) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split()]
+    if words and _STRAY_END_DOT.search(words[-1]) and words[-1].lower() not in NAME_AFFIXES:
+        words[-1] = words[-1][:-1]  # "Владиславович." : a speck read as a dot; "J." and "Jr." keep theirs
+    value = " ".join(words)
     problem = name_problem(value)
     return NormalisedValue(value, value, problem is None, problem, fixed=value != printed)
 
@@ -130,8 +140,13 @@ def normalise_company(text: str) -> NormalisedValue:
     return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
 
 
+#: The word joining a title to the company printed after it ("Art Director at Acme"), left at
+#: the end when the company is a value of its own.
+_TRAILING_CONNECTOR = re.compile(r"\s+(?:at|@|bei|chez|в|de|of)$", re.IGNORECASE)
+
+
 def normalise_position(text: str) -> NormalisedValue:
-    value = tidy(text)
+    value = _TRAILING_CONNECTOR.sub("", tidy(text))
     ok = _has_letter(value)
     return NormalisedValue(value, value, ok, None if ok else "a position needs letters")
 
