@@ -94,9 +94,12 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
     """Whether ``tw`` (tagged for ``field_name``) extends ``open_value`` rather than starting anew."""
     if open_value is None or open_value.field != field_name:
         return False
+    new_line = tw.word.line_index != open_value.words[-1].word.line_index
     if tw.tag.startswith("I-"):
-        return True
-    if field_name == "full_name" and tw.word.line_index != open_value.words[-1].word.line_index:
+        # a phone, e-mail or website complete on its line is not continued on the next one:
+        # two numbers printed one below the other are two values, whatever the I- says
+        return not (new_line and field_name in MULTI_VALUE_FIELDS and not _incomplete(open_value.to_value()))
+    if field_name == "full_name" and new_line:
         return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
     # B- of the same single-value field right after it (no O word between): the next line of a
     # multi-line address, or another piece of it, annotated as its own rectangle.

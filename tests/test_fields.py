@@ -108,6 +108,14 @@ def test_a_website_without_a_dot_is_a_garbled_label_not_a_value() -> None:
     assert [(v.field, v.value) for v in words_to_values(words)] == [("email", "ivan@x.ru"), ("website", "www.x.ru")]
 
 
+def test_an_i_tag_does_not_continue_a_number_complete_on_the_line_above() -> None:
+    words = line_of(0, ("07450.463912", "B-PHONE")) + line_of(1, ("441211026825", "I-PHONE"))
+    assert [v.value for v in words_to_values(words)] == ["07450.463912", "441211026825"]
+    # an incomplete part is continued: the number wrapped
+    words = line_of(0, ("+44", "B-PHONE"), ("7450", "I-PHONE")) + line_of(1, ("463912", "I-PHONE"))
+    assert [v.value for v in words_to_values(words)] == ["+44 7450 463912"]
+
+
 def test_stray_i_tag_without_b_starts_a_value() -> None:
     words = line_of(0, ("Director", "O"), ("Acme", "I-COMPANY"), ("Inc", "I-COMPANY"), ("Ivan", "I-FULL_NAME"))
     values = words_to_values(words)
