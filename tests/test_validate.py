@@ -493,6 +493,10 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("г Камень-на-Оби, пр.. Волочаевская, д 5", "г. Камень-на-Оби, пр. Волочаевская, д. 5"),
         ("O'Connell Street 5", "O'Connell Street 5"),
         ("337435. г. Жигулевск", "337435, г. Жигулевск"),  # the postcode's comma read as a dot
+        ("683 Michael Field, Hughesside SO 4AN", "683 Michael Field, Hughesside S0 4AN"),  # no district digit
+        ("Southampton SO14 3AN", "Southampton SO14 3AN"),
+        ("431 Franco WellSuite 044", "431 Franco Well Suite 044"),
+        ("3858 McCall Divide", "3858 McCall Divide"),
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

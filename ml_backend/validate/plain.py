@@ -41,6 +41,11 @@ _UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
 #: A postcode followed by a dot where the card printed a comma ("337435. г. Жигулевск").
 _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
+#: A British outward code with its district digit read as a letter ("SO 4AN" for "S0 4AN"): an
+#: outward code always holds a digit, so a final "O" before the inward code is a zero.
+_UK_OUTWARD_O = re.compile(r"\b([A-Z]{1,2})[OQ](?=\s\d[A-Z]{2}\b)")
+#: An address word OCR glued to the word before it ("Franco WellSuite 044").
+_GLUED_ADDRESS_WORD = re.compile(r"(?<=[a-z])(?=(?:Suite|Apt|Flat|Unit|Floor|Office|Building|Room)\b)")
 #: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
 _GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
 
@@ -61,6 +66,7 @@ def join_address_lines(text: str) -> str:
     joined = _UNDOTTED_ABBREVIATION.sub(r"\1.", _DOUBLED_DOT.sub(".", joined))
     joined = _POSTCODE_DOT.sub(r"\1,", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
+    joined = _UK_OUTWARD_O.sub(r"\g<1>0", _GLUED_ADDRESS_WORD.sub(" ", joined))
     joined = re.sub(r"\s+,", ",", joined)
     return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
 
