@@ -45,3 +45,10 @@ def test_only_cyrillic_cards_are_touched():
     fixed = restore_cyrillic(russian_card)
     assert fixed[0].text == "ООО ВЕКТОР" and fixed[0].box == russian_card[0].box
     assert fixed[1:] == russian_card[1:]
+
+
+def test_cyrillic_look_alike_capitals_on_a_latin_card_become_latin():
+    card = [line("Barry Marshall"), line("СТО"), line("E-mail: barry@lewis.co.uk")]  # Tesseract's "CTO"
+    assert [ln.text for ln in restore_cyrillic(card)] == ["Barry Marshall", "CTO", "E-mail: barry@lewis.co.uk"]
+    mixed = [line("Barry Marshall"), line("Москва"), line("Sales Manager")]  # a real Cyrillic word stays
+    assert restore_cyrillic(mixed)[1].text == "Москва"

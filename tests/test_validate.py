@@ -497,6 +497,7 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Southampton SO14 3AN", "Southampton SO14 3AN"),
         ("431 Franco WellSuite 044", "431 Franco Well Suite 044"),
         ("3858 McCall Divide", "3858 McCall Divide"),
+        ("Gertrude-Linke-Allee 4/3, 34001Hünfeld", "Gertrude-Linke-Allee 4/3, 34001 Hünfeld"),
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):
@@ -509,7 +510,9 @@ def test_addresses_read_the_same_however_the_card_separated_their_parts(printed,
     [("С.А. Павлов", "С. А. Павлов"), ("DR.TOM R. FERGUSON", "DR. TOM R. FERGUSON"),
      ("Dipl.-Ing. Hans Meier", "Dipl.-Ing. Hans Meier"), ("Jean-Luc Picard", "Jean-Luc Picard"),
      ("3. Ю. Михайлов", "З. Ю. Михайлов"), ("И. 3. Тихонова", "И. З. Тихонова"),
-     ("Рюрик Владиславович.", "Рюрик Владиславович"), ("John Smith Jr.", "John Smith Jr."), ("Smith J.", "Smith J.")],
+     ("Рюрик Владиславович.", "Рюрик Владиславович"), ("John Smith Jr.", "John Smith Jr."), ("Smith J.", "Smith J."),
+     ("NICHOLASJAMES", "NICHOLAS JAMES"), ("ME BERTRANDJOUBERT", "ME BERTRAND JOUBERT"),  # letter-spacing lost
+     ("Mark Johnson", "Mark Johnson")],
 )
 def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
     got = normalise("full_name", printed)

@@ -12,7 +12,9 @@ Cyrillic, three conservative repairs are made:
 * a short lower-case abbreviation with a dot ("np.", "nep.", "r.") becomes Cyrillic only when
   one of its readings is a known Russian address or contact abbreviation.
 
-E-mail addresses, web addresses and lines without Cyrillic context are never touched.
+E-mail addresses, web addresses and lines without Cyrillic context are never touched, except
+that on a Latin card an upper-case word of Cyrillic look-alikes ("СТО", Tesseract's reading of
+"CTO") becomes Latin.
 """
 
 from __future__ import annotations
@@ -92,12 +94,28 @@ def restore_line(text: str) -> str:
     return _TOKEN.sub(lambda m: _restore_word(m.group()), text)
 
 
+#: Cyrillic capitals with a Latin twin, and the twin: on a Latin card, a word of only these that
+#: Tesseract returned ("СТО" for "CTO") is the Latin word.
+_LATIN_TWINS = str.maketrans(dict(zip("АВСЕНКМОРТХУ", "ABCEHKMOPTXY")))
+
+
+def _latin_word(word: str) -> str:
+    core = word.strip("«»\"„“'()[],;:!?.")
+    if len(core) >= 2 and core.isupper() and all(ch.translate(_LATIN_TWINS) != ch for ch in core if ch.isalpha()):
+        return word.translate(_LATIN_TWINS)
+    return word
+
+
+def _latin_line(text: str) -> str:
+    return _TOKEN.sub(lambda m: _latin_word(m.group()), text)
+
+
 def restore_cyrillic(lines: list[OcrLine]) -> list[OcrLine]:
-    """The card's lines with look-alike words restored when the card is Cyrillic; else as given."""
-    if cyrillic_share([ln.text for ln in lines]) < MIN_CARD_CYRILLIC_SHARE:
-        return lines
+    """The card's lines with look-alike words restored when the card is Cyrillic; on a Latin
+    card, capitals Tesseract read in Cyrillic ("СТО") turned back into Latin ones."""
+    restore = restore_line if cyrillic_share([ln.text for ln in lines]) >= MIN_CARD_CYRILLIC_SHARE else _latin_line
     out = []
     for line in lines:
-        fixed = restore_line(line.text)
+        fixed = restore(line.text)
         out.append(line if fixed == line.text else OcrLine(fixed, line.box, line.confidence, line.source))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ml_backend.validate.given_names import given_names
 from ml_backend.validate.lexicon import NAME_AFFIXES, NAME_CONJUNCTIONS
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import collapse_spaces, has_cyrillic, has_latin
@@ -44,6 +45,8 @@ _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
 #: A British outward code with its district digit read as a letter ("SO 4AN" for "S0 4AN"): an
 #: outward code always holds a digit, so a final "O" before the inward code is a zero.
 _UK_OUTWARD_O = re.compile(r"\b([A-Z]{1,2})[OQ](?=\s\d[A-Z]{2}\b)")
+#: A postcode glued to the town after it ("34001Hünfeld").
+_GLUED_POSTCODE_TOWN = re.compile(r"(?<![\w/])(\d{4,6})(?=[^\W\d_]{3,})")
 #: An address word OCR glued to the word before it ("Franco WellSuite 044").
 _GLUED_ADDRESS_WORD = re.compile(r"(?<=[a-z])(?=(?:Suite|Apt|Flat|Unit|Floor|Office|Building|Room)\b)")
 #: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
@@ -67,6 +70,7 @@ def join_address_lines(text: str) -> str:
     joined = _POSTCODE_DOT.sub(r"\1,", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
     joined = _UK_OUTWARD_O.sub(r"\g<1>0", _GLUED_ADDRESS_WORD.sub(" ", joined))
+    joined = _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined)
     joined = re.sub(r"\s+,", ",", joined)
     return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
 
@@ -121,6 +125,23 @@ def _fix_name_digits(word: str, cyrillic: bool = False) -> str:
 _GLUED_INITIAL = re.compile(r"\b([^\W\d_]|Dr|Mr|Ms|Mrs|Prof)\.(?=[^\W\d_])", re.IGNORECASE)
 
 
+#: Shortest given name and surname a glued name word is split into.
+_MIN_GIVEN, _MIN_SURNAME = 3, 4
+
+
+def _unglued_name_word(word: str) -> str:
+    """``"NICHOLASJAMES"`` -> ``"NICHOLAS JAMES"``: a letter-spaced font lost the space. Split
+    after the longest known given name that leaves a surname; used only when the name as read
+    is not a name, so "Johnson" in "Mark Johnson" is never cut."""
+    if not word.isalpha() or len(word) < _MIN_GIVEN + _MIN_SURNAME:
+        return word
+    known = given_names()
+    for cut in range(len(word) - _MIN_SURNAME, _MIN_GIVEN - 1, -1):
+        if word[:cut].lower() in known:
+            return f"{word[:cut]} {word[cut:]}"
+    return word
+
+
 #: A dot after a whole name word (four letters or more) is noise, not an initial's.
 _STRAY_END_DOT = re.compile(r"[^\W\d_]{4,}\.$")
 
@@ -133,6 +154,10 @@ def normalise_full_name(text: str) -> NormalisedValue:
         words[-1] = words[-1][:-1]  # "Владиславович." : a speck read as a dot; "J." and "Jr." keep theirs
     value = " ".join(words)
     problem = name_problem(value)
+    if problem is not None:
+        unglued = " ".join(_unglued_name_word(w) for w in words)
+        if unglued != value and name_problem(unglued) is None:
+            value, problem = unglued, None
     return NormalisedValue(value, value, problem is None, problem, fixed=value != printed)
 
 
