@@ -155,6 +155,15 @@ def test_an_email_and_a_website_agree_on_the_dotted_spelling_of_their_domain():
         fv("website", "acme.com"), fv("email", "a@other.com")]
 
 
+def test_an_e_label_glued_to_the_local_part_is_cut_off_where_the_name_shows_it():
+    out = recover([fv("full_name", "Tom Sweeney"), fv("email", "e.t.sweeney@meridian.co"), fv("email", "ea@x.co")])
+    assert [v.value for v in out if v.field == "email"] == ["t.sweeney@meridian.co", "ea@x.co"]
+    # Emil Weber's own initial, and an address that does not show the name, keep their "e"
+    assert recover([fv("full_name", "Emil Weber"), fv("email", "e.weber@firma.de")])[1].value == "e.weber@firma.de"
+    assert recover([fv("full_name", "Tom Sweeney"), fv("email", "eva@firma.de")])[1].value == "eva@firma.de"
+    assert recover([fv("full_name", "Étienne Guyon"), fv("email", "etienne_guyon@x.fr")])[1].value == "etienne_guyon@x.fr"
+
+
 def test_a_card_without_a_name_gets_an_unused_name_shaped_line_with_a_known_given_name():
     lines = [line("Acme Widgets"), line("Rachael Lawson", 30), line("Sales Manager", 60)]
     company = fv("company", "Acme Widgets", lines=[0])

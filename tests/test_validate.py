@@ -413,6 +413,10 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("email", "p.evseev@ramblerru", None, "p.evseev@rambler.ru"),  # the domain's dot lost
         ("email", "rené@exemple.fr", None, "rené@exemple.fr"),  # a real "é" beside a real "@"
         ("email", "ina(@inbox.ru", None, "ina@inbox.ru"),
+        ("email", "antonov.1@ermakova.net", None, "antonov.l@ermakova.net"),  # the initial "l" read as "1"
+        ("email", "ivan1@x.ru", None, "ivan1@x.ru"),
+        ("email", "calvin@icloud.com-", None, "calvin@icloud.com"),
+        ("email", "mario@perez-green.us-mail", None, "mario@perez-green.us"),  # the next label glued on
         ("position", "Art Director at", None, "Art Director"),  # "... at <company>", the company apart
         ("website", "www.x.ruwww", None, "www.x.ru"),
         ("phone", "+l (203) 726-5167", None, "+12037265167"),
@@ -512,7 +516,7 @@ def test_addresses_read_the_same_however_the_card_separated_their_parts(printed,
      ("3. Ю. Михайлов", "З. Ю. Михайлов"), ("И. 3. Тихонова", "И. З. Тихонова"),
      ("Рюрик Владиславович.", "Рюрик Владиславович"), ("John Smith Jr.", "John Smith Jr."), ("Smith J.", "Smith J."),
      ("NICHOLASJAMES", "NICHOLAS JAMES"), ("ME BERTRANDJOUBERT", "ME BERTRAND JOUBERT"),  # letter-spacing lost
-     ("Mark Johnson", "Mark Johnson")],
+     ("Mark Johnson", "Mark Johnson"), ("Радислав 3 Колесников", "Радислав Колесников")],
 )
 def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
     got = normalise("full_name", printed)

@@ -18,6 +18,7 @@ per-value checks.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from phonenumbers import Leniency, PhoneNumberMatcher
@@ -193,6 +194,7 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
        a number inside an invalid phone value, or on a line with a "+" or a phone label.
     4. A card without a valid full name gets an unused line shaped like a name that holds a
        known given name.
+    5. An "E" label glued to an e-mail's local part is cut off where the card's name shows it.
     """
     out: list[FieldValue] = []
     domains = _card_domains(values)
@@ -217,7 +219,7 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
     if lines:
         out.extend(_missing_from_lines(out, lines, region))
         out.extend(_missing_name(out, lines))
-    return _harmonise_domains(out)
+    return _without_glued_email_labels(_harmonise_domains(out))
 
 
 def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
@@ -231,6 +233,37 @@ def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldV
         if index not in used and name_problem(text) is None and has_given_name(text):
             return [_line_value("full_name", normalise("full_name", text).value, line, index)]
     return []
+
+
+#: An "E"/"E." label (for e-mail) glued to the local part: "E. t.sweeney@x.co" read as one word.
+_GLUED_E_LABEL = re.compile(r"^e\.?(?=[^\W_])", re.IGNORECASE)
+
+
+def _unaccented(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _without_glued_email_labels(values: list[FieldValue]) -> list[FieldValue]:
+    """E-mails whose local part starts with an "e" that is the printed label, not the person's:
+    the card's name has no word starting with "e", and what follows the "e" holds one of the
+    name's words ("e.t.sweeney" on Tom Sweeney's card -> "t.sweeney"). "e.weber" on Emil
+    Weber's card keeps its "e"."""
+    name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
+    if name is None:
+        return values
+    words = [_unaccented(w.strip(".,").lower()) for w in name.split()]
+    if any(w.startswith("e") for w in words):  # "Étienne" too
+        return values
+    out = []
+    for v in values:
+        local, at, domain = v.value.partition("@")
+        label = _GLUED_E_LABEL.match(local) if v.field == "email" and v.valid and at else None
+        rest = local[label.end():] if label else ""
+        if label and any(len(w) >= 3 and w in rest for w in words):
+            value = f"{rest}@{domain}"
+            v = replace(v, value=value, display=normalise("email", value).display, source="rule")
+        out.append(v)
+    return out
 
 
 def _domain_of(v: FieldValue) -> str:

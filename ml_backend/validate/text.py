@@ -89,6 +89,9 @@ def fix_domain(host: str) -> str:
     """``fix_tld_digits``, then a printed word glued to a common TLD cut off ("yahoo.comweb")."""
     host = fix_tld_digits(host)
     head, dot, tld = host.rpartition(".")
+    glued = re.match(r"^([^\W\d_]{2,})[-:]", tld)  # "us-mail": a TLD never holds a hyphen
+    if dot and glued and glued.group(1).lower() in COMMON_TLDS:
+        return f"{head}.{glued.group(1)}"
     for word in _GLUED_WORDS if dot else ():
         if tld.lower().endswith(word) and tld.lower()[: -len(word)] in COMMON_TLDS:
             return f"{head}.{tld[: -len(word)]}"
