@@ -192,6 +192,7 @@ def test_second_look_rules():
     assert worth_second_look("405575, Mockaa") and worth_second_look("ООО Nordwind Γpyn")
     assert not worth_second_look("miron31@atlas.su") and not worth_second_look("www.atlas.su")
     assert not worth_second_look("+7 (499) 417-51-28") and not worth_second_look("Москва")
+    assert not worth_second_look("Te.: +7 (347) 105-49-43")  # a phone's digits over its label
     assert prefer_second_look("405575, Mockaa", "405575, Москва", 0.9)
     assert prefer_second_look("ООО Nordwind Γpyn", "ООО Nordwind Групп", 0.85)  # half Latin, still taken
     assert not prefer_second_look("405575, Mockaa", "405575, Москва", 0.4)  # Tesseract unsure

@@ -502,6 +502,8 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("431 Franco WellSuite 044", "431 Franco Well Suite 044"),
         ("3858 McCall Divide", "3858 McCall Divide"),
         ("Gertrude-Linke-Allee 4/3, 34001Hünfeld", "Gertrude-Linke-Allee 4/3, 34001 Hünfeld"),
+        ("625 Michelle Ports, Suttonland N1U 6QT, 8:30 17:30", "625 Michelle Ports, Suttonland N1U 6QT"),
+        ("ул. Ленина, 5, Пн-Пт 9:00-18:00", "ул. Ленина, 5"),
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

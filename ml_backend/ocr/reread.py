@@ -102,12 +102,25 @@ MIN_CARD_LINE_CONFIDENCE = 0.6
 #: Lines holding an e-mail, a web address, or only a number: PP-OCR reads these better than
 #: Tesseract, and Russian cards print them in Latin letters and digits too.
 _NOT_WORDS = re.compile(r"@|www|https?:|\.[a-z]{2,4}\b|^[\d\s()+\-.,:/]*$", re.IGNORECASE)
+#: A line with this many digits holds a phone number (or an ID): its digits matter more than
+#: its label, and Tesseract misreads digits that PP-OCR got right.
+_NUMBER_DIGITS = 6
+
+
+def _is_word_line(text: str) -> bool:
+    return not _NOT_WORDS.search(text) and sum(c.isdigit() for c in text) < _NUMBER_DIGITS
+
+
+def word_lines(texts: list[str]) -> list[str]:
+    """The texts that are words, not e-mails, web addresses or numbers: what tells a card's
+    script (a Russian card prints its e-mails in Latin letters too)."""
+    return [t for t in texts if _is_word_line(t)]
 
 
 def worth_second_look(text: str) -> bool:
     """A line PP-OCR read confidently that may still be Cyrillic it spelled in Latin
     ("Mockaa" for "Москва"): it has Latin letters and is not an address or a number."""
-    return bool(re.search(r"[A-Za-z]", text)) and not _NOT_WORDS.search(text)
+    return bool(re.search(r"[A-Za-z]", text)) and _is_word_line(text)
 
 
 def prefer_second_look(pp_text: str, tess_text: str, tess_confidence: float) -> bool:

@@ -28,6 +28,7 @@ from ml_backend.ocr.reread import (
     needs_reread,
     prefer_reread,
     prefer_second_look,
+    word_lines,
     worth_second_look,
 )
 from ml_backend.schema import OcrLine, OcrResult
@@ -171,8 +172,9 @@ class StagedOcrEngine:
         """On a card the first pass found Cyrillic, re-read the lines PP-OCR read confidently in
         Latin: its recogniser has no Cyrillic glyphs, so "Москва" came back as "Mockaa" with a
         high score and passed ``needs_reread``. Latin cards are never touched (no Cyrillic was
-        found on them), so German and French diacritics cannot trigger this."""
-        if self.reader is None or cyrillic_share([t for t, _, _ in readings]) < MIN_CARD_CYRILLIC_SHARE:
+        found on them), so German and French diacritics cannot trigger this. The card's script is
+        judged on its word lines: a Russian card prints its e-mails and web addresses in Latin."""
+        if self.reader is None or cyrillic_share(word_lines([t for t, _, _ in readings])) < MIN_CARD_CYRILLIC_SHARE:
             return readings
         out = []
         for crop, (text, score, source) in zip(crops, readings):

@@ -45,6 +45,12 @@ _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
 #: A British outward code with its district digit read as a letter ("SO 4AN" for "S0 4AN"): an
 #: outward code always holds a digit, so a final "O" before the inward code is a zero.
 _UK_OUTWARD_O = re.compile(r"\b([A-Z]{1,2})[OQ](?=\s\d[A-Z]{2}\b)")
+#: Opening hours printed under the address and read into it ("..., N1U 6QT, 8:30 17:30").
+_OPENING_HOURS = re.compile(
+    r"[,\s]*(?:(?:mon|пн|lun|mo)[\w.]*\s*[-–—]\s*(?:fri|пт|ven|fr)[\w.]*:?\s*)?"
+    r"\d{1,2}[:.]\d{2}\s*[-–—]?\s*\d{1,2}[:.]\d{2}\s*$",
+    re.IGNORECASE,
+)
 #: A postcode glued to the town after it ("34001Hünfeld").
 _GLUED_POSTCODE_TOWN = re.compile(r"(?<![\w/])(\d{4,6})(?=[^\W\d_]{3,})")
 #: An address word OCR glued to the word before it ("Franco WellSuite 044").
@@ -70,7 +76,7 @@ def join_address_lines(text: str) -> str:
     joined = _POSTCODE_DOT.sub(r"\1,", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
     joined = _UK_OUTWARD_O.sub(r"\g<1>0", _GLUED_ADDRESS_WORD.sub(" ", joined))
-    joined = _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined)
+    joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
     joined = re.sub(r"\s+,", ",", joined)
     return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
 
