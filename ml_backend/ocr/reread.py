@@ -102,9 +102,9 @@ MIN_CARD_LINE_CONFIDENCE = 0.6
 #: Lines holding an e-mail, a web address, or only a number: PP-OCR reads these better than
 #: Tesseract, and Russian cards print them in Latin letters and digits too.
 _NOT_WORDS = re.compile(r"@|www|https?:|\.[a-z]{2,4}\b|^[\d\s()+\-.,:/]*$", re.IGNORECASE)
-#: A line with this many digits holds a phone number (or an ID): its digits matter more than
-#: its label, and Tesseract misreads digits that PP-OCR got right.
-_NUMBER_DIGITS = 6
+#: A line with this many digits holds a phone number (a postcode has at most 6): its digits
+#: matter more than its label, and Tesseract misreads digits that PP-OCR got right.
+_NUMBER_DIGITS = 7
 
 
 def _is_word_line(text: str) -> bool:
