@@ -95,12 +95,12 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
     if open_value is None or open_value.field != field_name:
         return False
     new_line = tw.word.line_index != open_value.words[-1].word.line_index
+    if field_name == "full_name" and new_line:
+        return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
     if tw.tag.startswith("I-"):
         # a phone, e-mail or website complete on its line is not continued on the next one:
         # two numbers printed one below the other are two values, whatever the I- says
         return not (new_line and field_name in MULTI_VALUE_FIELDS and not _incomplete(open_value.to_value()))
-    if field_name == "full_name" and new_line:
-        return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
     # B- of the same single-value field right after it (no O word between): the next line of a
     # multi-line address, or another piece of it, annotated as its own rectangle.
     return field_name not in MULTI_VALUE_FIELDS
@@ -116,7 +116,7 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         raise ValueError(f"unknown BIO tag {unknown.tag!r} on word {unknown.word.text!r}")
     values: list[FieldValue] = []
     open_value: _OpenValue | None = None
-    for tw in _untag_monogram(_untag_labels(words)):
+    for tw in _untag_monogram(_untag_labels(_name_before_comma(words))):
         if tw.tag == OUTSIDE_TAG:
             if open_value is not None:
                 values.append(open_value.to_value())
@@ -157,6 +157,31 @@ def _without_strays(values: list[FieldValue]) -> list[FieldValue]:
     if len(kept) < len(values):
         log.debug("read as bullets or labels, not values: %s", [v.value for v in values if _stray(v)])
     return kept
+
+
+def _name_before_comma(words: list[TaggedWord]) -> list[TaggedWord]:
+    """"Jacqueline M. Thomas, Consultant" and "Paul Houston, Sports Development Officer": on a
+    line the tagger read a name on, a complete name before the first comma is the name, whatever
+    it called those words (it often gives the surname to the title after it, or the given name
+    to the address above)."""
+    out = list(words)
+    by_line: dict[int, list[int]] = {}
+    for i, tw in enumerate(words):
+        by_line.setdefault(tw.word.line_index, []).append(i)
+    for indices in by_line.values():
+        if not any(words[i].field == "full_name" for i in indices):
+            continue
+        comma = next((k for k, i in enumerate(indices) if words[i].word.text.endswith(",")), None)
+        if comma is None or comma == len(indices) - 1:
+            continue
+        head = indices[: comma + 1]
+        text = " ".join(words[i].word.text for i in head).rstrip(",")
+        if all(words[i].field == "full_name" for i in head) or name_problem(text) or not has_given_name(text):
+            continue
+        log.debug("%r before the comma read as the name", text)
+        for k, i in enumerate(head):
+            out[i] = replace(words[i], tag="B-FULL_NAME" if k == 0 else "I-FULL_NAME")
+    return out
 
 
 #: A contact label as OCR spells it: one or two short words closed by a colon ("E-mail:",

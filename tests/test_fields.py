@@ -137,6 +137,24 @@ def test_a_name_complete_on_its_line_is_not_continued_by_the_next_line() -> None
     assert [v.value for v in words_to_values(words)] == ["Jean-Baptiste Dupont-Moreau"]
 
 
+def test_a_complete_name_before_a_comma_is_the_name_whatever_its_tags() -> None:
+    words = line_of(0, ("Studio", "B-ADDRESS"), ("32c,", "I-ADDRESS"), ("Garyton", "I-ADDRESS")) + line_of(
+        1, ("Jacqueline", "I-ADDRESS"), ("M.", "I-ADDRESS"), ("Thomas,", "B-FULL_NAME"), ("Consultant", "B-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("address", "Studio 32c, Garyton"), ("full_name", "Jacqueline M. Thomas,"), ("position", "Consultant")]
+    words = line_of(0, ("Paul", "B-FULL_NAME"), ("Houston,", "B-POSITION"), ("Sports", "I-POSITION"), ("Officer", "I-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("full_name", "Paul Houston,"), ("position", "Sports Officer")]
+    # "Smith, John": one word before the comma is no complete name
+    words = line_of(0, ("Smith,", "B-FULL_NAME"), ("John", "I-FULL_NAME"))
+    assert [v.value for v in words_to_values(words)] == ["Smith, John"]
+
+
+def test_a_name_complete_on_its_line_is_not_continued_by_the_next_line_even_by_an_i_tag() -> None:
+    words = line_of(0, ("ЕВДОКИМОВА", "B-FULL_NAME"), ("ВИКТОРИЯ", "I-FULL_NAME"), ("АРХИПОВНА", "I-FULL_NAME")) + line_of(
+        1, ("Ветеринар", "I-FULL_NAME"))
+    assert [v.value for v in words_to_values(words)] == ["ЕВДОКИМОВА ВИКТОРИЯ АРХИПОВНА", "Ветеринар"]
+
+
 def test_o_between_lines_separates_two_values_of_a_single_field() -> None:
     words = line_of(0, ("John", "B-FULL_NAME"), ("Smith", "I-FULL_NAME")) + line_of(1, ("Tel", "O")) + line_of(
         2, ("Jane", "B-FULL_NAME"), ("Doe", "I-FULL_NAME")
