@@ -242,23 +242,32 @@ def errors_ratio(report: Report, baseline: Report) -> float | None:
     return (1 - model_f1) / (1 - base_f1)
 
 
-def format_table(report: Report, baseline_report: Report | None = None) -> str:
-    """Per-field P/R/F1/fuzzy-F1 (model beside baseline), micro, exact cards, errors ratio, splits."""
-    systems = [("model", report)] + ([("baseline", baseline_report)] if baseline_report else [])
-    block = "    P      R      F1   fuzzyF1"
+_BLOCK = "    P      R      F1   fuzzyF1"
+
+
+def _field_rows(systems: list[tuple[str, Scores]]) -> list[str]:
+    """Header, one row per field, micro and exact cards for the systems' scores side by side."""
     lines = [
-        f"{'field':<10} {'support':>7} | " + " | ".join(f"{name:<{len(block) - 1}}" for name, _ in systems),
-        f"{'':<10} {'':>7} | " + " | ".join(block for _ in systems),
+        f"{'field':<10} {'support':>7} | " + " | ".join(f"{name:<{len(_BLOCK) - 1}}" for name, _ in systems),
+        f"{'':<10} {'':>7} | " + " | ".join(_BLOCK for _ in systems),
     ]
     for f in FIELDS:
-        scores = [r.overall.fields[f] for _, r in systems]
+        scores = [s.fields[f] for _, s in systems]
         lines.append(_row(f, str(scores[0].support), scores))
-    micros = [r.overall.micro for _, r in systems]
+    micros = [s.micro for _, s in systems]
     lines.append(_row("micro", str(micros[0].support), micros))
     lines.append(
-        f"{'exact card':<10} {report.overall.cards:>7} | "
-        + " | ".join(f"{_pct(r.overall.exact_card_rate):<{len(block) - 1}}" for _, r in systems)
+        f"{'exact card':<10} {systems[0][1].cards:>7} | "
+        + " | ".join(f"{_pct(s.exact_card_rate):<{len(_BLOCK) - 1}}" for _, s in systems)
     )
+    return lines
+
+
+def format_table(report: Report, baseline_report: Report | None = None) -> str:
+    """Per-field P/R/F1/fuzzy-F1 (model beside baseline), micro, exact cards, errors ratio, splits,
+    and the per-field table of the clean (not photographed) cards, which per-field targets use."""
+    systems = [("model", report)] + ([("baseline", baseline_report)] if baseline_report else [])
+    lines = _field_rows([(name, r.overall) for name, r in systems])
     if baseline_report is not None:
         ratio = errors_ratio(report, baseline_report)
         shown = "n/a" if ratio is None else f"{ratio:.3f}"
@@ -270,4 +279,7 @@ def format_table(report: Report, baseline_report: Report | None = None) -> str:
             groups = [getattr(r, attr).get(key, Scores()) for _, r in systems]
             cells = " | ".join(f"{_pct(g.micro.f1)} / {_pct(g.exact_card_rate):<15}" for g in groups)
             lines.append(f"{kind + key:<16} {groups[0].cards:>5} | {cells}")
+    if "clean" in report.by_capture and len(report.by_capture) > 1:
+        lines += ["", "clean cards only:", ""]
+        lines += _field_rows([(name, r.by_capture.get("clean", Scores())) for name, r in systems])
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from ml_backend.evaluate import (
     comparison_key,
     errors_ratio,
     evaluate,
+    _pct,
     format_table,
     region_of_locale,
     score_field,
@@ -127,6 +128,10 @@ def test_errors_ratio_and_table() -> None:
     assert "76.2%" in micro_line and "30.8%" in micro_line
     assert "locale ru" in table and "photo" in table
     assert "errors ratio" not in format_table(model)
+    # the clean cards get their own per-field table (the per-field targets are on clean cards)
+    clean = table.split("clean cards only:")[1]
+    clean_micro = next(line for line in clean.splitlines() if line.startswith("micro"))
+    assert _pct(model.by_capture["clean"].micro.f1) in clean_micro
 
 
 def test_field_score_add() -> None:
