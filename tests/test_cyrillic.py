@@ -24,6 +24,7 @@ def line(text: str) -> OcrLine:
         ("r. Москва", "г. Москва"),
         ("Bысший", "Высший"),
         ("IIAO «Cobalt»", "ПАО «Cobalt»"),
+        ("д. 45, od. 11", "д. 45, оф. 11"),  # "ф" read as "d"
     ],
 )
 def test_look_alike_words_are_restored(read, restored):

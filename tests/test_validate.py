@@ -358,6 +358,14 @@ def test_a_bare_domain_read_as_an_email_becomes_a_website(validator: Validator) 
     ]
 
 
+def test_a_registration_number_or_a_web_address_is_no_postal_address(validator: Validator) -> None:
+    for text in ("OKIIO 76095299", "ИНН 7715463094"):
+        got = normalise("address", text)
+        assert not got.valid and got.reason == "a registration number, not an address"
+    out = validator.validate([fv("address", "mukhina-galkina. net")])
+    assert [(v.field, v.value, v.valid) for v in out] == [("website", "mukhina-galkina.net", True)]
+
+
 def test_nothing_is_dropped(validator: Validator) -> None:
     values = [fv("email", "no at sign"), fv("phone", "call me"), fv("full_name", "x"), fv("address", "")]
     out = validator.validate(values)
@@ -498,6 +506,9 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("O'Connell Street 5", "O'Connell Street 5"),
         ("337435. г. Жигулевск", "337435, г. Жигулевск"),  # the postcode's comma read as a dot
         ("683 Michael Field, Hughesside SO 4AN", "683 Michael Field, Hughesside S0 4AN"),  # no district digit
+        ("Lake Diana WCOM OLW", "Lake Diana WC0M 0LW"),  # zeros read as "O" where only digits stand
+        ("Anthonyborough GY0M OPG, United Kingdom", "Anthonyborough GY0M 0PG, United Kingdom"),
+        ("Flat 7, Lake GO OUT now", "Flat 7, Lake GO OUT now"),  # no digit, not where a postcode stands
         ("Southampton SO14 3AN", "Southampton SO14 3AN"),
         ("431 Franco WellSuite 044", "431 Franco Well Suite 044"),
         ("3858 McCall Divide", "3858 McCall Divide"),

@@ -33,7 +33,7 @@ _LOOKALIKES: dict[str, tuple[str, ...]] = {
     "O": ("О",), "P": ("Р",), "T": ("Т",), "X": ("Х",), "Y": ("У",),
     "a": ("а",), "c": ("с",), "e": ("е",), "o": ("о",), "p": ("р",), "x": ("х",), "y": ("у",),
     "k": ("к",), "m": ("м", "т"), "n": ("п", "л", "и"), "u": ("и", "п"), "r": ("г",), "t": ("т",),
-    "6": ("б",), "3": ("з",),
+    "6": ("б",), "3": ("з",), "d": ("д", "ф"),  # "od." for "оф.": OCR reads "ф" as "d" too
 }
 #: Latin capitals whose Cyrillic twin looks the same: a word of only these may be either script.
 _SHARED_CAPITALS = frozenset("ABCEHKMOPTXY")

@@ -42,9 +42,14 @@ _UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
 #: A postcode followed by a dot where the card printed a comma ("337435. г. Жигулевск").
 _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
-#: A British outward code with its district digit read as a letter ("SO 4AN" for "S0 4AN"): an
-#: outward code always holds a digit, so a final "O" before the inward code is a zero.
-_UK_OUTWARD_O = re.compile(r"\b([A-Z]{1,2})[OQ](?=\s\d[A-Z]{2}\b)")
+#: A British postcode with a zero read as the letter "O" where only a digit can stand ("SO 4AN"
+#: for "S0 4AN", "GY0M OPG" for "GY0M 0PG", "WCOM OLW" for "WC0M 0LW"): the outward code's
+#: district and the inward code's first character are digits. A code without any digit is
+#: taken only where a postcode stands: at the end, or before the country.
+_UK_POSTCODE_O = re.compile(r"\b([A-Z]{1,2})([0-9O])([0-9A-Z]?) ([0-9O])([A-Z]{2})\b")
+_UK_POSTCODE_END = re.compile(
+    r"^[\s,]*(?:(?:United Kingdom|UK|England|Scotland|Wales|Northern Ireland|Great Britain|GB)\.?)?\s*$", re.IGNORECASE
+)
 #: Opening hours printed under the address and read into it ("..., N1U 6QT, 8:30 17:30").
 _OPENING_HOURS = re.compile(
     r"[,\s]*(?:(?:mon|пн|lun|mo)[\w.]*\s*[-–—]\s*(?:fri|пт|ven|fr)[\w.]*:?\s*)?"
@@ -64,6 +69,13 @@ _GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
 _ADDRESS_ICON = re.compile(r"^(?:[^\w\s]|[OoОоQ])\s+(?=\S)")
 
 
+def _zeros_in_postcode(match: re.Match[str]) -> str:
+    area, district, sub, sector, unit = match.groups()
+    if not any(c.isdigit() for c in match.group()) and not _UK_POSTCODE_END.match(match.string[match.end():]):
+        return match.group()
+    return f"{area}{district.replace('O', '0')}{sub} {sector.replace('O', '0')}{unit}"
+
+
 def join_address_lines(text: str) -> str:
     """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
     lines), so an address reads the same however the card laid it out; spacing tidied; a pin
@@ -75,7 +87,7 @@ def join_address_lines(text: str) -> str:
     joined = _UNDOTTED_ABBREVIATION.sub(r"\1.", _DOUBLED_DOT.sub(".", joined))
     joined = _POSTCODE_DOT.sub(r"\1,", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
-    joined = _UK_OUTWARD_O.sub(r"\g<1>0", _GLUED_ADDRESS_WORD.sub(" ", joined))
+    joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
     joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
     joined = re.sub(r"\s+,", ",", joined)
     return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
@@ -189,8 +201,20 @@ def normalise_position(text: str) -> NormalisedValue:
     return NormalisedValue(value, value, ok, None if ok else "a position needs letters")
 
 
+#: A registration number line ("ОКПО 76095299", "ИНН 7715463094" read as "OKIIO ...", "NHH..."):
+#: one short word and a long number, which no address is.
+_REGISTRATION_NUMBER = re.compile(r"^[^\W\d_]{2,6}[.:№]?\s*\d[\d\s\-/]{6,}$")
+#: A web address tagged as the address ("mukhina-galkina. net"); the validator moves it.
+WEB_ADDRESS_NOT_POSTAL = "a web address, not a postal address"
+_HOST_LIKE = re.compile(r"^(?:www\s*\.\s*)?[\w\-]+(?:\s*\.\s*[\w\-]+)*\s*\.\s*[^\W\d_]{2,}$", re.IGNORECASE)
+
+
 def normalise_address(text: str) -> NormalisedValue:
     value = join_address_lines(text)
     if len(value) < _MIN_ADDRESS_CHARS or not _has_letter(value):
         return NormalisedValue(value, value, False, "too short to be an address")
+    if _REGISTRATION_NUMBER.match(value):
+        return NormalisedValue(value, value, False, "a registration number, not an address")
+    if _HOST_LIKE.match(value) and not any(c.isdigit() for c in value):
+        return NormalisedValue(value, value, False, WEB_ADDRESS_NOT_POSTAL)
     return NormalisedValue(value, value, True, None)

@@ -21,6 +21,7 @@ from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
+from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL
 from ml_backend.validate.phone import split_numbers
 from ml_backend.validate.recover import RECOVERED_CONFIDENCE, recover
 from ml_backend.validate.region import region_hint_from
@@ -194,7 +195,7 @@ def _flagged(v: FieldValue, reason: str) -> FieldValue:
 def _checked_or_swapped(v: FieldValue, region: str) -> FieldValue:
     """``_checked``, except that an invalid "website" that is an e-mail becomes an e-mail and an
     invalid "e-mail" that is clearly a web address ("www.", "http", or a bare "name.tld" with a
-    common TLD) becomes a website."""
+    common TLD), or an "address" that is one, becomes a website."""
     checked = _checked(v, region)
     if checked.valid:
         return checked
@@ -202,6 +203,8 @@ def _checked_or_swapped(v: FieldValue, region: str) -> FieldValue:
     if v.field == "website" and "@" in v.value:
         other = "email"
     elif v.field == "email" and (_WEB_START.match(v.value) or (bare and bare.group(1).lower() in COMMON_TLDS)):
+        other = "website"
+    elif v.field == "address" and checked.reason == WEB_ADDRESS_NOT_POSTAL:
         other = "website"
     else:
         return checked
