@@ -44,6 +44,7 @@ from ml_backend.schema import (
 )
 from ml_backend.validate import normalise, region_hint_from
 from ml_backend.validate.given_names import has_given_name
+from ml_backend.validate.lexicon import COMPANY_LEGAL_FORMS, TITLE_PREFIXES, TITLE_WORDS
 from ml_backend.validate.plain import name_problem
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         raise ValueError(f"unknown BIO tag {unknown.tag!r} on word {unknown.word.text!r}")
     values: list[FieldValue] = []
     open_value: _OpenValue | None = None
-    for tw in _untag_monogram(_untag_labels(_name_before_comma(words))):
+    for tw in _untag_monogram(_untag_labels(_name_on_its_line(words))):
         if tw.tag == OUTSIDE_TAG:
             if open_value is not None:
                 values.append(open_value.to_value())
@@ -159,11 +160,20 @@ def _without_strays(values: list[FieldValue]) -> list[FieldValue]:
     return kept
 
 
-def _name_before_comma(words: list[TaggedWord]) -> list[TaggedWord]:
-    """"Jacqueline M. Thomas, Consultant" and "Paul Houston, Sports Development Officer": on a
-    line the tagger read a name on, a complete name before the first comma is the name, whatever
-    it called those words (it often gives the surname to the title after it, or the given name
-    to the address above)."""
+def _titled(text: str) -> bool:
+    """Whether ``text`` holds a job-title word or a legal form (then it is not only a name)."""
+    words = [w.strip(".,:;()").lower() for w in text.split()]
+    return any(
+        w in TITLE_WORDS or w in COMPANY_LEGAL_FORMS or w.startswith(TITLE_PREFIXES) for w in words if w
+    )
+
+
+def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
+    """On a line the tagger read part of a name on, a complete name (name words, a known given
+    name, no title or legal form) is the name, whatever it called the other words: before the
+    first comma ("Jacqueline M. Thomas, Consultant", the given name pulled into the address
+    above; "Paul Houston, Sports Officer", the surname given to the title), or the whole line
+    ("АГГЕЙ СТЕПАНОВ" with the surname tagged as the position below it)."""
     out = list(words)
     by_line: dict[int, list[int]] = {}
     for i, tw in enumerate(words):
@@ -172,13 +182,13 @@ def _name_before_comma(words: list[TaggedWord]) -> list[TaggedWord]:
         if not any(words[i].field == "full_name" for i in indices):
             continue
         comma = next((k for k, i in enumerate(indices) if words[i].word.text.endswith(",")), None)
-        if comma is None or comma == len(indices) - 1:
-            continue
-        head = indices[: comma + 1]
+        head = indices[: comma + 1] if comma is not None and comma < len(indices) - 1 else indices
         text = " ".join(words[i].word.text for i in head).rstrip(",")
         if all(words[i].field == "full_name" for i in head) or name_problem(text) or not has_given_name(text):
             continue
-        log.debug("%r before the comma read as the name", text)
+        if _titled(text) or any(len(w) > 3 and w[0].islower() for w in text.split()):
+            continue  # a title, a legal form, or a lower-case word longer than "van"/"von"/"de"
+        log.debug("%r read as the name on its line", text)
         for k, i in enumerate(head):
             out[i] = replace(words[i], tag="B-FULL_NAME" if k == 0 else "I-FULL_NAME")
     return out

@@ -144,6 +144,13 @@ def test_a_complete_name_before_a_comma_is_the_name_whatever_its_tags() -> None:
         ("address", "Studio 32c, Garyton"), ("full_name", "Jacqueline M. Thomas,"), ("position", "Consultant")]
     words = line_of(0, ("Paul", "B-FULL_NAME"), ("Houston,", "B-POSITION"), ("Sports", "I-POSITION"), ("Officer", "I-POSITION"))
     assert [(v.field, v.value) for v in words_to_values(words)] == [("full_name", "Paul Houston,"), ("position", "Sports Officer")]
+    words = line_of(0, ("АГГЕЙ", "B-FULL_NAME"), ("СТЕПАНОВ", "B-POSITION")) + line_of(
+        1, ("менеджер", "I-POSITION"), ("по", "I-POSITION"), ("продажам", "I-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("full_name", "АГГЕЙ СТЕПАНОВ"), ("position", "менеджер по продажам")]
+    # a title word on the line: the name is what the tagger said it is
+    words = line_of(0, ("John", "B-FULL_NAME"), ("Smith", "I-FULL_NAME"), ("Director", "B-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("full_name", "John Smith"), ("position", "Director")]
     # "Smith, John": one word before the comma is no complete name
     words = line_of(0, ("Smith,", "B-FULL_NAME"), ("John", "I-FULL_NAME"))
     assert [v.value for v in words_to_values(words)] == ["Smith, John"]

@@ -529,7 +529,8 @@ def test_addresses_read_the_same_however_the_card_separated_their_parts(printed,
      ("3. Ю. Михайлов", "З. Ю. Михайлов"), ("И. 3. Тихонова", "И. З. Тихонова"),
      ("Рюрик Владиславович.", "Рюрик Владиславович"), ("John Smith Jr.", "John Smith Jr."), ("Smith J.", "Smith J."),
      ("NICHOLASJAMES", "NICHOLAS JAMES"), ("ME BERTRANDJOUBERT", "ME BERTRAND JOUBERT"),  # letter-spacing lost
-     ("Mark Johnson", "Mark Johnson"), ("Радислав 3 Колесников", "Радислав Колесников")],
+     ("Mark Johnson", "Mark Johnson"), ("Радислав 3 Колесников", "Радислав Колесников"),
+     ("Нестор ‚ Фролов", "Нестор Фролов")],
 )
 def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
     got = normalise("full_name", printed)

@@ -168,7 +168,8 @@ def normalise_full_name(text: str) -> NormalisedValue:
     printed = tidy(text)
     cyrillic = has_cyrillic(printed)
     words = [_fix_name_digits(w, cyrillic) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split()]
-    words = [w for w in words if not w.isdigit()] or words  # "Радислав 3 Колесников": a speck read as a digit
+    # "Радислав 3 Колесников", "Нестор ‚ Фролов": specks read as a digit or a mark
+    words = [w for w in words if not w.isdigit() and any(c.isalpha() for c in w)] or words
     if words and _STRAY_END_DOT.search(words[-1]) and words[-1].lower() not in NAME_AFFIXES:
         words[-1] = words[-1][:-1]  # "Владиславович." : a speck read as a dot; "J." and "Jr." keep theirs
     value = " ".join(words)
