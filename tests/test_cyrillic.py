@@ -25,6 +25,8 @@ def line(text: str) -> OcrLine:
         ("Bысший", "Высший"),
         ("IIAO «Cobalt»", "ПАО «Cobalt»"),
         ("д. 45, od. 11", "д. 45, оф. 11"),  # "ф" read as "d"
+        ('00o "KRAFTWERK"', 'ООО "KRAFTWERK"'),
+        ("IAO «Orbita»", "ПАО «Orbita»"),
     ],
 )
 def test_look_alike_words_are_restored(read, restored):

@@ -426,6 +426,9 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("email", "calvin@icloud.com-", None, "calvin@icloud.com"),
         ("email", "mario@perez-green.us-mail", None, "mario@perez-green.us"),  # the next label glued on
         ("position", "Art Director at", None, "Art Director"),  # "... at <company>", the company apart
+        ("company", 'ООО "Прогрессинвест"\'', None, 'ООО "Прогрессинвест"'),  # a quote mark too many
+        ("company", "3 ЗАО «Север»", None, "ЗАО «Север»"),
+        ("company", "7 Eleven Inc.", None, "7 Eleven Inc."),
         ("website", "www.x.ruwww", None, "www.x.ru"),
         ("phone", "+l (203) 726-5167", None, "+12037265167"),
         ("phone", "+44 (O)20 7946 0958", None, "+442079460958"),

@@ -45,13 +45,13 @@ _ABBREVIATIONS = frozenset({
     "туп", "мкр", "пос", "с", "п", "обл", "эт", "к", "тел", "моб", "каб", "пом",
 })
 #: Legal forms with a letter no Latin look-alike covers ("П" read as "II", "З" as "3").
-_LEGAL_FORMS = {"IIAO": "ПАО", "3AO": "ЗАО", "IIK": "ПК", "HIIO": "НПО", "HKO": "НКО", "AHO": "АНО"}
+_LEGAL_FORMS = {"IIAO": "ПАО", "IAO": "ПАО", "3AO": "ЗАО", "IIK": "ПК", "HIIO": "НПО", "HKO": "НКО", "AHO": "АНО"}
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z]")
 _TOKEN = re.compile(r"\S+")
 _ADDRESS_LIKE = re.compile(r"@|www|https?:|\.[a-z]{2,}\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"^([A-Za-z36]{1,5})\.([,;]?)$")
-_ZEROS_LEGAL_FORM = re.compile(r"^000(?=\s*[«\"„“'A-ZА-Я])")
+_ZEROS_LEGAL_FORM = re.compile(r"^(?=[0OoОо]{0,2}0)[0OoОо]{3}(?=\s*[«\"„“'A-ZА-Я])")  # "000", "00o"
 
 
 def cyrillic_share(texts: list[str]) -> float:

@@ -185,8 +185,20 @@ def _has_letter(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+#: A speck read as a digit before a legal form ("3 ЗАО «Север»").
+_DIGIT_BEFORE_LEGAL_FORM = re.compile(r"^\d\s+(?=(?:ООО|ЗАО|ОАО|ПАО|АО|ИП|НПО|ГК|LLC|Ltd|GmbH|SARL|SAS)\b)", re.IGNORECASE)
+
+
+def _balanced_quotes(text: str) -> str:
+    """A quote mark OCR added after the closing one ('ООО "Прогрессинвест"\''): dropped."""
+    while text and text[-1] in "'‘’\"" and text[:-1].rstrip().endswith(("\"", "»", "”")) and text.count(text[-1]) % 2:
+        text = text[:-1].rstrip()
+    return text
+
+
 def normalise_company(text: str) -> NormalisedValue:
     value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
+    value = _balanced_quotes(_DIGIT_BEFORE_LEGAL_FORM.sub("", value))
     ok = _has_letter(value)
     return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
 
