@@ -297,6 +297,18 @@ def test_a_missed_job_title_line_becomes_the_position(validator: Validator) -> N
     assert [v.value for v in out if v.field == "position"] == ["Founder"]
 
 
+def test_a_second_name_without_a_given_name_is_the_position(validator: Validator) -> None:
+    values = [fv("full_name", "ЕВДОКИМОВА ВИКТОРИЯ АРХИПОВНА", line_indices=[1]), fv("full_name", "Ветеринар", 0.8, line_indices=[2])]
+    out = validator.validate(values)
+    assert [(v.field, v.value, v.valid, v.source) for v in out] == [
+        ("full_name", "ЕВДОКИМОВА ВИКТОРИЯ АРХИПОВНА", True, "model"), ("position", "Ветеринар", True, "rule")]
+    # a second person stays a flagged second name; so does anything on a card with a position
+    out = validator.validate([values[0], fv("full_name", "Мария Иванова", 0.8, line_indices=[2])])
+    assert [(v.field, v.valid) for v in out] == [("full_name", True), ("full_name", False)]
+    out = validator.validate([*values, fv("position", "Врач", line_indices=[3])])
+    assert [(v.field, v.value, v.valid) for v in out if v.value == "Ветеринар"] == [("full_name", "Ветеринар", False)]
+
+
 def test_full_name_with_legal_form_becomes_company(validator: Validator) -> None:
     out = validator.validate([fv("full_name", "Acme LLC", 0.9), fv("full_name", "John Smith", 0.8)])
     by_field = {v.field: v for v in out}

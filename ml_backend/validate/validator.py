@@ -19,6 +19,7 @@ from ml_backend.config import Settings, load_settings
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
+from ml_backend.validate.given_names import has_given_name
 from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL
@@ -78,7 +79,7 @@ class Validator:
         checked = self._flag_person_like_companies(checked)
         checked = recover(checked, lines, region)
         checked += self._missing_position(checked, lines or [])
-        checked = _one_value_per_single_field(checked)
+        checked = self._leftover_name_as_position(_one_value_per_single_field(checked))
         return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
 
     # -- cross-field rules ------------------------------------------------------------------
@@ -124,6 +125,29 @@ class Validator:
                 return [FieldValue(field="position", value=text, raw=line.text, confidence=RECOVERED_CONFIDENCE,
                                    source="rule", display=text, bbox=union_bbox([line.bbox]), line_indices=[index])]
         return []
+
+    def _leftover_name_as_position(self, values: list[FieldValue]) -> list[FieldValue]:
+        """A second "full name" on a card without a position, one line that holds no given name
+        and no company cue ("Ветеринар" under "ЕВДОКИМОВА ВИКТОРИЯ АРХИПОВНА"), is the position:
+        a card prints its holder's title next to the name, and the tagger, not knowing the
+        rare job word, called it part of the name."""
+        if any(v.field == "position" and v.valid for v in values):
+            return values
+        out = list(values)
+        for i, v in enumerate(out):
+            if not (v.field == "full_name" and not v.valid and "a second full_name" in (v.reason or "")):
+                continue
+            text = v.value
+            if len(v.line_indices) != 1 or len(text.split()) > _MAX_TITLE_WORDS or any(c.isdigit() for c in text):
+                continue
+            cues = self._cues.cues(text)
+            if has_given_name(text) or cues.company or cues.person:
+                continue
+            log.debug("second name %r read as the position", text)
+            out[i] = replace(_checked(replace(v, field="position", valid=True, reason=None), "US"),
+                             source="rule", confidence=min(v.confidence, RECOVERED_CONFIDENCE))
+            break
+        return out
 
     def _flag_person_like_companies(self, values: list[FieldValue]) -> list[FieldValue]:
         """A "company" that reads as a person's name, with no company cue, on a card without a name.

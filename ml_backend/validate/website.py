@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ml_backend.validate.result import NormalisedValue
-from ml_backend.validate.text import fix_domain, fix_mixed_script, label_pattern, strip_label
+from ml_backend.validate.text import fix_domain, fix_mixed_script, label_pattern, restore_domain_dot, strip_label
 
 _LABEL = label_pattern(
     [r"www", r"w", r"url", r"i"],
@@ -44,6 +44,8 @@ def repair(text: str) -> tuple[str, str]:
     host = re.sub(r"\.{2,}", ".", host)
     host, _ = fix_mixed_script(host, ".-")
     host = fix_domain(host.lower())
+    if host.startswith("www.") and "." not in host[4:]:  # "www.impulsproektru": the TLD's dot lost
+        host = "www." + restore_domain_dot(host[4:])
     path = path.rstrip("/").rstrip(".,;")
     return scheme, host + (f"/{path}" if slash and path else "")
 
