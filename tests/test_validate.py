@@ -442,6 +442,7 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("company", "3 ЗАО «Север»", None, "ЗАО «Север»"),
         ("company", "7 Eleven Inc.", None, "7 Eleven Inc."),
         ("website", "www.x.ruwww", None, "www.x.ru"),
+        ("website", "www.impulsproektru", None, "www.impulsproekt.ru"),  # the TLD's dot lost
         ("phone", "+l (203) 726-5167", None, "+12037265167"),
         ("phone", "+44 (O)20 7946 0958", None, "+442079460958"),
         ("phone", "O2O 7946 O958", "GB", "+442079460958"),
