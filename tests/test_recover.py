@@ -155,6 +155,17 @@ def test_an_email_and_a_website_agree_on_the_dotted_spelling_of_their_domain():
         fv("website", "acme.com"), fv("email", "a@other.com")]
 
 
+def test_alike_domains_of_one_card_are_one_domain_misread():
+    out = recover([fv("email", "zhdanov@vostok.su"), fv("website", "www.vosok.su")])
+    assert [v.value for v in out] == ["zhdanov@vostok.su", "www.vostok.su"]
+    out = recover([fv("email", "scott@adamslewis.io"), fv("website", "adamslewis.jo")])
+    assert [v.value for v in out] == ["scott@adamslewis.io", "adamslewis.io"]  # the common TLD wins
+    # free-mail domains and unlike domains are different addresses
+    assert [v.value for v in recover([fv("email", "a@gmail.com"), fv("email", "b@gmail.co")])] == ["a@gmail.com", "b@gmail.co"]
+    assert [v.value for v in recover([fv("email", "a@vector.com"), fv("website", "vector-group.com")])] == [
+        "a@vector.com", "vector-group.com"]
+
+
 def test_an_e_label_glued_to_the_local_part_is_cut_off_where_the_name_shows_it():
     out = recover([fv("full_name", "Tom Sweeney"), fv("email", "e.t.sweeney@meridian.co"), fv("email", "ea@x.co")])
     assert [v.value for v in out if v.field == "email"] == ["t.sweeney@meridian.co", "ea@x.co"]

@@ -17,6 +17,7 @@ per-value checks.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import replace
@@ -270,25 +271,66 @@ def _domain_of(v: FieldValue) -> str:
     return v.value.rpartition("@")[2] if v.field == "email" else v.value.partition("/")[0].removeprefix("www.")
 
 
+#: Domains many people share: two of them on a card are two addresses, not one misread.
+FREE_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "outlook.com", "hotmail.com",
+    "hotmail.co.uk", "live.com", "icloud.com", "me.com", "aol.com", "protonmail.com", "gmx.de",
+    "gmx.net", "web.de", "t-online.de", "orange.fr", "free.fr", "laposte.net", "wanadoo.fr",
+    "mail.ru", "bk.ru", "inbox.ru", "list.ru", "yandex.ru", "ya.ru", "rambler.ru", "btinternet.com",
+})
+#: Similarity (difflib ratio) above which two of a card's domains are one domain misread.
+SAME_DOMAIN_RATIO = 0.8
+_MIN_FUZZY_DOMAIN = 6
+
+
+def _domain_spellings(domains: list[str]) -> dict[str, str]:
+    """Each domain of a card -> the spelling the card most likely printed.
+
+    Domains that differ only by dots are one domain whose dot OCR dropped (it rarely invents
+    one): the dotted spelling wins ("stellarco.uk" / "stellar.co.uk"). Domains still alike
+    (``SAME_DOMAIN_RATIO``: "vosok.su" / "vostok.su", "adamslewis.jo" / "adamslewis.io") are
+    one misread too, unless a free-mail domain is among them: the spelling printed most often
+    wins, then one with a common TLD, then the longer (OCR loses letters more than it adds them).
+    """
+    spelling: dict[str, str] = {}
+    for d in domains:
+        key = d.replace(".", "")
+        current = spelling.get(key)
+        if current is None or d.count(".") > current.count("."):
+            spelling[key] = d
+    dotted = [spelling[d.replace(".", "")] for d in domains]
+    counts = {d: dotted.count(d) for d in dotted}
+
+    def rank(d: str) -> tuple[int, bool, int]:
+        return counts[d], d.rpartition(".")[2] in COMMON_TLDS, len(d)
+
+    chosen: dict[str, str] = {}
+    for d in sorted(counts, key=rank, reverse=True):
+        if d in chosen:
+            continue
+        chosen[d] = d
+        if d in FREE_MAIL_DOMAINS or len(d) < _MIN_FUZZY_DOMAIN:
+            continue
+        for other in counts:
+            if other not in chosen and other not in FREE_MAIL_DOMAINS and len(other) >= _MIN_FUZZY_DOMAIN \
+                    and difflib.SequenceMatcher(None, d, other).ratio() >= SAME_DOMAIN_RATIO:
+                chosen[other] = d
+    return {d: chosen[spelling[d.replace(".", "")]] for d in domains}
+
+
 def _harmonise_domains(values: list[FieldValue]) -> list[FieldValue]:
-    """One spelling per domain on a card: where an e-mail's and a website's domains differ only
-    by dots ("stellarco.uk" / "stellar.co.uk"), OCR dropped one (it rarely invents one), so the
-    dotted spelling wins in both. Duplicates this creates are dropped."""
+    """One spelling per domain on a card (``_domain_spellings``), in its e-mails and websites
+    alike. Duplicates this creates are dropped."""
     web = [v for v in values if v.valid and v.field in ("email", "website")]
-    best: dict[str, str] = {}
-    for v in web:
-        domain = _domain_of(v)
-        key = domain.replace(".", "")
-        if domain.count(".") > best.get(key, "").count(".") or key not in best:
-            best[key] = domain
+    spelled = _domain_spellings([_domain_of(v) for v in web])
     out: list[FieldValue] = []
     seen: set[tuple[str, str]] = set()
     for v in values:
         if v in web:
             domain = _domain_of(v)
-            dotted = best[domain.replace(".", "")]
-            if dotted != domain:
-                value = v.value[: len(v.value) - len(domain)] + dotted if v.field == "email" else v.value.replace(domain, dotted, 1)
+            right = spelled[domain]
+            if right != domain:
+                value = v.value[: len(v.value) - len(domain)] + right if v.field == "email" else v.value.replace(domain, right, 1)
                 v = replace(v, value=value, display=normalise(v.field, value).display, source="rule")
             if (v.field, v.value) in seen:
                 continue
