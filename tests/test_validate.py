@@ -525,6 +525,10 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Lake Diana WCOM OLW", "Lake Diana WC0M 0LW"),  # zeros read as "O" where only digits stand
         ("Anthonyborough GY0M OPG, United Kingdom", "Anthonyborough GY0M 0PG, United Kingdom"),
         ("Flat 7, Lake GO OUT now", "Flat 7, Lake GO OUT now"),  # no digit, not where a postcode stands
+        ("алл. Краснофлотская, 91, 391662, Глец", "алл. Краснофлотская, 91, 391662, Елец"),  # a town misread
+        ("Жукова ул., 8, г. санкт Иетербург", "Жукова ул., 8, г. Санкт-Петербург"),
+        ("Щетинкинапер., д. 355", "Щетинкина пер., д. 355"),  # the abbreviation glued to the street
+        ("ул. Лесная, 5, г. Москва", "ул. Лесная, 5, г. Москва"),  # a street is not a town
         ("Southampton SO14 3AN", "Southampton SO14 3AN"),
         ("431 Franco WellSuite 044", "431 Franco Well Suite 044"),
         ("3858 McCall Divide", "3858 McCall Divide"),
@@ -558,3 +562,11 @@ def test_ocr_slips_in_web_addresses_no_real_address_has():
     assert normalise("website", "granit.con").value == "granit.com"
     assert normalise("email", "priem@granit.con").value == "priem@granit.com"
     assert normalise("company", "Granite,Inc.").value == "Granite, Inc."
+
+
+def test_known_russian_towns_put_right_only_when_one_is_clearly_meant() -> None:
+    from ml_backend.validate.cities import known_city
+
+    assert known_city("Новжибирск") == "Новосибирск" and known_city("Калань") == "Казань"
+    assert known_city("Казань") is None  # already right
+    assert known_city("Лесная") is None and known_city("Ka3ab") is None  # no town close enough / not Cyrillic

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ml_backend.validate.cities import known_city
 from ml_backend.validate.given_names import given_names
 from ml_backend.validate.lexicon import NAME_AFFIXES, NAME_CONJUNCTIONS
 from ml_backend.validate.result import NormalisedValue
@@ -56,6 +57,8 @@ _OPENING_HOURS = re.compile(
     r"\d{1,2}[:.]\d{2}\s*[-–—]?\s*\d{1,2}[:.]\d{2}\s*$",
     re.IGNORECASE,
 )
+#: A Russian street abbreviation glued to the street name before it ("Щетинкинапер.").
+_GLUED_STREET_ABBREVIATION = re.compile(r"\b([А-ЯЁа-яё]{3,}[ая])(пер|ул|пр|наб|бул|алл|ш)\.")
 #: A postcode glued to the town after it ("34001Hünfeld").
 _GLUED_POSTCODE_TOWN = re.compile(r"(?<![\w/])(\d{4,6})(?=[^\W\d_]{3,})")
 #: An address word OCR glued to the word before it ("Franco WellSuite 044").
@@ -76,6 +79,26 @@ def _zeros_in_postcode(match: re.Match[str]) -> str:
     return f"{area}{district.replace('O', '0')}{sub} {sector.replace('O', '0')}{unit}"
 
 
+#: A town where an address prints one: after "г." and/or a postcode, up to the next comma.
+_TOWN_PART = re.compile(r"^(?P<lead>(?:\d{6},?\s*)?(?:г\.\s*)?)(?P<town>[А-Яа-яЁё][А-Яа-яЁё\s\-]{2,30})$")
+
+
+def _known_towns(joined: str) -> str:
+    """Russian town names OCR misspelled ("г. Новжибирск") put right, where the address holds a
+    town: a part that starts with "г." or a postcode, or the part right after a lone postcode."""
+    if not has_cyrillic(joined):
+        return joined
+    parts = joined.split(", ")
+    for i, part in enumerate(parts):
+        match = _TOWN_PART.match(part)
+        after_postcode = i > 0 and re.fullmatch(r"\d{6}", parts[i - 1]) is not None
+        if match and (match.group("lead") or after_postcode):
+            town = known_city(match.group("town"))
+            if town is not None:
+                parts[i] = match.group("lead") + town
+    return ", ".join(parts)
+
+
 def join_address_lines(text: str) -> str:
     """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
     lines), so an address reads the same however the card laid it out; spacing tidied; a pin
@@ -89,8 +112,9 @@ def join_address_lines(text: str) -> str:
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
     joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
+    joined = _GLUED_STREET_ABBREVIATION.sub(r"\1 \2.", joined)
     joined = re.sub(r"\s+,", ",", joined)
-    return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
+    return _known_towns(re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK))
 
 
 def name_problem(name: str) -> str | None:
