@@ -5,8 +5,9 @@ Decoding rules (words arrive in reading order: lines in OCR order, words left to
 * ``O`` closes the open value: "Tel: +1 555 0100  Email: a@b.com" is one OCR line holding two
   values, separated by the ``O`` label words.
 * ``I-X`` continues an open value of field X, on the same line or the next one (a company name
-  wrapped over two lines). An ``I-X`` with no open X value (after ``O`` or another field) is
-  read as ``B-X``: the tagger's boundary slip must not lose the word.
+  wrapped over two lines), except a full name (its lines are joined by geometry, below) and a
+  phone, e-mail or website already complete on its line. An ``I-X`` with no open X value (after
+  ``O`` or another field) is read as ``B-X``: the tagger's boundary slip must not lose the word.
 * ``B-X`` starts a new value, except right after an open value of the same single-value field
   (no ``O`` word between): annotators draw one rectangle per printed line, so a two-line address
   arrives as ``B-ADDRESS ...`` ``B-ADDRESS ...`` and must become ONE address. Multi-value fields
@@ -17,9 +18,15 @@ Decoding rules (words arrive in reading order: lines in OCR order, words left to
 Reading order breaks a value wherever other text comes between its lines (a phone printed
 beside the street line, a two-column layout), so values are then joined by geometry: all parts
 of the address (a card prints one address) top to bottom, and a part of a name, position or
-company printed right below another part of the same field (a wrapped line). OCR also splits
-a line at a wide gap ("0121" | "349 7853"): a phone, e-mail or website part too incomplete to
-be a value on its own is joined to the part of the same field next to it on its row.
+company printed right below another part of the same field (a wrapped line), unless a full name
+is complete on either line. OCR also splits a line at a wide gap ("0121" | "349 7853"): a phone,
+e-mail or website part too incomplete to be a value on its own is joined to the part of the same
+field next to it on its row.
+
+Before decoding, the tagger's typical slips on real cards are undone: a garbled contact label
+tagged as address ("3n. nota:" for "Эл. почта:"), the company's monogram logo on a line of its
+own, a complete name split between the name and a neighbouring field. After it, a "phone" with
+fewer than three digits (a bullet) and a "website" without a dot (a garbled label) are dropped.
 
 A value's confidence is the *minimum* of its words' tag probabilities, not the mean: a value is
 right only if every word is, and the evaluation compares whole values, so one doubtful word in
