@@ -30,8 +30,6 @@ _LABEL = label_pattern(
 _AT_WORD = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|<at>|\s+at\s+)\s*", re.IGNORECASE)
 _DOT_WORD = re.compile(r"\s*(?:\(dot\)|\[dot\]|\{dot\}|<dot>|\s+dot\s+)\s*", re.IGNORECASE)
 _EDGE_JUNK = "\"'<>()[]{}.,;:|•·-"
-#: An initial read as a digit: "antonov.1@" is "antonov.l@" (no address has a lone "1" there).
-_DIGIT_INITIAL = re.compile(r"(?<=[.\-_])1(?=@)|^1(?=\.[^\W\d_])")
 _TWO_ADDRESSES = re.compile(r"[^\s,;|]+@[^\s,;|]+")
 #: What OCR makes of an "@" between a local part and a domain: an "e" or "a" with a diacritic,
 #: or a copyright/registered sign (never inside a real address, whose domain follows here).
@@ -63,7 +61,7 @@ def repair(text: str) -> str:
     s = re.sub(r"[()\[\]{}]+@|@[()\[\]{}]+", "@", s)  # "ina(@inbox.ru": a bracket glued to the "@"
     s = re.sub(r"\.{2,}", ".", s)
     s, _ = fix_mixed_script(s)
-    return _DIGIT_INITIAL.sub("l", s.strip(_EDGE_JUNK))
+    return s.strip(_EDGE_JUNK)
 
 
 def _check(address: str) -> tuple[str | None, str | None]:

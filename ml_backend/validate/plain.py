@@ -83,9 +83,10 @@ def _zeros_in_postcode(match: re.Match[str]) -> str:
 _TOWN_PART = re.compile(r"^(?P<lead>(?:\d{6},?\s*)?(?:г\.\s*)?)(?P<town>[А-Яа-яЁё][А-Яа-яЁё\s\-]{2,30})$")
 
 
-def _known_towns(joined: str) -> str:
-    """Russian town names OCR misspelled ("г. Новжибирск") put right, where the address holds a
-    town: a part that starts with "г." or a postcode, or the part right after a lone postcode."""
+def with_known_towns(joined: str) -> str:
+    """Russian town names OCR misspelled ("г. Новжибирск") put right in a normalised address,
+    where it holds a town: a part that starts with "г." or a postcode, or the part right after a
+    lone postcode. For OCR output only: a town an annotator typed is taken as typed."""
     if not has_cyrillic(joined):
         return joined
     parts = joined.split(", ")
@@ -114,7 +115,7 @@ def join_address_lines(text: str) -> str:
     joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
     joined = _GLUED_STREET_ABBREVIATION.sub(r"\1 \2.", joined)
     joined = re.sub(r"\s+,", ",", joined)
-    return _known_towns(re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK))
+    return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
 
 
 def name_problem(name: str) -> str | None:

@@ -22,7 +22,7 @@ from ml_backend.validate.email import split_addresses
 from ml_backend.validate.given_names import has_given_name
 from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
-from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL
+from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL, with_known_towns
 from ml_backend.validate.phone import split_numbers
 from ml_backend.validate.recover import RECOVERED_CONFIDENCE, recover
 from ml_backend.validate.region import region_hint_from
@@ -203,8 +203,13 @@ def _split(v: FieldValue, region: str) -> list[FieldValue]:
 
 
 def _checked(v: FieldValue, region: str) -> FieldValue:
-    """``v`` normalised as its field, confidence lowered for repairs and failed checks."""
+    """``v`` normalised as its field, confidence lowered for repairs and failed checks; an
+    address's misspelled Russian town put right (``with_known_towns``, OCR output only)."""
     norm = normalise(v.field, v.value, region)
+    if v.field == "address" and norm.valid:
+        town_fixed = with_known_towns(norm.value)
+        if town_fixed != norm.value:
+            norm = replace(norm, value=town_fixed, display=town_fixed, fixed=True)
     confidence = v.confidence * (FIXED_FACTOR if norm.fixed else 1.0) * (1.0 if norm.valid else FLAGGED_FACTOR)
     return replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason, confidence=confidence)
 
