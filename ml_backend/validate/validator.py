@@ -3,10 +3,11 @@
 Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...). Across the
 card: two numbers tagged as one are split; e-mails and websites the tagger garbled or missed are
 recovered from the OCR text (``recover``); spaCy cue rules catch a company tagged as a name
-(and similar mix-ups) and a job-title line the tagger missed on a card without a position;
-a website that is really an e-mail moves; a "company" that looks like a
-person, and a second value of a field that has one, are flagged. Nothing is dropped: a value that fails a check is kept with ``valid=False``, a
-``reason`` and a lower confidence, so the annotator sees it in Label Studio.
+(and similar mix-ups); a card without a position takes a job-title line the tagger missed, or
+a second "name" that is none; a website that is really an e-mail moves; a "company" that looks
+like a person, and a second value of a field that has one, are flagged. Nothing is dropped: a
+value that fails a check is kept with ``valid=False``, a ``reason`` and a lower confidence, so the
+annotator sees it in Label Studio.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Validator:
         checked = self._flag_person_like_companies(checked)
         checked = recover(checked, lines, region)
         checked += self._missing_position(checked, lines or [])
-        checked = self._leftover_name_as_position(_one_value_per_single_field(checked))
+        checked = self._leftover_name_as_position(_one_value_per_single_field(checked), region)
         return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
 
     # -- cross-field rules ------------------------------------------------------------------
@@ -126,7 +127,7 @@ class Validator:
                                    source="rule", display=text, bbox=union_bbox([line.bbox]), line_indices=[index])]
         return []
 
-    def _leftover_name_as_position(self, values: list[FieldValue]) -> list[FieldValue]:
+    def _leftover_name_as_position(self, values: list[FieldValue], region: str) -> list[FieldValue]:
         """A second "full name" on a card without a position, one line that holds no given name
         and no company cue ("Ветеринар" under "ЕВДОКИМОВА ВИКТОРИЯ АРХИПОВНА"), is the position:
         a card prints its holder's title next to the name, and the tagger, not knowing the
@@ -144,7 +145,7 @@ class Validator:
             if has_given_name(text) or cues.company or cues.person:
                 continue
             log.debug("second name %r read as the position", text)
-            out[i] = replace(_checked(replace(v, field="position", valid=True, reason=None), "US"),
+            out[i] = replace(_checked(replace(v, field="position", valid=True, reason=None), region),
                              source="rule", confidence=min(v.confidence, RECOVERED_CONFIDENCE))
             break
         return out
