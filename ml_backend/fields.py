@@ -50,9 +50,8 @@ from ml_backend.schema import (
     union_bbox,
 )
 from ml_backend.validate import normalise, region_hint_from
-from ml_backend.validate.given_names import has_given_name
 from ml_backend.validate.lexicon import COMPANY_LEGAL_FORMS, TITLE_PREFIXES, TITLE_WORDS
-from ml_backend.validate.plain import name_problem
+from ml_backend.validate.plain import is_complete_name
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +190,7 @@ def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
         comma = next((k for k, i in enumerate(indices) if words[i].word.text.endswith(",")), None)
         head = indices[: comma + 1] if comma is not None and comma < len(indices) - 1 else indices
         text = " ".join(words[i].word.text for i in head).rstrip(",")
-        if all(words[i].field == "full_name" for i in head) or name_problem(text) or not has_given_name(text):
+        if all(words[i].field == "full_name" for i in head) or not is_complete_name(text):
             continue
         if _titled(text) or any(len(w) > 3 and w[0].islower() for w in text.split()):
             continue  # a title, a legal form, or a lower-case word longer than "van"/"von"/"de"
@@ -352,16 +351,11 @@ def _wraps_onto(upper: FieldValue, lower: FieldValue) -> bool:
     return -0.3 * height <= ly0 - uy1 <= height and min(ux1, lx1) > max(ux0, lx0)
 
 
-def _complete_name(value: FieldValue) -> bool:
-    """A full name on its own: 2-4 name words, one of them a known given name."""
-    return name_problem(value.value) is None and has_given_name(value.value)
-
-
 def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
     """Whether ``lower`` reads as the continuation line of ``upper`` (see ``_wraps_onto``); a
     full name complete on either line is not continued: the other line is another field the
     tagger took for a name ("ВИШНЯКОВА ПОЛИНА ВЕНИАМИНОВНА" over the position "Гранатомётчик")."""
-    if upper.field == "full_name" and (_complete_name(upper) or _complete_name(lower)):
+    if upper.field == "full_name" and (is_complete_name(upper.value) or is_complete_name(lower.value)):
         return False
     return _wraps_onto(upper, lower)
 

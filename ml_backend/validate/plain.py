@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ml_backend.validate.cities import known_city
-from ml_backend.validate.given_names import given_names
+from ml_backend.validate.given_names import given_names, has_given_name
 from ml_backend.validate.lexicon import NAME_AFFIXES, NAME_CONJUNCTIONS
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import collapse_spaces, has_cyrillic, has_latin
@@ -136,6 +136,12 @@ def name_problem(name: str) -> str | None:
         if word.lower().rstrip(",") not in NAME_AFFIXES and len(letters) > 2 and not any(ch in _VOWELS for ch in letters):  # "Ng" is a surname
             return f"{word!r} has no vowel (OCR garbage?)"
     return None
+
+
+def is_complete_name(text: str) -> bool:
+    """A person's full name on its own: name-shaped (``name_problem`` finds nothing) and holding
+    a known given name, which tells "Maria Lopez" from "Webb Design"."""
+    return name_problem(text) is None and has_given_name(text)
 
 
 #: Digits OCR reads in place of letters (upper-case form first, lower-case second).

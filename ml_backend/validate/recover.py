@@ -25,10 +25,9 @@ from dataclasses import replace
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
-from ml_backend.validate.given_names import has_given_name
 from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
-from ml_backend.validate.plain import name_problem
+from ml_backend.validate.plain import is_complete_name
 
 #: Confidence of an address found by these rules rather than the tagger: below what the
 #: validator gives a clean tagger value, so the card still ranks as worth an annotator's look.
@@ -231,7 +230,7 @@ def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldV
     used = {i for v in values if v.valid for i in v.line_indices}
     for index, line in enumerate(lines):
         text = line.text.strip()
-        if index not in used and name_problem(text) is None and has_given_name(text):
+        if index not in used and is_complete_name(text):
             return [_line_value("full_name", normalise("full_name", text).value, line, index)]
     return []
 
