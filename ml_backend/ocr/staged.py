@@ -24,6 +24,7 @@ from ml_backend.ocr.geometry import order_quad, reading_order, rotate_points
 from ml_backend.ocr.orientation import TALL_RATIO, Orientation, decide_orientation
 from ml_backend.ocr.reread import (
     MIN_TESSERACT_CONFIDENCE,
+    Reading,
     TesseractReader,
     needs_reread,
     prefer_reread,
@@ -179,17 +180,22 @@ class StagedOcrEngine:
         out = []
         for crop, (text, score, source) in zip(crops, readings):
             if source == self.name and worth_second_look(text):
-                reading = self.reader.read_line(Image.fromarray(np.ascontiguousarray(crop[:, :, ::-1])))
+                reading = self._read_with_tesseract(crop)
                 if prefer_second_look(text, reading.text, reading.confidence):
                     text, score, source = reading.text, reading.confidence, "tesseract"
             out.append((text, score, source))
         return out
 
+    def _read_with_tesseract(self, crop: np.ndarray) -> Reading:
+        """Tesseract's reading of a BGR line crop (``self.reader`` is set)."""
+        assert self.reader is not None
+        return self.reader.read_line(Image.fromarray(np.ascontiguousarray(crop[:, :, ::-1])))
+
     def _reread_if_needed(self, crop: np.ndarray, text: str, score: float) -> tuple[str, float, str]:
         text = " ".join(halfwidth(text).split())
         if self.reader is None or not needs_reread(text, score, crop.shape[1], crop.shape[0]):
             return text, score, self.name
-        reading = self.reader.read_line(Image.fromarray(np.ascontiguousarray(crop[:, :, ::-1])))
+        reading = self._read_with_tesseract(crop)
         if prefer_reread(text, score, reading.text, reading.confidence):
             return reading.text, reading.confidence, "tesseract"
         return text, score, self.name
