@@ -98,6 +98,10 @@ def fix_domain(host: str) -> str:
     return host
 
 
+#: Longest first, so "com" is tried before "co".
+_TLDS_LONGEST_FIRST = sorted(COMMON_TLDS, key=len, reverse=True)
+
+
 def restore_domain_dot(domain: str) -> str:
     """A domain OCR read without its dot gets it back before a common TLD ("ramblerru" ->
     "rambler.ru", "xcouk" -> "x.co.uk"); a domain with a dot is left alone."""
@@ -106,7 +110,7 @@ def restore_domain_dot(domain: str) -> str:
     lower = domain.lower()
     if lower.endswith("couk") and len(lower) > 4:
         return f"{domain[:-4]}.co.uk"
-    for tld in sorted(COMMON_TLDS, key=len, reverse=True):
+    for tld in _TLDS_LONGEST_FIRST:
         if lower.endswith(tld) and len(lower) > len(tld) + 1:
             return f"{domain[: -len(tld)]}.{domain[-len(tld):]}"
     return domain
