@@ -27,7 +27,7 @@ from ml_backend.ocr.reread import (
     worth_second_look,
 )
 from ml_backend.ocr.samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
-from ml_backend.ocr.staged import StagedOcrEngine, halfwidth, is_junk
+from ml_backend.ocr.staged import StagedOcrEngine, closed_up, halfwidth, is_junk
 
 SETTINGS = load_settings()
 ROOT = Path(__file__).resolve().parents[1]
@@ -389,3 +389,14 @@ def test_paddle_engine_reads_a_card(tmp_path):
 def test_full_width_forms_from_the_recogniser_become_ascii():
     assert halfwidth("COBAＬＴ ＬＴD Granite，Inc．") == "COBALT LTD Granite,Inc."
     assert halfwidth("ООО «Вектор» №5") == "ООО «Вектор» №5"
+
+
+def test_letter_spaced_words_are_closed_up():
+    assert closed_up("SALES M A N A G E R") == "SALES MANAGER"
+    assert closed_up("Д И Р Е К Т О Р") == "ДИРЕКТОР"
+    assert closed_up("J R R Tolkien") == "J R R Tolkien"  # initials: three letters at most
+    assert closed_up("A. B. C. D. Smith") == "A. B. C. D. Smith"
+    assert closed_up("Flat 4 B") == "Flat 4 B"
+    assert closed_up("E: kelly@ meridian.org.uk") == "E: kelly@meridian.org.uk"
+    assert closed_up("ivan.petrov @ romashka.ru") == "ivan.petrov@romashka.ru"
+    assert closed_up("Twitter: @michelle.huff") == "Twitter: @michelle.huff"

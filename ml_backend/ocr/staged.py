@@ -12,6 +12,7 @@ rules and geometry live here once, so both engines behave the same on the same c
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -77,6 +78,20 @@ def halfwidth(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+#: Four or more single letters one space apart: a word printed letter-spaced ("M A N A G E R"),
+#: which the recogniser reads letter by letter. Initials carry dots and come in twos or threes.
+_LETTER_SPACED = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")
+#: A space the recogniser put beside the "@" of an e-mail address ("kelly@ meridian.org.uk").
+_SPACED_AT = re.compile(r"(?<=[\w.+\-])\s*@\s*(?=[^\W_][\w\-]*\.)")
+
+
+def closed_up(text: str) -> str:
+    """``text`` without the gaps the recogniser opens inside one printed word: letter-spaced
+    words closed up ("SALES M A N A G E R" -> "SALES MANAGER"), an e-mail address rejoined at
+    its "@"."""
+    return _SPACED_AT.sub("@", _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text))
+
+
 def crop_line(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
     """The quad's pixels warped to an axis-aligned strip; tall strips turned a quarter
     counter-clockwise, as PP-OCR's own pipeline does (orientation relies on that convention)."""
@@ -134,6 +149,7 @@ class StagedOcrEngine:
         lines: list[OcrLine] = []
         dropped = 0
         for quad, (text, score, source) in zip(quads, reread):
+            text = closed_up(text)
             # Tesseract's confidences run lower than PP-OCR's; its lines passed their own bar.
             if is_junk(text, score, MIN_TESSERACT_CONFIDENCE if source == "tesseract" else MIN_LINE_SCORE):
                 dropped += 1
