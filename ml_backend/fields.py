@@ -179,16 +179,24 @@ def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
     name, no title or legal form) is the name, whatever it called the other words: before the
     first comma ("Jacqueline M. Thomas, Consultant", the given name pulled into the address
     above; "Paul Houston, Sports Officer", the surname given to the title), or the whole line
-    ("АГГЕЙ СТЕПАНОВ" with the surname tagged as the position below it)."""
+    ("АГГЕЙ СТЕПАНОВ" with the surname tagged as the position below it). Where the tagger read
+    no name anywhere on the card, the first line that is such a name as a whole is the name too
+    ("Howard Hancock" taken for the company above "Polaris Consulting Ltd.", "Gareth Sanderson"
+    for the address's last line), unless the tagger began an address with it ("North Megan, IN
+    13968" is a town)."""
     out = list(words)
     by_line: dict[int, list[int]] = {}
     for i, tw in enumerate(words):
         by_line.setdefault(tw.word.line_index, []).append(i)
+    nameless = not any(tw.field == "full_name" for tw in words)
     for indices in by_line.values():
         if not any(words[i].field == "full_name" for i in indices):
-            continue
-        comma = next((k for k, i in enumerate(indices) if words[i].word.text.endswith(",")), None)
-        head = indices[: comma + 1] if comma is not None and comma < len(indices) - 1 else indices
+            if not nameless or words[indices[0]].tag == "B-ADDRESS" or words[indices[-1]].word.text.endswith(","):
+                continue
+            head = indices
+        else:
+            comma = next((k for k, i in enumerate(indices) if words[i].word.text.endswith(",")), None)
+            head = indices[: comma + 1] if comma is not None and comma < len(indices) - 1 else indices
         text = " ".join(words[i].word.text for i in head).rstrip(",")
         if all(words[i].field == "full_name" for i in head) or not is_complete_name(text):
             continue
@@ -197,6 +205,7 @@ def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
         log.debug("%r read as the name on its line", text)
         for k, i in enumerate(head):
             out[i] = replace(words[i], tag="B-FULL_NAME" if k == 0 else "I-FULL_NAME")
+        nameless = False
     return out
 
 

@@ -156,6 +156,27 @@ def test_a_complete_name_before_a_comma_is_the_name_whatever_its_tags() -> None:
     assert [v.value for v in words_to_values(words)] == ["Smith, John"]
 
 
+def test_on_a_card_without_a_tagged_name_a_line_that_is_a_complete_name_is_the_name() -> None:
+    words = line_of(0, ("Howard", "B-COMPANY"), ("Hancock", "I-COMPANY")) + line_of(
+        1, ("Polaris", "B-COMPANY"), ("Consulting", "I-COMPANY"), ("Ltd.", "I-COMPANY"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("full_name", "Howard Hancock"), ("company", "Polaris Consulting Ltd.")]
+    words = line_of(0, ("34", "B-ADDRESS"), ("Rosemary", "I-ADDRESS"), ("Field,", "I-ADDRESS")) + line_of(
+        1, ("Gareth", "I-ADDRESS"), ("Sanderson", "I-ADDRESS")) + line_of(2, ("HR", "B-POSITION"), ("MANAGER", "I-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("address", "34 Rosemary Field,"), ("full_name", "Gareth Sanderson"), ("position", "HR MANAGER")]
+    # a town the tagger began an address with, a town before the state: no name
+    words = line_of(0, ("2636", "B-ADDRESS"), ("Martinez", "I-ADDRESS"), ("Stream", "I-ADDRESS")) + line_of(
+        1, ("North", "B-ADDRESS"), ("Megan,", "I-ADDRESS"), ("IN", "I-ADDRESS"), ("13968", "I-ADDRESS"))
+    assert [v.field for v in words_to_values(words)] == ["address"]
+    words = line_of(0, ("North", "B-ADDRESS"), ("Megan", "I-ADDRESS")) + line_of(1, ("IN", "I-ADDRESS"))
+    assert [v.field for v in words_to_values(words)] == ["address"]
+    # with a name tagged elsewhere, another name-shaped line keeps its tags
+    words = line_of(0, ("Anna", "B-FULL_NAME"), ("Berg", "I-FULL_NAME")) + line_of(
+        1, ("Morgan", "B-COMPANY"), ("Stanley", "I-COMPANY"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("full_name", "Anna Berg"), ("company", "Morgan Stanley")]
+
+
 def test_a_name_complete_on_its_line_is_not_continued_by_the_next_line_even_by_an_i_tag() -> None:
     words = line_of(0, ("ЕВДОКИМОВА", "B-FULL_NAME"), ("ВИКТОРИЯ", "I-FULL_NAME"), ("АРХИПОВНА", "I-FULL_NAME")) + line_of(
         1, ("Ветеринар", "I-FULL_NAME"))
