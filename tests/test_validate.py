@@ -149,6 +149,7 @@ def test_website_normalisation(text: str, value: str) -> None:
 def test_website_rejects_emails_and_non_hosts() -> None:
     assert normalise("website", "ivan@acme.com").reason == "an e-mail address, not a website"
     assert not normalise("website", "acme").valid
+    assert not normalise("website", "timothy_howardedaniels.com").valid  # host names have no "_"
 
 
 # --- free text ------------------------------------------------------------------------------
@@ -524,7 +525,17 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Lake Diana WCOM OLW", "Lake Diana WC0M 0LW"),  # zeros read as "O" where only digits stand
         ("Anthonyborough GY0M OPG, United Kingdom", "Anthonyborough GY0M 0PG, United Kingdom"),
         ("Flat 7, Lake GO OUT now", "Flat 7, Lake GO OUT now"),  # no digit, not where a postcode stands
+        ("Jessicastad BL2 1H5", "Jessicastad BL2 1HS"),  # the letters of the inward code read as digits
+        ("Port Kevinborough L4B SXA, UK", "Port Kevinborough L4B 5XA, UK"),  # and its digit as a letter
+        ("Terenceview JES OWW", "Terenceview JE5 0WW"),
+        ("Hallburgh M6 1 YP", "Hallburgh M6 1YP"),  # a space inside the inward code
+        ("Port Jasonport, IN 13968", "Port Jasonport, IN 13968"),  # a US state and ZIP code
+        ("Ottawa K1A 0B1", "Ottawa K1A 0B1"),  # a Canadian postcode
         ("Щетинкинапер., д. 355", "Щетинкина пер., д. 355"),  # the abbreviation glued to the street
+        ("г. Жуковский, уп. Гаражная, п. 1, стр: 3", "г. Жуковский, ул. Гаражная, д. 1, стр. 3"),  # OCR's misreadings
+        ("Дружбы алл., a. 2, op. 12", "Дружбы алл., д. 2, оф. 12"),
+        ("п. Солнечный, ул. Мира, 5", "п. Солнечный, ул. Мира, 5"),  # a settlement ("посёлок"), not a house
+        ("Flat 8, a. 2", "Flat 8, a. 2"),  # Latin cards are left alone
         ("ул. Лесная, 5, г. Москва", "ул. Лесная, 5, г. Москва"),  # a street is not a town
         ("Southampton SO14 3AN", "Southampton SO14 3AN"),
         ("431 Franco WellSuite 044", "431 Franco Well Suite 044"),

@@ -41,6 +41,15 @@ _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 #: as cards print it, so one address has one spelling. A doubled dot ("пр..") is a misread too.
 _UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр)(?=\s)")
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
+#: Russian address abbreviations as OCR misreads them, where nothing else reads that way:
+#: "уп."/"\л." for "ул.", "оп."/"od." for "оф." and "п."/"а." for "д." before a number, a colon
+#: for the abbreviation's dot ("наб: ", "стр: 7").
+_MISREAD_ABBREVIATIONS = (
+    (re.compile(r"(?<![\w.\\])(?:уп|\\л)\.(?=\s)"), "ул."),
+    (re.compile(r"(?<![\w.])(?:оп|op|od|од)\.(?=\s*\d)"), "оф."),
+    (re.compile(r"(?<![\w.])[паa]\.(?=\s*\d)"), "д."),
+    (re.compile(r"(?<![\w.])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр|ш|алл):(?=\s)"), r"\1."),
+)
 #: A postcode followed by a dot where the card printed a comma ("337435. г. Жигулевск").
 _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
 #: A British postcode with a zero read as the letter "O" where only a digit can stand ("SO 4AN"
@@ -70,6 +79,24 @@ _GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
 #: A location pin before an address line, as OCR reads the icon: a symbol ("©", "@", "●") or a
 #: round letter ("O", "О", "Q") standing alone before the text.
 _ADDRESS_ICON = re.compile(r"^(?:[^\w\s]|[OoОоQ])\s+(?=\S)")
+
+
+#: A British postcode where one stands (the end, or before the country) with OCR's other
+#: letter/digit swaps, or a space inside its inward code: "BL2 1H5" ("S" read as "5"), "L4B SXA"
+#: ("5" read as "S"), "JES OWW", "M6 1 YP". Taken only when the code comes out well-formed and
+#: its last two characters held a letter (a US "IN 13968" is no postcode of this kind).
+_UK_POSTCODE_SWAPS = re.compile(r"(?<!\S)([A-Z]{1,2})([0-9OSIBZ])([0-9A-Z]?) ([0-9OSIBZ]) ?([A-Z0-9]{2})\b")
+_UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}$")
+_AS_DIGIT = str.maketrans("OSIBZ", "05182")
+_AS_LETTER = str.maketrans("5826", "SBZG")
+
+
+def _postcode_swaps_undone(match: re.Match[str]) -> str:
+    area, district, sub, sector, unit = match.groups()
+    if not any(c.isalpha() for c in unit) or not _UK_POSTCODE_END.match(match.string[match.end():]):
+        return match.group()
+    code = f"{area}{district.translate(_AS_DIGIT)}{sub} {sector.translate(_AS_DIGIT)}{unit.translate(_AS_LETTER)}"
+    return code if _UK_POSTCODE.match(code) else match.group()
 
 
 def _zeros_in_postcode(match: re.Match[str]) -> str:
@@ -109,9 +136,13 @@ def join_address_lines(text: str) -> str:
     joined = _ADDRESS_SEPARATOR.sub(", ", joined)
     joined = _GLUED_ABBREVIATION.sub(". ", joined)
     joined = _UNDOTTED_ABBREVIATION.sub(r"\1.", _DOUBLED_DOT.sub(".", joined))
+    if has_cyrillic(joined):
+        for misread, abbreviation in _MISREAD_ABBREVIATIONS:
+            joined = misread.sub(abbreviation, joined)
     joined = _POSTCODE_DOT.sub(r"\1,", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
+    joined = _UK_POSTCODE_SWAPS.sub(_postcode_swaps_undone, joined)
     joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
     joined = _GLUED_STREET_ABBREVIATION.sub(r"\1 \2.", joined)
     joined = re.sub(r"\s+,", ",", joined)

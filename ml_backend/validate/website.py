@@ -25,7 +25,9 @@ _WWW_COMMA = re.compile(r"^(www)\s*[,;:]\s*", re.IGNORECASE)
 #: "wwwalfa.ru" (OCR lost the dot) and "wwww.x.com" (one "w" too many); "www1.x.com" is real.
 _WWW_EXTRA = re.compile(r"^(?:w{4,}|ww)\.", re.IGNORECASE)  # a "w" too many or too few
 _WWW_GLUED = re.compile(r"^www(?=[^\W\d_][\w-]*\.)", re.IGNORECASE)
-_HOST = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$")
+#: Host names hold letters, digits and inner hyphens, never "_" ("ivan_petrov" + "@" misread
+#: as "e" + "acme.com" is an e-mail address).
+_HOST = re.compile(r"^(?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)$")
 _EDGE_JUNK = "\"'<>()[]{},;:|•·"
 
 
