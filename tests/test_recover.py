@@ -9,10 +9,12 @@ from ml_backend.schema import FieldValue, OcrLine, fields_from_values
 from ml_backend.validate import Validator
 from ml_backend.validate.recover import (
     RECOVERED_CONFIDENCE,
+    company_slugs,
     email_from_domains,
     find_emails,
     find_phones,
     find_websites,
+    name_words,
     recover,
 )
 
@@ -137,6 +139,66 @@ def test_a_second_phone_on_a_line_the_tagger_read_is_added_once():
 )
 def test_emails_are_rebuilt_from_the_cards_own_domains(text, domains, email):
     assert email_from_domains(text, domains) == email
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "email"),
+    [
+        ("helloevergreen.net", frozenset(), "hello@evergreen.net"),  # a shared mailbox keeps its "o"
+        ("infoevergreen.net", frozenset(), "info@evergreen.net"),
+        ("harteevergreen.net", frozenset({"brooke", "hart"}), "hart@evergreen.net"),  # the "e" was the "@"
+        ("infopevergreen.net", frozenset(), "info@evergreen.net"),  # a "p" only where the mailbox shows it
+        ("philipevergreen.net", frozenset(), "philip@evergreen.net"),
+    ],
+)
+def test_the_name_or_a_shared_mailbox_tells_a_misread_at_from_a_lost_one(text, names, email):
+    assert email_from_domains(text, ["evergreen.net"], names) == email
+
+
+def test_the_company_name_shows_the_domain_of_an_email_whose_at_was_misread():
+    slugs = company_slugs("Daniels, Ramos and Dixon")
+    assert email_from_domains("timothy_howardedaniels.com", [], name_words("Timothy Howard"), slugs) == (
+        "timothy_howard@daniels.com")
+    assert email_from_domains("eliottgkeystone-systems.org.uk", [], name_words("Elliott Evans"),
+                              company_slugs("Keystone Systems Ltd")) == "eliott@keystone-systems.org.uk"
+    # nothing shows where the local part ends
+    assert email_from_domains("qwkeystone.com", [], name_words("Elliott Evans"), company_slugs("Keystone")) is None
+
+
+def test_a_website_that_is_an_email_without_its_at_becomes_the_email():
+    values = [fv("full_name", "Brooke Hart"), fv("website", "harteinova.co"), fv("website", "www.inova.co")]
+    out = recover(values)
+    assert [(v.field, v.value) for v in out] == [
+        ("full_name", "Brooke Hart"), ("email", "hart@inova.co"), ("website", "www.inova.co")]
+    # a website of its own beside the company's e-mail domain stays one
+    values = [fv("website", "shopacme.com"), fv("email", "info@acme.com")]
+    assert [(v.field, v.value) for v in recover(values)] == [("website", "shopacme.com"), ("email", "info@acme.com")]
+    # written as a web address, it is one
+    values = [fv("full_name", "Brooke Hart"), fv("website", "www.harteinova.co"), fv("email", "x@inova.co")]
+    assert [v.field for v in recover(values)] == ["full_name", "website", "email"]
+
+
+def test_the_qr_codes_email_is_kept_and_its_misreading_dropped():
+    qr = FieldValue("email", "elliott@keystone-systems.org.uk", "elliott@keystone-systems.org.uk", 1.0, source="qr")
+    website = fv("website", "eliottgkeystone-systems.org.uk", lines=[0])
+    lines = [line(": eliottgkeystone-systems.org.uk")]
+    out = recover([fv("full_name", "Elliott Evans"), website, qr], lines)
+    assert [(v.field, v.value) for v in out] == [
+        ("full_name", "Elliott Evans"), ("email", "elliott@keystone-systems.org.uk")]
+
+
+def test_a_qr_codes_domain_is_never_respelled_by_the_cards_ocr():
+    qr = FieldValue("email", "anna@stellarco.uk", "anna@stellarco.uk", 1.0, source="qr")
+    out = recover([qr, fv("website", "www.stellar.co.uk"), fv("website", "www.stellarcos.uk")])
+    assert [v.value for v in out] == ["anna@stellarco.uk", "www.stellarco.uk"]
+
+
+def test_a_number_taken_for_an_email_or_a_website_is_a_phone():
+    out = recover([fv("website", "-1219-853-1752", valid=False)], [], "US")  # "+" read as "-"
+    assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+12198531752", True)]
+    out = recover([fv("email", "M8-911-449-37-83", valid=False)], [], "RU")
+    assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+79114493783", True)]
+    assert recover([fv("email", "anna1985@x", valid=False)]) == [fv("email", "anna1985@x", valid=False)]
 
 
 def test_the_website_on_the_card_repairs_a_broken_email():

@@ -20,12 +20,13 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
-from ml_backend.validate.lexicon import COMMON_TLDS
+from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import is_complete_name
 
@@ -48,6 +49,7 @@ _WEBSITE = re.compile(
     re.IGNORECASE,
 )
 _EXPLICIT_WEB = re.compile(r"^(?:h+t+p+s?|www)", re.IGNORECASE)
+_EXPLICIT_WEB_IN = re.compile(r"h+t+p+s?\s*[:/]|www", re.IGNORECASE)
 
 
 #: A phone number on a line counts only with evidence that it is one: a country code or a label.
@@ -75,13 +77,81 @@ def find_phones(text: str, region: str, *, evidence: bool = True) -> list[str]:
 
 #: What OCR makes of "@" when it does not drop it: letters of the same round shape, or symbols.
 _AT_MISREADS = frozenset("aegfqcoß©®&69@ęéèêëàáâäåãą")
+#: Shared mailboxes: local parts that need no person's name. Their last letter is no misread
+#: "@" ("hello" + "evergreen.net" lost the "@", it did not turn it into the "o").
+ROLE_MAILBOXES = frozenset({
+    "info", "hello", "hi", "contact", "contacts", "sales", "office", "support", "admin", "mail", "team", "hr",
+    "jobs", "careers", "press", "media", "marketing", "enquiries", "enquiry", "inquiries", "help", "service",
+    "booking", "bookings", "orders", "order", "accounts", "billing", "reception", "general", "post", "kontakt",
+    "bureau", "buero", "zakaz", "priem", "sekretar", "welcome", "partners",
+})
+#: A local-part word this similar (difflib ratio) to a word of the card's name is that word
+#: misread ("eliott" for "elliott").
+_NAME_WORD_RATIO = 0.85
+_MIN_NAME_WORD = 3
 
 
-def email_from_domains(text: str, domains: list[str]) -> str | None:
-    """The e-mail ``text`` was printed as, using the card's own domains (its website, its other
-    e-mails) where OCR lost the "@" or a dot: "h.schaafglumen-bau.de" + "lumen-bau.de" ->
-    "h.schaaf@lumen-bau.de"; "leah@watson-energycom" + "watson-energy.com" ->
-    "leah@watson-energy.com". None when no domain of the card explains it."""
+def name_words(name: str | None) -> frozenset[str]:
+    """The Latin words of the card holder's name, lower-cased and unaccented: what e-mail local
+    parts are built of. Cyrillic names give none (their local parts are transliterated in too
+    many ways to match)."""
+    if not name:
+        return frozenset()
+    words = (_unaccented(w).lower() for w in re.split(r"[\s.,'’\-]+", name))
+    return frozenset(w for w in words if len(w) >= _MIN_NAME_WORD and w.isascii() and w.isalpha())
+
+
+def _local_evidence(local: str, names: frozenset[str]) -> int:
+    """How clearly ``local`` is a local part as printed: a shared mailbox, or the number of its
+    parts that are the card holder's name words ("tim.howard", "t.howard", "thoward")."""
+    if local in ROLE_MAILBOXES:
+        return 2
+    hits = 0
+    for part in re.split(r"[._\-]+", local):
+        if any(part == w or part[1:] == w or len(part) >= 5 and difflib.SequenceMatcher(None, part, w).ratio()
+               >= _NAME_WORD_RATIO for w in names):
+            hits += 1
+    return hits
+
+
+def _local_part(prefix: str, names: frozenset[str]) -> str:
+    """The local part before a domain whose "@" OCR lost: without the last letter when that is a
+    misread "@" ("hart" + "e" + "inova.co"), unless the whole prefix is what the card prints
+    ("hello", a mailbox that ends in a round letter). With no evidence either way the letter
+    goes: OCR substitutes the "@" more often than it drops it. Another letter goes only where
+    the evidence says so ("info" + "p" + "impuls.net")."""
+    if len(prefix) > 1:
+        stripped = prefix[:-1].rstrip("._-")
+        gain = _local_evidence(stripped, names) - _local_evidence(prefix, names)
+        if gain > 0 or gain == 0 and prefix[-1] in _AT_MISREADS:
+            return stripped
+    return prefix
+
+
+def company_slugs(company: str | None) -> list[str]:
+    """Domain labels a company's name makes ("Keystone Systems Ltd" -> "keystone-systems",
+    "keystonesystems", "keystone"), longest first; legal forms left out."""
+    if not company:
+        return []
+    words = [_unaccented(w).lower() for w in re.findall(r"[^\W_]+", company)]
+    words = [w for w in words if w.isascii() and w != "co" and w not in COMPANY_LEGAL_FORMS
+             and w.upper() not in COMPANY_LEGAL_FORMS_CAPS]
+    if not words:
+        return []
+    slugs = {"-".join(words), "".join(words)} | ({words[0]} if len(words[0]) >= 4 else set())
+    return sorted(slugs, key=len, reverse=True)
+
+
+def email_from_domains(text: str, domains: list[str], names: frozenset[str] = frozenset(),
+                       slugs: list[str] = (), *, evidence: bool = False) -> str | None:
+    """The e-mail ``text`` was printed as, using the card's own evidence where OCR lost the "@"
+    or a dot: its domains (its website, its other e-mails: "h.schaafglumen-bau.de" +
+    "lumen-bau.de" -> "h.schaaf@lumen-bau.de"; "leah@watson-energycom" + "watson-energy.com"
+    -> "leah@watson-energy.com"), else its company's name as the domain's first label, where the
+    holder's name or a shared mailbox shows where the local part ends ("eliottgkeystone-
+    systems.org.uk" on Elliott Evans' card for Keystone Systems). None when nothing explains it.
+    With ``evidence`` (``text`` reads as a valid website), the local part must show it too:
+    "shopacme.com" beside "info@acme.com" is a website of its own."""
     s = re.sub(r"\s+", "", text).lower().strip(".,;:")
     for domain in domains:
         squashed = domain.replace(".", "")
@@ -90,16 +160,27 @@ def email_from_domains(text: str, domains: list[str]) -> str | None:
             candidate = f"{local}@{domain}" if dom.replace(".", "") == squashed else None
         else:
             tail = domain if s.endswith(domain) else squashed if s.endswith(squashed) else None
-            if tail is None:
+            if tail is None or len(s) == len(tail) or s[-len(tail) - 1] in ".-":  # a subdomain, a longer name
                 continue
-            local = s[: -len(tail)]
-            if local and local[-1] in _AT_MISREADS:  # "@" misread (OCR seldom drops the glyph)
-                local = local[:-1]
-            candidate = f"{local}@{domain}" if local else None
-        if candidate:
-            norm = normalise("email", candidate)
-            if norm.valid:
-                return norm.value
+            local = _local_part(s[: -len(tail)], names)
+            if evidence and _local_evidence(local, names) == 0 and "_" not in local:
+                continue
+            candidate = f"{local}@{domain}"
+        norm = normalise("email", candidate) if candidate else None
+        if norm is not None and norm.valid:
+            return norm.value
+    if "@" in s:
+        return None
+    for slug in slugs:
+        at = s.find(slug, 1)
+        if at < 0 or s[at - 1] in ".-" or not s[at + len(slug):].startswith("."):
+            continue
+        local = _local_part(s[:at], names)
+        if _local_evidence(local, names) == 0 and "_" not in local:
+            continue
+        norm = normalise("email", f"{local}@{s[at:]}")
+        if norm.valid:
+            return norm.value
     return None
 
 
@@ -163,6 +244,17 @@ def find_websites(text: str, *, explicit_only: bool = False) -> list[str]:
     return found
 
 
+#: A text is a phone number rather than a broken e-mail or web address when it holds this many
+#: digits and at most ``_MAX_PHONE_LETTERS`` letters (a label: "M", "Tel").
+_MIN_PHONE_SHAPED_DIGITS = 7
+_MAX_PHONE_LETTERS = 3
+
+
+def _phone_shaped(text: str) -> bool:
+    return (sum(c.isdigit() for c in text) >= _MIN_PHONE_SHAPED_DIGITS
+            and sum(c.isalpha() for c in text) <= _MAX_PHONE_LETTERS)
+
+
 def _extracted(v: FieldValue, found: list[str]) -> list[FieldValue]:
     """The valid addresses cut out of the invalid value ``v`` (same box: they were inside it)."""
     return [
@@ -191,14 +283,24 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
        An invalid e-mail with no address inside is rebuilt from the card's domains when one
        explains it (``email_from_domains``).
     3. The same for phones (``region`` reads numbers without a country code), with evidence:
-       a number inside an invalid phone value, or on a line with a "+" or a phone label.
+       a number inside an invalid phone value, or on a line with a "+" or a phone label. An
+       invalid e-mail or website that is all digits is the phone number it holds.
     4. A card without a valid full name gets an unused line shaped like a name that holds a
        known given name.
     5. An "E" label glued to an e-mail's local part is cut off where the card's name shows it.
     """
     out: list[FieldValue] = []
     domains = _card_domains(values)
+    names = name_words(next((v.value for v in values if v.field == "full_name" and v.valid), None))
+    slugs = company_slugs(next((v.value for v in values if v.field == "company" and v.valid), None))
+    qr_email = any(v.field == "email" and v.source == "qr" for v in values)
     for v in values:
+        if v.field == "website" and v.valid and v.source != "qr" and not _EXPLICIT_WEB_IN.search(v.raw or v.value):
+            host = v.value.partition("/")[0]
+            email = email_from_domains(host, [d for d in domains if d != host], names, slugs, evidence=True)
+            if email:  # with a QR code's e-mail on the card, this was its misreading
+                out.extend([] if qr_email else _extracted(replace(v, field="email"), [email]))
+                continue
         if v.field in ("email", "website") and not v.valid:
             text = v.raw or v.value
             emails, websites = find_emails(text), find_websites(text, explicit_only=v.field == "email")
@@ -206,9 +308,13 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
                 out.extend(_extracted(replace(v, field="email"), emails))
                 out.extend(_extracted(replace(v, field="website"), websites))
                 continue
-            guessed = email_from_domains(text, domains) if v.field == "email" else None
+            guessed = email_from_domains(text, domains, names, slugs) if v.field == "email" or "_" in text else None
             if guessed:
                 out.extend(_extracted(v, [guessed]))
+                continue
+            phones = find_phones(re.sub(r"[^\W\d_]", " ", text), region, evidence=False) if _phone_shaped(text) else []
+            if phones:  # a number the tagger took for an address ("-1219-853-1752", "M8-911-449-37-83")
+                out.extend(_extracted(replace(v, field="phone"), phones))
                 continue
         if v.field == "phone" and not v.valid:
             phones = find_phones(v.raw or v.value, region, evidence=False)
@@ -217,7 +323,11 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
                 continue
         out.append(v)
     if lines:
-        out.extend(_missing_from_lines(out, lines, region))
+        def read_from_email(website: str) -> bool:
+            host = website.partition("/")[0]
+            return email_from_domains(host, [d for d in domains if d != host], names, slugs, evidence=True) is not None
+
+        out.extend(_missing_from_lines(out, lines, region, read_from_email))
         out.extend(_missing_name(out, lines))
     return _without_glued_email_labels(_harmonise_domains(out))
 
@@ -280,10 +390,14 @@ FREE_MAIL_DOMAINS = frozenset({
 #: Similarity (difflib ratio) above which two of a card's domains are one domain misread.
 SAME_DOMAIN_RATIO = 0.8
 _MIN_FUZZY_DOMAIN = 6
+#: Letters OCR loses or adds in one domain: "shopacme.com" is no misreading of "acme.com".
+_MAX_LENGTH_MISREAD = 2
 
 
-def _domain_spellings(domains: list[str]) -> dict[str, str]:
+def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset()) -> dict[str, str]:
     """Each domain of a card -> the spelling the card most likely printed.
+
+    ``fixed`` domains (from the card's QR code, never misread) keep their spelling and win.
 
     Domains that differ only by dots are one domain whose dot OCR dropped (it rarely invents
     one): the dotted spelling wins ("stellarco.uk" / "stellar.co.uk"). Domains still alike
@@ -295,13 +409,13 @@ def _domain_spellings(domains: list[str]) -> dict[str, str]:
     for d in domains:
         key = d.replace(".", "")
         current = spelling.get(key)
-        if current is None or d.count(".") > current.count("."):
+        if current is None or current not in fixed and (d in fixed or d.count(".") > current.count(".")):
             spelling[key] = d
     dotted = [spelling[d.replace(".", "")] for d in domains]
     counts = {d: dotted.count(d) for d in dotted}
 
-    def rank(d: str) -> tuple[int, bool, int]:
-        return counts[d], d.rpartition(".")[2] in COMMON_TLDS, len(d)
+    def rank(d: str) -> tuple[bool, int, bool, int]:
+        return d in fixed, counts[d], d.rpartition(".")[2] in COMMON_TLDS, len(d)
 
     chosen: dict[str, str] = {}
     for d in sorted(counts, key=rank, reverse=True):
@@ -311,7 +425,8 @@ def _domain_spellings(domains: list[str]) -> dict[str, str]:
         if d in FREE_MAIL_DOMAINS or len(d) < _MIN_FUZZY_DOMAIN:
             continue
         for other in counts:
-            if other not in chosen and other not in FREE_MAIL_DOMAINS and len(other) >= _MIN_FUZZY_DOMAIN \
+            if other not in chosen and other not in fixed and other not in FREE_MAIL_DOMAINS \
+                    and len(other) >= _MIN_FUZZY_DOMAIN and abs(len(other) - len(d)) <= _MAX_LENGTH_MISREAD \
                     and difflib.SequenceMatcher(None, d, other).ratio() >= SAME_DOMAIN_RATIO:
                 chosen[other] = d
     return {d: chosen[spelling[d.replace(".", "")]] for d in domains}
@@ -319,9 +434,9 @@ def _domain_spellings(domains: list[str]) -> dict[str, str]:
 
 def _harmonise_domains(values: list[FieldValue]) -> list[FieldValue]:
     """One spelling per domain on a card (``_domain_spellings``), in its e-mails and websites
-    alike. Duplicates this creates are dropped."""
+    alike; a QR code's values are never changed. Duplicates this creates are dropped."""
     web = [v for v in values if v.valid and v.field in ("email", "website")]
-    spelled = _domain_spellings([_domain_of(v) for v in web])
+    spelled = _domain_spellings([_domain_of(v) for v in web], frozenset(_domain_of(v) for v in web if v.source == "qr"))
     out: list[FieldValue] = []
     seen: set[tuple[str, str]] = set()
     for v in values:
@@ -338,12 +453,14 @@ def _harmonise_domains(values: list[FieldValue]) -> list[FieldValue]:
     return out
 
 
-def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: str) -> list[FieldValue]:
+def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: str,
+                        read_from_email: Callable[[str], bool] = lambda _: False) -> list[FieldValue]:
     """Addresses on ``lines`` that no valid value holds. A line a valid value of the field was
     read from is skipped for that field: the tagger saw it, and a second reading of the same
     text (a longer or shorter cut) would only add a duplicate. Phones are different: a line often
     prints two ("T ... M ..."), so a number is skipped only when a valid phone holds its digits.
-    A field the card's QR code filled takes nothing from the lines (their misreadings of it)."""
+    A field the card's QR code filled takes nothing from the lines (their misreadings of it), and
+    a "website" that is an e-mail read without its "@" (``read_from_email``) is not one."""
     have = {(v.field, v.value) for v in values if v.valid}
     seen = {(v.field, i) for v in values if v.valid for i in v.line_indices}
     from_qr = {v.field for v in values if v.source == "qr"}  # the QR code wins where it has a value
@@ -351,7 +468,8 @@ def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: 
     added: list[FieldValue] = []
     for index, line in enumerate(lines):
         candidates = [("email", e) for e in find_emails(line.text)]
-        candidates += [("website", w) for w in find_websites(line.text, explicit_only=has_website)]
+        candidates += [("website", w) for w in find_websites(line.text, explicit_only=has_website)
+                       if not read_from_email(w)]
         candidates += [("phone", p) for p in find_phones(line.text, region) if not _held_phone(p, values)]
         for field, value in candidates:
             if field not in from_qr and (field, value) not in have and (field == "phone" or (field, index) not in seen):
