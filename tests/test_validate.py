@@ -573,7 +573,7 @@ def test_ocr_slips_in_web_addresses_no_real_address_has():
 
 
 def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator: Validator) -> None:
-    from ml_backend.validate.cities import known_city
+    from ml_backend.validate.known_words import known_city
 
     # OCR output: the validator puts a misread town right where the address holds a town
     for read, town in (("алл. Краснофлотская, 91, 391662, Глец", "Елец"), ("Жукова ул., 8, г. санкт Иетербург", "Санкт-Петербург")):
@@ -585,3 +585,18 @@ def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator:
     assert known_city("Новжибирск") == "Новосибирск" and known_city("Калань") == "Казань"
     assert known_city("Казань") is None  # already right
     assert known_city("Лесная") is None and known_city("Ka3ab") is None  # no town close enough / not Cyrillic
+
+
+def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Validator) -> None:
+    from ml_backend.validate.known_words import with_known_name_words
+
+    (got,) = validator.validate([fv("full_name", "ЛУКИНА НПАГАЛЬЯ НИЛОВИА")])
+    assert got.value == "ЛУКИНА НАТАЛЬЯ НИЛОВНА" and got.valid
+    assert with_known_name_words("Клавлия Богдановна Авдеева") == "Клавдия Богдановна Авдеева"  # given name first
+    # surnames are an open set, and two-word names do not say which word is which
+    assert with_known_name_words("Гфимова Светлана Наумовна") == "Гфимова Светлана Наумовна"
+    assert with_known_name_words("Анна Пестова") == "Анна Пестова"
+    assert with_known_name_words("Пестова Анна Петровна") == "Пестова Анна Петровна"
+    assert with_known_name_words("П. А. Лаврентьев") == "П. А. Лаврентьев"
+    # what an annotator typed is kept as typed
+    assert normalise("full_name", "Лукина Нпагалья Ниловиа").value == "Лукина Нпагалья Ниловиа"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ml_backend.validate.cities import known_city
+from ml_backend.validate.known_words import known_city
 from ml_backend.validate.given_names import given_names, has_given_name
 from ml_backend.validate.lexicon import NAME_AFFIXES, NAME_CONJUNCTIONS
 from ml_backend.validate.result import NormalisedValue

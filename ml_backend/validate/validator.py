@@ -21,12 +21,14 @@ from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, 
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.given_names import has_given_name
+from ml_backend.validate.known_words import with_known_name_words
 from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL, with_known_towns
 from ml_backend.validate.phone import split_numbers
 from ml_backend.validate.recover import RECOVERED_CONFIDENCE, recover
 from ml_backend.validate.region import region_hint_from
+from ml_backend.validate.text import has_cyrillic
 
 log = logging.getLogger(__name__)
 
@@ -205,12 +207,14 @@ def _split(v: FieldValue, region: str) -> list[FieldValue]:
 
 def _checked(v: FieldValue, region: str) -> FieldValue:
     """``v`` normalised as its field, confidence lowered for repairs and failed checks; an
-    address's misspelled Russian town put right (``with_known_towns``, OCR output only)."""
+    address's misspelled Russian town and a name's misspelled Russian given name or patronymic
+    put right (``known_words``; OCR output only: what an annotator typed is taken as typed)."""
     norm = normalise(v.field, v.value, region)
-    if v.field == "address" and norm.valid:
-        town_fixed = with_known_towns(norm.value)
-        if town_fixed != norm.value:
-            norm = replace(norm, value=town_fixed, display=town_fixed, fixed=True)
+    respell = {"address": with_known_towns, "full_name": with_known_name_words}.get(v.field)
+    if respell is not None and norm.valid and has_cyrillic(norm.value):
+        respelled = respell(norm.value)
+        if respelled != norm.value:
+            norm = replace(norm, value=respelled, display=respelled, fixed=True)
     confidence = v.confidence * (FIXED_FACTOR if norm.fixed else 1.0) * (1.0 if norm.valid else FLAGGED_FACTOR)
     return replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason, confidence=confidence)
 

@@ -1,0 +1,116 @@
+"""Russian words from closed sets, to put back what OCR misspelled: towns and people's names.
+
+Tesseract's Russian model misreads a letter or two of a word on a card ("г. Глец" for "г. Елец",
+"НПАГАЛЬЯ" for "НАТАЛЬЯ", "Ниловиа" for "Ниловна"), and an annotator searching the CRM for the
+town or the person then misses the contact. Town names, given names and patronymics are nearly
+closed sets: Faker's ru_RU address and person providers, which the project already requires,
+ship ~650 real towns and ~600 given names and patronymics; the federal cities are added.
+Surnames are not: a real "Пестова" must not become the listed "Петрова". Only a word that
+matches exactly one known word closely is replaced, and only in OCR output.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib
+import logging
+import re
+
+log = logging.getLogger(__name__)
+
+#: Similarity (difflib ratio of the words without spaces and hyphens) a misread town must reach;
+#: one wrong letter in a four-letter name ("Глец"/"Елец") is 0.75.
+MIN_CITY_RATIO = 0.75
+#: Name words are more (and shorter words more alike): one wrong letter in seven is 0.857.
+MIN_NAME_RATIO = 0.8
+#: ... and by how much the best must beat the next best word, so that a guess is never a coin toss.
+MIN_MARGIN = 0.08
+#: Shorter words are left alone: one letter more or less makes another name ("Ия"/"Ия", "Лев"/"Лёва").
+MIN_KEY_LENGTH = 4
+_FEDERAL_CITIES = ("Москва", "Санкт-Петербург", "Севастополь")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[\s\-]", "", name).casefold().replace("ё", "е")
+
+
+def _provider(module: str):
+    try:
+        return importlib.import_module(module).Provider
+    except ImportError:  # a Faker release without ru_RU: nothing is corrected, nothing breaks
+        log.warning("Faker has no %s: those Russian words are not checked", module)
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def russian_cities() -> dict[str, str]:
+    """Key (case-, space- and hyphen-insensitive) -> the town's spelling."""
+    names: list[str] = list(_FEDERAL_CITIES)
+    provider = _provider("faker.providers.address.ru_RU")
+    if provider is not None:
+        names += [re.sub(r"\s*\(.*?\)", "", n).strip() for n in provider.city_names]
+    return {_key(n): n for n in names if n}
+
+
+@functools.lru_cache(maxsize=2)
+def russian_name_words(kind: str) -> dict[str, str]:
+    """Key -> spelling of Russian given names (``kind`` "first_names") or patronymics ("middle_names")."""
+    provider = _provider("faker.providers.person.ru_RU")
+    return {} if provider is None else {_key(n): n for n in getattr(provider, kind, ()) or ()}
+
+
+def _best(key: str, known: dict[str, str]) -> tuple[str, float, float]:
+    """The known key most like ``key``, its similarity and the runner-up's."""
+    if key in known:
+        return key, 1.0, 0.0
+    matcher = difflib.SequenceMatcher(b=key)
+    best_key, best, second = "", 0.0, 0.0
+    for candidate in known:
+        matcher.set_seq1(candidate)
+        # the cheap upper bounds first: most candidates cannot reach the runner-up's score
+        if matcher.real_quick_ratio() <= second or matcher.quick_ratio() <= second:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best:
+            best_key, best, second = candidate, ratio, best
+        elif ratio > second:
+            second = ratio
+    return best_key, best, second
+
+
+def _closest(text: str, known: dict[str, str], min_ratio: float) -> str | None:
+    """The one known word ``text`` is a misreading of, or None (also when ``text`` is known)."""
+    key = _key(text)
+    if len(key) < MIN_KEY_LENGTH or key in known or not re.fullmatch(r"[а-яё]+", key):
+        return None
+    best_key, best, second = _best(key, known)
+    return known[best_key] if best >= min_ratio and best - second >= MIN_MARGIN else None
+
+
+def known_city(text: str) -> str | None:
+    """The known town ``text`` is a misreading of, or None (also when it is a known town)."""
+    return _closest(text, russian_cities(), MIN_CITY_RATIO)
+
+
+#: Where a three-word Russian name has its given name and patronymic: "Лукина Наталья Ниловна"
+#: (surname first, as forms and most cards print it) or "Наталья Ниловна Лукина".
+_NAME_ORDERS = ((1, 2), (0, 1))
+
+
+def with_known_name_words(name: str) -> str:
+    """A three-word Cyrillic name with its misread given name and patronymic put right, in the
+    word order whose slots fit the known names best. The surname is never touched, nor are
+    names of other shapes: which word is which cannot be told there ("Анна Пестова" must not
+    become "Анна Петровна")."""
+    words = name.split(" ")
+    if len(words) != len(_NAME_ORDERS) + 1 or not all(re.fullmatch(r"[А-ЯЁа-яё]+", w) for w in words):
+        return name
+    given, patronymics = russian_name_words("first_names"), russian_name_words("middle_names")
+    first, middle = max(_NAME_ORDERS, key=lambda order: _best(_key(words[order[0]]), given)[1]
+                        + _best(_key(words[order[1]]), patronymics)[1])
+    for index, known in ((first, given), (middle, patronymics)):
+        found = _closest(words[index], known, MIN_NAME_RATIO)
+        if found is not None:
+            words[index] = found.upper() if words[index].isupper() else found
+    return " ".join(words)
