@@ -25,7 +25,8 @@ field next to it on its row.
 
 Before decoding, the tagger's typical slips on real cards are undone: a garbled contact label
 tagged as address ("3n. nota:" for "Эл. почта:"), the company's monogram logo on a line of its
-own, a complete name split between the name and a neighbouring field. After it, a "phone" with
+own, a complete name split between the name and a neighbouring field, the company's name
+(spelled by the card's domain) given to another field. After it, a "phone" with
 fewer than three digits (a bullet) and a "website" without a dot (a garbled label) are dropped.
 
 A value's confidence is the *minimum* of its words' tag probabilities, not the mean: a value is
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 from ml_backend.schema import (
@@ -123,7 +125,7 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         raise ValueError(f"unknown BIO tag {unknown.tag!r} on word {unknown.word.text!r}")
     values: list[FieldValue] = []
     open_value: _OpenValue | None = None
-    for tw in _untag_monogram(_untag_labels(_name_on_its_line(words))):
+    for tw in _untag_monogram(_untag_labels(_name_on_its_line(_company_from_domain(words)))):
         if tw.tag == OUTSIDE_TAG:
             if open_value is not None:
                 values.append(open_value.to_value())
@@ -269,6 +271,63 @@ def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
         if company and _initials(company).startswith(text):
             log.debug("%s word %r on a line of its own read as the company's logo", tw.field, text)
             out[i] = replace(tw, tag=OUTSIDE_TAG)
+    return out
+
+
+#: Words printed between a job title and the company on one line ("Founder at Fox-McCarthy").
+_COMPANY_CONNECTORS = frozenset({"at", "@", "chez", "bei", "bij", "presso", "en", "|", "·", "-", "–", "—", "/"})
+_DOMAIN_LABEL = re.compile(r"^(?:[\w.+\-]*@|(?:https?://)?(?:www\.)?)([^\W_](?:[\w\-]*[^\W_])?)\.[^\W\d_]{2,}", re.IGNORECASE)
+
+
+def _slug(words: list[TaggedWord]) -> str:
+    """A run of words as a domain label spells it: "Fox-McCarthy" -> "fox-mccarthy"."""
+    text = unicodedata.normalize("NFKD", " ".join(tw.word.text for tw in words))
+    return "-".join(re.findall(r"[a-z0-9]+", "".join(c for c in text if not unicodedata.combining(c)).lower()))
+
+
+def _names_the_domain(slug: str, labels: set[str]) -> bool:
+    """Whether a slug is the company a domain label names: "lefebvre" / "lefebvre.fr",
+    "mejia-schneider" / "mejia-schneider.io" or "maldonadocontreras.com", "fox-mccarthy" / "fox.com"."""
+    return bool(slug) and (slug in labels or slug.replace("-", "") in labels
+                           or "-" in slug and slug.partition("-")[0] in labels)
+
+
+def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
+    """The company's name on a line of its own, or after "at"/"chez"/a comma on the title's line, is
+    the company when the card's e-mail or web domain spells it ("Lefebvre" beside
+    "c.marques@lefebvre.fr"), whatever the tagger called it: one-word company names, surnames
+    mostly, are the tagger's blind spot (an address's last line, a second full name). A legal
+    form after the name goes with it ("Geisler GmbH")."""
+    labels = set()
+    for tw in words:
+        if tw.field in ("email", "website"):
+            match = _DOMAIN_LABEL.match(tw.word.text)
+            if match:
+                labels.add(match.group(1).lower())
+    if not labels or any(tw.field == "company" and _names_the_domain(_slug([tw]), labels) for tw in words):
+        return words
+    out = list(words)
+    by_line: dict[int, list[int]] = {}
+    for i, tw in enumerate(words):
+        by_line.setdefault(tw.word.line_index, []).append(i)
+    for indices in by_line.values():
+        end = len(indices)
+        while end > 1 and words[indices[end - 1]].word.text.lower().strip(",") in COMPANY_LEGAL_FORMS:
+            end -= 1
+        for start in range(end):
+            before = words[indices[start - 1]].word.text.lower() if start else ""
+            if start and before not in _COMPANY_CONNECTORS and not before.endswith(","):
+                continue
+            run = [words[i] for i in indices[start:end]]
+            if any(tw.field in ("email", "website") or _DOMAIN_LABEL.match(tw.word.text) for tw in run):
+                continue  # the address itself, not the company's name
+            if _names_the_domain(_slug(run), labels):
+                log.debug("%r names the card's domain: the company", " ".join(words[i].word.text for i in indices[start:]))
+                for k, i in enumerate(indices[start:]):
+                    out[i] = replace(words[i], tag="B-COMPANY" if k == 0 else "I-COMPANY")
+                if before in _COMPANY_CONNECTORS:
+                    out[indices[start - 1]] = replace(words[indices[start - 1]], tag=OUTSIDE_TAG)
+                return out
     return out
 
 

@@ -177,6 +177,29 @@ def test_on_a_card_without_a_tagged_name_a_line_that_is_a_complete_name_is_the_n
     assert [(v.field, v.value) for v in words_to_values(words)] == [("full_name", "Anna Berg"), ("company", "Morgan Stanley")]
 
 
+def test_a_line_the_cards_domain_spells_is_the_company() -> None:
+    words = line_of(0, ("Constance", "B-FULL_NAME"), ("Marques", "I-FULL_NAME")) + line_of(
+        1, ("c.marques@lefebvre.fr", "B-EMAIL")) + line_of(2, ("153,", "B-ADDRESS"), ("rue", "I-ADDRESS"), ("Brunel", "I-ADDRESS")) + line_of(
+        3, ("Lefebvre", "I-ADDRESS"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("full_name", "Constance Marques"), ("email", "c.marques@lefebvre.fr"), ("address", "153, rue Brunel"),
+        ("company", "Lefebvre")]
+    # after "at" on the title's line, with the first part of a double name as the domain
+    words = line_of(0, ("FOUNDER", "B-POSITION"), ("at", "I-POSITION"), ("Fox-McCarthy", "B-FULL_NAME")) + line_of(
+        1, ("office@fox.com", "B-EMAIL"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("position", "FOUNDER"), ("company", "Fox-McCarthy"), ("email", "office@fox.com")]
+    # a legal form goes with the name; the web address itself is no company name
+    words = line_of(0, ("Geisler", "B-FULL_NAME"), ("GmbH", "I-FULL_NAME")) + line_of(1, ("https://geisler.de", "B-WEBSITE"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("company", "Geisler GmbH"), ("website", "https://geisler.de")]
+    # the holder's surname inside the name line is no company, nor is a company the tagger found
+    words = line_of(0, ("Anna", "B-FULL_NAME"), ("Smith", "I-FULL_NAME")) + line_of(1, ("anna@smith.com", "B-EMAIL"))
+    assert [v.field for v in words_to_values(words)] == ["full_name", "email"]
+    words = line_of(0, ("Smith", "B-COMPANY"), ("Partners", "I-COMPANY")) + line_of(1, ("Smith", "B-FULL_NAME")) + line_of(
+        2, ("www.smith.com", "B-WEBSITE"))
+    assert [v.field for v in words_to_values(words)] == ["company", "full_name", "website"]
+
+
 def test_a_name_complete_on_its_line_is_not_continued_by_the_next_line_even_by_an_i_tag() -> None:
     words = line_of(0, ("ЕВДОКИМОВА", "B-FULL_NAME"), ("ВИКТОРИЯ", "I-FULL_NAME"), ("АРХИПОВНА", "I-FULL_NAME")) + line_of(
         1, ("Ветеринар", "I-FULL_NAME"))
