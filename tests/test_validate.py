@@ -75,6 +75,8 @@ def test_invalid_email_is_kept_and_flagged(text: str) -> None:
         ("M +1 (212) 555-O1OO", None, "+12125550100", "+1 212-555-0100"),
         ("T. 212 555 0100", "US", "+12125550100", "+1 212-555-0100"),
         ("Mobile: +7 9l2 345 67 89", None, "+79123456789", "+7 912 345-67-89"),
+        ("0 06 18 58 34 09", "FR", "+33618583409", "+33 6 18 58 34 09"),  # a phone icon read as "0"
+        ("P:=44 1249 528659", "US", "+441249528659", "+44 1249 528659"),  # the "+" read as "="
     ],
 )
 def test_phone_normalisation(text: str, region: str | None, value: str, display: str) -> None:
@@ -216,6 +218,12 @@ def test_region_hint_from_text_and_values() -> None:
     values = [fv("address", "12 rue de Rivoli, 75001 Paris"), fv("phone", "+49 30 1234567")]
     assert region_hint_from(values) == "FR"  # the address is the strongest evidence
     assert region_hint_from([fv("email", "anna@firma.de")]) == "DE"
+    # without an address, the evidence votes: a foreign office's number loses to the card's own
+    # domains and legal form; a tie goes to the number
+    values = [fv("phone", "+49 (0) 38803 308"), fv("email", "leigh55@hotmail.co.uk"),
+              fv("website", "www.novatek-health.co.uk"), fv("company", "Novatek Health Limited")]
+    assert region_hint_from(values) == "GB"
+    assert region_hint_from([fv("phone", "+49 30 1234567"), fv("website", "www.acme.co.uk")]) == "DE"
 
 
 # --- spaCy cues -----------------------------------------------------------------------------

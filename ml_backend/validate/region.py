@@ -1,15 +1,18 @@
 """Which country a card is from, to read phone numbers printed without a country code.
 
-Evidence, strongest first: a country or city named in the address (or a UK postcode, or a US
-state and ZIP), a number on the card printed with its country code, the country-code TLD of its
-e-mail or website, words that give the language or legal system away ("Tél.", "Handy", "GmbH",
-"Ltd"), and finally Cyrillic script (our Cyrillic cards are Russian). No evidence -> None, and the caller
-falls back to ``settings.default_region``.
+Evidence: a country or city named in the address (or a UK postcode, or a US state and ZIP)
+decides. Otherwise the numbers printed with their country code, the country-code TLDs of the
+e-mails and websites and the words that give the language or legal system away ("Tél.",
+"Handy", "GmbH", "Ltd") vote, one vote each: a card prints a foreign office's number with its
+country code, its own domain and legal form are home. Cyrillic script comes last (our Cyrillic
+cards are Russian). No evidence -> None, and the caller falls back to
+``settings.default_region``.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from ml_backend.schema import FieldValue
@@ -24,7 +27,7 @@ _PLACE = re.compile(
     r"(?<!\w)(" + "|".join(re.escape(p) for p in sorted(PLACE_REGIONS, key=len, reverse=True)) + r")(?!\w)",
     re.IGNORECASE,
 )
-_DOMAIN_TLD = re.compile(r"[\w-]+\.([^\W\d_]{2,})(?:/|\b|$)")
+_DOMAIN_TLD = re.compile(r"[\w-]\.([^\W\d_]{2,})(?=/|[^\w.]|$)")
 _PLUS_NUMBER = re.compile(r"\+\s*\d[\d\s\-().]{6,}\d")
 
 
@@ -40,33 +43,42 @@ def _from_places(texts: Iterable[str]) -> str | None:
     return None
 
 
-def _from_numbers(texts: Iterable[str]) -> str | None:
+def _numbers_regions(texts: Iterable[str]) -> list[str]:
+    """The region of every number printed with its country code."""
+    found = []
     for text in texts:
         for candidate in _PLUS_NUMBER.findall(text):
-            for part in split_numbers(candidate, "US"):
-                region = number_region(part)
-                if region:
-                    return region
-    return None
+            found += [r for part in split_numbers(candidate, "US") if (r := number_region(part))]
+    return found
 
 
-def _from_domains(texts: Iterable[str]) -> str | None:
-    for text in texts:
-        for tld in _DOMAIN_TLD.findall(text):
-            region = TLD_REGIONS.get(tld.lower())
-            if region:
-                return region
-    return None
+def _domains_regions(texts: Iterable[str]) -> list[str]:
+    """The region of every country-code TLD (the host's last label: "hotmail.co.uk" is "uk")."""
+    tlds = [m.group(1).lower() for text in texts for m in _DOMAIN_TLD.finditer(text)]
+    return [TLD_REGIONS[t] for t in tlds if t in TLD_REGIONS]
 
 
-def _from_words(texts: Iterable[str]) -> str | None:
+def _words_regions(texts: Iterable[str]) -> list[str]:
+    """The region of every word that gives one away."""
+    found = []
     for text in texts:
         for word in _WORD.findall(text):
             lower = word.lower()
             region = WORD_REGIONS.get(lower) or WORD_REGIONS.get(lower.rstrip(".:,"))
             if region:
-                return region
-    return None
+                found.append(region)
+    return found
+
+
+def _voted(*evidence: list[str]) -> str | None:
+    """The region most pieces of evidence name; a tie goes to the one named first, stronger
+    kinds of evidence first (a "+49" office number on a card with a ".co.uk" e-mail, a ".co.uk"
+    website and "Limited" is a British card)."""
+    ordered = [region for kind in evidence for region in kind]
+    if not ordered:
+        return None
+    counts = Counter(ordered)
+    return max(counts, key=lambda region: (counts[region], -ordered.index(region)))
 
 
 def region_hint_from(source: list[FieldValue] | str) -> str | None:
@@ -83,8 +95,6 @@ def region_hint_from(source: list[FieldValue] | str) -> str | None:
         everything = [v.value for v in source]
     return (
         _from_places(address)
-        or _from_numbers(phones)
-        or _from_domains(domains)
-        or _from_words(everything)
+        or _voted(_numbers_regions(phones), _domains_regions(domains), _words_regions(everything))
         or ("RU" if any(has_cyrillic(t) for t in everything) else None)
     )
