@@ -198,6 +198,10 @@ def test_a_number_taken_for_an_email_or_a_website_is_a_phone():
     assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+12198531752", True)]
     out = recover([fv("email", "M8-911-449-37-83", valid=False)], [], "RU")
     assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+79114493783", True)]
+    out = recover([fv("company", "M.-33619770890", valid=False)], [], "FR")  # and its "+" read as "-"
+    assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+33619770890", True)]
+    assert find_phones("| T: -33-1 27 75 72 38 |", "FR") == ["+33127757238"]
+    assert find_phones("9:00-18:00 -06 12 34 56 78", "FR", evidence=False) == ["+33612345678"]
     assert recover([fv("email", "anna1985@x", valid=False)]) == [fv("email", "anna1985@x", valid=False)]
 
 

@@ -8,6 +8,7 @@ what was read when the number is flagged. ``display`` is the international forma
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import phonenumbers
 from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher
@@ -100,6 +101,24 @@ def _possible(text: str, region: str) -> bool:
         return False
 
 
+#: The "+" of a country code as OCR misreads it ("=44 1249 528659", "M.-33619770890") right
+#: before the first digit; a phone icon read as a lone "0" before the number ("0 06 18 58 34 09").
+_MISREAD_PLUS = re.compile(r"[-=÷~*]\s?$")
+_ICON_ZERO = re.compile(r"^0\s+(?=[0+(])")
+
+
+def _misreadings_undone(text: str, number_text: str) -> list[str]:
+    """Other readings of a number that did not parse as a valid one: the misread "+" put back,
+    the icon's "0" dropped."""
+    others = []
+    before = text[: text.find(number_text[:1])] if number_text[:1] else ""
+    if number_text[:1].isdigit() and _MISREAD_PLUS.search(before):
+        others.append("+" + number_text)
+    if _ICON_ZERO.match(number_text):
+        others.append(_ICON_ZERO.sub("", number_text))
+    return others
+
+
 def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValue:
     """E.164 value and international display for ``text`` read as a number of ``region_hint``.
 
@@ -122,6 +141,11 @@ def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValu
         elsewhere = _valid_elsewhere(number_text, region)
         if elsewhere is not None:  # "07755 920048" on a card we took for US is a UK mobile
             number, fixed = elsewhere, True
+    if not phonenumbers.is_valid_number(number):
+        for other in _misreadings_undone(collapse_spaces(_repair_digits(text)), number_text):
+            undone = normalise_phone(other, region)
+            if undone.valid:
+                return replace(undone, fixed=True)
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     if phonenumbers.is_valid_number(number):

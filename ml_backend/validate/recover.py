@@ -65,14 +65,20 @@ def find_phones(text: str, region: str, *, evidence: bool = True) -> list[str]:
     country code or after a phone label (free text holds other numbers: VAT, postcodes...)."""
     found: list[str] = []
     text = _unglued(text)
-    for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-        labelled = match.raw_string.startswith("+") or _PHONE_LABEL.search(text[: match.start])
-        if evidence and not labelled:
-            continue
-        norm = normalise("phone", match.raw_string, region)
-        if norm.valid and norm.value not in found:
-            found.append(norm.value)
+    plus_restored = _MISREAD_PLUS.sub("+", text)
+    for reading in (text, plus_restored) if plus_restored != text else (text,):
+        for match in PhoneNumberMatcher(reading, region, leniency=Leniency.VALID):
+            labelled = match.raw_string.startswith("+") or _PHONE_LABEL.search(reading[: match.start])
+            if evidence and not labelled:
+                continue
+            norm = normalise("phone", match.raw_string, region)
+            if norm.valid and norm.value not in found:
+                found.append(norm.value)
     return found
+
+
+#: A country code's "+" read as "-" or "=" at the start of a number ("T: -33-1 27 75 72 38").
+_MISREAD_PLUS = re.compile(r"(?<![\w+])[-=](?=\d)")
 
 
 #: What OCR makes of "@" when it does not drop it: letters of the same round shape, or symbols.
@@ -284,7 +290,7 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
        explains it (``email_from_domains``).
     3. The same for phones (``region`` reads numbers without a country code), with evidence:
        a number inside an invalid phone value, or on a line with a "+" or a phone label. An
-       invalid e-mail or website that is all digits is the phone number it holds.
+       invalid value of another field that is all digits is the phone number it holds.
     4. A card without a valid full name gets an unused line shaped like a name that holds a
        known given name.
     5. An "E" label glued to an e-mail's local part is cut off where the card's name shows it.
@@ -312,8 +318,9 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
             if guessed:
                 out.extend(_extracted(v, [guessed]))
                 continue
-            phones = find_phones(re.sub(r"[^\W\d_]", " ", text), region, evidence=False) if _phone_shaped(text) else []
-            if phones:  # a number the tagger took for an address ("-1219-853-1752", "M8-911-449-37-83")
+        if not v.valid and v.field != "phone" and _phone_shaped(v.raw or v.value):
+            phones = find_phones(re.sub(r"[^\W\d_]", " ", v.raw or v.value), region, evidence=False)
+            if phones:  # a number the tagger took for something else ("-1219-853-1752", "M8-911-449-37-83")
                 out.extend(_extracted(replace(v, field="phone"), phones))
                 continue
         if v.field == "phone" and not v.valid:
