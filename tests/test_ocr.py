@@ -308,6 +308,33 @@ def test_small_card_in_a_large_photo(engine):
     assert cer("\n".join(lines), card_text(engine.read(photo))) < 0.05
 
 
+def test_too_few_lines_at_the_fast_size_are_looked_for_at_the_photos_resolution():
+    """A small card far from the camera: the fast pass finds only the name (large enough that
+    the small-text close-up does not start), the photo's own resolution finds the rest."""
+    from ml_backend.ocr.ppocr import DET_LIMIT_SIDE, MAX_DET_SIDE, MIN_LINES_FOUND, RapidOcrStages
+
+    def quad(y):
+        return np.array([[100, y], [600, y], [600, y + 60], [100, y + 60]], dtype=np.float32)
+
+    stages = object.__new__(RapidOcrStages)  # the decision only: no models needed
+    stages._det_side = DET_LIMIT_SIDE
+    sides = []
+
+    def detect_at(bgr, side):
+        sides.append(side)
+        return [quad(0)] if side == DET_LIMIT_SIDE else [quad(100 * i) for i in range(MIN_LINES_FOUND + 2)]
+
+    stages._detect_at = detect_at
+    assert len(stages.detect(np.zeros((1000, 1400, 3), np.uint8))) == MIN_LINES_FOUND + 2
+    assert sides == [DET_LIMIT_SIDE, 1400]
+    sides.clear()
+    assert len(stages.detect(np.zeros((1000, 3000, 3), np.uint8))) == MIN_LINES_FOUND + 2
+    assert sides == [DET_LIMIT_SIDE, MAX_DET_SIDE]  # never past the close-up's limit
+    sides.clear()
+    assert len(stages.detect(np.zeros((500, 700, 3), np.uint8))) == 1  # nothing finer to look at
+    assert sides == [DET_LIMIT_SIDE]
+
+
 def test_blank_image_has_no_lines(engine):
     result = engine.read(Image.new("RGB", (800, 500), "white"))
     assert result.lines == [] and (result.width, result.height, result.rotation) == (800, 500, 0)
