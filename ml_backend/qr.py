@@ -13,6 +13,8 @@ import quopri
 import re
 from dataclasses import dataclass, field
 
+import cv2
+import numpy as np
 from PIL import Image
 
 from ml_backend.ocr.geometry import to_upright_frame
@@ -53,8 +55,36 @@ class QrContact:
 # --- decoding ------------------------------------------------------------------------------
 
 
+#: A photographed QR code's modules blur into each other; read at twice the size with the
+#: edges sharpened (unsharp mask), 3 of 10 codes zxing missed on photos decoded (~25 ms a card,
+#: spent only where the plain read found nothing). Photos larger than this are not enlarged.
+_ENHANCE_MAX_SIDE = 2000
+_UNSHARP_SIGMA = 3.0
+
+
+def _sharpened(image: Image.Image) -> np.ndarray:
+    """The image in grey, enlarged twice (when not already large) and unsharp-masked."""
+    grey = np.asarray(image.convert("L"))
+    if max(grey.shape) <= _ENHANCE_MAX_SIDE:
+        grey = cv2.resize(grey, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    return cv2.addWeighted(grey, 2.0, cv2.GaussianBlur(grey, (0, 0), _UNSHARP_SIGMA), -1.0, 0)
+
+
 def decode_qr(image: Image.Image) -> QrContact | None:
-    """The richest contact found in the image's QR codes, or None when no code holds one."""
+    """The richest contact found in the image's QR codes, or None when no code holds one.
+    A photo where none decodes is read once more sharpened (``_sharpened``)."""
+    contact = _richest_contact(image)
+    if contact is not None:
+        return contact
+    grey = _sharpened(image)
+    contact = _richest_contact(grey)
+    if contact is not None:
+        scale = image.width / grey.shape[1]
+        contact.box = [(x * scale, y * scale) for x, y in contact.box]
+    return contact
+
+
+def _richest_contact(image: Image.Image | np.ndarray) -> QrContact | None:
     import zxingcpp
 
     try:

@@ -158,6 +158,25 @@ def test_decode_photographed_rotated_scaled_mecard():
     assert contact.fields["email"] == ["anna@beispiel.de"]
 
 
+def test_a_blurred_photographed_code_is_read_sharpened():
+    """Modules blurred into each other: zxing finds nothing in the photo as it is, the enlarged
+    and sharpened copy decodes, and the box is in the photo's own pixels."""
+    from ml_backend.qr import _richest_contact
+
+    img = qr_image(VCARD_RU, scale=3)
+    photo = Image.new("RGB", (900, 700), (200, 200, 195))
+    photo.paste(img.resize((int(img.width * 0.9), int(img.height * 0.9)), Image.Resampling.BILINEAR), (200, 150))
+    photo = photo.rotate(7, resample=Image.Resampling.BICUBIC, fillcolor=(200, 200, 195)).filter(ImageFilter.GaussianBlur(1.2))
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=70)
+    photo = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    assert _richest_contact(photo) is None
+    contact = decode_qr(photo)
+    assert contact is not None and contact.fields["email"] == ["e.smirnova@sever-veter.ru"]
+    xs, ys = zip(*contact.box)
+    assert 150 <= min(xs) and max(xs) <= 200 + img.width and 100 <= min(ys) and max(ys) <= 150 + img.height + 50
+
+
 def test_prefers_contact_over_url_code_and_none_without_code():
     url = qr_image("https://example.com")
     vcard = qr_image("BEGIN:VCARD\nVERSION:3.0\nFN:Bo Li\nEMAIL:bo@example.com\nEND:VCARD")
