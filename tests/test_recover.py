@@ -161,6 +161,11 @@ def test_the_company_name_shows_the_domain_of_an_email_whose_at_was_misread():
         "timothy_howard@daniels.com")
     assert email_from_domains("eliottgkeystone-systems.org.uk", [], name_words("Elliott Evans"),
                               company_slugs("Keystone Systems Ltd")) == "eliott@keystone-systems.org.uk"
+    # Russian names and companies as their addresses transliterate them
+    assert email_from_domains("fedorgtsvetkov.ru", [], name_words("Фёдор Цветков"), company_slugs("ИП Цветков")) == (
+        "fedor@tsvetkov.ru")
+    assert email_from_domains("infomaksimovinvest.ru", [], frozenset(), company_slugs("ООО «Максимов Инвест»")) == (
+        "info@maksimovinvest.ru")
     # nothing shows where the local part ends
     assert email_from_domains("qwkeystone.com", [], name_words("Elliott Evans"), company_slugs("Keystone")) is None
 

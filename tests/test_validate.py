@@ -148,6 +148,13 @@ def test_website_normalisation(text: str, value: str) -> None:
     assert got.display.startswith(("https://", "http://")) and got.display.endswith(value)
 
 
+def test_a_social_media_handle_is_no_email() -> None:
+    for text in ("Instagram: @polina.kotova", "instagram@polina.kotova", "Twitter @michelle.huff", "TG:@ivanov"):
+        got = normalise("email", text)
+        assert not got.valid and got.reason == "a social media handle, not an e-mail address"
+    assert normalise("email", "x@acme.com").valid and normalise("email", "tg.ivanov@acme.ru").valid
+
+
 def test_website_rejects_emails_and_non_hosts() -> None:
     assert normalise("website", "ivan@acme.com").reason == "an e-mail address, not a website"
     assert not normalise("website", "acme").valid

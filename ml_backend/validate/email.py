@@ -74,8 +74,18 @@ def _check(address: str) -> tuple[str | None, str | None]:
     return f"{local}@{domain.lower()}", None
 
 
+#: A social network's name before an "@handle" ("Instagram: @polina.kotova"): a profile, which
+#: OCR glues into the shape of an address.
+_SOCIAL_HANDLE = re.compile(
+    r"^(?:(?:instagram|insta|twitter|telegram|vkontakte|facebook|linkedin|tiktok|skype|whatsapp|viber|youtube|threads)"
+    r"\s*[:.]?|(?:x|ig|tg|vk|fb)(?:\s*:|\s))\s*@", re.IGNORECASE)
+
+
 def normalise_email(text: str) -> NormalisedValue:
     """Canonical e-mail for ``text`` (see module docstring); invalid ones are kept, flagged."""
+    if _SOCIAL_HANDLE.match(text.strip()):
+        handle = collapse_spaces(text)
+        return NormalisedValue(handle, handle, False, "a social media handle, not an e-mail address", False)
     unlabelled = unlabel(text).strip(_EDGE_JUNK + " ")
     repaired = repair(text)
     if "@" in repaired:

@@ -83,11 +83,11 @@ def split_numbers(text: str, region_hint: str | None = None) -> list[str]:
     text is one valid number or a part could not be a number. One number -> [text].
     """
     region = (region_hint or default_region()).upper()
+    if normalise_phone(text, region).valid:  # "015511 / 081634" is one German number, "0 07896 613853" one British
+        return [text]
     found = [m.raw_string for m in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE)]
     if len(found) > 1:
         return found
-    if normalise_phone(text, region).valid:  # "015511 / 081634" is one German number
-        return [text]
     parts = [p for p in _SEPARATORS.split(text.strip()) if _digits(p) >= _MIN_DIGITS]
     if len(parts) > 1 and all(_possible(p, region) for p in parts):
         return parts

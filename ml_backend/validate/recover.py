@@ -29,6 +29,7 @@ from ml_backend.schema import FieldValue, OcrLine, union_bbox
 from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import is_complete_name
+from ml_backend.validate.text import transliterated
 
 #: Confidence of an address found by these rules rather than the tagger: below what the
 #: validator gives a clean tagger value, so the card still ranks as worth an annotator's look.
@@ -98,12 +99,12 @@ _MIN_NAME_WORD = 3
 
 
 def name_words(name: str | None) -> frozenset[str]:
-    """The Latin words of the card holder's name, lower-cased and unaccented: what e-mail local
-    parts are built of. Cyrillic names give none (their local parts are transliterated in too
-    many ways to match)."""
+    """The words of the card holder's name, lower-cased, unaccented, Russian ones transliterated
+    ("Фёдор Цветков" -> "fedor", "tsvetkov"): what e-mail local parts are built of. A local
+    part transliterated another way just finds no evidence here."""
     if not name:
         return frozenset()
-    words = (_unaccented(w).lower() for w in re.split(r"[\s.,'’\-]+", name))
+    words = (_unaccented(transliterated(w)) for w in re.split(r"[\s.,'’\-]+", name))
     return frozenset(w for w in words if len(w) >= _MIN_NAME_WORD and w.isascii() and w.isalpha())
 
 
@@ -136,12 +137,13 @@ def _local_part(prefix: str, names: frozenset[str]) -> str:
 
 def company_slugs(company: str | None) -> list[str]:
     """Domain labels a company's name makes ("Keystone Systems Ltd" -> "keystone-systems",
-    "keystonesystems", "keystone"), longest first; legal forms left out."""
+    "keystonesystems", "keystone"; "ООО «Максимов Инвест»" -> "maksimov-invest"...), longest
+    first; legal forms left out."""
     if not company:
         return []
-    words = [_unaccented(w).lower() for w in re.findall(r"[^\W_]+", company)]
-    words = [w for w in words if w.isascii() and w != "co" and w not in COMPANY_LEGAL_FORMS
-             and w.upper() not in COMPANY_LEGAL_FORMS_CAPS]
+    words = [_unaccented(transliterated(w)) for w in re.findall(r"[^\W_]+", company)
+             if w.lower() not in COMPANY_LEGAL_FORMS and w.upper() not in COMPANY_LEGAL_FORMS_CAPS]
+    words = [w for w in words if w.isascii() and w != "co"]
     if not words:
         return []
     slugs = {"-".join(words), "".join(words)} | ({words[0]} if len(words[0]) >= 4 else set())

@@ -52,6 +52,21 @@ def latinise(text: str) -> str:
     return text.translate(_HOMOGLYPHS)
 
 
+#: Russian letters as Russian e-mail addresses and domains spell them ("Цветков" ->
+#: "tsvetkov", "Стройинвест" -> "stroyinvest"): the common passport-style transliteration.
+_TRANSLITERATION = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya",
+})
+
+
+def transliterated(text: str) -> str:
+    """Lower-case ``text`` with Russian letters in Latin, as an address would spell them."""
+    return text.lower().translate(_TRANSLITERATION)
+
+
 def _is_lookalike_only(token: str) -> bool:
     return bool(token) and all(ch in _HOMOGLYPH_KEYS or not ch.isalpha() for ch in token)
 
