@@ -17,19 +17,22 @@ per-value checks.
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
-from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
+from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import is_complete_name
-from ml_backend.validate.text import transliterated
+from ml_backend.validate.spelling import (
+    company_slugs,
+    consistent_spellings,
+    local_evidence,
+    name_words,
+)
 
 #: Confidence of an address found by these rules rather than the tagger: below what the
 #: validator gives a clean tagger value, so the card still ranks as worth an annotator's look.
@@ -84,43 +87,6 @@ _MISREAD_PLUS = re.compile(r"(?<![\w+])[-=](?=\d)")
 
 #: What OCR makes of "@" when it does not drop it: letters of the same round shape, or symbols.
 _AT_MISREADS = frozenset("aegfqcoß©®&69@ęéèêëàáâäåãą")
-#: Shared mailboxes: local parts that need no person's name. Their last letter is no misread
-#: "@" ("hello" + "evergreen.net" lost the "@", it did not turn it into the "o").
-ROLE_MAILBOXES = frozenset({
-    "info", "hello", "hi", "contact", "contacts", "sales", "office", "support", "admin", "mail", "team", "hr",
-    "jobs", "careers", "press", "media", "marketing", "enquiries", "enquiry", "inquiries", "help", "service",
-    "booking", "bookings", "orders", "order", "accounts", "billing", "reception", "general", "post", "kontakt",
-    "bureau", "buero", "zakaz", "priem", "sekretar", "welcome", "partners",
-})
-#: A local-part word this similar (difflib ratio) to a word of the card's name is that word
-#: misread ("eliott" for "elliott").
-_NAME_WORD_RATIO = 0.85
-_MIN_NAME_WORD = 3
-
-
-def name_words(name: str | None) -> frozenset[str]:
-    """The words of the card holder's name, lower-cased, unaccented, Russian ones transliterated
-    ("Фёдор Цветков" -> "fedor", "tsvetkov"): what e-mail local parts are built of. A local
-    part transliterated another way just finds no evidence here."""
-    if not name:
-        return frozenset()
-    words = (_unaccented(transliterated(w)) for w in re.split(r"[\s.,'’\-]+", name))
-    return frozenset(w for w in words if len(w) >= _MIN_NAME_WORD and w.isascii() and w.isalpha())
-
-
-def _local_evidence(local: str, names: frozenset[str]) -> int:
-    """How clearly ``local`` is a local part as printed: a shared mailbox, or the number of its
-    parts that are the card holder's name words ("tim.howard", "t.howard", "thoward")."""
-    if local in ROLE_MAILBOXES:
-        return 2
-    hits = 0
-    for part in re.split(r"[._\-]+", local):
-        if any(part == w or part[1:] == w or len(part) >= 5 and difflib.SequenceMatcher(None, part, w).ratio()
-               >= _NAME_WORD_RATIO for w in names):
-            hits += 1
-    return hits
-
-
 def _local_part(prefix: str, names: frozenset[str]) -> str:
     """The local part before a domain whose "@" OCR lost: without the last letter when that is a
     misread "@" ("hart" + "e" + "inova.co"), unless the whole prefix is what the card prints
@@ -129,25 +95,10 @@ def _local_part(prefix: str, names: frozenset[str]) -> str:
     the evidence says so ("info" + "p" + "impuls.net")."""
     if len(prefix) > 1:
         stripped = prefix[:-1].rstrip("._-")
-        gain = _local_evidence(stripped, names) - _local_evidence(prefix, names)
+        gain = local_evidence(stripped, names) - local_evidence(prefix, names)
         if gain > 0 or gain == 0 and prefix[-1] in _AT_MISREADS:
             return stripped
     return prefix
-
-
-def company_slugs(company: str | None) -> list[str]:
-    """Domain labels a company's name makes ("Keystone Systems Ltd" -> "keystone-systems",
-    "keystonesystems", "keystone"; "ООО «Максимов Инвест»" -> "maksimov-invest"...), longest
-    first; legal forms left out."""
-    if not company:
-        return []
-    words = [_unaccented(transliterated(w)) for w in re.findall(r"[^\W_]+", company)
-             if w.lower() not in COMPANY_LEGAL_FORMS and w.upper() not in COMPANY_LEGAL_FORMS_CAPS]
-    words = [w for w in words if w.isascii() and w != "co"]
-    if not words:
-        return []
-    slugs = {"-".join(words), "".join(words)} | ({words[0]} if len(words[0]) >= 4 else set())
-    return sorted(slugs, key=len, reverse=True)
 
 
 def email_from_domains(text: str, domains: list[str], names: frozenset[str] = frozenset(),
@@ -171,7 +122,7 @@ def email_from_domains(text: str, domains: list[str], names: frozenset[str] = fr
             if tail is None or len(s) == len(tail) or s[-len(tail) - 1] in ".-":  # a subdomain, a longer name
                 continue
             local = _local_part(s[: -len(tail)], names)
-            if evidence and _local_evidence(local, names) == 0 and "_" not in local:
+            if evidence and local_evidence(local, names) == 0 and "_" not in local:
                 continue
             candidate = f"{local}@{domain}"
         norm = normalise("email", candidate) if candidate else None
@@ -184,7 +135,7 @@ def email_from_domains(text: str, domains: list[str], names: frozenset[str] = fr
         if at < 0 or s[at - 1] in ".-" or not s[at + len(slug):].startswith("."):
             continue
         local = _local_part(s[:at], names)
-        if _local_evidence(local, names) == 0 and "_" not in local:
+        if local_evidence(local, names) == 0 and "_" not in local:
             continue
         norm = normalise("email", f"{local}@{s[at:]}")
         if norm.valid:
@@ -338,7 +289,7 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
 
         out.extend(_missing_from_lines(out, lines, region, read_from_email))
         out.extend(_missing_name(out, lines))
-    return _without_glued_email_labels(_harmonise_domains(out))
+    return consistent_spellings(out)
 
 
 def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
@@ -352,114 +303,6 @@ def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldV
         if index not in used and is_complete_name(text):
             return [_line_value("full_name", normalise("full_name", text).value, line, index)]
     return []
-
-
-#: An "E"/"E." label (for e-mail) glued to the local part: "E. t.sweeney@x.co" read as one word.
-_GLUED_E_LABEL = re.compile(r"^e\.?(?=[^\W_])", re.IGNORECASE)
-
-
-def _unaccented(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-
-
-def _without_glued_email_labels(values: list[FieldValue]) -> list[FieldValue]:
-    """E-mails whose local part starts with an "e" that is the printed label, not the person's:
-    the card's name has no word starting with "e", and what follows the "e" holds one of the
-    name's words ("e.t.sweeney" on Tom Sweeney's card -> "t.sweeney"). "e.weber" on Emil
-    Weber's card keeps its "e"."""
-    name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
-    if name is None:
-        return values
-    words = [_unaccented(w.strip(".,").lower()) for w in name.split()]
-    if any(w.startswith("e") for w in words):  # "Étienne" too
-        return values
-    out = []
-    for v in values:
-        local, at, domain = v.value.partition("@")
-        label = _GLUED_E_LABEL.match(local) if v.field == "email" and v.valid and at else None
-        rest = local[label.end():] if label else ""
-        if label and any(len(w) >= 3 and w in rest for w in words):
-            value = f"{rest}@{domain}"
-            v = replace(v, value=value, display=normalise("email", value).display, source="rule")
-        out.append(v)
-    return out
-
-
-def _domain_of(v: FieldValue) -> str:
-    return v.value.rpartition("@")[2] if v.field == "email" else v.value.partition("/")[0].removeprefix("www.")
-
-
-#: Domains many people share: two of them on a card are two addresses, not one misread.
-FREE_MAIL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "outlook.com", "hotmail.com",
-    "hotmail.co.uk", "live.com", "icloud.com", "me.com", "aol.com", "protonmail.com", "gmx.de",
-    "gmx.net", "web.de", "t-online.de", "orange.fr", "free.fr", "laposte.net", "wanadoo.fr",
-    "mail.ru", "bk.ru", "inbox.ru", "list.ru", "yandex.ru", "ya.ru", "rambler.ru", "btinternet.com",
-})
-#: Similarity (difflib ratio) above which two of a card's domains are one domain misread.
-SAME_DOMAIN_RATIO = 0.8
-_MIN_FUZZY_DOMAIN = 6
-#: Letters OCR loses or adds in one domain: "shopacme.com" is no misreading of "acme.com".
-_MAX_LENGTH_MISREAD = 2
-
-
-def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Each domain of a card -> the spelling the card most likely printed.
-
-    ``fixed`` domains (from the card's QR code, never misread) keep their spelling and win.
-
-    Domains that differ only by dots are one domain whose dot OCR dropped (it rarely invents
-    one): the dotted spelling wins ("stellarco.uk" / "stellar.co.uk"). Domains still alike
-    (``SAME_DOMAIN_RATIO``: "vosok.su" / "vostok.su", "adamslewis.jo" / "adamslewis.io") are
-    one misread too, unless a free-mail domain is among them: the spelling printed most often
-    wins, then one with a common TLD, then the longer (OCR loses letters more than it adds them).
-    """
-    spelling: dict[str, str] = {}
-    for d in domains:
-        key = d.replace(".", "")
-        current = spelling.get(key)
-        if current is None or current not in fixed and (d in fixed or d.count(".") > current.count(".")):
-            spelling[key] = d
-    dotted = [spelling[d.replace(".", "")] for d in domains]
-    counts = {d: dotted.count(d) for d in dotted}
-
-    def rank(d: str) -> tuple[bool, int, bool, int]:
-        return d in fixed, counts[d], d.rpartition(".")[2] in COMMON_TLDS, len(d)
-
-    chosen: dict[str, str] = {}
-    for d in sorted(counts, key=rank, reverse=True):
-        if d in chosen:
-            continue
-        chosen[d] = d
-        if d in FREE_MAIL_DOMAINS or len(d) < _MIN_FUZZY_DOMAIN:
-            continue
-        for other in counts:
-            if other not in chosen and other not in fixed and other not in FREE_MAIL_DOMAINS \
-                    and len(other) >= _MIN_FUZZY_DOMAIN and abs(len(other) - len(d)) <= _MAX_LENGTH_MISREAD \
-                    and difflib.SequenceMatcher(None, d, other).ratio() >= SAME_DOMAIN_RATIO:
-                chosen[other] = d
-    return {d: chosen[spelling[d.replace(".", "")]] for d in domains}
-
-
-def _harmonise_domains(values: list[FieldValue]) -> list[FieldValue]:
-    """One spelling per domain on a card (``_domain_spellings``), in its e-mails and websites
-    alike; a QR code's values are never changed. Duplicates this creates are dropped."""
-    web = [v for v in values if v.valid and v.field in ("email", "website")]
-    spelled = _domain_spellings([_domain_of(v) for v in web], frozenset(_domain_of(v) for v in web if v.source == "qr"))
-    out: list[FieldValue] = []
-    seen: set[tuple[str, str]] = set()
-    for v in values:
-        if v in web:
-            domain = _domain_of(v)
-            right = spelled[domain]
-            if right != domain:
-                value = v.value[: len(v.value) - len(domain)] + right if v.field == "email" else v.value.replace(domain, right, 1)
-                v = replace(v, value=value, display=normalise(v.field, value).display, source="rule")
-            if (v.field, v.value) in seen:
-                continue
-            seen.add((v.field, v.value))
-        out.append(v)
-    return out
 
 
 def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: str,

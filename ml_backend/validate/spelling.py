@@ -1,0 +1,306 @@
+"""What a card prints twice, spelled one way: its domains, its e-mails against its people.
+
+OCR misreads small print (an e-mail's domain, a local part) more often than the large print
+the same words appear in elsewhere on the card: the holder's name, the company's name. And a
+free-mail domain is one of a known few. So after the per-value checks, a card's e-mails and
+websites are put in line with each other and with its name and company:
+
+* a domain close to a well-known free-mail domain is that domain ("outiook.com");
+* a domain label close to the company's name is spelled as the name ("thibauit.fr" on
+  Thibault's card);
+* a local part close to a pattern made of the holder's name is that pattern ("nbutier" for
+  Nathan Butler);
+* domains alike on one card are one domain ("vosok.su" / "vostok.su");
+* an "E" label glued to the local part is cut off where the name shows it.
+
+A QR code's values are exact and never respelled. Pure functions over ``FieldValue``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import replace
+
+from ml_backend.schema import FieldValue
+from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
+from ml_backend.validate.normalise import normalise
+from ml_backend.validate.text import has_cyrillic, transliterated
+
+#: Shared mailboxes: local parts that need no person's name. Their last letter is no misread
+#: "@" ("hello" + "evergreen.net" lost the "@", it did not turn it into the "o").
+ROLE_MAILBOXES = frozenset({
+    "info", "hello", "hi", "contact", "contacts", "sales", "office", "support", "admin", "mail", "team", "hr",
+    "jobs", "careers", "press", "media", "marketing", "enquiries", "enquiry", "inquiries", "help", "service",
+    "booking", "bookings", "orders", "order", "accounts", "billing", "reception", "general", "post", "kontakt",
+    "bureau", "buero", "zakaz", "priem", "sekretar", "welcome", "partners", "commercial", "accueil", "direction",
+    "compta", "ventes", "vertrieb", "verkauf", "anfrage", "bestellung", "buchhaltung", "enquiry",
+})
+#: A local-part word this similar (difflib ratio) to a word of the card's name is that word
+#: misread ("eliott" for "elliott").
+_NAME_WORD_RATIO = 0.85
+_MIN_NAME_WORD = 3
+
+
+def name_words(name: str | None) -> frozenset[str]:
+    """The words of the card holder's name, lower-cased, unaccented, Russian ones transliterated
+    ("Фёдор Цветков" -> "fedor", "tsvetkov"): what e-mail local parts are built of. A local
+    part transliterated another way just finds no evidence here."""
+    if not name:
+        return frozenset()
+    words = (spelled for w in _name_parts(name) for spelled in _latin_spellings(w))
+    return frozenset(w for w in words if len(w) >= _MIN_NAME_WORD and w.isascii() and w.isalpha())
+
+
+def _name_parts(name: str) -> list[str]:
+    """The words of a name as addresses use them: "O'Sullivan" is one ("osullivan"), a
+    double-barrelled "Smith-Jones" two."""
+    return [w for w in re.split(r"[\s.,\-]+", re.sub(r"['’]", "", name)) if w]
+
+
+_GERMAN_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _latin(word: str, umlauts: bool = False) -> str:
+    """``word`` lower-cased as an address spells it: Russian letters transliterated, accents
+    dropped ("Bähr" -> "bahr") or, with ``umlauts``, German umlauts written out ("baehr")."""
+    lower = transliterated(word)
+    return _unaccented(lower.translate(_GERMAN_UMLAUTS) if umlauts else lower)
+
+
+def _latin_spellings(word: str) -> set[str]:
+    return {_latin(word), _latin(word, umlauts=True)}
+
+
+def local_evidence(local: str, names: frozenset[str]) -> int:
+    """How clearly ``local`` is a local part as printed: a shared mailbox, or the number of its
+    parts that are the card holder's name words ("tim.howard", "t.howard", "thoward")."""
+    if local in ROLE_MAILBOXES:
+        return 2
+    hits = 0
+    for part in re.split(r"[._\-]+", local):
+        if any(part == w or part[1:] == w or len(part) >= 5 and difflib.SequenceMatcher(None, part, w).ratio()
+               >= _NAME_WORD_RATIO for w in names):
+            hits += 1
+    return hits
+
+
+
+def company_slugs(company: str | None) -> list[str]:
+    """Domain labels a company's name makes ("Keystone Systems Ltd" -> "keystone-systems",
+    "keystonesystems", "keystone", "keystonesystemsltd"; "ООО «Максимов Инвест»" ->
+    "maksimov-invest"; "Bähr Technik" -> "bahr-technik", "baehr-technik"...), longest first."""
+    if not company:
+        return []
+    tokens = re.findall(r"[^\W_]+", company)
+    named = [w for w in tokens if w.lower() not in COMPANY_LEGAL_FORMS and w.upper() not in COMPANY_LEGAL_FORMS_CAPS]
+    slugs: set[str] = set()
+    for umlauts in (False, True):
+        words = [w for w in (_latin(t, umlauts) for t in named) if w.isascii() and w != "co"]
+        if words:
+            slugs |= {"-".join(words), "".join(words)} | ({words[0]} if len(words[0]) >= 4 else set())
+        whole = "".join(_latin(t, umlauts) for t in tokens)
+        if whole.isascii():  # "Johnson PLC" -> "johnsonplc" too
+            slugs.add(whole)
+    return sorted(slugs, key=len, reverse=True)
+
+
+
+#: An "E"/"E." label (for e-mail) glued to the local part: "E. t.sweeney@x.co" read as one word.
+_GLUED_E_LABEL = re.compile(r"^e\.?(?=[^\W_])", re.IGNORECASE)
+
+
+def _unaccented(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _without_glued_email_labels(values: list[FieldValue]) -> list[FieldValue]:
+    """E-mails whose local part starts with an "e" that is the printed label, not the person's:
+    the card's name has no word starting with "e", and what follows the "e" holds one of the
+    name's words ("e.t.sweeney" on Tom Sweeney's card -> "t.sweeney"). "e.weber" on Emil
+    Weber's card keeps its "e"."""
+    name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
+    if name is None:
+        return values
+    words = [_unaccented(w.strip(".,").lower()) for w in name.split()]
+    if any(w.startswith("e") for w in words):  # "Étienne" too
+        return values
+    out = []
+    for v in values:
+        local, at, domain = v.value.partition("@")
+        label = _GLUED_E_LABEL.match(local) if v.field == "email" and v.valid and at else None
+        rest = local[label.end():] if label else ""
+        if label and any(len(w) >= 3 and w in rest for w in words):
+            value = f"{rest}@{domain}"
+            v = replace(v, value=value, display=normalise("email", value).display, source="rule")
+        out.append(v)
+    return out
+
+
+def _domain_of(v: FieldValue) -> str:
+    return v.value.rpartition("@")[2] if v.field == "email" else v.value.partition("/")[0].removeprefix("www.")
+
+
+#: Domains many people share: two of them on a card are two addresses, not one misread.
+FREE_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "outlook.com", "hotmail.com",
+    "hotmail.co.uk", "live.com", "icloud.com", "me.com", "aol.com", "protonmail.com", "gmx.de",
+    "gmx.net", "web.de", "t-online.de", "orange.fr", "free.fr", "laposte.net", "wanadoo.fr",
+    "mail.ru", "bk.ru", "inbox.ru", "list.ru", "yandex.ru", "ya.ru", "rambler.ru", "btinternet.com",
+    "msn.com", "live.co.uk", "sky.com", "virginmedia.com", "yahoo.fr", "yahoo.de", "hotmail.fr", "outlook.fr",
+    "sfr.fr", "freenet.de",
+})
+#: Similarity (difflib ratio) above which two of a card's domains are one domain misread.
+SAME_DOMAIN_RATIO = 0.8
+_MIN_FUZZY_DOMAIN = 6
+#: Letters OCR loses or adds in one domain: "shopacme.com" is no misreading of "acme.com".
+_MAX_LENGTH_MISREAD = 2
+
+
+def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Each domain of a card -> the spelling the card most likely printed.
+
+    ``fixed`` domains (from the card's QR code, never misread) keep their spelling and win.
+
+    Domains that differ only by dots are one domain whose dot OCR dropped (it rarely invents
+    one): the dotted spelling wins ("stellarco.uk" / "stellar.co.uk"). Domains still alike
+    (``SAME_DOMAIN_RATIO``: "vosok.su" / "vostok.su", "adamslewis.jo" / "adamslewis.io") are
+    one misread too, unless a free-mail domain is among them: the spelling printed most often
+    wins, then one with a common TLD, then the longer (OCR loses letters more than it adds them).
+    """
+    spelling: dict[str, str] = {}
+    for d in domains:
+        key = d.replace(".", "")
+        current = spelling.get(key)
+        if current is None or current not in fixed and (d in fixed or d.count(".") > current.count(".")):
+            spelling[key] = d
+    dotted = [spelling[d.replace(".", "")] for d in domains]
+    counts = {d: dotted.count(d) for d in dotted}
+
+    def rank(d: str) -> tuple[bool, int, bool, int]:
+        return d in fixed, counts[d], d.rpartition(".")[2] in COMMON_TLDS, len(d)
+
+    chosen: dict[str, str] = {}
+    for d in sorted(counts, key=rank, reverse=True):
+        if d in chosen:
+            continue
+        chosen[d] = d
+        if d in FREE_MAIL_DOMAINS or len(d) < _MIN_FUZZY_DOMAIN:
+            continue
+        for other in counts:
+            if other not in chosen and other not in fixed and other not in FREE_MAIL_DOMAINS \
+                    and len(other) >= _MIN_FUZZY_DOMAIN and abs(len(other) - len(d)) <= _MAX_LENGTH_MISREAD \
+                    and difflib.SequenceMatcher(None, d, other).ratio() >= SAME_DOMAIN_RATIO:
+                chosen[other] = d
+    return {d: chosen[spelling[d.replace(".", "")]] for d in domains}
+
+
+def _harmonise_domains(values: list[FieldValue]) -> list[FieldValue]:
+    """One spelling per domain on a card (``_domain_spellings``), in its e-mails and websites
+    alike; a QR code's values are never changed. Duplicates this creates are dropped."""
+    web = [v for v in values if v.valid and v.field in ("email", "website")]
+    spelled = _domain_spellings([_domain_of(v) for v in web], frozenset(_domain_of(v) for v in web if v.source == "qr"))
+    out: list[FieldValue] = []
+    seen: set[tuple[str, str]] = set()
+    for v in values:
+        if v in web:
+            domain = _domain_of(v)
+            right = spelled[domain]
+            if right != domain:
+                value = v.value[: len(v.value) - len(domain)] + right if v.field == "email" else v.value.replace(domain, right, 1)
+                v = replace(v, value=value, display=normalise(v.field, value).display, source="rule")
+            if (v.field, v.value) in seen:
+                continue
+            seen.add((v.field, v.value))
+        out.append(v)
+    return out
+
+
+
+
+#: A misread word is respelled as the one known word (free-mail domain, company label, name
+#: pattern) this similar to it (difflib ratio), by this margin over the next: one wrong letter
+#: in seven is 0.857; shorter words are left alone.
+RESPELL_RATIO = 0.85
+_RESPELL_MARGIN = 0.05
+_MIN_RESPELL_LENGTH = 5
+#: Digits a local part may hold and still be a misread name ("maillot.1" for "maillot.l"):
+#: those OCR reads for letters, in a letter's place. "jsmith2" is somebody's own address.
+_LETTER_DIGITS = frozenset("01")
+
+
+def _closest(word: str, known: set[str] | frozenset[str]) -> str | None:
+    """The one known word ``word`` is a misreading of (a letter or two wrong, at most one lost
+    or added); None when it is known or none is close."""
+    if len(word) < _MIN_RESPELL_LENGTH or word in known:
+        return None
+    scored = sorted(((difflib.SequenceMatcher(None, word, k).ratio(), k) for k in known
+                     if abs(len(k) - len(word)) <= 1), reverse=True)[:2]
+    if not scored or scored[0][0] < RESPELL_RATIO:
+        return None
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < _RESPELL_MARGIN:
+        return None
+    return scored[0][1]
+
+
+def name_locals(name: str | None) -> frozenset[str]:
+    """Local parts people build of their name: "Nathan Butler" -> "nathan.butler", "nbutler",
+    "n.butler", "butler.n", "nathan_butler", "butler"...; any two of a Russian name's words."""
+    out: set[str] = set()
+    parts = _name_parts(name or "")
+    for umlauts in (False, True):
+        words = [w for w in (_latin(p, umlauts) for p in parts) if w.isascii() and w.isalpha() and len(w) >= 2]
+        out |= {w for w in words if len(w) >= _MIN_NAME_WORD}
+        for a in words:
+            for b in words:
+                if a != b:
+                    for sep in ("", ".", "_", "-"):
+                        out |= {f"{a}{sep}{b}", f"{a[0]}{sep}{b}", f"{a}{sep}{b[0]}"}
+    return frozenset(out)
+
+
+def _respelled_domain(domain: str, slugs: set[str], *, mail: bool) -> str:
+    """A free-mail domain (of an e-mail) or the company's domain label as known, else ``domain``
+    as read."""
+    if domain in FREE_MAIL_DOMAINS:
+        return domain
+    free = _closest(domain, FREE_MAIL_DOMAINS) if mail else None
+    if free is not None:
+        return free
+    label, dot, rest = domain.partition(".")
+    if not dot or label.replace("-", "") in {s.replace("-", "") for s in slugs}:  # "johnson-llc" / "Johnson LLC"
+        return domain
+    company = _closest(label, slugs)
+    return f"{company}.{rest}" if company else domain
+
+
+def _respelled(v: FieldValue, locals_: frozenset[str], slugs: set[str]) -> FieldValue:
+    if v.field == "email":
+        local, _, domain = v.value.rpartition("@")
+        digits = {c for c in local if c.isdigit()}
+        if local not in ROLE_MAILBOXES and not digits - _LETTER_DIGITS:
+            respelled = _closest(local, locals_ | ROLE_MAILBOXES)
+            if respelled and (not digits or len(respelled) == len(local)):
+                local = respelled
+        value = f"{local}@{_respelled_domain(domain, slugs, mail=True)}"
+    else:
+        host, slash, path = v.value.partition("/")
+        www = "www." if host.startswith("www.") else ""
+        value = www + _respelled_domain(host.removeprefix("www."), slugs, mail=False) + slash + path
+    if value == v.value or not normalise(v.field, value).valid:
+        return v
+    return replace(v, value=value, display=normalise(v.field, value).display, source="rule")
+
+
+def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
+    """The card's e-mails and websites spelled as its free-mail domains, company name and holder's
+    name say (module docstring), then one spelling per domain, then glued "E" labels cut off."""
+    name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
+    company = next((v.value for v in values if v.field == "company" and v.valid), None)
+    # a Cyrillic name or company was read by Tesseract, less surely than the Latin address
+    locals_ = name_locals(name) if name and not has_cyrillic(name) else frozenset()
+    slugs = set(company_slugs(company)) if company and not has_cyrillic(company) else set()
+    out = [_respelled(v, locals_, slugs) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
+           for v in values]
+    return _without_glued_email_labels(_harmonise_domains(out))
