@@ -551,6 +551,12 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Дружбы алл., a. 2, op. 12", "Дружбы алл., д. 2, оф. 12"),
         ("п. Солнечный, ул. Мира, 5", "п. Солнечный, ул. Мира, 5"),  # a settlement ("посёлок"), not a house
         ("Flat 8, a. 2", "Flat 8, a. 2"),  # Latin cards are left alone
+        ("guseva. ru бул. Чайковского, 779", "бул. Чайковского, 779"),  # the web address read into it
+        ("г. Екатеринбург, Россия, okhkuralkhim. ru", "г. Екатеринбург, Россия"),
+        ("gaudin-becker. eu/team, avenue Susan Mary", "avenue Susan Mary"),
+        ("Bd. de Sébastopol 5, 75001 Paris", "Bd. de Sébastopol 5, 75001 Paris"),
+        ("Flat 97, John Ridge I Margaretmouth KT40 1TS", "Flat 97, John Ridge, Margaretmouth KT40 1TS"),  # a bar read as "I"
+        ("Коммунаров iil, д. 694, Москва", "Коммунаров ш., д. 694, Москва"),  # "ш." read as Latin
         ("ул. Лесная, 5, г. Москва", "ул. Лесная, 5, г. Москва"),  # a street is not a town
         ("Southampton SO14 3AN", "Southampton SO14 3AN"),
         ("431 Franco WellSuite 044", "431 Franco Well Suite 044"),

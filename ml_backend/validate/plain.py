@@ -11,7 +11,7 @@ import re
 
 from ml_backend.validate.known_words import known_city
 from ml_backend.validate.given_names import given_names, has_given_name
-from ml_backend.validate.lexicon import NAME_AFFIXES, NAME_CONJUNCTIONS
+from ml_backend.validate.lexicon import COMMON_TLDS, NAME_AFFIXES, NAME_CONJUNCTIONS
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import collapse_spaces, has_cyrillic, has_latin
 
@@ -31,8 +31,8 @@ def tidy(text: str) -> str:
 #: Printed separators between address parts ("12 Main St · Springfield", "ул. Ленина – Москва"),
 #: however OCR read them: a bullet or bar anywhere, a dash or a lone dot between spaces (a hyphen
 #: inside a word, "Rostov-on-Don", is not one), a dash glued to the end of a part ("Apt. 291-
-#: Johnsonmouth"), a lone "+" or "*" (how OCR reads a small bullet).
-_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*]\s+|(?<=\w)[-–—]\s+")
+#: Johnsonmouth"), a lone "+" or "*" (how OCR reads a small bullet), a lone "I"/"l"/"i" (a bar).
+_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil]\s+|(?<=\w)[-–—]\s+")
 #: Printed labels before an address ("Adresse :", "Адрес:", "Büro:"), one or two of them.
 _ADDRESS_LABELS = re.compile(r"^(?:[^\W\d_][^\s:,]{0,15}\s*:[\s,]*){1,2}")
 #: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
@@ -127,6 +127,17 @@ def with_known_towns(joined: str) -> str:
     return ", ".join(parts)
 
 
+#: The card's web address read into its postal one, at either end ("guseva. ru, бул. ...",
+#: "..., Россия, okhkuralkhim. ru"): a lower-case host with a common TLD, the dot maybe spaced.
+_WEB_ADDRESS_PART = re.compile(
+    r"(?:^|(?<=,\s))(?:https?://)?(?:www\.)?(?:[a-z0-9][a-z0-9\-]{2,}|[A-Z0-9][A-Z0-9\-]{2,})(?:\.\s?[\w\-]+)*\.\s?"
+    r"(?i:" + "|".join(t for t in sorted(COMMON_TLDS, key=len, reverse=True) if t.isascii()) + r")(?:/[\w\-./]*)?"
+    r"[,\s]*(?=\S|$)"
+)
+#: "ш." (шоссе) as OCR reads it in Latin look-alikes after a street name ("Коммунаров IIL, д. 694").
+_HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?i:iil|iii|ill|lll|w)\.?(?=[\s,])")
+
+
 def join_address_lines(text: str) -> str:
     """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
     lines), so an address reads the same however the card laid it out; spacing tidied; a pin
@@ -144,6 +155,10 @@ def join_address_lines(text: str) -> str:
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
     joined = _UK_POSTCODE_SWAPS.sub(_postcode_swaps_undone, joined)
     joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
+    without_web = _WEB_ADDRESS_PART.sub("", joined).strip(_EDGE_JUNK)
+    joined = without_web or joined  # a web address alone is the validator's to move
+    if has_cyrillic(joined):
+        joined = _HIGHWAY_MISREAD.sub(" ш.", joined)
     joined = _GLUED_STREET_ABBREVIATION.sub(r"\1 \2.", joined)
     joined = re.sub(r"\s+,", ",", joined)
     return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
