@@ -125,7 +125,8 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         raise ValueError(f"unknown BIO tag {unknown.tag!r} on word {unknown.word.text!r}")
     values: list[FieldValue] = []
     open_value: _OpenValue | None = None
-    for tw in _untag_monogram(_untag_labels(_name_on_its_line(_company_from_domain(words)))):
+    retagged = _title_continued_below(_name_on_its_line(_company_from_domain(words)))
+    for tw in _untag_monogram(_untag_labels(retagged)):
         if tw.tag == OUTSIDE_TAG:
             if open_value is not None:
                 values.append(open_value.to_value())
@@ -329,6 +330,46 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
                     out[indices[start - 1]] = replace(words[indices[start - 1]], tag=OUTSIDE_TAG)
                 return out
     return out
+
+
+#: Words a printed line cannot end on: the line goes on below ("Health and" / "Safety Inspector").
+_DANGLING = frozenset({"and", "&", "und", "et", "y", "e", "и", "of", "for", "für", "de", "du", "des", "der", "по"})
+
+
+def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line ending on "and"/"&"/"of" right above a line that starts a position is the
+    position's first line, whatever the tagger called it ("Logistics and" over "Distribution
+    Manager", left out or pulled into the name above): the decoder then joins the two lines.
+    On one line, the words before such a conjunction and the position after it are one title."""
+    out = list(words)
+    by_line: dict[int, list[int]] = {}
+    for i, tw in enumerate(words):
+        by_line.setdefault(tw.word.line_index, []).append(i)
+    starts = [indices[0] for indices in by_line.values() if words[indices[0]].tag == "B-POSITION"]
+    for indices in by_line.values():
+        first_title = next((k for k, i in enumerate(indices) if words[i].field == "position"), None)
+        if first_title and words[indices[first_title - 1]].word.text.lower() in _DANGLING:
+            # "Health and | safety inspector" on one line, its start given to another field
+            for k, i in enumerate(indices[:first_title]):
+                out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+            out[indices[first_title]] = replace(words[indices[first_title]], tag="I-POSITION")
+            continue
+        last = words[indices[-1]]
+        if last.word.text.lower() not in _DANGLING or first_title is not None:
+            continue
+        head = _line_value([words[i] for i in indices])
+        below = next((s for s in starts if _wraps_onto(head, _line_value([w for w in words if _same_line(w, words[s])]))), None)
+        if below is None:
+            continue
+        log.debug("%r read as the first line of the position below it", head.value)
+        for k, i in enumerate(indices):
+            out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+    return out
+
+
+def _line_value(line: list[TaggedWord]) -> FieldValue:
+    """A line's words as a value, for the geometry of ``_wraps_onto``."""
+    return _OpenValue("position", line).to_value()
 
 
 def _same_line(a: TaggedWord, b: TaggedWord) -> bool:

@@ -200,6 +200,21 @@ def test_a_line_the_cards_domain_spells_is_the_company() -> None:
     assert [v.field for v in words_to_values(words)] == ["company", "full_name", "website"]
 
 
+def test_a_title_wrapped_after_and_is_one_position() -> None:
+    # the first line left out ("O") by the tagger, directly above the rest
+    words = line_of(0, ("Logistics", "O"), ("and", "O")) + line_of(1, ("Distribution", "B-POSITION"), ("Manager", "I-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("position", "Logistics and Distribution Manager")]
+    # on one line, its start given to the company above
+    words = line_of(0, ("Whitehead", "B-COMPANY"), ("Systems", "I-COMPANY")) + line_of(
+        1, ("Health", "I-COMPANY"), ("and", "I-COMPANY"), ("safety", "B-POSITION"), ("inspector", "I-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("company", "Whitehead Systems"), ("position", "Health and safety inspector")]
+    # a line ending on "and" far from any position stays as tagged
+    words = line_of(0, ("Smith", "B-COMPANY"), ("and", "I-COMPANY")) + line_of(
+        1, ("Sons", "I-COMPANY")) + line_of(5, ("Director", "B-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("company", "Smith and Sons"), ("position", "Director")]
+
+
 def test_a_name_complete_on_its_line_is_not_continued_by_the_next_line_even_by_an_i_tag() -> None:
     words = line_of(0, ("ЕВДОКИМОВА", "B-FULL_NAME"), ("ВИКТОРИЯ", "I-FULL_NAME"), ("АРХИПОВНА", "I-FULL_NAME")) + line_of(
         1, ("Ветеринар", "I-FULL_NAME"))
