@@ -1,0 +1,251 @@
+"""The tagger's typical slips on real cards, undone on the tagged words before decoding.
+
+A token classifier trained on generated cards misses what only the whole card shows:
+
+* a garbled contact label tagged as the address before it ("3n. nota:" for "Эл. почта:");
+* the company's monogram logo on a line of its own pulled into the address or the company;
+* a complete name split between the name and a neighbouring field, or, on a card where no name
+  was tagged, given to the company or the address;
+* the company's name (spelled by the card's e-mail or web domain) given to another field;
+* a job title wrapped after "and"/"&"/"of" whose first part went elsewhere.
+
+Each rule retags words and leaves decoding (``fields.words_to_values``) to make values of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import replace
+
+from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
+from ml_backend.validate.lexicon import COMPANY_LEGAL_FORMS, TITLE_PREFIXES, TITLE_WORDS
+from ml_backend.validate.plain import is_complete_name
+
+log = logging.getLogger(__name__)
+
+
+def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
+    """``words`` (in reading order) with the slips in the module docstring retagged."""
+    return _untag_monogram(_untag_labels(_title_continued_below(_name_on_its_line(_company_from_domain(words)))))
+
+
+def _titled(text: str) -> bool:
+    """Whether ``text`` holds a job-title word or a legal form (then it is not only a name)."""
+    words = [w.strip(".,:;()").lower() for w in text.split()]
+    return any(
+        w in TITLE_WORDS or w in COMPANY_LEGAL_FORMS or w.startswith(TITLE_PREFIXES) for w in words if w
+    )
+
+
+def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
+    """On a line the tagger read part of a name on, a complete name (name words, a known given
+    name, no title or legal form) is the name, whatever it called the other words: before the
+    first comma ("Jacqueline M. Thomas, Consultant", the given name pulled into the address
+    above; "Paul Houston, Sports Officer", the surname given to the title), or the whole line
+    ("АГГЕЙ СТЕПАНОВ" with the surname tagged as the position below it). Where the tagger read
+    no name anywhere on the card, the first line that is such a name as a whole is the name too
+    ("Howard Hancock" taken for the company above "Polaris Consulting Ltd.", "Gareth Sanderson"
+    for the address's last line), unless the tagger began an address with it ("North Megan, IN
+    13968" is a town)."""
+    out = list(words)
+    by_line: dict[int, list[int]] = {}
+    for i, tw in enumerate(words):
+        by_line.setdefault(tw.word.line_index, []).append(i)
+    nameless = not any(tw.field == "full_name" for tw in words)
+    for indices in by_line.values():
+        if not any(words[i].field == "full_name" for i in indices):
+            if not nameless or words[indices[0]].tag == "B-ADDRESS" or words[indices[-1]].word.text.endswith(","):
+                continue
+            head = indices
+        else:
+            comma = next((k for k, i in enumerate(indices) if words[i].word.text.endswith(",")), None)
+            head = indices[: comma + 1] if comma is not None and comma < len(indices) - 1 else indices
+        text = " ".join(words[i].word.text for i in head).rstrip(",")
+        if all(words[i].field == "full_name" for i in head) or not is_complete_name(text):
+            continue
+        if _titled(text) or any(len(w) > 3 and w[0].islower() for w in text.split()):
+            continue  # a title, a legal form, or a lower-case word longer than "van"/"von"/"de"
+        log.debug("%r read as the name on its line", text)
+        for k, i in enumerate(head):
+            out[i] = replace(words[i], tag="B-FULL_NAME" if k == 0 else "I-FULL_NAME")
+        nameless = False
+    return out
+
+
+#: A contact label as OCR spells it: one or two short words closed by a colon ("E-mail:",
+#: "Be-caět:" for "Веб-сайт:"), or one abbreviation of at most three characters and a dot
+#: ("3n." for "Эл."). "Main St." before a phone is not one: two words, no colon.
+_LABEL_SHAPED = re.compile(r"^(?:\S{1,10}(?:\s\S{1,10})?:|\S{1,3}\.)$")
+
+
+def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
+    """Address words that are the label of the value printed right after them on their line.
+
+    A garbled label ("3n. nota: ivan@x.ru", "Be-caět: www.x.ru") is text the tagger never saw,
+    and it tends to call it part of the address; the address parts of a card are then all
+    joined ("3n., Москва, ул. ...") and the one address is wrong. A label-shaped address run
+    followed on its line (label words aside) by another field's word is read as ``O`` instead.
+    """
+    out = list(words)
+    start = 0
+    while start < len(out):
+        end = start
+        while end + 1 < len(out) and out[end + 1].field == out[start].field and _same_line(out[end + 1], out[start]):
+            end += 1
+        run = out[start : end + 1]
+        # the next tagged word of the line: other label words ("nota:") may come between
+        following = next((tw for tw in out[end + 1 :] if tw.field is not None or not _same_line(tw, run[0])), None)
+        if (
+            run[0].field == "address"
+            and following is not None
+            and following.field not in (None, "address")
+            and _same_line(following, run[0])
+            and _LABEL_SHAPED.match(" ".join(tw.word.text for tw in run))
+        ):
+            log.debug("address words %r read as a label of the %s after them", [tw.word.text for tw in run], following.field)
+            out[start : end + 1] = [replace(tw, tag=OUTSIDE_TAG) for tw in run]
+        start = end + 1
+    return out
+
+
+#: A logo's monogram read as text ("VG"): two or three capitals and nothing else.
+_MONOGRAM = re.compile(r"^[^\W\d_]{2,3}$")
+
+
+def _initials(words: list[TaggedWord]) -> str:
+    return "".join(tw.word.text[0] for tw in words if tw.word.text[:1].isalpha()).upper()
+
+
+def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line holding only the company's initials ("VG" for "Vector Group", "DC" over "Daniels
+    Capital Group") is its logo, whatever field the tagger gave it: the logo sits next to the
+    address or the company name and gets pulled into them. Needs the company's words on the
+    card to compare with, so a two-line company name such as "IBM" / "Global Services" stays."""
+    out = list(words)
+    for i, tw in enumerate(words):
+        text = tw.word.text
+        if tw.field is None or not (_MONOGRAM.match(text) and text.isupper()):
+            continue
+        if any(_same_line(other, tw) for j, other in enumerate(words) if j != i):
+            continue
+        company = [o for j, o in enumerate(words) if j != i and o.field == "company"]
+        if company and _initials(company).startswith(text):
+            log.debug("%s word %r on a line of its own read as the company's logo", tw.field, text)
+            out[i] = replace(tw, tag=OUTSIDE_TAG)
+    return out
+
+
+#: Words printed between a job title and the company on one line ("Founder at Fox-McCarthy").
+_COMPANY_CONNECTORS = frozenset({"at", "@", "chez", "bei", "bij", "presso", "en", "|", "·", "-", "–", "—", "/"})
+_DOMAIN_LABEL = re.compile(r"^(?:[\w.+\-]*@|(?:https?://)?(?:www\.)?)([^\W_](?:[\w\-]*[^\W_])?)\.[^\W\d_]{2,}", re.IGNORECASE)
+
+
+def _slug(words: list[TaggedWord]) -> str:
+    """A run of words as a domain label spells it: "Fox-McCarthy" -> "fox-mccarthy"."""
+    text = unicodedata.normalize("NFKD", " ".join(tw.word.text for tw in words))
+    return "-".join(re.findall(r"[a-z0-9]+", "".join(c for c in text if not unicodedata.combining(c)).lower()))
+
+
+def _names_the_domain(slug: str, labels: set[str]) -> bool:
+    """Whether a slug is the company a domain label names: "lefebvre" / "lefebvre.fr",
+    "mejia-schneider" / "mejia-schneider.io" or "maldonadocontreras.com", "fox-mccarthy" / "fox.com"."""
+    return bool(slug) and (slug in labels or slug.replace("-", "") in labels
+                           or "-" in slug and slug.partition("-")[0] in labels)
+
+
+def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
+    """The company's name on a line of its own, or after "at"/"chez"/a comma on the title's line, is
+    the company when the card's e-mail or web domain spells it ("Lefebvre" beside
+    "c.marques@lefebvre.fr"), whatever the tagger called it: one-word company names, surnames
+    mostly, are the tagger's blind spot (an address's last line, a second full name). A legal
+    form after the name goes with it ("Geisler GmbH")."""
+    labels = set()
+    for tw in words:
+        if tw.field in ("email", "website"):
+            match = _DOMAIN_LABEL.match(tw.word.text)
+            if match:
+                labels.add(match.group(1).lower())
+    if not labels or any(tw.field == "company" and _names_the_domain(_slug([tw]), labels) for tw in words):
+        return words
+    out = list(words)
+    by_line: dict[int, list[int]] = {}
+    for i, tw in enumerate(words):
+        by_line.setdefault(tw.word.line_index, []).append(i)
+    for indices in by_line.values():
+        end = len(indices)
+        while end > 1 and words[indices[end - 1]].word.text.lower().strip(",") in COMPANY_LEGAL_FORMS:
+            end -= 1
+        for start in range(end):
+            before = words[indices[start - 1]].word.text.lower() if start else ""
+            if start and before not in _COMPANY_CONNECTORS and not before.endswith(","):
+                continue
+            run = [words[i] for i in indices[start:end]]
+            if any(tw.field in ("email", "website") or _DOMAIN_LABEL.match(tw.word.text) for tw in run):
+                continue  # the address itself, not the company's name
+            if _names_the_domain(_slug(run), labels):
+                log.debug("%r names the card's domain: the company", " ".join(words[i].word.text for i in indices[start:]))
+                for k, i in enumerate(indices[start:]):
+                    out[i] = replace(words[i], tag="B-COMPANY" if k == 0 else "I-COMPANY")
+                if before in _COMPANY_CONNECTORS:
+                    out[indices[start - 1]] = replace(words[indices[start - 1]], tag=OUTSIDE_TAG)
+                return out
+    return out
+
+
+#: Words a printed line cannot end on: the line goes on below ("Health and" / "Safety Inspector").
+_DANGLING = frozenset({"and", "&", "und", "et", "y", "e", "и", "of", "for", "für", "de", "du", "des", "der", "по"})
+
+
+def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line ending on "and"/"&"/"of" right above a line that starts a position is the
+    position's first line, whatever the tagger called it ("Logistics and" over "Distribution
+    Manager", left out or pulled into the name above): the decoder then joins the two lines.
+    On one line, the words before such a conjunction and the position after it are one title."""
+    out = list(words)
+    by_line: dict[int, list[int]] = {}
+    for i, tw in enumerate(words):
+        by_line.setdefault(tw.word.line_index, []).append(i)
+    starts = [indices[0] for indices in by_line.values() if words[indices[0]].tag == "B-POSITION"]
+    for indices in by_line.values():
+        first_title = next((k for k, i in enumerate(indices) if words[i].field == "position"), None)
+        if first_title and words[indices[first_title - 1]].word.text.lower() in _DANGLING:
+            # "Health and | safety inspector" on one line, its start given to another field
+            for k, i in enumerate(indices[:first_title]):
+                out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+            out[indices[first_title]] = replace(words[indices[first_title]], tag="I-POSITION")
+            continue
+        last = words[indices[-1]]
+        if last.word.text.lower() not in _DANGLING or first_title is not None:
+            continue
+        head = _line_value([words[i] for i in indices])
+        below = next((s for s in starts if wraps_onto(head, _line_value([w for w in words if _same_line(w, words[s])]))), None)
+        if below is None:
+            continue
+        log.debug("%r read as the first line of the position below it", head.value)
+        for k, i in enumerate(indices):
+            out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+    return out
+
+
+def _line_value(line: list[TaggedWord]) -> FieldValue:
+    """A line's words as a value, for the geometry of ``wraps_onto``."""
+    text = " ".join(tw.word.text for tw in line)
+    return FieldValue("position", text, text, 0.0, bbox=union_bbox([tw.word.bbox for tw in line]))
+
+
+def _same_line(a: TaggedWord, b: TaggedWord) -> bool:
+    return a.word.line_index == b.word.line_index
+
+
+def wraps_onto(upper: FieldValue, lower: FieldValue) -> bool:
+    """Whether ``lower`` reads as the continuation line of ``upper``: just below it (gap under a
+    line height) and overlapping it horizontally."""
+    assert upper.bbox is not None and lower.bbox is not None
+    ux0, _, ux1, uy1 = upper.bbox
+    lx0, ly0, lx1, ly1 = lower.bbox
+    height = ly1 - ly0
+    return -0.3 * height <= ly0 - uy1 <= height and min(ux1, lx1) > max(ux0, lx0)
+
+
