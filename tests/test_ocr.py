@@ -187,6 +187,18 @@ def test_reread_rules():
     assert prefer_reread("OOO 《CeBepHbIV BeTep》", 0.92, "ООО «Северный ветер»", 0.95)
 
 
+def test_a_phone_line_reread_keeps_the_digits_pp_ocr_read():
+    from ml_backend.ocr.reread import with_number_read_by
+
+    assert with_number_read_by("Mo6unbhbm: +7 (914) 110-60-24", "Мобильный: +` (S14) 110-60-24") == (
+        "Мобильный: +7 (914) 110-60-24")
+    # an address is Tesseract's, house numbers and postcode included; so is a line of two numbers
+    assert with_number_read_by("Kaштaнoвaя yл. д.2/2, 775795", "Каштановая ул., д. 2/2, 775795") == (
+        "Каштановая ул., д. 2/2, 775795")
+    assert with_number_read_by("Mo6.: 8 913 557 Фaкc +73858941773", "Моб.: 8 913 557 Факс +73858941773") == (
+        "Моб.: 8 913 557 Факс +73858941773")
+
+
 def test_second_look_rules():
     # Latin words may be Cyrillic PP-OCR spelled in look-alikes; addresses and numbers are not.
     assert worth_second_look("405575, Mockaa") and worth_second_look("ООО Nordwind Γpyn")

@@ -206,6 +206,7 @@ def test_a_number_taken_for_an_email_or_a_website_is_a_phone():
     out = recover([fv("company", "M.-33619770890", valid=False)], [], "FR")  # and its "+" read as "-"
     assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+33619770890", True)]
     assert find_phones("| T: -33-1 27 75 72 38 |", "FR") == ["+33127757238"]
+    assert find_phones("*7.911 588 11 68", "RU") == ["+79115881168"]
     assert find_phones("9:00-18:00 -06 12 34 56 78", "FR", evidence=False) == ["+33612345678"]
     assert recover([fv("email", "anna1985@x", valid=False)]) == [fv("email", "anna1985@x", valid=False)]
 

@@ -111,6 +111,33 @@ def _is_word_line(text: str) -> bool:
     return not _NOT_WORDS.search(text) and sum(c.isdigit() for c in text) < _NUMBER_DIGITS
 
 
+#: Where a phone number starts in a line: its "+", an opening bracket or its first digit.
+_NUMBER_START = re.compile(r"[+(\d]")
+#: A number part holds at most this many letters (an extension's "ext", a misread digit).
+_MAX_NUMBER_LETTERS = 3
+
+
+def with_number_read_by(pp_text: str, tess_text: str) -> str:
+    """Tesseract's reading of a phone line with PP-OCR's number in it: "Мобильный: " from
+    Tesseract, "+7 (914) 110-60-24" from PP-OCR, which read "Mo6unbhbm" for the label but
+    gets digits right where Tesseract reads "+` (S14)". Lines that are not a label and a
+    number keep Tesseract's text."""
+    number, label = _number_part(pp_text), _number_part(tess_text)
+    if number is None or label is None:
+        return tess_text
+    return tess_text[: len(tess_text) - len(label)] + number
+
+
+def _number_part(text: str) -> str | None:
+    """The phone number a line ends with (from its first "+", bracket or digit on, at least
+    seven digits and at most a few letters), or None."""
+    for start in _NUMBER_START.finditer(text):
+        rest = text[start.start():]
+        if sum(c.isalpha() for c in rest) <= _MAX_NUMBER_LETTERS:
+            return rest if sum(c.isdigit() for c in rest) >= _NUMBER_DIGITS else None
+    return None
+
+
 def word_lines(texts: list[str]) -> list[str]:
     """The texts that are words, not e-mails, web addresses or numbers: what tells a card's
     script (a Russian card prints its e-mails in Latin letters too)."""

@@ -81,8 +81,8 @@ def find_phones(text: str, region: str, *, evidence: bool = True) -> list[str]:
     return found
 
 
-#: A country code's "+" read as "-" or "=" at the start of a number ("T: -33-1 27 75 72 38").
-_MISREAD_PLUS = re.compile(r"(?<![\w+])[-=](?=\d)")
+#: A country code's "+" read as "-", "=" or "*" at the start of a number ("T: -33-1 27 75 72 38").
+_MISREAD_PLUS = re.compile(r"(?<![\w+])[-=*](?=\d)")
 
 
 #: What OCR makes of "@" when it does not drop it: letters of the same round shape, or symbols.
