@@ -166,6 +166,9 @@ def test_the_company_name_shows_the_domain_of_an_email_whose_at_was_misread():
         "fedor@tsvetkov.ru")
     assert email_from_domains("infomaksimovinvest.ru", [], frozenset(), company_slugs("ООО «Максимов Инвест»")) == (
         "info@maksimovinvest.ru")
+    # a person-shaped local part before the company's name, the holder's name misread
+    assert email_from_domains("konstantin.smirnoveetalon.com", [], name_words("Коистантии Смирной"),
+                              company_slugs("ООО «Эталон»")) == "konstantin.smirnov@etalon.com"
     # nothing shows where the local part ends
     assert email_from_domains("qwkeystone.com", [], name_words("Elliott Evans"), company_slugs("Keystone")) is None
 
@@ -273,6 +276,7 @@ def test_fields_the_qr_code_filled_take_nothing_from_the_lines():
         ([fv("email", "meyer.e@outiook.com")], ["meyer.e@outlook.com"]),
         ([fv("email", "hahn@t-oniine.de")], ["hahn@t-online.de"]),
         ([fv("email", "roberts@hotmailco.uk")], ["roberts@hotmail.co.uk"]),
+        ([fv("email", "greene@hotmal.couk")], ["greene@hotmail.co.uk"]),
         ([fv("website", "www.acme.com")], ["www.acme.com"]),  # not "me.com": websites are no mailboxes
         # the company's name spells its domain
         ([fv("company", "Thibault"), fv("email", "contact@thibauit.fr"), fv("website", "www.thibauit.fr")],

@@ -76,6 +76,8 @@ def test_invalid_email_is_kept_and_flagged(text: str) -> None:
         ("T. 212 555 0100", "US", "+12125550100", "+1 212-555-0100"),
         ("Mobile: +7 9l2 345 67 89", None, "+79123456789", "+7 912 345-67-89"),
         ("0 06 18 58 34 09", "FR", "+33618583409", "+33 6 18 58 34 09"),  # a phone icon read as "0"
+        ("08 (912) 946-93-96", "RU", "+79129469396", "+7 912 946-93-96"),  # ... glued to the trunk "8"
+        ("0163 3507 6521", "US", "+4916335076521", "+49 163 35076521"),  # a German mobile, not "+1 633..."
         ("P:=44 1249 528659", "US", "+441249528659", "+44 1249 528659"),  # the "+" read as "="
     ],
 )
@@ -153,6 +155,13 @@ def test_a_social_media_handle_is_no_email() -> None:
         got = normalise("email", text)
         assert not got.valid and got.reason == "a social media handle, not an e-mail address"
     assert normalise("email", "x@acme.com").valid and normalise("email", "tg.ivanov@acme.ru").valid
+
+
+def test_words_a_letter_spaced_font_glued_are_split() -> None:
+    assert normalise("full_name", "DR. CASEYT.ADAMS").value == "DR. CASEY T. ADAMS"
+    assert normalise("company", "TERRAPLC").value == "TERRA PLC"
+    assert normalise("company", "Acme GmbH").value == "Acme GmbH"
+    assert normalise("company", "Zinc").value == "Zinc"
 
 
 def test_website_rejects_emails_and_non_hosts() -> None:
@@ -527,6 +536,7 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("18691 Steele Path · Port Jasonport, ID 66567 · USA", "18691 Steele Path, Port Jasonport, ID 66567, USA"),
         ("г. Липецк – Энгельса ш., 6", "г. Липецк, Энгельса ш., 6"),
         ("Apt. 291- Johnsonmouth, NM 38726", "Apt. 291, Johnsonmouth, NM 38726"),
+        ("9 Wayne Streets -South Carlyberg -E32 6EW", "9 Wayne Streets, South Carlyberg, E32 6EW"),
         ("Adresse : 11, rue Lefèvre", "11, rue Lefèvre"),
         ("Morrisfurt BA118XZ", "Morrisfurt BA11 8XZ"),
         ("Higgins Forge Apt.360", "Higgins Forge Apt. 360"),
@@ -549,6 +559,8 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Щетинкинапер., д. 355", "Щетинкина пер., д. 355"),  # the abbreviation glued to the street
         ("г. Жуковский, уп. Гаражная, п. 1, стр: 3", "г. Жуковский, ул. Гаражная, д. 1, стр. 3"),  # OCR's misreadings
         ("Дружбы алл., a. 2, op. 12", "Дружбы алл., д. 2, оф. 12"),
+        ("br. Белорецк, Весенняя ул., ц. 37", "г. Белорецк, Весенняя ул., д. 37"),
+        ("Кошевого HT, д. 2", "Кошевого ш., д. 2"),
         ("п. Солнечный, ул. Мира, 5", "п. Солнечный, ул. Мира, 5"),  # a settlement ("посёлок"), not a house
         ("Flat 8, a. 2", "Flat 8, a. 2"),  # Latin cards are left alone
         ("guseva. ru бул. Чайковского, 779", "бул. Чайковского, 779"),  # the web address read into it

@@ -107,15 +107,18 @@ _MISREAD_PLUS = re.compile(r"[-=÷~*]\s?$")
 _ICON_ZERO = re.compile(r"^0\s+(?=[0+(])")
 
 
-def _misreadings_undone(text: str, number_text: str) -> list[str]:
+def _misreadings_undone(text: str, number_text: str, region: str) -> list[str]:
     """Other readings of a number that did not parse as a valid one: the misread "+" put back,
-    the icon's "0" dropped."""
+    the icon's "0" dropped (also glued to Russia's trunk prefix: "08 (912) ...")."""
     others = []
     before = text[: text.find(number_text[:1])] if number_text[:1] else ""
     if number_text[:1].isdigit() and _MISREAD_PLUS.search(before):
         others.append("+" + number_text)
     if _ICON_ZERO.match(number_text):
         others.append(_ICON_ZERO.sub("", number_text))
+    trunk = _trunk_prefix(region)
+    if trunk and trunk not in ("0", "1") and number_text.startswith("0" + trunk):  # not NANP's "1": "0163 ..."
+        others.append(number_text[1:])
     return others
 
 
@@ -137,15 +140,15 @@ def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValu
         number = phonenumbers.parse(number_text, region)
     except NumberParseException as exc:
         return NormalisedValue(number_text, number_text, False, f"not a phone number: {exc}", fixed)
+    if not phonenumbers.is_valid_number(number):  # OCR's misreadings first, other regions next
+        for other in _misreadings_undone(collapse_spaces(_repair_digits(text)), number_text, region):
+            undone = normalise_phone(other, region)
+            if undone.valid:
+                return replace(undone, fixed=True)
     if (not phonenumbers.is_valid_number(number) and _TRUNK_START.match(number_text)) or _lacks_trunk(number_text, region):
         elsewhere = _valid_elsewhere(number_text, region)
         if elsewhere is not None:  # "07755 920048" on a card we took for US is a UK mobile
             number, fixed = elsewhere, True
-    if not phonenumbers.is_valid_number(number):
-        for other in _misreadings_undone(collapse_spaces(_repair_digits(text)), number_text):
-            undone = normalise_phone(other, region)
-            if undone.valid:
-                return replace(undone, fixed=True)
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     if phonenumbers.is_valid_number(number):

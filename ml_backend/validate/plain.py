@@ -31,8 +31,9 @@ def tidy(text: str) -> str:
 #: Printed separators between address parts ("12 Main St · Springfield", "ул. Ленина – Москва"),
 #: however OCR read them: a bullet or bar anywhere, a dash or a lone dot between spaces (a hyphen
 #: inside a word, "Rostov-on-Don", is not one), a dash glued to the end of a part ("Apt. 291-
-#: Johnsonmouth"), a lone "+" or "*" (how OCR reads a small bullet), a lone "I"/"l"/"i" (a bar).
-_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil]\s+|(?<=\w)[-–—]\s+")
+#: Johnsonmouth") or to the start of the next ("Streets -South Carlyberg"), a lone "+" or "*"
+#: (how OCR reads a small bullet), a lone "I"/"l"/"i" (a bar).
+_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil]\s+|(?<=\w)[-–—]\s+|\s+[-–—](?=[A-ZА-ЯЁ\d])")
 #: Printed labels before an address ("Adresse :", "Адрес:", "Büro:"), one or two of them.
 _ADDRESS_LABELS = re.compile(r"^(?:[^\W\d_][^\s:,]{0,15}\s*:[\s,]*){1,2}")
 #: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
@@ -42,12 +43,13 @@ _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 _UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр)(?=\s)")
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
 #: Russian address abbreviations as OCR misreads them, where nothing else reads that way:
-#: "уп."/"\л." for "ул.", "оп."/"od." for "оф." and "п."/"а." for "д." before a number, a colon
-#: for the abbreviation's dot ("наб: ", "стр: 7").
+#: "уп."/"\л." for "ул.", "оп."/"od." for "оф.", "п."/"а."/"ц." for "д." before a number, "br."
+#: for "г." before a town, a colon for the abbreviation's dot ("наб: ", "стр: 7").
 _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<![\w.\\])(?:уп|\\л)\.(?=\s)"), "ул."),
     (re.compile(r"(?<![\w.])(?:оп|op|od|од)\.(?=\s*\d)"), "оф."),
-    (re.compile(r"(?<![\w.])[паa]\.(?=\s*\d)"), "д."),
+    (re.compile(r"(?<![\w.])[паaц]\.(?=\s*\d)"), "д."),
+    (re.compile(r"(?<![\w.])(?:br|rr|tr|r)\.\s*(?=[А-ЯЁ])"), "г. "),
     (re.compile(r"(?<![\w.])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр|ш|алл):(?=\s)"), r"\1."),
 )
 #: A postcode followed by a dot where the card printed a comma ("337435. г. Жигулевск").
@@ -135,7 +137,7 @@ _WEB_ADDRESS_PART = re.compile(
     r"[,\s]*(?=\S|$)"
 )
 #: "ш." (шоссе) as OCR reads it in Latin look-alikes after a street name ("Коммунаров IIL, д. 694").
-_HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?i:iil|iii|ill|lll|w)\.?(?=[\s,])")
+_HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?i:iil|iii|ill|lll|w|ht)\.?(?=[\s,])")
 
 
 def join_address_lines(text: str) -> str:
@@ -224,13 +226,21 @@ _GLUED_INITIAL = re.compile(r"\b([^\W\d_]|Dr|Mr|Ms|Mrs|Prof)\.(?=[^\W\d_])", re.
 _MIN_GIVEN, _MIN_SURNAME = 3, 4
 
 
+#: A given name, a middle initial and a surname run together: "CASEYT.ADAMS".
+_GLUED_MIDDLE_INITIAL = re.compile(r"([^\W\d_]{3,})([^\W\d_])\.([^\W\d_]{2,})")
+
+
 def _unglued_name_word(word: str) -> str:
-    """``"NICHOLASJAMES"`` -> ``"NICHOLAS JAMES"``: a letter-spaced font lost the space. Split
-    after the longest known given name that leaves a surname; used only when the name as read
-    is not a name, so "Johnson" in "Mark Johnson" is never cut."""
+    """``"NICHOLASJAMES"`` -> ``"NICHOLAS JAMES"``, ``"CASEYT.ADAMS"`` -> ``"CASEY T. ADAMS"``: a
+    letter-spaced font lost the spaces. Split after the longest known given name that leaves a
+    surname; used only when the name as read is not a name, so "Johnson" in "Mark Johnson" is
+    never cut."""
+    known = given_names()
+    initial = _GLUED_MIDDLE_INITIAL.fullmatch(word)
+    if initial and initial.group(1).lower() in known:
+        return f"{initial.group(1)} {initial.group(2)}. {initial.group(3)}"
     if not word.isalpha() or len(word) < _MIN_GIVEN + _MIN_SURNAME:
         return word
-    known = given_names()
     for cut in range(len(word) - _MIN_SURNAME, _MIN_GIVEN - 1, -1):
         if word[:cut].lower() in known:
             return f"{word[:cut]} {word[cut:]}"
@@ -273,8 +283,13 @@ def _balanced_quotes(text: str) -> str:
     return text
 
 
+#: A legal form a letter-spaced font glued to the name before it ("TERRAPLC", "Acme GmbH" fine).
+_GLUED_LEGAL_FORM = re.compile(r"(?<=[^\W\d_]{3})(plc|llc|ltd|gmbh)(\.?)$", re.IGNORECASE)
+
+
 def normalise_company(text: str) -> NormalisedValue:
     value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
+    value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
     value = _balanced_quotes(_DIGIT_BEFORE_LEGAL_FORM.sub("", value))
     ok = _has_letter(value)
     return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")

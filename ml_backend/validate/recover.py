@@ -101,6 +101,11 @@ def _local_part(prefix: str, names: frozenset[str]) -> str:
     return prefix
 
 
+#: A local part shaped like a person's ("konstantin.smirnov", "ivan_petrov"): no host name
+#: starts with two words joined by a dot or an underscore before the company's domain.
+_PERSONAL_LOCAL = re.compile(r"[a-z]{2,}[._][a-z]{2,}|\w*_\w*")
+
+
 def email_from_domains(text: str, domains: list[str], names: frozenset[str] = frozenset(),
                        slugs: list[str] = (), *, evidence: bool = False) -> str | None:
     """The e-mail ``text`` was printed as, using the card's own evidence where OCR lost the "@"
@@ -135,7 +140,7 @@ def email_from_domains(text: str, domains: list[str], names: frozenset[str] = fr
         if at < 0 or s[at - 1] in ".-" or not s[at + len(slug):].startswith("."):
             continue
         local = _local_part(s[:at], names)
-        if local_evidence(local, names) == 0 and "_" not in local:
+        if local_evidence(local, names) == 0 and not _PERSONAL_LOCAL.fullmatch(local):
             continue
         norm = normalise("email", f"{local}@{s[at:]}")
         if norm.valid:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import replace
 
 from ml_backend.schema import FieldValue
@@ -230,7 +231,10 @@ _MIN_RESPELL_LENGTH = 5
 _LETTER_DIGITS = frozenset("01")
 
 
-def _closest(word: str, known: set[str] | frozenset[str]) -> str | None:
+_FREE_MAIL_DOTLESS = {d.replace(".", ""): d for d in FREE_MAIL_DOMAINS}
+
+
+def _closest(word: str, known: Iterable[str]) -> str | None:
     """The one known word ``word`` is a misreading of (a letter or two wrong, at most one lost
     or added); None when it is known or none is close."""
     if len(word) < _MIN_RESPELL_LENGTH or word in known:
@@ -265,9 +269,10 @@ def _respelled_domain(domain: str, slugs: set[str], *, mail: bool) -> str:
     as read."""
     if domain in FREE_MAIL_DOMAINS:
         return domain
-    free = _closest(domain, FREE_MAIL_DOMAINS) if mail else None
-    if free is not None:
-        return free
+    dotless = domain.replace(".", "")
+    free = (dotless if dotless in _FREE_MAIL_DOTLESS else _closest(dotless, _FREE_MAIL_DOTLESS.keys())) if mail else None
+    if free is not None:  # compared without dots: "hotmailco.uk", "hotmal.couk" are "hotmail.co.uk"
+        return _FREE_MAIL_DOTLESS[free]
     label, dot, rest = domain.partition(".")
     if not dot or label.replace("-", "") in {s.replace("-", "") for s in slugs}:  # "johnson-llc" / "Johnson LLC"
         return domain
