@@ -283,6 +283,8 @@ def test_fields_the_qr_code_filled_take_nothing_from_the_lines():
          ["Thibault", "contact@thibault.fr", "www.thibault.fr"]),
         ([fv("company", "Johnson PLC"), fv("website", "johsonplc.org.uk")], ["Johnson PLC", "johnsonplc.org.uk"]),
         ([fv("company", "Acme"), fv("website", "www.acmeshop.com")], ["Acme", "www.acmeshop.com"]),  # too different
+        ([fv("company", "Lecomte S.A."), fv("website", "lecomte-s.fr")], ["Lecomte S.A.", "lecomte-s.fr"]),  # a part left out
+        ([fv("company", "Stiffel Roskoth eV"), fv("website", "stiffel-roskoth.eu")], ["Stiffel Roskoth eV", "stiffel-roskoth.eu"]),
         # the holder's name spells the local part; their own digits stay
         ([fv("full_name", "Nathan Butler"), fv("email", "nbutier@vector.com")], ["Nathan Butler", "nbutler@vector.com"]),
         # a Cyrillic name was read by Tesseract, less surely than the Latin address

@@ -14,7 +14,7 @@ COMPANY_LEGAL_FORMS: frozenset[str] = frozenset({
     "inc", "inc.", "incorporated", "llc", "l.l.c.", "ltd", "ltd.", "limited", "plc", "corp", "corp.",
     "corporation", "llp", "pty", "pty.",
     # de / at / ch
-    "gmbh", "e.v.", "e.k.", "kgaa", "mbh",
+    "gmbh", "e.v.", "e.k.", "e.g.", "kgaa", "mbh",
     # fr / be / es / it / nl / pl
     "sarl", "s.a.r.l.", "s.a.s.", "s.a.", "sasu", "eurl", "srl", "s.r.l.", "s.p.a.", "b.v.", "n.v.",
     "a/s", "s.l.", "s.l.u.", "sp.", "o.o.",

@@ -277,6 +277,10 @@ def _respelled_domain(domain: str, slugs: set[str], *, mail: bool) -> str:
     if not dot or label.replace("-", "") in {s.replace("-", "") for s in slugs}:  # "johnson-llc" / "Johnson LLC"
         return domain
     company = _closest(label, slugs)
+    if company:  # a letter or two misread, not a part left out ("lecomte-s" is no "lecomtesa")
+        short, long = sorted((label.replace("-", ""), company.replace("-", "")), key=len)
+        if long.startswith(short) or long.endswith(short):
+            company = None
     return f"{company}.{rest}" if company else domain
 
 
