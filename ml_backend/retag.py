@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import replace
 
 from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.validate.lexicon import COMPANY_LEGAL_FORMS, TITLE_PREFIXES, TITLE_WORDS
 from ml_backend.validate.plain import is_complete_name
+from ml_backend.validate.text import unaccented
 
 log = logging.getLogger(__name__)
 
@@ -144,8 +144,7 @@ _DOMAIN_LABEL = re.compile(r"^(?:[\w.+\-]*@|(?:https?://)?(?:www\.)?)([^\W_](?:[
 
 def _slug(words: list[TaggedWord]) -> str:
     """A run of words as a domain label spells it: "Fox-McCarthy" -> "fox-mccarthy"."""
-    text = unicodedata.normalize("NFKD", " ".join(tw.word.text for tw in words))
-    return "-".join(re.findall(r"[a-z0-9]+", "".join(c for c in text if not unicodedata.combining(c)).lower()))
+    return "-".join(re.findall(r"[a-z0-9]+", unaccented(" ".join(tw.word.text for tw in words)).lower()))
 
 
 def _names_the_domain(slug: str, labels: set[str]) -> bool:

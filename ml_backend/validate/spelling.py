@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
 from ml_backend.schema import FieldValue
 from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
 from ml_backend.validate.normalise import normalise
-from ml_backend.validate.text import has_cyrillic, transliterated
+from ml_backend.validate.text import has_cyrillic, transliterated, unaccented
 
 #: Shared mailboxes: local parts that need no person's name. Their last letter is no misread
 #: "@" ("hello" + "evergreen.net" lost the "@", it did not turn it into the "o").
@@ -67,7 +66,7 @@ def _latin(word: str, umlauts: bool = False) -> str:
     """``word`` lower-cased as an address spells it: Russian letters transliterated, accents
     dropped ("Bähr" -> "bahr") or, with ``umlauts``, German umlauts written out ("baehr")."""
     lower = transliterated(word)
-    return _unaccented(lower.translate(_GERMAN_UMLAUTS) if umlauts else lower)
+    return unaccented(lower.translate(_GERMAN_UMLAUTS) if umlauts else lower)
 
 
 def _latin_spellings(word: str) -> set[str]:
@@ -112,10 +111,6 @@ def company_slugs(company: str | None) -> list[str]:
 _GLUED_E_LABEL = re.compile(r"^e\.?(?=[^\W_])", re.IGNORECASE)
 
 
-def _unaccented(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-
-
 def _without_glued_email_labels(values: list[FieldValue]) -> list[FieldValue]:
     """E-mails whose local part starts with an "e" that is the printed label, not the person's:
     the card's name has no word starting with "e", and what follows the "e" holds one of the
@@ -124,7 +119,7 @@ def _without_glued_email_labels(values: list[FieldValue]) -> list[FieldValue]:
     name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
     if name is None:
         return values
-    words = [_unaccented(w.strip(".,").lower()) for w in name.split()]
+    words = [unaccented(w.strip(".,").lower()) for w in name.split()]
     if any(w.startswith("e") for w in words):  # "Étienne" too
         return values
     out = []

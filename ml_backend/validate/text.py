@@ -9,6 +9,7 @@ Cyrillic "а"), digits and letters swap in short tokens ("c0m"), and printed pre
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ml_backend.validate.lexicon import COMMON_TLDS
 
@@ -60,6 +61,11 @@ _TRANSLITERATION = str.maketrans({
     "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
     "э": "e", "ю": "yu", "я": "ya",
 })
+
+
+def unaccented(text: str) -> str:
+    """``text`` without diacritics ("Bähr" -> "Bahr", "Étienne" -> "Etienne")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def transliterated(text: str) -> str:
