@@ -258,10 +258,15 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
     names = name_words(next((v.value for v in values if v.field == "full_name" and v.valid), None))
     slugs = company_slugs(next((v.value for v in values if v.field == "company" and v.valid), None))
     qr_email = any(v.field == "email" and v.source == "qr" for v in values)
+
+    def read_from_email(website: str) -> str | None:
+        """The e-mail a valid-looking website is, its "@" lost (``email_from_domains``)."""
+        host = website.partition("/")[0]
+        return email_from_domains(host, [d for d in domains if d != host], names, slugs, evidence=True)
+
     for v in values:
         if v.field == "website" and v.valid and v.source != "qr" and not _EXPLICIT_WEB_IN.search(v.raw or v.value):
-            host = v.value.partition("/")[0]
-            email = email_from_domains(host, [d for d in domains if d != host], names, slugs, evidence=True)
+            email = read_from_email(v.value)
             if email:  # with a QR code's e-mail on the card, this was its misreading
                 out.extend([] if qr_email else _extracted(replace(v, field="email"), [email]))
                 continue
@@ -288,10 +293,6 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
                 continue
         out.append(v)
     if lines:
-        def read_from_email(website: str) -> bool:
-            host = website.partition("/")[0]
-            return email_from_domains(host, [d for d in domains if d != host], names, slugs, evidence=True) is not None
-
         out.extend(_missing_from_lines(out, lines, region, read_from_email))
         out.extend(_missing_name(out, lines))
     return consistent_spellings(out)
@@ -311,7 +312,7 @@ def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldV
 
 
 def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: str,
-                        read_from_email: Callable[[str], bool] = lambda _: False) -> list[FieldValue]:
+                        read_from_email: Callable[[str], str | None] = lambda _: None) -> list[FieldValue]:
     """Addresses on ``lines`` that no valid value holds. A line a valid value of the field was
     read from is skipped for that field: the tagger saw it, and a second reading of the same
     text (a longer or shorter cut) would only add a duplicate. Phones are different: a line often
