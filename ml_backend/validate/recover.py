@@ -87,6 +87,8 @@ _MISREAD_PLUS = re.compile(r"(?<![\w+])[-=*](?=\d)")
 
 #: What OCR makes of "@" when it does not drop it: letters of the same round shape, or symbols.
 _AT_MISREADS = frozenset("aegfqcoß©®&69@ęéèêëàáâäåãą")
+
+
 def _local_part(prefix: str, names: frozenset[str]) -> str:
     """The local part before a domain whose "@" OCR lost: without the last letter when that is a
     misread "@" ("hart" + "e" + "inova.co"), unless the whole prefix is what the card prints

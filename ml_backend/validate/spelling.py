@@ -86,7 +86,6 @@ def local_evidence(local: str, names: frozenset[str]) -> int:
     return hits
 
 
-
 def company_slugs(company: str | None) -> list[str]:
     """Domain labels a company's name makes ("Keystone Systems Ltd" -> "keystone-systems",
     "keystonesystems", "keystone", "keystonesystemsltd"; "ООО «Максимов Инвест»" ->
@@ -104,7 +103,6 @@ def company_slugs(company: str | None) -> list[str]:
         if whole.isascii():  # "Johnson PLC" -> "johnsonplc" too
             slugs.add(whole)
     return sorted(slugs, key=len, reverse=True)
-
 
 
 #: An "E"/"E." label (for e-mail) glued to the local part: "E. t.sweeney@x.co" read as one word.
@@ -213,8 +211,6 @@ def _harmonise_domains(values: list[FieldValue]) -> list[FieldValue]:
     return out
 
 
-
-
 #: A misread word is respelled as the one known word (free-mail domain, company label, name
 #: pattern) this similar to it (difflib ratio), by this margin over the next: one wrong letter
 #: in seven is 0.857; shorter words are left alone.
@@ -292,9 +288,10 @@ def _respelled(v: FieldValue, locals_: frozenset[str], slugs: set[str]) -> Field
         host, slash, path = v.value.partition("/")
         www = "www." if host.startswith("www.") else ""
         value = www + _respelled_domain(host.removeprefix("www."), slugs, mail=False) + slash + path
-    if value == v.value or not normalise(v.field, value).valid:
+    if value == v.value:
         return v
-    return replace(v, value=value, display=normalise(v.field, value).display, source="rule")
+    norm = normalise(v.field, value)
+    return replace(v, value=value, display=norm.display, source="rule") if norm.valid else v
 
 
 def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
