@@ -7,7 +7,9 @@ A token classifier trained on generated cards misses what only the whole card sh
 * a complete name split between the name and a neighbouring field, or, on a card where no name
   was tagged, given to the company or the address;
 * the company's name (spelled by the card's e-mail or web domain) given to another field;
-* a job title wrapped after "and"/"&"/"of" whose first part went elsewhere.
+* a job title wrapped after "and"/"&"/"of" whose first part went elsewhere;
+* the top-level domain of an e-mail or web address that OCR split off at a space
+  ("suvorova@inbox. ru", "briggsdesign.org uk") left out of the address.
 
 Each rule retags words and leaves decoding (``fields.words_to_values``) to make values of them.
 """
@@ -19,7 +21,13 @@ import re
 from dataclasses import replace
 
 from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
-from ml_backend.validate.lexicon import COMPANY_LEGAL_FORMS, TITLE_PREFIXES, TITLE_WORDS
+from ml_backend.validate.lexicon import (
+    COMMON_TLDS,
+    COMPANY_LEGAL_FORMS,
+    SECOND_LEVEL_LABELS,
+    TITLE_PREFIXES,
+    TITLE_WORDS,
+)
 from ml_backend.validate.plain import is_complete_name
 from ml_backend.validate.text import unaccented
 
@@ -28,7 +36,9 @@ log = logging.getLogger(__name__)
 
 def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
-    return _untag_monogram(_untag_labels(_title_continued_below(_name_on_its_line(_company_from_domain(words)))))
+    return _domain_end_split_off(
+        _untag_monogram(_untag_labels(_title_continued_below(_name_on_its_line(_company_from_domain(words)))))
+    )
 
 
 def _titled(text: str) -> bool:
@@ -81,12 +91,15 @@ _LABEL_SHAPED = re.compile(r"^(?:\S{1,10}(?:\s\S{1,10})?:|\S{1,3}\.)$")
 
 
 def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
-    """Address words that are the label of the value printed right after them on their line.
+    """Address, position or company words that are the label of the value printed right after them on
+    their line.
 
     A garbled label ("3n. nota: ivan@x.ru", "Be-caět: www.x.ru") is text the tagger never saw,
     and it tends to call it part of the address; the address parts of a card are then all
     joined ("3n., Москва, ул. ...") and the one address is wrong. A label-shaped address run
-    followed on its line (label words aside) by another field's word is read as ``O`` instead.
+    followed on its line (label words aside) by another field's word is read as ``O`` instead;
+    so is a position or company run closed by a colon ("Пота:" for "Почта:"), which no job
+    title or firm's name is.
     """
     out = list(words)
     start = 0
@@ -97,14 +110,16 @@ def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
         run = out[start : end + 1]
         # the next tagged word of the line: other label words ("nota:") may come between
         following = next((tw for tw in out[end + 1 :] if tw.field is not None or not _same_line(tw, run[0])), None)
+        text = " ".join(tw.word.text for tw in run)
         if (
-            run[0].field == "address"
+            (run[0].field == "address" or (run[0].field in ("position", "company") and text.endswith(":")))
             and following is not None
-            and following.field not in (None, "address")
+            and following.field not in (None, run[0].field)
             and _same_line(following, run[0])
-            and _LABEL_SHAPED.match(" ".join(tw.word.text for tw in run))
+            and _LABEL_SHAPED.match(text)
         ):
-            log.debug("address words %r read as a label of the %s after them", [tw.word.text for tw in run], following.field)
+            log.debug("%s words %r read as a label of the %s after them", run[0].field, [tw.word.text for tw in run],
+                      following.field)
             out[start : end + 1] = [replace(tw, tag=OUTSIDE_TAG) for tw in run]
         start = end + 1
     return out
@@ -225,6 +240,25 @@ def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
         log.debug("%r read as the first line of the position below it", head.value)
         for k, i in enumerate(indices):
             out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+    return out
+
+
+def _domain_end_split_off(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A top-level domain right after an e-mail or web address on its line, which the tagger
+    left out, is the address's last word when the address stops at a dot ("inbox." + "ru") or
+    at a second level ("briggsdesign.org" + "uk"); the validator joins the words."""
+    out = list(words)
+    for i in range(len(out) - 1):
+        tw, nxt = out[i], out[i + 1]
+        if tw.field not in ("email", "website") or nxt.field is not None or not _same_line(tw, nxt):
+            continue
+        tld = nxt.word.text.rstrip(".,;/").lower()
+        if tld not in COMMON_TLDS:
+            continue
+        text = tw.word.text.rstrip("/")
+        if text.endswith(".") or (len(tld) == 2 and text.rpartition(".")[2].lower() in SECOND_LEVEL_LABELS and "." in text):
+            log.debug("%r read as the end of the %s %r", nxt.word.text, tw.field, tw.word.text)
+            out[i + 1] = replace(nxt, tag=f"I-{tw.tag[2:]}")
     return out
 
 

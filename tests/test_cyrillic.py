@@ -27,6 +27,10 @@ def line(text: str) -> OcrLine:
         ("д. 45, od. 11", "д. 45, оф. 11"),  # "ф" read as "d"
         ('00o "KRAFTWERK"', 'ООО "KRAFTWERK"'),
         ("IAO «Orbita»", "ПАО «Orbita»"),
+        ("ΓK «Polaris»", "ГК «Polaris»"),  # Greek capital gamma, then the Latin "K" beside it
+        ("MO.: 8 918 234 08 52 Φ.: +7 (395) 823-01-13", "MO.: 8 918 234 08 52 Ф.: +7 (395) 823-01-13"),
+        ("Əπ. πoųta:", "Эп. почта:"),
+        ("IIочТа:", "ПочТа:"),  # "П" read as "II" inside a Cyrillic word
     ],
 )
 def test_look_alike_words_are_restored(read, restored):
@@ -53,5 +57,7 @@ def test_only_cyrillic_cards_are_touched():
 def test_cyrillic_look_alike_capitals_on_a_latin_card_become_latin():
     card = [line("Barry Marshall"), line("СТО"), line("E-mail: barry@lewis.co.uk")]  # Tesseract's "CTO"
     assert [ln.text for ln in restore_cyrillic(card)] == ["Barry Marshall", "CTO", "E-mail: barry@lewis.co.uk"]
+    greek = [line("Barry Marshall"), line("ΑΒΟUΤ UΣ")]  # Greek capitals on a Latin card: Latin ones
+    assert restore_cyrillic(greek)[1].text == "ABOUT UΣ"
     mixed = [line("Barry Marshall"), line("Москва"), line("Sales Manager")]  # a real Cyrillic word stays
     assert restore_cyrillic(mixed)[1].text == "Москва"

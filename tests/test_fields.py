@@ -83,6 +83,16 @@ def test_address_words_before_a_phone_on_their_line_stay_an_address() -> None:
     assert [(v.field, v.value) for v in values] == [("address", "Main St., Springfield"), ("phone", "+1 555")]
 
 
+def test_a_top_level_domain_split_off_at_a_space_ends_the_address_before_it() -> None:
+    words = line_of(0, ("Почта:", "B-POSITION"), ("ivan@inbox.", "B-EMAIL"), ("ru", "O")) + line_of(
+        1, ("W:", "O"), ("briggsdesign.org", "B-WEBSITE"), ("uk", "O")
+    ) + line_of(2, ("www.x.com", "B-WEBSITE"), ("de", "O"))  # a complete address: "de" is something else
+    values = words_to_values(words)
+    assert [(v.field, v.value) for v in values] == [
+        ("email", "ivan@inbox. ru"), ("website", "briggsdesign.org uk"), ("website", "www.x.com"),
+    ]
+
+
 def test_address_continued_by_i_tags_on_next_line() -> None:
     words = line_of(0, ("ул.", "B-ADDRESS"), ("Ленина", "I-ADDRESS"), ("5", "I-ADDRESS")) + line_of(
         1, ("Москва", "I-ADDRESS")

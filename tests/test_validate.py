@@ -403,6 +403,15 @@ def test_a_registration_number_or_a_web_address_is_no_postal_address(validator: 
     assert [(v.field, v.value, v.valid) for v in out] == [("website", "mukhina-galkina.net", True)]
 
 
+def test_a_phone_number_run_into_the_address_is_a_phone(validator: Validator) -> None:
+    out = validator.validate([fv("address", "Studio 25t, Glenn Pine, Lynneview, DD5W 5HX, M07453-968315")], region_hint="GB")
+    assert [(v.field, v.value, v.valid) for v in out] == [
+        ("phone", "+447453968315", True), ("address", "Studio 25t, Glenn Pine, Lynneview, DD5W 5HX", True),
+    ]
+    out = validator.validate([fv("address", "8102 Melissa Summit, Josephside, KS 80596")], region_hint="US")
+    assert [v.field for v in out] == ["address"]  # a house number and a ZIP code are no phone
+
+
 def test_nothing_is_dropped(validator: Validator) -> None:
     values = [fv("email", "no at sign"), fv("phone", "call me"), fv("full_name", "x"), fv("address", "")]
     out = validator.validate(values)
@@ -473,6 +482,16 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("phone", "O: +1 212 555 0100", None, "+12125550100"),  # "O:" (office) stays a label
         ("phone", "+7 912 345 67 89 доб. 12", None, "+79123456789"),
         ("website", "PHILIPS.NL/ABOUT", None, "philips.nl/ABOUT"),
+        ("email", "ihughes@briggsdesign.org uk", None, "ihughes@briggsdesign.org.uk"),  # a space for the dot
+        ("email", "suvorova@inbox. ru", None, "suvorova@inbox.ru"),
+        ("website", "https://www.x.co uk", None, "www.x.co.uk"),
+        ("company", "НПО «СОКОЛОВ. МУРАВЬЕВ И КОНОВАЛОВ»", None, "НПО «СОКОЛОВ, МУРАВЬЕВ И КОНОВАЛОВ»"),
+        ("company", "Smith Bros. and Co", None, "Smith Bros. and Co"),  # a dot before the conjunction stays
+        ("company", 'ООО "Polaris Логистик“', None, 'ООО "Polaris Логистик"'),  # the closing quote's form
+        ("position", "ИНЖЕНЕР- ПРОГРАММИСТ", None, "ИНЖЕНЕР-ПРОГРАММИСТ"),  # a space after the hyphen
+        ("position", "Radio- and TV Producer", None, "Radio- and TV Producer"),  # a suspended hyphen stays
+        ("full_name", "lan M. Hughes", None, "Ian M. Hughes"),  # "I" read as "l"
+        ("full_name", "Jean le Pen", None, "Jean le Pen"),
     ],
 )
 def test_ocr_damage_regressions(field: str, damaged: str, region: str | None, value: str) -> None:
@@ -576,6 +595,15 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Gertrude-Linke-Allee 4/3, 34001Hünfeld", "Gertrude-Linke-Allee 4/3, 34001 Hünfeld"),
         ("625 Michelle Ports, Suttonland N1U 6QT, 8:30 17:30", "625 Michelle Ports, Suttonland N1U 6QT"),
         ("ул. Ленина, 5, Пн-Пт 9:00-18:00", "ул. Ленина, 5"),
+        ("Театральная наб.. д. 9. оф. 50, 971277, Ярославль", "Театральная наб. д. 9, оф. 50, 971277, Ярославль"),
+        ("Водников, д. 7 2, офис 343", "Водников, д. 7/2, офис 343"),  # the house number's slash lost
+        ("Flat 80. Daves Freeway", "Flat 80. Daves Freeway"),  # Latin: "3. OG" is a German floor
+        ("777368, г. Мценск, ya. Сенная", "777368, г. Мценск, ул. Сенная"),
+        ("mw. Ленинградская, д. 634", "ш. Ленинградская, д. 634"),
+        ("Блюхера ш., д. 3, of. 86", "Блюхера ш., д. 3, оф. 86"),
+        ("ОКО 92578811, 886987, г. Тотьма", "886987, г. Тотьма"),  # a registration number among the parts
+        ("MHH/KIII7791914852/771501001, 975020, г. Чермоз", "975020, г. Чермоз"),
+        ("8 912 345 67 89, г. Тотьма", "8 912 345 67 89, г. Тотьма"),  # a spaced number is no such number
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

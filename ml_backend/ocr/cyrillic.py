@@ -12,6 +12,10 @@ Cyrillic, three conservative repairs are made:
 * a short lower-case abbreviation with a dot ("np.", "nep.", "r.") becomes Cyrillic only when
   one of its readings is a known Russian address or contact abbreviation.
 
+PP-OCR's dictionary has Greek letters too, and it reads "ГК" as "ΓK", "Ф." as "Φ.": Greek
+letters, which no card we read prints, become the Cyrillic letter they look like on a Cyrillic
+card and the Latin one on a Latin card, before the repairs above.
+
 E-mail addresses, web addresses and lines without Cyrillic context are never touched, except
 that on a Latin card an upper-case word of Cyrillic look-alikes ("СТО", Tesseract's reading of
 "CTO") becomes Latin.
@@ -51,6 +55,18 @@ _LATIN = re.compile(r"[A-Za-z]")
 _TOKEN = re.compile(r"\S+")
 _ADDRESS_LIKE = re.compile(r"@|www|https?:|\.[a-z]{2,}\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"^([A-Za-z36]{1,5})\.([,;]?)$")
+#: Greek letters OCR emits for Cyrillic or Latin ones of the same shape (and Azerbaijani "Ə",
+#: its reading of "Э"; Lithuanian "ų", its reading of "ч").
+_GREEK_AS_CYRILLIC = str.maketrans({
+    "Α": "А", "Β": "В", "Γ": "Г", "Δ": "Д", "Ε": "Е", "Η": "Н", "Κ": "К", "Λ": "Л", "Μ": "М", "Ο": "О",
+    "Π": "П", "Ρ": "Р", "Τ": "Т", "Υ": "У", "Φ": "Ф", "Χ": "Х", "α": "а", "γ": "г", "ε": "е", "κ": "к",
+    "λ": "л", "ο": "о", "π": "п", "ρ": "р", "τ": "т", "φ": "ф", "χ": "х", "Ə": "Э", "ə": "э", "ų": "ч",
+})
+_GREEK_AS_LATIN = str.maketrans({
+    "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Υ": "Y", "Χ": "X", "Ζ": "Z", "α": "a", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x",
+})
 _ZEROS_LEGAL_FORM = re.compile(r"^(?=[0OoОо]{0,2}0)[0OoОо]{3}(?=\s*[«\"„“'A-ZА-Я])")  # "000", "00o"
 
 
@@ -75,8 +91,9 @@ def _restore_word(word: str) -> str:
         return word
     if core in _LEGAL_FORMS:
         return word.replace(core, _LEGAL_FORMS[core])
-    if _CYRILLIC.search(core):  # mixed scripts: only the look-alikes can be wrong
-        fixed = "".join(_LOOKALIKES[ch][0] if ch in _LOOKALIKES and ch.isalpha() else ch for ch in core)
+    if _CYRILLIC.search(core):  # mixed scripts: only the look-alikes can be wrong ("IIочТа": "Почта")
+        fixed = "".join(_LOOKALIKES[ch][0] if ch in _LOOKALIKES and ch.isalpha() else ch
+                        for ch in core.replace("II", "П"))
         return word.replace(core, fixed)
     if len(core) >= 2 and core not in _LATIN_ACRONYMS and all(ch in _SHARED_CAPITALS or ch == "-" for ch in core):
         return word.replace(core, "".join(_LOOKALIKES[ch][0] if ch in _LOOKALIKES else ch for ch in core))
@@ -90,7 +107,7 @@ def _restore_word(word: str) -> str:
 
 def restore_line(text: str) -> str:
     """``text`` of a line on a Cyrillic card with its look-alike words put back (see module doc)."""
-    text = _ZEROS_LEGAL_FORM.sub("ООО", text)
+    text = _ZEROS_LEGAL_FORM.sub("ООО", text.translate(_GREEK_AS_CYRILLIC))
     return _TOKEN.sub(lambda m: _restore_word(m.group()), text)
 
 
@@ -107,7 +124,7 @@ def _latin_word(word: str) -> str:
 
 
 def _latin_line(text: str) -> str:
-    return _TOKEN.sub(lambda m: _latin_word(m.group()), text)
+    return _TOKEN.sub(lambda m: _latin_word(m.group()), text.translate(_GREEK_AS_LATIN))
 
 
 def restore_cyrillic(lines: list[OcrLine]) -> list[OcrLine]:

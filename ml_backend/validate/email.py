@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import (
     collapse_spaces,
+    dot_before_country_code,
     fix_domain,
     fix_mixed_script,
     label_pattern,
@@ -24,7 +25,7 @@ from ml_backend.validate.text import (
 
 _LABEL = label_pattern(
     [r"e", r"m", r"@", r"el\.?\s*почта"],
-    loose=[r"e[\-\u2010 ]?mail", r"mail", r"почта", r"эл\.\s*почта", r"courriel", r"m[ée]l", r"adresse\s+e-?mail"],
+    loose=[r"e[\-\u2010 ]?mail", r"mail", r"почта", r"э[лп]\.\s*почта", r"courriel", r"m[ée]l", r"adresse\s+e-?mail"],
     ends=":",  # "m.smith@..." and "e.weber@..." start with a letter and a dot
 )
 _AT_WORD = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|<at>|\s+at\s+)\s*", re.IGNORECASE)
@@ -56,7 +57,7 @@ def repair(text: str) -> str:
     if "@" not in s:  # "zakazęetalon.su": OCR read the "@" as a letter with a diacritic
         s = _AT_MISREAD.sub("@", s, count=1)
     s = _DOT_WORD.sub(".", s)
-    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"\s+", "", dot_before_country_code(s))
     s = s.replace(",", ".").replace(";", ".").replace("@@", "@")
     s = re.sub(r"[()\[\]{}]+@|@[()\[\]{}]+", "@", s)  # "ina(@inbox.ru": a bracket glued to the "@"
     s = re.sub(r"\.{2,}", ".", s)

@@ -151,6 +151,14 @@ WORD_REGIONS: dict[str, str] = {
 #: likely first (the card locales we serve, then their neighbours).
 PHONE_FALLBACK_REGIONS: tuple[str, ...] = ("US", "GB", "DE", "FR", "RU", "ES", "IT", "NL", "PL")
 
+#: Second-level labels a country code follows ("x.co.uk", "x.org.uk"): the British ones, those
+#: of our regions' cards. ("x.com de" is a web address and a word.)
+SECOND_LEVEL_LABELS: frozenset[str] = frozenset({"co", "org", "ac", "gov", "ltd", "plc", "me", "nhs", "sch"})
+
+#: What OCR reads the "+" of a country code as, right before its first digit
+#: ("=44 1249 528659", "T: -33-1 27 75 72 38", "M.-33619770890").
+MISREAD_PLUS_SIGNS = "-=÷~*"
+
 #: Words joining several people ("Smith & Jones", "Иванов и партнёры"): a firm, not one person.
 NAME_CONJUNCTIONS: frozenset[str] = frozenset({"&", "and", "und", "et", "и"})
 

@@ -14,7 +14,7 @@ import phonenumbers
 from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher
 
 from ml_backend.config import load_settings
-from ml_backend.validate.lexicon import PHONE_FALLBACK_REGIONS
+from ml_backend.validate.lexicon import MISREAD_PLUS_SIGNS, PHONE_FALLBACK_REGIONS
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import collapse_spaces
 
@@ -101,9 +101,9 @@ def _possible(text: str, region: str) -> bool:
         return False
 
 
-#: The "+" of a country code as OCR misreads it ("=44 1249 528659", "M.-33619770890") right
-#: before the first digit; a phone icon read as a lone "0" before the number ("0 06 18 58 34 09").
-_MISREAD_PLUS = re.compile(r"[-=÷~*]\s?$")
+#: The "+" of a country code as OCR misreads it, right before the first digit; a phone icon
+#: read as a lone "0" before the number ("0 06 18 58 34 09").
+_MISREAD_PLUS = re.compile(rf"[{re.escape(MISREAD_PLUS_SIGNS)}]\s?$")
 _ICON_ZERO = re.compile(r"^0\s+(?=[0+(])")
 
 

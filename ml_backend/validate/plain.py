@@ -43,17 +43,25 @@ _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 _UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр)(?=\s)")
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
 #: Russian address abbreviations as OCR misreads them, where nothing else reads that way:
-#: "уп."/"\л." for "ул.", "оп."/"od." for "оф.", "п."/"а."/"ц." for "д." before a number, "br."
-#: for "г." before a town, a colon for the abbreviation's dot ("наб: ", "стр: 7").
+#: "уп."/"\л." for "ул." ("ya." before a name), "оп."/"od."/"of." for "оф.", "п."/"а."/"ц." for
+#: "д." before a number, "br." for "г." before a town, "mw." for "ш.", a colon for the
+#: abbreviation's dot ("наб: ", "стр: 7").
 _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<![\w.\\])(?:уп|\\л)\.(?=\s)"), "ул."),
-    (re.compile(r"(?<![\w.])(?:оп|op|od|од)\.(?=\s*\d)"), "оф."),
+    (re.compile(r"(?<![\w.])(?:ya|уа|yл)\.(?=\s*[А-ЯЁ])"), "ул."),
+    (re.compile(r"(?<![\w.])(?:mw|iii|w)\.(?=\s*[А-ЯЁ])"), "ш."),
+    (re.compile(r"(?<![\w.])(?i:оп|op|od|од|of|ob|оb)\.(?=\s*\d)"), "оф."),
     (re.compile(r"(?<![\w.])[паaц]\.(?=\s*\d)"), "д."),
     (re.compile(r"(?<![\w.])(?:br|rr|tr|r)\.\s*(?=[А-ЯЁ])"), "г. "),
     (re.compile(r"(?<![\w.])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр|ш|алл):(?=\s)"), r"\1."),
 )
 #: A postcode followed by a dot where the card printed a comma ("337435. г. Жигулевск").
 _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
+#: In a Russian address, any number followed by a dot where a comma was printed ("д. 9. оф. 50",
+#: "офис 891. 598734"): Russian writes no ordinal dot ("5-й", not "5.") for it to be.
+_NUMBER_DOT = re.compile(r"(?<!\S)(\d{1,6}(?:/\d{1,3})?[а-я]?)\.(?=\s)")
+#: A house number's slash read as a space ("д. 7 2, офис 343" for "д. 7/2").
+_SPACED_HOUSE_SLASH = re.compile(r"(?<=д\.\s)(\d{1,3})\s(\d{1,2})(?=,|$)")
 #: A British postcode with a zero read as the letter "O" where only a digit can stand ("SO 4AN"
 #: for "S0 4AN", "GY0M OPG" for "GY0M 0PG", "WCOM OLW" for "WC0M 0LW"): the outward code's
 #: district and the inward code's first character are digits. A code without any digit is
@@ -140,18 +148,31 @@ _WEB_ADDRESS_PART = re.compile(
 _HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?i:iil|iii|ill|lll|w|ht)\.?(?=[\s,])")
 
 
+#: A registration number line ("ОКПО 76095299", "ИНН 7715463094" read as "OKIIO ...", "NHH..."):
+#: one short word and a long number, which no address is.
+_REGISTRATION_NUMBER = re.compile(r"^[^\W\d_]{2,6}[.:№]?\s*\d[\d\s\-/]{6,}$")
+#: The same as one part of an address: an unspaced number of eight digits or more (no house
+#: number or postcode is that long; a phone number tagged as the address is spaced and kept),
+#: after one or two short labels ("ИНН/КПП 7791914852/771501001").
+_REGISTRATION_PART = re.compile(r"^(?:[^\W\d_]{2,6}(?:/[^\W\d_]{2,6})?\s*[.:№]?\s*)?\d{8,}(?:/\d{6,})?$")
+
+
 def join_address_lines(text: str) -> str:
     """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
     lines), so an address reads the same however the card laid it out; spacing tidied; a pin
-    icon read as a character at the start of a line left out."""
+    icon read as a character at the start of a line and a registration number ("ОКПО 92578811")
+    among the parts left out."""
     parts = [tidy(_ADDRESS_ICON.sub("", tidy(p))) for p in re.split(r"[\r\n]+", text)]
     joined = _ADDRESS_LABELS.sub("", ", ".join(p for p in parts if p))
     joined = _ADDRESS_SEPARATOR.sub(", ", joined)
+    parts = joined.split(", ")
+    joined = ", ".join(p for p in parts if not _REGISTRATION_PART.match(p)) or joined
     joined = _GLUED_ABBREVIATION.sub(". ", joined)
     joined = _UNDOTTED_ABBREVIATION.sub(r"\1.", _DOUBLED_DOT.sub(".", joined))
     if has_cyrillic(joined):
         for misread, abbreviation in _MISREAD_ABBREVIATIONS:
             joined = misread.sub(abbreviation, joined)
+        joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", joined))
     joined = _POSTCODE_DOT.sub(r"\1,", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
@@ -164,6 +185,12 @@ def join_address_lines(text: str) -> str:
     joined = _GLUED_STREET_ABBREVIATION.sub(r"\1 \2.", joined)
     joined = re.sub(r"\s+,", ",", joined)
     return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
+
+
+#: A hyphen with a space after it inside a word ("ИНЖЕНЕР- ПРОГРАММИСТ", "Smith- Jones"): OCR's
+#: space, not a suspended hyphen ("Radio- and TV", "радио- и телевидение"), which a conjunction
+#: follows.
+_SPACED_HYPHEN = re.compile(r"(?<=[^\W\d_]{2})-\s+(?!(?:и|или|and|or|und|oder|et|ou)\b)(?=[^\W\d_]{2})", re.IGNORECASE)
 
 
 def name_problem(name: str) -> str | None:
@@ -251,10 +278,19 @@ def _unglued_name_word(word: str) -> str:
 _STRAY_END_DOT = re.compile(r"[^\W\d_]{4,}\.$")
 
 
+def _capital_i_restored(word: str) -> str:
+    """``"lan"`` -> ``"Ian"``: a name word that starts with a small "l" is a capital "I" misread
+    when the "I" spelling is a known given name (particles such as "le" stay small)."""
+    if len(word) > 2 and word[0] == "l" and word[1:].isalpha() and word[1:].islower():
+        if word.lower() not in NAME_AFFIXES and ("i" + word[1:]) in given_names():
+            return "I" + word[1:]
+    return word
+
+
 def normalise_full_name(text: str) -> NormalisedValue:
-    printed = tidy(text)
+    printed = _SPACED_HYPHEN.sub("-", tidy(text))
     cyrillic = has_cyrillic(printed)
-    words = [_fix_name_digits(w, cyrillic) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split()]
+    words = [_capital_i_restored(_fix_name_digits(w, cyrillic)) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split()]
     # "Радислав 3 Колесников", "Нестор ‚ Фролов": specks read as a digit or a mark
     words = [w for w in words if not w.isdigit() and any(c.isalpha() for c in w)] or words
     if words and _STRAY_END_DOT.search(words[-1]) and words[-1].lower() not in NAME_AFFIXES:
@@ -277,7 +313,11 @@ _DIGIT_BEFORE_LEGAL_FORM = re.compile(r"^\d\s+(?=(?:ООО|ЗАО|ОАО|ПАО|
 
 
 def _balanced_quotes(text: str) -> str:
-    """A quote mark OCR added after the closing one ('ООО "Прогрессинвест"\''): dropped."""
+    """A quote mark OCR added after the closing one ('ООО "Прогрессинвест"\''): dropped; a
+    closing quote read in another form than the opening straight one ('"Polaris Логистик“')
+    made straight too."""
+    if text.count('"') == 1 and text[-1:] in "“”" and text.count(text[-1]) == 1 and text.index('"') < len(text) - 1:
+        text = text[:-1] + '"'
     while text and text[-1] in "'‘’\"" and text[:-1].rstrip().endswith(("\"", "»", "”")) and text.count(text[-1]) % 2:
         text = text[:-1].rstrip()
     return text
@@ -287,8 +327,14 @@ def _balanced_quotes(text: str) -> str:
 _GLUED_LEGAL_FORM = re.compile(r"(?<=[^\W\d_]{3})(plc|llc|ltd|gmbh)(\.?)$", re.IGNORECASE)
 
 
+#: A comma between a firm's surnames read as a dot ("Соколов. Муравьев и Коновалов"): a whole
+#: word, a dot, then the last two names joined by a conjunction.
+_SURNAME_DOT = re.compile(r"(?<=[^\W\d_]{3})\.\s+(?=[^\W\d_]{3,}\s+(?:и|and|&|und|et)\s)", re.IGNORECASE)
+
+
 def normalise_company(text: str) -> NormalisedValue:
     value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
+    value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", value))
     value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
     value = _balanced_quotes(_DIGIT_BEFORE_LEGAL_FORM.sub("", value))
     ok = _has_letter(value)
@@ -301,14 +347,12 @@ _TRAILING_CONNECTOR = re.compile(r"\s+(?:at|@|bei|chez|в|de|of)$", re.IGNORECAS
 
 
 def normalise_position(text: str) -> NormalisedValue:
-    value = _TRAILING_CONNECTOR.sub("", tidy(text))
+    value = _TRAILING_CONNECTOR.sub("", _SPACED_HYPHEN.sub("-", tidy(text)))
     ok = _has_letter(value)
     return NormalisedValue(value, value, ok, None if ok else "a position needs letters")
 
 
-#: A registration number line ("ОКПО 76095299", "ИНН 7715463094" read as "OKIIO ...", "NHH..."):
-#: one short word and a long number, which no address is.
-_REGISTRATION_NUMBER = re.compile(r"^[^\W\d_]{2,6}[.:№]?\s*\d[\d\s\-/]{6,}$")
+
 #: A web address tagged as the address ("mukhina-galkina. net"); the validator moves it.
 WEB_ADDRESS_NOT_POSTAL = "a web address, not a postal address"
 _HOST_LIKE = re.compile(r"^(?:www\s*\.\s*)?[\w\-]+(?:\s*\.\s*[\w\-]+)*\s*\.\s*[^\W\d_]{2,}$", re.IGNORECASE)

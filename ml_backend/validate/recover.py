@@ -24,7 +24,7 @@ from dataclasses import replace
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
-from ml_backend.validate.lexicon import COMMON_TLDS
+from ml_backend.validate.lexicon import COMMON_TLDS, MISREAD_PLUS_SIGNS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import is_complete_name
 from ml_backend.validate.spelling import (
@@ -81,8 +81,8 @@ def find_phones(text: str, region: str, *, evidence: bool = True) -> list[str]:
     return found
 
 
-#: A country code's "+" read as "-", "=" or "*" at the start of a number ("T: -33-1 27 75 72 38").
-_MISREAD_PLUS = re.compile(r"(?<![\w+])[-=*](?=\d)")
+#: A country code's "+" misread at the start of a number, not a dash between digits.
+_MISREAD_PLUS = re.compile(rf"(?<![\w+])[{re.escape(MISREAD_PLUS_SIGNS)}](?=\d)")
 
 
 #: What OCR makes of "@" when it does not drop it: letters of the same round shape, or symbols.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ml_backend.validate.lexicon import COMMON_TLDS
+from ml_backend.validate.lexicon import COMMON_TLDS, SECOND_LEVEL_LABELS
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
@@ -121,6 +121,16 @@ def fix_domain(host: str) -> str:
 
 #: Longest first, so "com" is tried before "co".
 _TLDS_LONGEST_FIRST = sorted(COMMON_TLDS, key=len, reverse=True)
+
+
+#: A country code after a space, behind a second-level label ("x.org uk", "x.co uk"): OCR read
+#: the dot between them as a space, which joining the words would lose ("x.orguk").
+_SPACED_COUNTRY_CODE = re.compile(rf"(\.(?:{'|'.join(sorted(SECOND_LEVEL_LABELS))}))\s+([a-z]{{2}})\s*$", re.IGNORECASE)
+
+
+def dot_before_country_code(text: str) -> str:
+    """``"briggsdesign.org uk"`` -> ``"briggsdesign.org.uk"`` (see ``_SPACED_COUNTRY_CODE``)."""
+    return _SPACED_COUNTRY_CODE.sub(r"\1.\2", text)
 
 
 def restore_domain_dot(domain: str) -> str:

@@ -192,8 +192,33 @@ def _cue_target(field: str, cues: Cues) -> str | None:
     return None
 
 
+#: A phone number at an end of the address ("..., DD5W 5HX, M07453-968315"): digits enough for
+#: a number, letters few enough for a label ("M", "Tel") and nothing else.
+_MIN_PHONE_DIGITS, _MAX_PHONE_LABEL_LETTERS = 9, 3
+
+
+def _phone_at_address_end(v: FieldValue, region: str) -> list[FieldValue]:
+    """An address whose first or last part is a valid phone number -> the address without it
+    and the phone (same box): the tagger ran the address into the number printed next to it."""
+    parts = v.value.split(", ")
+    for index in (len(parts) - 1, 0) if len(parts) > 1 else ():
+        part = parts[index]
+        if (sum(c.isdigit() for c in part) >= _MIN_PHONE_DIGITS
+                and sum(c.isalpha() for c in part) <= _MAX_PHONE_LABEL_LETTERS
+                and normalise("phone", part, region).valid):
+            log.debug("phone %r cut off the address %r", part, v.value)
+            rest = ", ".join(parts[:index] + parts[index + 1:])
+            return [replace(v, value=rest, raw=rest),
+                    replace(v, field="phone", value=part, raw=part, source="rule",
+                            confidence=v.confidence * RELABELLED_FACTOR)]
+    return [v]
+
+
 def _split(v: FieldValue, region: str) -> list[FieldValue]:
-    """Two phone numbers (or e-mails) tagged as one value -> two values with the same box."""
+    """Two phone numbers (or e-mails) tagged as one value -> two values with the same box; a
+    phone number run into the address -> the two."""
+    if v.field == "address":
+        return _phone_at_address_end(v, region)
     if v.field == "phone":
         parts = split_numbers(v.value, region)
     elif v.field == "email":

@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 
 from ml_backend.validate.result import NormalisedValue
-from ml_backend.validate.text import fix_domain, fix_mixed_script, label_pattern, restore_domain_dot, strip_label
+from ml_backend.validate.text import (
+    dot_before_country_code,
+    fix_domain,
+    fix_mixed_script,
+    label_pattern,
+    restore_domain_dot,
+    strip_label,
+)
 
 _LABEL = label_pattern(
     [r"www", r"w", r"url", r"i"],
@@ -38,7 +45,7 @@ def repair(text: str) -> tuple[str, str]:
     match = _SCHEME.match(s)
     if match:
         scheme, s = ("https" if match.group(2) else "http"), s[match.end():]
-    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"\s+", "", dot_before_country_code(s))
     s = _WWW_COMMA.sub(r"\1.", s)
     s = _WWW_GLUED.sub("www.", _WWW_EXTRA.sub("www.", s))
     host, slash, path = s.partition("/")
