@@ -9,9 +9,11 @@ websites are put in line with each other and with its name and company:
 * a domain label close to the company's name is spelled as the name ("thibauit.fr" on
   Thibault's card);
 * a local part close to a pattern made of the holder's name is that pattern ("nbutier" for
-  Nathan Butler);
+  Nathan Butler); for a Russian name, read less surely, only where a thin letter ("1", "i",
+  "l") was misread and the pattern is met exactly ("1.blokhina" for Л. Блохина);
 * domains alike on one card are one domain ("vosok.su" / "vostok.su");
-* an "E" label glued to the local part is cut off where the name shows it.
+* an e-mail label glued to the local part ("E", "Email", "Почта" in look-alikes) is cut off
+  where the name shows it.
 
 A QR code's values are exact and never respelled. Pure functions over ``FieldValue``.
 """
@@ -105,29 +107,34 @@ def company_slugs(company: str | None) -> list[str]:
     return sorted(slugs, key=len, reverse=True)
 
 
-#: An "E"/"E." label (for e-mail) glued to the local part: "E. t.sweeney@x.co" read as one word.
+#: An e-mail label glued to the local part: "E. t.sweeney@x.co" read as one word, "Email" and
+#: "E-mail" without their colon, "Почта" in Latin look-alikes ("noqra", "nouta").
 _GLUED_E_LABEL = re.compile(r"^e\.?(?=[^\W_])", re.IGNORECASE)
+_GLUED_WORD_LABEL = re.compile(r"^(?:e-?mail|mail|[nпi][oо][qчyu4ų]?[tтr][aа])[.:\-]?(?=[^\W_])", re.IGNORECASE)
 
 
 def _without_glued_email_labels(values: list[FieldValue]) -> list[FieldValue]:
-    """E-mails whose local part starts with an "e" that is the printed label, not the person's:
-    the card's name has no word starting with "e", and what follows the "e" holds one of the
-    name's words ("e.t.sweeney" on Tom Sweeney's card -> "t.sweeney"). "e.weber" on Emil
-    Weber's card keeps its "e"."""
+    """E-mails whose local part starts with the printed label, not the person's: a glued word
+    label ("mailjohnson" on Jennifer Johnson's card) where what follows holds one of the
+    name's words; a glued "e" where, besides, the name has no word starting with "e"
+    ("e.t.sweeney" on Tom Sweeney's card -> "t.sweeney"; "e.weber" on Emil Weber's keeps its
+    "e"). A Russian name counts in its Latin spellings ("Etamara.lazareva" for Тамара Лазарева)."""
     name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
     if name is None:
         return values
-    words = [unaccented(w.strip(".,").lower()) for w in name.split()]
-    if any(w.startswith("e") for w in words):  # "Étienne" too
-        return values
+    words = name_words(name)
+    e_label_possible = not any(w.startswith("e") for w in words)  # "Étienne" too
     out = []
     for v in values:
         local, at, domain = v.value.partition("@")
-        label = _GLUED_E_LABEL.match(local) if v.field == "email" and v.valid and at else None
-        rest = local[label.end():] if label else ""
-        if label and any(len(w) >= 3 and w in rest for w in words):
-            value = f"{rest}@{domain}"
-            v = replace(v, value=value, display=normalise("email", value).display, source="rule")
+        if v.field == "email" and v.valid and at and v.source != "qr":
+            label = _GLUED_WORD_LABEL.match(local) or (_GLUED_E_LABEL.match(local) if e_label_possible else None)
+            rest = local[label.end():] if label else ""
+            printed = label.group().lower().rstrip(".:-") if label else ""
+            # the "label" begins a name word ("mailer" on Mark Mailer's card): the person's own
+            if label and any(w in rest for w in words) and not any(w.startswith(printed) for w in words):
+                value = f"{rest}@{domain}"
+                v = replace(v, value=value, display=normalise("email", value).display, source="rule")
         out.append(v)
     return out
 
@@ -245,13 +252,14 @@ def name_locals(name: str | None) -> frozenset[str]:
     out: set[str] = set()
     parts = _name_parts(name or "")
     for umlauts in (False, True):
-        words = [w for w in (_latin(p, umlauts) for p in parts) if w.isascii() and w.isalpha() and len(w) >= 2]
+        spelled = [w for w in (_latin(p, umlauts) for p in parts) if w.isascii() and w.isalpha()]
+        words = [w for w in spelled if len(w) >= 2]  # an initial ("Л.Р. Блохина") gives its letter only
         out |= {w for w in words if len(w) >= _MIN_NAME_WORD}
-        for a in words:
+        for a in spelled:
             for b in words:
                 if a != b:
                     for sep in ("", ".", "_", "-"):
-                        out |= {f"{a}{sep}{b}", f"{a[0]}{sep}{b}", f"{a}{sep}{b[0]}"}
+                        out |= {f"{a[0]}{sep}{b}", f"{b}{sep}{a[0]}"} | ({f"{a}{sep}{b}"} if len(a) >= 2 else set())
     return frozenset(out)
 
 
@@ -275,11 +283,29 @@ def _respelled_domain(domain: str, slugs: set[str], *, mail: bool) -> str:
     return f"{company}.{rest}" if company else domain
 
 
-def _respelled(v: FieldValue, locals_: frozenset[str], slugs: set[str]) -> FieldValue:
+#: The thin letters OCR confuses with each other ("1.blokhina", "inekrasova" for "l.", "ln...").
+_THIN_LETTERS = "1il"
+
+
+def _thin_letter_restored(local: str, known: frozenset[str]) -> str | None:
+    """The one name pattern ``local`` turns into when one of its thin letters ("1", "i", "l") is
+    read as another, or None. Exact, so it is safe where the name was read less surely (a
+    Russian name from Tesseract) and fuzzy respelling is not."""
+    if local in known:
+        return None
+    found = {local[:i] + other + local[i + 1:] for i, ch in enumerate(local) if ch in _THIN_LETTERS
+             for other in _THIN_LETTERS if other != ch} & known
+    return found.pop() if len(found) == 1 else None
+
+
+def _respelled(v: FieldValue, locals_: frozenset[str], slugs: set[str], exact_locals: frozenset[str]) -> FieldValue:
     if v.field == "email":
         local, _, domain = v.value.rpartition("@")
         digits = {c for c in local if c.isdigit()}
-        if local not in ROLE_MAILBOXES and not digits - _LETTER_DIGITS:
+        thin = _thin_letter_restored(local, exact_locals)
+        if thin:
+            local = thin
+        elif local not in ROLE_MAILBOXES and not digits - _LETTER_DIGITS:
             respelled = _closest(local, locals_ | ROLE_MAILBOXES)
             if respelled and (not digits or len(respelled) == len(local)):
                 local = respelled
@@ -296,12 +322,13 @@ def _respelled(v: FieldValue, locals_: frozenset[str], slugs: set[str]) -> Field
 
 def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     """The card's e-mails and websites spelled as its free-mail domains, company name and holder's
-    name say (module docstring), then one spelling per domain, then glued "E" labels cut off."""
+    name say (module docstring), then one spelling per domain, then glued e-mail labels cut off."""
     name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
     company = next((v.value for v in values if v.field == "company" and v.valid), None)
     # a Cyrillic name or company was read by Tesseract, less surely than the Latin address
-    locals_ = name_locals(name) if name and not has_cyrillic(name) else frozenset()
+    exact_locals = name_locals(name)
+    locals_ = exact_locals if name and not has_cyrillic(name) else frozenset()
     slugs = set(company_slugs(company)) if company and not has_cyrillic(company) else set()
-    out = [_respelled(v, locals_, slugs) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
+    out = [_respelled(v, locals_, slugs, exact_locals) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
            for v in values]
     return _without_glued_email_labels(_harmonise_domains(out))
