@@ -29,7 +29,7 @@ from ml_backend.validate.lexicon import (
     TITLE_WORDS,
 )
 from ml_backend.validate.plain import is_complete_name
-from ml_backend.validate.text import unaccented
+from ml_backend.validate.text import transliterated, unaccented
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +158,9 @@ _DOMAIN_LABEL = re.compile(r"^(?:[\w.+\-]*@|(?:https?://)?(?:www\.)?)([^\W_](?:[
 
 
 def _slug(words: list[TaggedWord]) -> str:
-    """A run of words as a domain label spells it: "Fox-McCarthy" -> "fox-mccarthy"."""
-    return "-".join(re.findall(r"[a-z0-9]+", unaccented(" ".join(tw.word.text for tw in words)).lower()))
+    """A run of words as a domain label spells it: "Fox-McCarthy" -> "fox-mccarthy", "Орбита" ->
+    "orbita"."""
+    return "-".join(re.findall(r"[a-z0-9]+", unaccented(transliterated(" ".join(tw.word.text for tw in words)))))
 
 
 def _names_the_domain(slug: str, labels: set[str]) -> bool:
@@ -253,10 +254,11 @@ def _domain_end_split_off(words: list[TaggedWord]) -> list[TaggedWord]:
         if tw.field not in ("email", "website") or nxt.field is not None or not _same_line(tw, nxt):
             continue
         tld = nxt.word.text.rstrip(".,;/").lower()
-        if tld not in COMMON_TLDS:
+        labels = tld.split(".")  # "org.uk" after "https://silverline."
+        if labels[-1] not in COMMON_TLDS or not all(x in COMMON_TLDS or x in SECOND_LEVEL_LABELS for x in labels):
             continue
         text = tw.word.text.rstrip("/")
-        if text.endswith(".") or (len(tld) == 2 and text.rpartition(".")[2].lower() in SECOND_LEVEL_LABELS and "." in text):
+        if text.endswith(".") or (len(labels) == 1 and len(tld) == 2 and text.rpartition(".")[2].lower() in SECOND_LEVEL_LABELS and "." in text):
             log.debug("%r read as the end of the %s %r", nxt.word.text, tw.field, tw.word.text)
             out[i + 1] = replace(nxt, tag=f"I-{tw.tag[2:]}")
     return out

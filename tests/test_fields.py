@@ -87,9 +87,11 @@ def test_a_top_level_domain_split_off_at_a_space_ends_the_address_before_it() ->
     words = line_of(0, ("Почта:", "B-POSITION"), ("ivan@inbox.", "B-EMAIL"), ("ru", "O")) + line_of(
         1, ("W:", "O"), ("briggsdesign.org", "B-WEBSITE"), ("uk", "O")
     ) + line_of(2, ("www.x.com", "B-WEBSITE"), ("de", "O"))  # a complete address: "de" is something else
+    words += line_of(3, ("https://silverline.", "B-WEBSITE"), ("org.uk", "O"))
     values = words_to_values(words)
     assert [(v.field, v.value) for v in values] == [
         ("email", "ivan@inbox. ru"), ("website", "briggsdesign.org uk"), ("website", "www.x.com"),
+        ("website", "https://silverline. org.uk"),
     ]
 
 
@@ -208,6 +210,14 @@ def test_a_line_the_cards_domain_spells_is_the_company() -> None:
     words = line_of(0, ("Smith", "B-COMPANY"), ("Partners", "I-COMPANY")) + line_of(1, ("Smith", "B-FULL_NAME")) + line_of(
         2, ("www.smith.com", "B-WEBSITE"))
     assert [v.field for v in words_to_values(words)] == ["company", "full_name", "website"]
+
+
+def test_a_russian_line_the_cards_domain_spells_is_the_company() -> None:
+    words = line_of(0, ("Орбита", "B-FULL_NAME")) + line_of(1, ("Каллистрат", "I-FULL_NAME"), ("Пономарев", "I-FULL_NAME"))
+    words += line_of(2, ("k.ponomarev@orbita.ru", "B-EMAIL"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("company", "Орбита"), ("full_name", "Каллистрат Пономарев"), ("email", "k.ponomarev@orbita.ru"),
+    ]
 
 
 def test_a_title_wrapped_after_and_is_one_position() -> None:

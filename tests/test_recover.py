@@ -241,6 +241,18 @@ def test_alike_domains_of_one_card_are_one_domain_misread():
         "a@vector.com", "vector-group.com"]
 
 
+def test_a_russian_company_name_is_spelled_as_the_cards_domain_spells_it():
+    cases = [
+        ("ГК «ГРОГРЕСС»", "olimpiy@progress.ru", "ГК «ПРОГРЕСС»"),
+        ("ООО «Влалимиров Кудряшов»", "oleg71@vladimirov.ru", "ООО «Владимиров Кудряшов»"),
+        ("ООО «Вектор»", "info@vektor-group.ru", "ООО «Вектор»"),  # already spelled so
+        ("ООО «Ромашка»", "info@mail.ru", "ООО «Ромашка»"),  # a free-mail domain says nothing
+        ("ООО «Лотос»", "info@lotus.ru", "ООО «Лотос»"),  # too short to tell
+    ]
+    for company, email, expected in cases:
+        assert recover([fv("company", company), fv("email", email)])[0].value == expected, company
+
+
 def test_a_word_label_glued_to_the_local_part_is_cut_off_where_the_name_shows_it():
     cases = [
         ("Jennifer Johnson", "mailjohnson@gmail.com", "johnson@gmail.com"),

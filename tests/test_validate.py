@@ -492,6 +492,8 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("position", "Radio- and TV Producer", None, "Radio- and TV Producer"),  # a suspended hyphen stays
         ("full_name", "lan M. Hughes", None, "Ian M. Hughes"),  # "I" read as "l"
         ("full_name", "Jean le Pen", None, "Jean le Pen"),
+        ("company", "JONESINC", None, "JONES INC"),  # a glued legal form
+        ("company", "Zinc", None, "Zinc"),
     ],
 )
 def test_ocr_damage_regressions(field: str, damaged: str, region: str | None, value: str) -> None:
@@ -659,5 +661,8 @@ def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Va
     assert with_known_name_words("Анна Пестова") == "Анна Пестова"
     assert with_known_name_words("Пестова Анна Петровна") == "Пестова Анна Петровна"
     assert with_known_name_words("П. А. Лаврентьев") == "П. А. Лаврентьев"
+    # a lost breve makes no other name: put back whatever the name's shape
+    assert with_known_name_words("Авдеи Теимуразович Харитонов") == "Авдей Теймуразович Харитонов"
+    assert with_known_name_words("МАИЯ ТРЕТЬЯКОВА") == "МАЙЯ ТРЕТЬЯКОВА"
     # what an annotator typed is kept as typed
     assert normalise("full_name", "Лукина Нпагалья Ниловиа").value == "Лукина Нпагалья Ниловиа"

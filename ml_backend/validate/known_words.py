@@ -79,11 +79,24 @@ def _best(key: str, known: dict[str, str]) -> tuple[str, float, float]:
     return best_key, best, second
 
 
+def _breve_restored(text: str, known: dict[str, str]) -> str | None:
+    """The one known word ``text`` spells once an "и" gets back the breve OCR lost ("Маия" ->
+    "Майя", "Теимуразович" -> "Теймуразович"), or None. Exact, so safe on words of any length."""
+    key = _key(text)
+    if key in known:
+        return None
+    found = {known[k] for k in (key[:i] + "й" + key[i + 1:] for i, ch in enumerate(key) if ch == "и") if k in known}
+    return found.pop() if len(found) == 1 else None
+
+
 def _closest(text: str, known: dict[str, str], min_ratio: float) -> str | None:
     """The one known word ``text`` is a misreading of, or None (also when ``text`` is known)."""
     key = _key(text)
-    if len(key) < MIN_KEY_LENGTH or key in known or not re.fullmatch(r"[а-яё]+", key):
+    if key in known or not re.fullmatch(r"[а-яё]+", key):
         return None
+    restored = _breve_restored(text, known)
+    if restored is not None or len(key) < MIN_KEY_LENGTH:
+        return restored
     best_key, best, second = _best(key, known)
     return known[best_key] if best >= min_ratio and best - second >= MIN_MARGIN else None
 
@@ -101,16 +114,24 @@ _NAME_ORDERS = ((1, 2), (0, 1))
 def with_known_name_words(name: str) -> str:
     """A three-word Cyrillic name with its misread given name and patronymic put right, in the
     word order whose slots fit the known names best. The surname is never touched, nor are
-    names of other shapes: which word is which cannot be told there ("Анна Пестова" must not
-    become "Анна Петровна")."""
+    names of other shapes (which word is which cannot be told there: "Анна Пестова" must not
+    become "Анна Петровна"), except for a lost breve, which spells no other name."""
     words = name.split(" ")
-    if len(words) != len(_NAME_ORDERS) + 1 or not all(re.fullmatch(r"[А-ЯЁа-яё]+", w) for w in words):
+    if not all(re.fullmatch(r"[А-ЯЁа-яё]+", w) for w in words):
         return name
+    if len(words) != len(_NAME_ORDERS) + 1:  # only a lost breve, which makes no other name word
+        known = {**russian_name_words("first_names"), **russian_name_words("middle_names")}
+        return " ".join(_cased(_breve_restored(w, known), w) for w in words)
     given, patronymics = russian_name_words("first_names"), russian_name_words("middle_names")
     first, middle = max(_NAME_ORDERS, key=lambda order: _best(_key(words[order[0]]), given)[1]
                         + _best(_key(words[order[1]]), patronymics)[1])
     for index, known in ((first, given), (middle, patronymics)):
-        found = _closest(words[index], known, MIN_NAME_RATIO)
-        if found is not None:
-            words[index] = found.upper() if words[index].isupper() else found
+        words[index] = _cased(_closest(words[index], known, MIN_NAME_RATIO), words[index])
     return " ".join(words)
+
+
+def _cased(found: str | None, word: str) -> str:
+    """``found`` in the case ``word`` was printed in; ``word`` itself when nothing was found."""
+    if found is None:
+        return word
+    return found.upper() if word.isupper() else found

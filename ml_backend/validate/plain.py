@@ -323,8 +323,9 @@ def _balanced_quotes(text: str) -> str:
     return text
 
 
-#: A legal form a letter-spaced font glued to the name before it ("TERRAPLC", "Acme GmbH" fine).
-_GLUED_LEGAL_FORM = re.compile(r"(?<=[^\W\d_]{3})(plc|llc|ltd|gmbh)(\.?)$", re.IGNORECASE)
+#: A legal form a letter-spaced font glued to the name before it ("TERRAPLC", "JONESINC"; "Acme
+#: GmbH" fine; "Zinc" has too few letters before the "inc").
+_GLUED_LEGAL_FORM = re.compile(r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)$", re.IGNORECASE)
 
 
 #: A comma between a firm's surnames read as a dot ("Соколов. Муравьев и Коновалов"): a whole

@@ -320,6 +320,53 @@ def _respelled(v: FieldValue, locals_: frozenset[str], slugs: set[str], exact_lo
     return replace(v, value=value, display=norm.display, source="rule") if norm.valid else v
 
 
+#: Letters a misread one is replaced by (not the signs "ъ"/"ь", which Latin spellings drop).
+_RUSSIAN_LETTERS = "абвгдежзийклмнопрстуфхцчшщыэюя"
+#: A Russian word of the company's name is respelled by the domain only when its Latin spelling
+#: is at least this long: shorter ones are found inside a domain by chance, or are translated
+#: rather than transliterated ("Лотос", lotus.ru).
+_MIN_SPELLED_WORD = 7
+
+
+def _word_spelled_by(word: str, labels: set[str]) -> str | None:
+    """The one spelling of the Russian ``word`` with a single letter changed whose Latin spelling
+    a domain label holds when the word's own does not ("ГРОГРЕСС" beside progress.ru ->
+    "ПРОГРЕСС"), in the word's case; else None."""
+    lower = word.lower()
+    if len(transliterated(lower)) < _MIN_SPELLED_WORD or any(transliterated(lower) in label for label in labels):
+        return None
+    found = {
+        lower[:i] + letter + lower[i + 1:]
+        for i in range(len(lower)) for letter in _RUSSIAN_LETTERS
+        if letter != lower[i] and any(transliterated(lower[:i] + letter + lower[i + 1:]) in label for label in labels)
+    }
+    if len(found) != 1:
+        return None
+    spelled = found.pop()
+    return spelled.upper() if word.isupper() else spelled.capitalize() if word[:1].isupper() else spelled
+
+
+def _company_spelled_as_its_domain(values: list[FieldValue]) -> list[FieldValue]:
+    """A Russian company name (read by Tesseract) with a misread letter put right where the
+    card's own domain (read by PP-OCR, surer of Latin) spells the word with one letter
+    changed: "ГК «ГРОГРЕСС»" beside progress.ru, "ООО «ВЛАЛИМИРОВ КУДРЯШОВ»" beside vladimirov.ru."""
+    labels = {_domain_of(v).partition(".")[0] for v in values
+              if v.field in ("email", "website") and v.valid and _domain_of(v) not in FREE_MAIL_DOMAINS}
+    labels.discard("")
+    if not labels:
+        return values
+    out = []
+    for v in values:
+        if v.field == "company" and v.valid and v.source != "qr" and has_cyrillic(v.value):
+            def respell(match: re.Match[str]) -> str:
+                return _word_spelled_by(match.group(), labels) or match.group()
+            value = re.sub(r"[А-ЯЁа-яё]+", respell, v.value)
+            if value != v.value:
+                v = replace(v, value=value, display=value, source="rule")
+        out.append(v)
+    return out
+
+
 def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     """The card's e-mails and websites spelled as its free-mail domains, company name and holder's
     name say (module docstring), then one spelling per domain, then glued e-mail labels cut off."""
@@ -331,4 +378,4 @@ def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     slugs = set(company_slugs(company)) if company and not has_cyrillic(company) else set()
     out = [_respelled(v, locals_, slugs, exact_locals) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
            for v in values]
-    return _without_glued_email_labels(_harmonise_domains(out))
+    return _company_spelled_as_its_domain(_without_glued_email_labels(_harmonise_domains(out)))
