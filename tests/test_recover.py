@@ -262,6 +262,7 @@ def test_a_word_label_glued_to_the_local_part_is_cut_off_where_the_name_shows_it
         ("Mark Mailer", "mailer@x.com", "mailer@x.com"),  # the person's own name, no label
         ("Notaro Smith", "notarosmith@x.com", "notarosmith@x.com"),
         ("Jennifer Johnson", "mailbox@x.com", "mailbox@x.com"),  # the rest does not show the name
+        ("Е. В. Медведева", "evdokiya_medvedeva@etalon.ru", "evdokiya_medvedeva@etalon.ru"),  # her initial
     ]
     for name, email, expected in cases:
         assert recover([fv("full_name", name), fv("email", email)])[1].value == expected, (name, email)

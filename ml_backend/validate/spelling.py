@@ -123,7 +123,8 @@ def _without_glued_email_labels(values: list[FieldValue]) -> list[FieldValue]:
     if name is None:
         return values
     words = name_words(name)
-    e_label_possible = not any(w.startswith("e") for w in words)  # "Étienne" too
+    # no word or initial of the name starts with "e" ("Étienne", "Е. В. Медведева" too)
+    e_label_possible = not any(_latin(p).startswith("e") for p in _name_parts(name))
     out = []
     for v in values:
         local, at, domain = v.value.partition("@")
