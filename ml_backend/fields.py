@@ -19,9 +19,9 @@ Reading order breaks a value wherever other text comes between its lines (a phon
 beside the street line, a two-column layout), so values are then joined by geometry: all parts
 of the address (a card prints one address) top to bottom, and a part of a name, position or
 company printed right below another part of the same field (a wrapped line), unless a full name
-is complete on either line. OCR also splits a line at a wide gap ("0121" | "349 7853"): a phone,
-e-mail or website part too incomplete to be a value on its own is joined to the part of the same
-field next to it on its row.
+is complete on either line. OCR also splits a line at a wide gap ("0121" | "349 7853", "Tracey" |
+"Clements"): a phone, e-mail or website part too incomplete to be a value on its own, or a part of
+a name that is no complete name, is joined to the part of the same field next to it on its row.
 
 Before decoding, the tagger's typical slips on real cards are undone (``retag``). After it, a
 "phone" with fewer than three digits (a bullet) and a "website" without a dot (a garbled label)
@@ -219,19 +219,24 @@ def _same_row_neighbours(left: FieldValue, right: FieldValue) -> bool:
     return same_row and -0.5 * height <= rx0 - lx1 <= 2 * height
 
 
+def _fragments(left: FieldValue, right: FieldValue) -> bool:
+    """Two values of a field that read as one split by OCR: a phone/e-mail/website with an
+    incomplete part, or a name neither part of which is a complete name ("Tracey" | "Clements")."""
+    if left.field != right.field:
+        return False
+    if left.field in MULTI_VALUE_FIELDS:
+        return _incomplete(left) or _incomplete(right)
+    return left.field == "full_name" and not (is_complete_name(left.value) or is_complete_name(right.value))
+
+
 def _join_fragments(values: list[FieldValue]) -> list[FieldValue]:
-    """Adjacent parts of a phone/e-mail/website on one row, one of them incomplete -> one value."""
+    """Adjacent parts of a phone/e-mail/website or of a name on one row (``_fragments``) -> one value."""
     out = list(values)
     i = 0
     while i < len(out) - 1:
         left, right = out[i], out[i + 1]
-        if (
-            left.field == right.field
-            and left.field in MULTI_VALUE_FIELDS
-            and (_incomplete(left) or _incomplete(right))
-            and _same_row_neighbours(left, right)
-        ):
-            joiner = _WORD_JOINER if left.field == "phone" else ""
+        if _fragments(left, right) and _same_row_neighbours(left, right):
+            joiner = _WORD_JOINER if left.field in ("phone", "full_name") else ""
             out[i : i + 2] = [_joined([left, right], joiner)]
             continue
         i += 1

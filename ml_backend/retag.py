@@ -41,6 +41,13 @@ def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     )
 
 
+def _after_postcode(words: list[TaggedWord], indices: list[int]) -> bool:
+    """Whether the line ``indices`` comes right after an address line whose last word holds a
+    digit (a postcode, a ZIP code)."""
+    before = indices[0] - 1
+    return before >= 0 and words[before].field == "address" and any(ch.isdigit() for ch in words[before].word.text)
+
+
 def _titled(text: str) -> bool:
     """Whether ``text`` holds a job-title word or a legal form (then it is not only a name)."""
     words = [w.strip(".,:;()").lower() for w in text.split()]
@@ -58,7 +65,8 @@ def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
     no name anywhere on the card, the first line that is such a name as a whole is the name too
     ("Howard Hancock" taken for the company above "Polaris Consulting Ltd.", "Gareth Sanderson"
     for the address's last line), unless the tagger began an address with it ("North Megan, IN
-    13968" is a town)."""
+    13968" is a town), except after an address line ending in a number: the postcode ends an
+    address, and "Bryan May" below "North Stuart LA97 4AJ" is no part of it."""
     out = list(words)
     by_line: dict[int, list[int]] = {}
     for i, tw in enumerate(words):
@@ -66,7 +74,8 @@ def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
     nameless = not any(tw.field == "full_name" for tw in words)
     for indices in by_line.values():
         if not any(words[i].field == "full_name" for i in indices):
-            if not nameless or words[indices[0]].tag == "B-ADDRESS" or words[indices[-1]].word.text.endswith(","):
+            began_address = words[indices[0]].tag == "B-ADDRESS" and not _after_postcode(words, indices)
+            if not nameless or began_address or words[indices[-1]].word.text.endswith(","):
                 continue
             head = indices
         else:

@@ -212,6 +212,15 @@ def test_a_line_the_cards_domain_spells_is_the_company() -> None:
     assert [v.field for v in words_to_values(words)] == ["company", "full_name", "website"]
 
 
+def test_on_a_nameless_card_a_name_below_the_postcode_is_no_part_of_the_address() -> None:
+    words = line_of(0, ("Novatek", "B-COMPANY"), ("Ltd.", "I-COMPANY")) + line_of(
+        1, ("North", "B-ADDRESS"), ("Stuart", "I-ADDRESS"), ("LA97", "I-ADDRESS"), ("4AJ", "I-ADDRESS")
+    ) + line_of(2, ("Bryan", "B-ADDRESS"), ("May", "I-ADDRESS"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("company", "Novatek Ltd."), ("address", "North Stuart LA97 4AJ"), ("full_name", "Bryan May"),
+    ]
+
+
 def test_a_russian_line_the_cards_domain_spells_is_the_company() -> None:
     words = line_of(0, ("Орбита", "B-FULL_NAME")) + line_of(1, ("Каллистрат", "I-FULL_NAME"), ("Пономарев", "I-FULL_NAME"))
     words += line_of(2, ("k.ponomarev@orbita.ru", "B-EMAIL"))
@@ -352,6 +361,16 @@ def test_phone_split_by_ocr_at_a_gap_is_joined_but_two_numbers_stay_two() -> Non
     # a fragment on another row is not glued on
     apart = [tagged("0121", "B-PHONE", 0, 10), tagged("349", "B-PHONE", 3, 70), tagged("7853", "I-PHONE", 3, 110)]
     assert [v.value for v in words_to_values(apart)] == ["0121", "349 7853"]
+
+
+def test_a_name_split_by_ocr_on_its_row_is_joined_but_two_complete_names_stay_two() -> None:
+    words = line_of(0, ("Tracey", "B-FULL_NAME")) + [tagged("Clements", "I-FULL_NAME", 1, 78.0)]
+    words[1] = TaggedWord(Word("Clements", (78.0, 0.0, 158.0, 20.0), 1), "I-FULL_NAME", words[1].probs)
+    assert [v.value for v in words_to_values(words)] == ["Tracey Clements"]
+    two = line_of(0, ("Anna", "B-FULL_NAME"), ("Smith", "I-FULL_NAME"))
+    two.append(TaggedWord(Word("John", (200.0, 0.0, 240.0, 20.0), 1), "B-FULL_NAME", two[0].probs))
+    two.append(TaggedWord(Word("Smith", (248.0, 0.0, 298.0, 20.0), 1), "I-FULL_NAME", two[0].probs))
+    assert [v.value for v in words_to_values(two)] == ["Anna Smith", "John Smith"]
 
 
 def test_email_split_by_ocr_is_joined_without_space() -> None:

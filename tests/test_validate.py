@@ -412,6 +412,16 @@ def test_a_phone_number_run_into_the_address_is_a_phone(validator: Validator) ->
     assert [v.field for v in out] == ["address"]  # a house number and a ZIP code are no phone
 
 
+def test_a_company_names_closing_line_run_into_the_address_goes_back(validator: Validator) -> None:
+    values = [fv("company", "АО «ГОРДЕЕВА"), fv("address", "наб. Производственная, д. 7, 481389, Арзамас, КАЛАШНИКОВ»")]
+    out = validator.validate(values)
+    assert [(v.field, v.value) for v in out] == [
+        ("company", "АО «ГОРДЕЕВА КАЛАШНИКОВ»"), ("address", "наб. Производственная, д. 7, 481389, Арзамас"),
+    ]
+    closed = [fv("company", "АО «Вектор»"), fv("address", "г. Москва, ЖК «Северный»")]  # a quoted part of its own
+    assert [v.value for v in validator.validate(closed)] == ["АО «Вектор»", "г. Москва, ЖК «Северный»"]
+
+
 def test_nothing_is_dropped(validator: Validator) -> None:
     values = [fv("email", "no at sign"), fv("phone", "call me"), fv("full_name", "x"), fv("address", "")]
     out = validator.validate(values)
@@ -493,6 +503,10 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("full_name", "lan M. Hughes", None, "Ian M. Hughes"),  # "I" read as "l"
         ("full_name", "Jean le Pen", None, "Jean le Pen"),
         ("company", "JONESINC", None, "JONES INC"),  # a glued legal form
+        ("company", "ı АО «Воронова»", None, "АО «Воронова»"),  # a speck before the legal form
+        ("company", "Q Ltd", None, "Q Ltd"),
+        ("full_name", "Richard silva", None, "Richard Silva"),  # a capital read small
+        ("full_name", "Maria della Rovere", None, "Maria della Rovere"),
         ("company", "Zinc", None, "Zinc"),
     ],
 )
@@ -606,6 +620,8 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("ОКО 92578811, 886987, г. Тотьма", "886987, г. Тотьма"),  # a registration number among the parts
         ("MHH/KIII7791914852/771501001, 975020, г. Чермоз", "975020, г. Чермоз"),
         ("8 912 345 67 89, г. Тотьма", "8 912 345 67 89, г. Тотьма"),  # a spaced number is no such number
+        ("ш. 50 лет ВЛКСМ ‚7/3 ‚стр. 9", "ш. 50 лет ВЛКСМ, 7/3, стр. 9"),  # a comma read low
+        ("Водников пер, д. 3", "Водников пер., д. 3"),
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

@@ -40,7 +40,7 @@ _ADDRESS_LABELS = re.compile(r"^(?:[^\W\d_][^\s:,]{0,15}\s*:[\s,]*){1,2}")
 _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 #: Russian address abbreviations whose dot OCR lost ("г Казань", "д 36"): the dot is put back,
 #: as cards print it, so one address has one spelling. A doubled dot ("пр..") is a misread too.
-_UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр)(?=\s)")
+_UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр)(?=\s|,)")
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
 #: Russian address abbreviations as OCR misreads them, where nothing else reads that way:
 #: "уп."/"\л." for "ул." ("ya." before a name), "оп."/"od."/"of." for "оф.", "п."/"а."/"ц." for
@@ -161,8 +161,8 @@ def join_address_lines(text: str) -> str:
     """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
     lines), so an address reads the same however the card laid it out; spacing tidied; a pin
     icon read as a character at the start of a line and a registration number ("ОКПО 92578811")
-    among the parts left out."""
-    parts = [tidy(_ADDRESS_ICON.sub("", tidy(p))) for p in re.split(r"[\r\n]+", text)]
+    among the parts left out; a low quotation mark ("‚") is a comma OCR read lower."""
+    parts = [tidy(_ADDRESS_ICON.sub("", tidy(p))) for p in re.split(r"[\r\n]+", text.replace("‚", ", "))]
     joined = _ADDRESS_LABELS.sub("", ", ".join(p for p in parts if p))
     joined = _ADDRESS_SEPARATOR.sub(", ", joined)
     parts = joined.split(", ")
@@ -287,12 +287,25 @@ def _capital_i_restored(word: str) -> str:
     return word
 
 
+#: Lower-case name particles of four letters or more; shorter ones ("van", "de", "le") stay small.
+_LONG_PARTICLES = frozenset({"della", "delle", "degli", "dello", "dalla"})
+
+
+def _capitalised(word: str) -> str:
+    """``"silva"`` -> ``"Silva"``: a lower-case name word of four letters or more is a capital OCR
+    read small (an "S", "C", "O"... differ in size only), not a particle."""
+    if len(word) >= 4 and word.isalpha() and word.islower() and word not in _LONG_PARTICLES:
+        return word.capitalize()
+    return word
+
+
 def normalise_full_name(text: str) -> NormalisedValue:
     printed = _SPACED_HYPHEN.sub("-", tidy(text))
     cyrillic = has_cyrillic(printed)
     words = [_capital_i_restored(_fix_name_digits(w, cyrillic)) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split()]
     # "Радислав 3 Колесников", "Нестор ‚ Фролов": specks read as a digit or a mark
     words = [w for w in words if not w.isdigit() and any(c.isalpha() for c in w)] or words
+    words = [_capitalised(w) for w in words]
     if words and _STRAY_END_DOT.search(words[-1]) and words[-1].lower() not in NAME_AFFIXES:
         words[-1] = words[-1][:-1]  # "Владиславович." : a speck read as a dot; "J." and "Jr." keep theirs
     value = " ".join(words)
@@ -308,8 +321,11 @@ def _has_letter(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-#: A speck read as a digit before a legal form ("3 ЗАО «Север»").
+#: A speck read as a digit before a legal form ("3 ЗАО «Север»")...
 _DIGIT_BEFORE_LEGAL_FORM = re.compile(r"^\d\s+(?=(?:ООО|ЗАО|ОАО|ПАО|АО|ИП|НПО|ГК|LLC|Ltd|GmbH|SARL|SAS)\b)", re.IGNORECASE)
+#: ... any one character before a Russian legal form that a name follows ("ı АО «Воронова»"); a
+#: letter before "Ltd" is the name ("Q Ltd").
+_SPECK_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(r"^[^\s«\"„“]\s+(?=(?:ООО|ЗАО|ОАО|ПАО|АО|ИП|НПО|ГК)\s)")
 
 
 def _balanced_quotes(text: str) -> str:
@@ -337,7 +353,7 @@ def normalise_company(text: str) -> NormalisedValue:
     value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
     value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", value))
     value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
-    value = _balanced_quotes(_DIGIT_BEFORE_LEGAL_FORM.sub("", value))
+    value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
     ok = _has_letter(value)
     return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
 

@@ -58,17 +58,27 @@ _EXPLICIT_WEB_IN = re.compile(r"h+t+p+s?\s*[:/]|www", re.IGNORECASE)
 
 #: A phone number on a line counts only with evidence that it is one: a country code or a label.
 _PHONE_LABEL = re.compile(
-    r"(?:^|[^\w])(?:t|tel|tél|phone|ph|m|mob|mobile|mobil|cell|handy|fon|telefon|téléphone|p|port|portable|"
+    r"(?:^|[^\w])(?:t|te|tel|tél|phone|ph|m|mob|mobile|mobil|cell|handy|fon|telefon|téléphone|p|port|portable|"
     r"f|fax|o|office|direct|d|тел|моб|факс|т|м|ф)\s*[.:]*\s*$",
     re.IGNORECASE,
 )
+#: Digits OCR reads for a label's letters ("Te1.", "Mobi1e:", "M0b."): a word of letters with
+#: a "1" or "0" among them, right before the label's dot or colon.
+_LABEL_DIGITS = str.maketrans("10", "lo")
+_LABEL_WITH_DIGITS = re.compile(r"(?<!\w)(?=[a-z]*[10])[a-z10]*[a-z][a-z10]*(?=[.:])", re.IGNORECASE)
+
+
+def _label_letters(match: re.Match[str]) -> str:
+    """The label with its letters back where they spell a phone label, else the text as read."""
+    letters = match.group().translate(_LABEL_DIGITS)
+    return letters if _PHONE_LABEL.search(letters + ":") else match.group()
 
 
 def find_phones(text: str, region: str, *, evidence: bool = True) -> list[str]:
     """Valid phone numbers in ``text`` (E.164); with ``evidence``, only those written with a
     country code or after a phone label (free text holds other numbers: VAT, postcodes...)."""
     found: list[str] = []
-    text = _unglued(text)
+    text = _LABEL_WITH_DIGITS.sub(_label_letters, _unglued(text))
     plus_restored = _MISREAD_PLUS.sub("+", text)
     for reading in (text, plus_restored) if plus_restored != text else (text,):
         for match in PhoneNumberMatcher(reading, region, leniency=Leniency.VALID):

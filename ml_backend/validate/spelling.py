@@ -329,38 +329,51 @@ _RUSSIAN_LETTERS = "абвгдежзийклмнопрстуфхцчшщыэюя
 _MIN_SPELLED_WORD = 7
 
 
-def _word_spelled_by(word: str, labels: set[str]) -> str | None:
+def _word_spelled_by(word: str, labels: set[str], min_length: int = _MIN_SPELLED_WORD,
+                     *, whole: bool = False) -> str | None:
     """The one spelling of the Russian ``word`` with a single letter changed whose Latin spelling
-    a domain label holds when the word's own does not ("ГРОГРЕСС" beside progress.ru ->
-    "ПРОГРЕСС"), in the word's case; else None."""
+    a domain label holds (or, ``whole``, is) when the word's own does not ("ГРОГРЕСС" beside
+    progress.ru -> "ПРОГРЕСС"), in the word's case; else None."""
     lower = word.lower()
-    if len(transliterated(lower)) < _MIN_SPELLED_WORD or any(transliterated(lower) in label for label in labels):
+
+    def spelled(text: str) -> bool:
+        latin = transliterated(text)
+        return latin in labels if whole else any(latin in label for label in labels)
+
+    if len(transliterated(lower)) < min_length or spelled(lower):
         return None
-    found = {
-        lower[:i] + letter + lower[i + 1:]
-        for i in range(len(lower)) for letter in _RUSSIAN_LETTERS
-        if letter != lower[i] and any(transliterated(lower[:i] + letter + lower[i + 1:]) in label for label in labels)
-    }
+    found = {lower[:i] + letter + lower[i + 1:] for i in range(len(lower)) for letter in _RUSSIAN_LETTERS
+             if letter != lower[i] and spelled(lower[:i] + letter + lower[i + 1:])}
     if len(found) != 1:
         return None
     spelled = found.pop()
     return spelled.upper() if word.isupper() else spelled.capitalize() if word[:1].isupper() else spelled
 
 
-def _company_spelled_as_its_domain(values: list[FieldValue]) -> list[FieldValue]:
-    """A Russian company name (read by Tesseract) with a misread letter put right where the
-    card's own domain (read by PP-OCR, surer of Latin) spells the word with one letter
-    changed: "ГК «ГРОГРЕСС»" beside progress.ru, "ООО «ВЛАЛИМИРОВ КУДРЯШОВ»" beside vladimirov.ru."""
-    labels = {_domain_of(v).partition(".")[0] for v in values
-              if v.field in ("email", "website") and v.valid and _domain_of(v) not in FREE_MAIL_DOMAINS}
-    labels.discard("")
-    if not labels:
-        return values
+#: A surname is never translated, only transliterated: shorter ones are respelled too ("avdeev").
+_MIN_SPELLED_NAME = 6
+
+
+def _russian_words_spelled_as_the_addresses(values: list[FieldValue]) -> list[FieldValue]:
+    """A Russian company name or surname (read by Tesseract) with a misread letter put right
+    where the card's own addresses (read by PP-OCR, surer of Latin) spell the word with one
+    letter changed: "ГК «ГРОГРЕСС»" beside progress.ru, "ООО «ВЛАЛИМИРОВ КУДРЯШОВ»" beside
+    vladimirov.ru, "МИНА АВЛЕЕВ" beside avdeev.m@inbox.ru."""
+    # only addresses read cleanly to the end (a common TLD: not "granit.com-3.noa") spell anything
+    clean = [v for v in values if v.field in ("email", "website") and v.valid
+             and _domain_of(v).rpartition(".")[2] in COMMON_TLDS]
+    labels = {_domain_of(v).partition(".")[0] for v in clean if _domain_of(v) not in FREE_MAIL_DOMAINS}
+    # a surname is one piece of a local part ("avdeev" of "avdeev.m"), not any part of one:
+    # "svetkov" inside "tsvetkov" must not count
+    locals_ = {piece for v in clean if v.field == "email" for piece in re.split(r"[._\-\d]+", v.value.partition("@")[0])}
+    targets = {"company": (labels - {""}, _MIN_SPELLED_WORD, False),
+               "full_name": (locals_ - {""}, _MIN_SPELLED_NAME, True)}
     out = []
     for v in values:
-        if v.field == "company" and v.valid and v.source != "qr" and has_cyrillic(v.value):
+        known, min_length, whole = targets.get(v.field, (set(), 0, False))
+        if known and v.valid and v.source != "qr" and has_cyrillic(v.value):
             def respell(match: re.Match[str]) -> str:
-                return _word_spelled_by(match.group(), labels) or match.group()
+                return _word_spelled_by(match.group(), known, min_length, whole=whole) or match.group()
             value = re.sub(r"[А-ЯЁа-яё]+", respell, v.value)
             if value != v.value:
                 v = replace(v, value=value, display=value, source="rule")
@@ -379,4 +392,4 @@ def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     slugs = set(company_slugs(company)) if company and not has_cyrillic(company) else set()
     out = [_respelled(v, locals_, slugs, exact_locals) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
            for v in values]
-    return _company_spelled_as_its_domain(_without_glued_email_labels(_harmonise_domains(out)))
+    return _russian_words_spelled_as_the_addresses(_without_glued_email_labels(_harmonise_domains(out)))

@@ -76,7 +76,7 @@ class Validator:
         its OCR ``lines`` (script, addresses the tagger missed), then the default region.
         """
         region = (region_hint or self.region_for(values, lines)).upper()
-        pieces = [piece for v in values for piece in _split(v, region)]
+        pieces = [piece for v in _company_closed_in_address(values) for piece in _split(v, region)]
         checked = [_checked_or_swapped(piece, region) for piece in pieces]
         checked = self._relabel_by_cues(pieces, checked, region)
         checked = self._flag_person_like_companies(checked)
@@ -190,6 +190,25 @@ def _cue_target(field: str, cues: Cues) -> str | None:
     if cues.title and not cues.company and field != "position":
         return "position"
     return None
+
+
+def _company_closed_in_address(values: list[FieldValue]) -> list[FieldValue]:
+    """A company name whose quotes open and do not close ("АО «ГОРДЕЕВА") takes the address's
+    last part when that part closes them ("..., Российская Федерация, КАЛАШНИКОВ»"): the
+    name's second line, which the tagger ran into the address printed below it."""
+    company = next((i for i, v in enumerate(values) if v.field == "company"), None)
+    address = next((i for i, v in enumerate(values) if v.field == "address"), None)
+    if company is None or address is None:
+        return values
+    name, parts = values[company].value, values[address].value.split(", ")
+    if not (name.count("«") > name.count("»") and len(parts) > 1 and parts[-1].endswith("»") and "«" not in parts[-1]):
+        return values
+    log.debug("%r closes the company %r: moved out of the address", parts[-1], name)
+    out = list(values)
+    joined, rest = f"{name} {parts[-1]}", ", ".join(parts[:-1])
+    out[company] = replace(values[company], value=joined, raw=joined)
+    out[address] = replace(values[address], value=rest, raw=rest)
+    return out
 
 
 #: A phone number at an end of the address ("..., DD5W 5HX, M07453-968315"): digits enough for
