@@ -422,6 +422,23 @@ def test_a_company_names_closing_line_run_into_the_address_goes_back(validator: 
     assert [v.value for v in validator.validate(closed)] == ["АО «Вектор»", "г. Москва, ЖК «Северный»"]
 
 
+def test_a_surname_printed_before_the_title_goes_to_a_name_without_one(validator: Validator) -> None:
+    out = validator.validate([fv("full_name", "Феоктист Анисимович"), fv("position", "Чернов — Гинеколог")])
+    assert [(v.field, v.value) for v in out] == [("full_name", "Феоктист Анисимович Чернов"), ("position", "Гинеколог")]
+    out = validator.validate([fv("full_name", "Shane N."), fv("position", "Webb - Customer Success Manager")])
+    assert [(v.field, v.value) for v in out] == [("full_name", "Shane N. Webb"), ("position", "Customer Success Manager")]
+    # a complete name keeps its title as printed
+    out = validator.validate([fv("full_name", "Anna Smith"), fv("position", "Partner - Tax Advisory")])
+    assert [v.value for v in out] == ["Anna Smith", "Partner - Tax Advisory"]
+
+
+def test_slogans_are_no_job_titles() -> None:
+    for slogan in ("Your partner in growth", "Ваш надёжный партнёр", "Votre partenaire"):
+        got = normalise("position", slogan)
+        assert not got.valid and "slogan" in got.reason
+    assert normalise("position", "Head of Sales").valid
+
+
 def test_nothing_is_dropped(validator: Validator) -> None:
     values = [fv("email", "no at sign"), fv("phone", "call me"), fv("full_name", "x"), fv("address", "")]
     out = validator.validate(values)
@@ -480,6 +497,8 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("email", "contact.1@northwind.com", None, "contact.1@northwind.com"),  # a digit may be real: kept
         ("email", "calvin@icloud.com-", None, "calvin@icloud.com"),
         ("email", "mario@perez-green.us-mail", None, "mario@perez-green.us"),  # the next label glued on
+        ("email", "orlov@efremova.rube6-cat", None, "orlov@efremova.ru"),  # "Веб-сайт" misread, glued on
+        ("phone", "0 8.932.780.31.38", "RU", "+79327803138"),  # a phone icon read as "0"
         ("position", "Art Director at", None, "Art Director"),  # "... at <company>", the company apart
         ("company", 'ООО "Прогрессинвест"\'', None, 'ООО "Прогрессинвест"'),  # a quote mark too many
         ("company", "3 ЗАО «Север»", None, "ЗАО «Север»"),

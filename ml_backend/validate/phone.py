@@ -104,7 +104,7 @@ def _possible(text: str, region: str) -> bool:
 #: The "+" of a country code as OCR misreads it, right before the first digit; a phone icon
 #: read as a lone "0" before the number ("0 06 18 58 34 09").
 _MISREAD_PLUS = re.compile(rf"[{re.escape(MISREAD_PLUS_SIGNS)}]\s?$")
-_ICON_ZERO = re.compile(r"^0\s+(?=[0+(])")
+_ICON_ZERO = re.compile(r"^0\s+(?=[\d+(])")
 
 
 def _misreadings_undone(text: str, number_text: str, region: str) -> list[str]:

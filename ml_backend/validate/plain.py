@@ -363,10 +363,21 @@ def normalise_company(text: str) -> NormalisedValue:
 _TRAILING_CONNECTOR = re.compile(r"\s+(?:at|@|bei|chez|в|de|of)$", re.IGNORECASE)
 
 
+#: Words that address the reader or speak for the firm: a slogan ("Your partner in growth",
+#: "Ваш надёжный партнёр"), which no job title holds.
+_SLOGAN_WORDS = frozenset({
+    "your", "our", "we", "us", "you", "ваш", "ваша", "ваше", "ваши", "вас", "вам", "наш", "наша", "наше", "наши",
+    "мы", "нас", "vous", "votre", "vos", "nous", "notre", "nos", "wir", "unser", "unsere", "ihr", "ihre", "ihren",
+})
+
+
 def normalise_position(text: str) -> NormalisedValue:
     value = _TRAILING_CONNECTOR.sub("", _SPACED_HYPHEN.sub("-", tidy(text)))
-    ok = _has_letter(value)
-    return NormalisedValue(value, value, ok, None if ok else "a position needs letters")
+    if not _has_letter(value):
+        return NormalisedValue(value, value, False, "a position needs letters")
+    if any(w.strip(".,!:;").lower() in _SLOGAN_WORDS for w in value.split()):
+        return NormalisedValue(value, value, False, "reads as a slogan (it addresses the reader), not a job title")
+    return NormalisedValue(value, value, True, None)
 
 
 

@@ -110,9 +110,10 @@ def fix_domain(host: str) -> str:
     """``fix_tld_digits``, then a printed word glued to a common TLD cut off ("yahoo.comweb")."""
     host = fix_tld_digits(host)
     head, dot, tld = host.rpartition(".")
-    glued = re.match(r"^([^\W\d_]{2,})[-:]", tld)  # "us-mail": a TLD never holds a hyphen
-    if dot and glued and glued.group(1).lower() in COMMON_TLDS:
-        return f"{head}.{glued.group(1)}"
+    if dot and re.search(r"[-:]", tld) and not tld.lower().startswith("xn--"):  # a TLD never holds a hyphen:
+        known = next((t for t in _TLDS_LONGEST_FIRST if tld.lower().startswith(t)), None)  # "us-mail", "rube6-cat"
+        if known:
+            return f"{head}.{tld[: len(known)]}"
     for word in _GLUED_WORDS if dot else ():
         if tld.lower().endswith(word) and tld.lower()[: -len(word)] in COMMON_TLDS:
             return f"{head}.{tld[: -len(word)]}"

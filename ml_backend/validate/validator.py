@@ -76,7 +76,8 @@ class Validator:
         its OCR ``lines`` (script, addresses the tagger missed), then the default region.
         """
         region = (region_hint or self.region_for(values, lines)).upper()
-        pieces = [piece for v in _company_closed_in_address(values) for piece in _split(v, region)]
+        values = _surname_before_title(_company_closed_in_address(values))
+        pieces = [piece for v in values for piece in _split(v, region)]
         checked = [_checked_or_swapped(piece, region) for piece in pieces]
         checked = self._relabel_by_cues(pieces, checked, region)
         checked = self._flag_person_like_companies(checked)
@@ -208,6 +209,32 @@ def _company_closed_in_address(values: list[FieldValue]) -> list[FieldValue]:
     joined, rest = f"{name} {parts[-1]}", ", ".join(parts[:-1])
     out[company] = replace(values[company], value=joined, raw=joined)
     out[address] = replace(values[address], value=rest, raw=rest)
+    return out
+
+
+#: "Чернов — Гинеколог", "Webb - Customer Success Manager": a word and a dash before the title.
+_WORD_DASH_TITLE = re.compile(r"^([^\W\d_][\w'’\-]*[^\W\d_])\s+[-–—]\s+(\S.*)$")
+#: A name that lacks its surname: a given name and a patronymic ("Феоктист Анисимович"), or a
+#: given name and a middle initial ("Shane N.").
+_NAME_WITHOUT_SURNAME = re.compile(r"^[^\W\d_]+\s+(?:[^\W\d_]+(?:вич|вна|чна|ична)|[^\W\d_]\.)$", re.IGNORECASE)
+
+
+def _surname_before_title(values: list[FieldValue]) -> list[FieldValue]:
+    """A name that lacks its surname takes the capitalised word printed before a dash at the start
+    of the position ("Феоктист Анисимович" + "Чернов — Гинеколог"): the card printed the surname
+    on the title's line, and the tagger gave it to the title."""
+    name = next((i for i, v in enumerate(values) if v.field == "full_name"), None)
+    title = next((i for i, v in enumerate(values) if v.field == "position"), None)
+    if name is None or title is None or not _NAME_WITHOUT_SURNAME.match(values[name].value.strip()):
+        return values
+    match = _WORD_DASH_TITLE.match(values[title].value.strip())
+    if match is None or not match.group(1)[0].isupper():
+        return values
+    log.debug("%r before the title %r read as the surname", match.group(1), match.group(2))
+    out = list(values)
+    full = f"{values[name].value.strip()} {match.group(1)}"
+    out[name] = replace(values[name], value=full, raw=full)
+    out[title] = replace(values[title], value=match.group(2), raw=match.group(2))
     return out
 
 
