@@ -432,11 +432,16 @@ def test_a_surname_printed_before_the_title_goes_to_a_name_without_one(validator
     assert [v.value for v in out] == ["Anna Smith", "Partner - Tax Advisory"]
 
 
-def test_slogans_are_no_job_titles() -> None:
+def test_slogans_are_no_job_titles(validator: Validator) -> None:
     for slogan in ("Your partner in growth", "Ваш надёжный партнёр", "Votre partenaire"):
         got = normalise("position", slogan)
         assert not got.valid and "slogan" in got.reason
     assert normalise("position", "Head of Sales").valid
+    # nor is a slogan line taken for the title the tagger missed
+    lines = [OcrLine("Joy Richardson", ((0, 0), (100, 0), (100, 20), (0, 20)), 0.9),
+             OcrLine("Your partner in growth", ((0, 30), (200, 30), (200, 50), (0, 50)), 0.9)]
+    out = validator.validate([fv("full_name", "Joy Richardson", line_indices=[0])], lines=lines)
+    assert [v.field for v in out] == ["full_name"]
 
 
 def test_nothing_is_dropped(validator: Validator) -> None:

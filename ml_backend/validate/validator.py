@@ -125,7 +125,7 @@ class Validator:
             if index in used or not text or len(text.split()) > _MAX_TITLE_WORDS or any(c.isdigit() or c == "@" for c in text):
                 continue
             cues = self._cues.cues(text)
-            if cues.title and not cues.company and not cues.person:
+            if cues.title and not cues.company and not cues.person and normalise("position", text).valid:  # no slogan
                 return [FieldValue(field="position", value=text, raw=line.text, confidence=RECOVERED_CONFIDENCE,
                                    source="rule", display=text, bbox=union_bbox([line.bbox]), line_indices=[index])]
         return []
