@@ -184,6 +184,14 @@ def test_a_website_that_is_an_email_without_its_at_becomes_the_email():
     # written as a web address, it is one
     values = [fv("full_name", "Brooke Hart"), fv("website", "www.harteinova.co"), fv("email", "x@inova.co")]
     assert [v.field for v in recover(values)] == ["full_name", "website", "email"]
+    # at a free-mail domain the card prints nowhere else, where the holder's name shows the local part
+    out = recover([fv("full_name", "Елена Боброва"), fv("website", "ebobrovarambler.ru")])
+    assert [(v.field, v.value) for v in out] == [("full_name", "Елена Боброва"), ("email", "ebobrova@rambler.ru")]
+    assert [v.field for v in recover([fv("full_name", "Anna Lee"), fv("website", "newsgmail.com")])] == [
+        "full_name", "website"]  # no name in it: a website (however odd) stays one
+    # the holder's own digits after her name still show it
+    out = recover([fv("full_name", "Фёкла Назарова"), fv("website", "fekla64getalon.net"), fv("email", "sales@etalon.net")])
+    assert [v.value for v in out if v.field == "email"] == ["fekla64@etalon.net", "sales@etalon.net"]
 
 
 def test_the_qr_codes_email_is_kept_and_its_misreading_dropped():

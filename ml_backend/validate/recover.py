@@ -28,6 +28,7 @@ from ml_backend.validate.lexicon import COMMON_TLDS, MISREAD_PLUS_SIGNS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import is_complete_name
 from ml_backend.validate.spelling import (
+    FREE_MAIL_DOMAINS,
     company_slugs,
     consistent_spellings,
     local_evidence,
@@ -104,13 +105,22 @@ def _local_part(prefix: str, names: frozenset[str]) -> str:
     misread "@" ("hart" + "e" + "inova.co"), unless the whole prefix is what the card prints
     ("hello", a mailbox that ends in a round letter). With no evidence either way the letter
     goes: OCR substitutes the "@" more often than it drops it. Another letter goes only where
-    the evidence says so ("info" + "p" + "impuls.net")."""
+    the evidence says so ("info" + "p" + "impuls.net"); a name spelled exactly keeps its last
+    letter ("ebobrova" + "rambler.ru", not "ebobrov")."""
     if len(prefix) > 1:
         stripped = prefix[:-1].rstrip("._-")
-        gain = local_evidence(stripped, names) - local_evidence(prefix, names)
-        if gain > 0 or gain == 0 and prefix[-1] in _AT_MISREADS:
+        kept, cut = _evidence(prefix, names), _evidence(stripped, names)
+        if cut > kept or cut == kept and prefix[-1] in _AT_MISREADS:
             return stripped
     return prefix
+
+
+def _evidence(local: str, names: frozenset[str]) -> tuple[int, int]:
+    """``local_evidence``, then how many parts spell a name word exactly (with an initial before
+    it or digits after it): "ebobrova" shows "Боброва" better than "ebobrov" does."""
+    exact = sum(1 for part in re.split(r"[._\-]+", local)
+                if (core := part.rstrip("0123456789")) in names or core[1:] in names)
+    return local_evidence(local, names), exact
 
 
 #: A local part shaped like a person's ("konstantin.smirnov", "ivan_petrov"): no host name
@@ -272,9 +282,11 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
     qr_email = any(v.field == "email" and v.source == "qr" for v in values)
 
     def read_from_email(website: str) -> str | None:
-        """The e-mail a valid-looking website is, its "@" lost (``email_from_domains``)."""
+        """The e-mail a valid-looking website is, its "@" lost (``email_from_domains``): at one
+        of the card's domains or a free-mail one ("ebobrovarambler.ru" on Елена Боброва's card)."""
         host = website.partition("/")[0]
-        return email_from_domains(host, [d for d in domains if d != host], names, slugs, evidence=True)
+        known = [d for d in domains if d != host] + sorted(FREE_MAIL_DOMAINS - set(domains), key=len, reverse=True)
+        return email_from_domains(host, known, names, slugs, evidence=True)
 
     for v in values:
         if v.field == "website" and v.valid and v.source != "qr" and not _EXPLICIT_WEB_IN.search(v.raw or v.value):

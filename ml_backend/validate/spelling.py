@@ -77,11 +77,11 @@ def _latin_spellings(word: str) -> set[str]:
 
 def local_evidence(local: str, names: frozenset[str]) -> int:
     """How clearly ``local`` is a local part as printed: a shared mailbox, or the number of its
-    parts that are the card holder's name words ("tim.howard", "t.howard", "thoward")."""
+    parts that are the card holder's name words ("tim.howard", "t.howard", "thoward", "fekla64")."""
     if local in ROLE_MAILBOXES:
         return 2
     hits = 0
-    for part in re.split(r"[._\-]+", local):
+    for part in (p.rstrip("0123456789") for p in re.split(r"[._\-]+", local)):  # "fekla64": her own digits
         if any(part == w or part[1:] == w or len(part) >= 5 and difflib.SequenceMatcher(None, part, w).ratio()
                >= _NAME_WORD_RATIO for w in names):
             hits += 1
