@@ -8,6 +8,8 @@ A token classifier trained on generated cards misses what only the whole card sh
   was tagged, given to the company or the address;
 * the company's name (spelled by the card's e-mail or web domain) given to another field;
 * a job title wrapped after "and"/"&"/"of" whose first part went elsewhere;
+* words of a title line left out of the position the rest of the line is ("TELEVISION" of
+  "TELEVISION PRODUCTION ASSISTANT");
 * the top-level domain of an e-mail or web address that OCR split off at a space
   ("suvorova@inbox. ru", "briggsdesign.org uk") left out of the address.
 
@@ -36,9 +38,36 @@ log = logging.getLogger(__name__)
 
 def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
-    return _domain_end_split_off(
+    return _domain_end_split_off(_title_line_completed(
         _untag_monogram(_untag_labels(_title_continued_below(_name_on_its_line(_company_from_domain(words)))))
-    )
+    ))
+
+
+#: Words a title line may hold besides the position's: plain words, not labels, numbers or marks.
+_PLAIN_WORD = re.compile(r"^[^\W\d_][^\W\d_'’&\-]*$")
+#: At most this many words the tagger left out of a title line are given to it.
+_MAX_UNTAGGED_TITLE_WORDS = 2
+
+
+def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line whose words are the position's and a plain word or two the tagger called nothing
+    ("TELEVISION/O PRODUCTION ASSISTANT", "Web/O designer") is the position as a whole: a
+    title line holds nothing else, and an unfamiliar first word must not be cut off."""
+    out = list(words)
+    by_line: dict[int, list[int]] = {}
+    for i, tw in enumerate(words):
+        by_line.setdefault(tw.word.line_index, []).append(i)
+    for indices in by_line.values():
+        line = [words[i] for i in indices]
+        untagged = [tw for tw in line if tw.field is None]
+        if (not untagged or len(untagged) > _MAX_UNTAGGED_TITLE_WORDS or len(untagged) == len(line)
+                or any(tw.field not in (None, "position") for tw in line)
+                or not all(_PLAIN_WORD.match(tw.word.text) for tw in untagged)):
+            continue
+        log.debug("%r read as one title line", " ".join(tw.word.text for tw in line))
+        for k, i in enumerate(indices):
+            out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+    return out
 
 
 def _after_postcode(words: list[TaggedWord], indices: list[int]) -> bool:

@@ -221,6 +221,15 @@ def test_on_a_nameless_card_a_name_below_the_postcode_is_no_part_of_the_address(
     ]
 
 
+def test_a_title_lines_word_the_tagger_left_out_is_part_of_the_position() -> None:
+    words = line_of(0, ("TELEVISION", "O"), ("PRODUCTION", "B-POSITION"), ("ASSISTANT", "B-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("position", "TELEVISION PRODUCTION ASSISTANT")]
+    # a label, a number or another field's word on the line: left as tagged
+    assert [v.value for v in words_to_values(line_of(0, ("Tel:", "O"), ("Manager", "B-POSITION")))] == ["Manager"]
+    words = line_of(0, ("Sales", "B-POSITION"), ("at", "O"), ("Acme", "B-COMPANY"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("position", "Sales"), ("company", "Acme")]
+
+
 def test_a_russian_line_the_cards_domain_spells_is_the_company() -> None:
     words = line_of(0, ("Орбита", "B-FULL_NAME")) + line_of(1, ("Каллистрат", "I-FULL_NAME"), ("Пономарев", "I-FULL_NAME"))
     words += line_of(2, ("k.ponomarev@orbita.ru", "B-EMAIL"))
