@@ -704,5 +704,8 @@ def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Va
     # a lost breve makes no other name: put back whatever the name's shape
     assert with_known_name_words("Авдеи Теимуразович Харитонов") == "Авдей Теймуразович Харитонов"
     assert with_known_name_words("МАИЯ ТРЕТЬЯКОВА") == "МАЙЯ ТРЕТЬЯКОВА"
+    # a two-word name without a known given name: the one word close to one is it
+    assert with_known_name_words("Глизавета Петрова") == "Елизавета Петрова"
+    assert with_known_name_words("Анна Ларина") == "Анна Ларина"  # "Марина" is one letter off, "Анна" is known
     # what an annotator typed is kept as typed
     assert normalise("full_name", "Лукина Нпагалья Ниловиа").value == "Лукина Нпагалья Ниловиа"

@@ -113,16 +113,24 @@ _NAME_ORDERS = ((1, 2), (0, 1))
 
 def with_known_name_words(name: str) -> str:
     """A three-word Cyrillic name with its misread given name and patronymic put right, in the
-    word order whose slots fit the known names best. The surname is never touched, nor are
-    names of other shapes (which word is which cannot be told there: "Анна Пестова" must not
-    become "Анна Петровна"), except for a lost breve, which spells no other name."""
+    word order whose slots fit the known names best. The surname is never touched. In a
+    two-word name without a known given name, the one word close to a given name is it
+    ("Глизавета Петрова"); patronymics are not tried there ("Анна Пестова" must not become
+    "Анна Петровна"). Names of other shapes only get a lost breve back, which spells no other
+    name."""
     words = name.split(" ")
     if not all(re.fullmatch(r"[А-ЯЁа-яё]+", w) for w in words):
         return name
+    given = russian_name_words("first_names")
+    if len(words) == 2 and not any(_key(w) in given for w in words):
+        # "Глизавета Петрова": no word is a known given name, and exactly one is close to one
+        found = [_closest(w, given, MIN_NAME_RATIO) for w in words]
+        if sum(f is not None for f in found) == 1:
+            return " ".join(_cased(f, w) for f, w in zip(found, words))
     if len(words) != len(_NAME_ORDERS) + 1:  # only a lost breve, which makes no other name word
-        known = {**russian_name_words("first_names"), **russian_name_words("middle_names")}
+        known = {**given, **russian_name_words("middle_names")}
         return " ".join(_cased(_breve_restored(w, known), w) for w in words)
-    given, patronymics = russian_name_words("first_names"), russian_name_words("middle_names")
+    patronymics = russian_name_words("middle_names")
     first, middle = max(_NAME_ORDERS, key=lambda order: _best(_key(words[order[0]]), given)[1]
                         + _best(_key(words[order[1]]), patronymics)[1])
     for index, known in ((first, given), (middle, patronymics)):
