@@ -54,10 +54,7 @@ def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     ("TELEVISION/O PRODUCTION ASSISTANT", "Web/O designer") is the position as a whole: a
     title line holds nothing else, and an unfamiliar first word must not be cut off."""
     out = list(words)
-    by_line: dict[int, list[int]] = {}
-    for i, tw in enumerate(words):
-        by_line.setdefault(tw.word.line_index, []).append(i)
-    for indices in by_line.values():
+    for indices in _line_groups(words):
         line = [words[i] for i in indices]
         untagged = [tw for tw in line if tw.field is None]
         if (not untagged or len(untagged) > _MAX_UNTAGGED_TITLE_WORDS or len(untagged) == len(line)
@@ -97,11 +94,8 @@ def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
     13968" is a town), except after an address line ending in a number: the postcode ends an
     address, and "Bryan May" below "North Stuart LA97 4AJ" is no part of it."""
     out = list(words)
-    by_line: dict[int, list[int]] = {}
-    for i, tw in enumerate(words):
-        by_line.setdefault(tw.word.line_index, []).append(i)
     nameless = not any(tw.field == "full_name" for tw in words)
-    for indices in by_line.values():
+    for indices in _line_groups(words):
         if not any(words[i].field == "full_name" for i in indices):
             began_address = words[indices[0]].tag == "B-ADDRESS" and not _after_postcode(words, indices)
             if not nameless or began_address or words[indices[-1]].word.text.endswith(","):
@@ -129,8 +123,8 @@ _LABEL_SHAPED = re.compile(r"^(?:\S{1,10}(?:\s\S{1,10})?:|\S{1,3}\.)$")
 
 
 def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
-    """Address, position or company words that are the label of the value printed right after them on
-    their line.
+    """Address, position or company words that are the label of the value printed right after
+    them on their line.
 
     A garbled label ("3n. nota: ivan@x.ru", "Be-caět: www.x.ru") is text the tagger never saw,
     and it tends to call it part of the address; the address parts of a card are then all
@@ -223,10 +217,7 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
     if not labels or any(tw.field == "company" and _names_the_domain(_slug([tw]), labels) for tw in words):
         return words
     out = list(words)
-    by_line: dict[int, list[int]] = {}
-    for i, tw in enumerate(words):
-        by_line.setdefault(tw.word.line_index, []).append(i)
-    for indices in by_line.values():
+    for indices in _line_groups(words):
         end = len(indices)
         while end > 1 and words[indices[end - 1]].word.text.lower().strip(",") in COMPANY_LEGAL_FORMS:
             end -= 1
@@ -257,11 +248,9 @@ def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
     Manager", left out or pulled into the name above): the decoder then joins the two lines.
     On one line, the words before such a conjunction and the position after it are one title."""
     out = list(words)
-    by_line: dict[int, list[int]] = {}
-    for i, tw in enumerate(words):
-        by_line.setdefault(tw.word.line_index, []).append(i)
-    starts = [indices[0] for indices in by_line.values() if words[indices[0]].tag == "B-POSITION"]
-    for indices in by_line.values():
+    lines = _line_groups(words)
+    starts = [indices[0] for indices in lines if words[indices[0]].tag == "B-POSITION"]
+    for indices in lines:
         first_title = next((k for k, i in enumerate(indices) if words[i].field == "position"), None)
         if first_title and words[indices[first_title - 1]].word.text.lower() in _DANGLING:
             # "Health and | safety inspector" on one line, its start given to another field
@@ -296,7 +285,8 @@ def _domain_end_split_off(words: list[TaggedWord]) -> list[TaggedWord]:
         if labels[-1] not in COMMON_TLDS or not all(x in COMMON_TLDS or x in SECOND_LEVEL_LABELS for x in labels):
             continue
         text = tw.word.text.rstrip("/")
-        if text.endswith(".") or (len(labels) == 1 and len(tld) == 2 and text.rpartition(".")[2].lower() in SECOND_LEVEL_LABELS and "." in text):
+        after_second_level = "." in text and text.rpartition(".")[2].lower() in SECOND_LEVEL_LABELS
+        if text.endswith(".") or (len(labels) == 1 and len(tld) == 2 and after_second_level):
             log.debug("%r read as the end of the %s %r", nxt.word.text, tw.field, tw.word.text)
             out[i + 1] = replace(nxt, tag=f"I-{tw.tag[2:]}")
     return out
@@ -306,6 +296,14 @@ def _line_value(line: list[TaggedWord]) -> FieldValue:
     """A line's words as a value, for the geometry of ``wraps_onto``."""
     text = " ".join(tw.word.text for tw in line)
     return FieldValue("position", text, text, 0.0, bbox=union_bbox([tw.word.bbox for tw in line]))
+
+
+def _line_groups(words: list[TaggedWord]) -> list[list[int]]:
+    """The indices of ``words``, grouped by OCR line, lines in order of first appearance."""
+    by_line: dict[int, list[int]] = {}
+    for i, tw in enumerate(words):
+        by_line.setdefault(tw.word.line_index, []).append(i)
+    return list(by_line.values())
 
 
 def _same_line(a: TaggedWord, b: TaggedWord) -> bool:

@@ -321,10 +321,10 @@ def _has_letter(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-#: A speck read as a digit before a legal form ("3 ЗАО «Север»")...
+#: A speck read as a digit before a legal form ("3 ЗАО «Север»").
 _DIGIT_BEFORE_LEGAL_FORM = re.compile(r"^\d\s+(?=(?:ООО|ЗАО|ОАО|ПАО|АО|ИП|НПО|ГК|LLC|Ltd|GmbH|SARL|SAS)\b)", re.IGNORECASE)
-#: ... any one character before a Russian legal form that a name follows ("ı АО «Воронова»"); a
-#: letter before "Ltd" is the name ("Q Ltd").
+#: Any one character before a Russian legal form that a name follows is one too ("ı АО
+#: «Воронова»"); a letter before "Ltd" is the name ("Q Ltd").
 _SPECK_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(r"^[^\s«\"„“]\s+(?=(?:ООО|ЗАО|ОАО|ПАО|АО|ИП|НПО|ГК)\s)")
 
 
@@ -378,7 +378,6 @@ def normalise_position(text: str) -> NormalisedValue:
     if any(w.strip(".,!:;").lower() in _SLOGAN_WORDS for w in value.split()):
         return NormalisedValue(value, value, False, "reads as a slogan (it addresses the reader), not a job title")
     return NormalisedValue(value, value, True, None)
-
 
 
 #: A web address tagged as the address ("mukhina-galkina. net"); the validator moves it.

@@ -31,6 +31,7 @@ from ml_backend.validate.spelling import (
     FREE_MAIL_DOMAINS,
     company_slugs,
     consistent_spellings,
+    exact_name_pieces,
     local_evidence,
     name_words,
 )
@@ -118,9 +119,11 @@ def _local_part(prefix: str, names: frozenset[str]) -> str:
 def _evidence(local: str, names: frozenset[str]) -> tuple[int, int]:
     """``local_evidence``, then how many parts spell a name word exactly (with an initial before
     it or digits after it): "ebobrova" shows "Боброва" better than "ebobrov" does."""
-    exact = sum(1 for part in re.split(r"[._\-]+", local)
-                if (core := part.rstrip("0123456789")) in names or core[1:] in names)
-    return local_evidence(local, names), exact
+    return local_evidence(local, names), exact_name_pieces(local, names)
+
+
+#: Free-mail domains, longest first ("yahoo.co.uk" before "co.uk"-less ones), once per process.
+_FREE_MAIL_LONGEST_FIRST = sorted(FREE_MAIL_DOMAINS, key=lambda d: (-len(d), d))
 
 
 #: A local part shaped like a person's ("konstantin.smirnov", "ivan_petrov"): no host name
@@ -236,9 +239,9 @@ _MIN_PHONE_SHAPED_DIGITS = 7
 _MAX_PHONE_LETTERS = 3
 
 
-def _phone_shaped(text: str) -> bool:
-    return (sum(c.isdigit() for c in text) >= _MIN_PHONE_SHAPED_DIGITS
-            and sum(c.isalpha() for c in text) <= _MAX_PHONE_LETTERS)
+def phone_shaped(text: str, min_digits: int = _MIN_PHONE_SHAPED_DIGITS) -> bool:
+    """Whether ``text`` is shaped like a phone number: ``min_digits`` digits, a label's letters at most."""
+    return sum(c.isdigit() for c in text) >= min_digits and sum(c.isalpha() for c in text) <= _MAX_PHONE_LETTERS
 
 
 def _extracted(v: FieldValue, found: list[str]) -> list[FieldValue]:
@@ -285,7 +288,7 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
         """The e-mail a valid-looking website is, its "@" lost (``email_from_domains``): at one
         of the card's domains or a free-mail one ("ebobrovarambler.ru" on Елена Боброва's card)."""
         host = website.partition("/")[0]
-        known = [d for d in domains if d != host] + sorted(FREE_MAIL_DOMAINS - set(domains), key=len, reverse=True)
+        known = [d for d in domains if d != host] + [d for d in _FREE_MAIL_LONGEST_FIRST if d not in domains]
         return email_from_domains(host, known, names, slugs, evidence=True)
 
     for v in values:
@@ -305,7 +308,7 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
             if guessed:
                 out.extend(_extracted(v, [guessed]))
                 continue
-        if not v.valid and v.field != "phone" and _phone_shaped(v.raw or v.value):
+        if not v.valid and v.field != "phone" and phone_shaped(v.raw or v.value):
             phones = find_phones(re.sub(r"[^\W\d_]", " ", v.raw or v.value), region, evidence=False)
             if phones:  # a number the tagger took for something else ("-1219-853-1752", "M8-911-449-37-83")
                 out.extend(_extracted(replace(v, field="phone"), phones))

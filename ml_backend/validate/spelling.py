@@ -81,11 +81,23 @@ def local_evidence(local: str, names: frozenset[str]) -> int:
     if local in ROLE_MAILBOXES:
         return 2
     hits = 0
-    for part in (p.rstrip("0123456789") for p in re.split(r"[._\-]+", local)):  # "fekla64": her own digits
+    for part in _local_pieces(local):
         if any(part == w or part[1:] == w or len(part) >= 5 and difflib.SequenceMatcher(None, part, w).ratio()
                >= _NAME_WORD_RATIO for w in names):
             hits += 1
     return hits
+
+
+def _local_pieces(local: str) -> list[str]:
+    """A local part's pieces between dots, underscores and hyphens, without the digits people
+    add after their name ("fekla64" -> "fekla")."""
+    return [p.rstrip("0123456789") for p in re.split(r"[._\-]+", local)]
+
+
+def exact_name_pieces(local: str, names: frozenset[str]) -> int:
+    """How many pieces of ``local`` spell one of the holder's name words exactly, an initial
+    before it allowed ("ebobrova" for Боброва), where ``local_evidence`` also takes near ones."""
+    return sum(1 for piece in _local_pieces(local) if piece in names or piece[1:] in names)
 
 
 def company_slugs(company: str | None) -> list[str]:
@@ -346,8 +358,8 @@ def _word_spelled_by(word: str, labels: set[str], min_length: int = _MIN_SPELLED
              if letter != lower[i] and spelled(lower[:i] + letter + lower[i + 1:])}
     if len(found) != 1:
         return None
-    spelled = found.pop()
-    return spelled.upper() if word.isupper() else spelled.capitalize() if word[:1].isupper() else spelled
+    respelled = found.pop()
+    return respelled.upper() if word.isupper() else respelled.capitalize() if word[:1].isupper() else respelled
 
 
 #: A surname is never translated, only transliterated: shorter ones are respelled too ("avdeev").

@@ -26,7 +26,7 @@ from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL, with_known_towns
 from ml_backend.validate.phone import split_numbers
-from ml_backend.validate.recover import RECOVERED_CONFIDENCE, recover
+from ml_backend.validate.recover import RECOVERED_CONFIDENCE, phone_shaped, recover
 from ml_backend.validate.region import region_hint_from
 from ml_backend.validate.text import has_cyrillic
 
@@ -238,9 +238,9 @@ def _surname_before_title(values: list[FieldValue]) -> list[FieldValue]:
     return out
 
 
-#: A phone number at an end of the address ("..., DD5W 5HX, M07453-968315"): digits enough for
-#: a number, letters few enough for a label ("M", "Tel") and nothing else.
-_MIN_PHONE_DIGITS, _MAX_PHONE_LABEL_LETTERS = 9, 3
+#: A phone number at an end of the address ("..., DD5W 5HX, M07453-968315") has this many digits
+#: (more than a house number and a postcode together), letters few enough for a label.
+_MIN_ADDRESS_PHONE_DIGITS = 9
 
 
 def _phone_at_address_end(v: FieldValue, region: str) -> list[FieldValue]:
@@ -249,9 +249,7 @@ def _phone_at_address_end(v: FieldValue, region: str) -> list[FieldValue]:
     parts = v.value.split(", ")
     for index in (len(parts) - 1, 0) if len(parts) > 1 else ():
         part = parts[index]
-        if (sum(c.isdigit() for c in part) >= _MIN_PHONE_DIGITS
-                and sum(c.isalpha() for c in part) <= _MAX_PHONE_LABEL_LETTERS
-                and normalise("phone", part, region).valid):
+        if phone_shaped(part, _MIN_ADDRESS_PHONE_DIGITS) and normalise("phone", part, region).valid:
             log.debug("phone %r cut off the address %r", part, v.value)
             rest = ", ".join(parts[:index] + parts[index + 1:])
             return [replace(v, value=rest, raw=rest),
