@@ -163,6 +163,43 @@ def test_a_close_orientation_vote_is_settled_by_reading_lines_both_ways():
     assert stages.recognised > 3  # the settling reads happened
 
 
+class _SideDetectorStages:
+    """A detector that finds two of three lines while they run vertically and all three once the
+    card is upright; a recogniser that reads each crop's grey level as its line number."""
+
+    def __init__(self) -> None:
+        self.detected: list[int] = []
+
+    def detect(self, bgr):
+        height, width = bgr.shape[:2]
+        if height > width:  # on its side: tall lines at x = 10, 60, 110; the middle one missed
+            boxes = [np.array([[x, 10], [x + 30, 10], [x + 30, 300], [x, 300]], dtype=np.float32) for x in (10, 110)]
+        else:
+            boxes = [np.array([[10, y], [300, y], [300, y + 30], [10, y + 30]], dtype=np.float32) for y in (60, 110, 160)]
+        self.detected.append(len(boxes))
+        return boxes
+
+    def classify(self, crops):
+        return [(False, 0.99)] * len(crops)
+
+    def recognize(self, crops):
+        return [(f"Line {round(c.mean() / 60)}", 0.99) for c in crops]
+
+
+def test_a_card_on_its_side_is_detected_again_upright():
+    image = np.full((320, 200, 3), 255, dtype=np.uint8)  # portrait: a landscape card turned
+    for i, x in enumerate((10, 60, 110)):
+        image[10:301, x:x + 31] = 60 * i
+    stages = _SideDetectorStages()
+    result = StagedOcrEngine("fake", stages, None).read(Image.fromarray(image))
+    assert stages.detected == [2, 3]  # the second pass on the upright card found the missed line
+    assert result.rotation == 270 and (result.width, result.height) == (320, 200)
+    assert [ln.text for ln in result.lines] == ["Line 2", "Line 1", "Line 0"]
+    # boxes in the upright frame: each line spans the card's width, lines stacked top to bottom
+    tops = [min(y for _, y in ln.box) for ln in result.lines]
+    assert tops == sorted(tops) and all(max(x for x, _ in ln.box) > 250 for ln in result.lines)
+
+
 def test_junk_rules():
     assert is_junk("O", 0.92) and is_junk("●", 0.99) and is_junk(" « »", 0.86) and is_junk("", 1.0)
     assert is_junk("John Smith", 0.3)

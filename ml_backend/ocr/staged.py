@@ -1,9 +1,15 @@
 """The PP-OCR reading procedure, shared by the ONNX (rapidocr) and native Paddle back ends.
 
-detect lines once -> crop -> line classifier -> card orientation -> recognise -> re-read
-Cyrillic lines with Tesseract (on a Cyrillic card, confident Latin readings too) -> drop junk
--> reading order, in the upright frame -> Cyrillic words spelled with Latin look-alikes
-restored on Cyrillic cards.
+detect lines -> crop -> line classifier -> card orientation -> recognise -> re-read Cyrillic
+lines with Tesseract (on a Cyrillic card, confident Latin readings too) -> on a card lying on
+its side, all of that once more on the card turned upright -> drop junk -> reading order, in the
+upright frame -> Cyrillic words spelled with Latin look-alikes restored on Cyrillic cards.
+
+PP-OCR's detector was trained on horizontal text: on a card turned 90 degrees it misses lines
+that it finds once the card is upright (an e-mail line between two others on a clean scan), and
+crops cut along vertical lines read worse. Measured on the 93 side-lying cards of six generated
+sets: character error of the field lines 2.5% -> 1.6%, lines missed 1.6% -> 0.5%, field micro-F1
+0.949 -> 0.957, for one more pass (about 0.6 s) on those cards only.
 
 Back ends only supply the three model calls (``OcrStages``); orientation, re-reading, junk
 rules and geometry live here once, so both engines behave the same on the same card.
@@ -14,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import cv2
@@ -21,7 +28,7 @@ import numpy as np
 from PIL import Image
 
 from ml_backend.ocr.cyrillic import MIN_CARD_CYRILLIC_SHARE, cyrillic_share, restore_cyrillic
-from ml_backend.ocr.geometry import order_quad, reading_order, rotate_points
+from ml_backend.ocr.geometry import order_quad, reading_order, rotate_image, rotate_points
 from ml_backend.ocr.orientation import TALL_RATIO, Orientation, decide_orientation
 from ml_backend.ocr.reread import (
     MIN_TESSERACT_CONFIDENCE,
@@ -118,6 +125,15 @@ def is_junk(text: str, score: float, min_score: float = MIN_LINE_SCORE) -> bool:
     return len(stripped) == 1 and score < MIN_SINGLE_CHAR_SCORE
 
 
+@dataclass
+class _FrameReading:
+    """One pass over an image: the card's rotation as the pass judged it, and per detected line
+    its quad (in the image's pixel frame) with (text, score, source)."""
+
+    rotation: int
+    readings: list[tuple[np.ndarray, tuple[str, float, str]]]
+
+
 class StagedOcrEngine:
     """An ``OcrEngine`` over any ``OcrStages``; one instance per process (models load once)."""
 
@@ -133,35 +149,51 @@ class StagedOcrEngine:
         if shrink < 1.0:
             work_size = (max(1, round(width * shrink)), max(1, round(height * shrink)))
             rgb = rgb.resize(work_size, Image.Resampling.BILINEAR, reducing_gap=2.0)
-        bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
-        quads = self.stages.detect(bgr)  # in the (possibly shrunk) working image
-        if not quads:
+        found = self._read_frame(rgb)
+        if found is None:
             return OcrResult(lines=[], width=width, height=height, rotation=0)
-
-        crops = [crop_line(bgr, q) for q in quads]
-        orientation = self._settle_close_vote(crops, decide_orientation(quads, self.stages.classify(crops)))
-        crops = [np.ascontiguousarray(np.rot90(c, 2)) if flip else c for c, flip in zip(crops, orientation.flip_crop)]
-        readings = self.stages.recognize(crops)
-
-        rotation = orientation.rotation
+        turned = 0
+        if found.rotation in (90, 270):
+            upright = self._read_frame(rotate_image(rgb, found.rotation))
+            if upright is not None and upright.rotation in (0, 180) and len(upright.readings) >= len(found.readings):
+                log.debug("card on its side: %d lines detected upright, %d as given",
+                          len(upright.readings), len(found.readings))
+                turned, found = found.rotation, upright
+        rotation = (turned + found.rotation) % 360
+        # the frame the quads are in, at the original scale
+        frame_w, frame_h = (height, width) if turned in (90, 270) else (width, height)
         upright_w, upright_h = (height, width) if rotation in (90, 270) else (width, height)
-        reread = [self._reread_if_needed(crop, text, score) for crop, (text, score) in zip(crops, readings)]
-        reread = self._second_look_if_cyrillic(crops, reread)
         lines: list[OcrLine] = []
         dropped = 0
-        for quad, (text, score, source) in zip(quads, reread):
+        for quad, (text, score, source) in found.readings:
             text = closed_up(text)
             # Tesseract's confidences run lower than PP-OCR's; its lines passed their own bar.
             if is_junk(text, score, MIN_TESSERACT_CONFIDENCE if source == "tesseract" else MIN_LINE_SCORE):
                 dropped += 1
                 continue
-            corners = np.clip(quad / shrink, 0, [width, height])  # unclipped boxes spill over edges
-            box = order_quad(rotate_points(corners.tolist(), rotation, width, height))
+            corners = np.clip(quad / shrink, 0, [frame_w, frame_h])  # unclipped boxes spill over edges
+            box = order_quad(rotate_points(corners.tolist(), found.rotation, frame_w, frame_h))
             lines.append(OcrLine(text=text, box=box, confidence=float(score), source=source))
         if dropped:
-            log.debug("%s: dropped %d of %d detected lines as unreadable or junk", self.name, dropped, len(quads))
+            log.debug("%s: dropped %d of %d detected lines as unreadable or junk", self.name, dropped,
+                      len(found.readings))
         ordered = restore_cyrillic([lines[i] for i in reading_order([ln.box for ln in lines])])
         return OcrResult(lines=ordered, width=upright_w, height=upright_h, rotation=rotation)
+
+    def _read_frame(self, rgb: Image.Image) -> "_FrameReading | None":
+        """Detect, orient, recognise and re-read the lines of one (working-size) image; None when
+        no line was detected. Quads stay in the image's own pixel frame."""
+        bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+        quads = self.stages.detect(bgr)
+        if not quads:
+            return None
+        crops = [crop_line(bgr, q) for q in quads]
+        orientation = self._settle_close_vote(crops, decide_orientation(quads, self.stages.classify(crops)))
+        crops = [np.ascontiguousarray(np.rot90(c, 2)) if flip else c for c, flip in zip(crops, orientation.flip_crop)]
+        readings = self.stages.recognize(crops)
+        reread = [self._reread_if_needed(crop, text, score) for crop, (text, score) in zip(crops, readings)]
+        reread = self._second_look_if_cyrillic(crops, reread)
+        return _FrameReading(orientation.rotation, list(zip(quads, reread)))
 
     def _settle_close_vote(self, crops: list[np.ndarray], orientation: Orientation) -> Orientation:
         """A card the line classifier could not agree on (Cyrillic lines it was not trained on,
