@@ -209,6 +209,16 @@ def test_a_qr_codes_domain_is_never_respelled_by_the_cards_ocr():
     assert [v.value for v in out] == ["anna@stellarco.uk", "www.stellarco.uk"]
 
 
+def test_of_two_spellings_of_one_domain_the_one_that_spells_the_company_wins():
+    # OCR took a letter of "https://" into the website's name; the longer spelling used to win
+    values = [fv("company", "MCLEAN AND SONS"), fv("email", "smith.j@mclean-sons.org.uk"),
+              fv("website", "tmclean-sons.org.uk")]
+    assert [v.value for v in recover(values)][1:] == ["smith.j@mclean-sons.org.uk", "mclean-sons.org.uk"]
+    # without a company to tell, the longer spelling still wins (OCR loses letters more often)
+    out = recover([fv("email", "anna@vosok.su"), fv("website", "www.vostok.su")])
+    assert [v.value for v in out] == ["anna@vostok.su", "www.vostok.su"]
+
+
 def test_a_number_taken_for_an_email_or_a_website_is_a_phone():
     out = recover([fv("website", "-1219-853-1752", valid=False)], [], "US")  # "+" read as "-"
     assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+12198531752", True)]

@@ -172,7 +172,19 @@ _MIN_FUZZY_DOMAIN = 6
 _MAX_LENGTH_MISREAD = 2
 
 
-def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset()) -> dict[str, str]:
+def _spells_company(domain: str, slugs: Iterable[str]) -> bool:
+    """The domain's first label starts with the company's name as domains spell it
+    ("mclean-sons.org.uk" for "MCLEAN AND SONS")."""
+    label = domain.partition(".")[0].replace("-", "")
+    return any(label.startswith(s.replace("-", "")) for s in slugs if len(s) >= _MIN_COMPANY_SLUG)
+
+
+#: Shortest company slug a domain label must start with to count as spelling the company.
+_MIN_COMPANY_SLUG = 4
+
+
+def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset(),
+                      slugs: Iterable[str] = ()) -> dict[str, str]:
     """Each domain of a card -> the spelling the card most likely printed.
 
     ``fixed`` domains (from the card's QR code, never misread) keep their spelling and win.
@@ -181,7 +193,9 @@ def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset()) -
     one): the dotted spelling wins ("stellarco.uk" / "stellar.co.uk"). Domains still alike
     (``SAME_DOMAIN_RATIO``: "vosok.su" / "vostok.su", "adamslewis.jo" / "adamslewis.io") are
     one misread too, unless a free-mail domain is among them: the spelling printed most often
-    wins, then one with a common TLD, then the longer (OCR loses letters more than it adds them).
+    wins, then one that spells the company's name (``slugs``: "mclean-sons.org.uk" over
+    "tmclean-sons.org.uk", where OCR took a letter of "https://" into the name), then one with a
+    common TLD, then the longer (OCR loses letters more than it adds them).
     """
     spelling: dict[str, str] = {}
     for d in domains:
@@ -192,8 +206,8 @@ def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset()) -
     dotted = [spelling[d.replace(".", "")] for d in domains]
     counts = {d: dotted.count(d) for d in dotted}
 
-    def rank(d: str) -> tuple[bool, int, bool, int]:
-        return d in fixed, counts[d], d.rpartition(".")[2] in COMMON_TLDS, len(d)
+    def rank(d: str) -> tuple[bool, int, bool, bool, int]:
+        return d in fixed, counts[d], _spells_company(d, slugs), d.rpartition(".")[2] in COMMON_TLDS, len(d)
 
     chosen: dict[str, str] = {}
     for d in sorted(counts, key=rank, reverse=True):
@@ -210,11 +224,12 @@ def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset()) -
     return {d: chosen[spelling[d.replace(".", "")]] for d in domains}
 
 
-def _harmonise_domains(values: list[FieldValue]) -> list[FieldValue]:
+def _harmonise_domains(values: list[FieldValue], slugs: Iterable[str]) -> list[FieldValue]:
     """One spelling per domain on a card (``_domain_spellings``), in its e-mails and websites
     alike; a QR code's values are never changed. Duplicates this creates are dropped."""
     web = [v for v in values if v.valid and v.field in ("email", "website")]
-    spelled = _domain_spellings([_domain_of(v) for v in web], frozenset(_domain_of(v) for v in web if v.source == "qr"))
+    spelled = _domain_spellings([_domain_of(v) for v in web], frozenset(_domain_of(v) for v in web if v.source == "qr"),
+                                slugs)
     out: list[FieldValue] = []
     seen: set[tuple[str, str]] = set()
     for v in values:
@@ -404,4 +419,4 @@ def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     slugs = set(company_slugs(company)) if company and not has_cyrillic(company) else set()
     out = [_respelled(v, locals_, slugs, exact_locals) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
            for v in values]
-    return _russian_words_spelled_as_the_addresses(_without_glued_email_labels(_harmonise_domains(out)))
+    return _russian_words_spelled_as_the_addresses(_without_glued_email_labels(_harmonise_domains(out, slugs)))
