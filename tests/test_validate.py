@@ -690,6 +690,21 @@ def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator:
     assert known_city("Лесная") is None and known_city("Ka3ab") is None  # no town close enough / not Cyrillic
 
 
+def test_a_town_read_in_latin_look_alikes_is_put_right(validator: Validator) -> None:
+    from ml_backend.validate.known_words import known_city_in_lookalikes
+
+    for read, right in (("наб. Производственная, д. 7, 481389, Ap3amac, Российская Федерация",
+                         "наб. Производственная, д. 7, 481389, Арзамас, Российская Федерация"),
+                        ("889790, г. OneHeK, алл. Воронежская, д. 83", "889790, г. Оленек, алл. Воронежская, д. 83")):
+        (got,) = validator.validate([fv("address", read)])
+        assert got.value == right
+    # only where the address holds a town, and only a town spelled letter for letter
+    (got,) = validator.validate([fv("address", "ул. Ap3amac, д. 7")])
+    assert "Ap3amac" in got.value
+    assert known_city_in_lookalikes("Kazan") is None  # "z" is no Cyrillic look-alike
+    assert known_city_in_lookalikes("Me3e") is None  # "Мезень" lost letters: not exact
+
+
 def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Validator) -> None:
     from ml_backend.validate.known_words import with_known_name_words
 

@@ -77,8 +77,9 @@ def cyrillic_share(texts: list[str]) -> float:
     return cyr / (cyr + lat) if cyr + lat else 0.0
 
 
-def _readings(word: str) -> list[str]:
-    """Every Cyrillic spelling of an all-look-alike ``word`` (few: words are short)."""
+def cyrillic_readings(word: str) -> list[str]:
+    """Every Cyrillic spelling of an all-look-alike ``word`` (at most 64: words are short), or
+    none when a character has no Cyrillic look-alike."""
     options = [_LOOKALIKES.get(ch) for ch in word]
     if any(o is None for o in options):
         return []
@@ -99,7 +100,7 @@ def _restore_word(word: str) -> str:
         return word.replace(core, "".join(_LOOKALIKES[ch][0] if ch in _LOOKALIKES else ch for ch in core))
     match = _ABBREVIATION.match(word)
     if match:
-        for reading in _readings(match.group(1)):
+        for reading in cyrillic_readings(match.group(1)):
             if reading.lower() in _ABBREVIATIONS:
                 return f"{reading}.{match.group(2)}"
     return word

@@ -17,6 +17,8 @@ import importlib
 import logging
 import re
 
+from ml_backend.ocr.cyrillic import cyrillic_readings
+
 log = logging.getLogger(__name__)
 
 #: Similarity (difflib ratio of the words without spaces and hyphens) a misread town must reach;
@@ -104,6 +106,14 @@ def _closest(text: str, known: dict[str, str], min_ratio: float) -> str | None:
 def known_city(text: str) -> str | None:
     """The known town ``text`` is a misreading of, or None (also when it is a known town)."""
     return _closest(text, russian_cities(), MIN_CITY_RATIO)
+
+
+def known_city_in_lookalikes(text: str) -> str | None:
+    """The one known town ``text`` spells in Latin look-alikes ("Ap3amac" -> "Арзамас",
+    "OneHeK" -> "Оленек"), or None. Exact: every letter must be a look-alike of the town's."""
+    cities = russian_cities()
+    found = {cities[k] for k in map(_key, cyrillic_readings(text)) if k in cities}
+    return found.pop() if len(found) == 1 else None
 
 
 #: Where a three-word Russian name has its given name and patronymic: "Лукина Наталья Ниловна"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ml_backend.validate.known_words import known_city
+from ml_backend.validate.known_words import known_city, known_city_in_lookalikes
 from ml_backend.validate.given_names import given_names, has_given_name
 from ml_backend.validate.lexicon import COMMON_TLDS, NAME_AFFIXES, NAME_CONJUNCTIONS
 from ml_backend.validate.result import NormalisedValue
@@ -118,20 +118,24 @@ def _zeros_in_postcode(match: re.Match[str]) -> str:
 
 #: A town where an address prints one: after "г." and/or a postcode, up to the next comma.
 _TOWN_PART = re.compile(r"^(?P<lead>(?:\d{6},?\s*)?(?:г\.\s*)?)(?P<town>[А-Яа-яЁё][А-Яа-яЁё\s\-]{2,30})$")
+#: ... and one PP-OCR read in Latin look-alikes (it has no Cyrillic): "Ap3amac", "OneHeK".
+_LOOKALIKE_TOWN_PART = re.compile(r"^(?P<lead>(?:\d{6},?\s*)?(?:г\.\s*)?)(?P<town>[A-Za-z36]{3,30})$")
 
 
 def with_known_towns(joined: str) -> str:
     """Russian town names OCR misspelled ("г. Новжибирск") put right in a normalised address,
     where it holds a town: a part that starts with "г." or a postcode, or the part right after a
-    lone postcode. For OCR output only: a town an annotator typed is taken as typed."""
+    lone postcode; also one spelled in Latin look-alikes ("481389, Ap3amac"). For OCR output
+    only: a town an annotator typed is taken as typed."""
     if not has_cyrillic(joined):
         return joined
     parts = joined.split(", ")
     for i, part in enumerate(parts):
-        match = _TOWN_PART.match(part)
+        cyrillic = _TOWN_PART.match(part)
+        match = cyrillic or _LOOKALIKE_TOWN_PART.match(part)
         after_postcode = i > 0 and re.fullmatch(r"\d{6}", parts[i - 1]) is not None
         if match and (match.group("lead") or after_postcode):
-            town = known_city(match.group("town"))
+            town = (known_city if cyrillic else known_city_in_lookalikes)(match.group("town"))
             if town is not None:
                 parts[i] = match.group("lead") + town
     return ", ".join(parts)
