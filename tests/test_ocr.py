@@ -476,3 +476,9 @@ def test_letter_spaced_words_are_closed_up():
     assert closed_up("E: kelly@ meridian.org.uk") == "E: kelly@meridian.org.uk"
     assert closed_up("ivan.petrov @ romashka.ru") == "ivan.petrov@romashka.ru"
     assert closed_up("Twitter: @michelle.huff") == "Twitter: @michelle.huff"
+    assert closed_up("Email: mail @/korolev.ru") == "Email: mail@korolev.ru"
+
+
+def test_an_ampersands_lost_space_is_put_back():
+    assert closed_up("Ironbridge Logistics &Associates") == "Ironbridge Logistics & Associates"
+    assert closed_up("Smith& Co") == "Smith & Co" and closed_up("AT&T") == "AT&T"

@@ -646,6 +646,9 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("8 912 345 67 89, г. Тотьма", "8 912 345 67 89, г. Тотьма"),  # a spaced number is no such number
         ("ш. 50 лет ВЛКСМ ‚7/3 ‚стр. 9", "ш. 50 лет ВЛКСМ, 7/3, стр. 9"),  # a comma read low
         ("Водников пер, д. 3", "Водников пер., д. 3"),
+        ("615581, г. Екатеринбург, Челюскинцев ш., 4. 61, стр. 4",  # "д." read as "4"
+         "615581, г. Екатеринбург, Челюскинцев ш., д. 61, стр. 4"),
+        ("ул. Мира, д. 3, 4. 61", "ул. Мира, д. 3, 4, 61"),  # the address has its "д.": a number
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

@@ -89,15 +89,20 @@ def halfwidth(text: str) -> str:
 #: Four or more single letters one space apart: a word printed letter-spaced ("M A N A G E R"),
 #: which the recogniser reads letter by letter. Initials carry dots and come in twos or threes.
 _LETTER_SPACED = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")
-#: A space the recogniser put beside the "@" of an e-mail address ("kelly@ meridian.org.uk").
-_SPACED_AT = re.compile(r"(?<=[\w.+\-])\s*@\s*(?=[^\W_][\w\-]*\.)")
+#: A space the recogniser put beside the "@" of an e-mail address ("kelly@ meridian.org.uk"),
+#: or a slash it read after it ("mail @/korolev.ru"): no address has either there.
+_SPACED_AT = re.compile(r"(?<=[\w.+\-])\s*@[\s/]*(?=[^\W_][\w\-]*\.)")
+#: An ampersand that lost the space on one side ("Logistics &Associates", "Smith& Co").
+_AMPERSAND_SPACE_LOST_AFTER = re.compile(r"(?<=\s)&(?=[^\W\d_])")
+_AMPERSAND_SPACE_LOST_BEFORE = re.compile(r"(?<=[^\W\d_])&(?=\s)")
 
 
 def closed_up(text: str) -> str:
-    """``text`` without the gaps the recogniser opens inside one printed word: letter-spaced
-    words closed up ("SALES M A N A G E R" -> "SALES MANAGER"), an e-mail address rejoined at
-    its "@"."""
-    return _SPACED_AT.sub("@", _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text))
+    """``text`` with the gaps the recogniser opens inside one printed word closed and the ones it
+    lost around "&" opened: letter-spaced words closed up ("SALES M A N A G E R" -> "SALES
+    MANAGER"), an e-mail address rejoined at its "@", "Logistics &Associates" spaced as printed."""
+    text = _SPACED_AT.sub("@", _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text))
+    return _AMPERSAND_SPACE_LOST_BEFORE.sub(" &", _AMPERSAND_SPACE_LOST_AFTER.sub("& ", text))
 
 
 def crop_line(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:

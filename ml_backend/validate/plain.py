@@ -55,6 +55,10 @@ _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<![\w.])(?:br|rr|tr|r)\.\s*(?=[А-ЯЁ])"), "г. "),
     (re.compile(r"(?<![\w.])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр|ш|алл):(?=\s)"), r"\1."),
 )
+#: "д." (house) read as the digit "4" before the house number ("Челюскинцев ш., 4. 61, стр. 4"),
+#: in an address that has no other "д.": a number that ends a part with a dot is followed by
+#: text ("д. 9. оф. 50"), not by another number.
+_HOUSE_MARK_AS_FOUR = re.compile(r"(?<=,\s)4\.(?=\s\d)")
 #: A postcode followed by a dot where the card printed a comma ("337435. г. Жигулевск").
 _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
 #: In a Russian address, any number followed by a dot where a comma was printed ("д. 9. оф. 50",
@@ -176,6 +180,8 @@ def join_address_lines(text: str) -> str:
     if has_cyrillic(joined):
         for misread, abbreviation in _MISREAD_ABBREVIATIONS:
             joined = misread.sub(abbreviation, joined)
+        if "д." not in joined:
+            joined = _HOUSE_MARK_AS_FOUR.sub("д.", joined, count=1)
         joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", joined))
     joined = _POSTCODE_DOT.sub(r"\1,", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
