@@ -178,6 +178,13 @@ def test_text_fields_tidy_spacing_and_join_address_lines() -> None:
     assert normalise("company", "ООО «Ромашка»").value == "ООО «Ромашка»"
 
 
+def test_a_russian_companys_legal_form_and_guillemets_as_printed() -> None:
+    assert normalise("company", "ЗАО « REDWOOD »").value == "ЗАО «REDWOOD»"
+    assert normalise("company", 'ooo "СПЕКТР"').value == 'ООО "СПЕКТР"'
+    assert normalise("company", "OOO «Вектор»").value == "ООО «Вектор»"
+    assert normalise("company", "Ooo Studio").value == "Ooo Studio"  # a Latin name stays as printed
+
+
 @pytest.mark.parametrize(
     ("name", "ok"),
     [

@@ -359,8 +359,15 @@ _GLUED_LEGAL_FORM = re.compile(r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)
 _SURNAME_DOT = re.compile(r"(?<=[^\W\d_]{3})\.\s+(?=[^\W\d_]{3,}\s+(?:и|and|&|und|et)\s)", re.IGNORECASE)
 
 
+#: "ООО" read in Latin letters or zeros before a Cyrillic name ('ooo "СПЕКТР"', "OOO «Вектор»").
+_LATIN_OOO = re.compile(r"^[oO0]{3}(?=\s*[«\"„“]?\s*[А-ЯЁ])")
+#: Spaces OCR put inside guillemets ("ЗАО « REDWOOD »"): Russian typography sets none.
+_SPACE_INSIDE_GUILLEMETS = re.compile(r"(?<=«)\s+|\s+(?=»)")
+
+
 def normalise_company(text: str) -> NormalisedValue:
     value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
+    value = _LATIN_OOO.sub("ООО", _SPACE_INSIDE_GUILLEMETS.sub("", value))
     value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", value))
     value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
     value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
