@@ -102,6 +102,8 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
     new_line = tw.word.line_index != open_value.words[-1].word.line_index
     if field_name == "full_name" and new_line:
         return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
+    if new_line and field_name in _WRAPPING_FIELDS and not _right_below(open_value, tw):
+        return False  # a slogan far below the title is no second line of it
     if tw.tag.startswith("I-"):
         # a phone, e-mail or website complete on its line is not continued on the next one:
         # two numbers printed one below the other are two values, whatever the I- says
@@ -109,6 +111,22 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
     # B- of the same single-value field right after it (no O word between): the next line of a
     # multi-line address, or another piece of it, annotated as its own rectangle.
     return field_name not in MULTI_VALUE_FIELDS
+
+
+#: Single-line-per-value fields whose I- words may wrap onto the next line, but only right below.
+_WRAPPING_FIELDS = frozenset({"position", "company"})
+#: Gap between a line and its wrapped continuation, in line heights of the lower line.
+_MAX_WRAP_GAP = 2.0
+
+
+def _right_below(open_value: _OpenValue, tw: TaggedWord) -> bool:
+    """Whether ``tw``'s line starts within two line heights below the open value's last line (a
+    wrapped title or company name), not further down the card ("Hydrographic surveyor" with the
+    slogan "Synergistic zero tolerance paradigm" printed under the contact block)."""
+    last_line = open_value.words[-1].word.line_index
+    upper_bottom = max(w.word.bbox[3] for w in open_value.words if w.word.line_index == last_line)
+    top, bottom = tw.word.bbox[1], tw.word.bbox[3]
+    return top - upper_bottom <= _MAX_WRAP_GAP * (bottom - top)
 
 
 def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:

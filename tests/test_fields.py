@@ -361,6 +361,15 @@ def test_wrapped_company_line_below_is_joined_but_a_distant_one_is_not() -> None
     assert [v.value for v in words_to_values(far)] == ["Anna Lee", "Bob Ray"]
 
 
+def test_an_i_tag_continues_a_title_on_the_line_right_below_but_not_further_down() -> None:
+    title = line_of(0, ("Hydrographic", "B-POSITION"), ("surveyor", "I-POSITION"))
+    wrapped = title + line_of(1, ("and", "I-POSITION"), ("mapping", "I-POSITION"))
+    assert [v.value for v in words_to_values(wrapped)] == ["Hydrographic surveyor and mapping"]
+    # a slogan printed under the contact block, tagged as the title's continuation
+    slogan = title + line_of(5, ("Synergistic", "I-POSITION"), ("paradigm", "I-POSITION"))
+    assert [v.value for v in words_to_values(slogan)] == ["Hydrographic surveyor", "Synergistic paradigm"]
+
+
 def test_phone_split_by_ocr_at_a_gap_is_joined_but_two_numbers_stay_two() -> None:
     words = [tagged("0121", "B-PHONE", 0, 10), tagged("349", "B-PHONE", 0, 70), tagged("7853", "I-PHONE", 0, 110)]
     assert [v.value for v in words_to_values(words)] == ["0121 349 7853"]
