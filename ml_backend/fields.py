@@ -102,8 +102,8 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
     new_line = tw.word.line_index != open_value.words[-1].word.line_index
     if field_name == "full_name" and new_line:
         return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
-    if new_line and field_name in _WRAPPING_FIELDS and not _right_below(open_value, tw):
-        return False  # a slogan far below the title is no second line of it
+    if new_line and _far_below(open_value, tw):
+        return False  # a B- far below starts a value of its own
     if tw.tag.startswith("I-"):
         # a phone, e-mail or website complete on its line is not continued on the next one:
         # two numbers printed one below the other are two values, whatever the I- says
@@ -119,14 +119,23 @@ _WRAPPING_FIELDS = frozenset({"position", "company"})
 _MAX_WRAP_GAP = 2.0
 
 
-def _right_below(open_value: _OpenValue, tw: TaggedWord) -> bool:
-    """Whether ``tw``'s line starts within two line heights below the open value's last line (a
-    wrapped title or company name), not further down the card ("Hydrographic surveyor" with the
+def _far_below(open_value: _OpenValue, tw: TaggedWord) -> bool:
+    """Whether ``tw`` is on a new line that starts more than two line heights below the open
+    position's or company's last line: no wrapped line of it ("Hydrographic surveyor" with the
     slogan "Synergistic zero tolerance paradigm" printed under the contact block)."""
     last_line = open_value.words[-1].word.line_index
+    if open_value.field not in _WRAPPING_FIELDS or tw.word.line_index == last_line:
+        return False
     upper_bottom = max(w.word.bbox[3] for w in open_value.words if w.word.line_index == last_line)
     top, bottom = tw.word.bbox[1], tw.word.bbox[3]
-    return top - upper_bottom <= _MAX_WRAP_GAP * (bottom - top)
+    return top - upper_bottom > _MAX_WRAP_GAP * (bottom - top)
+
+
+def _continues_from_far_above(open_value: _OpenValue | None, tw: TaggedWord) -> bool:
+    """An I- word of the open position or company ``_far_below`` it: text the tagger ran on into
+    the value. It is left out; read as a value of its own, it would compete with the real one."""
+    return (open_value is not None and tw.tag.startswith("I-") and tag_field(tw.tag) == open_value.field
+            and _far_below(open_value, tw))
 
 
 def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
@@ -139,7 +148,16 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         raise ValueError(f"unknown BIO tag {unknown.tag!r} on word {unknown.word.text!r}")
     values: list[FieldValue] = []
     open_value: _OpenValue | None = None
+    # (line, field) of I- words that continued a position or company from too far above
+    far_continuation: tuple[int, str] | None = None
     for tw in undo_tagger_slips(words):
+        if tw.tag.startswith("I-") and far_continuation == (tw.word.line_index, tag_field(tw.tag)):
+            continue
+        if _continues_from_far_above(open_value, tw):
+            log.debug("%s on %r continues nothing above it: left out", tw.tag, tw.word.text)
+            far_continuation = (tw.word.line_index, tag_field(tw.tag))
+            continue
+        far_continuation = None
         if tw.tag == OUTSIDE_TAG:
             if open_value is not None:
                 values.append(open_value.to_value())

@@ -367,7 +367,10 @@ def test_an_i_tag_continues_a_title_on_the_line_right_below_but_not_further_down
     assert [v.value for v in words_to_values(wrapped)] == ["Hydrographic surveyor and mapping"]
     # a slogan printed under the contact block, tagged as the title's continuation
     slogan = title + line_of(5, ("Synergistic", "I-POSITION"), ("paradigm", "I-POSITION"))
-    assert [v.value for v in words_to_values(slogan)] == ["Hydrographic surveyor", "Synergistic paradigm"]
+    assert [v.value for v in words_to_values(slogan)] == ["Hydrographic surveyor"]
+    # a B- word down there still starts a value of its own
+    other = title + line_of(5, ("Senior", "B-POSITION"), ("buyer", "I-POSITION"))
+    assert [v.value for v in words_to_values(other)] == ["Hydrographic surveyor", "Senior buyer"]
 
 
 def test_phone_split_by_ocr_at_a_gap_is_joined_but_two_numbers_stay_two() -> None:
