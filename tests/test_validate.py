@@ -656,6 +656,14 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("615581, г. Екатеринбург, Челюскинцев ш., 4. 61, стр. 4",  # "д." read as "4"
          "615581, г. Екатеринбург, Челюскинцев ш., д. 61, стр. 4"),
         ("ул. Мира, д. 3, 4. 61", "ул. Мира, д. 3, 4, 61"),  # the address has its "д.": a number
+        ("Жукова VoL, 8, г. Санкт-Петербург", "Жукова ул., 8, г. Санкт-Петербург"),  # "ул." misread
+        ("Февральская VAL, д. 20", "Февральская ул., д. 20"),
+        ("ys. Жуковского, д. 6/1", "ул. Жуковского, д. 6/1"),
+        ("пор. Хуторская, д. 261", "пер. Хуторская, д. 261"),
+        ("г. Казань, HHH/KII1 7774553876/775801001", "г. Казань"),  # a digit in the ИНН/КПП label
+        ("co. uk, Studio 56, Dawn Cape, N96 8XN", "Studio 56, Dawn Cape, N96 8XN"),  # the web address's end
+        ("10:00-22.00, 5 Howells Mountain, WA4 4UZ", "5 Howells Mountain, WA4 4UZ"),  # hours printed above
+        ("Flat 2, Dawn Cape, N96 8XN, UK", "Flat 2, Dawn Cape, N96 8XN, UK"),
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

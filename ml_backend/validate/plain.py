@@ -48,7 +48,8 @@ _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
 #: abbreviation's dot ("наб: ", "стр: 7").
 _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<![\w.\\])(?:уп|\\л)\.(?=\s)"), "ул."),
-    (re.compile(r"(?<![\w.])(?:ya|уа|yл)\.(?=\s*[А-ЯЁ])"), "ул."),
+    (re.compile(r"(?<![\w.])(?:ya|уа|yл|ys)\.(?=\s*[А-ЯЁ])"), "ул."),
+    (re.compile(r"(?<![\w.])(?:пор|сер)\.(?=\s*[А-ЯЁ])"), "пер."),
     (re.compile(r"(?<![\w.])(?:mw|iii|w)\.(?=\s*[А-ЯЁ])"), "ш."),
     (re.compile(r"(?<![\w.])(?i:оп|op|od|од|of|ob|оb)\.(?=\s*\d)"), "оф."),
     (re.compile(r"(?<![\w.])[паaц]\.(?=\s*\d)"), "д."),
@@ -80,6 +81,11 @@ _OPENING_HOURS = re.compile(
     r"\d{1,2}[:.]\d{2}\s*[-–—]?\s*\d{1,2}[:.]\d{2}\s*$",
     re.IGNORECASE,
 )
+#: ... and printed above it, read in front of it ("10:00-22.00, 5 Howells Mountain").
+_LEADING_OPENING_HOURS = re.compile(r"^\d{1,2}[:.]\d{2}\s*[-–—]\s*\d{1,2}[:.]\d{2}[,\s]+(?=\S)")
+#: The end of the card's web address read in front of the address ("co. uk, Studio 56"): a
+#: top-level domain alone, lower-case, which no address starts with.
+_LEADING_TLD = re.compile(r"^(?:co\.\s?|org\.\s?)?(?:uk|com|ru|org|net|io)\s*,\s*(?=\S)")
 #: A Russian street abbreviation glued to the street name before it ("Щетинкинапер.").
 _GLUED_STREET_ABBREVIATION = re.compile(r"\b([А-ЯЁа-яё]{3,}[ая])(пер|ул|пр|наб|бул|алл|ш)\.")
 #: A postcode glued to the town after it ("34001Hünfeld").
@@ -154,6 +160,8 @@ _WEB_ADDRESS_PART = re.compile(
 )
 #: "ш." (шоссе) as OCR reads it in Latin look-alikes after a street name ("Коммунаров IIL, д. 694").
 _HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?i:iil|iii|ill|lll|w|ht)\.?(?=[\s,])")
+#: "ул." (улица) as OCR reads it after a street name ("Жукова VoL, 8", "Февральская VAL, д. 20").
+_STREET_MISREAD = re.compile(r"(?<=[а-яё])\s+(?:VoL|VAL|VaL|Val|V1|Vл|yл|Yл)\.?(?=[\s,])")
 
 
 #: A registration number line ("ОКПО 76095299", "ИНН 7715463094" read as "OKIIO ...", "NHH..."):
@@ -162,7 +170,7 @@ _REGISTRATION_NUMBER = re.compile(r"^[^\W\d_]{2,6}[.:№]?\s*\d[\d\s\-/]{6,}$")
 #: The same as one part of an address: an unspaced number of eight digits or more (no house
 #: number or postcode is that long; a phone number tagged as the address is spaced and kept),
 #: after one or two short labels ("ИНН/КПП 7791914852/771501001").
-_REGISTRATION_PART = re.compile(r"^(?:[^\W\d_]{2,6}(?:/[^\W\d_]{2,6})?\s*[.:№]?\s*)?\d{8,}(?:/\d{6,})?$")
+_REGISTRATION_PART = re.compile(r"^(?:[^\W\d_]{2,6}(?:/[^\W_]{2,6})?\s*[.:№]?\s*)?\d{8,}(?:/\d{6,})?$")
 
 
 def join_address_lines(text: str) -> str:
@@ -188,10 +196,11 @@ def join_address_lines(text: str) -> str:
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
     joined = _UK_POSTCODE_SWAPS.sub(_postcode_swaps_undone, joined)
     joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
+    joined = _LEADING_TLD.sub("", _LEADING_OPENING_HOURS.sub("", joined))
     without_web = _WEB_ADDRESS_PART.sub("", joined).strip(_EDGE_JUNK)
     joined = without_web or joined  # a web address alone is the validator's to move
     if has_cyrillic(joined):
-        joined = _HIGHWAY_MISREAD.sub(" ш.", joined)
+        joined = _STREET_MISREAD.sub(" ул.", _HIGHWAY_MISREAD.sub(" ш.", joined))
     joined = _GLUED_STREET_ABBREVIATION.sub(r"\1 \2.", joined)
     joined = re.sub(r"\s+,", ",", joined)
     return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
