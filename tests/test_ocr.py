@@ -482,3 +482,5 @@ def test_letter_spaced_words_are_closed_up():
 def test_an_ampersands_lost_space_is_put_back():
     assert closed_up("Ironbridge Logistics &Associates") == "Ironbridge Logistics & Associates"
     assert closed_up("Smith& Co") == "Smith & Co" and closed_up("AT&T") == "AT&T"
+    assert closed_up("209.746.7391/mary_townsend@huber.com") == "209.746.7391 / mary_townsend@huber.com"
+    assert closed_up("www.x.com/team") == "www.x.com/team"

@@ -92,6 +92,9 @@ _LETTER_SPACED = re.compile(r"(?<!\S)(?:[^\W\d_] ){3,}[^\W\d_](?!\S)")
 #: A space the recogniser put beside the "@" of an e-mail address ("kelly@ meridian.org.uk"),
 #: or a slash it read after it ("mail @/korolev.ru"): no address has either there.
 _SPACED_AT = re.compile(r"(?<=[\w.+\-])\s*@[\s/]*(?=[^\W_][\w\-]*\.)")
+#: A separator between a number and an e-mail address that lost its spaces
+#: ("209.746.7391/mary_townsend@huber.com"): the two are separate words.
+_UNSPACED_SEPARATOR_BEFORE_EMAIL = re.compile(r"(?<=\d)\s?([/|•·])\s?(?=[^\W\d_][\w.+\-]*@)")
 #: An ampersand that lost the space on one side ("Logistics &Associates", "Smith& Co").
 _AMPERSAND_SPACE_LOST_AFTER = re.compile(r"(?<=\s)&(?=[^\W\d_])")
 _AMPERSAND_SPACE_LOST_BEFORE = re.compile(r"(?<=[^\W\d_])&(?=\s)")
@@ -100,8 +103,10 @@ _AMPERSAND_SPACE_LOST_BEFORE = re.compile(r"(?<=[^\W\d_])&(?=\s)")
 def closed_up(text: str) -> str:
     """``text`` with the gaps the recogniser opens inside one printed word closed and the ones it
     lost around "&" opened: letter-spaced words closed up ("SALES M A N A G E R" -> "SALES
-    MANAGER"), an e-mail address rejoined at its "@", "Logistics &Associates" spaced as printed."""
+    MANAGER"), an e-mail address rejoined at its "@", "Logistics &Associates" and a number and
+    an e-mail address run together at their separator ("7391/mary@x.com") spaced as printed."""
     text = _SPACED_AT.sub("@", _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text))
+    text = _UNSPACED_SEPARATOR_BEFORE_EMAIL.sub(r" \1 ", text)
     return _AMPERSAND_SPACE_LOST_BEFORE.sub(" &", _AMPERSAND_SPACE_LOST_AFTER.sub("& ", text))
 
 

@@ -401,6 +401,9 @@ def normalise_position(text: str) -> NormalisedValue:
     value = _TRAILING_CONNECTOR.sub("", _SPACED_HYPHEN.sub("-", tidy(text)))
     if not _has_letter(value):
         return NormalisedValue(value, value, False, "a position needs letters")
+    if sum(c.isdigit() for c in value) > sum(c.isalpha() for c in value):
+        # "M07448": a phone number with its label glued on, not a job title
+        return NormalisedValue(value, value, False, "more digits than letters: a number, not a job title")
     if any(w.strip(".,!:;").lower() in _SLOGAN_WORDS for w in value.split()):
         return NormalisedValue(value, value, False, "reads as a slogan (it addresses the reader), not a job title")
     return NormalisedValue(value, value, True, None)
