@@ -219,6 +219,16 @@ def test_of_two_spellings_of_one_domain_the_one_that_spells_the_company_wins():
     assert [v.value for v in out] == ["anna@vostok.su", "www.vostok.su"]
 
 
+def test_a_company_left_wrongly_spaced_is_spaced_as_the_hyphenated_domain():
+    out = recover([fv("company", "HORI Z ON DESIGN PLC"), fv("website", "horizon-design.co.uk")])
+    assert out[0].value == "HORIZON DESIGN PLC"
+    out = recover([fv("company", "POLARISENGINEERING GROUP"), fv("email", "diana@polaris-engineering.com")])
+    assert out[0].value == "POLARIS ENGINEERING GROUP"
+    # an unhyphenated label does not say where words break; other letters are another name
+    assert recover([fv("company", "Smith Jones"), fv("website", "smithjones.com")])[0].value == "Smith Jones"
+    assert recover([fv("company", "Smith and Jones"), fv("website", "smith-jones.com")])[0].value == "Smith and Jones"
+
+
 def test_a_number_taken_for_an_email_or_a_website_is_a_phone():
     out = recover([fv("website", "-1219-853-1752", valid=False)], [], "US")  # "+" read as "-"
     assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+12198531752", True)]

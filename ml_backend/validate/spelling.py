@@ -13,7 +13,9 @@ websites are put in line with each other and with its name and company:
   "l") was misread and the pattern is met exactly ("1.blokhina" for Л. Блохина);
 * domains alike on one card are one domain ("vosok.su" / "vostok.su");
 * an e-mail label glued to the local part ("E", "Email", "Почта" in look-alikes) is cut off
-  where the name shows it.
+  where the name shows it;
+* a company name letter-spaced capitals left wrongly spaced ("HORI Z ON DESIGN") is spaced as
+  the card's domain spells it (horizon-design.co.uk).
 
 A QR code's values are exact and never respelled. Pure functions over ``FieldValue``.
 """
@@ -408,6 +410,53 @@ def _russian_words_spelled_as_the_addresses(values: list[FieldValue]) -> list[Fi
     return out
 
 
+def _spaced_as(text: str, parts: list[str]) -> str | None:
+    """``text`` (a run of words) re-spaced at the boundaries of ``parts`` (a domain label's
+    hyphen-separated parts), its letters and their case kept, when the two hold exactly the same
+    letters and digits; else None."""
+    letters = [c for c in text if c.isalnum()]
+    if "".join(letters).lower() != "".join(parts) or len(letters) != len(text.replace(" ", "")):
+        return None
+    words, at = [], 0
+    for part in parts:
+        words.append("".join(letters[at: at + len(part)]))
+        at += len(part)
+    return " ".join(words)
+
+
+def _company_spaced_as_the_domain(values: list[FieldValue]) -> list[FieldValue]:
+    """A company name that letter-spaced capitals left wrongly spaced ("HORI Z ON DESIGN PLC",
+    "POLARISENGINEERING GROUP") spaced as the card's hyphenated domain spells it
+    (horizon-design.co.uk, polaris-engineering.com): a run of its words holding exactly the
+    label's letters takes the label's word breaks. An unhyphenated label says nothing of where
+    words break ("smithjones" may be "Smith Jones") and is not used."""
+    labels = {_domain_of(v).partition(".")[0] for v in values if v.field in ("email", "website") and v.valid
+              and _domain_of(v) not in FREE_MAIL_DOMAINS}
+    # only a hyphenated label says where words break: "smithjones" may be "Smith Jones"
+    splits = [label.split("-") for label in labels if "-" in label and all(label.split("-"))]
+    out = []
+    for v in values:
+        if v.field == "company" and v.valid and v.source != "qr" and splits and not has_cyrillic(v.value):
+            words = v.value.split(" ")
+            respaced = _respaced_run(words, splits)
+            if respaced is not None:
+                v = replace(v, value=respaced, display=respaced, source="rule")
+        out.append(v)
+    return out
+
+
+def _respaced_run(words: list[str], splits: list[list[str]]) -> str | None:
+    """``words`` with the first run that a label's parts respace (``_spaced_as``) respaced."""
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            run = " ".join(words[start:end])
+            for parts in splits:
+                spaced = _spaced_as(run, parts)
+                if spaced is not None and spaced != run:
+                    return " ".join(words[:start] + [spaced] + words[end:])
+    return None
+
+
 def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     """The card's e-mails and websites spelled as its free-mail domains, company name and holder's
     name say (module docstring), then one spelling per domain, then glued e-mail labels cut off."""
@@ -419,4 +468,5 @@ def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     slugs = set(company_slugs(company)) if company and not has_cyrillic(company) else set()
     out = [_respelled(v, locals_, slugs, exact_locals) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
            for v in values]
-    return _russian_words_spelled_as_the_addresses(_without_glued_email_labels(_harmonise_domains(out, slugs)))
+    out = _without_glued_email_labels(_harmonise_domains(out, slugs))
+    return _company_spaced_as_the_domain(_russian_words_spelled_as_the_addresses(out))
