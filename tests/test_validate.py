@@ -664,6 +664,7 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("co. uk, Studio 56, Dawn Cape, N96 8XN", "Studio 56, Dawn Cape, N96 8XN"),  # the web address's end
         ("10:00-22.00, 5 Howells Mountain, WA4 4UZ", "5 Howells Mountain, WA4 4UZ"),  # hours printed above
         ("Flat 2, Dawn Cape, N96 8XN, UK", "Flat 2, Dawn Cape, N96 8XN, UK"),
+        ("625 Michelle Ports, Suttonland, N1U 6QT, 8:30, 17:30", "625 Michelle Ports, Suttonland, N1U 6QT"),
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

@@ -75,10 +75,11 @@ _UK_POSTCODE_O = re.compile(r"\b([A-Z]{1,2})([0-9O])([0-9A-Z]?) ([0-9O])([A-Z]{2
 _UK_POSTCODE_END = re.compile(
     r"^[\s,]*(?:(?:United Kingdom|UK|England|Scotland|Wales|Northern Ireland|Great Britain|GB)\.?)?\s*$", re.IGNORECASE
 )
-#: Opening hours printed under the address and read into it ("..., N1U 6QT, 8:30 17:30").
+#: Opening hours printed under the address and read into it ("..., N1U 6QT, 8:30 17:30", the
+#: two times on lines of their own: "8:30, 17:30").
 _OPENING_HOURS = re.compile(
     r"[,\s]*(?:(?:mon|пн|lun|mo)[\w.]*\s*[-–—]\s*(?:fri|пт|ven|fr)[\w.]*:?\s*)?"
-    r"\d{1,2}[:.]\d{2}\s*[-–—]?\s*\d{1,2}[:.]\d{2}\s*$",
+    r"\d{1,2}[:.]\d{2}\s*[-–—,]?\s*\d{1,2}[:.]\d{2}\s*$",
     re.IGNORECASE,
 )
 #: ... and printed above it, read in front of it ("10:00-22.00, 5 Howells Mountain").
