@@ -724,6 +724,20 @@ def test_a_town_read_in_latin_look_alikes_is_put_right(validator: Validator) -> 
     assert known_city_in_lookalikes("Me3e") is None  # "Мезень" lost letters: not exact
 
 
+def test_a_russian_title_word_misread_by_one_letter_is_put_right(validator: Validator) -> None:
+    from ml_backend.validate.known_words import with_known_title_words
+
+    (got,) = validator.validate([fv("position", "Менелжер проектов")])
+    assert got.value == "Менеджер проектов" and got.valid
+    assert with_known_title_words("Управляющий партиёр") == "Управляющий партнёр"
+    assert with_known_title_words("РУКОВОДИТЕЛЬ ОТДЕЛА ПРОДАЮ") == "РУКОВОДИТЕЛЬ ОТДЕЛА ПРОДАЖ"
+    # two letters off, a word split by OCR, a known title word: left as read
+    assert with_known_title_words("Исполнительный лирсктор") == "Исполнительный лирсктор"
+    assert with_known_title_words("Заместитель ди ректора") == "Заместитель ди ректора"
+    assert with_known_title_words("Главный бухгалтер") == "Главный бухгалтер"
+    assert with_known_title_words("Агент") == "Агент"  # too short to tell
+
+
 def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Validator) -> None:
     from ml_backend.validate.known_words import with_known_name_words
 

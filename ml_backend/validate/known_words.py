@@ -1,4 +1,5 @@
-"""Russian words from closed sets, to put back what OCR misspelled: towns and people's names.
+"""Russian words from closed sets, to put back what OCR misspelled: towns, people's names and
+the words of job titles.
 
 Tesseract's Russian model misreads a letter or two of a word on a card ("г. Глец" for "г. Елец",
 "НПАГАЛЬЯ" for "НАТАЛЬЯ", "Ниловиа" for "Ниловна"), and an annotator searching the CRM for the
@@ -6,7 +7,9 @@ town or the person then misses the contact. Town names, given names and patronym
 closed sets: Faker's ru_RU address and person providers, which the project already requires,
 ship ~650 real towns and ~600 given names and patronymics; the federal cities are added.
 Surnames are not: a real "Пестова" must not become the listed "Петрова". Only a word that
-matches exactly one known word closely is replaced, and only in OCR output.
+matches exactly one known word closely is replaced, and only in OCR output. Job titles are made
+of a few hundred words (``lexicon.RUSSIAN_TITLE_WORDS``); a title word is replaced only where it
+differs in one letter from exactly one of them ("Менелжер" -> "Менеджер").
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 import re
 
 from ml_backend.ocr.cyrillic import cyrillic_readings
+from ml_backend.validate.lexicon import RUSSIAN_TITLE_WORDS
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +150,47 @@ def with_known_name_words(name: str) -> str:
     for index, known in ((first, given), (middle, patronymics)):
         words[index] = _cased(_closest(words[index], known, MIN_NAME_RATIO), words[index])
     return " ".join(words)
+
+
+#: Title words this short are left alone: one letter makes another word ("агент"/"агенг" aside).
+_MIN_TITLE_WORD = 6
+
+
+@functools.lru_cache(maxsize=1)
+def _title_words_by_length() -> dict[int, dict[str, str]]:
+    """Key ("ё" as "е") -> spelling of the known Russian title words, grouped by length."""
+    out: dict[int, dict[str, str]] = {}
+    for word in RUSSIAN_TITLE_WORDS:
+        out.setdefault(len(word), {})[_key(word)] = word
+    return out
+
+
+def _one_letter_off(word: str) -> str | None:
+    """The one known title word that ``word`` (lower case) misspells in exactly one letter."""
+    key = word.replace("ё", "е")
+    known = _title_words_by_length().get(len(key), {})
+    if key in known:
+        return None
+    found = [k for k in known if sum(a != b for a, b in zip(k, key)) == 1]
+    return known[found[0]] if len(found) == 1 else None
+
+
+def with_known_title_words(position: str) -> str:
+    """A Russian job title with each word OCR misread by one letter put right ("Управляющий
+    партиёр", "Менелжер проектов", "Руководитель отдела продаю"): the word must be as long as
+    one known title word and differ from it, and from no other, in one letter. Words OCR split
+    or garbled further are left as read."""
+    def respell(match: re.Match[str]) -> str:
+        word = match.group()
+        if len(word) < _MIN_TITLE_WORD:
+            return word
+        found = _one_letter_off(word.lower())
+        if found is None:
+            return word
+        if word.isupper():
+            return found.upper()
+        return found[0].upper() + found[1:] if word[0].isupper() else found
+    return re.sub(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?", respell, position)
 
 
 def _cased(found: str | None, word: str) -> str:

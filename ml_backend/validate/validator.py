@@ -21,7 +21,7 @@ from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, 
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.given_names import has_given_name
-from ml_backend.validate.known_words import with_known_name_words
+from ml_backend.validate.known_words import with_known_name_words, with_known_title_words
 from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL, with_known_towns
@@ -276,10 +276,12 @@ def _split(v: FieldValue, region: str) -> list[FieldValue]:
 
 def _checked(v: FieldValue, region: str) -> FieldValue:
     """``v`` normalised as its field, confidence lowered for repairs and failed checks; an
-    address's misspelled Russian town and a name's misspelled Russian given name or patronymic
-    put right (``known_words``; OCR output only: what an annotator typed is taken as typed)."""
+    address's misspelled Russian town, a name's misspelled Russian given name or patronymic and a
+    position's misspelled Russian title word put right (``known_words``; OCR output only: what an
+    annotator typed is taken as typed)."""
     norm = normalise(v.field, v.value, region)
-    respell = {"address": with_known_towns, "full_name": with_known_name_words}.get(v.field)
+    respell = {"address": with_known_towns, "full_name": with_known_name_words,
+               "position": with_known_title_words}.get(v.field)
     if respell is not None and norm.valid and has_cyrillic(norm.value):
         respelled = respell(norm.value)
         if respelled != norm.value:
