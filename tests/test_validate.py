@@ -183,6 +183,10 @@ def test_a_russian_companys_legal_form_and_guillemets_as_printed() -> None:
     assert normalise("company", 'ooo "СПЕКТР"').value == 'ООО "СПЕКТР"'
     assert normalise("company", "OOO «Вектор»").value == "ООО «Вектор»"
     assert normalise("company", "Ooo Studio").value == "Ooo Studio"  # a Latin name stays as printed
+    assert normalise("company", "ıı White Construction Group").value == "White Construction Group"
+    assert normalise("company", "АО «Котова, ( Орехов и Суханов»").value == "АО «Котова, Орехов и Суханов»"
+    assert normalise("company", "Smith (UK) Ltd").value == "Smith (UK) Ltd"
+    assert normalise("company", "НПО <«<КАПУСТИНА»").value == "НПО «КАПУСТИНА»"
 
 
 @pytest.mark.parametrize(

@@ -375,8 +375,17 @@ _LATIN_OOO = re.compile(r"^[oO0]{3}(?=\s*[«\"„“]?\s*[А-ЯЁ])")
 _SPACE_INSIDE_GUILLEMETS = re.compile(r"(?<=«)\s+|\s+(?=»)")
 
 
+#: Specks OCR read around a company name: stroke-like marks before it ("ıı White Construction
+#: Group"), an opening bracket never closed ("Котова, ( Орехов"), angle brackets hugging a
+#: guillemet ("<«<КАПУСТИНА").
+_LEADING_STROKES = re.compile(r"^[ı|¦!¡ǀ]{1,3}\s+(?=[^\W\d_])")
+_UNCLOSED_BRACKET = re.compile(r"\s\((?=\s)(?![^()]*\))")
+_ANGLES_AT_GUILLEMET = re.compile(r"[<>]*([«»])[<>]*")
+
+
 def normalise_company(text: str) -> NormalisedValue:
     value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
+    value = _UNCLOSED_BRACKET.sub("", _ANGLES_AT_GUILLEMET.sub(r"\1", _LEADING_STROKES.sub("", value)))
     value = _LATIN_OOO.sub("ООО", _SPACE_INSIDE_GUILLEMETS.sub("", value))
     value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", value))
     value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
