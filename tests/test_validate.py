@@ -166,6 +166,10 @@ def test_words_a_letter_spaced_font_glued_are_split() -> None:
 
 def test_website_rejects_emails_and_non_hosts() -> None:
     assert normalise("website", "ivan@acme.com").reason == "an e-mail address, not a website"
+    # PP-OCR reads an "@" as "ß": an e-mail, not a German host name
+    assert normalise("website", "ronanßvinogradov.net").reason == "an e-mail address, not a website"
+    assert normalise("email", "ronanßvinogradov.net").value == "ronan@vinogradov.net"
+    assert normalise("website", "www.straße.de").valid
     assert not normalise("website", "acme").valid
     assert not normalise("website", "timothy_howardedaniels.com").valid  # host names have no "_"
 

@@ -33,8 +33,9 @@ _DOT_WORD = re.compile(r"\s*(?:\(dot\)|\[dot\]|\{dot\}|<dot>|\s+dot\s+)\s*", re.
 _EDGE_JUNK = "\"'<>()[]{}.,;:|•·-"
 _TWO_ADDRESSES = re.compile(r"[^\s,;|]+@[^\s,;|]+")
 #: What OCR makes of an "@" between a local part and a domain: an "e" or "a" with a diacritic,
-#: or a copyright/registered sign (never inside a real address, whose domain follows here).
-_AT_MISREAD = re.compile(r"(?<=[\w.])[ęèéëêàáâäą©®](?=[\w\-]+\.[^\W\d_]{2,})")
+#: a copyright/registered sign or a German "ß" (never inside a real address, whose domain
+#: follows here).
+AT_MISREAD = re.compile(r"(?<=[\w.])[ęèéëêàáâäąß©®](?=[\w\-]+\.[^\W\d_]{2,})")
 
 
 def split_addresses(text: str) -> list[str]:
@@ -55,7 +56,7 @@ def repair(text: str) -> str:
     if "@" not in s:
         s = _AT_WORD.sub("@", s, count=1)
     if "@" not in s:  # "zakazęetalon.su": OCR read the "@" as a letter with a diacritic
-        s = _AT_MISREAD.sub("@", s, count=1)
+        s = AT_MISREAD.sub("@", s, count=1)
     s = _DOT_WORD.sub(".", s)
     s = re.sub(r"\s+", "", dot_before_country_code(s))
     s = s.replace(",", ".").replace(";", ".").replace("@@", "@")

@@ -59,8 +59,17 @@ def repair(text: str) -> tuple[str, str]:
     return scheme, host + (f"/{path}" if slash and path else "")
 
 
+#: The "ß" PP-OCR reads for an "@" between a local part and a domain.
+_SHARP_S_FOR_AT = re.compile(r"(?<=[a-z0-9.])ß(?=[a-z0-9\-]+\.[a-z]{2,})", re.IGNORECASE)
+
+
 def looks_like_email(text: str) -> bool:
-    return "@" in text
+    """An "@", or the "ß" PP-OCR reads for one in an otherwise plain Latin address without "www."
+    ("ronanßvinogradov.net"): no host name is spelled so."""
+    return "@" in text or (
+        "www" not in text.lower() and text.replace("ß", "").isascii()
+        and _SHARP_S_FOR_AT.search(text) is not None)
+
 
 
 def normalise_website(text: str) -> NormalisedValue:
