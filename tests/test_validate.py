@@ -191,6 +191,10 @@ def test_a_russian_companys_legal_form_and_guillemets_as_printed() -> None:
     assert normalise("company", "АО «Котова, ( Орехов и Суханов»").value == "АО «Котова, Орехов и Суханов»"
     assert normalise("company", "Smith (UK) Ltd").value == "Smith (UK) Ltd"
     assert normalise("company", "НПО <«<КАПУСТИНА»").value == "НПО «КАПУСТИНА»"
+    assert normalise("company", "ЗЛО «Соболева Рыбакова»").value == "ЗАО «Соболева Рыбакова»"
+    assert normalise("company", "МАО «Прогресс»").value == "МАО «Прогресс»"  # ПАО, ЗАО, ОАО...: no guess
+    assert normalise("company", "НАО «Прогресс»").value == "НАО «Прогресс»"  # a form of its own
+    assert normalise("company", "ДОМ «Прогресс»").value == "ДОМ «Прогресс»"  # no form is that close
 
 
 @pytest.mark.parametrize(

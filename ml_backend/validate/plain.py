@@ -11,7 +11,7 @@ import re
 
 from ml_backend.validate.known_words import known_city, known_city_in_lookalikes
 from ml_backend.validate.given_names import given_names, has_given_name
-from ml_backend.validate.lexicon import COMMON_TLDS, NAME_AFFIXES, NAME_CONJUNCTIONS
+from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, NAME_AFFIXES, NAME_CONJUNCTIONS
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import collapse_spaces, has_cyrillic, has_latin
 
@@ -383,10 +383,25 @@ _UNCLOSED_BRACKET = re.compile(r"\s\((?=\s)(?![^()]*\))")
 _ANGLES_AT_GUILLEMET = re.compile(r"[<>]*([«»])[<>]*")
 
 
+#: A company's first word: three Cyrillic capitals before the name, where a legal form stands.
+_LEADING_FORM = re.compile(r"^([А-ЯЁ]{3})(?=\s+[«\"„“A-ZА-ЯЁ])")
+_RUSSIAN_THREE_LETTER_FORMS = sorted(f.upper() for f in COMPANY_LEGAL_FORMS if len(f) == 3 and has_cyrillic(f))
+
+
+def _legal_form_restored(value: str) -> str:
+    """A Russian legal form with one letter misread ("ЗЛО «Соболева»" for "ЗАО", "ПЛО" for
+    "ПАО") put right where exactly one form is one letter away; "МАО" (ПАО? ЗАО? ОАО?) stays."""
+    match = _LEADING_FORM.match(value)
+    if match is None or match.group(1) in _RUSSIAN_THREE_LETTER_FORMS:
+        return value
+    close = [f for f in _RUSSIAN_THREE_LETTER_FORMS if sum(a != b for a, b in zip(f, match.group(1))) == 1]
+    return close[0] + value[3:] if len(close) == 1 else value
+
+
 def normalise_company(text: str) -> NormalisedValue:
     value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
     value = _UNCLOSED_BRACKET.sub("", _ANGLES_AT_GUILLEMET.sub(r"\1", _LEADING_STROKES.sub("", value)))
-    value = _LATIN_OOO.sub("ООО", _SPACE_INSIDE_GUILLEMETS.sub("", value))
+    value = _legal_form_restored(_LATIN_OOO.sub("ООО", _SPACE_INSIDE_GUILLEMETS.sub("", value)))
     value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", value))
     value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
     value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
