@@ -677,6 +677,10 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("10:00-22.00, 5 Howells Mountain, WA4 4UZ", "5 Howells Mountain, WA4 4UZ"),  # hours printed above
         ("Flat 2, Dawn Cape, N96 8XN, UK", "Flat 2, Dawn Cape, N96 8XN, UK"),
         ("625 Michelle Ports, Suttonland, N1U 6QT, 8:30, 17:30", "625 Michelle Ports, Suttonland, N1U 6QT"),
+        ("г. Новосибирск, Заливная ул., х 68, офис 188", "г. Новосибирск, Заливная ул., д. 68, офис 188"),
+        ("г. Тырныауз, Циолковского наб_, д. 8/3", "г. Тырныауз, Циолковского наб., д. 8/3"),
+        ("ш. Космонавтов, д., 3, офис 169", "ш. Космонавтов, д. 3, офис 169"),
+        ("г. Екатеринбург, ш. SO лет ВЛКСМ, 7/3", "г. Екатеринбург, ш. 50 лет ВЛКСМ, 7/3"),
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

@@ -50,6 +50,9 @@ _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<![\w.\\])(?:уп|\\л)\.(?=\s)"), "ул."),
     (re.compile(r"(?<![\w.])(?:ya|уа|yл|ys)\.(?=\s*[А-ЯЁ])"), "ул."),
     (re.compile(r"(?<![\w.])(?:пор|сер)\.(?=\s*[А-ЯЁ])"), "пер."),
+    (re.compile(r"(?<=,\s)[хx](?=\s\d)"), "д."),  # "Заливная ул., х 68"
+    (re.compile(r"(?<=[а-яё])_(?=[\s,]|$)"), "."),  # "Циолковского наб_"
+    (re.compile(r"(?<=\sд\.),\s*(?=\d)"), " "),  # "д., 3"
     (re.compile(r"(?<![\w.])(?:mw|iii|w)\.(?=\s*[А-ЯЁ])"), "ш."),
     (re.compile(r"(?<![\w.])(?i:оп|op|od|од|of|ob|оb)\.(?=\s*\d)"), "оф."),
     (re.compile(r"(?<![\w.])[паaц]\.(?=\s*\d)"), "д."),
@@ -60,6 +63,9 @@ _MISREAD_ABBREVIATIONS = (
 #: in an address that has no other "д.": a number that ends a part with a dot is followed by
 #: text ("д. 9. оф. 50"), not by another number.
 _HOUSE_MARK_AS_FOUR = re.compile(r"(?<=,\s)4\.(?=\s\d)")
+#: A number read in letters before "лет" ("ш. SO лет ВЛКСМ"): streets named "50 лет Октября".
+_YEARS_IN_LETTERS = re.compile(r"(?<!\S)[SOoIlZB0-9]{2,3}(?=\s+лет\b)")
+_DIGIT_LOOKALIKES = str.maketrans("SOoIlZB", "5001128")
 #: A postcode followed by a dot where the card printed a comma ("337435. г. Жигулевск").
 _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
 #: In a Russian address, any number followed by a dot where a comma was printed ("д. 9. оф. 50",
@@ -191,6 +197,7 @@ def join_address_lines(text: str) -> str:
             joined = misread.sub(abbreviation, joined)
         if "д." not in joined:
             joined = _HOUSE_MARK_AS_FOUR.sub("д.", joined, count=1)
+        joined = _YEARS_IN_LETTERS.sub(lambda m: m.group().translate(_DIGIT_LOOKALIKES), joined)
         joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", joined))
     joined = _POSTCODE_DOT.sub(r"\1,", joined)
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
