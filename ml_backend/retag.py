@@ -2,6 +2,8 @@
 
 A token classifier trained on generated cards misses what only the whole card shows:
 
+* a street or town inside the address block tagged as a name ("Paula Run" between "Studio 09s"
+  and "GU6 5UG");
 * a garbled contact label tagged as the address before it ("3n. nota:" for "Эл. почта:");
 * the company's monogram logo on a line of its own pulled into the address or the company;
 * a complete name split between the name and a neighbouring field, or, on a card where no name
@@ -38,9 +40,47 @@ log = logging.getLogger(__name__)
 
 def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
-    return _domain_end_split_off(_title_line_completed(
-        _untag_monogram(_untag_labels(_title_continued_below(_name_on_its_line(_company_from_domain(words)))))
-    ))
+    return _domain_end_split_off(_title_line_completed(_untag_monogram(_untag_labels(
+        _title_continued_below(_name_on_its_line(_company_from_domain(_address_block_completed(words))))))))
+
+
+def _aligned_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
+    """Whether the box ``lower`` is the next line of ``upper``'s column: starting within a line
+    height below it, its left edge, centre or right edge in line with ``upper``'s."""
+    ux0, _, ux1, uy1 = upper
+    lx0, ly0, lx1, ly1 = lower
+    height = ly1 - ly0
+    if not -0.3 * height <= ly0 - uy1 <= height:
+        return False
+    return min(abs(lx0 - ux0), abs(lx1 - ux1), abs((lx0 + lx1) - (ux0 + ux1)) / 2) <= 0.5 * height
+
+
+def _address_block_completed(words: list[TaggedWord]) -> list[TaggedWord]:
+    """Lines tagged as a name inside a column of address lines are address lines: a street or
+    town of two capitalised words ("Paula Run", "Thomasport" between "Studio 09s" and "GU6 5UG")
+    looks like a name to the tagger, but a card prints no name inside its address block."""
+    groups = _line_groups(words)
+    boxes = [union_bbox([words[i].word.bbox for i in g]) for g in groups]
+    fields = [{words[i].field for i in g} for g in groups]
+    out = list(words)
+    for start, top in enumerate(groups):
+        if fields[start] != {"address"}:
+            continue
+        run: list[int] = []
+        current = start
+        while True:
+            below = [k for k in range(len(groups)) if k != current and _aligned_below(boxes[current], boxes[k])]
+            if len(below) != 1 or fields[below[0]] not in ({"full_name"}, {"address"}):
+                break
+            current = below[0]
+            if fields[current] == {"address"}:
+                for k in run:
+                    log.debug("%r inside the address block: address", " ".join(words[i].word.text for i in groups[k]))
+                    for n, i in enumerate(groups[k]):
+                        out[i] = replace(words[i], tag="B-ADDRESS" if n == 0 else "I-ADDRESS")
+                break
+            run.append(current)
+    return out
 
 
 #: Words a title line may hold besides the position's: plain words, not labels, numbers or marks.

@@ -373,6 +373,21 @@ def test_an_i_tag_continues_a_title_on_the_line_right_below_but_not_further_down
     assert [v.value for v in words_to_values(other)] == ["Hydrographic surveyor", "Senior buyer"]
 
 
+def test_name_tagged_lines_inside_an_address_block_are_address_lines() -> None:
+    words = (
+        line_of(0, ("Studio", "B-ADDRESS"), ("09s", "I-ADDRESS"))
+        + line_of(1, ("Paula", "B-FULL_NAME"), ("Run", "I-FULL_NAME"))
+        + line_of(2, ("Thomasport", "B-FULL_NAME"))
+        + line_of(3, ("GU6", "B-ADDRESS"), ("5UG", "I-ADDRESS"))
+        + line_of(6, ("Terence", "B-FULL_NAME"), ("Hughes", "I-FULL_NAME"))  # the name, apart
+    )
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("address", "Studio 09s, Paula Run, Thomasport, GU6 5UG"), ("full_name", "Terence Hughes")]
+    # below the address block, a name stays a name
+    after = line_of(0, ("GU6", "B-ADDRESS"), ("5UG", "I-ADDRESS")) + line_of(1, ("Anna", "B-FULL_NAME"), ("Lee", "I-FULL_NAME"))
+    assert [v.field for v in words_to_values(after)] == ["address", "full_name"]
+
+
 def test_phone_split_by_ocr_at_a_gap_is_joined_but_two_numbers_stay_two() -> None:
     words = [tagged("0121", "B-PHONE", 0, 10), tagged("349", "B-PHONE", 0, 70), tagged("7853", "I-PHONE", 0, 110)]
     assert [v.value for v in words_to_values(words)] == ["0121 349 7853"]
