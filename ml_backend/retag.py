@@ -63,12 +63,12 @@ def _address_block_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     boxes = [union_bbox([words[i].word.bbox for i in g]) for g in groups]
     fields = [{words[i].field for i in g} for g in groups]
     out = list(words)
-    for start, top in enumerate(groups):
+    for start in range(len(groups)):
         if fields[start] != {"address"}:
             continue
         run: list[int] = []
         current = start
-        while True:
+        for _ in range(len(groups)):  # a column is at most every line long
             below = [k for k in range(len(groups)) if k != current and _aligned_below(boxes[current], boxes[k])]
             if len(below) != 1 or fields[below[0]] not in ({"full_name"}, {"address"}):
                 break

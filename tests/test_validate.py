@@ -752,6 +752,7 @@ def test_a_russian_title_word_misread_by_one_letter_is_put_right(validator: Vali
     assert with_known_title_words("Заместитель ди ректора") == "Заместитель ди ректора"
     assert with_known_title_words("Главный бухгалтер") == "Главный бухгалтер"
     assert with_known_title_words("Агент") == "Агент"  # too short to tell
+    assert with_known_title_words("Инженер-програмнист") == "Инженер-программист"  # hyphenated words too
 
 
 def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Validator) -> None:

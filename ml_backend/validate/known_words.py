@@ -152,16 +152,18 @@ def with_known_name_words(name: str) -> str:
     return " ".join(words)
 
 
-#: Title words this short are left alone: one letter makes another word ("агент"/"агенг" aside).
+#: Words shorter than this are left alone: one letter changed makes too many of them other words.
 _MIN_TITLE_WORD = 6
 
 
 @functools.lru_cache(maxsize=1)
 def _title_words_by_length() -> dict[int, dict[str, str]]:
-    """Key ("ё" as "е") -> spelling of the known Russian title words, grouped by length."""
+    """Key (lower case, "ё" as "е", hyphens kept) -> spelling of the known Russian title words,
+    grouped by length."""
     out: dict[int, dict[str, str]] = {}
     for word in RUSSIAN_TITLE_WORDS:
-        out.setdefault(len(word), {})[_key(word)] = word
+        key = word.replace("ё", "е")
+        out.setdefault(len(key), {})[key] = word
     return out
 
 

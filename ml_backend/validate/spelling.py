@@ -174,15 +174,15 @@ _MIN_FUZZY_DOMAIN = 6
 _MAX_LENGTH_MISREAD = 2
 
 
+#: Shortest company slug a domain label must start with to count as spelling the company.
+_MIN_COMPANY_SLUG = 4
+
+
 def _spells_company(domain: str, slugs: Iterable[str]) -> bool:
     """The domain's first label starts with the company's name as domains spell it
     ("mclean-sons.org.uk" for "MCLEAN AND SONS")."""
     label = domain.partition(".")[0].replace("-", "")
     return any(label.startswith(s.replace("-", "")) for s in slugs if len(s) >= _MIN_COMPANY_SLUG)
-
-
-#: Shortest company slug a domain label must start with to count as spelling the company.
-_MIN_COMPANY_SLUG = 4
 
 
 def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset(),
