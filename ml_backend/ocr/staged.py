@@ -190,7 +190,7 @@ class StagedOcrEngine:
         ordered = restore_cyrillic([lines[i] for i in reading_order([ln.box for ln in lines])])
         return OcrResult(lines=ordered, width=upright_w, height=upright_h, rotation=rotation)
 
-    def _read_frame(self, rgb: Image.Image) -> "_FrameReading | None":
+    def _read_frame(self, rgb: Image.Image) -> _FrameReading | None:
         """Detect, orient, recognise and re-read the lines of one (working-size) image; None when
         no line was detected. Quads stay in the image's own pixel frame."""
         bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])

@@ -35,7 +35,7 @@ _TWO_ADDRESSES = re.compile(r"[^\s,;|]+@[^\s,;|]+")
 #: What OCR makes of an "@" between a local part and a domain: an "e" or "a" with a diacritic,
 #: a copyright/registered sign or a German "ß" (never inside a real address, whose domain
 #: follows here).
-AT_MISREAD = re.compile(r"(?<=[\w.])[ęèéëêàáâäąß©®](?=[\w\-]+\.[^\W\d_]{2,})")
+_AT_MISREAD = re.compile(r"(?<=[\w.])[ęèéëêàáâäąß©®](?=[\w\-]+\.[^\W\d_]{2,})")
 
 
 def split_addresses(text: str) -> list[str]:
@@ -56,7 +56,7 @@ def repair(text: str) -> str:
     if "@" not in s:
         s = _AT_WORD.sub("@", s, count=1)
     if "@" not in s:  # "zakazęetalon.su": OCR read the "@" as a letter with a diacritic
-        s = AT_MISREAD.sub("@", s, count=1)
+        s = _AT_MISREAD.sub("@", s, count=1)
     s = _DOT_WORD.sub(".", s)
     s = re.sub(r"\s+", "", dot_before_country_code(s))
     s = s.replace(",", ".").replace(";", ".").replace("@@", "@")

@@ -19,9 +19,11 @@ import functools
 import importlib
 import logging
 import re
+from collections.abc import Iterable
 
 from ml_backend.ocr.cyrillic import cyrillic_readings
 from ml_backend.validate.lexicon import RUSSIAN_TITLE_WORDS
+from ml_backend.validate.text import cased_like
 
 log = logging.getLogger(__name__)
 
@@ -167,14 +169,19 @@ def _title_words_by_length() -> dict[int, dict[str, str]]:
     return out
 
 
+def one_letter_from(word: str, known: Iterable[str]) -> str | None:
+    """The one word of ``known`` as long as ``word`` that differs from it in exactly one letter,
+    or None (none, or several: a guess would be a coin toss)."""
+    found = [k for k in known if len(k) == len(word) and sum(a != b for a, b in zip(k, word)) == 1]
+    return found[0] if len(found) == 1 else None
+
+
 def _one_letter_off(word: str) -> str | None:
     """The one known title word that ``word`` (lower case) misspells in exactly one letter."""
     key = word.replace("ё", "е")
     known = _title_words_by_length().get(len(key), {})
-    if key in known:
-        return None
-    found = [k for k in known if sum(a != b for a, b in zip(k, key)) == 1]
-    return known[found[0]] if len(found) == 1 else None
+    found = None if key in known else one_letter_from(key, known)
+    return known[found] if found is not None else None
 
 
 def with_known_title_words(position: str) -> str:
@@ -184,19 +191,10 @@ def with_known_title_words(position: str) -> str:
     or garbled further are left as read."""
     def respell(match: re.Match[str]) -> str:
         word = match.group()
-        if len(word) < _MIN_TITLE_WORD:
-            return word
-        found = _one_letter_off(word.lower())
-        if found is None:
-            return word
-        if word.isupper():
-            return found.upper()
-        return found[0].upper() + found[1:] if word[0].isupper() else found
+        return word if len(word) < _MIN_TITLE_WORD else _cased(_one_letter_off(word.lower()), word)
     return re.sub(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?", respell, position)
 
 
 def _cased(found: str | None, word: str) -> str:
     """``found`` in the case ``word`` was printed in; ``word`` itself when nothing was found."""
-    if found is None:
-        return word
-    return found.upper() if word.isupper() else found
+    return word if found is None else cased_like(word, found)

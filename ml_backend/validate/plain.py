@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ml_backend.validate.known_words import known_city, known_city_in_lookalikes
+from ml_backend.validate.known_words import known_city, known_city_in_lookalikes, one_letter_from
 from ml_backend.validate.given_names import given_names, has_given_name
 from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, NAME_AFFIXES, NAME_CONJUNCTIONS
 from ml_backend.validate.result import NormalisedValue
@@ -43,9 +43,10 @@ _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 _UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр)(?=\s|,)")
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
 #: Russian address abbreviations as OCR misreads them, where nothing else reads that way:
-#: "уп."/"\л." for "ул." ("ya." before a name), "оп."/"od."/"of." for "оф.", "п."/"а."/"ц." for
-#: "д." before a number, "br." for "г." before a town, "mw." for "ш.", a colon for the
-#: abbreviation's dot ("наб: ", "стр: 7").
+#: "уп."/"\л." for "ул." ("ya."/"ys." before a name), "пор."/"сер." for "пер.", "оп."/"od."/"of."
+#: for "оф.", "п."/"а."/"ц." (and a lone "х" after a comma) for "д." before a number, "br." for
+#: "г." before a town, "mw." for "ш.", a colon or an underscore for the abbreviation's dot
+#: ("наб: ", "стр: 7", "наб_"), a comma after "д." ("д., 3").
 _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<![\w.\\])(?:уп|\\л)\.(?=\s)"), "ул."),
     (re.compile(r"(?<![\w.])(?:ya|уа|yл|ys)\.(?=\s*[А-ЯЁ])"), "ул."),
@@ -348,11 +349,13 @@ def _has_letter(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+#: Russian legal forms a company name starts with, as a regex alternation.
+_RUSSIAN_FORMS = "ООО|ЗАО|ОАО|ПАО|АО|ИП|НПО|ГК"
 #: A speck read as a digit before a legal form ("3 ЗАО «Север»").
-_DIGIT_BEFORE_LEGAL_FORM = re.compile(r"^\d\s+(?=(?:ООО|ЗАО|ОАО|ПАО|АО|ИП|НПО|ГК|LLC|Ltd|GmbH|SARL|SAS)\b)", re.IGNORECASE)
+_DIGIT_BEFORE_LEGAL_FORM = re.compile(rf"^\d\s+(?=(?:{_RUSSIAN_FORMS}|LLC|Ltd|GmbH|SARL|SAS)\b)", re.IGNORECASE)
 #: Any one character before a Russian legal form that a name follows is one too ("ı АО
 #: «Воронова»"); a letter before "Ltd" is the name ("Q Ltd").
-_SPECK_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(r"^[^\s«\"„“]\s+(?=(?:ООО|ЗАО|ОАО|ПАО|АО|ИП|НПО|ГК)\s)")
+_SPECK_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(rf"^[^\s«\"„“]\s+(?=(?:{_RUSSIAN_FORMS})\s)")
 
 
 def _balanced_quotes(text: str) -> str:
@@ -401,8 +404,8 @@ def _legal_form_restored(value: str) -> str:
     match = _LEADING_FORM.match(value)
     if match is None or match.group(1) in _RUSSIAN_THREE_LETTER_FORMS:
         return value
-    close = [f for f in _RUSSIAN_THREE_LETTER_FORMS if sum(a != b for a, b in zip(f, match.group(1))) == 1]
-    return close[0] + value[3:] if len(close) == 1 else value
+    form = one_letter_from(match.group(1), _RUSSIAN_THREE_LETTER_FORMS)
+    return value if form is None else form + value[3:]
 
 
 def normalise_company(text: str) -> NormalisedValue:

@@ -30,7 +30,7 @@ from dataclasses import replace
 from ml_backend.schema import FieldValue
 from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
 from ml_backend.validate.normalise import normalise
-from ml_backend.validate.text import has_cyrillic, transliterated, unaccented
+from ml_backend.validate.text import cased_like, has_cyrillic, transliterated, unaccented
 
 #: Shared mailboxes: local parts that need no person's name. Their last letter is no misread
 #: "@" ("hello" + "evergreen.net" lost the "@", it did not turn it into the "o").
@@ -375,8 +375,7 @@ def _word_spelled_by(word: str, labels: set[str], min_length: int = _MIN_SPELLED
              if letter != lower[i] and spelled(lower[:i] + letter + lower[i + 1:])}
     if len(found) != 1:
         return None
-    respelled = found.pop()
-    return respelled.upper() if word.isupper() else respelled.capitalize() if word[:1].isupper() else respelled
+    return cased_like(word, found.pop())
 
 
 #: A surname is never translated, only transliterated: shorter ones are respelled too ("avdeev").

@@ -134,6 +134,14 @@ def dot_before_country_code(text: str) -> str:
     return _SPACED_COUNTRY_CODE.sub(r"\1.\2", text)
 
 
+def cased_like(word: str, spelling: str) -> str:
+    """``spelling`` (a correction of ``word``) in the case ``word`` was printed in: all capitals,
+    a capital first letter, or ``spelling``'s own case."""
+    if word.isupper():
+        return spelling.upper()
+    return spelling[:1].upper() + spelling[1:] if word[:1].isupper() else spelling
+
+
 def restore_domain_dot(domain: str) -> str:
     """A domain OCR read without its dot gets it back before a common TLD ("ramblerru" ->
     "rambler.ru", "xcouk" -> "x.co.uk"); a domain with a dot is left alone."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
@@ -274,14 +275,19 @@ def _split(v: FieldValue, region: str) -> list[FieldValue]:
     return [replace(v, value=p, raw=p) for p in parts]
 
 
+#: Per field, the respelling of Russian words from closed sets (``known_words``).
+_RESPELL_OCR: dict[str, Callable[[str], str]] = {
+    "address": with_known_towns, "full_name": with_known_name_words, "position": with_known_title_words,
+}
+
+
 def _checked(v: FieldValue, region: str) -> FieldValue:
     """``v`` normalised as its field, confidence lowered for repairs and failed checks; an
     address's misspelled Russian town, a name's misspelled Russian given name or patronymic and a
     position's misspelled Russian title word put right (``known_words``; OCR output only: what an
     annotator typed is taken as typed)."""
     norm = normalise(v.field, v.value, region)
-    respell = {"address": with_known_towns, "full_name": with_known_name_words,
-               "position": with_known_title_words}.get(v.field)
+    respell = _RESPELL_OCR.get(v.field)
     if respell is not None and norm.valid and has_cyrillic(norm.value):
         respelled = respell(norm.value)
         if respelled != norm.value:

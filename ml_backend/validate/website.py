@@ -71,7 +71,6 @@ def looks_like_email(text: str) -> bool:
         and _SHARP_S_FOR_AT.search(text) is not None)
 
 
-
 def normalise_website(text: str) -> NormalisedValue:
     """Canonical website for ``text`` (see module docstring); e-mails and non-hosts are flagged."""
     unlabelled = strip_label(text, _LABEL).strip()
