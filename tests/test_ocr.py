@@ -27,7 +27,7 @@ from ml_backend.ocr.reread import (
     worth_second_look,
 )
 from ml_backend.ocr.samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
-from ml_backend.ocr.staged import StagedOcrEngine, closed_up, halfwidth, is_junk
+from ml_backend.ocr.staged import StagedOcrEngine, closed_up, halfwidth, is_junk, read_evidence
 
 SETTINGS = load_settings()
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,6 +163,35 @@ def test_a_close_orientation_vote_is_settled_by_reading_lines_both_ways():
     assert stages.recognised > 3  # the settling reads happened
 
 
+class _CyrillicStages(_TieStages):
+    """A classifier sure that upright lines are upside down (as PP-OCR's is on Cyrillic), and a
+    recogniser that answers an upright line with a blank at a high score or with whole words,
+    and an upside-down one with short fragments."""
+
+    def classify(self, crops):
+        return [(True, 0.98)] * len(crops)
+
+    def recognize(self, crops):
+        self.recognised += len(crops)
+        return [(" ", 0.9) if i == 0 else ("Tel +7 495 910-46-01", 0.8) if c[0].mean() < 128 else ("Aaea", 0.6)
+                for i, c in enumerate(crops)]
+
+
+def test_a_confident_upside_down_vote_is_checked_by_reading_lines_both_ways():
+    image = np.full((200, 320, 3), 255, dtype=np.uint8)
+    for i in range(3):
+        image[10 + 50 * i: 25 + 50 * i, 10:300] = 0
+    stages = _CyrillicStages()
+    result = StagedOcrEngine("fake", stages, None).read(Image.fromarray(image))
+    assert result.rotation == 0  # the classifier said 180 with 0.98; the readings overruled it
+    assert [ln.text for ln in result.lines] == ["Tel +7 495 910-46-01"] * 2  # the blank is dropped
+
+
+def test_read_evidence_counts_confidently_read_letters_not_mean_scores():
+    assert read_evidence(" ", 0.95) == 0 and read_evidence("", 0.0) == 0
+    assert read_evidence("Tel +7 495 910-46-01", 0.8) > read_evidence("Aaea", 0.9) * 3
+
+
 class _SideDetectorStages:
     """A detector that finds two of three lines while they run vertically and all three once the
     card is upright; a recogniser that reads each crop's grey level as its line number."""
@@ -242,6 +271,9 @@ def test_second_look_rules():
     assert not worth_second_look("miron31@atlas.su") and not worth_second_look("www.atlas.su")
     assert not worth_second_look("+7 (499) 417-51-28") and not worth_second_look("Москва")
     assert not worth_second_look("Te.: +7 (347) 105-49-43")  # a phone's digits over its label
+    # a postcode and a house number hold seven digits between them, but no phone number
+    assert worth_second_look("423032, r. K3") and worth_second_look("792681, . Me3e")
+    assert not worth_second_look("Tel 8 (495) 123 45 67")
     assert prefer_second_look("405575, Mockaa", "405575, Москва", 0.9)
     assert prefer_second_look("ООО Nordwind Γpyn", "ООО Nordwind Групп", 0.85)  # half Latin, still taken
     assert not prefer_second_look("405575, Mockaa", "405575, Москва", 0.4)  # Tesseract unsure

@@ -102,13 +102,20 @@ MIN_CARD_LINE_CONFIDENCE = 0.6
 #: Lines holding an e-mail, a web address, or only a number: PP-OCR reads these better than
 #: Tesseract, and Russian cards print them in Latin letters and digits too.
 _NOT_WORDS = re.compile(r"@|www|https?:|\.[a-z]{2,4}\b|^[\d\s()+\-.,:/]*$", re.IGNORECASE)
-#: A line with this many digits holds a phone number (a postcode has at most 6): its digits
+#: A number of this many digits is a phone number (a postcode has at most 6): its digits
 #: matter more than its label, and Tesseract misreads digits that PP-OCR got right.
 _NUMBER_DIGITS = 7
+#: One printed number: digits joined by the spaces, brackets, dashes and dots phones use. A
+#: postcode and a house number ("423032, г. Кузнецк, 7") are two numbers, not a phone.
+_PRINTED_NUMBER = re.compile(r"\d[\d\s()\-.]*\d")
+
+
+def _holds_phone_number(text: str) -> bool:
+    return any(sum(c.isdigit() for c in m.group()) >= _NUMBER_DIGITS for m in _PRINTED_NUMBER.finditer(text))
 
 
 def _is_word_line(text: str) -> bool:
-    return not _NOT_WORDS.search(text) and sum(c.isdigit() for c in text) < _NUMBER_DIGITS
+    return not _NOT_WORDS.search(text) and not _holds_phone_number(text)
 
 
 #: Where a phone number starts in a line: its "+", an opening bracket or its first digit.

@@ -49,11 +49,11 @@ log = logging.getLogger(__name__)
 MIN_LINE_SCORE = 0.5
 #: One-character lines are kept only above this score: round logos read as "O" at 0.7-0.92.
 MIN_SINGLE_CHAR_SCORE = 0.95
-#: An upside-down vote less one-sided than this is settled by reading lines both ways up
+#: An orientation vote less one-sided than this is checked by reading lines both ways up
 #: (measured: right calls score >= 0.5, the wrong ones on upright Cyrillic/blurred photos < 0.2).
 CLOSE_VOTE = 0.4
-#: Longest lines read both ways to settle a close vote.
-SETTLE_LINES = 4
+#: Longest lines read both ways to check a close or upside-down vote.
+SETTLE_LINES = 8
 #: Images are read at most this large (longer side). A 12-megapixel phone photo holds far more
 #: pixels than the recogniser's 48-px line height needs; copying, converting and cropping it
 #: at full size cost more than the models did.
@@ -123,6 +123,15 @@ def crop_line(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
     if height >= TALL_RATIO * width:
         strip = np.rot90(strip)
     return np.ascontiguousarray(strip)
+
+
+def read_evidence(text: str, score: float) -> float:
+    """How much readable text a recognition found: its letters and digits weighted by its score.
+
+    Upside-down text reads as a few short fragments; upright text as whole words. A mean score
+    cannot tell them apart: the recogniser answers a blank (" ") or nothing at all for an
+    upright line in a script it does not know, sometimes with a score of 0.9."""
+    return score * sum(c.isalnum() for c in text)
 
 
 def is_junk(text: str, score: float, min_score: float = MIN_LINE_SCORE) -> bool:
@@ -206,11 +215,13 @@ class StagedOcrEngine:
         return _FrameReading(orientation.rotation, list(zip(quads, reread)))
 
     def _settle_close_vote(self, crops: list[np.ndarray], orientation: Orientation) -> Orientation:
-        """A card the line classifier could not agree on (Cyrillic lines it was not trained on,
-        blur) is settled by reading its longest lines both ways up: text the right way up
-        reads with clearly higher recogniser scores. Costs one extra recognition of a few
-        lines on the few cards that need it."""
-        if orientation.certainty >= CLOSE_VOTE:
+        """A card the line classifier could not agree on (blur), or voted upside down, is
+        checked by reading its longest lines both ways up: text the right way up yields more
+        confidently read letters and digits. The classifier was trained on Latin and Chinese
+        text only, and calls upright Cyrillic lines upside down with scores up to 0.98: a wrong
+        180-degree turn loses every field of the card, a check costs one more recognition of a
+        few lines on the few cards that need it (upside-down cards are rare)."""
+        if orientation.certainty >= CLOSE_VOTE and orientation.rotation in (0, 270):
             return orientation
         longest = sorted((i for i, d in enumerate(orientation.dominant) if d),
                          key=lambda i: -crops[i].shape[1])[:SETTLE_LINES]
@@ -218,12 +229,13 @@ class StagedOcrEngine:
             return orientation
         other = orientation.flipped()
 
-        def mean_score(o: Orientation) -> float:
+        def evidence(o: Orientation) -> float:
             turned = [np.ascontiguousarray(np.rot90(crops[i], 2)) if o.flip_crop[i] else crops[i] for i in longest]
-            return float(np.mean([score for _, score in self.stages.recognize(turned)]))
+            return sum(read_evidence(text, score) for text, score in self.stages.recognize(turned))
 
-        kept, flipped = mean_score(orientation), mean_score(other)
-        log.debug("close orientation vote (%.2f): score %.3f as voted, %.3f turned", orientation.certainty, kept, flipped)
+        kept, flipped = evidence(orientation), evidence(other)
+        log.debug("orientation vote %d (%.2f): evidence %.1f as voted, %.1f turned", orientation.rotation,
+                  orientation.certainty, kept, flipped)
         return other if flipped > kept else orientation
 
     def _second_look_if_cyrillic(
