@@ -1,6 +1,7 @@
 """The PP-OCR reading procedure, shared by the ONNX (rapidocr) and native Paddle back ends.
 
-detect lines -> crop -> line classifier -> card orientation -> recognise -> re-read Cyrillic
+detect lines -> crop -> line classifier -> card orientation (checked by reading the longest
+lines both ways up when the vote is close or says upside down) -> recognise -> re-read Cyrillic
 lines with Tesseract (on a Cyrillic card, confident Latin readings too) -> on a card lying on
 its side, all of that once more on the card turned upright -> drop junk -> reading order, in the
 upright frame -> Cyrillic words spelled with Latin look-alikes restored on Cyrillic cards.
@@ -50,8 +51,12 @@ MIN_LINE_SCORE = 0.5
 #: One-character lines are kept only above this score: round logos read as "O" at 0.7-0.92.
 MIN_SINGLE_CHAR_SCORE = 0.95
 #: An orientation vote less one-sided than this is checked by reading lines both ways up
-#: (measured: right calls score >= 0.5, the wrong ones on upright Cyrillic/blurred photos < 0.2).
+#: (measured: most right calls score >= 0.5, most wrong ones on upright Cyrillic/blurred photos
+#: < 0.2; an "upside down" verdict is checked however one-sided, see ``_checked_by_reading``).
 CLOSE_VOTE = 0.4
+#: Card rotations for which the classifier found the line crops upright (an upright card, or
+#: one lying on its side whose crops were turned a quarter the right way).
+CROPS_UPRIGHT = (0, 270)
 #: Longest lines read both ways to check a close or upside-down vote.
 SETTLE_LINES = 8
 #: Images are read at most this large (longer side). A 12-megapixel phone photo holds far more
@@ -207,21 +212,21 @@ class StagedOcrEngine:
         if not quads:
             return None
         crops = [crop_line(bgr, q) for q in quads]
-        orientation = self._settle_close_vote(crops, decide_orientation(quads, self.stages.classify(crops)))
+        orientation = self._checked_by_reading(crops, decide_orientation(quads, self.stages.classify(crops)))
         crops = [np.ascontiguousarray(np.rot90(c, 2)) if flip else c for c, flip in zip(crops, orientation.flip_crop)]
         readings = self.stages.recognize(crops)
         reread = [self._reread_if_needed(crop, text, score) for crop, (text, score) in zip(crops, readings)]
         reread = self._second_look_if_cyrillic(crops, reread)
         return _FrameReading(orientation.rotation, list(zip(quads, reread)))
 
-    def _settle_close_vote(self, crops: list[np.ndarray], orientation: Orientation) -> Orientation:
+    def _checked_by_reading(self, crops: list[np.ndarray], orientation: Orientation) -> Orientation:
         """A card the line classifier could not agree on (blur), or voted upside down, is
         checked by reading its longest lines both ways up: text the right way up yields more
         confidently read letters and digits. The classifier was trained on Latin and Chinese
         text only, and calls upright Cyrillic lines upside down with scores up to 0.98: a wrong
         180-degree turn loses every field of the card, a check costs one more recognition of a
         few lines on the few cards that need it (upside-down cards are rare)."""
-        if orientation.certainty >= CLOSE_VOTE and orientation.rotation in (0, 270):
+        if orientation.certainty >= CLOSE_VOTE and orientation.rotation in CROPS_UPRIGHT:
             return orientation
         longest = sorted((i for i, d in enumerate(orientation.dominant) if d),
                          key=lambda i: -crops[i].shape[1])[:SETTLE_LINES]

@@ -382,15 +382,25 @@ def _word_spelled_by(word: str, labels: set[str], min_length: int = _MIN_SPELLED
 _MIN_SPELLED_NAME = 6
 
 
+def _card_addresses(values: list[FieldValue]) -> list[FieldValue]:
+    """The card's valid e-mail and web addresses."""
+    return [v for v in values if v.field in ("email", "website") and v.valid]
+
+
+def _domain_labels(addresses: list[FieldValue]) -> set[str]:
+    """The first labels of the addresses' own domains ("progress" of progress.ru); free-mail
+    domains name the provider, not the card's company or holder."""
+    return {_domain_of(v).partition(".")[0] for v in addresses if _domain_of(v) not in FREE_MAIL_DOMAINS}
+
+
 def _russian_words_spelled_as_the_addresses(values: list[FieldValue]) -> list[FieldValue]:
     """A Russian company name or surname (read by Tesseract) with a misread letter put right
     where the card's own addresses (read by PP-OCR, surer of Latin) spell the word with one
     letter changed: "ГК «ГРОГРЕСС»" beside progress.ru, "ООО «ВЛАЛИМИРОВ КУДРЯШОВ»" beside
     vladimirov.ru, "МИНА АВЛЕЕВ" beside avdeev.m@inbox.ru."""
     # only addresses read cleanly to the end (a common TLD: not "granit.com-3.noa") spell anything
-    clean = [v for v in values if v.field in ("email", "website") and v.valid
-             and _domain_of(v).rpartition(".")[2] in COMMON_TLDS]
-    labels = {_domain_of(v).partition(".")[0] for v in clean if _domain_of(v) not in FREE_MAIL_DOMAINS}
+    clean = [v for v in _card_addresses(values) if _domain_of(v).rpartition(".")[2] in COMMON_TLDS]
+    labels = _domain_labels(clean)
     # a surname is one piece of a local part ("avdeev" of "avdeev.m"), not any part of one:
     # "svetkov" inside "tsvetkov" must not count
     locals_ = {piece for v in clean if v.field == "email" for piece in re.split(r"[._\-\d]+", v.value.partition("@")[0])}
@@ -429,8 +439,7 @@ def _company_spaced_as_the_domain(values: list[FieldValue]) -> list[FieldValue]:
     (horizon-design.co.uk, polaris-engineering.com): a run of its words holding exactly the
     label's letters takes the label's word breaks. An unhyphenated label says nothing of where
     words break ("smithjones" may be "Smith Jones") and is not used."""
-    labels = {_domain_of(v).partition(".")[0] for v in values if v.field in ("email", "website") and v.valid
-              and _domain_of(v) not in FREE_MAIL_DOMAINS}
+    labels = _domain_labels(_card_addresses(values))
     # only a hyphenated label says where words break: "smithjones" may be "Smith Jones"
     splits = [label.split("-") for label in labels if "-" in label and all(label.split("-"))]
     out = []
