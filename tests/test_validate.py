@@ -632,6 +632,8 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Port Kevinborough L4B SXA, UK", "Port Kevinborough L4B 5XA, UK"),  # and its digit as a letter
         ("Terenceview JES OWW", "Terenceview JE5 0WW"),
         ("Hallburgh M6 1 YP", "Hallburgh M6 1YP"),  # a space inside the inward code
+        ("Glennfort, E7 9A)", "Glennfort, E7 9AJ"),  # a "J" read as a bracket
+        ("Glennfort, E7 9A), England", "Glennfort, E7 9AJ, England"),
         ("Port Jasonport, IN 13968", "Port Jasonport, IN 13968"),  # a US state and ZIP code
         ("Ottawa K1A 0B1", "Ottawa K1A 0B1"),  # a Canadian postcode
         ("Щетинкинапер., д. 355", "Щетинкина пер., д. 355"),  # the abbreviation glued to the street
@@ -659,6 +661,7 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Flat 80. Daves Freeway", "Flat 80. Daves Freeway"),  # Latin: "3. OG" is a German floor
         ("777368, г. Мценск, ya. Сенная", "777368, г. Мценск, ул. Сенная"),
         ("mw. Ленинградская, д. 634", "ш. Ленинградская, д. 634"),
+        ("ul. Космонавтов, д. 3", "ш. Космонавтов, д. 3"),
         ("Блюхера ш., д. 3, of. 86", "Блюхера ш., д. 3, оф. 86"),
         ("ОКО 92578811, 886987, г. Тотьма", "886987, г. Тотьма"),  # a registration number among the parts
         ("MHH/KIII7791914852/771501001, 975020, г. Чермоз", "975020, г. Чермоз"),

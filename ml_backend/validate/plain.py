@@ -54,7 +54,7 @@ _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<=,\s)[хx](?=\s\d)"), "д."),  # "Заливная ул., х 68"
     (re.compile(r"(?<=[а-яё])_(?=[\s,]|$)"), "."),  # "Циолковского наб_"
     (re.compile(r"(?<=\sд\.),\s*(?=\d)"), " "),  # "д., 3"
-    (re.compile(r"(?<![\w.])(?:mw|iii|w)\.(?=\s*[А-ЯЁ])"), "ш."),
+    (re.compile(r"(?<![\w.])(?:mw|iii|w|ul)\.(?=\s*[А-ЯЁ])"), "ш."),  # "ul. Космонавтов"
     (re.compile(r"(?<![\w.])(?i:оп|op|od|од|of|ob|оb)\.(?=\s*\d)"), "оф."),
     (re.compile(r"(?<![\w.])[паaц]\.(?=\s*\d)"), "д."),
     (re.compile(r"(?<![\w.])(?:br|rr|tr|r)\.\s*(?=[А-ЯЁ])"), "г. "),
@@ -111,12 +111,13 @@ _ADDRESS_ICON = re.compile(r"^(?:[^\w\s]|[OoОоQ])\s+(?=\S)")
 
 #: A British postcode where one stands (the end, or before the country) with OCR's other
 #: letter/digit swaps, or a space inside its inward code: "BL2 1H5" ("S" read as "5"), "L4B SXA"
-#: ("5" read as "S"), "JES OWW", "M6 1 YP". Taken only when the code comes out well-formed and
-#: its last two characters held a letter (a US "IN 13968" is no postcode of this kind).
-_UK_POSTCODE_SWAPS = re.compile(r"(?<!\S)([A-Z]{1,2})([0-9OSIBZ])([0-9A-Z]?) ([0-9OSIBZ]) ?([A-Z0-9]{2})\b")
+#: ("5" read as "S"), "JES OWW", "M6 1 YP", "E7 9A)" (a "J" read as a bracket). Taken only when
+#: the code comes out well-formed and its last two characters held a letter (a US "IN 13968" is
+#: no postcode of this kind).
+_UK_POSTCODE_SWAPS = re.compile(r"(?<!\S)([A-Z]{1,2})([0-9OSIBZ])([0-9A-Z]?) ([0-9OSIBZ]) ?([A-Z0-9)\]]{2})(?!\w)")
 _UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}$")
 _AS_DIGIT = str.maketrans("OSIBZ", "05182")
-_AS_LETTER = str.maketrans("5826", "SBZG")
+_AS_LETTER = str.maketrans("5826)]", "SBZGJJ")
 
 
 def _postcode_swaps_undone(match: re.Match[str]) -> str:
