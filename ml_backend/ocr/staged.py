@@ -212,36 +212,45 @@ class StagedOcrEngine:
         if not quads:
             return None
         crops = [crop_line(bgr, q) for q in quads]
-        orientation = self._checked_by_reading(crops, decide_orientation(quads, self.stages.classify(crops)))
+        orientation, read = self._checked_by_reading(crops, decide_orientation(quads, self.stages.classify(crops)))
         crops = [np.ascontiguousarray(np.rot90(c, 2)) if flip else c for c, flip in zip(crops, orientation.flip_crop)]
-        readings = self.stages.recognize(crops)
+        unread = [i for i in range(len(crops)) if i not in read]
+        if unread:
+            read.update(zip(unread, self.stages.recognize([crops[i] for i in unread])))
+        readings = [read[i] for i in range(len(crops))]
         reread = [self._reread_if_needed(crop, text, score) for crop, (text, score) in zip(crops, readings)]
         reread = self._second_look_if_cyrillic(crops, reread)
         return _FrameReading(orientation.rotation, list(zip(quads, reread)))
 
-    def _checked_by_reading(self, crops: list[np.ndarray], orientation: Orientation) -> Orientation:
+    def _checked_by_reading(
+        self, crops: list[np.ndarray], orientation: Orientation
+    ) -> tuple[Orientation, dict[int, tuple[str, float]]]:
         """A card the line classifier could not agree on (blur), or voted upside down, is
         checked by reading its longest lines both ways up: text the right way up yields more
         confidently read letters and digits. The classifier was trained on Latin and Chinese
         text only, and calls upright Cyrillic lines upside down with scores up to 0.98: a wrong
-        180-degree turn loses every field of the card, a check costs one more recognition of a
-        few lines on the few cards that need it (upside-down cards are rare)."""
+        180-degree turn loses every field of the card. Returns the orientation and the readings
+        of the lines already read that way up (by crop index), so that the check costs one more
+        recognition of a few lines, only on the few cards that need it."""
         if orientation.certainty >= CLOSE_VOTE and orientation.rotation in CROPS_UPRIGHT:
-            return orientation
+            return orientation, {}
         longest = sorted((i for i, d in enumerate(orientation.dominant) if d),
                          key=lambda i: -crops[i].shape[1])[:SETTLE_LINES]
         if not longest:
-            return orientation
+            return orientation, {}
         other = orientation.flipped()
 
-        def evidence(o: Orientation) -> float:
+        def read(o: Orientation) -> dict[int, tuple[str, float]]:
             turned = [np.ascontiguousarray(np.rot90(crops[i], 2)) if o.flip_crop[i] else crops[i] for i in longest]
-            return sum(read_evidence(text, score) for text, score in self.stages.recognize(turned))
+            return dict(zip(longest, self.stages.recognize(turned)))
 
-        kept, flipped = evidence(orientation), evidence(other)
+        def evidence(readings: dict[int, tuple[str, float]]) -> float:
+            return sum(read_evidence(text, score) for text, score in readings.values())
+
+        kept, flipped = read(orientation), read(other)
         log.debug("orientation vote %d (%.2f): evidence %.1f as voted, %.1f turned", orientation.rotation,
-                  orientation.certainty, kept, flipped)
-        return other if flipped > kept else orientation
+                  orientation.certainty, evidence(kept), evidence(flipped))
+        return (other, flipped) if evidence(flipped) > evidence(kept) else (orientation, kept)
 
     def _second_look_if_cyrillic(
         self, crops: list[np.ndarray], readings: list[tuple[str, float, str]]
