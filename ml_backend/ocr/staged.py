@@ -130,13 +130,20 @@ def crop_line(bgr: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(strip)
 
 
-def read_evidence(text: str, score: float) -> float:
-    """How much readable text a recognition found: its letters and digits weighted by its score.
+#: Recognitions scoring below this say nothing about which way up a line is: text read the
+#: wrong way up comes back as letters scoring 0.4-0.8 ("Kapnnor" for an upside-down "Кардиолог").
+MIN_EVIDENCE_SCORE = 0.85
 
-    Upside-down text reads as a few short fragments; upright text as whole words. A mean score
-    cannot tell them apart: the recogniser answers a blank (" ") or nothing at all for an
-    upright line in a script it does not know, sometimes with a score of 0.9."""
-    return score * sum(c.isalnum() for c in text)
+
+def read_evidence(text: str, score: float) -> float:
+    """How much readable text a recognition found: its letters and digits, weighted by its score,
+    when the recogniser is sure of it.
+
+    A mean score cannot tell the two ways up apart on a Cyrillic card: the recogniser (Latin
+    only) answers an upright Cyrillic line with a blank (" ") at 0.9 and the same line upside
+    down with Latin-looking letters at 0.6-0.8. What decides is the lines it reads surely one
+    way up and not the other: phone numbers, e-mail and web addresses, Latin words."""
+    return score * sum(c.isalnum() for c in text) if score >= MIN_EVIDENCE_SCORE else 0.0
 
 
 def is_junk(text: str, score: float, min_score: float = MIN_LINE_SCORE) -> bool:
@@ -227,11 +234,13 @@ class StagedOcrEngine:
     ) -> tuple[Orientation, dict[int, tuple[str, float]]]:
         """A card the line classifier could not agree on (blur), or voted upside down, is
         checked by reading its longest lines both ways up: text the right way up yields more
-        confidently read letters and digits. The classifier was trained on Latin and Chinese
-        text only, and calls upright Cyrillic lines upside down with scores up to 0.98: a wrong
-        180-degree turn loses every field of the card. Returns the orientation and the readings
-        of the lines already read that way up (by crop index), so that the check costs one more
-        recognition of a few lines, only on the few cards that need it."""
+        surely read letters and digits (``read_evidence``), or, where neither way reads anything
+        surely (a blurred photo), higher recogniser scores on the whole. The classifier was
+        trained on Latin and Chinese text only, and calls upright Cyrillic lines upside down
+        with scores up to 0.98: a wrong 180-degree turn loses every field of the card. Returns
+        the orientation and the readings of the lines already read that way up (by crop index),
+        so that the check costs one more recognition of a few lines, only on the few cards that
+        need it."""
         if orientation.certainty >= CLOSE_VOTE and orientation.rotation in CROPS_UPRIGHT:
             return orientation, {}
         longest = sorted((i for i, d in enumerate(orientation.dominant) if d),
@@ -247,10 +256,16 @@ class StagedOcrEngine:
         def evidence(readings: dict[int, tuple[str, float]]) -> float:
             return sum(read_evidence(text, score) for text, score in readings.values())
 
+        def mean_score(readings: dict[int, tuple[str, float]]) -> float:
+            return float(np.mean([score for _, score in readings.values()]))
+
         kept, flipped = read(orientation), read(other)
-        log.debug("orientation vote %d (%.2f): evidence %.1f as voted, %.1f turned", orientation.rotation,
-                  orientation.certainty, evidence(kept), evidence(flipped))
-        return (other, flipped) if evidence(flipped) > evidence(kept) else (orientation, kept)
+        # sure readings decide; on a blurred photo where neither way reads anything surely, the
+        # way that reads better on the whole does
+        measure = evidence if evidence(kept) or evidence(flipped) else mean_score
+        log.debug("orientation vote %d (%.2f): %s %.2f as voted, %.2f turned", orientation.rotation,
+                  orientation.certainty, measure.__name__, measure(kept), measure(flipped))
+        return (other, flipped) if measure(flipped) > measure(kept) else (orientation, kept)
 
     def _second_look_if_cyrillic(
         self, crops: list[np.ndarray], readings: list[tuple[str, float, str]]
