@@ -153,28 +153,36 @@ class _TieStages:
         return [("Line", 0.95 if c[0].mean() < 128 else 0.4) for c in crops]
 
 
-def test_a_close_orientation_vote_is_settled_by_reading_lines_both_ways():
+def _three_line_card(upside_down: bool = False) -> Image.Image:
+    """A white card with three line boxes, each dark on its top half (on its bottom half when the
+    card lies upside down): a crop read the right way up starts with a dark row."""
     image = np.full((200, 320, 3), 255, dtype=np.uint8)
-    for i in range(3):  # each line box: dark top half, light bottom half
-        image[10 + 50 * i: 25 + 50 * i, 10:300] = 0
+    for i in range(3):
+        top = 25 + 50 * i if upside_down else 10 + 50 * i
+        image[top: top + 15, 10:300] = 0
+    return Image.fromarray(image)
+
+
+def test_a_close_orientation_vote_is_settled_by_reading_lines_both_ways():
     stages = _TieStages()
-    result = StagedOcrEngine("fake", stages, None).read(Image.fromarray(image))
+    result = StagedOcrEngine("fake", stages, None).read(_three_line_card())
     assert result.rotation == 0  # the vote said 180; reading both ways up overruled it
     assert stages.recognised > 3  # the settling reads happened
 
 
 class _CyrillicStages(_TieStages):
     """A classifier sure that upright lines are upside down (as PP-OCR's is on Cyrillic), and a
-    recogniser that answers an upright line with a blank at a high score or with whole words,
-    and an upside-down one with short fragments."""
+    recogniser that answers an upright Cyrillic line with a blank at a high score and a phone
+    line surely, and any line upside down with Latin-looking letters at a middling score."""
 
     def classify(self, crops):
         return [(True, 0.98)] * len(crops)
 
     def recognize(self, crops):
         self.recognised += len(crops)
-        return [(" ", 0.9) if i == 0 else ("Tel +7 495 910-46-01", 0.92) if c[0].mean() < 128 else ("Kapnnor Haa eBa oeodu vatao", 0.77)
-                for i, c in enumerate(crops)]
+        upright = [(" ", 0.9)] + [("Tel +7 495 910-46-01", 0.92)] * (len(crops) - 1)
+        return [reading if c[0].mean() < 128 else ("Kapnnor Haa eBa oeodu vatao", 0.77)
+                for c, reading in zip(crops, upright)]
 
 
 class _UpsideDownCyrillicStages(_CyrillicStages):
@@ -185,22 +193,13 @@ class _UpsideDownCyrillicStages(_CyrillicStages):
 
 
 def test_a_confident_upside_down_vote_is_checked_by_reading_lines_both_ways():
-    image = np.full((200, 320, 3), 255, dtype=np.uint8)
-    for i in range(3):
-        image[10 + 50 * i: 25 + 50 * i, 10:300] = 0
-    stages = _CyrillicStages()
-    result = StagedOcrEngine("fake", stages, None).read(Image.fromarray(image))
+    result = StagedOcrEngine("fake", _CyrillicStages(), None).read(_three_line_card())
     assert result.rotation == 0  # the classifier said 180 with 0.98; the readings overruled it
     assert [ln.text for ln in result.lines] == ["Tel +7 495 910-46-01"] * 2  # the blank is dropped
 
 
 def test_an_upside_down_cyrillic_card_stays_upside_down():
-    # the card lies upside down: its lines are dark at the bottom until turned
-    image = np.full((200, 320, 3), 255, dtype=np.uint8)
-    for i in range(3):
-        image[25 + 50 * i: 40 + 50 * i, 10:300] = 0
-    stages = _UpsideDownCyrillicStages()
-    result = StagedOcrEngine("fake", stages, None).read(Image.fromarray(image))
+    result = StagedOcrEngine("fake", _UpsideDownCyrillicStages(), None).read(_three_line_card(upside_down=True))
     # turned the wrong way, its Cyrillic lines read as many Latin-looking letters at 0.77: they
     # do not outweigh the phone number read surely the right way up
     assert result.rotation == 180
@@ -220,10 +219,7 @@ class _BlurredStages(_TieStages):
 
 
 def test_where_nothing_reads_surely_the_better_scores_decide():
-    image = np.full((200, 320, 3), 255, dtype=np.uint8)
-    for i in range(3):
-        image[10 + 50 * i: 25 + 50 * i, 10:300] = 0
-    result = StagedOcrEngine("fake", _BlurredStages(), None).read(Image.fromarray(image))
+    result = StagedOcrEngine("fake", _BlurredStages(), None).read(_three_line_card())
     assert result.rotation == 0 and [ln.text for ln in result.lines] == ["Lme"] * 3
 
 
