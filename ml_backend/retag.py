@@ -44,15 +44,20 @@ def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
         _title_continued_below(_name_on_its_line(_company_from_domain(_address_block_completed(words))))))))
 
 
+def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
+    """Whether the box ``lower`` starts within a line height (its own) below the box ``upper``,
+    or overlaps its bottom a little: the next printed line."""
+    height = lower[3] - lower[1]
+    return -0.3 * height <= lower[1] - upper[3] <= height
+
+
 def _aligned_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
-    """Whether the box ``lower`` is the next line of ``upper``'s column: starting within a line
-    height below it, its left edge, centre or right edge in line with ``upper``'s."""
-    ux0, _, ux1, uy1 = upper
+    """Whether the box ``lower`` is the next line of ``upper``'s column: ``_just_below`` it, its
+    left edge, centre or right edge in line with ``upper``'s."""
+    ux0, _, ux1, _ = upper
     lx0, ly0, lx1, ly1 = lower
-    height = ly1 - ly0
-    if not -0.3 * height <= ly0 - uy1 <= height:
-        return False
-    return min(abs(lx0 - ux0), abs(lx1 - ux1), abs((lx0 + lx1) - (ux0 + ux1)) / 2) <= 0.5 * height
+    aligned = min(abs(lx0 - ux0), abs(lx1 - ux1), abs((lx0 + lx1) - (ux0 + ux1)) / 2) <= 0.5 * (ly1 - ly0)
+    return aligned and _just_below(upper, lower)
 
 
 def _address_block_completed(words: list[TaggedWord]) -> list[TaggedWord]:
@@ -354,9 +359,8 @@ def wraps_onto(upper: FieldValue, lower: FieldValue) -> bool:
     """Whether ``lower`` reads as the continuation line of ``upper``: just below it (gap under a
     line height) and overlapping it horizontally."""
     assert upper.bbox is not None and lower.bbox is not None
-    ux0, _, ux1, uy1 = upper.bbox
-    lx0, ly0, lx1, ly1 = lower.bbox
-    height = ly1 - ly0
-    return -0.3 * height <= ly0 - uy1 <= height and min(ux1, lx1) > max(ux0, lx0)
+    ux0, _, ux1, _ = upper.bbox
+    lx0, _, lx1, _ = lower.bbox
+    return _just_below(upper.bbox, lower.bbox) and min(ux1, lx1) > max(ux0, lx0)
 
 
