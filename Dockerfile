@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 
 # Tesseract re-reads Cyrillic lines PP-OCR cannot; fonts give the card generator variety.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-rus tesseract-ocr-osd \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-rus tesseract-ocr-script-cyrl tesseract-ocr-osd \
       fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core libglib2.0-0 curl \
  && rm -rf /var/lib/apt/lists/*
 

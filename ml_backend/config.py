@@ -56,7 +56,12 @@ class Settings:
         "Re-read lines PP-OCR cannot read (Cyrillic) with Tesseract: `auto` (when installed) or `off`.",
     )
     tessdata: str = _var("CARDLOOP_TESSDATA", "/usr/share/tesseract-ocr/5/tessdata/", "Tesseract language data directory.")
-    tesseract_langs: str = _var("CARDLOOP_TESSERACT_LANGS", "rus+eng", "Tesseract languages for the re-read.")
+    tesseract_readings: tuple[str, ...] = _var(
+        "CARDLOOP_TESSERACT_READINGS", "rus+eng:64,rus+eng:48,Cyrillic+eng:48",
+        "Tesseract readings of a re-read line, `languages:line height in px` each, tried in order "
+        "until one is sure; the most confident wins. Readings whose language data is missing are skipped.",
+        _csv,
+    )
     qr_enabled: bool = _var("CARDLOOP_QR", "true", "Decode vCard/MeCard QR codes before OCR.", _bool)
     max_pixels: int = _var("CARDLOOP_MAX_PIXELS", "40000000", "Largest image accepted, in pixels.", int)
     max_image_bytes: int = _var("CARDLOOP_MAX_IMAGE_BYTES", "26214400", "Largest image file accepted, in bytes.", int)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what cardloop needs on a fresh Debian/Ubuntu machine with Python 3.11; idempotent and quick
 # when nothing changed. Used by the local stack (scripts/stack.sh) and the tests (scripts/test.sh).
-#   - Debian packages (only when missing and running as root): Redis, PostgreSQL, Tesseract (+rus),
+#   - Debian packages (only when missing and running as root): Redis, PostgreSQL, Tesseract (+rus, Cyrillic),
 #     fonts for the card generator, docker-compose (validates docker-compose.yml without an engine)
 #   - .venv     the project's virtual environment (requirements.txt; torch pinned to the CPU build)
 #   - .venv-ls  Label Studio 1.23.2 in its own virtual environment (a separate application)
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
-DEBIAN_PACKAGES=(redis-server postgresql tesseract-ocr tesseract-ocr-rus tesseract-ocr-osd
+DEBIAN_PACKAGES=(redis-server postgresql tesseract-ocr tesseract-ocr-rus tesseract-ocr-script-cyrl tesseract-ocr-osd
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core docker-compose)
 
 say() { printf '[install] %s\n' "$*"; }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import logging
+import threading
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from ml_backend.ocr.geometry import order_quad, reading_order, rotate_image
 from ml_backend.ocr.orientation import decide_orientation
 from ml_backend.ocr.reread import (
     Reading,
+    ReadingSpec,
+    TesseractReader,
     create_reader,
     looks_transliterated,
     needs_reread,
@@ -377,6 +380,78 @@ def test_missing_tessdata_warns_once_and_carries_on(tmp_path, caplog):
         assert create_reader(settings(tessdata=str(tmp_path))) is None
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
     assert create_reader(settings(tesseract="off")) is None
+
+
+def test_reading_specs_parse_and_bad_ones_are_refused():
+    assert ReadingSpec.parse("rus+eng:64") == ReadingSpec("rus+eng", 64)
+    assert ReadingSpec.parse(" Cyrillic+eng : 48 ") == ReadingSpec("Cyrillic+eng", 48)
+    for bad in ("rus+eng", ":64", "rus:tall", "rus:4", "rus:1000"):
+        with pytest.raises(ValueError, match="bad Tesseract reading"):
+            ReadingSpec.parse(bad)
+    with pytest.raises(ValueError, match="bad Tesseract reading"):
+        create_reader(settings(tesseract_readings=("rus+eng",)))
+
+
+class _ScriptedReader(TesseractReader):
+    """The reader's choice among readings, with Tesseract's answers scripted per reading."""
+
+    def __init__(self, answers: dict[ReadingSpec, Reading]) -> None:
+        self.specs = list(answers)
+        self.answers = answers
+        self.asked: list[ReadingSpec] = []
+        self._lock = threading.Lock()
+
+    def _read(self, gray, spec):
+        self.asked.append(spec)
+        return self.answers[spec]
+
+
+A, B, C = ReadingSpec("rus+eng", 64), ReadingSpec("rus+eng", 48), ReadingSpec("Cyrillic+eng", 48)
+_CROP = Image.new("RGB", (120, 20), "white")
+
+
+def _choice(first: Reading, second: Reading, third: Reading) -> tuple[str, list[ReadingSpec]]:
+    reader = _ScriptedReader({A: first, B: second, C: third})
+    return reader.read_line(_CROP).text, reader.asked
+
+
+def test_an_unsure_cyrillic_line_takes_the_most_confident_reading():
+    text, asked = _choice(Reading("пер. Никитима, 6", 0.8), Reading("пер. Никитина, 6", 0.85),
+                          Reading("пер. Никитина, б", 0.84))
+    assert (text, asked) == ("пер. Никитина, 6", [A, B, C])
+
+
+def test_a_sure_reading_ends_the_search():
+    assert _choice(Reading("г. Москва", 0.93), Reading("г. Моск", 0.99), Reading("", 0.99)) == ("г. Москва", [A])
+    text, asked = _choice(Reading("Радиопог", 0.7), Reading("Радиолог", 0.95), Reading("", 0.99))
+    assert (text, asked) == ("Радиолог", [A, B])
+
+
+def test_a_latin_line_is_read_once():
+    # the first reading says the line is not Cyrillic: the Cyrillic model must not make it so
+    text, asked = _choice(Reading("EVERGREEN", 0.6), Reading("EVERGREEN", 0.7), Reading("ЕУЕВСВЕЕМ", 0.8))
+    assert (text, asked) == ("EVERGREEN", [A])
+
+
+@pytest.mark.parametrize("other", [
+    Reading("г. Сосіва", 0.95),    # a Ukrainian letter: the Cyrillic model's, not Russian
+    Reading("ор", 0.95),           # surer, but lost most of the word
+    Reading("стр. +", 0.95),       # lost a digit
+])
+def test_a_surer_reading_that_lost_or_foreign_characters_is_refused(other):
+    first = {"г. Сосіва": Reading("г. Сосьва", 0.7), "ор": Reading("Историк", 0.7),
+             "стр. +": Reading("стр. 4", 0.7)}[other.text]
+    assert _choice(first, other, other)[0] == first.text
+
+
+@needs_tesseract
+def test_readings_whose_languages_are_missing_are_skipped(caplog):
+    with caplog.at_level(logging.WARNING, logger="ml_backend.ocr.reread"):
+        reader = create_reader(settings(tesseract_readings=("rus+eng:64", "nosuchlang:48", "rus+eng:48")))
+    assert reader is not None and reader.specs == [ReadingSpec("rus+eng", 64), ReadingSpec("rus+eng", 48)]
+    assert any("nosuchlang" in r.getMessage() for r in caplog.records)
+    # the main reading is required
+    assert create_reader(settings(tesseract_readings=("nosuchlang:64", "rus+eng:48"))) is None
 
 
 # --- the ppocr engine on rendered cards ----------------------------------------------------

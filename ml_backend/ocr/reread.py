@@ -21,6 +21,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image
 
@@ -38,8 +39,6 @@ MIN_CYRILLIC_SHARE = 0.5
 #: Tesseract's mean word confidence (0..1) below which its reading is ignored. Its scale is
 #: harsher than PP-OCR's: correct Cyrillic lines in bold italic fonts came back at 0.35-0.4.
 MIN_TESSERACT_CONFIDENCE = 0.3
-#: Crop height Tesseract reads best at (its LSTM models were trained on ~30-60 px text).
-TESSERACT_LINE_HEIGHT = 64
 
 
 def is_cyrillic(ch: str) -> bool:
@@ -173,41 +172,120 @@ class Reading:
     confidence: float  # 0..1
 
 
+#: A reading this confident is taken without asking the other readings (on Russian line crops
+#: of clean cards, 18% of lines need a second reading).
+SURE_READING = 0.9
+
+
+#: A letter of neither the Russian nor the basic Latin alphabet (Ukrainian "і", Kazakh "ғ"...).
+_FOREIGN_LETTER = re.compile(r"[^\W\d_A-Za-zА-яЁё]")
+
+
+def _may_replace(first: str, other: str) -> bool:
+    """Whether another reading of a Cyrillic line may replace the first one: it is Cyrillic too,
+    in Russian and Latin letters only (the ``Cyrillic`` model knows every Cyrillic alphabet:
+    "Сосіва" for "Сосьва"), has the same number of digits, and at most one letter or digit
+    fewer. A surer reading that lost characters ("ор" for "Историк", "стр. +" for "стр. 4")
+    is a worse one whatever its confidence."""
+    return (
+        cyrillic_share(other) >= MIN_CYRILLIC_SHARE
+        and not _FOREIGN_LETTER.search(other)
+        and sum(c.isdigit() for c in other) == sum(c.isdigit() for c in first)
+        and alnum_count(other) >= alnum_count(first) - 1
+    )
+
+
+@dataclass(frozen=True)
+class ReadingSpec:
+    """One way of reading a line: Tesseract languages, and the height the crop is scaled to."""
+
+    langs: str
+    height: int
+
+    @classmethod
+    def parse(cls, text: str) -> "ReadingSpec":
+        """``"rus+eng:64"`` -> ReadingSpec("rus+eng", 64); ValueError on anything else."""
+        langs, sep, height = text.partition(":")
+        if not sep or not langs.strip() or not height.strip().isdigit() or not 16 <= int(height) <= 256:
+            raise ValueError(f"bad Tesseract reading {text!r}: expected languages:height, e.g. rus+eng:64")
+        return cls(langs.strip(), int(height))
+
+
 class TesseractReader:
-    """One Tesseract API per engine, loaded once; calls are serialised because a
+    """Reads a line crop with Tesseract in one or more ways (languages, crop height) and keeps
+    the most confident reading.
+
+    Tesseract's errors on Russian lines depend on the scale it reads at and on the model: the
+    ``rus`` model and the script-level ``Cyrillic`` model misread different letters, and so do
+    48 and 64 px crops, while its confidence tells the better reading more often than not. On
+    1,512 Russian line crops of clean cards (four generated sets), the share read exactly went
+    from 79.6% (one reading at 64 px) to 81.9% with three, for ~12 ms per extra reading; on
+    photographed ones from 60% to 62%.
+
+    One Tesseract API per language set, loaded once; calls are serialised because a
     ``PyTessBaseAPI`` holds per-image state and is not thread-safe."""
 
-    def __init__(self, tessdata: str, langs: str) -> None:
+    def __init__(self, tessdata: str, specs: list[ReadingSpec]) -> None:
         import tesserocr  # optional at run time: the engine works without it
 
-        self._api = tesserocr.PyTessBaseAPI(path=tessdata, lang=langs, psm=tesserocr.PSM.SINGLE_LINE)
+        if not specs:
+            raise ValueError("no Tesseract readings configured")
+        self._apis: dict[str, Any] = {}
+        self.specs: list[ReadingSpec] = []
+        for i, spec in enumerate(specs):
+            if spec.langs not in self._apis:
+                try:
+                    self._apis[spec.langs] = tesserocr.PyTessBaseAPI(
+                        path=tessdata, lang=spec.langs, psm=tesserocr.PSM.SINGLE_LINE)
+                except RuntimeError:
+                    if i == 0:
+                        raise  # the main reading is required; the others are a bonus
+                    log.warning("Tesseract languages %r are not in %s: reading %s:%d skipped",
+                                spec.langs, tessdata, spec.langs, spec.height)
+                    continue
+            self.specs.append(spec)
         self._lock = threading.Lock()
-        self.langs = langs
 
     def read_line(self, crop: Image.Image) -> Reading:
-        """Text of a single-line crop, scaled to the height Tesseract reads best."""
+        """The most confident reading of a single-line crop. The first reading decides whether
+        the line is Cyrillic at all; only a Cyrillic line it is not sure of (``SURE_READING``)
+        is read the other ways, and another reading replaces it only where ``_may_replace``."""
         gray = crop.convert("L")
-        scale = TESSERACT_LINE_HEIGHT / max(gray.height, 1)
-        gray = gray.resize((max(1, round(gray.width * scale)), TESSERACT_LINE_HEIGHT), Image.Resampling.LANCZOS)
         with self._lock:
-            self._api.SetImage(gray)
-            text = self._api.GetUTF8Text()
-            confidence = self._api.MeanTextConf()
-        return Reading(" ".join(text.split()), max(confidence, 0) / 100.0)
+            first = best = self._read(gray, self.specs[0])
+            if first.confidence >= SURE_READING or cyrillic_share(first.text) < MIN_CYRILLIC_SHARE:
+                return first
+            for spec in self.specs[1:]:
+                reading = self._read(gray, spec)
+                if reading.confidence > best.confidence and _may_replace(first.text, reading.text):
+                    best = reading
+                if best.confidence >= SURE_READING:
+                    break
+        return best
+
+    def _read(self, gray: Image.Image, spec: ReadingSpec) -> Reading:
+        scale = spec.height / max(gray.height, 1)
+        scaled = gray.resize((max(1, round(gray.width * scale)), spec.height), Image.Resampling.LANCZOS)
+        api = self._apis[spec.langs]
+        api.SetImage(scaled)
+        text = api.GetUTF8Text()
+        return Reading(" ".join(text.split()), max(api.MeanTextConf(), 0) / 100.0)
 
 
 def create_reader(settings: Settings) -> TesseractReader | None:
-    """The Tesseract reader the settings ask for, or None (with one warning) when unavailable."""
+    """The Tesseract reader the settings ask for, or None (with one warning) when unavailable.
+    A malformed ``CARDLOOP_TESSERACT_READINGS`` is a configuration error and raises ValueError."""
     if settings.tesseract.strip().lower() == "off":
         log.info("Tesseract re-reading is off (CARDLOOP_TESSERACT=off): Cyrillic lines will be missed")
         return None
+    specs = [ReadingSpec.parse(text) for text in settings.tesseract_readings]
     try:
-        return TesseractReader(settings.tessdata, settings.tesseract_langs)
+        return TesseractReader(settings.tessdata, specs)
     except ImportError:
         log.warning("tesserocr is not installed: Cyrillic lines will not be re-read")
     except RuntimeError as exc:  # tesserocr raises RuntimeError when tessdata/langs cannot load
         log.warning(
             "Tesseract could not load languages %r from %s (%s): Cyrillic lines will not be re-read",
-            settings.tesseract_langs, settings.tessdata, exc,
+            specs[0].langs, settings.tessdata, exc,
         )
     return None
