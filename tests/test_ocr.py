@@ -628,3 +628,11 @@ def test_an_ampersands_lost_space_is_put_back():
     assert closed_up("Smith& Co") == "Smith & Co" and closed_up("AT&T") == "AT&T"
     assert closed_up("209.746.7391/mary_townsend@huber.com") == "209.746.7391 / mary_townsend@huber.com"
     assert closed_up("www.x.com/team") == "www.x.com/team"
+
+
+def test_an_e_mail_domain_whose_dot_was_read_as_a_space_is_rejoined():
+    assert closed_up("E-MAIL: support@anderson-capital com WEB: x") == "E-MAIL: support@anderson-capital.com WEB: x"
+    assert closed_up("a@b-c ru, next") == "a@b-c.ru, next"
+    # a domain that has its dot, a word that is no TLD, and text without an "@" stay
+    for kept in ("a@acme.com net", "a@acme comet", "Price 10 com", "anderson-capital com"):
+        assert closed_up(kept) == kept

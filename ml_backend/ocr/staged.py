@@ -43,6 +43,7 @@ from ml_backend.ocr.reread import (
     worth_second_look,
 )
 from ml_backend.schema import OcrLine, OcrResult
+from ml_backend.validate.lexicon import COMMON_TLDS
 
 log = logging.getLogger(__name__)
 
@@ -103,15 +104,21 @@ _UNSPACED_SEPARATOR_BEFORE_EMAIL = re.compile(r"(?<=\d)\s?([/|•·])\s?(?=[^\W\
 #: An ampersand that lost the space on one side ("Logistics &Associates", "Smith& Co").
 _AMPERSAND_SPACE_LOST_AFTER = re.compile(r"(?<=\s)&(?=[^\W\d_])")
 _AMPERSAND_SPACE_LOST_BEFORE = re.compile(r"(?<=[^\W\d_])&(?=\s)")
+#: An e-mail address whose domain lost its dot to a space ("support@anderson-capital com"): a
+#: domain has a dot, and a top-level domain is no word of its own.
+_SPACED_TLD_AFTER_AT = re.compile(
+    r"(@[a-z0-9][a-z0-9\-]*)\s+(" + "|".join(sorted(t for t in COMMON_TLDS if t.isascii())) + r")(?![\w.@])"
+)
 
 
 def closed_up(text: str) -> str:
     """``text`` with the gaps the recogniser opens inside one printed word closed and the ones it
     lost around "&" opened: letter-spaced words closed up ("SALES M A N A G E R" -> "SALES
-    MANAGER"), an e-mail address rejoined at its "@", "Logistics &Associates" and a number and
+    MANAGER"), an e-mail address rejoined at its "@" and at its domain's last dot ("a@acme com"),
+    "Logistics &Associates" and a number and
     an e-mail address run together at their separator ("7391/mary@x.com") spaced as printed."""
     text = _SPACED_AT.sub("@", _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text))
-    text = _UNSPACED_SEPARATOR_BEFORE_EMAIL.sub(r" \1 ", text)
+    text = _UNSPACED_SEPARATOR_BEFORE_EMAIL.sub(r" \1 ", _SPACED_TLD_AFTER_AT.sub(r"\1.\2", text))
     return _AMPERSAND_SPACE_LOST_BEFORE.sub(" &", _AMPERSAND_SPACE_LOST_AFTER.sub("& ", text))
 
 
