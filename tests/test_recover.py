@@ -194,6 +194,14 @@ def test_a_website_that_is_an_email_without_its_at_becomes_the_email():
     assert [v.value for v in out if v.field == "email"] == ["fekla64@etalon.net", "sales@etalon.net"]
 
 
+def test_an_e_mail_whose_at_was_misread_is_rebuilt_at_a_free_mail_domain():
+    out = recover([fv("full_name", "Нонна Сергеева"), fv("email", "n.sergeeva9bk.ru", valid=False)])
+    assert [(v.field, v.value, v.valid) for v in out][1] == ("email", "n.sergeeva@bk.ru", True)
+    # no free-mail domain explains it: kept, flagged
+    out = recover([fv("full_name", "Нонна Сергеева"), fv("email", "n.sergeeva9kb.xyz", valid=False)])
+    assert [(v.field, v.valid) for v in out][1] == ("email", False)
+
+
 def test_the_qr_codes_email_is_kept_and_its_misreading_dropped():
     qr = FieldValue("email", "elliott@keystone-systems.org.uk", "elliott@keystone-systems.org.uk", 1.0, source="qr")
     website = fv("website", "eliottgkeystone-systems.org.uk", lines=[0])

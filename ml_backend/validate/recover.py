@@ -269,8 +269,8 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
     2. An address of either kind printed on an OCR line and held by no valid value is added.
        Websites come from lines only when the card has no valid website yet, or when they are
        written explicitly ("www.", "http"), so the domain of a company name does not slip in.
-       An invalid e-mail with no address inside is rebuilt from the card's domains when one
-       explains it (``email_from_domains``).
+       An invalid e-mail with no address inside is rebuilt from the card's domains or a
+       free-mail one when one explains it (``email_from_domains``: "n.sergeeva9bk.ru").
     3. The same for phones (``region`` reads numbers without a country code), with evidence:
        a number inside an invalid phone value, or on a line with a "+" or a phone label. An
        invalid value of another field that is all digits is the phone number it holds.
@@ -304,7 +304,12 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
                 out.extend(_extracted(replace(v, field="email"), emails))
                 out.extend(_extracted(replace(v, field="website"), websites))
                 continue
-            guessed = email_from_domains(text, domains, names, slugs) if v.field == "email" or "_" in text else None
+            guessed = (
+                # tagged as an e-mail, its "@" lost: at one of the card's domains or a free-mail one
+                email_from_domains(text, [*domains, *(d for d in _FREE_MAIL_LONGEST_FIRST if d not in domains)],
+                                   names, slugs) if v.field == "email"
+                else email_from_domains(text, domains, names, slugs) if "_" in text else None
+            )
             if guessed:
                 out.extend(_extracted(v, [guessed]))
                 continue
