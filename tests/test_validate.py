@@ -658,7 +658,7 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("ул. Ленина, 5, Пн-Пт 9:00-18:00", "ул. Ленина, 5"),
         ("Театральная наб.. д. 9. оф. 50, 971277, Ярославль", "Театральная наб. д. 9, оф. 50, 971277, Ярославль"),
         ("Водников, д. 7 2, офис 343", "Водников, д. 7/2, офис 343"),  # the house number's slash lost
-        ("Flat 80. Daves Freeway", "Flat 80. Daves Freeway"),  # Latin: "3. OG" is a German floor
+        ("Flat 80. Daves Freeway", "Flat 80, Daves Freeway"),  # after a unit's number only: "3. OG" is a German floor
         ("777368, г. Мценск, ya. Сенная", "777368, г. Мценск, ул. Сенная"),
         ("mw. Ленинградская, д. 634", "ш. Ленинградская, д. 634"),
         ("ul. Космонавтов, д. 3", "ш. Космонавтов, д. 3"),
@@ -684,6 +684,14 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("г. Тырныауз, Циолковского наб_, д. 8/3", "г. Тырныауз, Циолковского наб., д. 8/3"),
         ("ш. Космонавтов, д., 3, офис 169", "ш. Космонавтов, д. 3, офис 169"),
         ("г. Екатеринбург, ш. SO лет ВЛКСМ, 7/3", "г. Екатеринбург, ш. 50 лет ВЛКСМ, 7/3"),
+        ("19:00, наб. Халтурина, д. 1/7", "наб. Халтурина, д. 1/7"),  # only the closing time
+        ("Flat 4. Lindsey Lane, Barkerton AL3 3QX", "Flat 4, Lindsey Lane, Barkerton AL3 3QX"),  # "," read as "."
+        ("Studio 04o. Mary Way, Carlyfurt W55 7XY", "Studio 04o, Mary Way, Carlyfurt W55 7XY"),
+        ("0 755 Dunn Ranch, Bradleytown, TW6N 0PS", "755 Dunn Ranch, Bradleytown, TW6N 0PS"),  # a pin read as "0"
+        # an ordinal floor, a number that is the street, and times inside an address stay
+        ("Hauptstr. 5, 1. OG, 10115 Berlin", "Hauptstr. 5, 1. OG, 10115 Berlin"),
+        ("0 Main St, Springfield", "0 Main St, Springfield"),
+        ("12.30 Main St, Springfield", "12.30 Main St, Springfield"),
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

@@ -89,8 +89,13 @@ _OPENING_HOURS = re.compile(
     r"\d{1,2}[:.]\d{2}\s*[-–—,]?\s*\d{1,2}[:.]\d{2}\s*$",
     re.IGNORECASE,
 )
-#: ... and printed above it, read in front of it ("10:00-22.00, 5 Howells Mountain").
-_LEADING_OPENING_HOURS = re.compile(r"^\d{1,2}[:.]\d{2}\s*[-–—]\s*\d{1,2}[:.]\d{2}[,\s]+(?=\S)")
+#: ... and printed above it, read in front of it ("10:00-22.00, 5 Howells Mountain", or only its
+#: closing time: "19:00, наб. Халтурина"); no address starts with a time of day.
+_LEADING_OPENING_HOURS = re.compile(r"^\d{1,2}:\d{2}(?:\s*[-–—]\s*\d{1,2}[:.]\d{2})?[,\s]+(?=\S)|^\d{1,2}\.\d{2}\s*[-–—]\s*\d{1,2}[:.]\d{2}[,\s]+(?=\S)")
+#: A flat, studio or suite number followed by a dot where the card printed a comma ("Flat 4.
+#: Lindsey Lane", "Studio 04o. Mary Way"): OCR's comma/dot confusion; no unit number is an
+#: abbreviation.
+_UNIT_NUMBER_DOT = re.compile(r"\b((?:Flat|Studio|Apt|Apartment|Suite|Unit|Room|Office)\s\d{1,5}[a-z]?)\.(?=\s[A-Z])")
 #: The end of the card's web address read in front of the address ("co. uk, Studio 56"): a
 #: top-level domain alone, lower-case, which no address starts with.
 _LEADING_TLD = re.compile(r"^(?:co\.\s?|org\.\s?)?(?:uk|com|ru|org|net|io)\s*,\s*(?=\S)")
@@ -106,7 +111,8 @@ _GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
 
 #: A location pin before an address line, as OCR reads the icon: a symbol ("©", "@", "●") or a
 #: round letter ("O", "О", "Q") standing alone before the text.
-_ADDRESS_ICON = re.compile(r"^(?:[^\w\s]|[OoОоQ])\s+(?=\S)")
+#: A zero before a number is one too ("0 755 Dunn Ranch"): no address starts with a lone zero.
+_ADDRESS_ICON = re.compile(r"^(?:[^\w\s]|[OoОоQ])\s+(?=\S)|^0\s+(?=\d)")
 
 
 #: A British postcode where one stands (the end, or before the country) with OCR's other
@@ -201,7 +207,7 @@ def join_address_lines(text: str) -> str:
             joined = _HOUSE_MARK_AS_FOUR.sub("д.", joined, count=1)
         joined = _YEARS_IN_LETTERS.sub(lambda m: m.group().translate(_DIGIT_LOOKALIKES), joined)
         joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", joined))
-    joined = _POSTCODE_DOT.sub(r"\1,", joined)
+    joined = _UNIT_NUMBER_DOT.sub(r"\1,", _POSTCODE_DOT.sub(r"\1,", joined))
     joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
     joined = _UK_POSTCODE_SWAPS.sub(_postcode_swaps_undone, joined)
