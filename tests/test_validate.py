@@ -758,10 +758,14 @@ def test_a_russian_title_word_misread_by_one_letter_is_put_right(validator: Vali
     assert got.value == "Менеджер проектов" and got.valid
     assert with_known_title_words("Управляющий партиёр") == "Управляющий партнёр"
     assert with_known_title_words("РУКОВОДИТЕЛЬ ОТДЕЛА ПРОДАЮ") == "РУКОВОДИТЕЛЬ ОТДЕЛА ПРОДАЖ"
-    # two letters off, a word split by OCR, a known title word: left as read
+    # two letters off, a known title word: left as read
     assert with_known_title_words("Исполнительный лирсктор") == "Исполнительный лирсктор"
-    assert with_known_title_words("Заместитель ди ректора") == "Заместитель ди ректора"
     assert with_known_title_words("Главный бухгалтер") == "Главный бухгалтер"
+    # a title word Tesseract split at a space is put back together, and only such a word
+    assert with_known_title_words("Заместитель ди ректора") == "Заместитель директора"
+    assert with_known_title_words("Финансовый дирек тор") == "Финансовый директор"
+    assert with_known_title_words("ДИРЕК ТОР ПО ПРОДАЖАМ") == "ДИРЕКТОР ПО ПРОДАЖАМ"
+    assert with_known_title_words("Менеджер по работе с клиентами") == "Менеджер по работе с клиентами"
     assert with_known_title_words("Агент") == "Агент"  # too short to tell
     assert with_known_title_words("Инженер-програмнист") == "Инженер-программист"  # hyphenated words too
 

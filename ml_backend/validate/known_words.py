@@ -184,15 +184,41 @@ def _one_letter_off(word: str) -> str | None:
     return known[found] if found is not None else None
 
 
+_CYRILLIC_WORD = re.compile(r"[А-ЯЁа-яё]+")
+
+
+def _split_words_rejoined(position: str) -> str:
+    """``position`` with a title word Tesseract split at a space put back together ("Финансовый
+    дирек тор", "Заместитель ди ректора"): the two pieces must spell exactly one known title
+    word, and not both be title words already."""
+    known = _title_words_by_length()
+
+    def is_title_word(word: str) -> bool:
+        key = word.lower().replace("ё", "е")
+        return key in known.get(len(key), {})
+
+    words = position.split(" ")
+    i = 0
+    while i < len(words) - 1:
+        first, second = words[i], words[i + 1]
+        if (_CYRILLIC_WORD.fullmatch(first) and _CYRILLIC_WORD.fullmatch(second) and is_title_word(first + second)
+                and not (is_title_word(first) and is_title_word(second))):
+            words[i: i + 2] = [first + second]
+        else:
+            i += 1
+    return " ".join(words)
+
+
 def with_known_title_words(position: str) -> str:
     """A Russian job title with each word OCR misread by one letter put right ("Управляющий
     партиёр", "Менелжер проектов", "Руководитель отдела продаю"): the word must be as long as
-    one known title word and differ from it, and from no other, in one letter. Words OCR split
-    or garbled further are left as read."""
+    one known title word and differ from it, and from no other, in one letter; a word split at a
+    space is first put back together (``_split_words_rejoined``). Words OCR garbled further are
+    left as read."""
     def respell(match: re.Match[str]) -> str:
         word = match.group()
         return word if len(word) < _MIN_TITLE_WORD else _cased(_one_letter_off(word.lower()), word)
-    return re.sub(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?", respell, position)
+    return re.sub(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?", respell, _split_words_rejoined(position))
 
 
 def _cased(found: str | None, word: str) -> str:
