@@ -717,6 +717,10 @@ def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
 def test_ocr_slips_in_web_addresses_no_real_address_has():
     assert normalise("website", "ww.unity-consulting.org.uk").value == "www.unity-consulting.org.uk"
     assert normalise("website", "granit.con").value == "granit.com"
+    # an icon read in front of the address: a symbol or an enclosed digit; a Cyrillic host stays
+    for printed in ("④www.austin-herrera.us", "⊕ www.austin-herrera.us", "Web: © www.austin-herrera.us"):
+        assert normalise("website", printed).value == "www.austin-herrera.us"
+    assert normalise("website", "сайт.рф").value == "сайт.рф"
     assert normalise("email", "priem@granit.con").value == "priem@granit.com"
     assert normalise("company", "Granite,Inc.").value == "Granite, Inc."
 

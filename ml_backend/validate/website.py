@@ -38,9 +38,13 @@ _HOST = re.compile(r"^(?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[
 _EDGE_JUNK = "\"'<>()[]{},;:|•·"
 
 
+#: An icon before the address as OCR reads it: a symbol ("⊕", "©") or an enclosed digit ("④").
+_LEADING_ICON = re.compile(r"^(?:[^\w\s]|[\u2460-\u24ff\u2776-\u2793])+\s*")
+
+
 def repair(text: str) -> tuple[str, str]:
-    """(scheme or "", address without scheme) after label, spacing and punctuation repairs."""
-    s = strip_label(text, _LABEL)
+    """(scheme or "", address without scheme) after label, icon, spacing and punctuation repairs."""
+    s = _LEADING_ICON.sub("", strip_label(text, _LABEL).strip())
     scheme = ""
     match = _SCHEME.match(s)
     if match:
