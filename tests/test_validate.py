@@ -548,6 +548,14 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("company", "JONESINC", None, "JONES INC"),  # a glued legal form
         ("company", "ı АО «Воронова»", None, "АО «Воронова»"),  # a speck before the legal form
         ("company", "Q Ltd", None, "Q Ltd"),
+        ("company", 'ос] ООО "Cobalt Софт"', None, 'ООО "Cobalt Софт"'),  # a logo's marks before the form
+        ("company", "ГК ООО Ромашка", None, "ГК ООО Ромашка"),  # a form before a form stays
+        ("company", "е-тай: е-тай: Вишнякова Инкорпорэйтед", None, "Вишнякова Инкорпорэйтед"),  # glued labels
+        ("company", "TV: 24 Media", None, "TV: 24 Media"),  # a colon before a number is no label's
+        ("address", "Новосибирск, пр. 3.Космодемьянской, 3/3", None, "Новосибирск, пр. З. Космодемьянской, 3/3"),
+        ("address", "Кирпичная пр., д. 5/6, 0ф, 53", None, "Кирпичная пр., д. 5/6, оф. 53"),  # "о" read as zero
+        ("address", "г. Москва ` Тимирязева наб., 2/6", None, "г. Москва, Тимирязева наб., 2/6"),  # "·" as "`"
+        ("address", "12 Main St ~ Springfield", None, "12 Main St, Springfield"),  # "–" as "~"
         ("full_name", "Richard silva", None, "Richard Silva"),  # a capital read small
         ("full_name", "Maria della Rovere", None, "Maria della Rovere"),
         ("company", "Zinc", None, "Zinc"),

@@ -33,7 +33,7 @@ def tidy(text: str) -> str:
 #: inside a word, "Rostov-on-Don", is not one), a dash glued to the end of a part ("Apt. 291-
 #: Johnsonmouth") or to the start of the next ("Streets -South Carlyberg"), a lone "+" or "*"
 #: (how OCR reads a small bullet), a lone "I"/"l"/"i" (a bar).
-_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil]\s+|(?<=\w)[-–—]\s+|\s+[-–—](?=[A-ZА-ЯЁ\d])")
+_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil`~]\s+|(?<=\w)[-–—]\s+|\s+[-–—](?=[A-ZА-ЯЁ\d])")
 #: Printed labels before an address ("Adresse :", "Адрес:", "Büro:"), one or two of them.
 _ADDRESS_LABELS = re.compile(r"^(?:[^\W\d_][^\s:,]{0,15}\s*:[\s,]*){1,2}")
 #: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
@@ -56,6 +56,7 @@ _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<=\sд\.),\s*(?=\d)"), " "),  # "д., 3"
     (re.compile(r"(?<![\w.])(?:mw|iii|w|ul)\.(?=\s*[А-ЯЁ])"), "ш."),  # "ul. Космонавтов"
     (re.compile(r"(?<![\w.])(?i:оп|op|od|од|of|ob|оb)\.(?=\s*\d)"), "оф."),
+    (re.compile(r"(?<![\w.])0(?i:ф|b|f|п)[.,](?=\s*\d)"), "оф."),  # its "о" read as a zero: "0ф, 53"
     (re.compile(r"(?<![\w.])[паaц]\.(?=\s*\d)"), "д."),
     (re.compile(r"(?<![\w.])(?:br|rr|tr|r)\.\s*(?=[А-ЯЁ])"), "г. "),
     (re.compile(r"(?<![\w.])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр|ш|алл):(?=\s)"), r"\1."),
@@ -64,6 +65,9 @@ _MISREAD_ABBREVIATIONS = (
 #: in an address that has no other "д.": a number that ends a part with a dot is followed by
 #: text ("д. 9. оф. 50"), not by another number.
 _HOUSE_MARK_AS_FOUR = re.compile(r"(?<=,\s)4\.(?=\s\d)")
+#: A street named after a person with the initial "З" read as the digit 3, glued to the surname
+#: ("пр. 3.Космодемьянской"): a number is never followed by a dot and a word without a space.
+_INITIAL_ZE_AS_THREE = re.compile(r"(?<![\w.])3\.(?=[А-ЯЁ][а-яё]{2,})")
 #: A number read in letters before "лет" ("ш. SO лет ВЛКСМ"): streets named "50 лет Октября".
 _YEARS_IN_LETTERS = re.compile(r"(?<!\S)[SOoIlZB0-9]{2,3}(?=\s+лет\b)")
 _DIGIT_LOOKALIKES = str.maketrans("SOoIlZB", "5001128")
@@ -198,6 +202,8 @@ def join_address_lines(text: str) -> str:
     joined = _ADDRESS_SEPARATOR.sub(", ", joined)
     parts = joined.split(", ")
     joined = ", ".join(p for p in parts if not _REGISTRATION_PART.match(p)) or joined
+    if has_cyrillic(joined):
+        joined = _INITIAL_ZE_AS_THREE.sub("З.", joined)
     joined = _GLUED_ABBREVIATION.sub(". ", joined)
     joined = _UNDOTTED_ABBREVIATION.sub(r"\1.", _DOUBLED_DOT.sub(".", joined))
     if has_cyrillic(joined):
@@ -363,6 +369,12 @@ _DIGIT_BEFORE_LEGAL_FORM = re.compile(rf"^\d\s+(?=(?:{_RUSSIAN_FORMS}|LLC|Ltd|Gm
 #: Any one character before a Russian legal form that a name follows is one too ("ı АО
 #: «Воронова»"); a letter before "Ltd" is the name ("Q Ltd").
 _SPECK_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(rf"^[^\s«\"„“]\s+(?=(?:{_RUSSIAN_FORMS})\s)")
+#: ... and a short run of a logo's marks with a symbol or a lower-case letter in it ("ос] ООО
+#: «Cobalt Софт»"): a Russian legal form opens the name, in capitals.
+_MARKS_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(rf"^(?=\S{{0,2}}[^А-ЯЁA-Z\s])\S{{2,3}}\s+(?=(?:{_RUSSIAN_FORMS})\s)")
+#: Contact labels glued in front of the name ("е-тай: е-тай: Вишнякова Инкорпорэйтед", a
+#: Tesseract "e-mail:"): one or two short words closed by a colon, which no firm's name starts with.
+_LEADING_LABELS = re.compile(r"^(?:[^\s:]{1,12}:\s*){1,2}(?=[^\W\d_])")
 
 
 def _balanced_quotes(text: str) -> str:
@@ -421,6 +433,7 @@ def normalise_company(text: str) -> NormalisedValue:
     value = _legal_form_restored(_LATIN_OOO.sub("ООО", _SPACE_INSIDE_GUILLEMETS.sub("", value)))
     value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", value))
     value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
+    value = _MARKS_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _LEADING_LABELS.sub("", value))
     value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
     ok = _has_letter(value)
     return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
