@@ -237,6 +237,22 @@ def test_a_company_left_wrongly_spaced_is_spaced_as_the_hyphenated_domain():
     assert recover([fv("company", "Smith and Jones"), fv("website", "smith-jones.com")])[0].value == "Smith and Jones"
 
 
+@pytest.mark.parametrize(("company", "address", "value"), [
+    ("ПАО «АРЕХ»", "www.apex.ru", "ПАО «APEX»"),
+    ('ООО "АРЕХ ГРУПП"', "info@apexgrupp.ru", 'ООО "APEX ГРУПП"'),
+    ("ПАО «Арех Девелопмент»", "apex-development.ru", "ПАО «Apex Девелопмент»"),
+    # a Russian word of look-alikes is transliterated in a domain, not read letter for letter
+    ("ООО «СОК»", "www.sok.ru", "ООО «СОК»"),
+    # the domain must spell it; a legal form is never Latin; a free-mail domain is no company's
+    ("ПАО «АРЕХ»", "www.zenith.ru", "ПАО «АРЕХ»"),
+    ("ООО «Вектор»", "www.ooo.ru", "ООО «Вектор»"),
+    ("ПАО «АРЕХ»", "apex@mail.ru", "ПАО «АРЕХ»"),
+])
+def test_a_latin_brand_read_in_cyrillic_look_alikes_is_latin_where_the_domain_spells_it(company, address, value):
+    field = "email" if "@" in address else "website"
+    assert recover([fv("company", company), fv(field, address)])[0].value == value
+
+
 def test_a_number_taken_for_an_email_or_a_website_is_a_phone():
     out = recover([fv("website", "-1219-853-1752", valid=False)], [], "US")  # "+" read as "-"
     assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+12198531752", True)]

@@ -15,7 +15,9 @@ websites are put in line with each other and with its name and company:
 * an e-mail label glued to the local part ("E", "Email", "Почта" in look-alikes) is cut off
   where the name shows it;
 * a company name letter-spaced capitals left wrongly spaced ("HORI Z ON DESIGN") is spaced as
-  the card's domain spells it (horizon-design.co.uk).
+  the card's domain spells it (horizon-design.co.uk);
+* a Latin brand in a Russian company name that came back in Cyrillic look-alikes ("ПАО
+  «АРЕХ»") is Latin again where the card's domain spells it (apex.ru).
 
 A QR code's values are exact and never respelled. Pure functions over ``FieldValue``.
 """
@@ -465,6 +467,45 @@ def _respaced_run(words: list[str], splits: list[list[str]]) -> str | None:
     return None
 
 
+#: Cyrillic letters that look like a Latin one, and that one: a word of only these may be a
+#: Latin word in either script ("АРЕХ" is how a card's "APEX" comes back from OCR on a Russian
+#: card, where upper-case look-alike words are taken for Cyrillic).
+_LATIN_TWINS = str.maketrans(dict(zip("АВСЕНКМОРТХУаеорсух", "ABCEHKMOPTXYaeopcyx")))
+#: A brand shorter than this is found inside a domain label by chance.
+_MIN_BRAND = 3
+
+
+def _brand_in_labels(latin: str, labels: set[str]) -> bool:
+    """Whether a domain label spells ``latin`` (lower case) as one of its hyphen-separated parts,
+    or starts with it ("apexgrupp" for "APEX ГРУПП")."""
+    return any(latin in label.split("-") or (len(latin) > _MIN_BRAND and label.startswith(latin)) for label in labels)
+
+
+def _latin_brands_spelled_by_the_domain(values: list[FieldValue]) -> list[FieldValue]:
+    """A Latin brand inside a Russian company name that OCR returned in Cyrillic look-alikes
+    ("ПАО «АРЕХ»", "ООО "Арех Девелопмент"") put back in Latin letters where the card's own
+    domain spells it (apex.ru, apex-development.ru). A Russian word of look-alikes is spelled
+    differently in a domain ("СОК" -> sok, not cok), so it stays; a legal form always does."""
+    labels = _domain_labels(_card_addresses(values)) - {""}
+    forms = {f.upper() for f in COMPANY_LEGAL_FORMS}
+
+    def relatinised(match: re.Match[str]) -> str:
+        word = match.group()
+        latin = word.translate(_LATIN_TWINS)
+        if word.upper() in forms or len(word) < _MIN_BRAND or has_cyrillic(latin):
+            return word
+        return latin if _brand_in_labels(latin.lower(), labels) else word
+
+    out = []
+    for v in values:
+        if labels and v.field == "company" and v.valid and v.source != "qr" and has_cyrillic(v.value):
+            value = re.sub(r"[А-ЯЁа-яё]+", relatinised, v.value)
+            if value != v.value:
+                v = replace(v, value=value, display=value, source="rule")
+        out.append(v)
+    return out
+
+
 def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     """The card's e-mails and websites spelled as its free-mail domains, company name and holder's
     name say (module docstring), then one spelling per domain, then glued e-mail labels cut off."""
@@ -477,4 +518,4 @@ def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     out = [_respelled(v, locals_, slugs, exact_locals) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
            for v in values]
     out = _without_glued_email_labels(_harmonise_domains(out, slugs))
-    return _company_spaced_as_the_domain(_russian_words_spelled_as_the_addresses(out))
+    return _company_spaced_as_the_domain(_latin_brands_spelled_by_the_domain(_russian_words_spelled_as_the_addresses(out)))
