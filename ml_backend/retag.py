@@ -12,6 +12,8 @@ A token classifier trained on generated cards misses what only the whole card sh
 * a job title wrapped after "and"/"&"/"of" whose first part went elsewhere;
 * words of a title line left out of the position the rest of the line is ("TELEVISION" of
   "TELEVISION PRODUCTION ASSISTANT");
+* a slogan or department line run onto a complete title ("Software Developer" + "Robust
+  systematic open architecture");
 * the top-level domain of an e-mail or web address that OCR split off at a space
   ("suvorova@inbox. ru", "briggsdesign.org uk") left out of the address.
 
@@ -28,6 +30,7 @@ from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.validate.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
+    RUSSIAN_TITLE_WORDS,
     SECOND_LEVEL_LABELS,
     TITLE_PREFIXES,
     TITLE_WORDS,
@@ -40,8 +43,8 @@ log = logging.getLogger(__name__)
 
 def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
-    return _domain_end_split_off(_title_line_completed(_untag_monogram(_untag_labels(
-        _title_continued_below(_name_on_its_line(_company_from_domain(_address_block_completed(words))))))))
+    return _domain_end_split_off(_title_ended_above(_title_line_completed(_untag_monogram(_untag_labels(
+        _title_continued_below(_name_on_its_line(_company_from_domain(_address_block_completed(words)))))))))
 
 
 def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
@@ -313,6 +316,37 @@ def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
         log.debug("%r read as the first line of the position below it", head.value)
         for k, i in enumerate(indices):
             out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+    return out
+
+
+def _title_word(word: str) -> bool:
+    """Whether ``word`` is a job-title word of any language the lexicon knows."""
+    w = word.strip(".,:;()").lower()
+    return bool(w) and (w in TITLE_WORDS or w in RUSSIAN_TITLE_WORDS or w.startswith(TITLE_PREFIXES))
+
+
+def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line tagged as the position right below a position line is no part of the title when
+    the line above ends it on a title word (no comma, no "and"/"of" after it) and this line
+    holds no title word and starts with no connector: "Software Developer" over a slogan
+    ("Robust systematic open architecture") or a department ("Sales Department"). A title
+    wrapped over two lines keeps its title word below, a comma or connector between, or a
+    bracket ("Research scientist" over "(life sciences)")."""
+    out = list(words)
+    lines = _line_groups(words)
+    for above, below in zip(lines, lines[1:]):
+        upper = [words[i] for i in above if words[i].field == "position"]
+        lower = [words[i] for i in below]
+        last = upper[-1].word.text if upper else ""
+        if (not upper or upper[-1] is not words[above[-1]] or any(tw.field != "position" for tw in lower)
+                or last.endswith((",", "-", "&")) or not _title_word(last)
+                or any(_title_word(tw.word.text) for tw in lower) or lower[0].word.text.lower() in _DANGLING
+                or lower[0].word.text.startswith("(")):
+            continue
+        log.debug("%r ends the title %r: line below left out", " ".join(tw.word.text for tw in lower),
+                  " ".join(tw.word.text for tw in upper))
+        for i in below:
+            out[i] = replace(words[i], tag=OUTSIDE_TAG)
     return out
 
 

@@ -373,6 +373,24 @@ def test_an_i_tag_continues_a_title_on_the_line_right_below_but_not_further_down
     assert [v.value for v in words_to_values(other)] == ["Hydrographic surveyor", "Senior buyer"]
 
 
+def test_a_line_below_a_complete_title_that_holds_no_title_word_is_no_part_of_it() -> None:
+    title = line_of(0, ("Marine", "B-POSITION"), ("scientist", "I-POSITION"))
+    department = title + line_of(1, ("Sales", "B-POSITION"), ("Department", "I-POSITION"))
+    assert [v.value for v in words_to_values(department)] == ["Marine scientist"]
+    slogan = line_of(0, ("Software", "B-POSITION"), ("Developer", "I-POSITION")) + line_of(
+        1, ("Robust", "I-POSITION"), ("systematic", "I-POSITION"), ("architecture", "I-POSITION"))
+    assert [v.value for v in words_to_values(slogan)] == ["Software Developer"]
+    # a comma, a connector or a bracket says the title goes on; so does a title word below
+    for upper, lower, value in [
+        ((("Vice", "B-POSITION"), ("President,", "I-POSITION")), (("Sales", "I-POSITION"),), "Vice President, Sales"),
+        ((("Research", "B-POSITION"), ("scientist", "I-POSITION")), (("(life", "I-POSITION"), ("sciences)", "I-POSITION")),
+         "Research scientist (life sciences)"),
+        ((("Руководитель", "B-POSITION"),), (("отдела", "I-POSITION"), ("продаж", "I-POSITION")), "Руководитель отдела продаж"),
+        ((("Менеджер", "B-POSITION"),), (("по", "I-POSITION"), ("закупкам", "I-POSITION")), "Менеджер по закупкам"),
+    ]:
+        assert [v.value for v in words_to_values(line_of(0, *upper) + line_of(1, *lower))] == [value]
+
+
 def test_name_tagged_lines_inside_an_address_block_are_address_lines() -> None:
     words = (
         line_of(0, ("Studio", "B-ADDRESS"), ("09s", "I-ADDRESS"))
