@@ -112,15 +112,16 @@ def restore_line(text: str) -> str:
     return _TOKEN.sub(lambda m: _restore_word(m.group()), text)
 
 
-#: Cyrillic capitals with a Latin twin, and the twin: on a Latin card, a word of only these that
-#: Tesseract returned ("СТО" for "CTO") is the Latin word.
-_LATIN_TWINS = str.maketrans(dict(zip("АВСЕНКМОРТХУ", "ABCEHKMOPTXY")))
+#: Cyrillic letters with a Latin twin, and the twin: on a Latin card, an upper-case word of only
+#: these that Tesseract returned ("СТО" for "CTO") is the Latin word; the validator uses the
+#: lower-case ones too, for Latin brands on Russian cards ("Арех" for "Apex").
+LATIN_TWINS = str.maketrans(dict(zip("АВСЕНКМОРТХУаеорсух", "ABCEHKMOPTXYaeopcyx")))
 
 
 def _latin_word(word: str) -> str:
     core = word.strip("«»\"„“'()[],;:!?.")
-    if len(core) >= 2 and core.isupper() and all(ch.translate(_LATIN_TWINS) != ch for ch in core if ch.isalpha()):
-        return word.translate(_LATIN_TWINS)
+    if len(core) >= 2 and core.isupper() and all(ch.translate(LATIN_TWINS) != ch for ch in core if ch.isalpha()):
+        return word.translate(LATIN_TWINS)
     return word
 
 

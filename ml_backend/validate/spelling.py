@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from ml_backend.ocr.cyrillic import LATIN_TWINS
 from ml_backend.schema import FieldValue
 from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
 from ml_backend.validate.normalise import normalise
@@ -467,10 +468,6 @@ def _respaced_run(words: list[str], splits: list[list[str]]) -> str | None:
     return None
 
 
-#: Cyrillic letters that look like a Latin one, and that one: a word of only these may be a
-#: Latin word in either script ("АРЕХ" is how a card's "APEX" comes back from OCR on a Russian
-#: card, where upper-case look-alike words are taken for Cyrillic).
-_LATIN_TWINS = str.maketrans(dict(zip("АВСЕНКМОРТХУаеорсух", "ABCEHKMOPTXYaeopcyx")))
 #: A brand shorter than this is found inside a domain label by chance.
 _MIN_BRAND = 3
 
@@ -491,7 +488,7 @@ def _latin_brands_spelled_by_the_domain(values: list[FieldValue]) -> list[FieldV
 
     def relatinised(match: re.Match[str]) -> str:
         word = match.group()
-        latin = word.translate(_LATIN_TWINS)
+        latin = word.translate(LATIN_TWINS)  # "АРЕХ": a card's "APEX" read on a Russian card
         if word.upper() in forms or len(word) < _MIN_BRAND or has_cyrillic(latin):
             return word
         return latin if _brand_in_labels(latin.lower(), labels) else word
