@@ -283,12 +283,13 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
     names = name_words(next((v.value for v in values if v.field == "full_name" and v.valid), None))
     slugs = company_slugs(next((v.value for v in values if v.field == "company" and v.valid), None))
     qr_email = any(v.field == "email" and v.source == "qr" for v in values)
+    other_free_mail = [d for d in _FREE_MAIL_LONGEST_FIRST if d not in domains]
 
     def read_from_email(website: str) -> str | None:
         """The e-mail a valid-looking website is, its "@" lost (``email_from_domains``): at one
         of the card's domains or a free-mail one ("ebobrovarambler.ru" on Елена Боброва's card)."""
         host = website.partition("/")[0]
-        known = [d for d in domains if d != host] + [d for d in _FREE_MAIL_LONGEST_FIRST if d not in domains]
+        known = [d for d in domains if d != host] + other_free_mail
         return email_from_domains(host, known, names, slugs, evidence=True)
 
     for v in values:
@@ -304,12 +305,11 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
                 out.extend(_extracted(replace(v, field="email"), emails))
                 out.extend(_extracted(replace(v, field="website"), websites))
                 continue
-            guessed = (
-                # tagged as an e-mail, its "@" lost: at one of the card's domains or a free-mail one
-                email_from_domains(text, [*domains, *(d for d in _FREE_MAIL_LONGEST_FIRST if d not in domains)],
-                                   names, slugs) if v.field == "email"
-                else email_from_domains(text, domains, names, slugs) if "_" in text else None
-            )
+            guessed = None
+            if v.field == "email":  # its "@" lost: at one of the card's domains or a free-mail one
+                guessed = email_from_domains(text, domains + other_free_mail, names, slugs)
+            elif "_" in text:
+                guessed = email_from_domains(text, domains, names, slugs)
             if guessed:
                 out.extend(_extracted(v, [guessed]))
                 continue
