@@ -209,7 +209,8 @@ def test_a_annotations_retrain_promote_and_rank_the_next_batch(label_studio, env
             annotations[task_id] = int(ann.id)
         new = wait_until(lambda: (registry.current() or (champion,))[0] != champion and registry.current()[0],
                          420, "a promoted model version")
-        jobs = finished_train_jobs(redis_conn, env)
+        # the job promotes before it returns: RQ files it as finished a moment later
+        jobs = wait_until(lambda: finished_train_jobs(redis_conn, env), 60, "the training job to be filed as finished")
         assert len(jobs) == 1, [j.id for j in jobs]
         outcome = jobs[0].return_value()
         assert outcome["status"] == "promoted" and outcome["version"] == new
