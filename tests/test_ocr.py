@@ -360,6 +360,12 @@ def test_second_look_on_a_cyrillic_card_rereads_confident_latin_lines():
     assert [ln.source for ln in result.lines] == ["tesseract"] * 3
 
 
+def test_russian_words_tesseract_misread_are_respelled():
+    reader = _GreyReader(["Мирон Козлов", "Кровельшик", "ул. Кирничная, 5"])
+    result = StagedOcrEngine("fake", _LinesStages(), reader).read(_three_grey_lines())
+    assert [ln.text for ln in result.lines] == ["Мирон Козлов", "Кровельщик", "ул. Кирпичная, 5"]
+
+
 def test_no_second_look_on_a_latin_card():
     stages = _LinesStages()
     stages.readings = [("Miron Kozlov", 0.98), ("Director", 0.97), ("Mockaa", 0.97)]
@@ -623,11 +629,18 @@ def test_letter_spaced_words_are_closed_up():
     assert closed_up("Email: mail @/korolev.ru") == "Email: mail@korolev.ru"
 
 
-def test_an_ampersands_lost_space_is_put_back():
+def test_a_lost_space_after_an_ampersand_or_comma_is_put_back():
     assert closed_up("Ironbridge Logistics &Associates") == "Ironbridge Logistics & Associates"
     assert closed_up("Smith& Co") == "Smith & Co" and closed_up("AT&T") == "AT&T"
     assert closed_up("209.746.7391/mary_townsend@huber.com") == "209.746.7391 / mary_townsend@huber.com"
     assert closed_up("www.x.com/team") == "www.x.com/team"
+    assert closed_up("M:07466506129roberts@mitchell-may.com") == "M:07466506129 roberts@mitchell-may.com"
+    assert closed_up("79161234567@mail.ru") == "79161234567@mail.ru" and closed_up("a1234567b@x.ru") == "a1234567b@x.ru"
+    assert closed_up("ADAM HOWELL,ARMED FORCES OFFICER") == "ADAM HOWELL, ARMED FORCES OFFICER"
+    assert closed_up("WILSON,PETERS") == "WILSON, PETERS" and closed_up("Сочи, ул.") == "Сочи, ул."
+    # numbers, e-mail and web addresses whose dot was read as a comma, and tokens with dots
+    for kept in ("Tel: 1,5", "ivan,petrov@mail.ru", "www,acme.com", "IRONBRIDGE,INC."):
+        assert closed_up(kept) == kept
 
 
 def test_an_e_mail_domain_whose_dot_was_read_as_a_space_is_rejoined():

@@ -745,6 +745,7 @@ def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator:
 
     assert known_city("Новжибирск") == "Новосибирск" and known_city("Калань") == "Казань"
     assert known_city("Казань") is None  # already right
+    assert known_city("Санкт Петербург") == "Санкт-Петербург"  # its hyphen read as a space
     assert known_city("Лесная") is None and known_city("Ka3ab") is None  # no town close enough / not Cyrillic
 
 

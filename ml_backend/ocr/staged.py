@@ -42,6 +42,7 @@ from ml_backend.ocr.reread import (
     word_lines,
     worth_second_look,
 )
+from ml_backend.ocr.russian_spelling import respell_russian
 from ml_backend.schema import OcrLine, OcrResult
 from ml_backend.validate.lexicon import COMMON_TLDS
 
@@ -101,9 +102,16 @@ _SPACED_AT = re.compile(r"(?<=[\w.+\-])\s*@[\s/]*(?=[^\W_][\w\-]*\.)")
 #: A separator between a number and an e-mail address that lost its spaces
 #: ("209.746.7391/mary_townsend@huber.com"): the two are separate words.
 _UNSPACED_SEPARATOR_BEFORE_EMAIL = re.compile(r"(?<=\d)\s?([/|•·])\s?(?=[^\W\d_][\w.+\-]*@)")
+#: ... or with no separator at all ("M:07466506129roberts@mitchell-may.com"): no local part of an
+#: e-mail address starts with a phone number's seven digits or more and goes on in letters.
+_PHONE_RUN_INTO_EMAIL = re.compile(r"(?<!\w)(\d{7,})(?=[^\W\d_][\w.+\-]*@[^\W_][\w\-]*\.)")
 #: An ampersand that lost the space on one side ("Logistics &Associates", "Smith& Co").
 _AMPERSAND_SPACE_LOST_AFTER = re.compile(r"(?<=\s)&(?=[^\W\d_])")
 _AMPERSAND_SPACE_LOST_BEFORE = re.compile(r"(?<=[^\W\d_])&(?=\s)")
+#: A comma between two words that lost its space ("ADAM HOWELL,ARMED FORCES TECHNICAL OFFICER"):
+#: the tagger must see the two words apart. Not in a token with "@", a dot, a slash or a colon:
+#: that is an e-mail or web address whose dot was read as a comma ("ivan,petrov@mail.ru").
+_COMMA_SPACE_LOST = re.compile(r"(?<!\S)[^\s@./:]*[^\W\d_],[^\W\d_][^\s@./:]*(?!\S)")
 #: An e-mail address whose domain lost its dot to a space ("support@anderson-capital com"): a
 #: domain has a dot, and a top-level domain is no word of its own.
 _SPACED_TLD_AFTER_AT = re.compile(
@@ -115,10 +123,12 @@ def closed_up(text: str) -> str:
     """``text`` with the gaps the recogniser opens inside one printed word closed and the ones it
     lost around "&" opened: letter-spaced words closed up ("SALES M A N A G E R" -> "SALES
     MANAGER"), an e-mail address rejoined at its "@" and at its domain's last dot ("a@acme com"),
-    "Logistics &Associates" and a number and
-    an e-mail address run together at their separator ("7391/mary@x.com") spaced as printed."""
+    "Logistics &Associates", "HOWELL,ARMED" and a number and an e-mail address run together
+    ("7391/mary@x.com", "07466506129roberts@x.com") spaced as printed."""
     text = _SPACED_AT.sub("@", _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text))
     text = _UNSPACED_SEPARATOR_BEFORE_EMAIL.sub(r" \1 ", _SPACED_TLD_AFTER_AT.sub(r"\1.\2", text))
+    text = _PHONE_RUN_INTO_EMAIL.sub(r"\1 ", text)
+    text = _COMMA_SPACE_LOST.sub(lambda m: re.sub(r"(?<=[^\W\d_]),(?=[^\W\d_])", ", ", m.group()), text)
     return _AMPERSAND_SPACE_LOST_BEFORE.sub(" &", _AMPERSAND_SPACE_LOST_AFTER.sub("& ", text))
 
 
@@ -215,7 +225,7 @@ class StagedOcrEngine:
         if dropped:
             log.debug("%s: dropped %d of %d detected lines as unreadable or junk", self.name, dropped,
                       len(found.readings))
-        ordered = restore_cyrillic([lines[i] for i in reading_order([ln.box for ln in lines])])
+        ordered = respell_russian(restore_cyrillic([lines[i] for i in reading_order([ln.box for ln in lines])]))
         return OcrResult(lines=ordered, width=upright_w, height=upright_h, rotation=rotation)
 
     def _read_frame(self, rgb: Image.Image) -> _FrameReading | None:

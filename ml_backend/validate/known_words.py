@@ -110,8 +110,13 @@ def _closest(text: str, known: dict[str, str], min_ratio: float) -> str | None:
 
 
 def known_city(text: str) -> str | None:
-    """The known town ``text`` is a misreading of, or None (also when it is a known town)."""
-    return _closest(text, russian_cities(), MIN_CITY_RATIO)
+    """The known town ``text`` is a misreading of, or None (also when it is a known town spelled
+    as it is). A known town whose hyphen was read as a space ("Санкт Петербург") is respelled."""
+    cities = russian_cities()
+    town = cities.get(_key(text))
+    if town is not None:
+        return town if text != town and re.sub(r"\s*-\s*|\s+", "-", text.strip()) == town else None
+    return _closest(text, cities, MIN_CITY_RATIO)
 
 
 def known_city_in_lookalikes(text: str) -> str | None:
