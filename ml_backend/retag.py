@@ -9,7 +9,8 @@ A token classifier trained on generated cards misses what only the whole card sh
 * a complete name split between the name and a neighbouring field, or, on a card where no name
   was tagged, given to the company or the address;
 * the company's name (spelled by the card's e-mail or web domain) given to another field;
-* a job title wrapped after "and"/"&"/"of" whose first part went elsewhere;
+* a job title wrapped after "and"/"&"/"of" whose first part went elsewhere, or begun after the
+  name's comma with its first words read into the name;
 * words of a title line left out of the position the rest of the line is ("TELEVISION" of
   "TELEVISION PRODUCTION ASSISTANT");
 * a slogan or department line run onto a complete title ("Software Developer" + "Robust
@@ -30,6 +31,7 @@ from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.validate.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
+    NAME_AFFIXES,
     RUSSIAN_TITLE_WORDS,
     SECOND_LEVEL_LABELS,
     TITLE_PREFIXES,
@@ -44,7 +46,8 @@ log = logging.getLogger(__name__)
 def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
     return _domain_end_split_off(_title_ended_above(_title_line_completed(_untag_monogram(_untag_labels(
-        _title_continued_below(_name_on_its_line(_company_from_domain(_address_block_completed(words)))))))))
+        _title_continued_below(_title_begun_after_the_name(_name_on_its_line(
+            _company_from_domain(_address_block_completed(words))))))))))
 
 
 def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
@@ -161,6 +164,34 @@ def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
         for k, i in enumerate(head):
             out[i] = replace(words[i], tag="B-FULL_NAME" if k == 0 else "I-FULL_NAME")
         nameless = False
+    return out
+
+
+def _title_begun_after_the_name(words: list[TaggedWord]) -> list[TaggedWord]:
+    """On a line "Name, Title", the words after the comma that the tagger ran onto the name
+    while it gave the rest of the line to the position are the title's first words ("ADAM
+    HOWELL, ARMED FORCES TECHNICAL OFFICER" with "ARMED" read into the name). The name before
+    the comma must be complete, and post-nominal letters ("Jane Roe, PhD, Director") stay."""
+    out = list(words)
+    for indices in _line_groups(words):
+        comma = next((k for k, i in enumerate(indices)
+                      if words[i].field == "full_name" and words[i].word.text.endswith(",")), None)
+        if comma is None:
+            continue
+        named = []
+        for i in indices[comma + 1:]:
+            if words[i].field != "full_name" or words[i].word.text.strip(",").lower() in NAME_AFFIXES:
+                break
+            named.append(i)
+        after = indices[comma + 1 + len(named):]
+        head = [i for i in indices[: comma + 1] if words[i].field == "full_name"]
+        if not named or not after or words[after[0]].field != "position" or words[after[0]].tag != "B-POSITION":
+            continue
+        if not is_complete_name(" ".join(words[i].word.text for i in head).rstrip(",")):
+            continue
+        log.debug("%r after the name read as the start of the title", " ".join(words[i].word.text for i in named))
+        for k, i in enumerate([*named, after[0]]):
+            out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
     return out
 
 

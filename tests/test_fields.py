@@ -168,6 +168,18 @@ def test_a_complete_name_before_a_comma_is_the_name_whatever_its_tags() -> None:
     assert [v.value for v in words_to_values(words)] == ["Smith, John"]
 
 
+def test_title_words_after_the_names_comma_read_into_the_name_go_to_the_title() -> None:
+    words = line_of(0, ("ADAM", "B-FULL_NAME"), ("HOWELL,", "I-FULL_NAME"), ("ARMED", "I-FULL_NAME"),
+                    ("FORCES", "B-POSITION"), ("OFFICER", "I-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("full_name", "ADAM HOWELL,"), ("position", "ARMED FORCES OFFICER")]
+    # post-nominal letters stay with the name; with no title after them, nothing moves
+    words = line_of(0, ("Jane", "B-FULL_NAME"), ("Roe,", "I-FULL_NAME"), ("PhD,", "I-FULL_NAME"), ("Director", "B-POSITION"))
+    assert [v.value for v in words_to_values(words)] == ["Jane Roe, PhD,", "Director"]
+    words = line_of(0, ("Adam", "B-FULL_NAME"), ("Howell,", "I-FULL_NAME"), ("Armed", "I-FULL_NAME"))
+    assert [v.value for v in words_to_values(words)] == ["Adam Howell, Armed"]
+
+
 def test_on_a_card_without_a_tagged_name_a_line_that_is_a_complete_name_is_the_name() -> None:
     words = line_of(0, ("Howard", "B-COMPANY"), ("Hancock", "I-COMPANY")) + line_of(
         1, ("Polaris", "B-COMPANY"), ("Consulting", "I-COMPANY"), ("Ltd.", "I-COMPANY"))

@@ -389,3 +389,16 @@ def test_emails_and_websites_are_spelled_as_the_card_prints_them_elsewhere(value
 def test_a_qr_codes_email_is_never_respelled():
     qr = FieldValue("email", "nbutier@vector.com", "nbutier@vector.com", 1.0, source="qr")
     assert [v.value for v in recover([fv("full_name", "Nathan Butler"), qr])] == ["Nathan Butler", "nbutier@vector.com"]
+
+
+def test_a_one_word_name_that_lost_its_space_is_spaced_as_the_email_spells_it():
+    out = recover([fv("full_name", "ADAMJAMES, PHD", valid=False), fv("email", "a.james@nordwind.io")])
+    assert [(v.field, v.value, v.valid) for v in out][0] == ("full_name", "ADAM JAMES, PHD", True)
+    # a name of two words is left as it is, even where a cut would match ("Smithson" / a.smith)
+    out = recover([fv("full_name", "Ann Smithson"), fv("email", "a.smith@x.com")])
+    assert out[0].value == "Ann Smithson"
+    # no e-mail built of the name's words, or several cuts that would do: no guess
+    out = recover([fv("full_name", "ADAMJAMES", valid=False), fv("email", "info@nordwind.io")])
+    assert (out[0].value, out[0].valid) == ("ADAMJAMES", False)
+    out = recover([fv("full_name", "ANNANNA", valid=False), fv("email", "anna@x.com")])
+    assert out[0].value == "ANNANNA"

@@ -17,7 +17,9 @@ websites are put in line with each other and with its name and company:
 * a company name letter-spaced capitals left wrongly spaced ("HORI Z ON DESIGN") is spaced as
   the card's domain spells it (horizon-design.co.uk);
 * a Latin brand in a Russian company name that came back in Cyrillic look-alikes ("ПАО
-  «АРЕХ»") is Latin again where the card's domain spells it (apex.ru).
+  «АРЕХ»") is Latin again where the card's domain spells it (apex.ru);
+* a one-word Latin name that lost its space ("ADAMJAMES") is spaced as an e-mail's local part
+  spells it (a.james).
 
 A QR code's values are exact and never respelled. Pure functions over ``FieldValue``.
 """
@@ -31,7 +33,7 @@ from dataclasses import replace
 
 from ml_backend.ocr.cyrillic import LATIN_TWINS
 from ml_backend.schema import FieldValue
-from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
+from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS, NAME_AFFIXES
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.text import cased_like, has_cyrillic, transliterated, unaccented
 
@@ -503,9 +505,46 @@ def _latin_brands_spelled_by_the_domain(values: list[FieldValue]) -> list[FieldV
     return out
 
 
+def _respaced_by_locals(name: str, locals_: set[str]) -> str | None:
+    """``name``, one word that lost its space ("ADAMJAMES, PHD"), split where exactly one cut
+    makes it the name an e-mail local part of the card is built of ("a.james"); else None."""
+    words = name.split(" ")
+    core = [i for i, w in enumerate(words) if w.strip(",.").lower() not in NAME_AFFIXES]
+    if len(core) != 1:
+        return None
+    word = words[core[0]]
+    letters = word.rstrip(",.")
+    if not letters.isalpha() or len(letters) < 2 * _MIN_NAME_WORD:
+        return None
+    found = set()
+    for cut in range(2, len(letters) - 1):
+        spaced = words[: core[0]] + [letters[:cut], letters[cut:] + word[len(letters):]] + words[core[0] + 1:]
+        if locals_ & name_locals(" ".join(spaced)):
+            found.add(" ".join(spaced))
+    return found.pop() if len(found) == 1 else None
+
+
+def _name_spaced_as_the_emails(values: list[FieldValue]) -> list[FieldValue]:
+    """A Latin name of one word besides titles, which OCR read with its space lost ("ADAMJAMES,
+    PHD", "DYLANCOMBS"), spaced where an e-mail of the card shows its words (a.james@...);
+    checked again as a name."""
+    locals_ = {v.value.split("@")[0] for v in values if v.field == "email" and v.valid and "@" in v.value}
+    out = []
+    for v in values:
+        if locals_ and v.field == "full_name" and v.source != "qr" and not has_cyrillic(v.value):
+            respaced = _respaced_by_locals(v.value, locals_)
+            norm = normalise("full_name", respaced) if respaced is not None else None
+            if norm is not None and norm.valid:
+                v = replace(v, value=norm.value, display=norm.display, valid=True, reason=None, source="rule")
+        out.append(v)
+    return out
+
+
 def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
-    """The card's e-mails and websites spelled as its free-mail domains, company name and holder's
-    name say (module docstring), then one spelling per domain, then glued e-mail labels cut off."""
+    """The holder's name spaced as the e-mails show it, the card's e-mails and websites spelled as
+    its free-mail domains, company name and holder's name say (module docstring), then one
+    spelling per domain, then glued e-mail labels cut off."""
+    values = _name_spaced_as_the_emails(values)
     name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
     company = next((v.value for v in values if v.field == "company" and v.valid), None)
     # a Cyrillic name or company was read by Tesseract, less surely than the Latin address
