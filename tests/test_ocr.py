@@ -305,6 +305,17 @@ def test_a_phone_line_reread_keeps_the_digits_pp_ocr_read():
         "Моб.: 8 913 557 Факс +73858941773")
 
 
+def test_a_house_numbers_slash_tesseract_lost_is_put_back_from_pp_ocr():
+    from ml_backend.ocr.reread import with_slashes_read_by
+
+    assert with_slashes_read_by(". 5/6, . 53", "Кирничная пр., д.56, 0ф.53") == "Кирничная пр., д.5/6, 0ф.53"
+    assert with_slashes_read_by("● . ., . 4/4, 158", "бул. Мира, д. 44, офис 158") == "бул. Мира, д. 4/4, офис 158"
+    # the slash kept, the digits joined twice or not at all, digits of a longer number: unchanged
+    for pp, tess in ((". 5/6", "д. 5/6"), (". 5/6", "д. 56, кв. 56"), (". 5/6", "д. 57"), (". 5/6", "д. 156"),
+                     ("2024", "д. 2024")):
+        assert with_slashes_read_by(pp, tess) == tess
+
+
 def test_second_look_rules():
     # Latin words may be Cyrillic PP-OCR spelled in look-alikes; addresses and numbers are not.
     assert worth_second_look("405575, Mockaa") and worth_second_look("ООО Nordwind Γpyn")

@@ -33,8 +33,10 @@ def test_a_word_one_misread_letter_off_a_dictionary_word_is_put_right(read, mean
         "Кирпичная",  # a dictionary word
         "Ооо",  # too short
         "ОКПО",  # a few capitals: an abbreviation
+        "КИПиА",  # capitals inside: an abbreviation
+        "Нарым",  # a real town the dictionary lacks ("Нарын" is in it)
         "Арех",  # only letters with Latin twins: may be the brand "Apex"
-        "Шаранова",  # two dictionary words one misread letter off: no guess
+        "Сиежная",  # two dictionary words one misread letter off ("снежная", "смежная"): no guess
         "Силаниая",  # no dictionary word one letter off
         "Kirpichnaya",  # not Cyrillic
     ],

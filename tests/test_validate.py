@@ -218,6 +218,10 @@ def test_full_name_shape(name: str, ok: bool) -> None:
 
 def test_address_too_short_and_empty_values_are_flagged() -> None:
     assert normalise("address", "12").reason == "too short to be an address"
+    for garbled in ("Cmpouu Ösdynre", "Ofice T"):  # no number, no parts: a misread slogan or label
+        assert not normalise("address", garbled).valid
+    for bare in ("Paris, France", "Москва, Россия", "Main Street 5", "Baker Street London W1"):
+        assert normalise("address", bare).valid
     for field in FIELDS:
         got = normalise(field, "  ")
         assert not got.valid

@@ -134,6 +134,24 @@ def with_number_read_by(pp_text: str, tess_text: str) -> str:
     return tess_text[: len(tess_text) - len(label)] + number
 
 
+_SLASHED_NUMBER = re.compile(r"(?<![\d/])(\d+)/(\d+)(?![\d/])")
+
+
+def with_slashes_read_by(pp_text: str, tess_text: str) -> str:
+    """Tesseract's reading with the slash of a house number that PP-OCR read and Tesseract lost
+    put back: "д. 5/6" (a corner building, common in Russian addresses) comes back from Tesseract
+    as "д.56", while PP-OCR, which cannot read the Russian words around it, reads ". 5/6,". Only
+    where Tesseract has the joined digits exactly once and not the slashed number already."""
+    for match in _SLASHED_NUMBER.finditer(pp_text):
+        if match.group() in tess_text:
+            continue
+        joined = list(re.finditer(rf"(?<![\d/]){match.group(1)}{match.group(2)}(?![\d/])", tess_text))
+        if len(joined) == 1:
+            at = joined[0]
+            tess_text = f"{tess_text[:at.start()]}{match.group()}{tess_text[at.end():]}"
+    return tess_text
+
+
 def _number_part(text: str) -> str | None:
     """The phone number a line ends with (from its first "+", bracket or digit on, at least
     seven digits and at most a few letters), or None."""

@@ -39,6 +39,7 @@ from ml_backend.ocr.reread import (
     prefer_reread,
     prefer_second_look,
     with_number_read_by,
+    with_slashes_read_by,
     word_lines,
     worth_second_look,
 )
@@ -314,5 +315,5 @@ class StagedOcrEngine:
             return text, score, self.name
         reading = self._read_with_tesseract(crop)
         if prefer_reread(text, score, reading.text, reading.confidence):
-            return with_number_read_by(text, reading.text), reading.confidence, "tesseract"
+            return with_slashes_read_by(text, with_number_read_by(text, reading.text)), reading.confidence, "tesseract"
         return text, score, self.name

@@ -464,6 +464,9 @@ def normalise_position(text: str) -> NormalisedValue:
     return NormalisedValue(value, value, True, None)
 
 
+#: An address of this many words or fewer needs a number (house, postcode) or a comma between
+#: its parts (town, country).
+_MAX_BARE_ADDRESS_WORDS = 3
 #: A web address tagged as the address ("mukhina-galkina. net"); the validator moves it.
 WEB_ADDRESS_NOT_POSTAL = "a web address, not a postal address"
 _HOST_LIKE = re.compile(r"^(?:www\s*\.\s*)?[\w\-]+(?:\s*\.\s*[\w\-]+)*\s*\.\s*[^\W\d_]{2,}$", re.IGNORECASE)
@@ -477,4 +480,7 @@ def normalise_address(text: str) -> NormalisedValue:
         return NormalisedValue(value, value, False, "a registration number, not an address")
     if _HOST_LIKE.match(value) and not any(c.isdigit() for c in value):
         return NormalisedValue(value, value, False, WEB_ADDRESS_NOT_POSTAL)
+    if not any(c.isdigit() for c in value) and "," not in value and len(value.split()) <= _MAX_BARE_ADDRESS_WORDS:
+        # "Cmpouu Ösdynre": a slogan read in garbled Latin; "Paris, France" keeps its comma
+        return NormalisedValue(value, value, False, "no number and no parts: too little for an address")
     return NormalisedValue(value, value, True, None)
