@@ -127,10 +127,7 @@ def _after_postcode(words: list[TaggedWord], indices: list[int]) -> bool:
 
 def _titled(text: str) -> bool:
     """Whether ``text`` holds a job-title word or a legal form (then it is not only a name)."""
-    words = [w.strip(".,:;()").lower() for w in text.split()]
-    return any(
-        w in TITLE_WORDS or w in COMPANY_LEGAL_FORMS or w.startswith(TITLE_PREFIXES) for w in words if w
-    )
+    return any(_title_word(w) or w.strip(".,:;()").lower() in COMPANY_LEGAL_FORMS for w in text.split())
 
 
 def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
