@@ -49,6 +49,7 @@ def test_only_words_standing_on_their_own_are_checked():
     assert respelled("ул. Кирничная, д. 5") == "ул. Кирпичная, д. 5"
     assert respelled("(Кирничн.)") == "(Кирничн.)"  # an abbreviation
     assert respelled("Кирничная5") == "Кирничная5"  # glued to a digit
+    assert respelled("ГК «[РОГРЕСС»") == "ГК «[РОГРЕСС»"  # glued to a bracket: a letter misread as one
     assert respelled("Торгово-промышленная палата") == "Торгово-промышленная палата"
     assert respelled("info@kirnichnaya.ru") == "info@kirnichnaya.ru"
 

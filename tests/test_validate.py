@@ -455,6 +455,13 @@ def test_a_surname_printed_before_the_title_goes_to_a_name_without_one(validator
     assert [v.value for v in out] == ["Anna Smith", "Partner - Tax Advisory"]
 
 
+def test_symbols_run_onto_a_title_are_cut_off() -> None:
+    assert normalise("position", "Управляющий партнёр №").value == "Управляющий партнёр"  # a phone icon
+    assert normalise("position", "Head of Sales |").value == "Head of Sales"
+    for kept in ("Engineer (R&D)", "CEO & Founder", "Partner - Tax Advisory"):
+        assert normalise("position", kept).value == kept
+
+
 def test_slogans_are_no_job_titles(validator: Validator) -> None:
     for slogan in ("Your partner in growth", "Ваш надёжный партнёр", "Votre partenaire"):
         got = normalise("position", slogan)

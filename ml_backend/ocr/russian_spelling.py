@@ -49,9 +49,10 @@ _RARE_FORMS = frozenset({"Infr", "Erro", "Dist", "Arch", "Slng", "Abbr", "Init"}
 MIN_LETTERS = 4
 #: A word of this many capitals or fewer may be an abbreviation ("ОКПО", "ГБУЗ").
 MAX_ABBREVIATION = 5
-#: A Cyrillic word (or hyphenated compound) standing on its own: no letter, digit, hyphen or
-#: dash glued to it on either side, and no dot after it (an abbreviation: "Сверд.").
-_WORD = re.compile(r"(?<![\w\-–])[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*(?![\w.\-–])")
+#: A Cyrillic word (or hyphenated compound) standing on its own: no letter, digit, hyphen, dash,
+#: bracket or bar glued to it on either side (a misread letter: "[РОГРЕСС" for "ПРОГРЕСС"), and
+#: no dot after it (an abbreviation: "Сверд.").
+_WORD = re.compile(r"(?<![\w\-–\[\]|/\\])[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*(?![\w.\-–\[\]|/\\])")
 
 
 @functools.lru_cache(maxsize=1)

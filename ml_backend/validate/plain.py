@@ -439,6 +439,9 @@ def normalise_company(text: str) -> NormalisedValue:
     return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
 
 
+#: Symbols after a title, no letter or digit among them: a phone icon below it read as "№"
+#: and run onto the title ("Управляющий партнёр №"), a bullet, a bar.
+_TRAILING_SYMBOLS = re.compile(r"(?:\s+[^\w\s()]+)+$")
 #: The word joining a title to the company printed after it ("Art Director at Acme"), left at
 #: the end when the company is a value of its own.
 _TRAILING_CONNECTOR = re.compile(r"\s+(?:at|@|bei|chez|в|de|of)$", re.IGNORECASE)
@@ -454,6 +457,7 @@ _SLOGAN_WORDS = frozenset({
 
 def normalise_position(text: str) -> NormalisedValue:
     value = _TRAILING_CONNECTOR.sub("", _SPACED_HYPHEN.sub("-", tidy(text)))
+    value = _TRAILING_SYMBOLS.sub("", value)
     if not _has_letter(value):
         return NormalisedValue(value, value, False, "a position needs letters")
     if sum(c.isdigit() for c in value) > sum(c.isalpha() for c in value):
