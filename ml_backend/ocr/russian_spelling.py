@@ -77,6 +77,13 @@ def _listed_words() -> frozenset[str]:
     return frozenset(m.group().lower().replace("ё", "е") for name in names for m in _WORD.finditer(name))
 
 
+def load_dictionary() -> None:
+    """Load the dictionary and the listed names now (~2 s, once per process), so that the first
+    card read does not pay for it."""
+    if _analyzer() is not None:
+        _listed_words()
+
+
 @functools.lru_cache(maxsize=50_000)
 def _is_common_word(word: str) -> bool:
     """``word`` (lower case) is a dictionary form that is not only a rare one."""

@@ -43,7 +43,7 @@ from ml_backend.ocr.reread import (
     word_lines,
     worth_second_look,
 )
-from ml_backend.ocr.russian_spelling import respell_russian
+from ml_backend.ocr.russian_spelling import load_dictionary, respell_russian
 from ml_backend.schema import OcrLine, OcrResult
 from ml_backend.validate.lexicon import COMMON_TLDS
 
@@ -190,6 +190,7 @@ class StagedOcrEngine:
         self.name = name
         self.stages = stages
         self.reader = reader
+        load_dictionary()
 
     def read(self, image: Image.Image) -> OcrResult:
         rgb = image if image.mode == "RGB" else image.convert("RGB")
