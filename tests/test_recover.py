@@ -247,6 +247,13 @@ def test_a_company_left_wrongly_spaced_is_spaced_as_the_hyphenated_domain():
     ("ПАО «АРЕХ»", "www.zenith.ru", "ПАО «АРЕХ»"),
     ("ООО «Вектор»", "www.ooo.ru", "ООО «Вектор»"),
     ("ПАО «АРЕХ»", "apex@mail.ru", "ПАО «АРЕХ»"),
+    # Latin capitals Tesseract read as other Cyrillic letters, one letter lost at most
+    ("ООО МОУАТЕК ПРОЕКТ", "www.novatek.ru", "ООО NOVATEK ПРОЕКТ"),
+    ("ООО СВАМТЕ", "info@granite.ru", "ООО GRANITE"),
+    ("ГК «Расоп»", "www.falcon.ru", "ГК «Falcon»"),
+    # a Russian word its domain transliterates stays Russian ("Метро" could read "metpo" too)
+    ("АО «Метро»", "www.metro.ru", "АО «Метро»"),
+    ("ООО «Вектор»", "www.vektor.ru", "ООО «Вектор»"),
 ])
 def test_a_latin_brand_read_in_cyrillic_look_alikes_is_latin_where_the_domain_spells_it(company, address, value):
     field = "email" if "@" in address else "website"

@@ -17,7 +17,8 @@ websites are put in line with each other and with its name and company:
 * a company name letter-spaced capitals left wrongly spaced ("HORI Z ON DESIGN") is spaced as
   the card's domain spells it (horizon-design.co.uk);
 * a Latin brand in a Russian company name that came back in Cyrillic look-alikes ("ПАО
-  «АРЕХ»") is Latin again where the card's domain spells it (apex.ru);
+  «АРЕХ»"), or in the Cyrillic letters Tesseract reads Latin capitals as ("МОУАТЕК"), is Latin
+  again where the card's domain spells it (apex.ru, novatek.ru);
 * a one-word Latin name that lost its space ("ADAMJAMES") is spaced as an e-mail's local part
   spells it (a.james).
 
@@ -480,6 +481,44 @@ def _brand_in_labels(latin: str, labels: set[str]) -> bool:
     return any(latin in label.split("-") or (len(latin) > _MIN_BRAND and label.startswith(latin)) for label in labels)
 
 
+#: Cyrillic letters Tesseract's Russian model reads Latin capitals as, besides their look-alike
+#: twins: "МОУАТЕК" for NOVATEK, "НАВВОВ" for HARBOR, "СВАМТЕ" for GRANITE, "Расоп" for Falcon.
+_LATIN_READ_AS: dict[str, str] = {
+    "а": "a", "в": "br", "с": "cg", "е": "e", "н": "hn", "к": "k", "м": "mn", "о": "o", "р": "pfr",
+    "т": "t", "х": "x", "у": "yv", "п": "n", "и": "nu", "г": "l",
+}
+#: A Russian word is spelled in its domain by transliteration ("Метро" -> metro): one whose
+#: transliteration is this close to the label is Russian, whatever its letters could also read.
+_TRANSLITERATION_RATIO = 0.75
+
+
+def _reads_as(word: str, part: str) -> bool:
+    """Whether the Cyrillic ``word`` (lower case) is Tesseract's reading of the Latin ``part``,
+    letter by letter (``_LATIN_READ_AS``), with at most one letter of ``part`` lost ("СВАМТЕ")."""
+    if len(part) - len(word) not in (0, 1):
+        return False
+    skips = [None] if len(part) == len(word) else range(len(part))
+    for skip in skips:
+        letters = part if skip is None else part[:skip] + part[skip + 1:]
+        if all(p in _LATIN_READ_AS.get(w, "") for w, p in zip(word, letters)):
+            return True
+    return False
+
+
+def _brand_read_in_cyrillic(word: str, labels: set[str]) -> str | None:
+    """The one part of the card's domain labels that ``word`` (a Cyrillic word of a company name)
+    is Tesseract's reading of, spelled as the domain does in ``word``'s case; None when none or
+    several are, or when ``word`` is a Russian word its domain transliterates ("Метро")."""
+    lower = word.lower()
+    parts = {part for label in labels for part in label.split("-") if len(part) > _MIN_BRAND and part.isalpha()}
+    if len(lower) <= _MIN_BRAND or any(
+        difflib.SequenceMatcher(None, transliterated(lower), part).ratio() >= _TRANSLITERATION_RATIO for part in parts
+    ):
+        return None
+    found = {part for part in parts if _reads_as(lower, part)}
+    return cased_like(word, found.pop()) if len(found) == 1 else None
+
+
 def _latin_brands_spelled_by_the_domain(values: list[FieldValue]) -> list[FieldValue]:
     """A Latin brand inside a Russian company name that OCR returned in Cyrillic look-alikes
     ("ПАО «АРЕХ»", "ООО "Арех Девелопмент"") put back in Latin letters where the card's own
@@ -491,9 +530,11 @@ def _latin_brands_spelled_by_the_domain(values: list[FieldValue]) -> list[FieldV
     def relatinised(match: re.Match[str]) -> str:
         word = match.group()
         latin = word.translate(LATIN_TWINS)  # "АРЕХ": a card's "APEX" read on a Russian card
-        if word.upper() in forms or len(word) < _MIN_BRAND or has_cyrillic(latin):
+        if word.upper() in forms or len(word) < _MIN_BRAND:
             return word
-        return latin if _brand_in_labels(latin.lower(), labels) else word
+        if not has_cyrillic(latin) and _brand_in_labels(latin.lower(), labels):
+            return latin
+        return _brand_read_in_cyrillic(word, labels) or word
 
     out = []
     for v in values:
