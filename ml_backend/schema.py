@@ -10,7 +10,7 @@ Nothing else defines a field or a label; a test checks that ``label_config/`` ag
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 # --- fields --------------------------------------------------------------------------------
@@ -92,6 +92,10 @@ class OcrLine:
         xs = [p[0] for p in self.box]
         ys = [p[1] for p in self.box]
         return (min(xs), min(ys), max(xs), max(ys))
+
+    def with_text(self, text: str) -> "OcrLine":
+        """This line as read ``text`` (the line itself when the text is unchanged)."""
+        return self if text == self.text else replace(self, text=text)
 
 
 @dataclass

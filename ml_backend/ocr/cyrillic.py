@@ -133,8 +133,4 @@ def restore_cyrillic(lines: list[OcrLine]) -> list[OcrLine]:
     """The card's lines with look-alike words restored when the card is Cyrillic; on a Latin
     card, capitals Tesseract read in Cyrillic ("СТО") turned back into Latin ones."""
     restore = restore_line if cyrillic_share([ln.text for ln in lines]) >= MIN_CARD_CYRILLIC_SHARE else _latin_line
-    out = []
-    for line in lines:
-        fixed = restore(line.text)
-        out.append(line if fixed == line.text else OcrLine(fixed, line.box, line.confidence, line.source))
-    return out
+    return [line.with_text(restore(line.text)) for line in lines]

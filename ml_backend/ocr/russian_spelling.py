@@ -32,6 +32,7 @@ import re
 
 from ml_backend.ocr.cyrillic import LATIN_TWINS
 from ml_backend.schema import OcrLine
+from ml_backend.validate.text import cased_like
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +103,6 @@ def _one_misread_letter_off(word: str) -> set[str]:
     }
 
 
-def _cased_as(found: str, word: str) -> str:
-    if word.isupper():
-        return found.upper()
-    return "-".join(f[:1].upper() + f[1:] if w[:1].isupper() else f for f, w in zip(found.split("-"), word.split("-")))
-
-
 @functools.lru_cache(maxsize=50_000)
 def corrected_word(word: str) -> str | None:
     """The one dictionary word ``word`` is a one-letter misreading of, or None (also when
@@ -125,7 +120,9 @@ def corrected_word(word: str) -> str | None:
     ):
         return None
     found = _one_misread_letter_off(lower)
-    return _cased_as(found.pop(), word) if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    return "-".join(cased_like(w, f) for f, w in zip(found.pop().split("-"), word.split("-")))
 
 
 def respelled(text: str) -> str:
@@ -135,10 +132,8 @@ def respelled(text: str) -> str:
 
 def respell_russian(lines: list[OcrLine]) -> list[OcrLine]:
     """The lines with their misread Russian words put right (lines without Cyrillic untouched)."""
-    out = []
-    for line in lines:
-        fixed = respelled(line.text)
-        if fixed != line.text:
-            log.debug("respelled %r as %r", line.text, fixed)
-        out.append(line if fixed == line.text else OcrLine(fixed, line.box, line.confidence, line.source))
+    out = [line.with_text(respelled(line.text)) for line in lines]
+    for before, after in zip(lines, out):
+        if after is not before:
+            log.debug("respelled %r as %r", before.text, after.text)
     return out

@@ -113,6 +113,7 @@ _AMPERSAND_SPACE_LOST_BEFORE = re.compile(r"(?<=[^\W\d_])&(?=\s)")
 #: the tagger must see the two words apart. Not in a token with "@", a dot, a slash or a colon:
 #: that is an e-mail or web address whose dot was read as a comma ("ivan,petrov@mail.ru").
 _COMMA_SPACE_LOST = re.compile(r"(?<!\S)[^\s@./:]*[^\W\d_],[^\W\d_][^\s@./:]*(?!\S)")
+_COMMA_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_]),(?=[^\W\d_])")
 #: An e-mail address whose domain lost its dot to a space ("support@anderson-capital com"): a
 #: domain has a dot, and a top-level domain is no word of its own.
 _SPACED_TLD_AFTER_AT = re.compile(
@@ -129,7 +130,7 @@ def closed_up(text: str) -> str:
     text = _SPACED_AT.sub("@", _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), text))
     text = _UNSPACED_SEPARATOR_BEFORE_EMAIL.sub(r" \1 ", _SPACED_TLD_AFTER_AT.sub(r"\1.\2", text))
     text = _PHONE_RUN_INTO_EMAIL.sub(r"\1 ", text)
-    text = _COMMA_SPACE_LOST.sub(lambda m: re.sub(r"(?<=[^\W\d_]),(?=[^\W\d_])", ", ", m.group()), text)
+    text = _COMMA_SPACE_LOST.sub(lambda m: _COMMA_BETWEEN_LETTERS.sub(", ", m.group()), text)
     return _AMPERSAND_SPACE_LOST_BEFORE.sub(" &", _AMPERSAND_SPACE_LOST_AFTER.sub("& ", text))
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from ml_backend.ocr.cyrillic import LATIN_TWINS
@@ -416,13 +416,19 @@ def _russian_words_spelled_as_the_addresses(values: list[FieldValue]) -> list[Fi
     for v in values:
         known, min_length, whole = targets.get(v.field, (set(), 0, False))
         if known and v.valid and v.source != "qr" and has_cyrillic(v.value):
-            def respell(match: re.Match[str]) -> str:
-                return _word_spelled_by(match.group(), known, min_length, whole=whole) or match.group()
-            value = re.sub(r"[А-ЯЁа-яё]+", respell, v.value)
-            if value != v.value:
-                v = replace(v, value=value, display=value, source="rule")
+            v = _cyrillic_words_respelled(
+                v, lambda word: _word_spelled_by(word, known, min_length, whole=whole) or word)
         out.append(v)
     return out
+
+
+_CYRILLIC_WORD = re.compile(r"[А-ЯЁа-яё]+")
+
+
+def _cyrillic_words_respelled(v: FieldValue, respell: Callable[[str], str]) -> FieldValue:
+    """``v`` with each Cyrillic word as ``respell`` spells it, a rule's value where one changed."""
+    value = _CYRILLIC_WORD.sub(lambda m: respell(m.group()), v.value)
+    return v if value == v.value else replace(v, value=value, display=value, source="rule")
 
 
 def _spaced_as(text: str, parts: list[str]) -> str | None:
@@ -505,12 +511,12 @@ def _reads_as(word: str, part: str) -> bool:
     return False
 
 
-def _brand_read_in_cyrillic(word: str, labels: set[str]) -> str | None:
-    """The one part of the card's domain labels that ``word`` (a Cyrillic word of a company name)
-    is Tesseract's reading of, spelled as the domain does in ``word``'s case; None when none or
-    several are, or when ``word`` is a Russian word its domain transliterates ("Метро")."""
+def _brand_read_in_cyrillic(word: str, parts: set[str]) -> str | None:
+    """The one of ``parts`` (the card's domain labels' hyphen-separated parts) that ``word`` (a
+    Cyrillic word of a company name) is Tesseract's reading of, spelled as the domain does in
+    ``word``'s case; None when none or several are, or when ``word`` is a Russian word its domain
+    transliterates ("Метро")."""
     lower = word.lower()
-    parts = {part for label in labels for part in label.split("-") if len(part) > _MIN_BRAND and part.isalpha()}
     if len(lower) <= _MIN_BRAND or any(
         difflib.SequenceMatcher(None, transliterated(lower), part).ratio() >= _TRANSLITERATION_RATIO for part in parts
     ):
@@ -525,25 +531,20 @@ def _latin_brands_spelled_by_the_domain(values: list[FieldValue]) -> list[FieldV
     domain spells it (apex.ru, apex-development.ru). A Russian word of look-alikes is spelled
     differently in a domain ("СОК" -> sok, not cok), so it stays; a legal form always does."""
     labels = _domain_labels(_card_addresses(values)) - {""}
+    parts = {part for label in labels for part in label.split("-") if len(part) > _MIN_BRAND and part.isalpha()}
     forms = {f.upper() for f in COMPANY_LEGAL_FORMS}
 
-    def relatinised(match: re.Match[str]) -> str:
-        word = match.group()
+    def relatinised(word: str) -> str:
         latin = word.translate(LATIN_TWINS)  # "АРЕХ": a card's "APEX" read on a Russian card
         if word.upper() in forms or len(word) < _MIN_BRAND:
             return word
         if not has_cyrillic(latin) and _brand_in_labels(latin.lower(), labels):
             return latin
-        return _brand_read_in_cyrillic(word, labels) or word
+        return _brand_read_in_cyrillic(word, parts) or word
 
-    out = []
-    for v in values:
-        if labels and v.field == "company" and v.valid and v.source != "qr" and has_cyrillic(v.value):
-            value = re.sub(r"[А-ЯЁа-яё]+", relatinised, v.value)
-            if value != v.value:
-                v = replace(v, value=value, display=value, source="rule")
-        out.append(v)
-    return out
+    return [_cyrillic_words_respelled(v, relatinised)
+            if labels and v.field == "company" and v.valid and v.source != "qr" and has_cyrillic(v.value) else v
+            for v in values]
 
 
 def _respaced_by_locals(name: str, locals_: set[str]) -> str | None:
