@@ -5,7 +5,7 @@ Decoding rules (words arrive in reading order: lines in OCR order, words left to
 * ``O`` closes the open value: "Tel: +1 555 0100  Email: a@b.com" is one OCR line holding two
   values, separated by the ``O`` label words.
 * ``I-X`` continues an open value of field X, on the same line or the next one (a company name
-  wrapped over two lines), except a full name (its lines are joined by geometry, below) and a
+  wrapped over two lines, unless its line ends on its legal form), except a full name (its lines are joined by geometry, below) and a
   phone, e-mail or website already complete on its line. An ``I-X`` with no open X value (after
   ``O`` or another field) is read as ``B-X``: the tagger's boundary slip must not lose the word.
 * ``B-X`` starts a new value, except right after an open value of the same single-value field
@@ -19,7 +19,8 @@ Reading order breaks a value wherever other text comes between its lines (a phon
 beside the street line, a two-column layout), so values are then joined by geometry: all parts
 of the address (a card prints one address) top to bottom, and a part of a name, position or
 company printed right below another part of the same field (a wrapped line), unless a full name
-is complete on either line. OCR also splits a line at a wide gap ("0121" | "349 7853", "Tracey" |
+is complete on either line or the company's line ends on its legal form ("Stephens Inc" over
+"Part of Northstar"). OCR also splits a line at a wide gap ("0121" | "349 7853", "Tracey" |
 "Clements"): a phone, e-mail or website part too incomplete to be a value on its own, or a part of
 a name that is no complete name, is joined to the part of the same field next to it on its row.
 
@@ -49,6 +50,7 @@ from ml_backend.schema import (
     union_bbox,
 )
 from ml_backend.validate import normalise, region_hint_from
+from ml_backend.validate.lexicon import COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
 from ml_backend.validate.plain import is_complete_name
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,8 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
         return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
     if new_line and _far_below(open_value, tw):
         return False  # a B- far below starts a value of its own
+    if new_line and field_name == "company" and _ends_on_legal_form(open_value.to_value().value):
+        return False  # "Clearview Media Inc." ends the name; a slogan below is no part of it
     if tw.tag.startswith("I-"):
         # a phone, e-mail or website complete on its line is not continued on the next one:
         # two numbers printed one below the other are two values, whatever the I- says
@@ -129,6 +133,16 @@ def _far_below(open_value: _OpenValue, tw: TaggedWord) -> bool:
     upper_bottom = max(w.word.bbox[3] for w in open_value.words if w.word.line_index == last_line)
     top, bottom = tw.word.bbox[1], tw.word.bbox[3]
     return top - upper_bottom > _MAX_WRAP_GAP * (bottom - top)
+
+
+def _ends_on_legal_form(company: str) -> bool:
+    """Whether a company name's (last) line ends on its legal form after the name ("Stephens
+    Inc", "Garner Analytics Limited", "Müller GmbH & Co. KG"): the name is complete, and a line
+    below it ("Part of Northstar", a slogan) is not its continuation. A legal form alone on its
+    line ("ООО" over "«Ромашка»") starts the name instead."""
+    words = company.split()
+    last = words[-1].strip(",") if words else ""
+    return len(words) > 1 and (last.lower() in COMPANY_LEGAL_FORMS or last in COMPANY_LEGAL_FORMS_CAPS)
 
 
 def _continues_from_far_above(open_value: _OpenValue | None, tw: TaggedWord) -> bool:
@@ -284,6 +298,8 @@ def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
     full name complete on either line is not continued: the other line is another field the
     tagger took for a name ("ВИШНЯКОВА ПОЛИНА ВЕНИАМИНОВНА" over the position "Гранатомётчик")."""
     if upper.field == "full_name" and (is_complete_name(upper.value) or is_complete_name(lower.value)):
+        return False
+    if upper.field == "company" and _ends_on_legal_form(upper.value):
         return False
     return wraps_onto(upper, lower)
 

@@ -9,6 +9,8 @@ A token classifier trained on generated cards misses what only the whole card sh
 * a complete name split between the name and a neighbouring field, or, on a card where no name
   was tagged, given to the company or the address;
 * the company's name (spelled by the card's e-mail or web domain) given to another field;
+* a company name cut short: the rest of a line ending on "и"/"and"/"&", the line below that
+  closes its guillemet;
 * a job title wrapped after "and"/"&"/"of" whose first part went elsewhere, or begun after the
   name's comma with its first words read into the name;
 * words of a title line left out of the position the rest of the line is ("TELEVISION" of
@@ -46,8 +48,8 @@ log = logging.getLogger(__name__)
 def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
     return _domain_end_split_off(_title_ended_above(_title_line_completed(_untag_monogram(_untag_labels(
-        _title_continued_below(_title_begun_after_the_name(_name_on_its_line(
-            _company_from_domain(_address_block_completed(words))))))))))
+        _title_continued_below(_title_begun_after_the_name(_name_on_its_line(_company_line_completed(
+            _company_from_domain(_address_block_completed(words)))))))))))
 
 
 def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
@@ -233,8 +235,18 @@ def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
-#: A logo's monogram read as text ("VG"): two or three capitals and nothing else.
+#: A logo's monogram read as text ("VG"): two or three capitals and nothing else, once the marks
+#: OCR reads at a logo's edge are stripped ("БИ)") and the letters it confuses with a capital I
+#: are read as one ("Gl" for "GI").
 _MONOGRAM = re.compile(r"^[^\W\d_]{2,3}$")
+_LOGO_EDGE_MARKS = "()[]{}|!.,:;"
+_CAPITAL_I_LOOKALIKES = str.maketrans({"l": "I", "1": "I", "|": "I"})
+
+
+def _monogram(text: str) -> str | None:
+    """The capitals a logo's monogram reads as (see ``_MONOGRAM``), or None when ``text`` is none."""
+    letters = text.strip(_LOGO_EDGE_MARKS).translate(_CAPITAL_I_LOOKALIKES)
+    return letters if _MONOGRAM.match(letters) and letters.isupper() else None
 
 
 def _initials(words: list[TaggedWord]) -> str:
@@ -243,19 +255,19 @@ def _initials(words: list[TaggedWord]) -> str:
 
 def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line holding only the company's initials ("VG" for "Vector Group", "DC" over "Daniels
-    Capital Group") is its logo, whatever field the tagger gave it: the logo sits next to the
+    Capital Group", "БИ)" over "Белова Инк") is its logo, whatever field the tagger gave it: the logo sits next to the
     address or the company name and gets pulled into them. Needs the company's words on the
     card to compare with, so a two-line company name such as "IBM" / "Global Services" stays."""
     out = list(words)
     for i, tw in enumerate(words):
-        text = tw.word.text
-        if tw.field is None or not (_MONOGRAM.match(text) and text.isupper()):
+        letters = _monogram(tw.word.text)
+        if tw.field is None or letters is None:
             continue
         if any(_same_line(other, tw) for j, other in enumerate(words) if j != i):
             continue
         company = [o for j, o in enumerate(words) if j != i and o.field == "company"]
-        if company and _initials(company).startswith(text):
-            log.debug("%s word %r on a line of its own read as the company's logo", tw.field, text)
+        if company and _initials(company).startswith(letters):
+            log.debug("%s word %r on a line of its own read as the company's logo", tw.field, tw.word.text)
             out[i] = replace(tw, tag=OUTSIDE_TAG)
     return out
 
@@ -344,6 +356,37 @@ def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
         log.debug("%r read as the first line of the position below it", head.value)
         for k, i in enumerate(indices):
             out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+    return out
+
+
+def _company_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A company name cut short by the tagger is given the rest of its line or its closing line:
+    words the tagger called nothing after a company word no name ends on ("Уральский банк
+    реконструкции и" + "развития", "Smith &" + "Sons"), and the line right below a name whose
+    guillemet is still open, when that line closes it ("ОАО «Афанасьева" over "Жукова»")."""
+    out = list(words)
+    lines = _line_groups(words)
+    for n, indices in enumerate(lines):
+        company = [k for k, i in enumerate(indices) if out[i].field == "company"]
+        if not company:
+            continue
+        rest = indices[company[-1] + 1:]
+        last = out[indices[company[-1]]].word.text.lower()
+        if rest and last in _DANGLING and all(out[i].field is None and _PLAIN_WORD.match(out[i].word.text) for i in rest):
+            log.debug("%r after %r: the rest of the company's line", " ".join(out[i].word.text for i in rest), last)
+            for i in rest:
+                out[i] = replace(out[i], tag="I-COMPANY")
+        name = " ".join(out[i].word.text for i in indices if out[i].field == "company")
+        if name.count("«") <= name.count("»") or n + 1 == len(lines):
+            continue
+        below = lines[n + 1]
+        closing = " ".join(out[i].word.text for i in below)
+        if (closing.endswith("»") and "«" not in closing and any(out[i].field != "company" for i in below)
+                and _just_below(union_bbox([out[i].word.bbox for i in indices]),
+                                union_bbox([out[i].word.bbox for i in below]))):
+            log.debug("%r closes the company's guillemet: its last line", closing)
+            for i in below:
+                out[i] = replace(out[i], tag="I-COMPANY")
     return out
 
 

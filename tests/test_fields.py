@@ -67,6 +67,11 @@ def test_the_companys_initials_on_a_line_of_their_own_are_its_logo_not_another_f
     assert [v.value for v in words_to_values(words)] == ["986 Rebecca", "Vector Group"]
     words = line_of(0, ("VG", "B-COMPANY")) + line_of(1, ("Vector", "B-COMPANY"), ("Group", "I-COMPANY"))
     assert [v.value for v in words_to_values(words)] == ["Vector Group"]
+    # the logo's edge read as a bracket, its "I" as an "l"
+    words = line_of(0, ("БИ)", "B-COMPANY")) + line_of(1, ("Белова", "I-COMPANY"), ("Инк", "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["Белова Инк"]
+    words = line_of(0, ("Gl", "B-COMPANY")) + line_of(1, ("Grant", "I-COMPANY"), ("Inc", "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["Grant Inc"]
     # not the initials: a country code ending the address, a two-line company name
     words = line_of(0, ("986", "B-ADDRESS"), ("Rebecca", "I-ADDRESS")) + line_of(1, ("Tel", "O")) + line_of(
         2, ("UK", "B-ADDRESS")) + company
@@ -442,3 +447,34 @@ def test_a_name_split_by_ocr_on_its_row_is_joined_but_two_complete_names_stay_tw
 def test_email_split_by_ocr_is_joined_without_space() -> None:
     words = [tagged("info@", "B-EMAIL", 0, 10), tagged("acme.com", "B-EMAIL", 0, 70)]
     assert [v.value for v in words_to_values(words)] == ["info@acme.com"]
+
+
+def test_a_company_line_ending_on_its_legal_form_is_not_continued_below() -> None:
+    # a slogan the tagger ran on, right below or after a label; the slogan is a value of its own
+    words = line_of(0, ("Clearview", "B-COMPANY"), ("Media", "I-COMPANY"), ("Inc.", "I-COMPANY")) + line_of(
+        1, ("Front-line", "B-COMPANY"), ("zero-defect", "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["Clearview Media Inc.", "Front-line zero-defect"]
+    words = line_of(0, ("Stephens", "B-COMPANY"), ("Inc", "I-COMPANY")) + line_of(
+        1, ("Part", "O"), ("of", "O"), ("Northstar", "B-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["Stephens Inc", "Northstar"]
+    # a legal form alone on its line starts the name; a name wrapped before its legal form
+    words = line_of(0, ("ООО", "B-COMPANY")) + line_of(1, ("«Ромашка»", "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["ООО «Ромашка»"]
+    words = line_of(0, ("Northern", "B-COMPANY"), ("Rail", "I-COMPANY")) + line_of(
+        1, ("Holdings", "I-COMPANY"), ("PLC", "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["Northern Rail Holdings PLC"]
+
+
+def test_a_company_cut_short_by_the_tagger_gets_the_rest_of_its_line_or_its_closing_line() -> None:
+    words = line_of(0, ("Уральский", "B-COMPANY"), ("банк", "I-COMPANY"), ("реконструкции", "I-COMPANY"),
+                    ("и", "I-COMPANY"), ("развития", "O"))
+    assert [v.value for v in words_to_values(words)] == ["Уральский банк реконструкции и развития"]
+    words = line_of(0, ("ОАО", "B-COMPANY"), ("«Афанасьева", "I-COMPANY")) + line_of(1, ("Жукова»", "B-FULL_NAME"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("company", "ОАО «Афанасьева Жукова»")]
+    # a name complete on its line, a label after a conjunction, a guillemet closed far below: untouched
+    words = line_of(0, ("ООО", "B-COMPANY"), ("«Вектор»", "I-COMPANY")) + line_of(1, ("Иванов»", "B-FULL_NAME"))
+    assert [v.field for v in words_to_values(words)] == ["company", "full_name"]
+    words = line_of(0, ("Smith", "B-COMPANY"), ("&", "I-COMPANY"), ("Tel:", "O"), ("+1", "B-PHONE"), ("555", "I-PHONE"))
+    assert [v.value for v in words_to_values(words)][0] == "Smith &"
+    words = line_of(0, ("ОАО", "B-COMPANY"), ("«Афанасьева", "I-COMPANY")) + line_of(4, ("Жукова»", "B-FULL_NAME"))
+    assert [v.field for v in words_to_values(words)] == ["company", "full_name"]
