@@ -222,6 +222,12 @@ def test_of_two_spellings_of_one_domain_the_one_that_spells_the_company_wins():
     values = [fv("company", "MCLEAN AND SONS"), fv("email", "smith.j@mclean-sons.org.uk"),
               fv("website", "tmclean-sons.org.uk")]
     assert [v.value for v in recover(values)][1:] == ["smith.j@mclean-sons.org.uk", "mclean-sons.org.uk"]
+    # a domain that spells the legal form too, "l" read as "i" ("STOKES LTD" on stokes-ltd.co.uk)
+    values = [fv("company", "STOKES LTD"), fv("email", "sales@stokes-itd.co.uk"), fv("website", "stokes-itd.co.uk/about")]
+    assert [v.value for v in recover(values)][1:] == ["sales@stokes-ltd.co.uk", "stokes-ltd.co.uk/about"]
+    # one letter off the company's name, under the similarity bar in a short label; a part left out stays
+    assert [v.value for v in recover([fv("company", "ORBITA LOGISTICS"), fv("website", "ombita.net")])][1:] == ["orbita.net"]
+    assert [v.value for v in recover([fv("company", "ORBITA LOGISTICS"), fv("website", "orbit.net")])][1:] == ["orbit.net"]
     # without a company to tell, the longer spelling still wins (OCR loses letters more often)
     out = recover([fv("email", "anna@vosok.su"), fv("website", "www.vostok.su")])
     assert [v.value for v in out] == ["anna@vostok.su", "www.vostok.su"]

@@ -400,6 +400,11 @@ def test_second_single_value_is_flagged_and_kept_after_the_best(validator: Valid
     assert [v.value for v in out] == ["Peter Braun", "Anna Schmidt"]
     assert out[0].valid and not out[1].valid
     assert out[1].reason == "a second full_name on the card (kept 'Peter Braun')"
+    # of two companies, the one the card's own domain spells, however sure the tagger was
+    companies = [fv("company", "Northstar", 0.95), fv("company", "Stephens Inc", 0.6)]
+    for mail, kept in (("abaker@stephens.com", "Stephens Inc"), ("abaker@gmail.com", "Northstar")):
+        out = validator.validate([*companies, fv("email", mail)])
+        assert [v.value for v in out if v.field == "company" and v.valid] == [kept]
 
 
 def test_website_that_is_an_email_becomes_email(validator: Validator) -> None:
@@ -433,6 +438,13 @@ def test_a_phone_number_run_into_the_address_is_a_phone(validator: Validator) ->
     ]
     out = validator.validate([fv("address", "8102 Melissa Summit, Josephside, KS 80596")], region_hint="US")
     assert [v.field for v in out] == ["address"]  # a house number and a ZIP code are no phone
+    # a number no address part is: cut off and flagged as a phone for the annotator, not dropped
+    out = validator.validate([fv("address", "167 Montoya Ports, East Jonathan, DC 35217, 89-7142036")], region_hint="US")
+    assert [(v.field, v.raw, v.valid) for v in out] == [
+        ("phone", "89-7142036", False), ("address", "167 Montoya Ports, East Jonathan, DC 35217", True),
+    ]
+    for kept in ("8102 Melissa Summit, Josephside, KS, 80596-1234", "Box 7, 123456, г. Тотьма"):  # ZIP+4, postcode
+        assert [v.field for v in validator.validate([fv("address", kept)], region_hint="US")] == ["address"]
 
 
 def test_a_company_names_closing_line_run_into_the_address_goes_back(validator: Validator) -> None:
@@ -460,6 +472,11 @@ def test_symbols_run_onto_a_title_are_cut_off() -> None:
     assert normalise("position", "Head of Sales |").value == "Head of Sales"
     for kept in ("Engineer (R&D)", "CEO & Founder", "Partner - Tax Advisory"):
         assert normalise("position", kept).value == kept
+
+
+def test_a_letter_spaced_title_abbreviation_is_closed_up() -> None:
+    assert [normalise("position", t).value for t in ("C F O", "C0O", "CEO")] == ["CFO", "COO", "CEO"]
+    assert [normalise("position", t).value for t in ("I T", "C O")] == ["I T", "C O"]  # no title so spelled
 
 
 def test_slogans_are_no_job_titles(validator: Validator) -> None:
@@ -692,6 +709,10 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("ул. Мира, д. 3, 4. 61", "ул. Мира, д. 3, 4, 61"),  # the address has its "д.": a number
         ("Жукова VoL, 8, г. Санкт-Петербург", "Жукова ул., 8, г. Санкт-Петербург"),  # "ул." misread
         ("Февральская VAL, д. 20", "Февральская ул., д. 20"),
+        ("Красноуральск, Портовая yn, д. 2, офи 539", "Красноуральск, Портовая ул., д. 2, офис 539"),
+        ("031384, пер. Космическая, 1, erp. 7", "031384, пер. Космическая, 1, стр. 7"),
+        ("Office: 50 Sharon Mount Suite 361|Annstad, NC80519", "50 Sharon Mount Suite 361, Annstad, NC 80519"),
+        ("Box 7, XY12345", "Box 7, XY12345"),  # no state's code
         ("ys. Жуковского, д. 6/1", "ул. Жуковского, д. 6/1"),
         ("пор. Хуторская, д. 261", "пер. Хуторская, д. 261"),
         ("г. Казань, HHH/KII1 7774553876/775801001", "г. Казань"),  # a digit in the ИНН/КПП label
@@ -758,6 +779,8 @@ def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator:
     assert known_city("Казань") is None  # already right
     assert known_city("Санкт Петербург") == "Санкт-Петербург"  # its hyphen read as a space
     assert known_city("Лесная") is None and known_city("Ka3ab") is None  # no town close enough / not Cyrillic
+    assert known_city("Абииек") == "Абинск"  # two letters Tesseract confuses ("и" for "н", "е" for "с")
+    assert known_city("Абжжек") is None  # two letters off, but not letters Tesseract reads that way
 
 
 def test_a_town_read_in_latin_look_alikes_is_put_right(validator: Validator) -> None:

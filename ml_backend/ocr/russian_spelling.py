@@ -10,7 +10,7 @@ A word is replaced only when all of these hold:
 
 * it is not in the dictionary, nor a word of the real towns, given names and patronymics that
   ``validate.known_words`` lists ("Нарым", "Чикола"), and exactly one dictionary word differs
-  from it in one letter that OCR is known to misread that way (``_MISREAD_FOR``), so that a
+  from it in one letter that OCR is known to misread that way (``MISREAD_FOR``), so that a
   guess is never a coin toss;
 * the replacement is no rare, informal or misspelt form (OpenCorpora tags those);
 * it is a Cyrillic word of four letters or more standing on its own: not glued to digits or
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 #: Letter OCR read -> letters it is a misreading of (Tesseract's confusions on Russian cards:
 #: "п"/"н"/"и" and "д"/"л" above all, "щ" losing its tail, "й" its breve).
-_MISREAD_FOR: dict[str, str] = {
+MISREAD_FOR: dict[str, str] = {
     "и": "нплмшй", "н": "пимю", "п": "нил", "л": "дпи", "д": "лк", "з": "шэ", "к": "д",
     "ш": "щиз", "щ": "ш", "ц": "щ", "о": "ае", "е": "сёо", "с": "ео", "м": "ни",
     "ы": "н", "й": "и", "в": "ен", "ь": "ъ", "ъ": "ь", "ю": "н", "э": "з",
@@ -98,7 +98,7 @@ def _one_misread_letter_off(word: str) -> set[str]:
     return {
         candidate
         for i, letter in enumerate(word)
-        for original in _MISREAD_FOR.get(letter, "")
+        for original in MISREAD_FOR.get(letter, "")
         if _is_common_word(candidate := word[:i] + original + word[i + 1:])
     }
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 
 from ml_backend.ocr.cyrillic import cyrillic_readings
+from ml_backend.ocr.russian_spelling import MISREAD_FOR
 from ml_backend.validate.lexicon import RUSSIAN_TITLE_WORDS
 from ml_backend.validate.text import cased_like
 
@@ -109,6 +110,32 @@ def _closest(text: str, known: dict[str, str], min_ratio: float) -> str | None:
     return known[best_key] if best >= min_ratio and best - second >= MIN_MARGIN else None
 
 
+#: Towns this long or longer may be matched through two misread letters.
+MIN_TWICE_MISREAD_KEY = 5
+
+
+def _misread_twice(text: str, known: dict[str, str]) -> str | None:
+    """The one known word ``text`` spells once two of its letters are read back through OCR's
+    known confusions (``MISREAD_FOR``: "Абииек" -> "Абинск", "и" for "н" and "е" for "с"), or
+    None. Two misread letters in a short word are beyond ``_closest``'s similarity bar, and a
+    closed list of towns leaves few words two confusions apart."""
+    key = _key(text)
+    if len(key) < MIN_TWICE_MISREAD_KEY or not re.fullmatch(r"[а-яё]+", key):
+        return None
+
+    def respelled(word: str, start: int) -> set[str]:
+        return {word[:i] + o + word[i + 1:] for i in range(start, len(word)) for o in MISREAD_FOR.get(word[i], "")}
+
+    found = {
+        twice
+        for i, ch in enumerate(key)
+        for o in MISREAD_FOR.get(ch, "")
+        for twice in respelled(key[:i] + o + key[i + 1:], i + 1)
+        if twice in known
+    }
+    return known[found.pop()] if len(found) == 1 else None
+
+
 def known_city(text: str) -> str | None:
     """The known town ``text`` is a misreading of, or None (also when it is a known town spelled
     as it is). A known town whose hyphen was read as a space ("Санкт Петербург") is respelled."""
@@ -116,7 +143,7 @@ def known_city(text: str) -> str | None:
     town = cities.get(_key(text))
     if town is not None:
         return town if text != town and re.sub(r"\s*-\s*|\s+", "-", text.strip()) == town else None
-    return _closest(text, cities, MIN_CITY_RATIO)
+    return _closest(text, cities, MIN_CITY_RATIO) or _misread_twice(text, cities)
 
 
 def known_city_in_lookalikes(text: str) -> str | None:

@@ -209,3 +209,11 @@ RUSSIAN_TITLE_WORDS: frozenset[str] = frozenset({
     "веб-дизайнер", "веб-разработчик", "вице-президент", "ректор", "ректора", "проректор", "декан",
     "секретаря", "сектором", "отделения", "филиала", "склада", "магазина", "цеха", "смены",
 })
+
+#: US state, district and territory codes as addresses print them before the ZIP code.
+US_STATE_CODES: frozenset[str] = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+    "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
+    "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+    "AS", "GU", "MP", "PR", "VI", "AA", "AE", "AP",
+})

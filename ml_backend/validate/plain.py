@@ -11,7 +11,14 @@ import re
 
 from ml_backend.validate.known_words import known_city, known_city_in_lookalikes, one_letter_from
 from ml_backend.validate.given_names import given_names, has_given_name
-from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, NAME_AFFIXES, NAME_CONJUNCTIONS
+from ml_backend.validate.lexicon import (
+    COMMON_TLDS,
+    COMPANY_LEGAL_FORMS,
+    NAME_AFFIXES,
+    NAME_CONJUNCTIONS,
+    TITLE_WORDS,
+    US_STATE_CODES,
+)
 from ml_backend.validate.result import NormalisedValue
 from ml_backend.validate.text import collapse_spaces, has_cyrillic, has_latin
 
@@ -58,6 +65,8 @@ _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<![\w.])(?i:оп|op|od|од|of|ob|оb)\.(?=\s*\d)"), "оф."),
     (re.compile(r"(?<![\w.])0(?i:ф|b|f|п)[.,](?=\s*\d)"), "оф."),  # its "о" read as a zero: "0ф, 53"
     (re.compile(r"(?<![\w.])[паaц]\.(?=\s*\d)"), "д."),
+    (re.compile(r"(?<![\w.])(?:erp|crp|ctp|cтp|етр|сгр)\.(?=\s*\d)"), "стр."),  # "erp. 7"
+    (re.compile(r"(?<![\w.])офи(?=\s*\d)"), "офис"),  # its "с" lost: "офи 539"
     (re.compile(r"(?<![\w.])(?:br|rr|tr|r)\.\s*(?=[А-ЯЁ])"), "г. "),
     (re.compile(r"(?<![\w.])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр|ш|алл):(?=\s)"), r"\1."),
 )
@@ -109,6 +118,8 @@ _GLUED_STREET_ABBREVIATION = re.compile(r"\b([А-ЯЁа-яё]{3,}[ая])(пер|
 _GLUED_POSTCODE_TOWN = re.compile(r"(?<![\w/])(\d{4,6})(?=[^\W\d_]{3,})")
 #: An address word OCR glued to the word before it ("Franco WellSuite 044").
 _GLUED_ADDRESS_WORD = re.compile(r"(?<=[a-z])(?=(?:Suite|Apt|Flat|Unit|Floor|Office|Building|Room)\b)")
+#: A US state and its ZIP code read without the space between them ("Annstad, NC80519").
+_GLUED_STATE_ZIP = re.compile(r"\b(" + "|".join(sorted(US_STATE_CODES)) + r")(\d{5}(?:-\d{4})?)\b")
 #: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
 _GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
 
@@ -179,8 +190,8 @@ _WEB_ADDRESS_PART = re.compile(
 )
 #: "ш." (шоссе) as OCR reads it in Latin look-alikes after a street name ("Коммунаров IIL, д. 694").
 _HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?i:iil|iii|ill|lll|w|ht)\.?(?=[\s,])")
-#: "ул." (улица) as OCR reads it after a street name ("Жукова VoL, 8", "Февральская VAL, д. 20").
-_STREET_MISREAD = re.compile(r"(?<=[а-яё])\s+(?:VoL|VAL|VaL|Val|V1|Vл|yл|Yл)\.?(?=[\s,])")
+#: "ул." (улица) as OCR reads it after a street name ("Жукова VoL, 8", "Портовая yn, д. 2").
+_STREET_MISREAD = re.compile(r"(?<=[а-яё])\s+(?:VoL|VAL|VaL|Val|V1|Vл|yл|Yл|yn|уп|уn|yп)\.?(?=[\s,])")
 
 
 #: A registration number line ("ОКПО 76095299", "ИНН 7715463094" read as "OKIIO ...", "NHH..."):
@@ -214,7 +225,7 @@ def join_address_lines(text: str) -> str:
         joined = _YEARS_IN_LETTERS.sub(lambda m: m.group().translate(_DIGIT_LOOKALIKES), joined)
         joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", joined))
     joined = _UNIT_NUMBER_DOT.sub(r"\1,", _POSTCODE_DOT.sub(r"\1,", joined))
-    joined = _GLUED_UK_POSTCODE.sub(r"\1 \2", joined)
+    joined = _GLUED_STATE_ZIP.sub(r"\1 \2", _GLUED_UK_POSTCODE.sub(r"\1 \2", joined))
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
     joined = _UK_POSTCODE_SWAPS.sub(_postcode_swaps_undone, joined)
     joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
@@ -455,9 +466,22 @@ _SLOGAN_WORDS = frozenset({
 })
 
 
+#: Capitals a letter-spacing font or OCR split apart ("C OO"), with "0" read for "O" ("C0O").
+_SPACED_CAPITALS = re.compile(r"^[A-Z0](?:\s?[A-Z0])+$")
+
+
+def closed_up_capitals(text: str) -> str:
+    """``"C OO"`` / ``"C0O"`` -> ``"COO"``: a line of single spaced-out capitals is one word."""
+    if _SPACED_CAPITALS.match(text) and any(c.isalpha() for c in text):
+        return text.replace(" ", "").replace("0", "O")
+    return text
+
+
 def normalise_position(text: str) -> NormalisedValue:
     value = _TRAILING_CONNECTOR.sub("", _SPACED_HYPHEN.sub("-", tidy(text)))
     value = _TRAILING_SYMBOLS.sub("", value)
+    if closed_up_capitals(value).lower() in TITLE_WORDS:  # "C F O", "C0O": a letter-spaced title
+        value = closed_up_capitals(value)
     if not _has_letter(value):
         return NormalisedValue(value, value, False, "a position needs letters")
     if sum(c.isdigit() for c in value) > sum(c.isalpha() for c in value):

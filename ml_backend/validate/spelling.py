@@ -34,6 +34,7 @@ from dataclasses import replace
 
 from ml_backend.ocr.cyrillic import LATIN_TWINS
 from ml_backend.schema import FieldValue
+from ml_backend.validate.known_words import one_letter_from
 from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS, NAME_AFFIXES
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.text import cased_like, has_cyrillic, transliterated, unaccented
@@ -110,7 +111,7 @@ def exact_name_pieces(local: str, names: frozenset[str]) -> int:
 
 def company_slugs(company: str | None) -> list[str]:
     """Domain labels a company's name makes ("Keystone Systems Ltd" -> "keystone-systems",
-    "keystonesystems", "keystone", "keystonesystemsltd"; "ООО «Максимов Инвест»" ->
+    "keystonesystems", "keystone", "keystonesystemsltd", "keystone-systems-ltd"; "ООО «Максимов Инвест»" ->
     "maksimov-invest"; "Bähr Technik" -> "bahr-technik", "baehr-technik"...), longest first."""
     if not company:
         return []
@@ -121,9 +122,9 @@ def company_slugs(company: str | None) -> list[str]:
         words = [w for w in (_latin(t, umlauts) for t in named) if w.isascii() and w != "co"]
         if words:
             slugs |= {"-".join(words), "".join(words)} | ({words[0]} if len(words[0]) >= 4 else set())
-        whole = "".join(_latin(t, umlauts) for t in tokens)
-        if whole.isascii():  # "Johnson PLC" -> "johnsonplc" too
-            slugs.add(whole)
+        whole = [_latin(t, umlauts) for t in tokens]
+        if "".join(whole).isascii():  # "Johnson PLC" -> "johnsonplc" and "johnson-plc" too
+            slugs |= {"".join(whole), "-".join(whole)}
     return sorted(slugs, key=len, reverse=True)
 
 
@@ -189,6 +190,14 @@ def _spells_company(domain: str, slugs: Iterable[str]) -> bool:
     ("mclean-sons.org.uk" for "MCLEAN AND SONS")."""
     label = domain.partition(".")[0].replace("-", "")
     return any(label.startswith(s.replace("-", "")) for s in slugs if len(s) >= _MIN_COMPANY_SLUG)
+
+
+def named_by_the_domains(company: str, values: list[FieldValue]) -> bool:
+    """Whether one of the card's own e-mail or web domains (not a free-mail one) spells ``company``
+    ("Stephens Inc" on a card with abaker@stephens.com)."""
+    slugs = company_slugs(company)
+    domains = {_domain_of(v).lower() for v in values if v.field in ("email", "website") and v.valid}
+    return any(_spells_company(d, slugs) for d in domains - FREE_MAIL_DOMAINS)
 
 
 def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset(),
@@ -299,6 +308,10 @@ def name_locals(name: str | None) -> frozenset[str]:
     return frozenset(out)
 
 
+#: A domain label this long that differs from the company's name in one letter only is it misread.
+_MIN_ONE_LETTER_LABEL = 6
+
+
 def _respelled_domain(domain: str, slugs: set[str], *, mail: bool) -> str:
     """A free-mail domain (of an e-mail) or the company's domain label as known, else ``domain``
     as read."""
@@ -312,6 +325,8 @@ def _respelled_domain(domain: str, slugs: set[str], *, mail: bool) -> str:
     if not dot or label.replace("-", "") in {s.replace("-", "") for s in slugs}:  # "johnson-llc" / "Johnson LLC"
         return domain
     company = _closest(label, slugs)
+    if company is None and len(label) >= _MIN_ONE_LETTER_LABEL:  # "ombita" for "orbita": under the ratio
+        company = one_letter_from(label, slugs)
     if company:  # a letter or two misread, not a part left out ("lecomte-s" is no "lecomtesa")
         short, long = sorted((label.replace("-", ""), company.replace("-", "")), key=len)
         if long.startswith(short) or long.endswith(short):

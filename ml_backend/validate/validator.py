@@ -25,10 +25,11 @@ from ml_backend.validate.given_names import has_given_name
 from ml_backend.validate.known_words import with_known_name_words, with_known_title_words
 from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
-from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL, with_known_towns
+from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL, closed_up_capitals, with_known_towns
 from ml_backend.validate.phone import split_numbers
 from ml_backend.validate.recover import RECOVERED_CONFIDENCE, phone_shaped, recover
 from ml_backend.validate.region import region_hint_from
+from ml_backend.validate.spelling import named_by_the_domains
 from ml_backend.validate.text import has_cyrillic
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ class Validator:
             return []
         used = {i for v in values for i in v.line_indices}
         for index, line in enumerate(lines):
-            text = _closed_up(line.text.strip())
+            text = closed_up_capitals(line.text.strip())
             if index in used or not text or len(text.split()) > _MAX_TITLE_WORDS or any(c.isdigit() or c == "@" for c in text):
                 continue
             cues = self._cues.cues(text)
@@ -174,15 +175,6 @@ class Validator:
 
 #: A job title line has at most this many words (longer lines are slogans that mention one).
 _MAX_TITLE_WORDS = 5
-#: Capitals a letter-spacing font or OCR split apart ("C OO"), with "0" read for "O" ("C0O").
-_SPACED_CAPITALS = re.compile(r"^[A-Z0](?:\s?[A-Z0])+$")
-
-
-def _closed_up(text: str) -> str:
-    """``"C OO"`` / ``"C0O"`` -> ``"COO"``: a line of single spaced-out capitals is one word."""
-    if _SPACED_CAPITALS.match(text) and any(c.isalpha() for c in text):
-        return text.replace(" ", "").replace("0", "O")
-    return text
 
 
 def _cue_target(field: str, cues: Cues) -> str | None:
@@ -244,13 +236,32 @@ def _surname_before_title(values: list[FieldValue]) -> list[FieldValue]:
 _MIN_ADDRESS_PHONE_DIGITS = 9
 
 
+#: An end part of the address made only of a number's digits and separators, with at least
+#: this many digits: no postcode (a ZIP+4 aside) or house number is that long, so it is a number
+#: printed near the address ("EIN 89-7142036" without its label, a phone's second half).
+_MIN_LOOSE_NUMBER_DIGITS = 7
+_LOOSE_NUMBER = re.compile(r"^[\d\s\-().+/]+$")
+_ZIP_PLUS_FOUR = re.compile(r"^\d{5}-\d{4}$")
+
+
+def _number_not_address(part: str, region: str) -> bool:
+    """Whether an end ``part`` of an address is a number the tagger ran into it: a valid phone
+    number, or digits no address part is (``_MIN_LOOSE_NUMBER_DIGITS``)."""
+    if phone_shaped(part, _MIN_ADDRESS_PHONE_DIGITS) and normalise("phone", part, region).valid:
+        return True
+    return (bool(_LOOSE_NUMBER.match(part)) and not _ZIP_PLUS_FOUR.match(part)
+            and sum(c.isdigit() for c in part) >= _MIN_LOOSE_NUMBER_DIGITS)
+
+
 def _phone_at_address_end(v: FieldValue, region: str) -> list[FieldValue]:
-    """An address whose first or last part is a valid phone number -> the address without it
-    and the phone (same box): the tagger ran the address into the number printed next to it."""
+    """An address whose first or last part is a phone number, or a number no address part is
+    (``_number_not_address``) -> the address without it and the number as a phone (same box;
+    checked as one, so a number that is no phone is flagged for the annotator, not dropped): the
+    tagger ran the address into the number printed next to it."""
     parts = v.value.split(", ")
     for index in (len(parts) - 1, 0) if len(parts) > 1 else ():
         part = parts[index]
-        if phone_shaped(part, _MIN_ADDRESS_PHONE_DIGITS) and normalise("phone", part, region).valid:
+        if _number_not_address(part, region):
             log.debug("phone %r cut off the address %r", part, v.value)
             rest = ", ".join(parts[:index] + parts[index + 1:])
             return [replace(v, value=rest, raw=rest),
@@ -324,13 +335,20 @@ def _checked_or_swapped(v: FieldValue, region: str) -> FieldValue:
 
 
 def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
-    """Keep the most trusted value of a single-value field first; flag the others."""
+    """Keep the most trusted value of a single-value field first; flag the others. Of two
+    companies, one the card's domain spells is trusted first ("Stephens Inc" on stephens.com
+    over "Northstar" printed below it): the tagger's confidence cannot see that evidence."""
     out = list(values)
+
+    def trust(i: int) -> tuple[bool, bool, float]:
+        named = out[i].field == "company" and named_by_the_domains(out[i].value, out)
+        return out[i].valid, named, out[i].confidence
+
     for field in SINGLE_VALUE_FIELDS:
         idx = [i for i, v in enumerate(out) if v.field == field]
         if len(idx) < 2:
             continue
-        best = max(idx, key=lambda i: (out[i].valid, out[i].confidence))
+        best = max(idx, key=trust)
         for i in idx:
             if i != best:
                 out[i] = _flagged(out[i], f"a second {field} on the card (kept {out[best].value!r})")
