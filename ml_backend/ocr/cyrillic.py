@@ -117,6 +117,14 @@ def restore_line(text: str) -> str:
 #: lower-case ones too, for Latin brands on Russian cards ("Арех" for "Apex").
 LATIN_TWINS = str.maketrans(dict(zip("АВСЕНКМОРТХУаеорсух", "ABCEHKMOPTXYaeopcyx")))
 
+#: Letter OCR read -> letters it is a misreading of (Tesseract's confusions on Russian cards:
+#: "п"/"н"/"и" and "д"/"л" above all, "щ" losing its tail, "й" its breve).
+MISREAD_FOR: dict[str, str] = {
+    "и": "нплмшй", "н": "пимю", "п": "нил", "л": "дпи", "д": "лк", "з": "шэ", "к": "д",
+    "ш": "щиз", "щ": "ш", "ц": "щ", "о": "ае", "е": "сёо", "с": "ео", "м": "ни",
+    "ы": "н", "й": "и", "в": "ен", "ь": "ъ", "ъ": "ь", "ю": "н", "э": "з",
+}
+
 
 def _latin_word(word: str) -> str:
     core = word.strip("«»\"„“'()[],;:!?.")

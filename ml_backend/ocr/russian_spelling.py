@@ -30,19 +30,12 @@ import functools
 import logging
 import re
 
-from ml_backend.ocr.cyrillic import LATIN_TWINS
+from ml_backend.ocr.cyrillic import LATIN_TWINS, MISREAD_FOR
 from ml_backend.schema import OcrLine
 from ml_backend.validate.text import cased_like
 
 log = logging.getLogger(__name__)
 
-#: Letter OCR read -> letters it is a misreading of (Tesseract's confusions on Russian cards:
-#: "п"/"н"/"и" and "д"/"л" above all, "щ" losing its tail, "й" its breve).
-MISREAD_FOR: dict[str, str] = {
-    "и": "нплмшй", "н": "пимю", "п": "нил", "л": "дпи", "д": "лк", "з": "шэ", "к": "д",
-    "ш": "щиз", "щ": "ш", "ц": "щ", "о": "ае", "е": "сёо", "с": "ео", "м": "ни",
-    "ы": "н", "й": "и", "в": "ен", "ь": "ъ", "ъ": "ь", "ю": "н", "э": "з",
-}
 #: OpenCorpora grammemes of forms a misreading is never taken for: informal, erroneous,
 #: dialectal, archaic, slang, abbreviations and initials.
 _RARE_FORMS = frozenset({"Infr", "Erro", "Dist", "Arch", "Slng", "Abbr", "Init"})

@@ -21,8 +21,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from ml_backend.ocr.cyrillic import cyrillic_readings
-from ml_backend.ocr.russian_spelling import MISREAD_FOR
+from ml_backend.ocr.cyrillic import MISREAD_FOR, cyrillic_readings
 from ml_backend.validate.lexicon import RUSSIAN_TITLE_WORDS
 from ml_backend.validate.text import cased_like
 
