@@ -230,9 +230,11 @@ def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
 def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
     """Every address part of the card -> one address, parts top to bottom, where the first was.
 
-    Parts of one OCR line (another field's word came between them: "стр. 8 + 737166, г. Пышма"
-    with the "+" bullet tagged as a phone) keep their left-to-right order: on a tilted photo the
-    right part's words can sit higher than the left part's.
+    Parts that start on one OCR line (another field's word came between them: "стр. 8 + 737166,
+    г. Пышма" with the "+" bullet tagged as a phone) keep their reading order, left to right: on
+    a tilted photo the right part's words can sit higher than the left part's, and a part going
+    on to the next line can reach further left there than the part before it ("2168" |
+    "lliams Gardens" / "North Sabrinaburgh, AK 68068" on a right-aligned card).
     """
     parts = [v for v in values if v.field == "address"]
     if len(parts) < 2:
@@ -240,7 +242,8 @@ def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
     line_top: dict[int, float] = {}
     for v in parts:
         line_top[v.line_indices[0]] = min(line_top.get(v.line_indices[0], v.bbox[1]), v.bbox[1])  # type: ignore[index]
-    ordered = sorted(parts, key=lambda v: (line_top[v.line_indices[0]], v.bbox[0]))  # type: ignore[index]
+    ordered = [parts[k] for k in sorted(range(len(parts)), key=lambda k: (line_top[parts[k].line_indices[0]],
+                                                                          parts[k].line_indices[0], k))]
     merged = _joined(ordered, _LINE_JOINERS["address"])
     first = next(i for i, v in enumerate(values) if v.field == "address")
     return [merged if i == first else v for i, v in enumerate(values) if v.field != "address" or i == first]

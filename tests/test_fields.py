@@ -478,3 +478,13 @@ def test_a_company_cut_short_by_the_tagger_gets_the_rest_of_its_line_or_its_clos
     assert [v.value for v in words_to_values(words)][0] == "Smith &"
     words = line_of(0, ("ОАО", "B-COMPANY"), ("«Афанасьева", "I-COMPANY")) + line_of(4, ("Жукова»", "B-FULL_NAME"))
     assert [v.field for v in words_to_values(words)] == ["company", "full_name"]
+
+
+def test_address_parts_starting_on_one_line_keep_their_reading_order() -> None:
+    # right-aligned: the second part goes on to a line that starts further left than the first part
+    first = line_of(0, ("2168", "B-ADDRESS"), ("Wi", "O"), ("lliams", "B-ADDRESS"), ("Gardens", "I-ADDRESS"))
+    for tw in first:
+        tw.word.bbox = (tw.word.bbox[0] + 200, *tw.word.bbox[1:])
+    second = line_of(1, ("North", "I-ADDRESS"), ("Sabrinaburgh,", "I-ADDRESS"), ("AK", "I-ADDRESS"), ("68068", "I-ADDRESS"))
+    (address,) = [v.value for v in words_to_values(first + second)]
+    assert address == "2168, lliams Gardens, North Sabrinaburgh, AK 68068"

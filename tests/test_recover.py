@@ -415,3 +415,16 @@ def test_a_one_word_name_that_lost_its_space_is_spaced_as_the_email_spells_it():
     assert (out[0].value, out[0].valid) == ("ADAMJAMES", False)
     out = recover([fv("full_name", "ANNANNA", valid=False), fv("email", "anna@x.com")])
     assert out[0].value == "ANNANNA"
+
+
+def test_a_website_that_lost_its_top_level_domain_gets_the_cards() -> None:
+    from ml_backend.validate import normalise
+
+    checked = normalise("website", "www.alfakonsalting")
+    assert not checked.valid and checked.reason == "no top-level domain after the site's name"
+    website = fv("website", "www.alfakonsalting", valid=False)
+    out = recover([website, fv("email", "info@alfakonsalting.ru")])
+    assert [(v.value, v.valid) for v in out] == [("www.alfakonsalting.ru", True), ("info@alfakonsalting.ru", True)]
+    # no domain of that name on the card: kept, flagged
+    out = recover([website, fv("email", "info@vector.ru")])
+    assert [(v.value, v.valid) for v in out] == [("www.alfakonsalting", False), ("info@vector.ru", True)]

@@ -470,8 +470,23 @@ def test_a_surname_printed_before_the_title_goes_to_a_name_without_one(validator
 def test_symbols_run_onto_a_title_are_cut_off() -> None:
     assert normalise("position", "Управляющий партнёр №").value == "Управляющий партнёр"  # a phone icon
     assert normalise("position", "Head of Sales |").value == "Head of Sales"
-    for kept in ("Engineer (R&D)", "CEO & Founder", "Partner - Tax Advisory"):
+    # marks that pair with nothing, a speck read as a dot after a whole word
+    assert normalise("position", "„Донкерман").value == "Донкерман"
+    assert normalise("position", "Менеджер по работе с клиентами )").value == "Менеджер по работе с клиентами"
+    assert normalise("position", "Финансовый директор.").value == "Финансовый директор"
+    for kept in ("Engineer (R&D)", "CEO & Founder", "Partner - Tax Advisory", "Sales Mgr.", "«Главный» инженер"):
         assert normalise("position", kept).value == kept
+
+
+def test_ocr_slips_inside_title_and_company_words() -> None:
+    # a hyphen with a space on one side only; a dash between parts keeps its spaces
+    assert normalise("position", "Инженер -программист").value == "Инженер-программист"
+    assert normalise("position", "Sales - Marketing").value == "Sales - Marketing"
+    # a capital "I" read as a small "l" before a consonant; "ltd" and words starting "ll" or "la" stay
+    assert normalise("company", "ГК «lronbridge Медиа»").value == "ГК «Ironbridge Медиа»"
+    assert normalise("position", "lT consultant").value == "IT consultant"
+    assert [normalise("company", t).value for t in ("smith ltd", "llama labs", "lab one")] == [
+        "smith ltd", "llama labs", "lab one"]
 
 
 def test_a_letter_spaced_title_abbreviation_is_closed_up() -> None:
@@ -685,6 +700,7 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Bd. de Sébastopol 5, 75001 Paris", "Bd. de Sébastopol 5, 75001 Paris"),
         ("Flat 97, John Ridge I Margaretmouth KT40 1TS", "Flat 97, John Ridge, Margaretmouth KT40 1TS"),  # a bar read as "I"
         ("Коммунаров iil, д. 694, Москва", "Коммунаров ш., д. 694, Москва"),  # "ш." read as Latin
+        ("Гражданская UL, д. 10, офис 547", "Гражданская ш., д. 10, офис 547"),
         ("ул. Лесная, 5, г. Москва", "ул. Лесная, 5, г. Москва"),  # a street is not a town
         ("Southampton SO14 3AN", "Southampton SO14 3AN"),
         ("431 Franco WellSuite 044", "431 Franco Well Suite 044"),

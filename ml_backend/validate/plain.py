@@ -188,8 +188,9 @@ _WEB_ADDRESS_PART = re.compile(
     r"(?i:" + "|".join(t for t in sorted(COMMON_TLDS, key=len, reverse=True) if t.isascii()) + r")(?:/[\w\-./]*)?"
     r"[,\s]*(?=\S|$)"
 )
-#: "ш." (шоссе) as OCR reads it in Latin look-alikes after a street name ("Коммунаров IIL, д. 694").
-_HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?i:iil|iii|ill|lll|w|ht)\.?(?=[\s,])")
+#: "ш." (шоссе) as OCR reads it in Latin look-alikes after a street name ("Коммунаров IIL, д. 694",
+#: "Гражданская UL, д. 10").
+_HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?:(?i:iil|iii|ill|lll|w|ht)|UL)\.?(?=[\s,])")
 #: "ул." (улица) as OCR reads it after a street name ("Жукова VoL, 8", "Портовая yn, д. 2").
 _STREET_MISREAD = re.compile(r"(?<=[а-яё])\s+(?:VoL|VAL|VaL|Val|V1|Vл|yл|Yл|yn|уп|уn|yп)\.?(?=[\s,])")
 
@@ -241,8 +242,21 @@ def join_address_lines(text: str) -> str:
 
 #: A hyphen with a space after it inside a word ("ИНЖЕНЕР- ПРОГРАММИСТ", "Smith- Jones"): OCR's
 #: space, not a suspended hyphen ("Radio- and TV", "радио- и телевидение"), which a conjunction
-#: follows.
-_SPACED_HYPHEN = re.compile(r"(?<=[^\W\d_]{2})-\s+(?!(?:и|или|and|or|und|oder|et|ou)\b)(?=[^\W\d_]{2})", re.IGNORECASE)
+#: follows; or with a space before it only ("Инженер -программист"): a dash between two parts
+#: has spaces on both sides.
+_SPACED_HYPHEN = re.compile(
+    r"(?<=[^\W\d_]{2})-\s+(?!(?:и|или|and|or|und|oder|et|ou)\b)(?=[^\W\d_]{2})|(?<=[^\W\d_]{2})\s+-(?=[^\W\d_]{2})",
+    re.IGNORECASE,
+)
+#: A Latin word starting with a small "l" before a consonant, which no word of our languages
+#: does: a capital "I" misread ("lronbridge", "lT consultant"); abbreviations aside ("ltd").
+_SMALL_L_BEFORE_CONSONANT = re.compile(r"(?<![^\W\d_])l[bcdfghjkmnpqrstvwxzBCDFGHJKLMNPQRSTVWXZ][A-Za-z]*\b")
+
+
+def _capital_i_for_small_l(text: str) -> str:
+    """``text`` with its words misread as starting with "l" (``_SMALL_L_BEFORE_CONSONANT``) put right."""
+    return _SMALL_L_BEFORE_CONSONANT.sub(
+        lambda m: m.group() if m.group().lower() in COMPANY_LEGAL_FORMS else "I" + m.group()[1:], text)
 
 
 def name_problem(name: str) -> str | None:
@@ -442,7 +456,7 @@ def normalise_company(text: str) -> NormalisedValue:
     value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
     value = _UNCLOSED_BRACKET.sub("", _ANGLES_AT_GUILLEMET.sub(r"\1", _LEADING_STROKES.sub("", value)))
     value = _legal_form_restored(_LATIN_OOO.sub("ООО", _SPACE_INSIDE_GUILLEMETS.sub("", value)))
-    value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", value))
+    value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", _capital_i_for_small_l(value)))
     value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
     value = _MARKS_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _LEADING_LABELS.sub("", value))
     value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
@@ -477,9 +491,25 @@ def closed_up_capitals(text: str) -> str:
     return text
 
 
+#: A speck read as a dot after a title's last word: a word this long is no abbreviation ("Mgr.",
+#: "Assoc." keep theirs; "Финансовый директор." does not).
+_STRAY_TITLE_DOT = re.compile(r"(?<=[^\W\d_]{7})\.$")
+_OPENING_QUOTES = "„“”\"«‚'"
+
+
+def _unpaired_marks_cut(title: str) -> str:
+    """A quote mark opening a title that closes nowhere ("„Донкерман"), a bracket closing one that
+    opens nowhere ("Менеджер по работе с клиентами )"): specks or a logo's edge read as marks."""
+    if title[:1] in _OPENING_QUOTES and not any(c in title[1:] for c in "“”\"»'’"):
+        title = title[1:].lstrip()
+    if title.endswith(")") and "(" not in title:
+        title = title[:-1].rstrip()
+    return title
+
+
 def normalise_position(text: str) -> NormalisedValue:
-    value = _TRAILING_CONNECTOR.sub("", _SPACED_HYPHEN.sub("-", tidy(text)))
-    value = _TRAILING_SYMBOLS.sub("", value)
+    value = _TRAILING_CONNECTOR.sub("", _SPACED_HYPHEN.sub("-", _capital_i_for_small_l(tidy(text))))
+    value = _STRAY_TITLE_DOT.sub("", _unpaired_marks_cut(_TRAILING_SYMBOLS.sub("", value)))
     if closed_up_capitals(value).lower() in TITLE_WORDS:  # "C F O", "C0O": a letter-spaced title
         value = closed_up_capitals(value)
     if not _has_letter(value):

@@ -185,6 +185,17 @@ def _card_domains(values: list[FieldValue]) -> list[str]:
     return domains
 
 
+def _with_the_cards_tld(website: str, domains: list[str]) -> str | None:
+    """A website that lost its top-level domain ("www.alfakonsalting") completed with the one
+    domain of the card whose name it is (info@alfakonsalting.ru), or None."""
+    host, slash, path = website.partition("/")
+    name = host.removeprefix("www.")
+    found = {d for d in domains if d.partition(".")[0] == name}
+    if "." in name or len(found) != 1:
+        return None
+    return host[: len(host) - len(name)] + found.pop() + slash + path
+
+
 #: An international number with the next item glued on ("+33142685300ivan@x.ru").
 _GLUED_NUMBER = re.compile(r"(\+\d{7,15})(?=[^\W\d_])")
 
@@ -270,7 +281,8 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
        Websites come from lines only when the card has no valid website yet, or when they are
        written explicitly ("www.", "http"), so the domain of a company name does not slip in.
        An invalid e-mail with no address inside is rebuilt from the card's domains or a
-       free-mail one when one explains it (``email_from_domains``: "n.sergeeva9bk.ru").
+       free-mail one when one explains it (``email_from_domains``: "n.sergeeva9bk.ru"); a
+       website that lost its top-level domain gets the card's ("www.alfakonsalting").
     3. The same for phones (``region`` reads numbers without a country code), with evidence:
        a number inside an invalid phone value, or on a line with a "+" or a phone label. An
        invalid value of another field that is all digits is the phone number it holds.
@@ -306,6 +318,8 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
                 out.extend(_extracted(replace(v, field="website"), websites))
                 continue
             guessed = None
+            if v.field == "website":  # its top-level domain lost: the card's domain of that name
+                guessed = _with_the_cards_tld(v.value, domains)
             if v.field == "email":  # its "@" lost: at one of the card's domains or a free-mail one
                 guessed = email_from_domains(text, domains + other_free_mail, names, slugs)
             elif "_" in text:

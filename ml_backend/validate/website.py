@@ -85,6 +85,8 @@ def normalise_website(text: str) -> NormalisedValue:
     if looks_like_email(unlabelled):
         return NormalisedValue(value, unlabelled, False, "an e-mail address, not a website", fixed)
     host = value.partition("/")[0]
+    if host.startswith("www.") and "." not in host[4:]:  # "www.alfakonsalting": ".ru" not read
+        return NormalisedValue(value, display, False, "no top-level domain after the site's name", fixed)
     if not _HOST.match(host):
         return NormalisedValue(value, display, False, f"not a web address: {host!r} is not a host name", fixed)
     return NormalisedValue(value, display, True, None, fixed)
