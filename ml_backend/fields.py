@@ -51,7 +51,7 @@ from ml_backend.schema import (
 )
 from ml_backend.validate import normalise, region_hint_from
 from ml_backend.validate.lexicon import COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
-from ml_backend.validate.plain import is_complete_name
+from ml_backend.validate.plain import is_complete_name, is_initialled_name
 
 log = logging.getLogger(__name__)
 
@@ -298,9 +298,11 @@ def _join_fragments(values: list[FieldValue]) -> list[FieldValue]:
 
 def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
     """Whether ``lower`` reads as the continuation line of ``upper`` (see ``retag.wraps_onto``); a
-    full name complete on either line is not continued: the other line is another field the
-    tagger took for a name ("ВИШНЯКОВА ПОЛИНА ВЕНИАМИНОВНА" over the position "Гранатомётчик")."""
-    if upper.field == "full_name" and (is_complete_name(upper.value) or is_complete_name(lower.value)):
+    full name complete on either line, or printed as initials and a surname above, is not
+    continued: the other line is another field the tagger took for a name ("ВИШНЯКОВА ПОЛИНА
+    ВЕНИАМИНОВНА" over the position "Гранатомётчик", "М. Ф. Антонов" over "Банкир")."""
+    if upper.field == "full_name" and (is_complete_name(upper.value) or is_complete_name(lower.value)
+                                       or is_initialled_name(upper.value)):
         return False
     if upper.field == "company" and _ends_on_legal_form(upper.value):
         return False

@@ -29,6 +29,7 @@ import logging
 import re
 from dataclasses import replace
 
+from ml_backend.ocr.cyrillic import LATIN_TWINS
 from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.validate.lexicon import (
     COMMON_TLDS,
@@ -235,28 +236,37 @@ def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
-#: A logo's monogram read as text ("VG"): two or three capitals and nothing else, once the marks
-#: OCR reads at a logo's edge are stripped ("БИ)") and the letters it confuses with a capital I
-#: are read as one ("Gl" for "GI").
+#: A logo's monogram read as text ("VG"): two or three letters and nothing else, once the marks
+#: OCR reads at a logo's edge are stripped ("БИ)", "[ос") and the letters it confuses with a
+#: capital I or O are read as them ("Gl" for "GI", "0C" for "OC"). Compared with the company's
+#: initials in Latin look-alikes, case aside ("0C" over "ООО «СЕВЕР»").
 _MONOGRAM = re.compile(r"^[^\W\d_]{2,3}$")
 _LOGO_EDGE_MARKS = "()[]{}|!.,:;"
-_CAPITAL_I_LOOKALIKES = str.maketrans({"l": "I", "1": "I", "|": "I"})
+_LOOKALIKE_CAPITALS = str.maketrans({"l": "I", "1": "I", "|": "I", "0": "O"})
+#: A legal form "ООО" as OCR reads it in zeros or Latin letters: its initial is an "O".
+_OOO = re.compile(r"^[0OoОо]{3}$")
 
 
 def _monogram(text: str) -> str | None:
-    """The capitals a logo's monogram reads as (see ``_MONOGRAM``), or None when ``text`` is none."""
-    letters = text.strip(_LOGO_EDGE_MARKS).translate(_CAPITAL_I_LOOKALIKES)
-    return letters if _MONOGRAM.match(letters) and letters.isupper() else None
+    """The letters a logo's monogram reads as (see ``_MONOGRAM``), in Latin look-alikes, upper
+    case; None when ``text`` is none."""
+    letters = text.strip(_LOGO_EDGE_MARKS).translate(_LOOKALIKE_CAPITALS)
+    return letters.upper().translate(LATIN_TWINS) if _MONOGRAM.match(letters) else None
 
 
 def _initials(words: list[TaggedWord]) -> str:
-    return "".join(tw.word.text[0] for tw in words if tw.word.text[:1].isalpha()).upper()
+    """The first letters of the company's words, quotes skipped, in Latin look-alikes, upper case."""
+    initials = ""
+    for tw in words:
+        word = tw.word.text.lstrip("«\"„“'([")
+        initials += "O" if _OOO.match(word) else word[:1] if word[:1].isalpha() else ""
+    return initials.upper().translate(LATIN_TWINS)
 
 
 def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line holding only the company's initials ("VG" for "Vector Group", "DC" over "Daniels
-    Capital Group", "БИ)" over "Белова Инк") is its logo, whatever field the tagger gave it: the logo sits next to the
-    address or the company name and gets pulled into them. Needs the company's words on the
+    Capital Group", "БИ)" over "Белова Инк") is its logo, whatever field the tagger gave it: the
+    logo sits next to the address or the company name and gets pulled into them. Needs the company's words on the
     card to compare with, so a two-line company name such as "IBM" / "Global Services" stays."""
     out = list(words)
     for i, tw in enumerate(words):

@@ -72,6 +72,13 @@ def test_the_companys_initials_on_a_line_of_their_own_are_its_logo_not_another_f
     assert [v.value for v in words_to_values(words)] == ["Белова Инк"]
     words = line_of(0, ("Gl", "B-COMPANY")) + line_of(1, ("Grant", "I-COMPANY"), ("Inc", "I-COMPANY"))
     assert [v.value for v in words_to_values(words)] == ["Grant Inc"]
+    # in Latin look-alikes, lower case, the legal form's "ООО" read in zeros
+    words = line_of(0, ("[ос", "B-COMPANY")) + line_of(1, ("Осипова", "I-COMPANY"), ("Сервис", "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["Осипова Сервис"]
+    words = line_of(0, ("0C", "B-COMPANY")) + line_of(1, ("000", "I-COMPANY")) + line_of(2, ('"СЕВЕР"', "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ['000 "СЕВЕР"']
+    words = line_of(0, ("ООО", "B-COMPANY")) + line_of(1, ("«Омега", "I-COMPANY"), ("Оптика»", "I-COMPANY"))
+    assert [v.value for v in words_to_values(words)] == ["ООО «Омега Оптика»"]  # the legal form is no logo
     # not the initials: a country code ending the address, a two-line company name
     words = line_of(0, ("986", "B-ADDRESS"), ("Rebecca", "I-ADDRESS")) + line_of(1, ("Tel", "O")) + line_of(
         2, ("UK", "B-ADDRESS")) + company
@@ -488,3 +495,11 @@ def test_address_parts_starting_on_one_line_keep_their_reading_order() -> None:
     second = line_of(1, ("North", "I-ADDRESS"), ("Sabrinaburgh,", "I-ADDRESS"), ("AK", "I-ADDRESS"), ("68068", "I-ADDRESS"))
     (address,) = [v.value for v in words_to_values(first + second)]
     assert address == "2168, lliams Gardens, North Sabrinaburgh, AK 68068"
+
+
+def test_a_name_printed_as_initials_and_a_surname_is_not_continued_below() -> None:
+    words = line_of(0, ("М.", "B-FULL_NAME"), ("Ф.", "I-FULL_NAME"), ("Антонов", "I-FULL_NAME")) + line_of(
+        1, ("Банкир", "B-FULL_NAME"))
+    assert [v.value for v in words_to_values(words)] == ["М. Ф. Антонов", "Банкир"]
+    words = line_of(0, ("Jean", "B-FULL_NAME")) + line_of(1, ("Dupont", "B-FULL_NAME"))
+    assert [v.value for v in words_to_values(words)] == ["Jean Dupont"]  # a name wrapped after its first word

@@ -233,6 +233,21 @@ def test_of_two_spellings_of_one_domain_the_one_that_spells_the_company_wins():
     assert [v.value for v in out] == ["anna@vostok.su", "www.vostok.su"]
 
 
+def test_a_letter_spaced_company_whose_hyphen_is_its_word_break_is_closed_up_by_the_domain():
+    out = recover([fv("company", "PH I L LI PS - PET ERSO N"), fv("website", "phillipspeterson.com")])
+    assert out[0].value == "PHILLIPS-PETERSON"
+    for printed, site in (("Smith - Jones", "smithjones.com"), ("PH I L LI PS - PET ERSO N", "phillips.com")):
+        assert recover([fv("company", printed), fv("website", site)])[0].value == printed
+
+
+def test_an_email_and_the_website_glued_by_an_underscore_are_two() -> None:
+    printed = "contact@lumen.com_lumen.com"
+    assert [v.value for v in recover([fv("email", printed, valid=False)])] == ["contact@lumen.com"]
+    # the card has no website: the one on the line is taken
+    out = recover([fv("email", printed, valid=False, lines=[0])], [line(printed)])
+    assert [(v.field, v.value) for v in out] == [("email", "contact@lumen.com"), ("website", "lumen.com")]
+
+
 def test_a_company_left_wrongly_spaced_is_spaced_as_the_hyphenated_domain():
     out = recover([fv("company", "HORI Z ON DESIGN PLC"), fv("website", "horizon-design.co.uk")])
     assert out[0].value == "HORIZON DESIGN PLC"

@@ -489,6 +489,18 @@ def test_ocr_slips_inside_title_and_company_words() -> None:
         "smith ltd", "llama labs", "lab one"]
 
 
+def test_a_patronymic_given_to_another_field_joins_a_two_word_name(validator: Validator) -> None:
+    for name, title, full in (("Баранов Кир", "Брониславович", "Баранов Кир Брониславович"),
+                              ("Кир Баранов", "Брониславович", "Кир Брониславович Баранов")):
+        out = validator.validate([fv("full_name", name), fv("position", title)])
+        assert [(v.field, v.value) for v in out] == [("full_name", full)]
+    # a title, or a name that has its patronymic, is left alone
+    out = validator.validate([fv("full_name", "Кир Баранов"), fv("position", "Директор")])
+    assert [v.field for v in out] == ["full_name", "position"]
+    out = validator.validate([fv("full_name", "Кир Петрович"), fv("company", "Брониславович")])
+    assert [v.field for v in out] == ["full_name", "company"]
+
+
 def test_a_letter_spaced_title_abbreviation_is_closed_up() -> None:
     assert [normalise("position", t).value for t in ("C F O", "C0O", "CEO")] == ["CFO", "COO", "CEO"]
     assert [normalise("position", t).value for t in ("I T", "C O")] == ["I T", "C O"]  # no title so spelled
@@ -768,6 +780,13 @@ def test_addresses_read_the_same_however_the_card_separated_their_parts(printed,
 def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
     got = normalise("full_name", printed)
     assert got.value == value and got.valid
+
+
+def test_the_next_items_label_glued_after_an_emails_domain_is_cut_off() -> None:
+    for printed in ("E-MAIL: subbotin.t@larionovemelyanov.comCAéT: larionovemelyanov.com",
+                    "subbotin.t@larionovemelyanov.comWeb:"):
+        assert normalise("email", printed).value == "subbotin.t@larionovemelyanov.com"
+    assert normalise("email", "IVAN@ROMASHKA.RU").value == "ivan@romashka.ru"
 
 
 def test_ocr_slips_in_web_addresses_no_real_address_has():

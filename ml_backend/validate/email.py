@@ -38,6 +38,12 @@ _TWO_ADDRESSES = re.compile(r"[^\s,;|]+@[^\s,;|]+")
 _AT_MISREAD = re.compile(r"(?<=[\w.])[ęèéëêàáâäąß©®](?=[\w\-]+\.[^\W\d_]{2,})")
 
 
+#: The next item's label glued to the end of the address ("...@larionovemelyanov.comCAéT:
+#: larionovemelyanov.com", "Сайт:" read in Latin look-alikes): a capital right after a
+#: lower-case top-level domain, a colon after it; the rest of the text is that item's.
+_LABEL_AFTER_TLD = re.compile(r"(\.[a-z]{2,6})[A-ZА-ЯЁ][^\s:@]{0,12}:.*$", re.DOTALL)
+
+
 def split_addresses(text: str) -> list[str]:
     """Several addresses printed on one line (``"a@x.com; b@x.com"``) as separate texts."""
     found = _TWO_ADDRESSES.findall(text)
@@ -52,7 +58,7 @@ def unlabel(text: str) -> str:
 
 def repair(text: str) -> str:
     """The address as it was printed, as far as OCR damage can be undone without guessing."""
-    s = unlabel(text)
+    s = _LABEL_AFTER_TLD.sub(r"\1", unlabel(text))
     if "@" not in s:
         s = _AT_WORD.sub("@", s, count=1)
     if "@" not in s:  # "zakazęetalon.su": OCR read the "@" as a letter with a diacritic

@@ -42,7 +42,7 @@ def tidy(text: str) -> str:
 #: (how OCR reads a small bullet), a lone "I"/"l"/"i" (a bar).
 _ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil`~]\s+|(?<=\w)[-–—]\s+|\s+[-–—](?=[A-ZА-ЯЁ\d])")
 #: Printed labels before an address ("Adresse :", "Адрес:", "Büro:"), one or two of them.
-_ADDRESS_LABELS = re.compile(r"^(?:[^\W\d_][^\s:,]{0,15}\s*:[\s,]*){1,2}")
+_ADDRESS_LABELS = re.compile(r"^(?:(?:[^\W\d_]|0(?=[^\W\d_]))[^\s:,]{0,15}\s*:[\s,]*){1,2}")  # "0ffice:" too
 #: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
 _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 #: Russian address abbreviations whose dot OCR lost ("г Казань", "д 36"): the dot is put back,
@@ -285,6 +285,17 @@ def is_complete_name(text: str) -> bool:
     return name_problem(text) is None and has_given_name(text)
 
 
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.)+$")
+
+
+def is_initialled_name(text: str) -> bool:
+    """A name printed as initials and a surname ("М. Ф. Антонов", "J. Smith", "Антонов М.Ф."):
+    complete as it is, so no line below it is a part of it."""
+    words = text.split()
+    initials = sum(bool(_INITIALS.match(w)) for w in words)
+    return initials >= 1 and len(words) - initials == 1 and name_problem(text) is None
+
+
 #: Digits OCR reads in place of letters (upper-case form first, lower-case second).
 _DIGIT_LETTERS = {"0": ("O", "o"), "1": ("I", "l"), "5": ("S", "s"), "8": ("B", "b"), "6": ("G", "b")}
 #: The same in Cyrillic names, where "З" is read as "3" ("3. Ю. Михайлов").
@@ -404,9 +415,9 @@ _LEADING_LABELS = re.compile(r"^(?:[^\s:]{1,12}:\s*){1,2}(?=[^\W\d_])")
 
 def _balanced_quotes(text: str) -> str:
     """A quote mark OCR added after the closing one ('ООО "Прогрессинвест"\''): dropped; a
-    closing quote read in another form than the opening straight one ('"Polaris Логистик“')
-    made straight too."""
-    if text.count('"') == 1 and text[-1:] in "“”" and text.count(text[-1]) == 1 and text.index('"') < len(text) - 1:
+    closing quote read in another form than the opening straight one ('"Polaris Логистик“',
+    'ООО "Эталон\'') made straight too."""
+    if text.count('"') == 1 and text[-1:] in "“”'" and text.count(text[-1]) == 1 and text.index('"') < len(text) - 1:
         text = text[:-1] + '"'
     while text and text[-1] in "'‘’\"" and text[:-1].rstrip().endswith(("\"", "»", "”")) and text.count(text[-1]) % 2:
         text = text[:-1].rstrip()

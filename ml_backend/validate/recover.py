@@ -200,8 +200,13 @@ def _with_the_cards_tld(website: str, domains: list[str]) -> str | None:
 _GLUED_NUMBER = re.compile(r"(\+\d{7,15})(?=[^\W\d_])")
 
 
+#: An e-mail address with the web address glued on by an underscore OCR read for a bar or a
+#: space ("contact@lumen.com_lumen.com"): no domain holds an "_".
+_GLUED_BY_UNDERSCORE = re.compile(r"(@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,})_(?=[a-z0-9\-]+\.[a-z]{2,})", re.IGNORECASE)
+
+
 def _unglued(text: str) -> str:
-    return _GLUED_NUMBER.sub(r"\1 ", text)
+    return _GLUED_BY_UNDERSCORE.sub(r"\1 ", _GLUED_NUMBER.sub(r"\1 ", text))
 
 
 def _pieces(text: str) -> list[str]:

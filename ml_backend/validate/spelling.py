@@ -471,13 +471,23 @@ def _company_spaced_as_the_domain(values: list[FieldValue]) -> list[FieldValue]:
     splits = [label.split("-") for label in labels if "-" in label and all(label.split("-"))]
     out = []
     for v in values:
-        if v.field == "company" and v.valid and v.source != "qr" and splits and not has_cyrillic(v.value):
-            words = v.value.split(" ")
-            respaced = _respaced_run(words, splits)
+        if v.field == "company" and v.valid and v.source != "qr" and not has_cyrillic(v.value):
+            respaced = (_respaced_run(v.value.split(" "), splits) if splits else None) or _closed_up_at_hyphen(v.value, labels)
             if respaced is not None:
                 v = replace(v, value=respaced, display=respaced, source="rule")
         out.append(v)
     return out
+
+
+def _closed_up_at_hyphen(company: str, labels: set[str]) -> str | None:
+    """A letter-spaced company name whose printed hyphen is its one word break ("PH I L LI PS -
+    PET ERSO N" on phillipspeterson.com): closed up, when its letters are exactly the domain
+    label's; None otherwise."""
+    parts = re.split(r"\s*-\s*", company.strip())
+    if len(parts) < 2 or not all(parts) or not any(len(w) <= 2 for p in parts for w in p.split()):
+        return None  # no fragment a letter-spacing font leaves
+    closed = "-".join(p.replace(" ", "") for p in parts)
+    return closed if closed != company and closed.replace("-", "").lower() in labels else None
 
 
 def _respaced_run(words: list[str], splits: list[list[str]]) -> str | None:

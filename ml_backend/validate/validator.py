@@ -78,7 +78,7 @@ class Validator:
         its OCR ``lines`` (script, addresses the tagger missed), then the default region.
         """
         region = (region_hint or self.region_for(values, lines)).upper()
-        values = _surname_before_title(_company_closed_in_address(values))
+        values = _patronymic_below_the_name(_surname_before_title(_company_closed_in_address(values)))
         pieces = [piece for v in values for piece in _split(v, region)]
         checked = [_checked_or_swapped(piece, region) for piece in pieces]
         checked = self._relabel_by_cues(pieces, checked, region)
@@ -229,6 +229,34 @@ def _surname_before_title(values: list[FieldValue]) -> list[FieldValue]:
     out[name] = replace(values[name], value=full, raw=full)
     out[title] = replace(values[title], value=match.group(2), raw=match.group(2))
     return out
+
+
+#: A Russian patronymic alone ("Брониславович", "Ильинична"), and a two-word Cyrillic name.
+_PATRONYMIC = re.compile(r"^[А-ЯЁ][а-яё]+(?:ович|евич|ьич|овна|евна|ична|инична)$|^[А-ЯЁ]+(?:ОВИЧ|ЕВИЧ|ЬИЧ|ОВНА|ЕВНА|ИЧНА)$")
+_TWO_CYRILLIC_WORDS = re.compile(r"^[А-ЯЁа-яё\-]+\s+[А-ЯЁа-яё\-]+$")
+
+
+def _patronymic_below_the_name(values: list[FieldValue]) -> list[FieldValue]:
+    """A patronymic the tagger gave to another field ("Брониславович" under "Баранов Кир", read
+    as the position) goes into a two-word name that has none: after the given name where that
+    comes first ("Кир Брониславович Баранов"), else at the end (surname first)."""
+    name = next((i for i, v in enumerate(values) if v.field == "full_name"), None)
+    if name is None or not _TWO_CYRILLIC_WORDS.match(values[name].value.strip()):
+        return values
+    words = values[name].value.split()
+    if any(_PATRONYMIC.match(w) for w in words):
+        return values
+    stray = next((i for i, v in enumerate(values) if i != name and v.field in _NAME_LIKE_FIELDS
+                  and _PATRONYMIC.match(v.value.strip())), None)
+    if stray is None:
+        return values
+    patronymic = values[stray].value.strip()
+    full = " ".join([words[0], patronymic, words[1]] if has_given_name(words[0]) else [*words, patronymic])
+    log.debug("patronymic %r (%s) joins the name %r", patronymic, values[stray].field, values[name].value)
+    boxes = [b for b in (values[name].bbox, values[stray].bbox) if b]
+    joined = replace(values[name], value=full, raw=full, bbox=union_bbox(boxes) if boxes else None,
+                     line_indices=[*values[name].line_indices, *values[stray].line_indices])
+    return [joined if i == name else v for i, v in enumerate(values) if i != stray]
 
 
 #: A phone number at an end of the address ("..., DD5W 5HX, M07453-968315") has this many digits
