@@ -263,13 +263,14 @@ def _incomplete(value: FieldValue) -> bool:
 
 
 def _same_row_neighbours(left: FieldValue, right: FieldValue) -> bool:
-    """``right`` starts just after ``left`` ends (gap under two line heights) on the same row."""
+    """``right`` starts just after ``left`` ends (gap under two line heights, or an overlap under
+    one: "Владилен" | "i Гришин", a speck between the words read into the second box) on the same row."""
     assert left.bbox is not None and right.bbox is not None
     _, ly0, lx1, ly1 = left.bbox
     rx0, ry0, _, ry1 = right.bbox
     height = max(ly1 - ly0, ry1 - ry0)
     same_row = min(ly1, ry1) - max(ly0, ry0) > 0.5 * min(ly1 - ly0, ry1 - ry0)
-    return same_row and -0.5 * height <= rx0 - lx1 <= 2 * height
+    return same_row and -height <= rx0 - lx1 <= 2 * height  # boxes of a split line may overlap
 
 
 def _fragments(left: FieldValue, right: FieldValue) -> bool:

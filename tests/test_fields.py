@@ -503,3 +503,10 @@ def test_a_name_printed_as_initials_and_a_surname_is_not_continued_below() -> No
     assert [v.value for v in words_to_values(words)] == ["М. Ф. Антонов", "Банкир"]
     words = line_of(0, ("Jean", "B-FULL_NAME")) + line_of(1, ("Dupont", "B-FULL_NAME"))
     assert [v.value for v in words_to_values(words)] == ["Jean Dupont"]  # a name wrapped after its first word
+
+
+def test_parts_of_a_name_split_by_ocr_are_joined_even_where_their_boxes_overlap() -> None:
+    left = tagged("Владилен", "B-FULL_NAME", 0, 70.0)
+    right = TaggedWord(Word("i", (130.0, 0.0, 140.0, 20.0), 1), "I-FULL_NAME", left.probs)
+    surname = TaggedWord(Word("Гришин", (145.0, 0.0, 200.0, 20.0), 1), "I-FULL_NAME", left.probs)
+    assert [v.value for v in words_to_values([left, right, surname])] == ["Владилен i Гришин"]

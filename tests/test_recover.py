@@ -225,6 +225,10 @@ def test_of_two_spellings_of_one_domain_the_one_that_spells_the_company_wins():
     # a domain that spells the legal form too, "l" read as "i" ("STOKES LTD" on stokes-ltd.co.uk)
     values = [fv("company", "STOKES LTD"), fv("email", "sales@stokes-itd.co.uk"), fv("website", "stokes-itd.co.uk/about")]
     assert [v.value for v in recover(values)][1:] == ["sales@stokes-ltd.co.uk", "stokes-ltd.co.uk/about"]
+    # the dot before "co.uk" lost, where the company's name shows where it was
+    values = [fv("company", "Northstar Logistics"), fv("email", "office@northstarco.uk"), fv("website", "northstarco.uk")]
+    assert [v.value for v in recover(values)][1:] == ["office@northstar.co.uk", "northstar.co.uk"]
+    assert [v.value for v in recover([fv("company", "Discoco Ltd"), fv("website", "discoco.uk")])][1:] == ["discoco.uk"]
     # one letter off the company's name, under the similarity bar in a short label; a part left out stays
     assert [v.value for v in recover([fv("company", "ORBITA LOGISTICS"), fv("website", "ombita.net")])][1:] == ["orbita.net"]
     assert [v.value for v in recover([fv("company", "ORBITA LOGISTICS"), fv("website", "orbit.net")])][1:] == ["orbit.net"]

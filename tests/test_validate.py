@@ -722,6 +722,8 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("ул. Ленина, 5, Пн-Пт 9:00-18:00", "ул. Ленина, 5"),
         ("Театральная наб.. д. 9. оф. 50, 971277, Ярославль", "Театральная наб. д. 9, оф. 50, 971277, Ярославль"),
         ("Водников, д. 7 2, офис 343", "Водников, д. 7/2, офис 343"),  # the house number's slash lost
+        ("г. Казань, бул. Таманская. д. 9/2, оф. 79", "г. Казань, бул. Таманская, д. 9/2, оф. 79"),
+        ("просп. Мира, корп. 2", "просп. Мира, корп. 2"),
         ("Flat 80. Daves Freeway", "Flat 80, Daves Freeway"),  # after a unit's number only: "3. OG" is a German floor
         ("777368, г. Мценск, ya. Сенная", "777368, г. Мценск, ул. Сенная"),
         ("mw. Ленинградская, д. 634", "ш. Ленинградская, д. 634"),
@@ -775,7 +777,7 @@ def test_addresses_read_the_same_however_the_card_separated_their_parts(printed,
      ("Рюрик Владиславович.", "Рюрик Владиславович"), ("John Smith Jr.", "John Smith Jr."), ("Smith J.", "Smith J."),
      ("NICHOLASJAMES", "NICHOLAS JAMES"), ("ME BERTRANDJOUBERT", "ME BERTRAND JOUBERT"),  # letter-spacing lost
      ("Mark Johnson", "Mark Johnson"), ("Радислав 3 Колесников", "Радислав Колесников"),
-     ("Нестор ‚ Фролов", "Нестор Фролов")],
+     ("Нестор ‚ Фролов", "Нестор Фролов"), ("Владилен i Гришин", "Владилен Гришин"), ("John A Smith", "John A Smith")],
 )
 def test_initials_and_titles_glued_to_a_name_get_their_space(printed, value):
     got = normalise("full_name", printed)
@@ -792,6 +794,7 @@ def test_the_next_items_label_glued_after_an_emails_domain_is_cut_off() -> None:
 def test_ocr_slips_in_web_addresses_no_real_address_has():
     assert normalise("website", "ww.unity-consulting.org.uk").value == "www.unity-consulting.org.uk"
     assert normalise("website", "granit.con").value == "granit.com"
+    assert normalise("website", "www.day-solutions.ory.uk").value == "www.day-solutions.org.uk"  # before a country code
     # an icon read in front of the address: a symbol or an enclosed digit; a Cyrillic host stays
     for printed in ("④www.austin-herrera.us", "⊕ www.austin-herrera.us", "Web: © www.austin-herrera.us"):
         assert normalise("website", printed).value == "www.austin-herrera.us"

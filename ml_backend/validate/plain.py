@@ -85,6 +85,9 @@ _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
 #: In a Russian address, any number followed by a dot where a comma was printed ("д. 9. оф. 50",
 #: "офис 891. 598734"): Russian writes no ordinal dot ("5-й", not "5.") for it to be.
 _NUMBER_DOT = re.compile(r"(?<!\S)(\d{1,6}(?:/\d{1,3})?[а-я]?)\.(?=\s)")
+#: ... and a street name followed by a dot before the house or office ("бул. Таманская. д. 9/2"):
+#: a whole word, no abbreviation, is never closed by a dot there.
+_STREET_DOT = re.compile(r"(?<=[а-яё]{4})\.(?=\s+(?:(?:д|оф|стр|корп|кв)\.|офис\s))")
 #: A house number's slash read as a space ("д. 7 2, офис 343" for "д. 7/2").
 _SPACED_HOUSE_SLASH = re.compile(r"(?<=д\.\s)(\d{1,3})\s(\d{1,2})(?=,|$)")
 #: A British postcode with a zero read as the letter "O" where only a digit can stand ("SO 4AN"
@@ -224,7 +227,7 @@ def join_address_lines(text: str) -> str:
         if "д." not in joined:
             joined = _HOUSE_MARK_AS_FOUR.sub("д.", joined, count=1)
         joined = _YEARS_IN_LETTERS.sub(lambda m: m.group().translate(_DIGIT_LOOKALIKES), joined)
-        joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", joined))
+        joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", _STREET_DOT.sub(",", joined)))
     joined = _UNIT_NUMBER_DOT.sub(r"\1,", _POSTCODE_DOT.sub(r"\1,", joined))
     joined = _GLUED_STATE_ZIP.sub(r"\1 \2", _GLUED_UK_POSTCODE.sub(r"\1 \2", joined))
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
@@ -380,8 +383,10 @@ def normalise_full_name(text: str) -> NormalisedValue:
     printed = _SPACED_HYPHEN.sub("-", tidy(text))
     cyrillic = has_cyrillic(printed)
     words = [_capital_i_restored(_fix_name_digits(w, cyrillic)) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split()]
-    # "Радислав 3 Колесников", "Нестор ‚ Фролов": specks read as a digit or a mark
-    words = [w for w in words if not w.isdigit() and any(c.isalpha() for c in w)] or words
+    # "Радислав 3 Колесников", "Нестор ‚ Фролов", "Владилен i Гришин": specks read as a digit, a
+    # mark, or in a Cyrillic name a lone Latin letter
+    words = [w for w in words if not w.isdigit() and any(c.isalpha() for c in w)
+             and not (cyrillic and len(w) == 1 and w.isascii())] or words
     words = [_capitalised(w) for w in words]
     if words and _STRAY_END_DOT.search(words[-1]) and words[-1].lower() not in NAME_AFFIXES:
         words[-1] = words[-1][:-1]  # "Владиславович." : a speck read as a dot; "J." and "Jr." keep theirs

@@ -35,7 +35,13 @@ from dataclasses import replace
 from ml_backend.ocr.cyrillic import LATIN_TWINS
 from ml_backend.schema import FieldValue
 from ml_backend.validate.known_words import one_letter_from
-from ml_backend.validate.lexicon import COMMON_TLDS, COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS, NAME_AFFIXES
+from ml_backend.validate.lexicon import (
+    COMMON_TLDS,
+    COMPANY_LEGAL_FORMS,
+    COMPANY_LEGAL_FORMS_CAPS,
+    NAME_AFFIXES,
+    SECOND_LEVEL_LABELS,
+)
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.text import cased_like, has_cyrillic, transliterated, unaccented
 
@@ -324,6 +330,10 @@ def _respelled_domain(domain: str, slugs: set[str], *, mail: bool) -> str:
     label, dot, rest = domain.partition(".")
     if not dot or label.replace("-", "") in {s.replace("-", "") for s in slugs}:  # "johnson-llc" / "Johnson LLC"
         return domain
+    if len(rest) == 2:  # "northstarco.uk": the dot before a second-level label lost, the company shows it
+        second = next((sl for sl in SECOND_LEVEL_LABELS if label.endswith(sl) and label[: -len(sl)] in slugs), None)
+        if second:
+            return f"{label[: -len(second)]}.{second}.{rest}"
     company = _closest(label, slugs)
     if company is None and len(label) >= _MIN_ONE_LETTER_LABEL:  # "ombita" for "orbita": under the ratio
         company = one_letter_from(label, slugs)

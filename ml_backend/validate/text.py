@@ -98,7 +98,7 @@ def fix_mixed_script(text: str, separators: str = "@./:-_") -> tuple[str, bool]:
 
 
 #: Top-level domains that do not exist but are what OCR makes of ".com" ("m" read as "n" or "rn").
-_TLD_MISREADS = {"con": "com", "corn": "com", "cim": "com", "coni": "com"}
+_TLD_MISREADS = {"con": "com", "corn": "com", "cim": "com", "coni": "com", "ory": "org", "orq": "org"}
 
 
 #: Printed words OCR glues to a domain when the next item follows without a space
@@ -158,10 +158,14 @@ def restore_domain_dot(domain: str) -> str:
 
 def fix_tld_digits(host: str) -> str:
     """``"example.c0m"`` -> ``"example.com"``: digits beside letters in a TLD are OCR misreads
-    (punycode aside), and so are a few letter slips no real TLD is spelled as (".con")."""
+    (punycode aside), and so are a few letter slips no real TLD is spelled as (".con"), also
+    before a country code (".ory.uk")."""
     head, dot, tld = host.rpartition(".")
     if dot and tld.lower() in _TLD_MISREADS:
         return f"{head}.{_TLD_MISREADS[tld.lower()]}"
+    second_head, second_dot, second = head.rpartition(".")
+    if dot and second_dot and len(tld) == 2 and second.lower() in _TLD_MISREADS:  # "x.ory.uk"
+        return f"{second_head}.{_TLD_MISREADS[second.lower()]}.{tld}"
     if not dot or tld.startswith("xn--") or not any(ch.isdigit() for ch in tld) or not any(ch.isalpha() for ch in tld):
         return host
     return f"{head}.{tld.translate(_TLD_DIGIT_FIXES)}"
