@@ -251,14 +251,15 @@ def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
 
 def _incomplete(value: FieldValue) -> bool:
     """A multi-value part that cannot be a whole value: a phone with fewer than 7 digits, an
-    e-mail without "@" or without a dot after it, a website without a dot."""
+    e-mail without "@" or without a dot after it, a website without a dot after its "www."."""
     text = value.value
     if value.field == "phone":
         return sum(ch.isdigit() for ch in text) < 7
     if value.field == "email":
         return "@" not in text or "." not in text.rpartition("@")[2]
     if value.field == "website":
-        return "." not in text.strip(".")
+        host = text.strip(".").lower().removeprefix("http://").removeprefix("https://").removeprefix("www.")
+        return "." not in host  # "www.fal" | "con.ru": no top-level domain yet
     return False
 
 

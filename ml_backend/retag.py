@@ -431,14 +431,25 @@ def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
+#: A web address with no dot after its "www." ("www.fal"), and the rest of a host name after it
+#: ("con.ru"): OCR split the address at a gap.
+_NO_TLD_YET = re.compile(r"^(?:https?://)?www\.[^.\s]+$", re.IGNORECASE)
+_HOST_END = re.compile(r"^[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}/?$")
+
+
 def _domain_end_split_off(words: list[TaggedWord]) -> list[TaggedWord]:
     """A top-level domain right after an e-mail or web address on its line, which the tagger
     left out, is the address's last word when the address stops at a dot ("inbox." + "ru") or
-    at a second level ("briggsdesign.org" + "uk"); the validator joins the words."""
+    at a second level ("briggsdesign.org" + "uk"); so is the rest of a host name after a web
+    address that has none yet ("www.fal" + "con.ru"). The validator joins the words."""
     out = list(words)
     for i in range(len(out) - 1):
         tw, nxt = out[i], out[i + 1]
         if tw.field not in ("email", "website") or nxt.field is not None or not _same_line(tw, nxt):
+            continue
+        if tw.field == "website" and _NO_TLD_YET.match(tw.word.text) and _HOST_END.match(nxt.word.text):
+            log.debug("%r read as the rest of the web address %r", nxt.word.text, tw.word.text)  # "www.fal" + "con.ru"
+            out[i + 1] = replace(nxt, tag="I-WEBSITE")
             continue
         tld = nxt.word.text.rstrip(".,;/").lower()
         labels = tld.split(".")  # "org.uk" after "https://silverline."

@@ -454,6 +454,16 @@ def test_a_name_split_by_ocr_on_its_row_is_joined_but_two_complete_names_stay_tw
 def test_email_split_by_ocr_is_joined_without_space() -> None:
     words = [tagged("info@", "B-EMAIL", 0, 10), tagged("acme.com", "B-EMAIL", 0, 70)]
     assert [v.value for v in words_to_values(words)] == ["info@acme.com"]
+    # a web address split after its "www." part: no top-level domain yet, so a fragment
+    words = [tagged("www.fal", "B-WEBSITE", 0, 10), tagged("con.ru", "B-WEBSITE", 0, 90)]
+    assert [v.value for v in words_to_values(words)] == ["www.falcon.ru"]
+    words = [tagged("www.x.ru", "B-WEBSITE", 0, 10), tagged("y.ru", "B-WEBSITE", 0, 100)]
+    assert [v.value for v in words_to_values(words)] == ["www.x.ru", "y.ru"]
+    # ... the rest left untagged
+    words = line_of(0, ("|", "O"), ("www.fal", "B-WEBSITE"), ("con.ru", "O"))
+    assert [v.value for v in words_to_values(words)] == ["www.fal con.ru"]
+    words = line_of(0, ("www.x.ru", "B-WEBSITE"), ("y.ru", "O"))
+    assert [v.value for v in words_to_values(words)] == ["www.x.ru"]
 
 
 def test_a_company_line_ending_on_its_legal_form_is_not_continued_below() -> None:
