@@ -10,7 +10,7 @@ A token classifier trained on generated cards misses what only the whole card sh
   was tagged, given to the company or the address;
 * the company's name (spelled by the card's e-mail or web domain) given to another field;
 * a company name cut short: the rest of a line ending on "и"/"and"/"&", the line below that
-  closes its guillemet;
+  closes its guillemet, the line above one starting with "and" that the tagger took for a name;
 * a job title wrapped after "and"/"&"/"of" whose first part went elsewhere, or begun after the
   name's comma with its first words read into the name;
 * words of a title line left out of the position the rest of the line is ("TELEVISION" of
@@ -35,6 +35,7 @@ from ml_backend.validate.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
     NAME_AFFIXES,
+    NAME_CONJUNCTIONS,
     RUSSIAN_TITLE_WORDS,
     SECOND_LEVEL_LABELS,
     TITLE_PREFIXES,
@@ -49,8 +50,8 @@ log = logging.getLogger(__name__)
 def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
     return _domain_end_split_off(_title_ended_above(_title_line_completed(_untag_monogram(_untag_labels(
-        _title_continued_below(_title_begun_after_the_name(_name_on_its_line(_company_line_completed(
-            _company_from_domain(_address_block_completed(words)))))))))))
+        _title_continued_below(_title_begun_after_the_name(_name_on_its_line(_company_begun_above(
+            _company_line_completed(_company_from_domain(_address_block_completed(words))))))))))))
 
 
 def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
@@ -397,6 +398,28 @@ def _company_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
             log.debug("%r closes the company's guillemet: its last line", closing)
             for i in below:
                 out[i] = replace(out[i], tag="I-COMPANY")
+    return out
+
+
+def _company_begun_above(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A company line that starts with "and"/"&"/"и" continues the line right above it, which
+    the tagger took for a name ("Davies, Green" over "and Davies"): a firm named after people
+    wraps after one of them."""
+    out = list(words)
+    lines = _line_groups(words)
+    for indices in lines:
+        first = words[indices[0]]
+        if first.field != "company" or first.word.text.lower() not in NAME_CONJUNCTIONS:
+            continue
+        below = _line_value([words[i] for i in indices])
+        above = next((g for g in lines if g is not indices and wraps_onto(_line_value([words[i] for i in g]), below)), None)
+        if above is None or not all(words[i].field == "full_name" for i in above):
+            continue
+        log.debug("%r continued by the company line %r: the company", " ".join(words[i].word.text for i in above),
+                  below.value)
+        for k, i in enumerate(above):
+            out[i] = replace(words[i], tag="B-COMPANY" if k == 0 else "I-COMPANY")
+        out[indices[0]] = replace(first, tag="I-COMPANY")
     return out
 
 

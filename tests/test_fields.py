@@ -520,3 +520,13 @@ def test_parts_of_a_name_split_by_ocr_are_joined_even_where_their_boxes_overlap(
     right = TaggedWord(Word("i", (130.0, 0.0, 140.0, 20.0), 1), "I-FULL_NAME", left.probs)
     surname = TaggedWord(Word("Гришин", (145.0, 0.0, 200.0, 20.0), 1), "I-FULL_NAME", left.probs)
     assert [v.value for v in words_to_values([left, right, surname])] == ["Владилен i Гришин"]
+
+
+def test_a_company_line_starting_with_and_continues_the_name_shaped_line_above() -> None:
+    words = line_of(0, ("Davies,", "B-FULL_NAME"), ("Green", "I-FULL_NAME")) + line_of(
+        1, ("and", "B-COMPANY"), ("Davies", "I-COMPANY"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("company", "Davies, Green and Davies")]
+    # a name line above a company line that starts otherwise stays the name
+    words = line_of(0, ("Anna", "B-FULL_NAME"), ("Green", "I-FULL_NAME")) + line_of(
+        1, ("Green", "B-COMPANY"), ("Labs", "I-COMPANY"))
+    assert [v.field for v in words_to_values(words)] == ["full_name", "company"]

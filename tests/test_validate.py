@@ -478,6 +478,14 @@ def test_symbols_run_onto_a_title_are_cut_off() -> None:
         assert normalise("position", kept).value == kept
 
 
+def test_a_legal_forms_stray_dot_and_a_registration_number_as_the_company() -> None:
+    assert normalise("company", "Northstar Consulting L.LP").value == "Northstar Consulting LLP"
+    assert [normalise("company", t).value for t in ("ACME L.L.C.", "ACME S.A.", "J.P. Morgan")] == [
+        "ACME L.L.C.", "ACME S.A.", "J.P. Morgan"]
+    got = normalise("company", "OKNO74573024")
+    assert not got.valid and got.reason == "a registration number, not a company name"
+
+
 def test_ocr_slips_inside_title_and_company_words() -> None:
     # a hyphen with a space on one side only; a dash between parts keeps its spaces
     assert normalise("position", "Инженер -программист").value == "Инженер-программист"

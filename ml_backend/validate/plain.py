@@ -476,8 +476,21 @@ def normalise_company(text: str) -> NormalisedValue:
     value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
     value = _MARKS_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _LEADING_LABELS.sub("", value))
     value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
+    value = _STRAY_DOT_IN_LEGAL_FORM.sub(_legal_form_undotted, value)
+    if _REGISTRATION_NUMBER.match(value):  # "OKNO74573024": "ОКПО" and its number
+        return NormalisedValue(value, value, False, "a registration number, not a company name")
     ok = _has_letter(value)
     return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
+
+
+#: A legal form with a speck read as a dot inside it ("Northstar Consulting L.LP"); fully dotted
+#: forms ("L.L.C.", "S.A.") are printed so.
+_STRAY_DOT_IN_LEGAL_FORM = re.compile(r"(?<!\S)[A-Za-z]{1,3}\.[A-Za-z]{1,3}(?!\S)")
+
+
+def _legal_form_undotted(match: re.Match[str]) -> str:
+    undotted = match.group().replace(".", "")
+    return undotted if undotted.lower() in COMPANY_LEGAL_FORMS and match.group().lower() not in COMPANY_LEGAL_FORMS else match.group()
 
 
 #: Symbols after a title, no letter or digit among them: a phone icon below it read as "№"
