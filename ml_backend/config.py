@@ -62,6 +62,15 @@ class Settings:
         "until one is sure; the most confident wins. Readings whose language data is missing are skipped.",
         _csv,
     )
+    min_ocr_confidence: float = _var(
+        "CARDLOOP_MIN_OCR_CONFIDENCE", "0.7",
+        "A value read from a line PP-OCR scored below this is flagged for the annotator, not accepted "
+        "(phones aside: their digits are checked by phonenumbers).", float,
+    )
+    min_tesseract_confidence: float = _var(
+        "CARDLOOP_MIN_TESSERACT_CONFIDENCE", "0.6",
+        "The same for lines Tesseract re-read (its scores run lower than PP-OCR's).", float,
+    )
     qr_enabled: bool = _var("CARDLOOP_QR", "true", "Decode vCard/MeCard QR codes before OCR.", _bool)
     max_pixels: int = _var("CARDLOOP_MAX_PIXELS", "40000000", "Largest image accepted, in pixels.", int)
     max_image_bytes: int = _var("CARDLOOP_MAX_IMAGE_BYTES", "26214400", "Largest image file accepted, in bytes.", int)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ml_backend.config import load_settings
@@ -330,6 +332,24 @@ def test_region_hint_from_card_script_and_lines(validator: Validator) -> None:
 
 def _lines(*texts: str) -> list[OcrLine]:
     return [OcrLine(t, [(0, 10 * i), (100, 10 * i), (100, 10 * i + 8), (0, 10 * i + 8)], 0.9) for i, t in enumerate(texts)]
+
+
+def test_a_value_read_from_a_line_the_ocr_was_unsure_of_is_flagged(validator: Validator) -> None:
+    lines = [OcrLine("htps:/binkenegy.com", [(0, 0), (100, 0), (100, 8), (0, 8)], 0.62),
+             OcrLine("8 Desnis lile", [(0, 10), (100, 10), (100, 18), (0, 18)], 0.77),
+             OcrLine("Кирпичная пр., д. 5/6", [(0, 20), (100, 20), (100, 28), (0, 28)], 0.65, source="tesseract"),
+             OcrLine("+7 (301) 753-08-99", [(0, 30), (100, 30), (100, 38), (0, 38)], 0.41, source="tesseract")]
+    values = [fv("website", "binkenegy.com", line_indices=[0]), fv("address", "8 Desnis lile", line_indices=[1]),
+              fv("phone", "+7 (301) 753-08-99", line_indices=[3])]
+    out = {v.field: v for v in validator.validate(values, lines=lines)}
+    assert not out["website"].valid and out["website"].reason.startswith("OCR was unsure of this text (line confidence 0.62)")
+    assert out["address"].valid  # 0.77 is above PP-OCR's bar
+    assert out["phone"].valid  # phones are checked by their digits
+    # Tesseract's lines have a bar of their own
+    address = fv("address", "Кирпичная пр., д. 5/6", line_indices=[2])
+    assert [v.valid for v in validator.validate([address], lines=lines) if v.field == "address"] == [True]
+    strict = Validator(replace(load_settings(), min_tesseract_confidence=0.7))
+    assert [v.valid for v in strict.validate([address], lines=lines) if v.field == "address"] == [False]
 
 
 def test_a_missed_job_title_line_becomes_the_position(validator: Validator) -> None:
