@@ -60,3 +60,11 @@ def test_lines_keep_their_boxes_and_sources():
     fixed = respell_russian(lines)
     assert fixed[0] == OcrLine("алл. Снежная, 57", box, 0.8, "tesseract")
     assert fixed[1] is lines[1]
+
+
+def test_a_compound_the_dictionary_lacks_is_respelled_part_by_part():
+    assert respelled("Ииженер-програнмист") == "Инженер-программист"
+    assert respelled("г. Санкт-Иетербург") == "г. Санкт-Петербург"
+    # a listed town whose part alone would make another word; compounds already right
+    assert respelled("Нарьян-Мар") == "Нарьян-Мар"
+    assert respelled("Инженер-лесотехник") == "Инженер-лесотехник"

@@ -522,6 +522,8 @@ def test_a_patronymic_given_to_another_field_joins_a_two_word_name(validator: Va
                               ("Кир Баранов", "Брониславович", "Кир Брониславович Баранов")):
         out = validator.validate([fv("full_name", name), fv("position", title)])
         assert [(v.field, v.value) for v in out] == [("full_name", full)]
+    out = validator.validate([fv("full_name", "Кир Баранов"), fv("position", "Брониславович МАРКЕТОЛОГ")])
+    assert [(v.field, v.value) for v in out] == [("full_name", "Кир Брониславович Баранов"), ("position", "МАРКЕТОЛОГ")]
     # a title, or a name that has its patronymic, is left alone
     out = validator.validate([fv("full_name", "Кир Баранов"), fv("position", "Директор")])
     assert [v.field for v in out] == ["full_name", "position"]

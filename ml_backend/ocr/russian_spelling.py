@@ -118,9 +118,20 @@ def corrected_word(word: str) -> str | None:
     return "-".join(cased_like(w, f) for f, w in zip(found.pop().split("-"), word.split("-")))
 
 
+def _corrected_compound(word: str) -> str | None:
+    """A hyphenated compound the dictionary lacks as a whole, respelled part by part
+    ("Ииженер-програнмист" -> "Инженер-программист"): each part is a word of its own
+    (``corrected_word``); None when no part changes."""
+    parts = word.split("-")
+    if len(parts) < 2 or _analyzer() is None or word.lower().replace("ё", "е") in _listed_words():  # "Нарьян-Мар"
+        return None
+    fixed = [corrected_word(p) or p for p in parts]
+    return "-".join(fixed) if fixed != parts else None
+
+
 def respelled(text: str) -> str:
     """``text`` with its misread Russian words put right."""
-    return _WORD.sub(lambda m: corrected_word(m.group()) or m.group(), text)
+    return _WORD.sub(lambda m: corrected_word(m.group()) or _corrected_compound(m.group()) or m.group(), text)
 
 
 def respell_russian(lines: list[OcrLine]) -> list[OcrLine]:

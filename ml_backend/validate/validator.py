@@ -144,14 +144,14 @@ class Validator:
         for i, v in enumerate(out):
             if not (v.field == "full_name" and not v.valid and "a second full_name" in (v.reason or "")):
                 continue
-            text = v.value
+            text = v.raw or v.value  # as read: the name checks may have split a word ("МАРК ЕТОЛОГ")
             if len(v.line_indices) != 1 or len(text.split()) > _MAX_TITLE_WORDS or any(c.isdigit() for c in text):
                 continue
             cues = self._cues.cues(text)
             if has_given_name(text) or cues.company or cues.person:
                 continue
             log.debug("second name %r read as the position", text)
-            out[i] = replace(_checked(replace(v, field="position", valid=True, reason=None), region),
+            out[i] = replace(_checked(replace(v, field="position", value=text, valid=True, reason=None), region),
                              source="rule", confidence=min(v.confidence, RECOVERED_CONFIDENCE))
             break
         return out
@@ -263,8 +263,9 @@ _TWO_CYRILLIC_WORDS = re.compile(r"^[А-ЯЁа-яё\-]+\s+[А-ЯЁа-яё\-]+$")
 
 def _patronymic_below_the_name(values: list[FieldValue]) -> list[FieldValue]:
     """A patronymic the tagger gave to another field ("Брониславович" under "Баранов Кир", read
-    as the position) goes into a two-word name that has none: after the given name where that
-    comes first ("Кир Брониславович Баранов"), else at the end (surname first)."""
+    as the position, or run onto it: "Брониславович МАРКЕТОЛОГ") goes into a two-word name that
+    has none: after the given name where that comes first ("Кир Брониславович Баранов"), else at
+    the end (surname first)."""
     name = next((i for i, v in enumerate(values) if v.field == "full_name"), None)
     if name is None or not _TWO_CYRILLIC_WORDS.match(values[name].value.strip()):
         return values
@@ -272,16 +273,25 @@ def _patronymic_below_the_name(values: list[FieldValue]) -> list[FieldValue]:
     if any(_PATRONYMIC.match(w) for w in words):
         return values
     stray = next((i for i, v in enumerate(values) if i != name and v.field in _NAME_LIKE_FIELDS
-                  and _PATRONYMIC.match(v.value.strip())), None)
+                  and _PATRONYMIC.match(v.value.split()[0] if v.value.split() else "")), None)
     if stray is None:
         return values
-    patronymic = values[stray].value.strip()
+    patronymic, _, rest = values[stray].value.strip().partition(" ")
     full = " ".join([words[0], patronymic, words[1]] if has_given_name(words[0]) else [*words, patronymic])
     log.debug("patronymic %r (%s) joins the name %r", patronymic, values[stray].field, values[name].value)
+    # the patronymic's line: the first of a value over several lines ("Брониславович" over "МАРКЕТОЛОГ")
+    stray_lines = values[stray].line_indices
+    own_lines = stray_lines[:1] if rest.strip() and len(stray_lines) > 1 else stray_lines
     boxes = [b for b in (values[name].bbox, values[stray].bbox) if b]
     joined = replace(values[name], value=full, raw=full, bbox=union_bbox(boxes) if boxes else None,
-                     line_indices=[*values[name].line_indices, *values[stray].line_indices])
-    return [joined if i == name else v for i, v in enumerate(values) if i != stray]
+                     line_indices=[*values[name].line_indices, *own_lines])
+    out = [joined if i == name else v for i, v in enumerate(values)]
+    if rest.strip():  # "Брониславович МАРКЕТОЛОГ": the title stays
+        out[stray] = replace(values[stray], value=rest.strip(), raw=rest.strip(),
+                             line_indices=[i for i in stray_lines if i not in own_lines] or stray_lines)
+    else:
+        del out[stray]
+    return out
 
 
 #: A phone number at an end of the address ("..., DD5W 5HX, M07453-968315") has this many digits
