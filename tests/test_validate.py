@@ -162,6 +162,10 @@ def test_a_social_media_handle_is_no_email() -> None:
 def test_words_a_letter_spaced_font_glued_are_split() -> None:
     assert normalise("full_name", "DR. CASEYT.ADAMS").value == "DR. CASEY T. ADAMS"
     assert normalise("company", "TERRAPLC").value == "TERRA PLC"
+    assert normalise("company", "PETERS ANALYTICSCORP.").value == "PETERS ANALYTICS CORP."
+    assert normalise("company", "U.S. BANCORP").value == "U.S. BANCORP"  # too short a name before "corp"
+    assert normalise("company", "Garner Analytics Linited").value == "Garner Analytics Limited"
+    assert normalise("company", "0'sullivan Construction Ltd.").value == "O'Sullivan Construction Ltd."
     assert normalise("company", "Acme GmbH").value == "Acme GmbH"
     assert normalise("company", "Zinc").value == "Zinc"
 

@@ -20,7 +20,7 @@ from ml_backend.validate.lexicon import (
     US_STATE_CODES,
 )
 from ml_backend.validate.result import NormalisedValue
-from ml_backend.validate.text import collapse_spaces, has_cyrillic, has_latin
+from ml_backend.validate.text import cased_like, collapse_spaces, has_cyrillic, has_latin
 
 _EDGE_JUNK = " ,;|•·-–—:/\\"
 _VOWELS = set("aeiouyàâäéèêëîïôöùûüÿæœáíóúåøAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŸÆŒÁÍÓÚÅØаеёиоуыэюяАЕЁИОУЫЭЮЯ")
@@ -431,7 +431,19 @@ def _balanced_quotes(text: str) -> str:
 
 #: A legal form a letter-spaced font glued to the name before it ("TERRAPLC", "JONESINC"; "Acme
 #: GmbH" fine; "Zinc" has too few letters before the "inc").
-_GLUED_LEGAL_FORM = re.compile(r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)$", re.IGNORECASE)
+_GLUED_LEGAL_FORM = re.compile(r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)$|(?<=[^\W\d_]{5})(corp)(\.?)$", re.IGNORECASE)
+#: Long legal forms OCR misread by a letter as the company's last word ("Garner Analytics Linited").
+_LONG_LEGAL_FORMS = ("limited", "incorporated", "corporation")
+#: An Irish "O'" read as a zero ("0'sullivan Construction").
+_ZERO_FOR_O_APOSTROPHE = re.compile(r"(?<![\w'])0(['’])([a-z])")
+
+
+def _long_legal_form_respelled(value: str) -> str:
+    """The company's last word put right where it is one letter off a long legal form."""
+    head, _, last = value.rpartition(" ")
+    bare = last.rstrip(".")
+    found = one_letter_from(bare.lower(), _LONG_LEGAL_FORMS) if head and len(bare) >= 7 else None
+    return f"{head} {cased_like(bare, found)}{last[len(bare):]}" if found else value
 
 
 #: A comma between a firm's surnames read as a dot ("Соколов. Муравьев и Коновалов"): a whole
@@ -473,7 +485,8 @@ def normalise_company(text: str) -> NormalisedValue:
     value = _UNCLOSED_BRACKET.sub("", _ANGLES_AT_GUILLEMET.sub(r"\1", _LEADING_STROKES.sub("", value)))
     value = _legal_form_restored(_LATIN_OOO.sub("ООО", _SPACE_INSIDE_GUILLEMETS.sub("", value)))
     value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", _capital_i_for_small_l(value)))
-    value = _GLUED_LEGAL_FORM.sub(r" \1\2", value)
+    value = _GLUED_LEGAL_FORM.sub(lambda m: f" {m.group(1) or m.group(3)}{m.group(2) or m.group(4) or ''}", value)
+    value = _ZERO_FOR_O_APOSTROPHE.sub(lambda m: f"O{m.group(1)}{m.group(2).upper()}", _long_legal_form_respelled(value))
     value = _MARKS_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _LEADING_LABELS.sub("", value))
     value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
     value = _STRAY_DOT_IN_LEGAL_FORM.sub(_legal_form_undotted, value)
