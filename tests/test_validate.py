@@ -777,6 +777,12 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("031384, пер. Космическая, 1, erp. 7", "031384, пер. Космическая, 1, стр. 7"),
         ("Office: 50 Sharon Mount Suite 361|Annstad, NC80519", "50 Sharon Mount Suite 361, Annstad, NC 80519"),
         ("Box 7, XY12345", "Box 7, XY12345"),  # no state's code
+        ("North Matthewbury, GU/ 34005", "North Matthewbury, GU 34005"),
+        ("992175, г. Екатеринбург, Панфилова пер., д. 124, m", "992175, г. Екатеринбург, Панфилова пер., д. 124"),
+        ("2046 Linda Orchard, Jamesmouth, HI 19820, ⊕", "2046 Linda Orchard, Jamesmouth, HI 19820"),  # specks, icons
+        ("1:, 6 Ellie Dale, Walkerhaven HD6 3XN", "6 Ellie Dale, Walkerhaven HD6 3XN"),
+        ("Водников, 7/2", "Водников, 7/2"),  # a number is no speck, nor is a country's code
+        ("Москва, РФ", "Москва, РФ"),
         ("ys. Жуковского, д. 6/1", "ул. Жуковского, д. 6/1"),
         ("пор. Хуторская, д. 261", "пер. Хуторская, д. 261"),
         ("г. Казань, HHH/KII1 7774553876/775801001", "г. Казань"),  # a digit in the ИНН/КПП label

@@ -121,8 +121,9 @@ _GLUED_STREET_ABBREVIATION = re.compile(r"\b([А-ЯЁа-яё]{3,}[ая])(пер|
 _GLUED_POSTCODE_TOWN = re.compile(r"(?<![\w/])(\d{4,6})(?=[^\W\d_]{3,})")
 #: An address word OCR glued to the word before it ("Franco WellSuite 044").
 _GLUED_ADDRESS_WORD = re.compile(r"(?<=[a-z])(?=(?:Suite|Apt|Flat|Unit|Floor|Office|Building|Room)\b)")
-#: A US state and its ZIP code read without the space between them ("Annstad, NC80519").
-_GLUED_STATE_ZIP = re.compile(r"\b(" + "|".join(sorted(US_STATE_CODES)) + r")(\d{5}(?:-\d{4})?)\b")
+#: A US state and its ZIP code read without the space between them ("Annstad, NC80519"), or with
+#: a speck read as a mark ("GU/ 34005").
+_GLUED_STATE_ZIP = re.compile(r"\b(" + "|".join(sorted(US_STATE_CODES)) + r")(?:[/|]\s*)?(\d{5}(?:-\d{4})?)\b")
 #: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
 _GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
 
@@ -207,6 +208,23 @@ _REGISTRATION_NUMBER = re.compile(r"^[^\W\d_]{2,6}[.:№]?\s*\d[\d\s\-/]{6,}$")
 _REGISTRATION_PART = re.compile(r"^(?:[^\W\d_]{2,6}(?:/[^\W_]{2,6})?\s*[.:№]?\s*)?\d{8,}(?:/\d{6,})?$")
 
 
+#: A house or flat number standing as a part of its own ("Водников, 7/2", "9").
+_NUMBER_PART = re.compile(r"^\d+(?:[/\-]\d+)?[^\W\d_]?$")
+#: A speck or an icon OCR read at an end of the address: a part of at most three characters that
+#: is no number and holds a mark ("*1", "⊕", "}AO", "1:") or is a lone letter ("m", "а.").
+_JUNK_PART = re.compile(r"^(?=.{1,3}$)(?:.*[^\w\s.].*|[^\W\d_]\.?)$")
+
+
+def _junk_ends_cut(joined: str) -> str:
+    """``joined`` without junk parts (``_JUNK_PART``) at either end."""
+    parts = joined.split(", ")
+    while len(parts) > 1 and _JUNK_PART.match(parts[-1]) and not _NUMBER_PART.match(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and _JUNK_PART.match(parts[0]) and not _NUMBER_PART.match(parts[0]):
+        parts.pop(0)
+    return ", ".join(parts)
+
+
 def join_address_lines(text: str) -> str:
     """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
     lines), so an address reads the same however the card laid it out; spacing tidied; a pin
@@ -240,7 +258,7 @@ def join_address_lines(text: str) -> str:
         joined = _STREET_MISREAD.sub(" ул.", _HIGHWAY_MISREAD.sub(" ш.", joined))
     joined = _GLUED_STREET_ABBREVIATION.sub(r"\1 \2.", joined)
     joined = re.sub(r"\s+,", ",", joined)
-    return re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK)
+    return _junk_ends_cut(re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK))
 
 
 #: A hyphen with a space after it inside a word ("ИНЖЕНЕР- ПРОГРАММИСТ", "Smith- Jones"): OCR's
