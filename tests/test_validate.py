@@ -508,6 +508,13 @@ def test_a_legal_forms_stray_dot_and_a_registration_number_as_the_company() -> N
         "ACME L.L.C.", "ACME S.A.", "J.P. Morgan"]
     got = normalise("company", "OKNO74573024")
     assert not got.valid and got.reason == "a registration number, not a company name"
+    for label in ("HH/KIII", "ÈHH/KIIII", "е-тай", "E-mail:"):  # "ИНН/КПП" misread, an e-mail label
+        got = normalise("company", label)
+        assert not got.valid and got.reason == "a printed label, not a company name"
+    assert all(normalise("company", t).valid for t in ("A/S Maersk", "Arts/Media", "Mail Boxes Etc"))
+    assert normalise("company", "AG АО «Севердевелопмент»").value == "АО «Севердевелопмент»"  # Latin specks
+    assert normalise("company", "INOVACORPORATION").value == "INOVA CORPORATION"
+    assert normalise("company", "UNLIMITED").value == "UNLIMITED"
 
 
 def test_ocr_slips_inside_title_and_company_words() -> None:
@@ -778,6 +785,9 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Office: 50 Sharon Mount Suite 361|Annstad, NC80519", "50 Sharon Mount Suite 361, Annstad, NC 80519"),
         ("Box 7, XY12345", "Box 7, XY12345"),  # no state's code
         ("North Matthewbury, GU/ 34005", "North Matthewbury, GU 34005"),
+        ("Владикавказ, бул. Докучаева, 40, Российская Федерация, MO.", "Владикавказ, бул. Докучаева, 40, Российская Федерация"),
+        ("Вольная tt, д. 6, 720653, г. Елец", "Вольная ш., д. 6, 720653, г. Елец"),
+        ("наб., Новгородская, д. 323", "наб. Новгородская, д. 323"),
         ("992175, г. Екатеринбург, Панфилова пер., д. 124, m", "992175, г. Екатеринбург, Панфилова пер., д. 124"),
         ("2046 Linda Orchard, Jamesmouth, HI 19820, ⊕", "2046 Linda Orchard, Jamesmouth, HI 19820"),  # specks, icons
         ("1:, 6 Ellie Dale, Walkerhaven HD6 3XN", "6 Ellie Dale, Walkerhaven HD6 3XN"),

@@ -88,6 +88,9 @@ _NUMBER_DOT = re.compile(r"(?<!\S)(\d{1,6}(?:/\d{1,3})?[а-я]?)\.(?=\s)")
 #: ... and a street name followed by a dot before the house or office ("бул. Таманская. д. 9/2"):
 #: a whole word, no abbreviation, is never closed by a dot there.
 _STREET_DOT = re.compile(r"(?<=[а-яё]{4})\.(?=\s+(?:(?:д|оф|стр|корп|кв)\.|офис\s))")
+#: A comma read after a street-type abbreviation before its name ("наб., Новгородская"): the
+#: abbreviation and the name are one part.
+_COMMA_AFTER_STREET_TYPE = re.compile(r"(?<![\w.])(ул|пр|пер|наб|бул|ш|пл|алл|просп)\.,\s*(?=[А-ЯЁ])")
 #: A house number's slash read as a space ("д. 7 2, офис 343" for "д. 7/2").
 _SPACED_HOUSE_SLASH = re.compile(r"(?<=д\.\s)(\d{1,3})\s(\d{1,2})(?=,|$)")
 #: A British postcode with a zero read as the letter "O" where only a digit can stand ("SO 4AN"
@@ -194,7 +197,7 @@ _WEB_ADDRESS_PART = re.compile(
 )
 #: "ш." (шоссе) as OCR reads it in Latin look-alikes after a street name ("Коммунаров IIL, д. 694",
 #: "Гражданская UL, д. 10").
-_HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?:(?i:iil|iii|ill|lll|w|ht)|UL)\.?(?=[\s,])")
+_HIGHWAY_MISREAD = re.compile(r"(?<=[а-яё])\s+(?:(?i:iil|iii|ill|lll|w|ht)|UL|tt)\.?(?=[\s,])")
 #: "ул." (улица) as OCR reads it after a street name ("Жукова VoL, 8", "Портовая yn, д. 2").
 _STREET_MISREAD = re.compile(r"(?<=[а-яё])\s+(?:VoL|VAL|VaL|Val|V1|Vл|yл|Yл|yn|уп|уn|yп)\.?(?=[\s,])")
 
@@ -216,11 +219,18 @@ _JUNK_PART = re.compile(r"^(?=.{1,3}$)(?:.*[^\w\s.].*|[^\W\d_]\.?)$")
 
 
 def _junk_ends_cut(joined: str) -> str:
-    """``joined`` without junk parts (``_JUNK_PART``) at either end."""
+    """``joined`` without junk parts (``_JUNK_PART``; in a Russian address, a short Latin one as
+    well: "..., Российская Федерация, MO.") at either end."""
+    cyrillic = has_cyrillic(joined)
+
+    def junk(part: str) -> bool:
+        latin_speck = cyrillic and len(part) <= 3 and has_latin(part) and not has_cyrillic(part)
+        return (bool(_JUNK_PART.match(part)) or latin_speck) and not _NUMBER_PART.match(part)
+
     parts = joined.split(", ")
-    while len(parts) > 1 and _JUNK_PART.match(parts[-1]) and not _NUMBER_PART.match(parts[-1]):
+    while len(parts) > 1 and junk(parts[-1]):
         parts.pop()
-    while len(parts) > 1 and _JUNK_PART.match(parts[0]) and not _NUMBER_PART.match(parts[0]):
+    while len(parts) > 1 and junk(parts[0]):
         parts.pop(0)
     return ", ".join(parts)
 
@@ -246,6 +256,7 @@ def join_address_lines(text: str) -> str:
             joined = _HOUSE_MARK_AS_FOUR.sub("д.", joined, count=1)
         joined = _YEARS_IN_LETTERS.sub(lambda m: m.group().translate(_DIGIT_LOOKALIKES), joined)
         joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", _STREET_DOT.sub(",", joined)))
+        joined = _COMMA_AFTER_STREET_TYPE.sub(r"\1. ", joined)
     joined = _UNIT_NUMBER_DOT.sub(r"\1,", _POSTCODE_DOT.sub(r"\1,", joined))
     joined = _GLUED_STATE_ZIP.sub(r"\1 \2", _GLUED_UK_POSTCODE.sub(r"\1 \2", joined))
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
@@ -430,7 +441,9 @@ _DIGIT_BEFORE_LEGAL_FORM = re.compile(rf"^\d\s+(?=(?:{_RUSSIAN_FORMS}|LLC|Ltd|Gm
 _SPECK_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(rf"^[^\s«\"„“]\s+(?=(?:{_RUSSIAN_FORMS})\s)")
 #: ... and a short run of a logo's marks with a symbol or a lower-case letter in it ("ос] ООО
 #: «Cobalt Софт»"): a Russian legal form opens the name, in capitals.
-_MARKS_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(rf"^(?=\S{{0,2}}[^А-ЯЁA-Z\s])\S{{2,3}}\s+(?=(?:{_RUSSIAN_FORMS})\s)")
+_MARKS_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(
+    rf"^(?:(?=\S{{0,2}}[^А-ЯЁA-Z\s])\S{{2,3}}|[A-Z]{{1,3}})\s+(?=(?:{_RUSSIAN_FORMS})\s)"  # "AG АО «...»" too
+)
 #: Contact labels glued in front of the name ("е-тай: е-тай: Вишнякова Инкорпорэйтед", a
 #: Tesseract "e-mail:"): one or two short words closed by a colon, which no firm's name starts with.
 _LEADING_LABELS = re.compile(r"^(?:[^\s:]{1,12}:\s*){1,2}(?=[^\W\d_])")
@@ -449,7 +462,9 @@ def _balanced_quotes(text: str) -> str:
 
 #: A legal form a letter-spaced font glued to the name before it ("TERRAPLC", "JONESINC"; "Acme
 #: GmbH" fine; "Zinc" has too few letters before the "inc").
-_GLUED_LEGAL_FORM = re.compile(r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)$|(?<=[^\W\d_]{5})(corp)(\.?)$", re.IGNORECASE)
+_GLUED_LEGAL_FORM = re.compile(
+    r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)$|(?<=[^\W\d_]{5})(corp|corporation|limited)(\.?)$", re.IGNORECASE
+)
 #: Long legal forms OCR misread by a letter as the company's last word ("Garner Analytics Linited").
 _LONG_LEGAL_FORMS = ("limited", "incorporated", "corporation")
 #: An Irish "O'" read as a zero ("0'sullivan Construction").
@@ -510,8 +525,17 @@ def normalise_company(text: str) -> NormalisedValue:
     value = _STRAY_DOT_IN_LEGAL_FORM.sub(_legal_form_undotted, value)
     if _REGISTRATION_NUMBER.match(value):  # "OKNO74573024": "ОКПО" and its number
         return NormalisedValue(value, value, False, "a registration number, not a company name")
+    if (_REGISTRATION_LABELS.match(value) and value.isupper()) or _CONTACT_LABEL.match(value):  # "HH/KIII", "е-тай"
+        return NormalisedValue(value, value, False, "a printed label, not a company name")
     ok = _has_letter(value)
     return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
+
+
+#: Two registration labels printed as a pair ("ИНН/КПП"), however OCR read their capitals
+#: ("HH/KIII", "ÈHH/KIIII"), with nothing after them.
+_REGISTRATION_LABELS = re.compile(r"^\W{0,2}[^\W\d_]{2,4}\s?/\s?[^\W\d_]{2,5}\W{0,2}$")
+#: An e-mail label alone ("е-тай", "E-mail:", "Почта"), which the tagger can take for a name.
+_CONTACT_LABEL = re.compile(r"^(?i:[eе][\-\s]?(?:mail|тай|maii|mai1)|почта|mail|email)\W{0,2}$")
 
 
 #: A legal form with a speck read as a dot inside it ("Northstar Consulting L.LP"); fully dotted
