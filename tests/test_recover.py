@@ -447,3 +447,14 @@ def test_a_website_that_lost_its_top_level_domain_gets_the_cards() -> None:
     # no domain of that name on the card: kept, flagged
     out = recover([website, fv("email", "info@vector.ru")])
     assert [(v.value, v.valid) for v in out] == [("www.alfakonsalting", False), ("info@vector.ru", True)]
+
+
+def test_two_web_addresses_run_together_are_two() -> None:
+    from ml_backend.validate import normalise
+
+    printed = "suvorovpetrova.net/http://www.suvorovpetrova.net"
+    checked = normalise("website", printed)
+    assert not checked.valid and checked.reason == "two web addresses run together"
+    out = recover([fv("website", printed, valid=False)])
+    assert [v.value for v in out] == ["www.suvorovpetrova.net"]  # one site, kept once
+    assert normalise("website", "x.com/www-team").valid  # a path that only starts like one

@@ -46,7 +46,7 @@ EXTRACTED_FACTOR = 0.85
 #: directly after a letter ("x.ruwww.x.ru"), or a slash printed between two items
 #: ("a@x.com/www.x.com"), which never happens inside one address.
 _GLUE = re.compile(
-    r"[·•|;,]|(?<=[^\W\d_])(?=www[.,:])|(?<=[\w.])(?=https?[:/])|/(?=www[.,]|[\w.+\-]+@)", re.IGNORECASE
+    r"[·•|;,]|(?<=[^\W\d_])(?=www[.,:])|(?<=[\w.])(?=https?[:/])|/(?=https?:|www[.,]|[\w.+\-]+@)", re.IGNORECASE
 )
 _EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 #: Scheme (OCR often drops the colon), optional "www", host labels, a TLD, an optional path.

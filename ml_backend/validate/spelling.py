@@ -249,7 +249,8 @@ def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset(),
 
 def _harmonise_domains(values: list[FieldValue], slugs: Iterable[str]) -> list[FieldValue]:
     """One spelling per domain on a card (``_domain_spellings``), in its e-mails and websites
-    alike; a QR code's values are never changed. Duplicates this creates are dropped."""
+    alike; a QR code's values are never changed. Duplicates this creates are dropped, and a
+    website printed both with and without "www." is kept once, with it."""
     web = [v for v in values if v.valid and v.field in ("email", "website")]
     spelled = _domain_spellings([_domain_of(v) for v in web], frozenset(_domain_of(v) for v in web if v.source == "qr"),
                                 slugs)
@@ -266,7 +267,9 @@ def _harmonise_domains(values: list[FieldValue], slugs: Iterable[str]) -> list[F
                 continue
             seen.add((v.field, v.value))
         out.append(v)
-    return out
+    # "x.net" beside "www.x.net" is one site printed twice ("x.net/http://www.x.net" split): the "www." one stays
+    return [v for v in out if not (v.valid and v.field == "website" and v.source != "qr" and not v.value.startswith("www.")
+                                   and ("website", "www." + v.value) in seen)]
 
 
 #: A misread word is respelled as the one known word (free-mail domain, company label, name

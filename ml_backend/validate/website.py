@@ -38,6 +38,10 @@ _HOST = re.compile(r"^(?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[
 _EDGE_JUNK = "\"'<>()[]{},;:|•·"
 
 
+#: A scheme or "www." inside a path: the next web address glued on.
+_SECOND_ADDRESS_IN_PATH = re.compile(r"(?:^|/)(?:https?:|www\.)", re.IGNORECASE)
+
+
 #: An icon before the address as OCR reads it: a symbol ("⊕", "©") or an enclosed digit ("④").
 _LEADING_ICON = re.compile(r"^(?:[^\w\s]|[\u2460-\u24ff\u2776-\u2793])+\s*")
 
@@ -87,6 +91,8 @@ def normalise_website(text: str) -> NormalisedValue:
     host = value.partition("/")[0]
     if host.startswith("www.") and "." not in host[4:]:  # "www.alfakonsalting": ".ru" not read
         return NormalisedValue(value, display, False, "no top-level domain after the site's name", fixed)
+    if _SECOND_ADDRESS_IN_PATH.search(value.partition("/")[2]):  # "x.net/http://www.x.net": two read as one
+        return NormalisedValue(value, display, False, "two web addresses run together", fixed)
     if not _HOST.match(host):
         return NormalisedValue(value, display, False, f"not a web address: {host!r} is not a host name", fixed)
     return NormalisedValue(value, display, True, None, fixed)
