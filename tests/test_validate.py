@@ -795,6 +795,9 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Office: 50 Sharon Mount Suite 361|Annstad, NC80519", "50 Sharon Mount Suite 361, Annstad, NC 80519"),
         ("Box 7, XY12345", "Box 7, XY12345"),  # no state's code
         ("North Matthewbury, GU/ 34005", "North Matthewbury, GU 34005"),
+        ("389 Ellis Cape Apt. 540, NorthAnne, AZ 26446", "389 Ellis Cape Apt. 540, North Anne, AZ 26446"),
+        ("12 McLean Street, LaSalle, IL 61301", "12 McLean Street, LaSalle, IL 61301"),
+        ("Ilat 32K, Kim Isle, Andrewland, M28 7HHI", "Flat 32K, Kim Isle, Andrewland, M28 7HH"),
         ("Владикавказ, бул. Докучаева, 40, Российская Федерация, MO.", "Владикавказ, бул. Докучаева, 40, Российская Федерация"),
         ("Вольная tt, д. 6, 720653, г. Елец", "Вольная ш., д. 6, 720653, г. Елец"),
         ("наб., Новгородская, д. 323", "наб. Новгородская, д. 323"),

@@ -127,6 +127,13 @@ _GLUED_ADDRESS_WORD = re.compile(r"(?<=[a-z])(?=(?:Suite|Apt|Flat|Unit|Floor|Off
 #: A US state and its ZIP code read without the space between them ("Annstad, NC80519"), or with
 #: a speck read as a mark ("GU/ 34005").
 _GLUED_STATE_ZIP = re.compile(r"\b(" + "|".join(sorted(US_STATE_CODES)) + r")(?:[/|]\s*)?(\d{5}(?:-\d{4})?)\b")
+#: A town's prefix run into the rest of its name ("NorthAnne", "PortTalbot"): the space OCR lost
+#: before a capital; names with inner capitals ("McLean", "LaSalle") have no such prefix.
+_GLUED_TOWN_PREFIX = re.compile(r"\b(North|South|East|West|New|Lake|Port|Mount|Fort|Saint)(?=[A-Z][a-z])")
+#: A bar or speck read as a last letter after a British postcode ("M28 7HHI").
+_UK_POSTCODE_TRAILING_BAR = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})[Il|1](?=$|,)")
+#: "Flat" with its F misread ("Ilat 32K", "Hlat 8") before the flat's number.
+_FLAT_MISREAD = re.compile(r"(?:^|(?<=,\s))[IHEP]lat(?=\s*\d)")
 #: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
 _GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
 
@@ -259,6 +266,8 @@ def join_address_lines(text: str) -> str:
         joined = _COMMA_AFTER_STREET_TYPE.sub(r"\1. ", joined)
     joined = _UNIT_NUMBER_DOT.sub(r"\1,", _POSTCODE_DOT.sub(r"\1,", joined))
     joined = _GLUED_STATE_ZIP.sub(r"\1 \2", _GLUED_UK_POSTCODE.sub(r"\1 \2", joined))
+    joined = _FLAT_MISREAD.sub("Flat", _GLUED_TOWN_PREFIX.sub(r"\1 ", joined))
+    joined = _UK_POSTCODE_TRAILING_BAR.sub(r"\1", joined)
     joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
     joined = _UK_POSTCODE_SWAPS.sub(_postcode_swaps_undone, joined)
     joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
