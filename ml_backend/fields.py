@@ -5,8 +5,8 @@ Decoding rules (words arrive in reading order: lines in OCR order, words left to
 * ``O`` closes the open value: "Tel: +1 555 0100  Email: a@b.com" is one OCR line holding two
   values, separated by the ``O`` label words.
 * ``I-X`` continues an open value of field X, on the same line or the next one (a company name
-  wrapped over two lines, unless its line ends on its legal form), except a full name (its lines are joined by geometry, below) and a
-  phone, e-mail or website already complete on its line. An ``I-X`` with no open X value (after
+  wrapped over two lines, unless its line ends on its legal form), except a full name (its lines
+  are joined by geometry, below) and a phone, e-mail or website already complete on its line. An ``I-X`` with no open X value (after
   ``O`` or another field) is read as ``B-X``: the tagger's boundary slip must not lose the word.
 * ``B-X`` starts a new value, except right after an open value of the same single-value field
   (no ``O`` word between): annotators draw one rectangle per printed line, so a two-line address
@@ -52,6 +52,7 @@ from ml_backend.schema import (
 from ml_backend.validate import normalise, region_hint_from
 from ml_backend.validate.lexicon import COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
 from ml_backend.validate.plain import is_complete_name, is_initialled_name
+from ml_backend.validate.website import lacks_top_level_domain
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
         return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
     if new_line and _far_below(open_value, tw):
         return False  # a B- far below starts a value of its own
-    if new_line and field_name == "company" and _ends_on_legal_form(open_value.to_value().value):
+    if new_line and field_name == "company" and _ends_on_legal_form(open_value.text()):
         return False  # "Clearview Media Inc." ends the name; a slogan below is no part of it
     if tw.tag.startswith("I-"):
         # a phone, e-mail or website complete on its line is not continued on the next one:
@@ -258,8 +259,7 @@ def _incomplete(value: FieldValue) -> bool:
     if value.field == "email":
         return "@" not in text or "." not in text.rpartition("@")[2]
     if value.field == "website":
-        host = text.strip(".").lower().removeprefix("http://").removeprefix("https://").removeprefix("www.")
-        return "." not in host  # "www.fal" | "con.ru": no top-level domain yet
+        return "." not in text.strip(".") or lacks_top_level_domain(text.strip("."))  # "www.fal" | "con.ru"
     return False
 
 

@@ -43,6 +43,7 @@ from ml_backend.validate.lexicon import (
 )
 from ml_backend.validate.plain import is_complete_name
 from ml_backend.validate.text import transliterated, unaccented
+from ml_backend.validate.website import lacks_top_level_domain
 
 log = logging.getLogger(__name__)
 
@@ -267,8 +268,9 @@ def _initials(words: list[TaggedWord]) -> str:
 def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line holding only the company's initials ("VG" for "Vector Group", "DC" over "Daniels
     Capital Group", "БИ)" over "Белова Инк") is its logo, whatever field the tagger gave it: the
-    logo sits next to the address or the company name and gets pulled into them. Needs the company's words on the
-    card to compare with, so a two-line company name such as "IBM" / "Global Services" stays."""
+    logo sits next to the address or the company name and gets pulled into them. Needs the
+    company's words on the card to compare with, so a two-line company name such as "IBM" /
+    "Global Services" stays."""
     out = list(words)
     for i, tw in enumerate(words):
         letters = _monogram(tw.word.text)
@@ -454,9 +456,8 @@ def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
-#: A web address with no dot after its "www." ("www.fal"), and the rest of a host name after it
-#: ("con.ru"): OCR split the address at a gap.
-_NO_TLD_YET = re.compile(r"^(?:https?://)?www\.[^.\s]+$", re.IGNORECASE)
+#: The rest of a host name after a web address that has no top-level domain yet ("www.fal" |
+#: "con.ru"): OCR split the address at a gap.
 _HOST_END = re.compile(r"^[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}/?$")
 
 
@@ -470,7 +471,7 @@ def _domain_end_split_off(words: list[TaggedWord]) -> list[TaggedWord]:
         tw, nxt = out[i], out[i + 1]
         if tw.field not in ("email", "website") or nxt.field is not None or not _same_line(tw, nxt):
             continue
-        if tw.field == "website" and _NO_TLD_YET.match(tw.word.text) and _HOST_END.match(nxt.word.text):
+        if tw.field == "website" and lacks_top_level_domain(tw.word.text) and _HOST_END.match(nxt.word.text):
             log.debug("%r read as the rest of the web address %r", nxt.word.text, tw.word.text)  # "www.fal" + "con.ru"
             out[i + 1] = replace(nxt, tag="I-WEBSITE")
             continue

@@ -603,8 +603,9 @@ def _unpaired_marks_cut(title: str) -> str:
 def normalise_position(text: str) -> NormalisedValue:
     value = _TRAILING_CONNECTOR.sub("", _SPACED_HYPHEN.sub("-", _capital_i_for_small_l(tidy(text))))
     value = _STRAY_TITLE_DOT.sub("", _unpaired_marks_cut(_TRAILING_SYMBOLS.sub("", value)))
-    if closed_up_capitals(value).lower() in TITLE_WORDS:  # "C F O", "C0O": a letter-spaced title
-        value = closed_up_capitals(value)
+    closed = closed_up_capitals(value)
+    if closed.lower() in TITLE_WORDS:  # "C F O", "C0O": a letter-spaced title
+        value = closed
     if not _has_letter(value):
         return NormalisedValue(value, value, False, "a position needs letters")
     if sum(c.isdigit() for c in value) > sum(c.isalpha() for c in value):

@@ -273,7 +273,7 @@ def _patronymic_below_the_name(values: list[FieldValue]) -> list[FieldValue]:
     if any(_PATRONYMIC.match(w) for w in words):
         return values
     stray = next((i for i, v in enumerate(values) if i != name and v.field in _NAME_LIKE_FIELDS
-                  and _PATRONYMIC.match(v.value.split()[0] if v.value.split() else "")), None)
+                  and _PATRONYMIC.match((v.value.split() or [""])[0])), None)
     if stray is None:
         return values
     patronymic, _, rest = values[stray].value.strip().partition(" ")

@@ -38,6 +38,13 @@ _HOST = re.compile(r"^(?:[^\W_](?:(?:[^\W_]|-)*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[
 _EDGE_JUNK = "\"'<>()[]{},;:|•·"
 
 
+def lacks_top_level_domain(address: str) -> bool:
+    """Whether ``address`` is "www." and a name with no dot after it ("www.alfakonsalting",
+    "https://www.fal"): its top-level domain was not read, or OCR split it off ("www.fal" | "con.ru")."""
+    name = address.lower().removeprefix("http://").removeprefix("https://")
+    return name.startswith("www.") and len(name) > 4 and "." not in name[4:]
+
+
 #: A scheme or "www." inside a path: the next web address glued on.
 _SECOND_ADDRESS_IN_PATH = re.compile(r"(?:^|/)(?:https?:|www\.)", re.IGNORECASE)
 
@@ -89,7 +96,7 @@ def normalise_website(text: str) -> NormalisedValue:
     if looks_like_email(unlabelled):
         return NormalisedValue(value, unlabelled, False, "an e-mail address, not a website", fixed)
     host = value.partition("/")[0]
-    if host.startswith("www.") and "." not in host[4:]:  # "www.alfakonsalting": ".ru" not read
+    if lacks_top_level_domain(host):  # "www.alfakonsalting": ".ru" not read
         return NormalisedValue(value, display, False, "no top-level domain after the site's name", fixed)
     if _SECOND_ADDRESS_IN_PATH.search(value.partition("/")[2]):  # "x.net/http://www.x.net": two read as one
         return NormalisedValue(value, display, False, "two web addresses run together", fixed)
