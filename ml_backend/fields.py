@@ -238,16 +238,58 @@ def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
     "lliams Gardens" / "North Sabrinaburgh, AK 68068" on a right-aligned card).
     """
     parts = [v for v in values if v.field == "address"]
+    detached = [v for v in parts if _detached_from_the_address(v, parts)]
+    if detached:
+        log.debug("printed apart from the address block: %s", [v.value for v in detached])
+        parts = [v for v in parts if not any(v is d for d in detached)]
     if len(parts) < 2:
-        return values
+        return _demoted_detached(values, detached)
     line_top: dict[int, float] = {}
     for v in parts:
         line_top[v.line_indices[0]] = min(line_top.get(v.line_indices[0], v.bbox[1]), v.bbox[1])  # type: ignore[index]
     ordered = [parts[k] for k in sorted(range(len(parts)), key=lambda k: (line_top[parts[k].line_indices[0]],
                                                                           parts[k].line_indices[0], k))]
     merged = _joined(ordered, _LINE_JOINERS["address"])
-    first = next(i for i, v in enumerate(values) if v.field == "address")
-    return [merged if i == first else v for i, v in enumerate(values) if v.field != "address" or i == first]
+    first = next(i for i, v in enumerate(values) if any(v is p for p in parts))
+    kept = [merged if i == first else v for i, v in enumerate(values)
+            if i == first or not any(v is p for p in parts)]
+    return _demoted_detached(kept, detached)
+
+
+#: An address part is part of the block when another part starts within this many of its line
+#: heights above or below it (or beside it, on its row).
+_ADDRESS_BLOCK_GAP = 2.0
+#: Words at most in an address part that may be read as detached from the block.
+_MAX_DETACHED_WORDS = 2
+#: Confidence multiplier of a detached part: the address block outranks it when one value is kept.
+_DETACHED_FACTOR = 0.5
+
+
+def _detached_from_the_address(part: FieldValue, parts: list[FieldValue]) -> bool:
+    """A word or two without a digit that the tagger called an address, printed far from every
+    other address part, where those hold the number an address has ("algorithm" of a slogan
+    or "LoriBall-PRIVATE" of a name line, lines above "Studio 41" / "Smith Mission"): a card
+    prints its address as one block; a stray word far from it is some other text. Joining it
+    would spoil the whole address."""
+    others = [p for p in parts if p is not part]
+    if (not others or len(part.value.split()) > _MAX_DETACHED_WORDS or any(c.isdigit() for c in part.value)
+            or not any(c.isdigit() for p in others for c in p.value)):
+        return False
+    assert part.bbox is not None
+    height = part.bbox[3] - part.bbox[1]
+    return all(p.bbox is not None and _vertical_gap(part.bbox, p.bbox) > _ADDRESS_BLOCK_GAP * height for p in others)
+
+
+def _vertical_gap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Distance between two boxes along the vertical (negative when they share rows)."""
+    return max(b[1] - a[3], a[1] - b[3])
+
+
+def _demoted_detached(values: list[FieldValue], detached: list[FieldValue]) -> list[FieldValue]:
+    """``values`` with each detached address part a value of its own, less sure than the block:
+    the validator then flags it as a second address instead of dropping what the tagger saw."""
+    return [replace(v, confidence=v.confidence * _DETACHED_FACTOR) if any(v is d for d in detached) else v
+            for v in values]
 
 
 def _incomplete(value: FieldValue) -> bool:

@@ -34,6 +34,7 @@ from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.validate.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
+    COUNTRY_REGIONS,
     NAME_AFFIXES,
     NAME_CONJUNCTIONS,
     RUSSIAN_TITLE_WORDS,
@@ -52,7 +53,7 @@ def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
     return _domain_end_split_off(_title_ended_above(_title_line_completed(_untag_monogram(_untag_labels(
         _title_continued_below(_title_begun_after_the_name(_name_on_its_line(_company_begun_above(
-            _company_line_completed(_company_from_domain(_address_block_completed(words))))))))))))
+            _company_line_completed(_company_from_domain(_address_block_ended_below(_address_block_completed(words)))))))))))))
 
 
 def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
@@ -96,6 +97,35 @@ def _address_block_completed(words: list[TaggedWord]) -> list[TaggedWord]:
                         out[i] = replace(words[i], tag="B-ADDRESS" if n == 0 else "I-ADDRESS")
                 break
             run.append(current)
+    return out
+
+
+#: A line that is nothing but a postcode: British ("W11 1ZA"), a US state and ZIP code
+#: ("OR 05979"), or the five or six digits of most European and Russian ones.
+_POSTCODE_LINE = re.compile(r"^(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2},? \d{5}(?:-\d{4})?|\d{5,6})$")
+
+
+def _ends_an_address(text: str) -> bool:
+    """Whether ``text`` (one line) is what an address ends on: its postcode or its country."""
+    text = text.strip(" ,.;")
+    return bool(_POSTCODE_LINE.match(text)) or text.lower() in COUNTRY_REGIONS
+
+
+def _address_block_ended_below(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A postcode or country line printed right below an address line, in its column, ends the
+    address, whatever the tagger called it ("W11 1ZA" read as a phone, a lower-case "россия"
+    as nothing): such a line, there, is nothing else."""
+    groups = _line_groups(words)
+    boxes = [union_bbox([words[i].word.bbox for i in g]) for g in groups]
+    fields = [{words[i].field for i in g} for g in groups]
+    out = list(words)
+    for k, group in enumerate(groups):
+        if fields[k] == {"address"} or not _ends_an_address(" ".join(words[i].word.text for i in group)):
+            continue
+        if any(fields[g] == {"address"} and _aligned_below(boxes[g], boxes[k]) for g in range(len(groups))):
+            log.debug("%r below the address ends it", " ".join(words[i].word.text for i in group))
+            for n, i in enumerate(group):
+                out[i] = replace(words[i], tag="B-ADDRESS" if n == 0 else "I-ADDRESS")
     return out
 
 

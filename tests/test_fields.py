@@ -430,6 +430,42 @@ def test_name_tagged_lines_inside_an_address_block_are_address_lines() -> None:
     assert [v.field for v in words_to_values(after)] == ["address", "full_name"]
 
 
+def test_a_word_printed_far_above_the_address_block_is_a_value_of_its_own() -> None:
+    words = (
+        line_of(1, ("Sharable", "O"), ("algorithm", "B-ADDRESS"))  # a slogan's word, four lines up
+        + line_of(2, ("Louis", "B-FULL_NAME"), ("Douglas", "I-FULL_NAME"))
+        + line_of(5, ("Studio", "B-ADDRESS"), ("41", "I-ADDRESS"))
+        + line_of(6, ("East", "B-ADDRESS"), ("Scott", "I-ADDRESS"))
+    )
+    values = [v for v in words_to_values(words) if v.field == "address"]
+    assert [v.value for v in values] == ["algorithm", "Studio 41, East Scott"]
+    assert values[0].confidence < values[1].confidence  # the block is the address kept
+    # next to the block, or with a number of its own, a part is the address's
+    near = line_of(4, ("Flat", "B-ADDRESS"), ("2", "I-ADDRESS")) + line_of(5, ("Smith", "B-ADDRESS"), ("Mission", "I-ADDRESS"))
+    assert [v.value for v in words_to_values(near)] == ["Flat 2, Smith Mission"]
+    numbered = line_of(1, ("Unit", "B-ADDRESS"), ("7", "I-ADDRESS")) + line_of(5, ("12", "B-ADDRESS"), ("Main", "I-ADDRESS"))
+    assert [v.value for v in words_to_values(numbered)] == ["Unit 7, 12 Main"]
+
+
+@pytest.mark.parametrize(("last_line", "tags"), [
+    ("W11 1ZA", ("O", "B-PHONE")),
+    ("россия", ("O",)),
+    ("OR 05979", ("B-PHONE", "I-PHONE")),
+    ("United Kingdom", ("B-COMPANY", "I-COMPANY")),
+])
+def test_a_postcode_or_country_line_right_below_the_address_ends_it(last_line: str, tags: tuple[str, ...]) -> None:
+    words = line_of(0, ("12", "B-ADDRESS"), ("Main", "I-ADDRESS"), ("St", "I-ADDRESS")) + line_of(
+        1, *zip(last_line.split(), tags))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("address", f"12 Main St, {last_line}")]
+
+
+def test_a_postcode_shaped_line_away_from_the_address_keeps_its_tags() -> None:
+    words = line_of(0, ("12", "B-ADDRESS"), ("Main", "I-ADDRESS")) + line_of(3, ("123456", "B-PHONE"))
+    assert [v.field for v in words_to_values(words)] == ["address", "phone"]
+    words = line_of(0, ("Main", "B-ADDRESS"), ("St", "I-ADDRESS")) + line_of(1, ("Sales", "B-POSITION"))
+    assert [v.field for v in words_to_values(words)] == ["address", "position"]
+
+
 def test_phone_split_by_ocr_at_a_gap_is_joined_but_two_numbers_stay_two() -> None:
     words = [tagged("0121", "B-PHONE", 0, 10), tagged("349", "B-PHONE", 0, 70), tagged("7853", "I-PHONE", 0, 110)]
     assert [v.value for v in words_to_values(words)] == ["0121 349 7853"]

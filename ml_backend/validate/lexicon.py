@@ -108,23 +108,28 @@ STREET_WORDS: frozenset[str] = frozenset({
 #: Street-word suffixes of German compound street names ("Hauptstraße", "Lindenweg").
 STREET_SUFFIXES: tuple[str, ...] = ("straße", "strasse", "str.", "weg", "platz", "allee", "gasse", "ring")
 
+#: Country names as addresses print them last ("..., Россия", "..., UK") -> ISO region.
+COUNTRY_REGIONS: dict[str, str] = {
+    "russia": "RU", "russian federation": "RU", "россия": "RU", "российская федерация": "RU", "рф": "RU",
+    "germany": "DE", "deutschland": "DE", "france": "FR",
+    "united kingdom": "GB", "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "northern ireland": "GB", "great britain": "GB",
+    "united states": "US", "united states of america": "US", "usa": "US", "u.s.a.": "US",
+    "spain": "ES", "españa": "ES", "italy": "IT", "italia": "IT",
+    "netherlands": "NL", "the netherlands": "NL", "nederland": "NL", "poland": "PL", "polska": "PL",
+}
 #: Country and city names -> ISO region, to read a phone region off the address.
 PLACE_REGIONS: dict[str, str] = {
-    "russia": "RU", "russian federation": "RU", "россия": "RU", "рф": "RU", "moscow": "RU", "москва": "RU",
-    "saint petersburg": "RU", "st. petersburg": "RU", "санкт-петербург": "RU", "новосибирск": "RU",
-    "екатеринбург": "RU", "казань": "RU",
-    "germany": "DE", "deutschland": "DE", "berlin": "DE", "münchen": "DE", "munich": "DE",
-    "hamburg": "DE", "köln": "DE", "frankfurt": "DE", "stuttgart": "DE", "düsseldorf": "DE",
-    "france": "FR", "paris": "FR", "lyon": "FR", "marseille": "FR", "toulouse": "FR", "bordeaux": "FR",
-    "lille": "FR", "nantes": "FR",
-    "united kingdom": "GB", "uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    **COUNTRY_REGIONS,
+    "moscow": "RU", "москва": "RU", "saint petersburg": "RU", "st. petersburg": "RU", "санкт-петербург": "RU",
+    "новосибирск": "RU", "екатеринбург": "RU", "казань": "RU",
+    "berlin": "DE", "münchen": "DE", "munich": "DE", "hamburg": "DE", "köln": "DE", "frankfurt": "DE",
+    "stuttgart": "DE", "düsseldorf": "DE",
+    "paris": "FR", "lyon": "FR", "marseille": "FR", "toulouse": "FR", "bordeaux": "FR", "lille": "FR", "nantes": "FR",
     "london": "GB", "manchester": "GB", "birmingham": "GB", "edinburgh": "GB", "glasgow": "GB",
-    "united states": "US", "usa": "US", "u.s.a.": "US", "new york": "US", "california": "US",
-    "texas": "US", "chicago": "US", "san francisco": "US",
-    "spain": "ES", "españa": "ES", "madrid": "ES", "barcelona": "ES",
-    "italy": "IT", "italia": "IT", "roma": "IT", "milano": "IT",
-    "netherlands": "NL", "the netherlands": "NL", "nederland": "NL", "amsterdam": "NL", "rotterdam": "NL",
-    "poland": "PL", "polska": "PL", "warszawa": "PL", "kraków": "PL",
+    "new york": "US", "california": "US", "texas": "US", "chicago": "US", "san francisco": "US",
+    "madrid": "ES", "barcelona": "ES", "roma": "IT", "milano": "IT", "amsterdam": "NL", "rotterdam": "NL",
+    "warszawa": "PL", "kraków": "PL",
 }
 
 #: Country-code top-level domains -> ISO region (".co.uk" ends in "uk").
