@@ -34,6 +34,7 @@ from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.validate.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
+    COMPANY_WORDS,
     COUNTRY_REGIONS,
     NAME_AFFIXES,
     NAME_CONJUNCTIONS,
@@ -161,8 +162,9 @@ def _after_postcode(words: list[TaggedWord], indices: list[int]) -> bool:
 
 
 def _titled(text: str) -> bool:
-    """Whether ``text`` holds a job-title word or a legal form (then it is not only a name)."""
-    return any(_title_word(w) or w.strip(".,:;()").lower() in COMPANY_LEGAL_FORMS for w in text.split())
+    """Whether ``text`` holds a job-title word, a legal form or a company word ("Henry Energy")
+    (then it is not only a name)."""
+    return any(_title_word(w) or w.strip(".,:;()").lower() in COMPANY_LEGAL_FORMS | COMPANY_WORDS for w in text.split())
 
 
 def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:

@@ -201,6 +201,9 @@ def test_on_a_card_without_a_tagged_name_a_line_that_is_a_complete_name_is_the_n
         1, ("Gareth", "I-ADDRESS"), ("Sanderson", "I-ADDRESS")) + line_of(2, ("HR", "B-POSITION"), ("MANAGER", "I-POSITION"))
     assert [(v.field, v.value) for v in words_to_values(words)] == [
         ("address", "34 Rosemary Field,"), ("full_name", "Gareth Sanderson"), ("position", "HR MANAGER")]
+    # a given name and a company word is the company's name ("Henry Energy")
+    words = line_of(0, ("Henry", "B-COMPANY"), ("Energy", "I-COMPANY")) + line_of(1, ("Founder", "B-POSITION"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("company", "Henry Energy"), ("position", "Founder")]
     # a town the tagger began an address with, a town before the state: no name
     words = line_of(0, ("2636", "B-ADDRESS"), ("Martinez", "I-ADDRESS"), ("Stream", "I-ADDRESS")) + line_of(
         1, ("North", "B-ADDRESS"), ("Megan,", "I-ADDRESS"), ("IN", "I-ADDRESS"), ("13968", "I-ADDRESS"))

@@ -35,10 +35,13 @@ COMPANY_WORDS: frozenset[str] = frozenset({
     "studio", "agency", "services", "software", "enterprises", "ventures", "capital", "media",
     "logistics", "trading", "networks", "analytics", "university", "institute", "sons", "brothers",
     "design", "marketing", "engineering", "construction", "realty", "law", "clinic", "hotel",
+    "energy", "properties",
     "группа", "гк", "компания", "холдинг", "партнеры", "партнёры", "банк", "завод", "студия", "агентство", "технологии",
     "системы", "решения", "консалтинг", "институт", "университет",
-    "gruppe", "technik", "werke", "bau", "beratung", "dienstleistungen", "verlag",
-    "groupe", "société", "societe", "conseil", "cabinet", "entreprise", "associés",
+    "gruppe", "technik", "werke", "bau", "beratung", "dienstleistungen", "verlag", "logistik", "immobilien",
+    "energie", "medien",
+    "groupe", "société", "societe", "conseil", "cabinet", "entreprise", "associés", "logistique", "immobilier",
+    "énergie", "informatique",
     "grupo", "grupa", "groep", "studio",
 })
 
