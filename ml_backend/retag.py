@@ -3,7 +3,8 @@
 A token classifier trained on generated cards misses what only the whole card shows:
 
 * a street or town inside the address block tagged as a name ("Paula Run" between "Studio 09s"
-  and "GU6 5UG");
+  and "GU6 5UG"), and the postcode or country line that ends the block tagged as anything else;
+* a registration number's label ("OKNO" of "ОКПО 78071338") tagged as part of the address;
 * a garbled contact label tagged as the address before it ("3n. nota:" for "Эл. почта:");
 * the company's monogram logo on a line of its own pulled into the address or the company;
 * a complete name split between the name and a neighbouring field, or, on a card where no name
@@ -43,7 +44,7 @@ from ml_backend.validate.lexicon import (
     TITLE_PREFIXES,
     TITLE_WORDS,
 )
-from ml_backend.validate.plain import is_complete_name
+from ml_backend.validate.plain import is_complete_name, is_registration_number
 from ml_backend.validate.text import transliterated, unaccented
 from ml_backend.validate.website import lacks_top_level_domain
 
@@ -54,7 +55,7 @@ def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
     return _domain_end_split_off(_title_ended_above(_title_line_completed(_untag_monogram(_untag_labels(
         _title_continued_below(_title_begun_after_the_name(_name_on_its_line(_company_begun_above(
-            _company_line_completed(_company_from_domain(_address_block_ended_below(_address_block_completed(words)))))))))))))
+            _company_line_completed(_company_from_domain(_address_block_completed(_registration_numbers_untagged(words)))))))))))))
 
 
 def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
@@ -73,34 +74,6 @@ def _aligned_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
     return aligned and _just_below(upper, lower)
 
 
-def _address_block_completed(words: list[TaggedWord]) -> list[TaggedWord]:
-    """Lines tagged as a name inside a column of address lines are address lines: a street or
-    town of two capitalised words ("Paula Run", "Thomasport" between "Studio 09s" and "GU6 5UG")
-    looks like a name to the tagger, but a card prints no name inside its address block."""
-    groups = _line_groups(words)
-    boxes = [union_bbox([words[i].word.bbox for i in g]) for g in groups]
-    fields = [{words[i].field for i in g} for g in groups]
-    out = list(words)
-    for start in range(len(groups)):
-        if fields[start] != {"address"}:
-            continue
-        run: list[int] = []
-        current = start
-        for _ in range(len(groups)):  # a column is at most every line long
-            below = [k for k in range(len(groups)) if k != current and _aligned_below(boxes[current], boxes[k])]
-            if len(below) != 1 or fields[below[0]] not in ({"full_name"}, {"address"}):
-                break
-            current = below[0]
-            if fields[current] == {"address"}:
-                for k in run:
-                    log.debug("%r inside the address block: address", " ".join(words[i].word.text for i in groups[k]))
-                    for n, i in enumerate(groups[k]):
-                        out[i] = replace(words[i], tag="B-ADDRESS" if n == 0 else "I-ADDRESS")
-                break
-            run.append(current)
-    return out
-
-
 #: A line that is nothing but a postcode: British ("W11 1ZA"), a US state and ZIP code
 #: ("OR 05979"), or the five or six digits of most European and Russian ones.
 _POSTCODE_LINE = re.compile(r"^(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2},? \d{5}(?:-\d{4})?|\d{5,6})$")
@@ -112,22 +85,68 @@ def _ends_an_address(text: str) -> bool:
     return bool(_POSTCODE_LINE.match(text)) or text.lower() in COUNTRY_REGIONS
 
 
-def _address_block_ended_below(words: list[TaggedWord]) -> list[TaggedWord]:
-    """A postcode or country line printed right below an address line, in its column, ends the
-    address, whatever the tagger called it ("W11 1ZA" read as a phone, a lower-case "россия"
-    as nothing): such a line, there, is nothing else."""
-    groups = _line_groups(words)
-    boxes = [union_bbox([words[i].word.bbox for i in g]) for g in groups]
-    fields = [{words[i].field for i in g} for g in groups]
+def _registration_numbers_untagged(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A registration-number line ("ОКПО 78071338", read "OKNO 78071338") is no part of the
+    address, though the tagger may call its label one ("OKNO/ADDRESS 78071338/O"): joined, the
+    label would spoil the address printed around it."""
     out = list(words)
-    for k, group in enumerate(groups):
-        if fields[k] == {"address"} or not _ends_an_address(" ".join(words[i].word.text for i in group)):
-            continue
-        if any(fields[g] == {"address"} and _aligned_below(boxes[g], boxes[k]) for g in range(len(groups))):
-            log.debug("%r below the address ends it", " ".join(words[i].word.text for i in group))
-            for n, i in enumerate(group):
-                out[i] = replace(words[i], tag="B-ADDRESS" if n == 0 else "I-ADDRESS")
+    for indices in _line_groups(words):
+        if any(words[i].field == "address" for i in indices) and is_registration_number(
+                " ".join(words[i].word.text for i in indices)):
+            log.debug("registration number line %r: no address", " ".join(words[i].word.text for i in indices))
+            for i in indices:
+                out[i] = replace(words[i], tag=OUTSIDE_TAG)
     return out
+
+
+def _address_block_completed(words: list[TaggedWord]) -> list[TaggedWord]:
+    """Lines of a column of address lines are address lines, whatever the tagger called them.
+
+    A street or town of two capitalised words ("Paula Run", "Thomasport" between "Studio 09s"
+    and "GU6 5UG") looks like a name to the tagger, but a card prints no name inside its address
+    block; and a postcode or country line right below an address line ("W11 1ZA" read as a
+    phone, "GU6 5UG" as the company, a lower-case "россия" as nothing) ends the address: such a
+    line, there, is nothing else. A label ("Address:") before a line's address words and name
+    words among them ("Karen/NAME Key/ADDRESS") do not hide what the line is.
+    """
+    groups = _line_groups(words)
+    boxes = [union_bbox([words[i].word.bbox for i in _without_leading_label(words, g)]) for g in groups]
+    fields = [{words[i].field for i in g} - {None} for g in groups]
+    ends = [_ends_an_address(" ".join(words[i].word.text for i in g)) for g in groups]
+    out = list(words)
+    for start in range(len(groups)):
+        if fields[start] != {"address"}:
+            continue
+        run: list[int] = []
+        current = start
+        for _ in range(len(groups)):  # a column is at most every line long
+            below = [k for k in range(len(groups)) if k != current and _aligned_below(boxes[current], boxes[k])]
+            if not below:
+                break
+            current = min(below, key=lambda k: boxes[k][1])  # the next line, not one after it
+            if fields[current] == {"address"} or ends[current]:
+                for k in [*run, current]:
+                    if fields[k] != {"address"}:
+                        log.debug("%r in the address block: address", " ".join(words[i].word.text for i in groups[k]))
+                        _tag_line(out, words, groups[k], "ADDRESS")
+                break
+            if not fields[current] or not fields[current] <= {"full_name", "address"}:
+                break
+            run.append(current)
+    return out
+
+
+def _without_leading_label(words: list[TaggedWord], indices: list[int]) -> list[int]:
+    """A line's word indices without an untagged label word ending on ":" at its start ("Address:")."""
+    if len(indices) > 1 and words[indices[0]].field is None and words[indices[0]].word.text.endswith(":"):
+        return indices[1:]
+    return indices
+
+
+def _tag_line(out: list[TaggedWord], words: list[TaggedWord], indices: list[int], field_tag: str) -> None:
+    """Tag the words ``indices`` of ``words`` in ``out`` as one value of ``field_tag``."""
+    for n, i in enumerate(indices):
+        out[i] = replace(words[i], tag=f"B-{field_tag}" if n == 0 else f"I-{field_tag}")
 
 
 #: Words a title line may hold besides the position's: plain words, not labels, numbers or marks.

@@ -462,6 +462,30 @@ def test_a_postcode_or_country_line_right_below_the_address_ends_it(last_line: s
     assert [(v.field, v.value) for v in words_to_values(words)] == [("address", f"12 Main St, {last_line}")]
 
 
+def test_a_column_of_name_tagged_lines_ended_by_a_postcode_is_the_address() -> None:
+    words = (
+        line_of(0, ("Address:", "O"), ("Studio", "B-ADDRESS"), ("09s", "I-ADDRESS"))
+        + line_of(1, ("Paula", "B-FULL_NAME"), ("Run", "B-ADDRESS"))
+        + line_of(2, ("Thomasport", "I-FULL_NAME"))
+        + line_of(3, ("GU6", "I-COMPANY"), ("5UG", "I-COMPANY"))
+    )
+    for tw in words[3:]:  # the column starts where the label ends
+        x0, y0, x1, y1 = tw.word.bbox
+        tw.word.bbox = (x0 + 98, y0, x1 + 98, y1)
+    words += line_of(6, ("Terence", "B-FULL_NAME"), ("Hughes", "I-FULL_NAME"))
+    assert [(v.field, v.value) for v in words_to_values(words)] == [
+        ("address", "Studio 09s, Paula Run, Thomasport, GU6 5UG"), ("full_name", "Terence Hughes")]
+
+
+def test_a_registration_number_line_is_no_part_of_the_address() -> None:
+    words = (
+        line_of(0, ("бул.", "B-ADDRESS"), ("Тракторная,", "I-ADDRESS"), ("д.", "I-ADDRESS"), ("15", "I-ADDRESS"))
+        + line_of(1, ("OKNO", "B-ADDRESS"), ("78071338", "O"))
+        + line_of(2, ("г.", "B-ADDRESS"), ("Санкт-Петербург", "I-ADDRESS"))
+    )
+    assert [(v.field, v.value) for v in words_to_values(words)] == [("address", "бул. Тракторная, д. 15, г. Санкт-Петербург")]
+
+
 def test_a_postcode_shaped_line_away_from_the_address_keeps_its_tags() -> None:
     words = line_of(0, ("12", "B-ADDRESS"), ("Main", "I-ADDRESS")) + line_of(3, ("123456", "B-PHONE"))
     assert [v.field for v in words_to_values(words)] == ["address", "phone"]

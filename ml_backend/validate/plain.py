@@ -212,6 +212,11 @@ _STREET_MISREAD = re.compile(r"(?<=[а-яё])\s+(?:VoL|VAL|VaL|Val|V1|Vл|yл|Y�
 #: A registration number line ("ОКПО 76095299", "ИНН 7715463094" read as "OKIIO ...", "NHH..."):
 #: one short word and a long number, which no address is.
 _REGISTRATION_NUMBER = re.compile(r"^[^\W\d_]{2,6}[.:№]?\s*\d[\d\s\-/]{6,}$")
+def is_registration_number(text: str) -> bool:
+    """Whether ``text`` is a registration number with its label ("ОКПО 76095299", "OKNO74573024")."""
+    return bool(_REGISTRATION_NUMBER.match(text.strip()))
+
+
 #: The same as one part of an address: an unspaced number of eight digits or more (no house
 #: number or postcode is that long; a phone number tagged as the address is spaced and kept),
 #: after one or two short labels ("ИНН/КПП 7791914852/771501001").
@@ -532,7 +537,7 @@ def normalise_company(text: str) -> NormalisedValue:
     value = _MARKS_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _LEADING_LABELS.sub("", value))
     value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
     value = _STRAY_DOT_IN_LEGAL_FORM.sub(_legal_form_undotted, value)
-    if _REGISTRATION_NUMBER.match(value):  # "OKNO74573024": "ОКПО" and its number
+    if is_registration_number(value):  # "OKNO74573024": "ОКПО" and its number
         return NormalisedValue(value, value, False, "a registration number, not a company name")
     if (_REGISTRATION_LABELS.match(value) and value.isupper()) or _CONTACT_LABEL.match(value):  # "HH/KIII", "е-тай"
         return NormalisedValue(value, value, False, "a printed label, not a company name")
@@ -628,7 +633,7 @@ def normalise_address(text: str) -> NormalisedValue:
     value = join_address_lines(text)
     if len(value) < _MIN_ADDRESS_CHARS or not _has_letter(value):
         return NormalisedValue(value, value, False, "too short to be an address")
-    if _REGISTRATION_NUMBER.match(value):
+    if is_registration_number(value):
         return NormalisedValue(value, value, False, "a registration number, not an address")
     if _HOST_LIKE.match(value) and not any(c.isdigit() for c in value):
         return NormalisedValue(value, value, False, WEB_ADDRESS_NOT_POSTAL)
