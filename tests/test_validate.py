@@ -795,6 +795,8 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Office: 50 Sharon Mount Suite 361|Annstad, NC80519", "50 Sharon Mount Suite 361, Annstad, NC 80519"),
         ("Box 7, XY12345", "Box 7, XY12345"),  # no state's code
         ("North Matthewbury, GU/ 34005", "North Matthewbury, GU 34005"),
+        ("5693 Erin Inlet Suite 127, Annaville, HII 49994", "5693 Erin Inlet Suite 127, Annaville, HI 49994"),
+        ("пер. Торговая, 7+ 299037, г. Углегорск", "пер. Торговая, 7, 299037, г. Углегорск"),  # a bullet read as "+"
         ("389 Ellis Cape Apt. 540, NorthAnne, AZ 26446", "389 Ellis Cape Apt. 540, North Anne, AZ 26446"),
         ("12 McLean Street, LaSalle, IL 61301", "12 McLean Street, LaSalle, IL 61301"),
         ("Ilat 32K, Kim Isle, Andrewland, M28 7HHI", "Flat 32K, Kim Isle, Andrewland, M28 7HH"),

@@ -39,8 +39,9 @@ def tidy(text: str) -> str:
 #: however OCR read them: a bullet or bar anywhere, a dash or a lone dot between spaces (a hyphen
 #: inside a word, "Rostov-on-Don", is not one), a dash glued to the end of a part ("Apt. 291-
 #: Johnsonmouth") or to the start of the next ("Streets -South Carlyberg"), a lone "+" or "*"
-#: (how OCR reads a small bullet), a lone "I"/"l"/"i" (a bar).
-_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil`~]\s+|(?<=\w)[-–—]\s+|\s+[-–—](?=[A-ZА-ЯЁ\d])")
+#: (how OCR reads a small bullet; also glued to the number before it: "7+ 299037"), a lone
+#: "I"/"l"/"i" (a bar).
+_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil`~]\s+|(?<=\w)[-–—]\s+|(?<=\d)\+\s+|\s+[-–—](?=[A-ZА-ЯЁ\d])")
 #: Printed labels before an address ("Adresse :", "Адрес:", "Büro:"), one or two of them.
 _ADDRESS_LABELS = re.compile(r"^(?:(?:[^\W\d_]|0(?=[^\W\d_]))[^\s:,]{0,15}\s*:[\s,]*){1,2}")  # "0ffice:" too
 #: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
@@ -125,8 +126,8 @@ _GLUED_POSTCODE_TOWN = re.compile(r"(?<![\w/])(\d{4,6})(?=[^\W\d_]{3,})")
 #: An address word OCR glued to the word before it ("Franco WellSuite 044").
 _GLUED_ADDRESS_WORD = re.compile(r"(?<=[a-z])(?=(?:Suite|Apt|Flat|Unit|Floor|Office|Building|Room)\b)")
 #: A US state and its ZIP code read without the space between them ("Annstad, NC80519"), or with
-#: a speck read as a mark ("GU/ 34005").
-_GLUED_STATE_ZIP = re.compile(r"\b(" + "|".join(sorted(US_STATE_CODES)) + r")(?:[/|]\s*)?(\d{5}(?:-\d{4})?)\b")
+#: a speck or a bar read as a mark or a letter ("GU/ 34005", "HII 49994").
+_GLUED_STATE_ZIP = re.compile(r"\b(" + "|".join(sorted(US_STATE_CODES)) + r")(?:[/|Il]\s*)?(\d{5}(?:-\d{4})?)\b")
 #: A town's prefix run into the rest of its name ("NorthAnne", "PortTalbot"): the space OCR lost
 #: before a capital; names with inner capitals ("McLean", "LaSalle") have no such prefix.
 _GLUED_TOWN_PREFIX = re.compile(r"\b(North|South|East|West|New|Lake|Port|Mount|Fort|Saint)(?=[A-Z][a-z])")
