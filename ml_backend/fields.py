@@ -50,7 +50,7 @@ from ml_backend.schema import (
     union_bbox,
 )
 from ml_backend.validate import normalise, region_hint_from
-from ml_backend.validate.lexicon import COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS
+from ml_backend.validate.lexicon import is_legal_form
 from ml_backend.validate.plain import is_complete_name, is_initialled_name
 from ml_backend.validate.website import lacks_top_level_domain
 
@@ -143,7 +143,7 @@ def _ends_on_legal_form(company: str) -> bool:
     line ("ООО" over "«Ромашка»") starts the name instead."""
     words = company.split()
     last = words[-1].strip(",") if words else ""
-    return len(words) > 1 and (last.lower() in COMPANY_LEGAL_FORMS or last in COMPANY_LEGAL_FORMS_CAPS)
+    return len(words) > 1 and is_legal_form(last)
 
 
 def _continues_from_far_above(open_value: _OpenValue | None, tw: TaggedWord) -> bool:

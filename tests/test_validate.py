@@ -10,6 +10,7 @@ from ml_backend.config import load_settings
 from ml_backend.schema import FIELDS, FieldValue, OcrLine
 from ml_backend.validate import NormalisedValue, Validator, normalise, region_hint_from
 from ml_backend.validate.cues import CueTagger
+from ml_backend.validate.lexicon import is_legal_form
 
 
 @pytest.fixture(scope="module")
@@ -939,3 +940,11 @@ def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Va
     assert with_known_name_words("Анна Ларина") == "Анна Ларина"  # "Марина" is one letter off, "Анна" is known
     # what an annotator typed is kept as typed
     assert normalise("full_name", "Лукина Нпагалья Ниловиа").value == "Лукина Нпагалья Ниловиа"
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("Ltd", True), ("ltd.", True), ("ооо", True), ("ООО", True), ("SA", True), ("АО", True),
+    ("Sa", False), ("Ag", False), ("Ао", False), ("Smith", False),
+])
+def test_a_legal_form_that_is_also_a_word_counts_in_capitals_only(word: str, expected: bool) -> None:
+    assert is_legal_form(word) is expected

@@ -28,6 +28,14 @@ COMPANY_LEGAL_FORMS_CAPS: frozenset[str] = frozenset({
     "АО", "ИП",
 })
 
+
+
+def is_legal_form(word: str) -> bool:
+    """Whether one word is a legal form: in any case where it can be nothing else ("Ltd",
+    "ооо"), in capitals only where it is also an ordinary word or a surname ("SA", "AG", "АО")."""
+    return word.lower() in COMPANY_LEGAL_FORMS or word in COMPANY_LEGAL_FORMS_CAPS
+
+
 #: Words frequent in company names but also possible elsewhere: a weaker company cue.
 COMPANY_WORDS: frozenset[str] = frozenset({
     "company", "group", "holding", "holdings", "technologies", "technology", "tech", "solutions", "systems",

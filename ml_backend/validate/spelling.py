@@ -38,9 +38,9 @@ from ml_backend.validate.known_words import one_letter_from
 from ml_backend.validate.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
-    COMPANY_LEGAL_FORMS_CAPS,
     NAME_AFFIXES,
     SECOND_LEVEL_LABELS,
+    is_legal_form,
 )
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.text import cased_like, has_cyrillic, transliterated, unaccented
@@ -122,7 +122,7 @@ def company_slugs(company: str | None) -> list[str]:
     if not company:
         return []
     tokens = re.findall(r"[^\W_]+", company)
-    named = [w for w in tokens if w.lower() not in COMPANY_LEGAL_FORMS and w.upper() not in COMPANY_LEGAL_FORMS_CAPS]
+    named = [w for w in tokens if not is_legal_form(w)]
     slugs: set[str] = set()
     for umlauts in (False, True):
         words = [w for w in (_latin(t, umlauts) for t in named) if w.isascii() and w != "co"]
