@@ -828,6 +828,12 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("Hauptstr. 5, 1. OG, 10115 Berlin", "Hauptstr. 5, 1. OG, 10115 Berlin"),
         ("0 Main St, Springfield", "0 Main St, Springfield"),
         ("12.30 Main St, Springfield", "12.30 Main St, Springfield"),
+        # an abbreviation's dot OCR lost, a middle dot read as ":", a comma read as a dot
+        ("92173 Ball Causeway Apt 476, East Rachelton, IA 39297", "92173 Ball Causeway Apt. 476, East Rachelton, IA 39297"),
+        ("Хабаровск, Саратовская ш, д. 4/7", "Хабаровск, Саратовская ш., д. 4/7"),
+        ("наб. Воронежская, 615, оф. 16 : Тырныауз", "наб. Воронежская, 615, оф. 16, Тырныауз"),
+        ("г. Москва, алл. 40 лет Победы. 2, офис 396", "г. Москва, алл. 40 лет Победы, 2, офис 396"),
+        ("Adresse : 12 rue de Rivoli, 75001 Paris", "12 rue de Rivoli, 75001 Paris"),  # a label's colon stays a label
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):

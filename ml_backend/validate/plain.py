@@ -40,15 +40,17 @@ def tidy(text: str) -> str:
 #: inside a word, "Rostov-on-Don", is not one), a dash glued to the end of a part ("Apt. 291-
 #: Johnsonmouth") or to the start of the next ("Streets -South Carlyberg"), a lone "+" or "*"
 #: (how OCR reads a small bullet; also glued to the number before it: "7+ 299037"), a lone
-#: "I"/"l"/"i" (a bar).
-_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil`~]\s+|(?<=\w)[-–—]\s+|(?<=\d)\+\s+|\s+[-–—](?=[A-ZА-ЯЁ\d])")
+#: "I"/"l"/"i" (a bar), a lone ":" (a middle dot read with its shadow).
+_ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil`~:]\s+|(?<=\w)[-–—]\s+|(?<=\d)\+\s+|\s+[-–—](?=[A-ZА-ЯЁ\d])")
 #: Printed labels before an address ("Adresse :", "Адрес:", "Büro:"), one or two of them.
 _ADDRESS_LABELS = re.compile(r"^(?:(?:[^\W\d_]|0(?=[^\W\d_]))[^\s:,]{0,15}\s*:[\s,]*){1,2}")  # "0ffice:" too
 #: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
 _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 #: Russian address abbreviations whose dot OCR lost ("г Казань", "д 36"): the dot is put back,
 #: as cards print it, so one address has one spelling. A doubled dot ("пр..") is a misread too.
-_UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр)(?=\s|,)")
+_UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр|ш|алл|туп)(?=\s|,)")
+#: The same for "Apt." before a flat number ("Apt 476"), which cards print with its dot.
+_UNDOTTED_APT = re.compile(r"(?<![\w.])Apt(?=\s+\d)")
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
 #: Russian address abbreviations as OCR misreads them, where nothing else reads that way:
 #: "уп."/"\л." for "ул." ("ya."/"ys." before a name), "пор."/"сер." for "пер.", "оп."/"od."/"of."
@@ -89,6 +91,8 @@ _NUMBER_DOT = re.compile(r"(?<!\S)(\d{1,6}(?:/\d{1,3})?[а-я]?)\.(?=\s)")
 #: ... and a street name followed by a dot before the house or office ("бул. Таманская. д. 9/2"):
 #: a whole word, no abbreviation, is never closed by a dot there.
 _STREET_DOT = re.compile(r"(?<=[а-яё]{4})\.(?=\s+(?:(?:д|оф|стр|корп|кв)\.|офис\s))")
+#: ... or before a bare house number after a capitalised name ("алл. 40 лет Победы. 2").
+_NAME_DOT_BEFORE_NUMBER = re.compile(r"(?<![\w.-])([А-ЯЁ][а-яё]{3,})\.(?=\s+\d)")
 #: A comma read after a street-type abbreviation before its name ("наб., Новгородская"): the
 #: abbreviation and the name are one part.
 _COMMA_AFTER_STREET_TYPE = re.compile(r"(?<![\w.])(ул|пр|пер|наб|бул|ш|пл|алл|просп)\.,\s*(?=[А-ЯЁ])")
@@ -262,13 +266,15 @@ def join_address_lines(text: str) -> str:
         joined = _INITIAL_ZE_AS_THREE.sub("З.", joined)
     joined = _GLUED_ABBREVIATION.sub(". ", joined)
     joined = _UNDOTTED_ABBREVIATION.sub(r"\1.", _DOUBLED_DOT.sub(".", joined))
+    joined = _UNDOTTED_APT.sub("Apt.", joined)
     if has_cyrillic(joined):
         for misread, abbreviation in _MISREAD_ABBREVIATIONS:
             joined = misread.sub(abbreviation, joined)
         if "д." not in joined:
             joined = _HOUSE_MARK_AS_FOUR.sub("д.", joined, count=1)
         joined = _YEARS_IN_LETTERS.sub(lambda m: m.group().translate(_DIGIT_LOOKALIKES), joined)
-        joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", _STREET_DOT.sub(",", joined)))
+        joined = _STREET_DOT.sub(",", _NAME_DOT_BEFORE_NUMBER.sub(r"\1,", joined))
+        joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", joined))
         joined = _COMMA_AFTER_STREET_TYPE.sub(r"\1. ", joined)
     joined = _UNIT_NUMBER_DOT.sub(r"\1,", _POSTCODE_DOT.sub(r"\1,", joined))
     joined = _GLUED_STATE_ZIP.sub(r"\1 \2", _GLUED_UK_POSTCODE.sub(r"\1 \2", joined))

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
+from ml_backend.validate.address_shape import case_slips_restored, misread_address
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.given_names import has_given_name
@@ -87,6 +88,7 @@ class Validator:
         checked += self._missing_position(checked, lines or [])
         checked = self._leftover_name_as_position(_one_value_per_single_field(checked), region)
         checked = self._unsure_readings_flagged(checked, lines or [])
+        checked = _misread_addresses_flagged(checked, region)
         return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
 
     # -- cross-field rules ------------------------------------------------------------------
@@ -196,6 +198,24 @@ class Validator:
                     v = _flagged(v, "looks like a person's name, and the card has no full_name")
             out.append(v)
         return out
+
+
+def _misread_addresses_flagged(values: list[FieldValue], region: str) -> list[FieldValue]:
+    """An address read by OCR that breaks the pattern of a postal address (``address_shape``)
+    is flagged: one wrong letter in a postcode or a lost town makes a contact the CRM cannot
+    post to, and these slips are the ones OCR is confident of. A capital read as its small form
+    ("65 clarke Manors") is put right first."""
+    out = []
+    for v in values:
+        if v.field == "address" and v.valid and v.source != "qr":
+            restored = case_slips_restored(v.value, region)
+            if restored != v.value:
+                v = replace(v, value=restored, display=restored)
+            problem = misread_address(v.value, region)
+            if problem:
+                v = _flagged(v, f"the address looks misread ({problem}): check it")
+        out.append(v)
+    return out
 
 
 #: A job title line has at most this many words (longer lines are slogans that mention one).

@@ -1,0 +1,90 @@
+"""Addresses whose shape says OCR misread them are flagged, well-formed ones of every locale are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml_backend.config import load_settings
+from ml_backend.schema import FieldValue
+from ml_backend.validate import Validator
+from ml_backend.validate.address_shape import case_slips_restored, misread_address
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return Validator(load_settings())
+
+
+@pytest.mark.parametrize(
+    ("address", "region", "problem"),
+    [
+        ("535913, ., бул. Боровая, д. 57, оф. 68", "RU", "a part of it is empty"),
+        ("$49621, г. Сосновый Бор, пер. Краснопартизанская, д. 46", "RU", "'$' is no address character"),
+        ("ул. Кузнецова, +5, оф. 66, г. Мелеуз", "RU", "'+' is no address character"),
+        ("HHH/KIIII7712267643/779101001", "RU", "it holds a number no address has"),
+        ("г. M, ул. Энергетиков, д. 6, стр. 2", "RU", "Latin letters in a Russian address"),
+        ("пр. бОлетСОСР, д. 579, стр. 2, 856001", "RU", "capital letters inside a word"),
+        ("Новосибирск, маб. Химик, 5/4, оф. 9", "RU", "'маб.' is no address abbreviation"),
+        ("г. Улан-Удэ, бул. Бульварная, 4/7, ср. 3", "RU", "'ср.' is no address abbreviation"),
+        ("261321, г. Магадан, наб. Смирнова, д. 82, стр.", "RU", "a house, building or office number is missing"),
+        ("628513, г. Ск, ул. 60 лет Октября, д. 38", "RU", "the town after 'г.' is missing"),
+        ("4, 83, 486732, Новосибирск", "RU", "a house number without a street"),
+        ("Flat 85, Norman Turnpike, Damienton, 7ZG", "GB", "the postcode '7ZG' has no outward code"),
+        ("8 Brenda Road, Martinland CVo 9NU", "GB", "'CVo 9NU' is no UK postcode"),
+        ("410 Wilson Street, Mohamedland C087 2TS", "GB", "'C087 2TS' is no UK postcode"),
+        ("3 Lewis Islands, SY0H 7HQ, United Kingdom", "GB", "no town before the postcode"),
+        ("Flat 8, RH76 3GL", "GB", "no town before the postcode"),
+        ("Studio 89q, Alice Mountain, North Roybur y DN28 5LQ", "GB", "'y' is a piece of a word"),
+        ("Flat 25c, Morris Canyon, Lake lan IM1 6RF", "GB", "'lan' is a piece of a word"),
+        ("30655 Tracey Harbor Suite 317, Fredhaven, R1 51294", "US", "'R1' before the ZIP code is no state"),
+        ("510 Destiny Meadow, North Elizabethport, NE 561 21", "US", "the ZIP code is broken"),
+        ("MTB, Stndio3, Willis Stream, North Julie", "GB", "a word and a number run together"),
+        ("04Ruth Sation, New Laum CA6 2DW", "GB", "a word and a number run together"),
+        ("O8 Jessica Circle, Leanneshire, BA3 0NA", "GB", "a letter where a number starts"),
+    ],
+)
+def test_misread_addresses_are_named(address: str, region: str, problem: str) -> None:
+    assert misread_address(address, region) == problem
+
+
+@pytest.mark.parametrize(
+    ("address", "region"),
+    [
+        ("975364, г. Верещагино (Перм.), пер. Колхозная, 4/2, офис 256", "RU"),
+        ("Славянская пер., д. 77, офис 798, 388142, Мезень, Российская Федерация", "RU"),
+        ("г. Москва, наб. З. Космодемьянской, 277", "RU"),
+        ("г. Санкт-Петербург", "RU"),  # a town alone is a short address, not a broken one
+        ("Flat 37a, Thomas Coves, Carlyside B1 4QF", "GB"),
+        ("Studio 67, Geoffrey Valley Dalemouth G0 2XG", "GB"),
+        ("164 Russell Points, Robsonville W0 7UU, United Kingdom", "GB"),
+        ("Flat 32K, Kim Isle, Andrewland, M28 7HH", "GB"),
+        ("Holy Trinity, Stratford upon Avon, CV37 6BG", "GB"),
+        ("67580 Hector Skyway Suite 424, Reneeside, FM 36712", "US"),  # a territory's code
+        ("8102 Melissa Summit, Josephside, KS, 80596-1234", "US"),
+        ("12 McLean Street, LaSalle, IL 61301", "US"),
+        ("Hauptstraße 12, 1. OG, 10115 Berlin", "DE"),
+        ("12 rue de Rivoli, 75001 Paris", "FR"),
+        ("3, allée des Tilleuls, n° 5, 69003 Lyon", "FR"),
+        ("10 Downing Street, SW1A 2AA", None),  # the UK rules need a UK card
+    ],
+)
+def test_well_formed_addresses_pass(address: str, region: str | None) -> None:
+    assert misread_address(address, region) is None
+
+
+def test_a_capital_read_small_is_put_back_in_english_addresses_only() -> None:
+    assert case_slips_restored("65 clarke Manors, Port Jessica, SW79 5DL", "GB") == "65 Clarke Manors, Port Jessica, SW79 5DL"
+    assert case_slips_restored("Holy Trinity, Stratford upon Avon", "GB") == "Holy Trinity, Stratford upon Avon"
+    assert case_slips_restored("12 rue de Rivoli, 75001 Paris", "FR") == "12 rue de Rivoli, 75001 Paris"
+
+
+def test_the_validator_flags_a_misread_address_and_keeps_it(validator: Validator) -> None:
+    read = FieldValue("address", "8 Brenda Road, Martinland CVo 9NU", "8 Brenda Road, Martinland CVo 9NU", 0.9)
+    [out] = validator.validate([read], region_hint="GB")
+    assert (out.value, out.valid) == ("8 Brenda Road, Martinland CVo 9NU", False)
+    assert "'CVo 9NU' is no UK postcode" in out.reason and out.confidence < read.confidence
+    # what the card's owner typed into the QR code is taken as typed
+    typed = FieldValue("address", "Flat 8, RH76 3GL", "Flat 8, RH76 3GL", 1.0, source="qr")
+    assert validator.validate([typed], region_hint="GB")[0].valid
+    [fixed] = validator.validate([FieldValue("address", "65 clarke Manors, Port Jessica, SW79 5DL", "", 0.9)], region_hint="GB")
+    assert (fixed.value, fixed.valid) == ("65 Clarke Manors, Port Jessica, SW79 5DL", True)
