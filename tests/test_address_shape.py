@@ -41,6 +41,8 @@ def validator() -> Validator:
         ("MTB, Stndio3, Willis Stream, North Julie", "GB", "a word and a number run together"),
         ("04Ruth Sation, New Laum CA6 2DW", "GB", "a word and a number run together"),
         ("O8 Jessica Circle, Leanneshire, BA3 0NA", "GB", "a letter where a number starts"),
+        ("Günter-Hahn-Ring 1-7, 56116 Gö", "DE", "the town after the postcode is missing"),
+        ("434, boulevard François Richard, 34904", "FR", "the town after the postcode is missing"),
     ],
 )
 def test_misread_addresses_are_named(address: str, region: str, problem: str) -> None:
