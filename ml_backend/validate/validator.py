@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
-from ml_backend.validate.address_shape import case_slips_restored, misread_address
+from ml_backend.validate.shape import case_slips_restored, misread_address, misread_company
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.given_names import has_given_name
@@ -88,7 +88,7 @@ class Validator:
         checked += self._missing_position(checked, lines or [])
         checked = self._leftover_name_as_position(_one_value_per_single_field(checked), region)
         checked = self._unsure_readings_flagged(checked, lines or [])
-        checked = _misread_addresses_flagged(checked, region)
+        checked = _misread_values_flagged(checked, region)
         return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
 
     # -- cross-field rules ------------------------------------------------------------------
@@ -200,20 +200,21 @@ class Validator:
         return out
 
 
-def _misread_addresses_flagged(values: list[FieldValue], region: str) -> list[FieldValue]:
-    """An address read by OCR that breaks the pattern of a postal address (``address_shape``)
-    is flagged: one wrong letter in a postcode or a lost town makes a contact the CRM cannot
-    post to, and these slips are the ones OCR is confident of. A capital read as its small form
-    ("65 clarke Manors") is put right first."""
+def _misread_values_flagged(values: list[FieldValue], region: str) -> list[FieldValue]:
+    """An address or company name read by OCR whose shape says it was misread (``shape``) is
+    flagged: one wrong letter in a postcode or a lost town makes a contact the CRM cannot post
+    to, and these slips are the ones OCR is confident of. A capital read as its small form in an
+    address ("65 clarke Manors") is put right first."""
     out = []
     for v in values:
-        if v.field == "address" and v.valid and v.source != "qr":
-            restored = case_slips_restored(v.value, region)
-            if restored != v.value:
-                v = replace(v, value=restored, display=restored)
-            problem = misread_address(v.value, region)
+        if v.field in ("address", "company") and v.valid and v.source != "qr":
+            if v.field == "address":
+                restored = case_slips_restored(v.value, region)
+                if restored != v.value:
+                    v = replace(v, value=restored, display=restored)
+            problem = misread_address(v.value, region) if v.field == "address" else misread_company(v.value)
             if problem:
-                v = _flagged(v, f"the address looks misread ({problem}): check it")
+                v = _flagged(v, f"the {v.field} looks misread ({problem}): check it")
         out.append(v)
     return out
 

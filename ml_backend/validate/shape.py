@@ -1,4 +1,4 @@
-"""Addresses whose shape says OCR misread them.
+"""Addresses and company names whose shape says OCR misread them.
 
 Postal addresses follow fixed patterns: a UK postcode is an outward code ("SW1A", "CO87") and an
 inward code ("2TS"); a US ZIP code follows a state code; a Russian address is built from a
@@ -10,6 +10,9 @@ guessed at. Replayed over five sets of 300 generated cards (four read while the 
 written, one not), they and the few repairs that came with them took 55 of 94 wrong addresses
 out of the accepted fields and no right one. The line confidence cannot do this: OCR is sure of
 most of its one-letter slips (of 20 addresses on lines under its bar, 4 were wrong).
+
+A company name's quotes and brackets come in pairs and it prints few marks besides: "ООО
+"Вектор", "Дроздов Проект»" (the line above lost), "ООО «АТТА$»" are misreadings too.
 
 Only OCR output is checked (the validator skips QR values, which the card's owner typed), and
 only what is certain of the pattern: the UK and US checks apply where the card's region says so.
@@ -171,4 +174,21 @@ def _us_problem(parts: list[str]) -> str | None:
             return f"'{match.group(1)}' before the ZIP code is no state"
         if _US_BROKEN_ZIP.search(part):
             return "the ZIP code is broken"
+    return None
+
+
+#: Marks a company name prints besides letters, digits and spaces ("AT&T", "Yahoo!", "Roberts-Davies
+#: (UK)", "ООО «Вектор»", "Acme®").
+_ODD_IN_COMPANY = re.compile(r"[^\w\s.,&'’\-–«»\"„“”()/+!:#@®™©]")
+
+
+def misread_company(company: str) -> str | None:
+    """What in ``company`` says OCR misread it or lost a part of it, or None."""
+    if company.count("«") != company.count("»") or company.count('"') % 2:
+        return "its quotes do not pair up"
+    if company.count("(") != company.count(")"):
+        return "its brackets do not pair up"
+    odd = _ODD_IN_COMPANY.search(company)
+    if odd:
+        return f"'{odd.group()}' is no character of a name"
     return None

@@ -1,4 +1,4 @@
-"""Addresses whose shape says OCR misread them are flagged, well-formed ones of every locale are not."""
+"""Addresses and company names whose shape says OCR misread them are flagged; well-formed ones of every locale are not."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from ml_backend.config import load_settings
 from ml_backend.schema import FieldValue
 from ml_backend.validate import Validator
-from ml_backend.validate.address_shape import case_slips_restored, misread_address
+from ml_backend.validate.shape import case_slips_restored, misread_address, misread_company
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +90,33 @@ def test_the_validator_flags_a_misread_address_and_keeps_it(validator: Validator
     assert validator.validate([typed], region_hint="GB")[0].valid
     [fixed] = validator.validate([FieldValue("address", "65 clarke Manors, Port Jessica, SW79 5DL", "", 0.9)], region_hint="GB")
     assert (fixed.value, fixed.valid) == ("65 Clarke Manors, Port Jessica, SW79 5DL", True)
+
+
+@pytest.mark.parametrize(
+    ("company", "problem"),
+    [
+        ('ООО "Вектор', "its quotes do not pair up"),
+        ("Дроздов Проект»", "its quotes do not pair up"),
+        ("Roberts-Davies (UK", "its brackets do not pair up"),
+        ("ООО «АТТА$»", "'$' is no character of a name"),
+        ("} АВЕСТА ФАРМАЦЕВТИКА (ВАВУ DREAM)", "'}' is no character of a name"),
+    ],
+)
+def test_misread_company_names_are_named(company: str, problem: str) -> None:
+    assert misread_company(company) == problem
+
+
+@pytest.mark.parametrize(
+    "company",
+    ["AT&T", "Yahoo!", "Roberts-Davies (UK) Ltd.", "ООО «Вектор»", 'ООО "Векторконсалтинг"', "Acme®",
+     "Sharp, Whitehead and Carr", "Lumière S.A.", "„Müller & Söhne“ GmbH", "O’Brien Partners"],
+)
+def test_well_formed_company_names_pass(company: str) -> None:
+    assert misread_company(company) is None
+
+
+def test_the_validator_flags_a_misread_company_read_by_ocr_only(validator: Validator) -> None:
+    [out] = validator.validate([FieldValue("company", 'ООО "Вектор', 'ООО "Вектор', 0.9)], region_hint="RU")
+    assert not out.valid and "its quotes do not pair up" in out.reason
+    [typed] = validator.validate([FieldValue("company", 'ООО "Вектор', 'ООО "Вектор', 1.0, source="qr")], region_hint="RU")
+    assert typed.valid
