@@ -7,7 +7,7 @@ import pytest
 from ml_backend.config import load_settings
 from ml_backend.schema import FieldValue
 from ml_backend.validate import Validator
-from ml_backend.validate.shape import case_slips_restored, misread_address, misread_company
+from ml_backend.validate.shape import case_slips_restored, misread_address, misread_company, misread_position
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,9 @@ def validator() -> Validator:
         ("261321, г. Магадан, наб. Смирнова, д. 82, стр.", "RU", "a house, building or office number is missing"),
         ("628513, г. Ск, ул. 60 лет Октября, д. 38", "RU", "the town after 'г.' is missing"),
         ("4, 83, 486732, Новосибирск", "RU", "a house number without a street"),
+        ("ул. 2, 498720, г. Казань", "RU", "the street's name is missing"),
+        ("Flat 80, Daves Freeway, New Rosemarytiorough HU4Y TXU", "GB", "no postcode"),
+        ("3270 Mammen Valleys Srne 192, Seuth", "US", "a street address without a ZIP code"),
         ("Flat 85, Norman Turnpike, Damienton, 7ZG", "GB", "the postcode '7ZG' has no outward code"),
         ("8 Brenda Road, Martinland CVo 9NU", "GB", "'CVo 9NU' is no UK postcode"),
         ("410 Wilson Street, Mohamedland C087 2TS", "GB", "'C087 2TS' is no UK postcode"),
@@ -38,7 +41,7 @@ def validator() -> Validator:
         ("Flat 25c, Morris Canyon, Lake lan IM1 6RF", "GB", "'lan' is a piece of a word"),
         ("30655 Tracey Harbor Suite 317, Fredhaven, R1 51294", "US", "'R1' before the ZIP code is no state"),
         ("510 Destiny Meadow, North Elizabethport, NE 561 21", "US", "the ZIP code is broken"),
-        ("MTB, Stndio3, Willis Stream, North Julie", "GB", "a word and a number run together"),
+        ("MTB, Stndio3, Willis Stream, North Julie S0B 1PJ", "GB", "a word and a number run together"),
         ("04Ruth Sation, New Laum CA6 2DW", "GB", "a word and a number run together"),
         ("O8 Jessica Circle, Leanneshire, BA3 0NA", "GB", "a letter where a number starts"),
         ("Günter-Hahn-Ring 1-7, 56116 Gö", "DE", "the town after the postcode is missing"),
@@ -56,6 +59,9 @@ def test_misread_addresses_are_named(address: str, region: str, problem: str) ->
         ("Славянская пер., д. 77, офис 798, 388142, Мезень, Российская Федерация", "RU"),
         ("г. Москва, наб. З. Космодемьянской, 277", "RU"),
         ("г. Санкт-Петербург", "RU"),  # a town alone is a short address, not a broken one
+        ("625292, г. Якша, Кленовая ул. 74, стр. 4", "RU"),
+        ("129090, г. Москва, ул. 8 Марта, д. 1", "RU"),
+        ("Suite 5, Empire State Building, New York, NY 10118", "US"),
         ("Flat 37a, Thomas Coves, Carlyside B1 4QF", "GB"),
         ("Studio 67, Geoffrey Valley Dalemouth G0 2XG", "GB"),
         ("164 Russell Points, Robsonville W0 7UU, United Kingdom", "GB"),
@@ -120,3 +126,17 @@ def test_the_validator_flags_a_misread_company_read_by_ocr_only(validator: Valid
     assert not out.valid and "its quotes do not pair up" in out.reason
     [typed] = validator.validate([FieldValue("company", 'ООО "Вектор', 'ООО "Вектор', 1.0, source="qr")], region_hint="RU")
     assert typed.valid
+
+
+@pytest.mark.parametrize(
+    ("position", "problem"),
+    [("ВК", "too short for a job title"), ("P", "too short for a job title"),
+     ("Региональный! представитель", "'!' is no character of a job title")],
+)
+def test_misread_job_titles_are_named(position: str, problem: str) -> None:
+    assert misread_position(position) == problem
+
+
+@pytest.mark.parametrize("position", ["VP", "CEO", "Head of R&D", "Директор по продажам", "Chargée d'affaires", "Senior Developer (Python)"])
+def test_well_formed_job_titles_pass(position: str) -> None:
+    assert misread_position(position) is None

@@ -1,4 +1,4 @@
-"""Addresses and company names whose shape says OCR misread them.
+"""Addresses, company names and job titles whose shape says OCR misread them.
 
 Postal addresses follow fixed patterns: a UK postcode is an outward code ("SW1A", "CO87") and an
 inward code ("2TS"); a US ZIP code follows a state code; a Russian address is built from a
@@ -12,7 +12,8 @@ out of the accepted fields and no right one. The line confidence cannot do this:
 most of its one-letter slips (of 20 addresses on lines under its bar, 4 were wrong).
 
 A company name's quotes and brackets come in pairs and it prints few marks besides: "ООО
-"Вектор", "Дроздов Проект»" (the line above lost), "ООО «АТТА$»" are misreadings too.
+"Вектор", "Дроздов Проект»" (the line above lost), "ООО «АТТА$»" are misreadings too; so is a job
+title of two letters or one with a "!" in it.
 
 Only OCR output is checked (the validator skips QR values, which the card's owner typed), and
 only what is certain of the pattern: the UK and US checks apply where the card's region says so.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from ml_backend.validate.lexicon import US_STATE_CODES
+from ml_backend.validate.lexicon import TITLE_WORDS, US_STATE_CODES
 from ml_backend.validate.text import has_cyrillic, has_latin
 
 #: Characters an address prints besides letters, digits and spaces (separators, quotes, "№",
@@ -45,6 +46,9 @@ _RUSSIAN_ABBREVIATION = re.compile(r"(?<![\w-])([а-яё][а-яё\-]{0,4})\.(?=\
 _NUMBER_LOST = re.compile(r"(?<![\w-])(?:д|стр|оф|офис|кв|корп)\.?\s*(?:,|$)")
 #: "г." and what follows it up to the next part.
 _TOWN_AFTER_MARK = re.compile(r"(?<![\w-])г\.\s*([^,]*)")
+#: A street type that opens a part and is followed by a number alone ("ул. 2, 498720"): the street's
+#: name was lost ("8 Марта", "2-я Парковая" have words after the number).
+_STREET_NAME_LOST = re.compile(r"(?:^|,\s*)(?:ул|пер|пр|просп|наб|бул|ш|пл|алл|туп)\.\s*\d+(?:/\d+)?[а-я]?\s*(?:,|$)")
 #: Fewest letters of a town name.
 _MIN_TOWN_LETTERS = 3
 #: Street words of Russian addresses; an address with a house number needs one.
@@ -60,6 +64,7 @@ _LONG_NUMBER = re.compile(r"\d{8,}")
 _UK_INWARD_CODE = re.compile(r"(?:^|\s)(\S+)\s+(\d[A-Z]{2})$")
 _UK_OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 _UK_INWARD_ALONE = re.compile(r"^\d[A-Z]{2}$")
+_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 #: A Cyrillic word with a capital after a small letter ("бОлетСОСР"): letters and digits of
 #: several words misread and run together.
 _CYRILLIC_MIXED_CASE = re.compile(r"[а-яё][А-ЯЁ]")
@@ -76,6 +81,7 @@ _SMALL_WORD = re.compile(r"(?<![\w'’.-])[a-z]+(?![\w'’.-])")
 _UK_STREET_OR_UNIT = re.compile(r"^(?:\d|(?:flat|studio|apartment|unit|suite|room|floor)\b)", re.IGNORECASE)
 #: A US ZIP code at the end of a part, with the two-character word before it (the state's place).
 _US_ZIP = re.compile(r"(?:^|\s)(\S{2})\s+\d{5}(?:-\d{4})?$")
+_ZIP_CODE = re.compile(r"\b\d{5}(?:-\d{4})?\b")
 #: A state code followed by digits that do not make a ZIP code ("NE 561 21").
 _US_BROKEN_ZIP = re.compile(r"(?:^|\s)[A-Z]{2}\s+(?!\d{5}(?:-\d{4})?$)\d[\d\s-]*$")
 #: A letter O or I (or small l) glued before a digit at the start of a word ("O8 Jessica Circle"):
@@ -137,6 +143,8 @@ def _russian_problem(parts: list[str], address: str) -> str | None:
     for match in _RUSSIAN_ABBREVIATION.finditer(address):
         if match.group(1) not in RUSSIAN_ADDRESS_ABBREVIATIONS:
             return f"'{match.group()}' is no address abbreviation"
+    if _STREET_NAME_LOST.search(address):
+        return "the street's name is missing"
     if _NUMBER_LOST.search(address):
         return "a house, building or office number is missing"
     for match in _TOWN_AFTER_MARK.finditer(address):
@@ -156,6 +164,8 @@ def _uk_problem(parts: list[str]) -> str | None:
             return f"'{match.group(1)} {match.group(2)}' is no UK postcode"
         if match and part == match.group().strip() and (i == 0 or _UK_STREET_OR_UNIT.match(parts[i - 1])):
             return "no town before the postcode"
+    if not any(_UK_POSTCODE.search(part) for part in parts):
+        return "no postcode"
     return None
 
 
@@ -174,6 +184,8 @@ def _us_problem(parts: list[str]) -> str | None:
             return f"'{match.group(1)}' before the ZIP code is no state"
         if _US_BROKEN_ZIP.search(part):
             return "the ZIP code is broken"
+    if parts[0][:1].isdigit() and not any(_ZIP_CODE.search(part) for part in parts):
+        return "a street address without a ZIP code"
     return None
 
 
@@ -191,4 +203,22 @@ def misread_company(company: str) -> str | None:
     odd = _ODD_IN_COMPANY.search(company)
     if odd:
         return f"'{odd.group()}' is no character of a name"
+    return None
+
+
+#: Marks no job title prints ("Региональный! представитель"): specks or letters misread.
+_ODD_IN_TITLE = re.compile(r"[!$}{\[\]|\\^~*+=<>@#%]")
+#: Fewest letters of a job title that is not a known short one ("VP", "CEO").
+_MIN_TITLE_LETTERS = 3
+
+
+def misread_position(position: str) -> str | None:
+    """What in ``position`` says OCR misread it or it is a scrap of another line ("ВК" of the
+    bank's "БИК"), or None."""
+    letters = re.sub(r"[\W\d_]", "", position)
+    if len(letters) < _MIN_TITLE_LETTERS and letters.lower() not in TITLE_WORDS:
+        return "too short for a job title"
+    odd = _ODD_IN_TITLE.search(position)
+    if odd:
+        return f"'{odd.group()}' is no character of a job title"
     return None
