@@ -7,7 +7,13 @@ import pytest
 from ml_backend.config import load_settings
 from ml_backend.schema import FieldValue
 from ml_backend.validate import Validator
-from ml_backend.validate.shape import case_slips_restored, misread_address, misread_company, misread_position
+from ml_backend.validate.shape import (
+    case_slips_restored,
+    cyrillic_read_as_latin,
+    misread_address,
+    misread_company,
+    misread_position,
+)
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +146,14 @@ def test_misread_job_titles_are_named(position: str, problem: str) -> None:
 @pytest.mark.parametrize("position", ["VP", "CEO", "Head of R&D", "Директор по продажам", "Chargée d'affaires", "Senior Developer (Python)"])
 def test_well_formed_job_titles_pass(position: str) -> None:
     assert misread_position(position) is None
+
+
+@pytest.mark.parametrize("text", ["HIIO«HAYMOBA-HEKPACOB»", "OOO «TOPH3OHT»", "Topcoebtù"])
+def test_russian_text_read_in_latin_look_alikes_is_named_on_russian_cards(text: str) -> None:
+    assert cyrillic_read_as_latin(text, "RU") == "Russian text read in Latin look-alikes"
+    assert cyrillic_read_as_latin(text, "GB") is None
+
+
+@pytest.mark.parametrize("text", ["DAVIES-HEATH", "KEYSTONE", "Emily Thomas", "ООО «Вектор»", "B2B Partners Ltd"])
+def test_english_names_on_russian_cards_pass(text: str) -> None:
+    assert cyrillic_read_as_latin(text, "RU") is None

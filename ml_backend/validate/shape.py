@@ -13,7 +13,8 @@ most of its one-letter slips (of 20 addresses on lines under its bar, 4 were wro
 
 A company name's quotes and brackets come in pairs and it prints few marks besides: "ООО
 "Вектор", "Дроздов Проект»" (the line above lost), "ООО «АТТА$»" are misreadings too; so is a job
-title of two letters or one with a "!" in it.
+title of two letters or one with a "!" in it, and a Russian card's name, title or company read
+in Latin look-alikes.
 
 Only OCR output is checked (the validator skips QR values, which the card's owner typed), and
 only what is certain of the pattern: the UK and US checks apply where the card's region says so.
@@ -221,4 +222,22 @@ def misread_position(position: str) -> str | None:
     odd = _ODD_IN_TITLE.search(position)
     if odd:
         return f"'{odd.group()}' is no character of a job title"
+    return None
+
+
+#: Russian text PP-OCR read in Latin look-alikes ("HAYMOBA-HEKPACOB" for "НАУМОВА-НЕКРАСОВ",
+#: "TOPH3OHT", "Topcoebtù"): a long word of capitals that all have a Cyrillic twin, a "3"
+#: between letters (a "З"; "B2B" is a brand), a Latin letter no English or Russian card prints.
+_LOOKALIKE_CAPITALS = re.compile(r"(?<![A-Za-z])[ABCEHKMOPTXY]{6,}(?![A-Za-z])")
+_THREE_FOR_ZE = re.compile(r"[A-Za-z]{2}3[A-Za-z]{2}")
+_FOREIGN_LATIN = re.compile(r"[À-ÿĀ-ɏ]")
+
+
+def cyrillic_read_as_latin(text: str, region: str | None) -> str | None:
+    """Why ``text`` (a name, title or company on a Russian card, in Latin letters only) looks like
+    Russian text read in Latin look-alikes, or None. English names on Russian cards pass."""
+    if region != "RU" or has_cyrillic(text) or not has_latin(text):
+        return None
+    if _THREE_FOR_ZE.search(text) or _FOREIGN_LATIN.search(text) or _LOOKALIKE_CAPITALS.search(text):
+        return "Russian text read in Latin look-alikes"
     return None

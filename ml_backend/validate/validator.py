@@ -19,7 +19,13 @@ from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
-from ml_backend.validate.shape import case_slips_restored, misread_address, misread_company, misread_position
+from ml_backend.validate.shape import (
+    case_slips_restored,
+    cyrillic_read_as_latin,
+    misread_address,
+    misread_company,
+    misread_position,
+)
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.given_names import has_given_name
@@ -201,20 +207,24 @@ class Validator:
 
 
 def _misread_values_flagged(values: list[FieldValue], region: str) -> list[FieldValue]:
-    """An address, company name or job title read by OCR whose shape says it was misread (``shape``) is
+    """An address, company name, job title or name read by OCR whose shape says it was misread (``shape``) is
     flagged: one wrong letter in a postcode or a lost town makes a contact the CRM cannot post
     to, and these slips are the ones OCR is confident of. A capital read as its small form in an
     address ("65 clarke Manors") is put right first."""
     out = []
     for v in values:
-        if v.field in ("address", "company", "position") and v.valid and v.source != "qr":
+        if v.field in ("address", "company", "position", "full_name") and v.valid and v.source != "qr":
             if v.field == "address":
                 restored = case_slips_restored(v.value, region)
                 if restored != v.value:
                     v = replace(v, value=restored, display=restored)
                 problem = misread_address(v.value, region)
             else:
-                problem = misread_company(v.value) if v.field == "company" else misread_position(v.value)
+                problem = cyrillic_read_as_latin(v.value, region)
+                if v.field == "company":
+                    problem = problem or misread_company(v.value)
+                elif v.field == "position":
+                    problem = problem or misread_position(v.value)
             if problem:
                 v = _flagged(v, f"the {v.field} looks misread ({problem}): check it")
         out.append(v)
