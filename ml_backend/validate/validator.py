@@ -5,9 +5,10 @@ card: two numbers tagged as one are split; e-mails and websites the tagger garbl
 recovered from the OCR text (``recover``); spaCy cue rules catch a company tagged as a name
 (and similar mix-ups); a card without a position takes a job-title line the tagger missed, or
 a second "name" that is none; a website that is really an e-mail moves; a "company" that looks
-like a person, and a second value of a field that has one, are flagged. Nothing is dropped: a
-value that fails a check is kept with ``valid=False``, a ``reason`` and a lower confidence, so the
-annotator sees it in Label Studio.
+like a person, a second value of a field that has one, and an address, company, title or name
+whose shape says OCR misread it (``shape``: "Martinland CVo 9NU", 'ООО "Вектор') are flagged.
+Nothing is dropped: a value that fails a check is kept with ``valid=False``, a ``reason`` and a
+lower confidence, so the annotator sees it in Label Studio.
 """
 
 from __future__ import annotations
