@@ -655,6 +655,8 @@ def test_firms_named_after_people_are_not_flagged(validator: Validator) -> None:
         ("company", "JONESINC", None, "JONES INC"),  # a glued legal form
         ("company", "ı АО «Воронова»", None, "АО «Воронова»"),  # a speck before the legal form
         ("company", "Q Ltd", None, "Q Ltd"),
+        ("company", "K KNIGHT-MURRAY", None, "KNIGHT-MURRAY"),  # the logo's monogram on the name's line
+        ("company", "J P Morgan", None, "J P Morgan"),
         ("company", 'ос] ООО "Cobalt Софт"', None, 'ООО "Cobalt Софт"'),  # a logo's marks before the form
         ("company", "ГК ООО Ромашка", None, "ГК ООО Ромашка"),  # a form before a form stays
         ("company", "е-тай: е-тай: Вишнякова Инкорпорэйтед", None, "Вишнякова Инкорпорэйтед"),  # glued labels

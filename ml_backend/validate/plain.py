@@ -465,6 +465,9 @@ _SPECK_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(rf"^[^\s«\"„“]\s+(?=(?:{_RUSS
 _MARKS_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(
     rf"^(?:(?=\S{{0,2}}[^А-ЯЁA-Z\s])\S{{2,3}}|[A-Z]{{1,3}})\s+(?=(?:{_RUSSIAN_FORMS})\s)"  # "AG АО «...»" too
 )
+#: A logo's monogram read on the name's line: a lone capital before a word that starts with it
+#: ("K KNIGHT-MURRAY", "R ROMERO-HARRISON").
+_MONOGRAM_BEFORE_NAME = re.compile(r"^([A-ZА-ЯЁ])\s+(?=\1[^\W\d_]{2})")
 #: Contact labels glued in front of the name ("е-тай: е-тай: Вишнякова Инкорпорэйтед", a
 #: Tesseract "e-mail:"): one or two short words closed by a colon, which no firm's name starts with.
 _LEADING_LABELS = re.compile(r"^(?:[^\s:]{1,12}:\s*){1,2}(?=[^\W\d_])")
@@ -541,7 +544,7 @@ def normalise_company(text: str) -> NormalisedValue:
     value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", _capital_i_for_small_l(value)))
     value = _GLUED_LEGAL_FORM.sub(lambda m: f" {m.group(1) or m.group(3)}{m.group(2) or m.group(4) or ''}", value)
     value = _ZERO_FOR_O_APOSTROPHE.sub(lambda m: f"O{m.group(1)}{m.group(2).upper()}", _long_legal_form_respelled(value))
-    value = _MARKS_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _LEADING_LABELS.sub("", value))
+    value = _MARKS_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _LEADING_LABELS.sub("", _MONOGRAM_BEFORE_NAME.sub("", value)))
     value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
     value = _STRAY_DOT_IN_LEGAL_FORM.sub(_legal_form_undotted, value)
     if is_registration_number(value):  # "OKNO74573024": "ОКПО" and its number
