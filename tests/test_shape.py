@@ -80,6 +80,8 @@ def test_misread_addresses_are_named(address: str, region: str, problem: str) ->
         ("12 rue de Rivoli, 75001 Paris", "FR"),
         ("3, allée des Tilleuls, n° 5, 69003 Lyon", "FR"),
         ("10 Downing Street, SW1A 2AA", None),  # the UK rules need a UK card
+        ("12 rue de Rivoli, 75001 Paris", "US"),  # a French card whose region fell back to the default
+        ("Via del Corso 12, 00186 Roma", "US"),
     ],
 )
 def test_well_formed_addresses_pass(address: str, region: str | None) -> None:

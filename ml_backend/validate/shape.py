@@ -77,6 +77,13 @@ _POSTCODE_TOWN = re.compile(r"(?:^|\s)\d{5}(?:\s+(.*))?$")
 #: Lower-case words English addresses print ("Stratford upon Avon", "Isle of Wight"); any other
 #: lower-case word is a piece of a split word ("North Roybur y") or a capital misread ("Lake lan").
 _ENGLISH_SMALL_WORDS = frozenset({"of", "upon", "on", "the", "in", "by", "and", "at", "under", "le", "la", "de"})
+#: ... and the small words of other Latin-script addresses, for a card whose region the default
+#: made "US" ("12 rue de Rivoli", "Am Markt 3", "Via del Corso").
+_OTHER_SMALL_WORDS = frozenset({
+    "rue", "du", "des", "les", "chemin", "avenue", "allée", "boulevard", "bd", "place", "impasse", "quai", "route",
+    "cedex", "bis", "ter", "et", "am", "an", "der", "die", "das", "im", "zum", "zur", "von", "str", "straße", "weg",
+    "platz", "van", "den", "het", "via", "del", "della", "di", "calle",
+})
 _SMALL_WORD = re.compile(r"(?<![\w'’.-])[a-z]+(?![\w'’.-])")
 #: A UK address part that opens with a number or a unit word is a street or flat, not a town.
 _UK_STREET_OR_UNIT = re.compile(r"^(?:\d|(?:flat|studio|apartment|unit|suite|room|floor)\b)", re.IGNORECASE)
@@ -105,7 +112,7 @@ def case_slips_restored(address: str, region: str | None) -> str:
 
 def _is_slip(address: str, start: int) -> bool:
     word = re.match(r"[a-z]+", address[start:])
-    return word is not None and word.group() not in _ENGLISH_SMALL_WORDS
+    return word is not None and word.group() not in _ENGLISH_SMALL_WORDS | _OTHER_SMALL_WORDS
 
 
 def misread_address(address: str, region: str | None) -> str | None:
@@ -128,7 +135,7 @@ def misread_address(address: str, region: str | None) -> str | None:
     if _WORD_GLUED_TO_NUMBER.search(address):
         return "a word and a number run together"
     if region in ("GB", "US"):
-        small = [w for w in _SMALL_WORD.findall(address) if w not in _ENGLISH_SMALL_WORDS]
+        small = [w for w in _SMALL_WORD.findall(address) if w not in _ENGLISH_SMALL_WORDS | _OTHER_SMALL_WORDS]
         if small:
             return f"'{small[0]}' is a piece of a word"
     if _LETTER_FOR_DIGIT.search(address):
