@@ -36,6 +36,7 @@ def validator() -> Validator:
         ("628513, г. Ск, ул. 60 лет Октября, д. 38", "RU", "the town after 'г.' is missing"),
         ("4, 83, 486732, Новосибирск", "RU", "a house number without a street"),
         ("ул. 2, 498720, г. Казань", "RU", "the street's name is missing"),
+        ("пер. Микрорайон, д. 2/2, 0, 18, 095171", "RU", "a part of it is a lone zero (a misread label)"),
         ("Flat 80, Daves Freeway, New Rosemarytiorough HU4Y TXU", "GB", "no postcode"),
         ("3270 Mammen Valleys Srne 192, Seuth", "US", "a street address without a ZIP code"),
         ("Flat 85, Norman Turnpike, Damienton, 7ZG", "GB", "the postcode '7ZG' has no outward code"),

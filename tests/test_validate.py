@@ -836,6 +836,9 @@ def test_trained_pipeline_from_settings_replaces_the_blank_one(tmp_path, monkeyp
         ("наб. Воронежская, 615, оф. 16 : Тырныауз", "наб. Воронежская, 615, оф. 16, Тырныауз"),
         ("г. Москва, алл. 40 лет Победы. 2, офис 396", "г. Москва, алл. 40 лет Победы, 2, офис 396"),
         ("Adresse : 12 rue de Rivoli, 75001 Paris", "12 rue de Rivoli, 75001 Paris"),  # a label's colon stays a label
+        ("наб. Санаторная, д. 99 1349136, г. Кириши", "наб. Санаторная, д. 99, 349136, г. Кириши"),  # "|" as "1"
+        ("646531.г. Воскресенск, Шолохова пр., д. 5/8", "646531, г. Воскресенск, Шолохова пр., д. 5/8"),
+        ("150, пер. Мусы Джалиля, д. 5/2, 011518", "пер. Мусы Джалиля, д. 5/2, 011518"),  # "ISO 9001" above
     ],
 )
 def test_addresses_read_the_same_however_the_card_separated_their_parts(printed, value):
@@ -956,3 +959,21 @@ def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Va
 ])
 def test_a_legal_form_that_is_also_a_word_counts_in_capitals_only(word: str, expected: bool) -> None:
     assert is_legal_form(word) is expected
+
+
+def test_a_name_line_run_into_the_address_of_a_nameless_card_is_the_name(validator: Validator) -> None:
+    lines = [OcrLine("John Conway", [(0, 0), (90, 0), (90, 10), (0, 10)], 1.0),
+             OcrLine("14403 Phillips Street", [(0, 20), (150, 20), (150, 30), (0, 30)], 1.0),
+             OcrLine("Brandonstad, AL 07162", [(0, 40), (150, 40), (150, 50), (0, 50)], 1.0)]
+    read = fv("address", "John Conway, 14403 Phillips Street, Brandonstad, AL 07162", line_indices=[0, 1, 2])
+    out = validator.validate([read], lines=lines, region_hint="US")
+    assert [(v.field, v.value, v.valid, v.line_indices) for v in out] == [
+        ("full_name", "John Conway", True, [0]),
+        ("address", "14403 Phillips Street, Brandonstad, AL 07162", True, [1, 2]),
+    ]
+    # a card that has its name keeps the address as read; so does a first line that is no name
+    named = validator.validate([fv("full_name", "Jane Roe"), read], lines=lines, region_hint="US")
+    assert [v.field for v in named] == ["full_name", "address"] and named[1].value == read.value
+    office = replace(read, value="Harbour House, 14403 Phillips Street, Brandonstad, AL 07162")
+    lines[0] = OcrLine("Harbour House", lines[0].box, 1.0)
+    assert [v.field for v in validator.validate([office], lines=lines, region_hint="US")] == ["address"]

@@ -85,6 +85,13 @@ _YEARS_IN_LETTERS = re.compile(r"(?<!\S)[SOoIlZB0-9]{2,3}(?=\s+лет\b)")
 _DIGIT_LOOKALIKES = str.maketrans("SOoIlZB", "5001128")
 #: A postcode followed by a dot where the card printed a comma ("337435. г. Жигулевск").
 _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
+#: Russian address fixes where a separator was misread: a bar read as "1" glued to the postcode
+#: after the house number ("д. 99 1349136"), a postcode's dot glued to "г." ("646531.г."), and a
+#: number read into the address from the line above ("150, пер. ...": "ISO 9001"), which no
+#: Russian address starts with before its street.
+_BAR_AS_ONE_BEFORE_POSTCODE = re.compile(r"(?<=\d)\s+[1Il|](\d{6})(?!\d)")
+_POSTCODE_DOT_GLUED = re.compile(r"(?<!\S)(\d{6})\.(?=[а-яё])")
+_NUMBER_BEFORE_STREET = re.compile(r"^\d{1,4}, (?=(?:ул|пер|пр|просп|наб|бул|ш|пл|алл|туп|мкр)\.\s)")
 #: In a Russian address, any number followed by a dot where a comma was printed ("д. 9. оф. 50",
 #: "офис 891. 598734"): Russian writes no ordinal dot ("5-й", not "5.") for it to be.
 _NUMBER_DOT = re.compile(r"(?<!\S)(\d{1,6}(?:/\d{1,3})?[а-я]?)\.(?=\s)")
@@ -276,6 +283,8 @@ def join_address_lines(text: str) -> str:
         joined = _STREET_DOT.sub(",", _NAME_DOT_BEFORE_NUMBER.sub(r"\1,", joined))
         joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", joined))
         joined = _COMMA_AFTER_STREET_TYPE.sub(r"\1. ", joined)
+        joined = _BAR_AS_ONE_BEFORE_POSTCODE.sub(r", \1", _POSTCODE_DOT_GLUED.sub(r"\1, ", joined))
+        joined = _NUMBER_BEFORE_STREET.sub("", joined)
     joined = _UNIT_NUMBER_DOT.sub(r"\1,", _POSTCODE_DOT.sub(r"\1,", joined))
     joined = _GLUED_STATE_ZIP.sub(r"\1 \2", _GLUED_UK_POSTCODE.sub(r"\1 \2", joined))
     joined = _FLAT_MISREAD.sub("Flat", _GLUED_TOWN_PREFIX.sub(r"\1 ", joined))

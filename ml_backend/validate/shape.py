@@ -121,6 +121,8 @@ def misread_address(address: str, region: str | None) -> str | None:
     parts = [part.strip() for part in address.split(",")]
     if any(_EMPTY_PART.match(part) for part in parts):
         return "a part of it is empty"
+    if "0" in parts:
+        return "a part of it is a lone zero (a misread label)"
     odd = _ODD_CHARACTER.search(address)
     if odd:
         return f"'{odd.group()}' is no address character"

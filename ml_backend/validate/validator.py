@@ -92,6 +92,7 @@ class Validator:
         checked = self._relabel_by_cues(pieces, checked, region)
         checked = self._flag_person_like_companies(checked)
         checked = recover(checked, lines, region)
+        checked = _name_line_cut_from_the_address(checked, lines or [], region)
         checked += self._missing_position(checked, lines or [])
         checked = self._leftover_name_as_position(_one_value_per_single_field(checked), region)
         checked = self._unsure_readings_flagged(checked, lines or [])
@@ -205,6 +206,32 @@ class Validator:
                     v = _flagged(v, "looks like a person's name, and the card has no full_name")
             out.append(v)
         return out
+
+
+def _name_line_cut_from_the_address(values: list[FieldValue], lines: list[OcrLine], region: str) -> list[FieldValue]:
+    """On a card with no name, an address whose first line is a person's name ("John Conway"
+    over "14403 Phillips Street"): the tagger ran the name line into the address below it. The
+    line becomes the full name; the rest stays the address."""
+    if any(v.field == "full_name" for v in values):
+        return values
+    out = list(values)
+    for i, v in enumerate(out):
+        if v.field != "address" or v.source == "qr" or len(v.line_indices) < 2 or v.line_indices[0] >= len(lines):
+            continue
+        line = lines[v.line_indices[0]]
+        first, _, rest = v.value.partition(", ")
+        if not rest or first != line.text.strip() or any(c.isdigit() for c in first) or not 2 <= len(first.split()) <= 3:
+            continue
+        if not has_given_name(first):
+            continue
+        log.debug("name line %r cut from the address %r", first, v.value)
+        name = _checked(FieldValue(field="full_name", value=first, raw=line.text, confidence=RECOVERED_CONFIDENCE,
+                                   source="rule", bbox=union_bbox([line.bbox]), line_indices=[v.line_indices[0]]), region)
+        boxes = [lines[j].bbox for j in v.line_indices[1:] if j < len(lines)]
+        address = replace(v, value=rest, raw=rest, line_indices=v.line_indices[1:], bbox=union_bbox(boxes) if boxes else v.bbox)
+        out[i:i + 1] = [name, _checked(address, region)]
+        break
+    return out
 
 
 def _misread_values_flagged(values: list[FieldValue], region: str) -> list[FieldValue]:
