@@ -210,10 +210,13 @@ def misread_company(company: str) -> str | None:
         return "its quotes do not pair up"
     if company.count("(") != company.count(")"):
         return "its brackets do not pair up"
-    odd = _ODD_IN_COMPANY.search(company)
-    if odd:
-        return f"'{odd.group()}' is no character of a name"
-    return None
+    return _odd_mark(_ODD_IN_COMPANY, company, "a name")
+
+
+def _odd_mark(marks: re.Pattern[str], text: str, what: str) -> str | None:
+    """The first of ``marks`` in ``text``, said as a problem of ``what``."""
+    odd = marks.search(text)
+    return f"'{odd.group()}' is no character of {what}" if odd else None
 
 
 #: Marks no job title prints ("Региональный! представитель"): specks or letters misread.
@@ -228,10 +231,7 @@ def misread_position(position: str) -> str | None:
     letters = re.sub(r"[\W\d_]", "", position)
     if len(letters) < _MIN_TITLE_LETTERS and letters.lower() not in TITLE_WORDS:
         return "too short for a job title"
-    odd = _ODD_IN_TITLE.search(position)
-    if odd:
-        return f"'{odd.group()}' is no character of a job title"
-    return None
+    return _odd_mark(_ODD_IN_TITLE, position, "a job title")
 
 
 #: Russian text PP-OCR read in Latin look-alikes ("HAYMOBA-HEKPACOB" for "НАУМОВА-НЕКРАСОВ",
