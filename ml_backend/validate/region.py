@@ -20,7 +20,8 @@ from ml_backend.validate.lexicon import PLACE_REGIONS, TLD_REGIONS, WORD_REGIONS
 from ml_backend.validate.phone import number_region, split_numbers
 from ml_backend.validate.text import has_cyrillic
 
-_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+#: A UK postcode anywhere in a text (the shape checks ask the same of an address).
+UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _US_STATE_ZIP = re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
 _WORD = re.compile(r"[^\W\d_][\w.\-]*")
 _PLACE = re.compile(
@@ -36,7 +37,7 @@ def _from_places(texts: Iterable[str]) -> str | None:
         match = _PLACE.search(text)
         if match:
             return PLACE_REGIONS[match.group(1).lower()]
-        if _UK_POSTCODE.search(text):
+        if UK_POSTCODE.search(text):
             return "GB"
         if _US_STATE_ZIP.search(text):
             return "US"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from ml_backend.validate.lexicon import TITLE_WORDS, US_STATE_CODES
+from ml_backend.validate.region import UK_POSTCODE
 from ml_backend.validate.text import has_cyrillic, has_latin
 
 #: Characters an address prints besides letters, digits and spaces (separators, quotes, "№",
@@ -65,7 +66,6 @@ _LONG_NUMBER = re.compile(r"\d{8,}")
 _UK_INWARD_CODE = re.compile(r"(?:^|\s)(\S+)\s+(\d[A-Z]{2})$")
 _UK_OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 _UK_INWARD_ALONE = re.compile(r"^\d[A-Z]{2}$")
-_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 #: A Cyrillic word with a capital after a small letter ("бОлетСОСР"): letters and digits of
 #: several words misread and run together.
 _CYRILLIC_MIXED_CASE = re.compile(r"[а-яё][А-ЯЁ]")
@@ -84,6 +84,7 @@ _OTHER_SMALL_WORDS = frozenset({
     "cedex", "bis", "ter", "et", "am", "an", "der", "die", "das", "im", "zum", "zur", "von", "str", "straße", "weg",
     "platz", "van", "den", "het", "via", "del", "della", "di", "calle",
 })
+_KNOWN_SMALL_WORDS = _ENGLISH_SMALL_WORDS | _OTHER_SMALL_WORDS
 _SMALL_WORD = re.compile(r"(?<![\w'’.-])[a-z]+(?![\w'’.-])")
 #: A UK address part that opens with a number or a unit word is a street or flat, not a town.
 _UK_STREET_OR_UNIT = re.compile(r"^(?:\d|(?:flat|studio|apartment|unit|suite|room|floor)\b)", re.IGNORECASE)
@@ -99,7 +100,7 @@ _LETTER_FOR_DIGIT = re.compile(r"(?<!\w)[OoIl]\d")
 
 #: Letters whose small and capital forms differ in size only: OCR reads a capital as the small
 #: letter ("65 clarke Manors") and the word is otherwise right.
-_CASE_SLIP = re.compile(r"(?<![\w'’.-])[cosvwxz](?=[a-z]{2,}(?![\w'’.-]))")
+_CASE_SLIP = re.compile(r"(?<![\w'’.-])[cosvwxz][a-z]{2,}(?![\w'’.-])")
 
 
 def case_slips_restored(address: str, region: str | None) -> str:
@@ -107,12 +108,7 @@ def case_slips_restored(address: str, region: str | None) -> str:
     ("clarke") capitalised; other small words are left for ``misread_address`` to flag."""
     if region not in ("GB", "US"):
         return address
-    return _CASE_SLIP.sub(lambda m: m.group().upper() if _is_slip(address, m.start()) else m.group(), address)
-
-
-def _is_slip(address: str, start: int) -> bool:
-    word = re.match(r"[a-z]+", address[start:])
-    return word is not None and word.group() not in _ENGLISH_SMALL_WORDS | _OTHER_SMALL_WORDS
+    return _CASE_SLIP.sub(lambda m: m.group() if m.group() in _KNOWN_SMALL_WORDS else m.group().capitalize(), address)
 
 
 def misread_address(address: str, region: str | None) -> str | None:
@@ -137,7 +133,7 @@ def misread_address(address: str, region: str | None) -> str | None:
     if _WORD_GLUED_TO_NUMBER.search(address):
         return "a word and a number run together"
     if region in ("GB", "US"):
-        small = [w for w in _SMALL_WORD.findall(address) if w not in _ENGLISH_SMALL_WORDS | _OTHER_SMALL_WORDS]
+        small = [w for w in _SMALL_WORD.findall(address) if w not in _KNOWN_SMALL_WORDS]
         if small:
             return f"'{small[0]}' is a piece of a word"
     if _LETTER_FOR_DIGIT.search(address):
@@ -174,7 +170,7 @@ def _uk_problem(parts: list[str]) -> str | None:
             return f"'{match.group(1)} {match.group(2)}' is no UK postcode"
         if match and part == match.group().strip() and (i == 0 or _UK_STREET_OR_UNIT.match(parts[i - 1])):
             return "no town before the postcode"
-    if not any(_UK_POSTCODE.search(part) for part in parts):
+    if not any(UK_POSTCODE.search(part) for part in parts):
         return "no postcode"
     return None
 

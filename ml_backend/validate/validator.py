@@ -20,13 +20,6 @@ from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
-from ml_backend.validate.shape import (
-    case_slips_restored,
-    cyrillic_read_as_latin,
-    misread_address,
-    misread_company,
-    misread_position,
-)
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
 from ml_backend.validate.given_names import has_given_name
@@ -37,6 +30,13 @@ from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL, closed_up_capitals
 from ml_backend.validate.phone import split_numbers
 from ml_backend.validate.recover import RECOVERED_CONFIDENCE, phone_shaped, recover
 from ml_backend.validate.region import region_hint_from
+from ml_backend.validate.shape import (
+    case_slips_restored,
+    cyrillic_read_as_latin,
+    misread_address,
+    misread_company,
+    misread_position,
+)
 from ml_backend.validate.spelling import named_by_the_domains
 from ml_backend.validate.text import has_cyrillic
 
@@ -241,22 +241,31 @@ def _misread_values_flagged(values: list[FieldValue], region: str) -> list[Field
     address ("65 clarke Manors") is put right first."""
     out = []
     for v in values:
-        if v.field in ("address", "company", "position", "full_name") and v.valid and v.source != "qr":
+        if v.field in _SHAPE_CHECKED_FIELDS and v.valid and v.source != "qr":
             if v.field == "address":
                 restored = case_slips_restored(v.value, region)
                 if restored != v.value:
                     v = replace(v, value=restored, display=restored)
-                problem = misread_address(v.value, region)
-            else:
-                problem = cyrillic_read_as_latin(v.value, region)
-                if v.field == "company":
-                    problem = problem or misread_company(v.value)
-                elif v.field == "position":
-                    problem = problem or misread_position(v.value)
+            problem = _shape_problem(v.field, v.value, region)
             if problem:
                 v = _flagged(v, f"the {v.field} looks misread ({problem}): check it")
         out.append(v)
     return out
+
+
+_SHAPE_CHECKED_FIELDS = ("address", "company", "position", "full_name")
+
+
+def _shape_problem(field_name: str, value: str, region: str) -> str | None:
+    """The first thing ``shape`` finds wrong with a value of ``field_name``, or None."""
+    if field_name == "address":
+        return misread_address(value, region)
+    problem = cyrillic_read_as_latin(value, region)
+    if field_name == "company":
+        return problem or misread_company(value)
+    if field_name == "position":
+        return problem or misread_position(value)
+    return problem
 
 
 #: A job title line has at most this many words (longer lines are slogans that mention one).
