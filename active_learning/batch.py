@@ -8,6 +8,11 @@ value would make the ordering silently do nothing -- and the saved Data Manager 
 "Next batch" shows unlabeled tasks (``total_annotations == 0``) by ``predictions_score``
 ascending: the least confident first. Annotators open the view and label from the top; the
 first ``settings.next_batch_size`` rows are the batch.
+
+A task whose card could not be read has no prediction of the served version, so it sorts last
+(Label Studio orders NULL scores last) instead of first: an empty score-0 prediction left by a
+transient failure is deleted and the task scored again. Refreshing the view rewrites only its
+filter and ordering; the annotator's own settings (hidden columns, widths...) stay.
 """
 
 from __future__ import annotations
@@ -56,11 +61,18 @@ def prediction_versions(task: dict[str, Any]) -> set[str]:
 
 
 def ensure_next_batch_view(client: Any, project: int) -> int:
-    """Create the "Next batch" view, or reset an existing one to its filter and ordering; its id."""
+    """Create the "Next batch" view, or reset an existing one's filter and ordering; its id.
+
+    Only the keys ``view_data`` sets are rewritten: Label Studio stores the whole view (hidden
+    columns, column widths, grid/list...) in ``data`` and replaces it whole on update.
+    """
     for view in client.views.list(project=project):
         view = as_plain(view)
-        if (view.get("data") or {}).get("title") == VIEW_TITLE:
-            client.views.update(str(view["id"]), project=project, data=view_data())
+        data = view.get("data") or {}
+        if data.get("title") == VIEW_TITLE:
+            wanted = view_data()
+            if any(data.get(key) != value for key, value in wanted.items()):
+                client.views.update(str(view["id"]), project=project, data={**data, **wanted})
             return int(view["id"])
     created = as_plain(client.views.create(project=project, data=view_data()))
     log.info("project %s: created view %r (id %s)", project, VIEW_TITLE, created["id"])
@@ -76,11 +88,17 @@ class Scorer:
     load_image: Callable[[dict[str, Any]], Image.Image]
 
 
+def is_empty_prediction(prediction: dict[str, Any]) -> bool:
+    """A prediction without regions: what a failed read used to leave (score 0, pinned first)."""
+    return not prediction.get("result")
+
+
 def score_tasks(client: Any, project: int, scorer: Scorer, tasks: list[dict[str, Any]]) -> tuple[list[ScoredTask], dict[int, str]]:
     """Write a prediction of the served version for each task lacking one; returns scores and failures.
 
     A task whose image cannot be read gets no prediction and is reported with the reason (it then
-    sorts last in the view, without a score, rather than pretending to be confident).
+    sorts last in the view, without a score, rather than first as if least confident). An empty
+    prediction of the served version is not a score: it is deleted and the task read again.
     """
     from ml_backend.ls_format import card_to_prediction
 
@@ -90,6 +108,10 @@ def score_tasks(client: Any, project: int, scorer: Scorer, tasks: list[dict[str,
         task_id = int(task["id"])
         existing = [as_plain(p) for p in task.get("predictions") or []
                     if str(as_plain(p).get("model_version")) == scorer.model_version]
+        for stale in [p for p in existing if is_empty_prediction(p) and p.get("id") is not None]:
+            client.predictions.delete(int(stale["id"]))
+            log.info("project %s: task %s: deleted an empty prediction of %s", project, task_id, scorer.model_version)
+        existing = [p for p in existing if not is_empty_prediction(p)]
         if existing and existing[0].get("score") is not None:
             scored.append(ScoredTask(task_id, float(existing[0]["score"]), scorer.model_version))
             continue

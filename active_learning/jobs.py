@@ -3,13 +3,16 @@
 ``train_project(project_id)`` (train queue, possibly a GPU worker on another machine):
 
 1. takes the project's training lock and pending-annotation snapshot (``queue.training_run``);
-2. exports the annotated tasks from Label Studio and builds OCR-aligned examples with the fixed
+2. exports the annotated tasks from Label Studio; when they are exactly the data the champion
+   was trained on (``data_fingerprint`` in its metadata) there is nothing to learn and the job
+   ends "skipped" without training; otherwise it builds OCR-aligned examples with the fixed
    task-id held-out split (``dataset.build_dataset``);
 3. fine-tunes the served model (registry ``current``, else ``settings.base_model``) into a
    registry *staging* dir, reporting step/epoch/loss to the RQ job's meta and to Redis for /metrics;
-4. evaluates champion and challenger on the same held-out cards and promotes the challenger only
-   if it is not worse (one atomic symlink switch; metadata keeps both scores, data counts, parent
-   and timings);
+4. evaluates champion and challenger on the same held-out cards and promotes the challenger
+   when it is better, or ties on at least ``CARDLOOP_MIN_HELDOUT_FOR_TIE`` held-out cards (a tie
+   on two cards says nothing and would only churn versions); one atomic symlink switch; metadata
+   keeps both scores, data counts and fingerprint, parent and timings; the job result says why;
 5. after a promotion queues the scoring job, which predicts the unlabeled tasks with the new
    version and then sets the Label Studio project's ``model_version`` to it.
 
@@ -28,6 +31,8 @@ delayed RQ retries::
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import shutil
 import time
@@ -80,6 +85,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     from active_learning.replay import with_replay
     from active_learning.train import ProgressCallback, evaluate_model, train_model
     from ml_backend.fetch import ImageFetcher, task_image_url
+    from ml_backend.layout.metadata import read_metadata
     from ml_backend.pipeline import CardPipeline
 
     timings: dict[str, float] = {}
@@ -91,11 +97,20 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     if not init_from:
         raise RuntimeError("no model to fine-tune: nothing promoted in the registry and CARDLOOP_BASE_MODEL is empty")
 
+    client = ls_client(settings)
+    tasks = list(fetch_annotated_tasks(client, project, None))
+    fingerprint = data_fingerprint(tasks, settings.heldout_fraction)
+    if champion is not None:
+        champion_meta = read_metadata(champion[1])
+        if champion_meta.get("project") == project and champion_meta.get("data_fingerprint") == fingerprint:
+            reason = f"no annotation changed since the champion {champion[0]} was trained on them"
+            log.info("project %s: training skipped: %s", project, reason)
+            return {"project": project, "job": run.job_id, "status": "skipped", "promoted": False,
+                    "reason": reason, "champion_version": champion[0], "data_fingerprint": fingerprint}
+
     # the OCR (and QR-text filter) exactly as serving runs it
     pipeline = CardPipeline.load(settings, model_dir=init_from)
     fetcher = ImageFetcher(settings, settings.label_studio_url, settings.label_studio_api_key)
-    client = ls_client(settings)
-    tasks = list(fetch_annotated_tasks(client, project, None))
     built = build_dataset(
         tasks,
         lambda task: fetcher.fetch_image(task_image_url(task)),
@@ -110,7 +125,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     summary: dict[str, Any] = {
         "project": project, "job": run.job_id, "parent": champion[0] if champion else init_from,
         "data": {**built.counts(), "pending_annotations": len(run.annotation_ids), "missing_annotations": missing},
-        "skipped_tasks": built.skipped,
+        "skipped_tasks": built.skipped, "data_fingerprint": fingerprint,
     }
     if len(built.train) == 0:
         return {**summary, "status": "skipped", "promoted": False, "reason": "no annotated training cards yet"}
@@ -129,7 +144,8 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
         challenger = evaluate_model(staging, built.heldout) if len(built.heldout) else None
         defender = evaluate_model(init_from, built.heldout) if len(built.heldout) and champion else None
         timings["eval_seconds"] = round(time.perf_counter() - t0, 1)
-        promote, reason = promotion_decision(challenger, defender, has_champion=champion is not None)
+        promote, reason = promotion_decision(challenger, defender, has_champion=champion is not None,
+                                             min_tie_cards=settings.min_heldout_for_tie)
         summary.update(challenger=_brief(challenger), champion=_brief(defender), promoted=promote, reason=reason)
         if not promote:
             shutil.rmtree(staging, ignore_errors=True)
@@ -142,6 +158,8 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
             "metrics": challenger or result.metrics,
             "champion_metrics": defender,
             "heldout": {"tasks": built.heldout_tasks, "fraction": settings.heldout_fraction},
+            "data_fingerprint": fingerprint,
+            "promotion_reason": reason,
             "data": {**result.metadata.get("data", {}), **built.counts(), "replay_cards": replayed},
             "timings": {**result.metadata.get("timings", {}), **timings},
             "rq_job": run.job_id,
@@ -159,17 +177,50 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     return {**summary, "status": "promoted", "version": version, "scoring_job": scoring_job, "timings": timings}
 
 
-def promotion_decision(challenger: dict | None, champion: dict | None, has_champion: bool) -> tuple[bool, str]:
-    """Champion/challenger on the same held-out cards: promote unless the challenger is worse."""
+#: F1 differences below this are ties (the same cards scored the same, up to float noise).
+TIE_TOLERANCE = 1e-9
+
+
+def promotion_decision(
+    challenger: dict | None, champion: dict | None, has_champion: bool, min_tie_cards: int = 0
+) -> tuple[bool, str]:
+    """Champion/challenger on the same held-out cards: promote a better challenger; a tie only
+    when at least ``min_tie_cards`` held-out cards were compared (on fewer, a tie is no evidence
+    and promoting it would only churn versions). The reason goes into the job result."""
     if not has_champion:
         return True, "no model was served yet"
     if challenger is None:
         return False, "no held-out cards to compare champion and challenger on"
     if champion is None:
         return True, "the champion could not be evaluated"
-    if challenger["f1"] >= champion["f1"]:
-        return True, f"held-out F1 {challenger['f1']:.4f} >= champion {champion['f1']:.4f}"
-    return False, f"held-out F1 {challenger['f1']:.4f} < champion {champion['f1']:.4f}"
+    new, old = float(challenger["f1"]), float(champion["f1"])
+    if new > old + TIE_TOLERANCE:
+        return True, f"held-out F1 {new:.4f} > champion {old:.4f}"
+    if new < old - TIE_TOLERANCE:
+        return False, f"held-out F1 {new:.4f} < champion {old:.4f}"
+    cards = int(challenger.get("cards") or 0)
+    if cards >= min_tie_cards:
+        return True, f"held-out F1 {new:.4f} ties the champion on {cards} held-out cards (>= {min_tie_cards})"
+    return False, (f"held-out F1 {new:.4f} ties the champion on only {cards} held-out cards "
+                   f"(CARDLOOP_MIN_HELDOUT_FOR_TIE is {min_tie_cards}): keeping the champion")
+
+
+def data_fingerprint(tasks: list[dict[str, Any]], heldout_fraction: float) -> str:
+    """Hash of what a training run learns from: each annotated task's latest annotation (id,
+    time, result) and the held-out split. Equal fingerprints mean retraining cannot learn
+    anything new, so a run on the champion's own data is skipped."""
+    from active_learning.crm.source import latest_annotation
+
+    entries = []
+    for task in tasks:
+        annotation = latest_annotation(task)
+        if annotation is None:
+            continue
+        entries.append([int(task["id"]), int(annotation["id"]), str(annotation.get("updated_at") or ""),
+                        bool(annotation.get("was_cancelled")), annotation.get("result") or []])
+    entries.sort(key=lambda e: e[0])
+    payload = json.dumps({"heldout_fraction": heldout_fraction, "tasks": entries}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
 def _brief(scores: dict[str, Any] | None) -> dict[str, Any] | None:

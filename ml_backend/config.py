@@ -118,6 +118,11 @@ class Settings:
     uncertainty: str = _var("CARDLOOP_UNCERTAINTY", "least_confidence", "Card uncertainty: least_confidence, margin or entropy.")
     next_batch_size: int = _var("CARDLOOP_NEXT_BATCH_SIZE", "20", "Cards in the \"Next batch\" view.", int)
     heldout_fraction: float = _var("CARDLOOP_HELDOUT_FRACTION", "0.2", "Share of annotated cards kept for evaluation (by task id).", float)
+    min_heldout_for_tie: int = _var(
+        "CARDLOOP_MIN_HELDOUT_FOR_TIE", "20",
+        "A challenger that only ties the champion's held-out F1 is promoted when at least this many held-out cards "
+        "were compared; on fewer the champion stays (the job result says why).", int,
+    )
 
     # --- CRM export ---
     crm_database_url: str = _var(

@@ -7,6 +7,11 @@ single reference is replaced under a lock. A request takes the reference once an
 object to the end, so no request ever sees a half-loaded model and a batch is never split across
 two versions. A failed load is logged and counted; the old model keeps serving and the failed
 target is retried only when the pointer moves or ``retry_seconds`` have passed.
+
+``refresh_in_background`` is for request handlers: Label Studio gives /setup 3 s, and loading
+a model takes longer, so /setup starts the load in a thread and answers with the version served
+now; the next /setup (or the watcher) sees the new one. A ``model_dir`` that is a plain folder,
+not the registry's symlink, never moves: the holder says so once, as promotions will not be served.
 """
 
 from __future__ import annotations
@@ -63,6 +68,10 @@ class ModelHolder:
         self._load_lock = threading.Lock()  # one load at a time (poller vs. explicit reload)
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
+        self._loader_thread: threading.Thread | None = None
+        if not os.path.islink(self.model_dir):
+            log.info("model dir %s is a plain folder, not a registry pointer: promotions will not be followed",
+                     self.model_dir)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -116,6 +125,26 @@ class ModelHolder:
         if self.on_swap:
             self.on_swap(predictor.model_version)
         return True
+
+    def refresh_in_background(self) -> bool:
+        """Start loading the model ``model_dir`` points to in a thread if it is new; never blocks.
+
+        Returns True when a load was started (or is already running).
+        """
+        if not self._worth_loading(self.target()):
+            return False
+        with self._swap_lock:
+            if self._loader_thread is not None and self._loader_thread.is_alive():
+                return True
+            self._loader_thread = threading.Thread(target=self._refresh_logged, name="model-loader", daemon=True)
+            self._loader_thread.start()
+        return True
+
+    def _refresh_logged(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # noqa: BLE001 -- a background load must not die silently
+            log.exception("background model load failed")
 
     def _worth_loading(self, target: str) -> bool:
         if target == self._target:

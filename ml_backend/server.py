@@ -8,9 +8,11 @@
     GET  /metrics   Prometheus text
 
 Request errors (malformed JSON, no ``tasks``) are 4xx JSON. A task that cannot be read (no
-image, foreign host, 404, not an image, truncated, too many pixels) gets an *empty* prediction in
-its place: Label Studio matches results to tasks by position and retries task by task on a
-count mismatch, so one bad card must not cost the batch. The reason is logged and counted.
+image, foreign host, 404, not an image, truncated, too many pixels) gets an empty *list* of
+predictions in its place: Label Studio matches results to tasks by position and retries task by
+task on a count mismatch, so one bad card must not cost the batch; and it stores no prediction for
+that task, so the task is asked again next time instead of keeping a score-0 empty prediction of
+this model version for ever (pinned at the top of "Next batch"). The reason is logged and counted.
 
 The pipeline is loaded once per process by ``ModelHolder`` and swapped whole when the registry
 promotes a new version. ``create_app`` takes the loader, the event handler and the queue-depth
@@ -38,7 +40,7 @@ from werkzeug.exceptions import HTTPException
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.fetch import FetchError, ImageFetcher, loggable_url, redact, task_image_url
-from ml_backend.ls_format import IMAGE_NAME, card_to_prediction, empty_prediction
+from ml_backend.ls_format import IMAGE_NAME, card_to_prediction
 from ml_backend.metrics import (
     CONTENT_TYPE,
     BackendMetrics,
@@ -275,8 +277,8 @@ def _json_object() -> dict[str, Any]:
 # --- the protocol --------------------------------------------------------------------------------
 
 
-def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int) -> dict[str, Any]:
-    """One task's prediction, or an empty one (logged and counted) when the task is unreadable."""
+def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int) -> dict[str, Any] | list:
+    """One task's prediction, or none (``[]``, logged and counted) when the task is unreadable."""
     task_id = task.get("id") if isinstance(task, dict) else None
     try:
         image = st.fetcher().fetch_image(task_image_url(task, IMAGE_NAME))
@@ -296,7 +298,7 @@ def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int)
         return card_to_prediction(card, image.width, image.height, predictor.model_version)
     st.metrics.tasks.labels(outcome="failed").inc()
     st.metrics.task_failures.labels(reason=reason).inc()
-    return empty_prediction(predictor.model_version)
+    return []  # no prediction: Label Studio asks again, nothing stale is stored
 
 
 def registry_versions(settings: Settings) -> list[str]:
@@ -324,7 +326,9 @@ def _install_routes(app: Flask) -> None:
         if token is not None and not isinstance(token, str):
             raise RequestError("access_token must be a string")
         st.configure_label_studio(hostname or None, token or None)
-        st.holder.refresh()  # a cheap readlink; Label Studio calls /setup before every prediction run
+        # a readlink; a new model loads in a thread (Label Studio gives /setup 3 s, a load takes longer),
+        # so this answers with the version served now and the next /setup sees the new one
+        st.holder.refresh_in_background()
         return jsonify({"model_version": st.holder.get().model_version})
 
     @app.post("/predict")

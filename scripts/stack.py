@@ -2,8 +2,8 @@
 
 ``start`` brings up, reusing whatever already runs: Redis, PostgreSQL (a private cluster under
 the stack dir when none answers), the CRM database, the default model (trained once if the
-registry serves none), Label Studio (known admin and token), the ML backend (gunicorn) and an RQ
-worker for both queues; then creates the Label Studio project, connects the backend, imports
+registry serves none), Label Studio (known admin and token), the ML backend (gunicorn) and one RQ
+worker per queue (a CRM export never waits behind a training run); then creates the Label Studio project, connects the backend, imports
 generated sample cards, pre-annotates them, creates the "Next batch" view and prints the URLs.
 ``stop`` stops exactly what ``start`` started (pid files under the stack dir). It mirrors
 docker-compose.yml service for service.
@@ -57,11 +57,13 @@ class Stack:
             data_dir=root / "label-studio", token=self._token(), port=settings.ls_port,
             document_root=root / "label-studio" / "files",
         )
-        # absolute, so the backend and the worker find them whatever their working directory
+        # absolute, so the backend and the workers find them whatever their working directory; the
+        # model dir is NOT resolved: it is the registry's `current` symlink the backend watches
         self.registry_dir = (REPO_ROOT / settings.registry_dir).resolve()
-        self.model_dir = (REPO_ROOT / settings.model_dir).resolve()
+        self.model_dir = Path(os.path.abspath(REPO_ROOT / settings.model_dir))
         self.backend_pid = root / "backend.pid"
-        self.worker_pid = root / "worker.pid"
+        # one worker per queue: training may run for CARDLOOP_TRAIN_TIMEOUT, exports and scoring must not wait
+        self.worker_pids = {"train": root / "train-worker.pid", "light": root / "light-worker.pid"}
 
     def _token(self) -> str:
         """The admin's API token: chosen once, kept in stack.json (Label Studio stores it at first start)."""
@@ -139,13 +141,15 @@ def ensure_backend(stack: Stack) -> None:
             stack.backend_pid.write_text(str(backend.proc.pid))
 
 
-def ensure_worker(stack: Stack) -> None:
-    if _alive(stack.worker_pid):
-        return
-    proc = spawn([str(VENV_BIN / "rq"), "worker", "--url", stack.redis.url, "--with-scheduler",
-                  stack.settings.train_queue, stack.settings.light_queue],
-                 stack.logs / "worker.log", env=stack.service_env(), cwd=REPO_ROOT)
-    stack.worker_pid.write_text(str(proc.pid))
+def ensure_workers(stack: Stack) -> None:
+    """One RQ worker for the train queue and one for the light queue (CRM exports, scoring)."""
+    queues = {"train": stack.settings.train_queue, "light": stack.settings.light_queue}
+    for role, pid_file in stack.worker_pids.items():
+        if _alive(pid_file):
+            continue
+        proc = spawn([str(VENV_BIN / "rq"), "worker", "--url", stack.redis.url, "--with-scheduler", queues[role]],
+                     stack.logs / f"{role}-worker.log", env=stack.service_env(), cwd=REPO_ROOT)
+        pid_file.write_text(str(proc.pid))
 
 
 def ensure_samples(stack: Stack) -> None:
@@ -174,8 +178,8 @@ def start() -> int:
     stack.label_studio.ensure_running()
     _step("ML backend")
     ensure_backend(stack)
-    _step("RQ worker")
-    ensure_worker(stack)
+    _step("RQ workers (one per queue)")
+    ensure_workers(stack)
     ensure_samples(stack)
 
     from active_learning.batch import ensure_next_batch_view
@@ -203,8 +207,8 @@ def start() -> int:
 
 def stop() -> int:
     stack = Stack()
-    stopped = [name for name, pid_file in (("RQ worker", stack.worker_pid), ("ML backend", stack.backend_pid))
-               if stop_pid_file(pid_file)]
+    pid_files = [(f"RQ {role} worker", pid_file) for role, pid_file in stack.worker_pids.items()]
+    stopped = [name for name, pid_file in (*pid_files, ("ML backend", stack.backend_pid)) if stop_pid_file(pid_file)]
     if stack.label_studio.stop():
         stopped.append("Label Studio")
     if stack.postgres.stop():
@@ -222,10 +226,10 @@ def status() -> int:
         "PostgreSQL": port_open(stack.postgres.host, stack.postgres.port),
         "Label Studio": stack.label_studio.healthy(),
         "ML backend": http_ok(f"{stack.backend_url}/health"),
-        "RQ worker": _alive(stack.worker_pid),
+        **{f"RQ {role} worker": _alive(pid_file) for role, pid_file in stack.worker_pids.items()},
     }
     for name, up in rows.items():
-        print(f"{name:14} {'up' if up else 'down'}")
+        print(f"{name:17} {'up' if up else 'down'}")
     return 0 if all(rows.values()) else 1
 
 

@@ -141,11 +141,35 @@ def test_requests_during_a_swap_see_one_whole_model(registry, tmp_path):
         host.close()
 
 
-def test_setup_notices_a_promotion_without_the_watcher(registry):
+def test_setup_answers_at_once_and_loads_a_promotion_in_the_background(registry):
+    """Label Studio gives /setup 3 s; a model load takes longer, so /setup must not wait for it."""
+    loader = SlowLoader(delay=4.0)
     settings = test_settings(model_dir=str(registry / "current"), registry_dir=str(registry))
-    app = create_app(settings, pipeline_loader=SlowLoader(), event_handler=lambda p: {}, queue_depth=lambda: {})
+    app = create_app(settings, pipeline_loader=loader, event_handler=lambda p: {}, queue_depth=lambda: {})
+    from ml_backend.server import state
+
     client = app.test_client()
     assert client.post("/setup", json={}).get_json() == {"model_version": V1}
     point_current(registry, V2)
+    started = time.monotonic()
+    answers = [client.post("/setup", json={}).get_json() for _ in range(3)]
+    assert time.monotonic() - started < 1.0, "/setup waited for the model load"
+    assert answers == [{"model_version": V1}] * 3  # the version served while V2 loads
+    deadline = time.monotonic() + 10
+    while state(app).holder.version != V2 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert client.post("/setup", json={}).get_json() == {"model_version": V2}
-    assert client.get("/versions").get_json()["versions"] == [V1, V2]
+    assert len(loader.loads) == 2, "three /setup calls during one load started one load"
+    assert client.get("/versions").get_json() == {"versions": [V1, V2], "current": V2}
+
+
+def test_a_plain_folder_is_served_but_never_swapped(registry, caplog):
+    """A resolved version folder (what the stack used to pass) never moves: the holder says so."""
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="ml_backend.model_holder"):
+        holder = ModelHolder(SlowLoader(), (registry / "current").resolve())
+    assert "promotions will not be followed" in caplog.text
+    holder.refresh()
+    point_current(registry, V2)
+    assert not holder.refresh() and holder.version == V1

@@ -91,7 +91,7 @@ def test_setup_token_replaces_the_configured_one(host, pipeline, tmp_path):
                      pipeline_loader=lambda d: pipeline, event_handler=lambda p: {}, queue_depth=lambda: {})
     client = app.test_client()
     no_token = client.post("/predict", json={"tasks": [_task("/data/upload/1/card.png")]}).get_json()
-    assert no_token["results"][0]["result"] == []
+    assert no_token["results"] == [[]]  # 401: no prediction
     client.post("/setup", json={"hostname": host.url, "access_token": TOKEN})
     with_token = client.post("/predict", json={"tasks": [_task("/data/upload/1/card.png")]}).get_json()
     assert len(with_token["results"][0]["result"]) == 4
@@ -128,7 +128,7 @@ def test_a_bad_task_gets_an_empty_result_in_its_place(client, name, bad, reason)
     results = resp.get_json()["results"]
     assert len(results) == 3
     assert results[0]["result"] and results[2]["result"]
-    assert results[1] == {"model_version": "v-test", "score": 0.0, "result": []}
+    assert results[1] == []  # no prediction: Label Studio stores none and asks again later
     metrics = client.get("/metrics").get_data(as_text=True)
     assert f'cardloop_predict_task_failures_total{{reason="{reason}"}} 1.0' in metrics
     assert client.get("/health").status_code == 200  # still serving
@@ -140,7 +140,7 @@ def test_unreachable_host_is_an_empty_result(host, pipeline, tmp_path):
                      pipeline_loader=lambda d: pipeline, event_handler=lambda p: {}, queue_depth=lambda: {})
     client = app.test_client()
     results = client.post("/predict", json={"tasks": [_task("/data/upload/1/card.png")]}).get_json()["results"]
-    assert results == [{"model_version": "v-test", "score": 0.0, "result": []}]
+    assert results == [[]]
     assert 'reason="unreachable"' in client.get("/metrics").get_data(as_text=True)
 
 
