@@ -12,10 +12,11 @@ RUN apt-get update \
 
 WORKDIR /app
 # torch first from the CPU index: the plain PyPI wheel pulls several GB of CUDA packages.
-# 2.13.0+cpu satisfies requirements.txt's torch==2.13.0, so the second install keeps it.
-COPY requirements.txt .
+# 2.13.0+cpu satisfies the lock's torch==2.13.0, so the second install keeps it. The lock pins every
+# package, as scripts/install.sh does for the local stack.
+COPY requirements.txt requirements.lock ./
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
- && pip install -r requirements.txt
+ && pip install -r requirements.txt -c requirements.lock
 
 COPY ml_backend ml_backend
 COPY active_learning active_learning

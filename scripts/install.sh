@@ -5,6 +5,8 @@
 #     fonts for the card generator, docker-compose (validates docker-compose.yml without an engine)
 #   - .venv     the project's virtual environment (requirements.txt; torch pinned to the CPU build)
 #   - .venv-ls  Label Studio 1.23.2 in its own virtual environment (a separate application)
+# Both install from their lock files (requirements.lock, requirements-ls.lock: every package pinned), so
+# a fresh machine next month gets the set that was tested; `bash scripts/lock.sh` refreshes them on purpose.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +47,9 @@ venv() {
   echo "$want" > "$stamp"
 }
 
-venv .venv "$(cat requirements.txt)" -r requirements.txt
-venv .venv-ls "label-studio==1.23.2" "label-studio==1.23.2"
+for lockfile in requirements.lock requirements-ls.lock; do
+  [ -f "$lockfile" ] || { echo "[install] error: $lockfile is missing (bash scripts/lock.sh writes it)" >&2; exit 1; }
+done
+venv .venv "$(cat requirements.txt requirements.lock)" -r requirements.txt -c requirements.lock
+venv .venv-ls "$(cat requirements-ls.txt requirements-ls.lock)" -r requirements-ls.txt -c requirements-ls.lock
 say "ready"
