@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
 DEBIAN_PACKAGES=(redis-server postgresql tesseract-ocr tesseract-ocr-rus tesseract-ocr-script-cyrl tesseract-ocr-osd
-  fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core docker-compose)
+  fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core docker-compose
+  chromium fonts-roboto-unhinted fonts-open-sans fonts-lato fonts-ebgaramond fonts-comfortaa)
 
 say() { printf '[install] %s\n' "$*"; }
 
