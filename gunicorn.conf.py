@@ -5,9 +5,12 @@ so workers share those pages copy-on-write, but the *model* is loaded in each wo
 fork (``post_worker_init``): threads (the registry watcher, OpenMP pools) do not survive a fork,
 and each worker must be able to swap its own model when a new version is promoted.
 
-``gthread`` workers: while one thread runs a long /predict batch, another answers /health,
-/metrics and /webhook (Label Studio waits only ~1 s for a webhook). Bind address and worker count
-come from Settings (CARDLOOP_HOST/CARDLOOP_PORT/CARDLOOP_WORKERS); ``--bind`` overrides.
+``gthread`` workers: while threads run long /predict batches, others answer /health, /metrics,
+/setup and /webhook (Label Studio waits only ~1 s for /health and a webhook). /predict may hold at
+most CARDLOOP_PREDICT_CONCURRENCY + CARDLOOP_PREDICT_QUEUE threads (the server answers the rest
+503 at once), and a worker has ``SPARE_THREADS`` more than that, so those endpoints always find a
+free thread however many /predict clients there are. Bind address and worker count come from
+Settings (CARDLOOP_HOST/CARDLOOP_PORT/CARDLOOP_WORKERS); ``--bind`` overrides.
 """
 
 from ml_backend.config import load_settings
@@ -20,11 +23,13 @@ configure_threads(_settings)  # before torch is imported by the preloaded app
 bind = f"{_settings.host}:{_settings.port}"
 workers = max(1, _settings.workers)
 worker_class = "gthread"
-threads = 4
+#: Threads /predict can never occupy: /health, /metrics, /setup, /webhook and /versions run on them.
+SPARE_THREADS = 4
+threads = max(1, _settings.predict_concurrency) + max(0, _settings.predict_queue) + SPARE_THREADS
 preload_app = True
 wsgi_app = "ml_backend.server:gunicorn_app()"
-# A prediction run of 100 tasks takes minutes on CPU; Label Studio itself gives up after
-# ML_TIMEOUT_PREDICT (100 s by default). The model load in post_worker_init also counts here.
+# /predict ends by CARDLOOP_PREDICT_DEADLINE (below Label Studio's ML_TIMEOUT_PREDICT, 100 s by
+# default). This is gunicorn's heartbeat limit: the model load in post_worker_init counts here.
 timeout = 300
 graceful_timeout = 30
 keepalive = 5

@@ -72,7 +72,14 @@ class Settings:
         "The same for lines Tesseract re-read (its scores run lower than PP-OCR's).", float,
     )
     qr_enabled: bool = _var("CARDLOOP_QR", "true", "Decode vCard/MeCard QR codes before OCR.", _bool)
-    max_pixels: int = _var("CARDLOOP_MAX_PIXELS", "40000000", "Largest image accepted, in pixels.", int)
+    max_pixels: int = _var(
+        "CARDLOOP_MAX_PIXELS", "24000000",
+        "Largest image accepted, in pixels (24 MP: a 6000x4000 phone photo); checked on the header, before decoding.", int,
+    )
+    max_image_side: int = _var(
+        "CARDLOOP_MAX_IMAGE_SIDE", "4096",
+        "Images with a longer side are scaled down to it as they are decoded (OCR reads at 2048 px); 0 keeps every pixel.", int,
+    )
     max_image_bytes: int = _var("CARDLOOP_MAX_IMAGE_BYTES", "26214400", "Largest image file accepted, in bytes.", int)
     default_region: str = _var("CARDLOOP_DEFAULT_REGION", "US", "Phone region assumed when neither the number nor the card says otherwise.")
     spacy_models: tuple[str, ...] = _var(
@@ -81,13 +88,42 @@ class Settings:
     )
 
     # --- Label Studio and the ML backend server ---
-    label_studio_url: str = _var("LABEL_STUDIO_URL", "http://127.0.0.1:8080", "Label Studio base URL (also sent by /setup as `hostname`).")
-    label_studio_api_key: str = _var("LABEL_STUDIO_API_KEY", "", "Label Studio API token (also sent by /setup as `access_token`). Never logged.")
+    label_studio_url: str = _var(
+        "LABEL_STUDIO_URL", "http://127.0.0.1:8080",
+        "Label Studio base URL: the only origin that is sent the token. /setup's `hostname` is adopted only when it "
+        "names this same origin.",
+    )
+    label_studio_api_key: str = _var(
+        "LABEL_STUDIO_API_KEY", "",
+        "Label Studio API token for fetching task images. When set, /setup's `access_token` is ignored; when empty, "
+        "the one /setup sends is used. Never logged.",
+    )
     fetch_allowlist: tuple[str, ...] = _var(
         "CARDLOOP_FETCH_ALLOWLIST", "",
-        "Extra hosts (comma-separated) the backend may fetch task images from besides Label Studio's host.", _csv,
+        "Extra hosts (`host` or `host:port`, comma-separated) the backend may fetch task images from besides Label "
+        "Studio's; they never receive the token.", _csv,
     )
-    fetch_timeout: float = _var("CARDLOOP_FETCH_TIMEOUT", "10", "Seconds allowed to download one task image.", float)
+    fetch_timeout: float = _var(
+        "CARDLOOP_FETCH_TIMEOUT", "10",
+        "Seconds allowed to download one task image, in total: connecting, redirects, headers and body.", float,
+    )
+    predict_deadline: float = _var(
+        "CARDLOOP_PREDICT_DEADLINE", "90",
+        "Seconds one /predict request may take, waiting included; past it the request stops and answers 503 "
+        "(keep it below Label Studio's ML_TIMEOUT_PREDICT, 100 s by default).", float,
+    )
+    predict_max_tasks: int = _var(
+        "CARDLOOP_PREDICT_MAX_TASKS", "100", "Most tasks one /predict request may carry (more get HTTP 413).", int,
+    )
+    predict_concurrency: int = _var(
+        "CARDLOOP_PREDICT_CONCURRENCY", "1",
+        "/predict requests a worker process runs at once (the model is CPU-bound: more only share the cores).", int,
+    )
+    predict_queue: int = _var(
+        "CARDLOOP_PREDICT_QUEUE", "2",
+        "/predict requests that may wait for a free slot; more get HTTP 503 with Retry-After, so threads stay free "
+        "for /health and /metrics.", int,
+    )
     local_files_root: str = _var(
         "LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT", "",
         "When set, /data/local-files/?d=... images are read from this directory instead of over HTTP.",

@@ -4,6 +4,11 @@ Every image enters the pipeline here, so this is where hostile or broken input i
 files that are not images, images cut short in transit, decompression bombs (a tiny file
 that declares a gigantic canvas) and files over the size limit. The pixel limit is checked
 on the header *before* any pixel data is decoded, so a bomb never allocates its canvas.
+
+Pictures larger than a card needs are scaled down as early as the format allows: a JPEG is
+decoded straight at a reduced scale (``draft``), anything else right after decoding, before
+the EXIF turn and the RGB conversion copy it. A 40-megapixel PNG otherwise costs a gigabyte
+of memory and seconds of copying for text that OCR reads at 2048 px anyway.
 """
 
 from __future__ import annotations
@@ -64,6 +69,26 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
     return img
 
 
+def _draft_smaller(img: Image.Image, max_side: int | None) -> None:
+    """Ask a JPEG decoder for a reduced scale (1/2, 1/4, 1/8) no smaller than ``max_side``."""
+    if not max_side or img.format != "JPEG" or max(img.size) <= max_side:
+        return
+    scale = max_side / max(img.size)
+    img.draft(img.mode, (max(1, int(img.width * scale)), max(1, int(img.height * scale))))
+
+
+def _shrink(img: Image.Image, max_side: int | None) -> Image.Image:
+    """``img`` with its longer side at most ``max_side`` (aspect kept), decoded already."""
+    if not max_side or max(img.size) <= max_side:
+        return img
+    scale = max_side / max(img.size)
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+    log.info("scaling a %dx%d image down to %dx%d", img.width, img.height, *size)
+    if img.mode not in ("RGB", "RGBA", "L", "LA"):
+        img = _to_rgb(img)
+    return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
 def _decode_fully(img: Image.Image) -> None:
     """Decode every pixel now so that a truncated file fails here, not half-way through OCR."""
     if ImageFile.LOAD_TRUNCATED_IMAGES:
@@ -77,17 +102,25 @@ def _decode_fully(img: Image.Image) -> None:
         raise ImageError(f"image is truncated or corrupt: {exc}") from exc
 
 
-def load_image(source: ImageSource, *, max_pixels: int, max_bytes: int) -> Image.Image:
+def load_image(source: ImageSource, *, max_pixels: int, max_bytes: int, max_side: int | None = None) -> Image.Image:
     """An RGB image turned the way its EXIF orientation says, from bytes or a file path.
 
     Its ``size`` is the picture as viewers (and Label Studio) display it, i.e. after the EXIF
-    turn: the frame region percentages refer to. Raises ``ImageError`` (a ``ValueError``) with
-    a one-line reason for missing, empty, oversized, non-image, truncated and too-many-pixel
-    inputs.
+    turn: the frame region percentages refer to; with ``max_side`` its longer side is scaled
+    down to at most that (percentages are unchanged by scaling). Raises ``ImageError`` (a
+    ``ValueError``) with a one-line reason for missing, empty, oversized, non-image, truncated
+    and too-many-pixel inputs.
     """
     data = _read_bytes(source, max_bytes)
     img = _open_checked(data, max_pixels)
+    _draft_smaller(img, max_side)
     _decode_fully(img)
+    shrunk = _shrink(img, max_side)
+    if shrunk is not img:
+        exif = img.getexif()
+        if exif:  # the scaled copy must still know which way up the picture goes
+            shrunk.info["exif"] = exif.tobytes()
+        img = shrunk
     try:
         upright = ImageOps.exif_transpose(img)
     except (OSError, SyntaxError, ValueError) as exc:  # malformed EXIF block

@@ -7,7 +7,8 @@
     GET  /versions  {"versions": [...]} model versions in the registry
     GET  /metrics   Prometheus text
 
-Request errors (malformed JSON, no ``tasks``) are 4xx JSON. A task that cannot be read (no
+Request errors (malformed or too deeply nested JSON, no ``tasks``, more than
+``CARDLOOP_PREDICT_MAX_TASKS``) are 4xx JSON. A task that cannot be read (no
 image, foreign host, 404, not an image, truncated, too many pixels) gets an empty *list* of
 predictions in its place: Label Studio matches results to tasks by position and retries task by
 task on a count mismatch, so one bad card must not cost the batch; and it stores no prediction for
@@ -18,6 +19,18 @@ The pipeline is loaded once per process by ``ModelHolder`` and swapped whole whe
 promotes a new version. ``create_app`` takes the loader, the event handler and the queue-depth
 reader as arguments, so tests run the real protocol against hand-made or tiny models.
 Run it with ``python -m ml_backend serve`` (gunicorn, see ``gunicorn.conf.py``).
+
+Bounds, so that no client can take the backend down or make Label Studio give up on it:
+- /predict runs at most ``CARDLOOP_PREDICT_CONCURRENCY`` requests at once per worker and lets
+  ``CARDLOOP_PREDICT_QUEUE`` more wait; beyond that it answers 503 + Retry-After at once. gunicorn
+  gets more threads than that (``gunicorn.conf.py``), so /health and /metrics always find one:
+  Label Studio waits 1 s for /health before it shows the backend as disconnected.
+- A /predict request has a deadline (``CARDLOOP_PREDICT_DEADLINE``, below Label Studio's own
+  100 s); each image fetch ends by it; past it, or once the client has hung up, the remaining
+  tasks are not started and the request answers 503 (Label Studio stores nothing for a batch
+  whose results do not match its tasks, so a partial answer would be lost anyway).
+- Label Studio's token comes from ``LABEL_STUDIO_API_KEY`` when set; /setup can never move it to
+  another origin (see ``BackendState.configure_label_studio``).
 """
 
 from __future__ import annotations
@@ -27,19 +40,18 @@ import binascii
 import hmac
 import logging
 import os
+import socket
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
-
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ml_backend.config import Settings, load_settings
-from ml_backend.fetch import FetchError, ImageFetcher, loggable_url, redact, task_image_url
+from ml_backend.fetch import FetchError, ImageFetcher, check_url, loggable_url, printable, redact, task_image_url
 from ml_backend.ls_format import IMAGE_NAME, card_to_prediction
 from ml_backend.metrics import (
     CONTENT_TYPE,
@@ -57,6 +69,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONFIG = REPO_ROOT / "gunicorn.conf.py"
 #: Largest JSON body accepted (a /predict batch of task dicts, not images).
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
+#: Deepest JSON nesting accepted: Label Studio's payloads are under ten levels deep, and deeper
+#: bodies only serve to exhaust the recursion of whatever parses or serialises them next.
+MAX_JSON_DEPTH = 64
+#: Seconds a client told "busy" (503) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 5
 STATE_KEY = "cardloop"
 
 #: Webhook actions Label Studio 1.23 sends; others are counted as "other" (labels stay bounded).
@@ -112,29 +129,61 @@ class BackendState:
     token: str
     _fetcher: ImageFetcher | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _ignored: set[str] = field(default_factory=set)
+    #: /predict admission: ``_slots`` run, up to ``predict_queue`` more wait, the rest get 503.
+    _slots: threading.Semaphore = field(init=False)
+    _admitted: int = 0
+
+    def __post_init__(self) -> None:
+        self._slots = threading.Semaphore(max(1, self.settings.predict_concurrency))
 
     def configure_label_studio(self, hostname: str | None, token: str | None) -> None:
-        """Adopt the Label Studio URL/token /setup sent.
+        """Adopt what /setup sent, as far as it cannot redirect Label Studio's token.
 
-        The URL is adopted only when it names the configured Label Studio host or an allow-listed
-        one: /setup is unauthenticated unless basic auth is on, and whoever sets the URL decides
-        where /predict fetches with Label Studio's token (SSRF). Otherwise LABEL_STUDIO_URL stays.
+        /setup is open to anyone who reaches the port unless basic auth is on. So its
+        ``hostname`` is adopted only when it names the same origin (scheme, host, port) as
+        LABEL_STUDIO_URL: the token goes to that origin and nowhere else, whatever /setup says.
+        Its ``access_token`` is adopted only when LABEL_STUDIO_API_KEY is empty; a configured
+        token is never replaced. What is ignored is logged once per distinct value.
         """
         with self._lock:
             if hostname and hostname.rstrip("/") != self.label_studio_url:
-                probe = ImageFetcher(self.settings, self.settings.label_studio_url)
+                configured = ImageFetcher(self.settings, self.settings.label_studio_url).label_studio
                 try:
-                    probe.resolve(hostname)
+                    same_origin = check_url(hostname.rstrip("/") + "/").origin == configured
                 except FetchError:
-                    log.warning("ignoring /setup hostname %s: not LABEL_STUDIO_URL's host nor allow-listed; "
-                                "fetching relative URLs from %s", loggable_url(hostname), self.label_studio_url)
-                else:
+                    same_origin = False
+                if same_origin:
                     self.label_studio_url = hostname.rstrip("/")
                     self._fetcher = None
+                else:
+                    self._log_ignored("hostname", hostname, "not LABEL_STUDIO_URL's origin; relative URLs are fetched from "
+                                      + loggable_url(self.label_studio_url))
             if token and token != self.token:
-                log.info("Label Studio token from /setup: %s", redact(token))
-                self.token = token
-                self._fetcher = None
+                if self.settings.label_studio_api_key:
+                    self._log_ignored("access_token", redact(token), "LABEL_STUDIO_API_KEY is set and stays in use")
+                else:
+                    log.info("Label Studio token from /setup: %s", redact(token))
+                    self.token = token
+                    self._fetcher = None
+
+    def _log_ignored(self, what: str, value: str, why: str) -> None:
+        key = f"{what}={value}"
+        if key not in self._ignored and len(self._ignored) < 100:
+            self._ignored.add(key)
+            log.warning("ignoring /setup %s %s: %s", what, loggable_url(value) if what == "hostname" else value, why)
+
+    def admit(self) -> bool:
+        """Count a /predict request in, unless the running and waiting ones fill every place."""
+        with self._lock:
+            if self._admitted >= max(1, self.settings.predict_concurrency) + max(0, self.settings.predict_queue):
+                return False
+            self._admitted += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._admitted -= 1
 
     def fetcher(self) -> ImageFetcher:
         with self._lock:
@@ -227,6 +276,7 @@ def _install_hooks(app: Flask) -> None:
     @app.before_request
     def _start_and_authenticate():
         g.started = time.perf_counter()
+        g.started_monotonic = time.monotonic()
         settings = state().settings
         if settings.basic_auth_user and not _authorized(settings):
             response, status = _error("authentication required", 401, "unauthorized")
@@ -256,36 +306,90 @@ def _install_hooks(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         return _error(exc.description or exc.name, exc.code or 500, exc.name.lower().replace(" ", "_"))
 
+    @app.errorhandler(RecursionError)
+    def _too_deep(exc: RecursionError):
+        return _error(f"request body is nested too deeply (limit {MAX_JSON_DEPTH} levels)", 400, "bad_request")
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        log.exception("unhandled error in %s %s", request.method, request.path)
+        log.exception("unhandled error in %s %s", request.method, printable(request.path))
         return _error("internal error (logged on the server)", 500, "internal")
 
 
 def _json_object() -> dict[str, Any]:
-    """The request body as a JSON object, or a 400 that says what is wrong with it."""
-    if not request.data:
+    """The request body as a JSON object, or a 4xx that says what is wrong with it.
+
+    The body is read here, so a chunked body over ``MAX_REQUEST_BYTES`` (no Content-Length for
+    Flask to refuse up front) is a 413 too; nesting deeper than ``MAX_JSON_DEPTH`` is a 400.
+    """
+    body = request.get_data(cache=True)  # raises RequestEntityTooLarge (413) past MAX_CONTENT_LENGTH
+    if not body:
         raise RequestError("request body is empty: send a JSON object")
-    payload = request.get_json(force=True, silent=True)
+    try:
+        payload = request.get_json(force=True, silent=True)
+    except RecursionError as exc:
+        raise RequestError(f"request body is nested too deeply (limit {MAX_JSON_DEPTH} levels)") from exc
     if payload is None:
         raise RequestError("request body is not valid JSON")
     if not isinstance(payload, dict):
         raise RequestError(f"request body must be a JSON object, got {type(payload).__name__}")
+    if _json_depth(payload) > MAX_JSON_DEPTH:
+        raise RequestError(f"request body is nested too deeply (limit {MAX_JSON_DEPTH} levels)")
     return payload
+
+
+def _json_depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion (the point is to refuse what recursion chokes on)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        current, depth = todo.pop()
+        if isinstance(current, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            children = current.values() if isinstance(current, dict) else current
+            todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def _client_gone() -> bool:
+    """True when the /predict client has closed its connection (gunicorn hands us the socket).
+
+    A peek that finds end-of-file (or a reset) means nobody will read the answer. Without a socket
+    (the test client, other servers) the client is assumed present.
+    """
+    sock = request.environ.get("gunicorn.socket")
+    if sock is None:
+        return False
+    try:
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return True
+
+
+class _Abandoned(Exception):
+    """The /predict request ran past its deadline or its client left; ``kind`` says which."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
 
 
 # --- the protocol --------------------------------------------------------------------------------
 
 
-def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int) -> dict[str, Any] | list:
+def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int,
+                  deadline: float | None = None) -> dict[str, Any] | list:
     """One task's prediction, or none (``[]``, logged and counted) when the task is unreadable."""
-    task_id = task.get("id") if isinstance(task, dict) else None
+    task_id = printable(task.get("id"), 40) if isinstance(task, dict) else None
     try:
-        image = st.fetcher().fetch_image(task_image_url(task, IMAGE_NAME))
+        image = st.fetcher().fetch_image(task_image_url(task, IMAGE_NAME), deadline=deadline)
         card = predictor.predict(image)
     except FetchError as exc:
         reason = exc.reason
-        log.warning("task %s (#%d): %s: %s", task_id, index, reason, exc)
+        log.warning("task %s (#%d): %s: %s", task_id, index, reason, printable(str(exc), 400))
     except Exception:  # noqa: BLE001 -- one broken card must not fail the batch
         reason = "pipeline_error"
         log.exception("task %s (#%d): the pipeline failed", task_id, index)
@@ -299,6 +403,34 @@ def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int)
     st.metrics.tasks.labels(outcome="failed").inc()
     st.metrics.task_failures.labels(reason=reason).inc()
     return []  # no prediction: Label Studio asks again, nothing stale is stored
+
+
+def _busy(message: str, kind: str = "busy") -> tuple[Response, int]:
+    response, status = _error(message, 503, kind)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, status
+
+
+def _predict_in_slot(st: BackendState, predictor: Predictor, tasks: list, deadline: float) -> list:
+    """Wait for a prediction slot, then predict task after task while the deadline and the client last."""
+    while not st._slots.acquire(timeout=0.25):
+        if time.monotonic() >= deadline:
+            raise _Abandoned("deadline", f"no prediction slot free within the {st.settings.predict_deadline:g} s "
+                                         "deadline (CARDLOOP_PREDICT_DEADLINE)")
+        if _client_gone():
+            raise _Abandoned("client_gone", "the client closed the connection while waiting for a slot")
+    try:
+        results = []
+        for index, task in enumerate(tasks):
+            if time.monotonic() >= deadline:
+                raise _Abandoned("deadline", f"the {st.settings.predict_deadline:g} s deadline (CARDLOOP_PREDICT_DEADLINE) "
+                                             f"passed after {index} of {len(tasks)} tasks; send fewer tasks per request")
+            if _client_gone():
+                raise _Abandoned("client_gone", f"the client closed the connection after {index} of {len(tasks)} tasks")
+            results.append(_predict_task(st, predictor, task, index, deadline))
+        return results
+    finally:
+        st._slots.release()
 
 
 def registry_versions(settings: Settings) -> list[str]:
@@ -321,8 +453,14 @@ def _install_routes(app: Flask) -> None:
         st = state()
         payload = _json_object()
         hostname, token = payload.get("hostname"), payload.get("access_token")
-        if hostname is not None and (not isinstance(hostname, str) or urlsplit(hostname).scheme not in ("http", "https")):
-            raise RequestError("hostname must be an http(s) URL")
+        if hostname is not None:
+            if not isinstance(hostname, str):
+                raise RequestError("hostname must be an http(s) URL")
+            if hostname:
+                try:
+                    check_url(hostname.rstrip("/") + "/")
+                except FetchError as exc:
+                    raise RequestError(f"hostname must be an http(s) URL: {exc}") from exc
         if token is not None and not isinstance(token, str):
             raise RequestError("access_token must be a string")
         st.configure_label_studio(hostname or None, token or None)
@@ -340,8 +478,24 @@ def _install_routes(app: Flask) -> None:
             raise RequestError("missing 'tasks': send {\"tasks\": [{\"id\": ..., \"data\": {\"image\": URL}}]}")
         if not isinstance(tasks, list):
             raise RequestError("'tasks' must be a list of task objects")
+        limit = st.settings.predict_max_tasks
+        if len(tasks) > limit:
+            raise RequestError(f"{len(tasks)} tasks in one request; at most {limit} (CARDLOOP_PREDICT_MAX_TASKS): "
+                               "send them in smaller batches", 413)
         predictor = st.holder.get()  # one model for the whole batch, even if a swap happens meanwhile
-        results = [_predict_task(st, predictor, task, i) for i, task in enumerate(tasks)]
+        deadline = g.started_monotonic + st.settings.predict_deadline
+        if not st.admit():
+            return _busy(f"busy: {st.settings.predict_concurrency} prediction(s) running and "
+                         f"{st.settings.predict_queue} waiting; try again shortly")
+        try:
+            results = _predict_in_slot(st, predictor, tasks, deadline)
+        except _Abandoned as exc:
+            log.warning("/predict of %d tasks stopped: %s", len(tasks), exc)
+            if exc.kind == "client_gone":
+                return _error(str(exc), 499, exc.kind)
+            return _busy(str(exc), kind=exc.kind)
+        finally:
+            st.release()
         return jsonify({"results": results, "model_version": predictor.model_version})
 
     @app.post("/webhook")
