@@ -4,12 +4,18 @@ One implementation serves both the local stack (``scripts/stack.py``) and the py
 fixtures, so tests run against exactly what users run. Each server is reused when one already
 answers at the configured address; otherwise a private instance is started under a data
 directory and recorded in a pid file, so ``stop()`` stops exactly what was started.
+
+A pid file holds the pid *and* the process's start time (``/proc/<pid>/stat``): after a reboot
+or a crash the pid may belong to someone else by now, and ``stop`` must not signal a stranger's
+process group. A private PostgreSQL cluster gets a random superuser password (scram-sha-256 over
+TCP, peer auth on its socket), kept in a 0600 file beside it and carried in its DSN.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -63,9 +69,45 @@ def wait_for(check, timeout: float, what: str, proc: subprocess.Popen | None = N
     raise ServiceError(f"{what} did not come up within {timeout:.0f} s{tail}")
 
 
-def _write_pid(pid_file: Path, pid: int) -> None:
+def process_start_time(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (clock ticks since boot), or None when it does not exist."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # the command name (field 2) may hold spaces and parentheses: count fields after the last ')'
+    return stat.rpartition(")")[2].split()[19]
+
+
+def write_pid_file(pid_file: Path, pid: int) -> None:
+    """Record ``pid`` with its start time, so a later ``stop`` can tell it from a reused pid."""
     pid_file.parent.mkdir(parents=True, exist_ok=True)
-    pid_file.write_text(str(pid))
+    pid_file.write_text(f"{pid} {process_start_time(pid) or ''}".strip())
+
+
+def read_pid_file(pid_file: Path) -> int | None:
+    """The pid recorded in ``pid_file`` if that very process still runs (same start time), else None.
+
+    A pid file without a start time (older format) is trusted only when the pid leads its own
+    session, as every process ``spawn`` starts does.
+    """
+    try:
+        pid_text, _, started = pid_file.read_text().strip().partition(" ")
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return None
+    if pid <= 1:
+        return None
+    now = process_start_time(pid)
+    if now is None:
+        return None
+    if started:
+        return pid if started == now else None
+    try:
+        return pid if os.getsid(pid) == pid else None
+    except OSError:
+        return None
+
 
 
 def _running(pid: int) -> bool:
@@ -83,13 +125,23 @@ def _running(pid: int) -> bool:
     return True
 
 
+def pid_file_alive(pid_file: Path) -> bool:
+    """True while the process recorded in ``pid_file`` (that very one, not a reused pid) runs."""
+    pid = read_pid_file(pid_file)
+    return pid is not None and _running(pid)
+
+
 def stop_pid_file(pid_file: Path, timeout: float = 20) -> bool:
-    """Stop the process group recorded in ``pid_file`` (TERM, then KILL); True if one was running."""
+    """Stop the process group recorded in ``pid_file`` (TERM, then KILL); True if one was running.
+
+    A stale file (the process is gone, or its pid now belongs to another process) is removed
+    and nothing is signalled.
+    """
     if not pid_file.exists():
         return False
-    try:
-        pid = int(pid_file.read_text().strip())
-    except ValueError:
+    pid = read_pid_file(pid_file)
+    if pid is None:
+        log.warning("%s names no process of ours (stale); removing it", pid_file)
         pid_file.unlink(missing_ok=True)
         return False
     try:
@@ -204,7 +256,7 @@ class RedisServer:
              "--dir", str(self.data_dir)],
             log_path,
         )
-        _write_pid(self.pid_file, proc.pid)
+        write_pid_file(self.pid_file, proc.pid)
         wait_for(lambda: port_open(self.host, self.port), 15, "redis-server", proc, log_path)
         self.started = True
         return self
@@ -244,11 +296,36 @@ class PostgresServer:
     started: bool = False
 
     def dsn(self, dbname: str = "postgres") -> str:
-        return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
+        """The DSN of ``dbname``, with the private cluster's password when this one has one."""
+        password = self.password
+        auth = f"{self.user}:{password}" if password else self.user
+        return f"postgresql://{auth}@{self.host}:{self.port}/{dbname}"
 
     @property
     def cluster_dir(self) -> Path:
         return self.data_dir / "pgdata"
+
+    @property
+    def password_file(self) -> Path:
+        return self.data_dir / "superuser-password"
+
+    @property
+    def password(self) -> str | None:
+        """The private cluster's superuser password (None for a server we did not initialise)."""
+        try:
+            return self.password_file.read_text().strip() or None
+        except OSError:
+            return None
+
+    def _new_password_file(self) -> Path:
+        """A fresh random password in a 0600 file that initdb (running as ``postgres``) can read."""
+        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(24))
+        os.chmod(self.password_file, 0o600)
+        if os.geteuid() == 0:
+            shutil.chown(self.password_file, "postgres")
+        return self.password_file
 
     def ensure_running(self, reuse: bool = True) -> "PostgresServer":
         if reuse and port_open(self.host, self.port):
@@ -258,9 +335,12 @@ class PostgresServer:
         if os.geteuid() == 0:
             shutil.chown(self.data_dir, "postgres")
         if not (self.cluster_dir / "PG_VERSION").exists():
+            # no trust auth: anyone on the machine could connect as the superuser. Password
+            # (scram-sha-256) over TCP, peer auth on the private socket directory.
             subprocess.run(
                 _as_postgres_user([_pg_bin("initdb"), "-D", str(self.cluster_dir), "-U", self.user,
-                                   "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+                                   "--auth-host=scram-sha-256", "--auth-local=peer",
+                                   f"--pwfile={self._new_password_file()}", "-E", "UTF8", "--locale=C.UTF-8"]),
                 check=True, capture_output=True,
             )
         log_path = self.data_dir / "postgres.log"
@@ -382,7 +462,7 @@ class LabelStudioServer:
              "--host", self.url, "--data-dir", str(self.data_dir / "ls-data"), "--enable-legacy-api-token"],
             log_path, env=self.environment(),
         )
-        _write_pid(self.pid_file, proc.pid)
+        write_pid_file(self.pid_file, proc.pid)
         wait_for(self.healthy, timeout, "Label Studio", proc, log_path)
         wait_for(self.token_works, 30, "Label Studio token", proc, log_path)
         self.started = True

@@ -29,9 +29,11 @@ from scripts.services import (
     RedisServer,
     ServiceError,
     http_ok,
+    pid_file_alive,
     port_open,
     spawn,
     stop_pid_file,
+    write_pid_file,
 )
 
 from ml_backend.config import load_settings
@@ -74,7 +76,11 @@ class Stack:
 
     def save(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        self.state_file.write_text(json.dumps(self.state, indent=2))
+        # it holds the admin's API token: readable by its owner only
+        fd = os.open(self.state_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(json.dumps(self.state, indent=2))
 
     @property
     def backend_url(self) -> str:
@@ -102,11 +108,7 @@ class Stack:
 
 
 def _alive(pid_file: Path) -> bool:
-    try:
-        os.killpg(int(pid_file.read_text().strip()), 0)
-        return True
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-        return False
+    return pid_file_alive(pid_file)  # the recorded process itself, not whoever has its pid now
 
 
 def _step(message: str) -> None:
@@ -138,7 +140,7 @@ def ensure_backend(stack: Stack) -> None:
         backend.start(timeout=180)
     finally:  # recorded even when it failed to come up, so `stop` can clean it away
         if backend.proc is not None:
-            stack.backend_pid.write_text(str(backend.proc.pid))
+            write_pid_file(stack.backend_pid, backend.proc.pid)
 
 
 def ensure_workers(stack: Stack) -> None:
@@ -149,7 +151,7 @@ def ensure_workers(stack: Stack) -> None:
             continue
         proc = spawn([str(VENV_BIN / "rq"), "worker", "--url", stack.redis.url, "--with-scheduler", queues[role]],
                      stack.logs / f"{role}-worker.log", env=stack.service_env(), cwd=REPO_ROOT)
-        pid_file.write_text(str(proc.pid))
+        write_pid_file(pid_file, proc.pid)
 
 
 def ensure_samples(stack: Stack) -> None:

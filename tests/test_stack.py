@@ -70,7 +70,8 @@ def test_stack_start_reuse_and_stop(tiny_model_dir: Path, redis_url: str, pg_ser
     finally:
         stopped = _stack("stop", env)
     assert stopped.returncode == 0
-    assert "Label Studio" in stopped.stdout and "ML backend" in stopped.stdout and "RQ worker" in stopped.stdout
+    assert "Label Studio" in stopped.stdout and "ML backend" in stopped.stdout
+    assert "RQ train worker" in stopped.stdout and "RQ light worker" in stopped.stdout
     assert not port_open("127.0.0.1", ls_port) and not port_open("127.0.0.1", backend_port)
     # servers the stack did not start (the session's Redis and PostgreSQL) keep running
     assert port_open("127.0.0.1", pg_server.port)
