@@ -24,7 +24,16 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from ml_backend.layout.words import line_words, normalize_box, word_char_spans
-from ml_backend.schema import FIELD_TO_LABEL, LABEL_TO_FIELD, OTHER_LABEL, OUTSIDE_TAG, TAG2ID, OcrLine, Point
+from ml_backend.schema import (
+    FIELD_TO_LABEL,
+    LABEL_TO_FIELD,
+    OTHER_LABEL,
+    OUTSIDE_TAG,
+    TAG2ID,
+    TAGGED_AS,
+    OcrLine,
+    Point,
+)
 
 #: A character span of a line that belongs to a field: (start, end, field name).
 Span = tuple[int, int, str]
@@ -59,7 +68,7 @@ def word_tags(text: str, spans: Sequence[Span]) -> list[str]:
             tags.append(OUTSIDE_TAG)
             previous_span = None
             continue
-        label = FIELD_TO_LABEL[span_field(spans[best][2])]
+        label = FIELD_TO_LABEL[TAGGED_AS[span_field(spans[best][2])]]  # a fax is tagged as a phone
         tags.append(("I-" if best == previous_span else "B-") + label)
         previous_span = best
     return tags

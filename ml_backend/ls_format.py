@@ -96,6 +96,8 @@ def _region_meta(value: FieldValue, placement: str) -> dict[str, Any] | None:
         meta["placement"] = placement
     if not value.valid:
         notes.append(f"check: {value.reason or 'not a valid ' + value.field}")
+    if value.note:
+        notes.append(value.note)
     if notes:
         meta["text"] = notes
     return meta or None

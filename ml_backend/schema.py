@@ -22,11 +22,18 @@ FIELDS: tuple[str, ...] = (
     "company",
     "email",
     "phone",
+    "fax",
     "website",
     "address",
 )
 #: Fields that may hold several values on one card (two phones, two e-mails...).
-MULTI_VALUE_FIELDS: frozenset[str] = frozenset({"email", "phone", "website"})
+MULTI_VALUE_FIELDS: frozenset[str] = frozenset({"email", "phone", "fax", "website"})
+#: Fields the token tagger has tags of its own for. A fax number is tagged as a phone: models
+#: trained before fax became a field know no FAX tag, and their label set must keep matching
+#: ``BIO_TAGS``; the validator tells a fax from a phone by its printed label ("Fax:", "Факс").
+TAGGED_FIELDS: tuple[str, ...] = tuple(f for f in FIELDS if f != "fax")
+#: Field whose tags a field's words get in training examples (itself, or the one it is tagged as).
+TAGGED_AS: dict[str, str] = {f: (f if f in TAGGED_FIELDS else "phone") for f in FIELDS}
 SINGLE_VALUE_FIELDS: frozenset[str] = frozenset(set(FIELDS) - MULTI_VALUE_FIELDS)
 
 #: Label Studio label for each field (RectangleLabels values in ``label_config/card.xml``).
@@ -45,7 +52,7 @@ VALIDATED_CHOICE = "validated"
 
 OUTSIDE_TAG = "O"
 BIO_TAGS: tuple[str, ...] = (OUTSIDE_TAG,) + tuple(
-    f"{prefix}-{FIELD_TO_LABEL[f]}" for f in FIELDS for prefix in ("B", "I")
+    f"{prefix}-{FIELD_TO_LABEL[f]}" for f in TAGGED_FIELDS for prefix in ("B", "I")
 )
 TAG2ID: dict[str, int] = {tag: i for i, tag in enumerate(BIO_TAGS)}
 ID2TAG: dict[int, str] = {i: tag for tag, i in TAG2ID.items()}
@@ -150,6 +157,12 @@ class FieldValue:
     ``raw`` is the text as read (e.g. ``"Tel: +7 (912) 345-67-89"``), ``value`` the normalised
     value (``"+79123456789"``). ``valid`` False plus ``reason`` flags what the validator could not
     confirm; the value is kept so that nothing is silently dropped.
+
+    ``note`` is what the validator wants an annotator to look at in a value it kept: a spelling
+    it proposes but did not apply (the card printed the value this way, and only the card may
+    overrule itself), a number libphonenumber does not know as assigned; ``proposal`` is that
+    spelling, which the validator applies only where OCR was unsure of the line. ``applied`` names the
+    rules that changed the value as read, in order, so a wrong change can be traced to its rule.
     """
 
     field: str
@@ -162,6 +175,9 @@ class FieldValue:
     bbox: BBox | None = None  # upright pixel frame; None for QR-only values
     line_indices: list[int] = field(default_factory=list)
     display: str | None = None  # human-friendly form (international phone format...)
+    note: str | None = None  # a proposal or doubt about a kept value, for the annotator
+    proposal: str | None = None  # the spelling a rule proposes instead of the value as read
+    applied: list[str] = field(default_factory=list)  # rules that changed the value as read
 
 
 def fields_from_values(values: list[FieldValue]) -> dict[str, Any]:
@@ -216,6 +232,10 @@ class Card:
             if not v.valid
         ]
 
+    def notes(self) -> list[dict[str, str]]:
+        """Values kept as read about which the validator has a proposal or a doubt (``FieldValue.note``)."""
+        return [{"field": v.field, "value": v.value, "note": v.note} for v in self.values if v.note]
+
     def to_json(self) -> dict[str, Any]:
         """The CLI's per-image JSON object (without the ``image`` key)."""
         return {
@@ -223,6 +243,7 @@ class Card:
             "confidence": round(self.confidence, 4),
             "field_confidence": self.field_confidence(),
             "issues": self.issues(),
+            "notes": self.notes(),
             "lines": [
                 {"text": ln.text, "box": [list(p) for p in ln.box], "confidence": round(ln.confidence, 4)}
                 for ln in self.ocr.lines

@@ -223,15 +223,19 @@ def test_of_two_spellings_of_one_domain_the_one_that_spells_the_company_wins():
               fv("website", "tmclean-sons.org.uk")]
     assert [v.value for v in recover(values)][1:] == ["smith.j@mclean-sons.org.uk", "mclean-sons.org.uk"]
     # a domain that spells the legal form too, "l" read as "i" ("STOKES LTD" on stokes-ltd.co.uk)
+    # the company's name alone is no evidence of what the card printed: its spelling is only proposed
     values = [fv("company", "STOKES LTD"), fv("email", "sales@stokes-itd.co.uk"), fv("website", "stokes-itd.co.uk/about")]
-    assert [v.value for v in recover(values)][1:] == ["sales@stokes-ltd.co.uk", "stokes-ltd.co.uk/about"]
+    out = recover(values)[1:]
+    assert [v.value for v in out] == ["sales@stokes-itd.co.uk", "stokes-itd.co.uk/about"]
+    assert [v.proposal for v in out] == ["sales@stokes-ltd.co.uk", "stokes-ltd.co.uk/about"]
     # the dot before "co.uk" lost, where the company's name shows where it was
     values = [fv("company", "Northstar Logistics"), fv("email", "office@northstarco.uk"), fv("website", "northstarco.uk")]
-    assert [v.value for v in recover(values)][1:] == ["office@northstar.co.uk", "northstar.co.uk"]
-    assert [v.value for v in recover([fv("company", "Discoco Ltd"), fv("website", "discoco.uk")])][1:] == ["discoco.uk"]
+    assert [v.proposal for v in recover(values)][1:] == ["office@northstar.co.uk", "northstar.co.uk"]
+    assert [(v.value, v.proposal) for v in recover([fv("company", "Discoco Ltd"), fv("website", "discoco.uk")])][1:] \
+        == [("discoco.uk", None)]
     # one letter off the company's name, under the similarity bar in a short label; a part left out stays
-    assert [v.value for v in recover([fv("company", "ORBITA LOGISTICS"), fv("website", "ombita.net")])][1:] == ["orbita.net"]
-    assert [v.value for v in recover([fv("company", "ORBITA LOGISTICS"), fv("website", "orbit.net")])][1:] == ["orbit.net"]
+    assert [v.proposal for v in recover([fv("company", "ORBITA LOGISTICS"), fv("website", "ombita.net")])][1:] == ["orbita.net"]
+    assert [v.proposal for v in recover([fv("company", "ORBITA LOGISTICS"), fv("website", "orbit.net")])][1:] == [None]
     # without a company to tell, the longer spelling still wins (OCR loses letters more often)
     out = recover([fv("email", "anna@vosok.su"), fv("website", "www.vostok.su")])
     assert [v.value for v in out] == ["anna@vostok.su", "www.vostok.su"]
@@ -414,8 +418,15 @@ def test_fields_the_qr_code_filled_take_nothing_from_the_lines():
         ([fv("full_name", "John Smith"), fv("email", "commerciak@acme.com")], ["John Smith", "commercial@acme.com"]),
     ],
 )
-def test_emails_and_websites_are_spelled_as_the_card_prints_them_elsewhere(values, expected):
-    assert [v.value for v in recover(values)] == expected
+def test_spellings_from_a_name_a_company_or_a_word_list_are_proposed_not_applied(values, expected):
+    out = recover(values)
+    assert [v.value for v in out] == [v.value for v in values]  # what the card printed, as OCR read it
+    assert [v.proposal or v.value for v in out] == expected
+    for v, before in zip(out, values):  # a proposal is a note for the annotator and a lower confidence
+        if v.proposal:
+            assert v.proposal in (v.note or "") and v.confidence < before.confidence
+        else:
+            assert v.note is None and v.confidence == before.confidence
 
 
 def test_a_qr_codes_email_is_never_respelled():

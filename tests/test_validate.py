@@ -242,8 +242,8 @@ def test_normalise_is_idempotent() -> None:
 
 
 def test_unknown_field_is_an_error() -> None:
-    with pytest.raises(ValueError, match="unknown field 'fax'"):
-        normalise("fax", "123")
+    with pytest.raises(ValueError, match="unknown field 'pager'"):
+        normalise("pager", "123")
 
 
 def test_normalised_value_type() -> None:
@@ -880,13 +880,26 @@ def test_ocr_slips_in_web_addresses_no_real_address_has():
     assert normalise("company", "Granite,Inc.").value == "Granite, Inc."
 
 
+def _read(text: str, confidence: float) -> OcrLine:
+    """One OCR line of ``text`` read with ``confidence``."""
+    return OcrLine(text, [(0, 0), (100, 0), (100, 20), (0, 20)], confidence, "tesseract")
+
+
+def _validated_as_read(validator: Validator, field: str, text: str, confidence: float) -> FieldValue:
+    (got,) = validator.validate([fv(field, text, line_indices=[0])], lines=[_read(text, confidence)])
+    return got
+
+
 def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator: Validator) -> None:
     from ml_backend.validate.known_words import known_city
 
-    # OCR output: the validator puts a misread town right where the address holds a town
+    # OCR output: a town misread where OCR was unsure of the line is put right; one read surely
+    # may be a real town the list lacks, and the known one is only proposed
     for read, town in (("алл. Краснофлотская, 91, 391662, Глец", "Елец"), ("Жукова ул., 8, г. санкт Иетербург", "Санкт-Петербург")):
-        (got,) = validator.validate([fv("address", read)])
-        assert got.value.endswith(town) and got.valid
+        got = _validated_as_read(validator, "address", read, 0.8)
+        assert got.value.endswith(town) and got.valid and got.applied == ["known_words.with_known_towns"]
+        sure = _validated_as_read(validator, "address", read, 0.97)
+        assert sure.value == read and sure.valid and sure.proposal.endswith(town) and town in sure.note
     # what an annotator typed (normalise, as the CRM export uses it) is kept as typed
     assert normalise("address", "391662, Глец").value == "391662, Глец"
 
@@ -916,8 +929,9 @@ def test_a_town_read_in_latin_look_alikes_is_put_right(validator: Validator) -> 
 def test_a_russian_title_word_misread_by_one_letter_is_put_right(validator: Validator) -> None:
     from ml_backend.validate.known_words import with_known_title_words
 
-    (got,) = validator.validate([fv("position", "Менелжер проектов")])
+    got = _validated_as_read(validator, "position", "Менелжер проектов", 0.8)
     assert got.value == "Менеджер проектов" and got.valid
+    assert _validated_as_read(validator, "position", "Менелжер проектов", 0.95).proposal == "Менеджер проектов"
     assert with_known_title_words("Управляющий партиёр") == "Управляющий партнёр"
     assert with_known_title_words("РУКОВОДИТЕЛЬ ОТДЕЛА ПРОДАЮ") == "РУКОВОДИТЕЛЬ ОТДЕЛА ПРОДАЖ"
     # two letters off, a known title word: left as read
@@ -935,8 +949,10 @@ def test_a_russian_title_word_misread_by_one_letter_is_put_right(validator: Vali
 def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Validator) -> None:
     from ml_backend.validate.known_words import with_known_name_words
 
-    (got,) = validator.validate([fv("full_name", "ЛУКИНА НПАГАЛЬЯ НИЛОВИА")])
+    got = _validated_as_read(validator, "full_name", "ЛУКИНА НПАГАЛЬЯ НИЛОВИА", 0.8)
     assert got.value == "ЛУКИНА НАТАЛЬЯ НИЛОВНА" and got.valid
+    sure = _validated_as_read(validator, "full_name", "ЛУКИНА НПАГАЛЬЯ НИЛОВИА", 0.95)
+    assert (sure.value, sure.proposal) == ("ЛУКИНА НПАГАЛЬЯ НИЛОВИА", "ЛУКИНА НАТАЛЬЯ НИЛОВНА")
     assert with_known_name_words("Клавлия Богдановна Авдеева") == "Клавдия Богдановна Авдеева"  # given name first
     # surnames are an open set, and two-word names do not say which word is which
     assert with_known_name_words("Гфимова Светлана Наумовна") == "Гфимова Светлана Наумовна"

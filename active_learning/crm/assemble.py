@@ -102,7 +102,8 @@ def assemble_task(task: dict[str, Any]) -> Outcome:
             joined = _JOINERS.get(field_name, _DEFAULT_JOINER).join(t for t in texts if t)
             raws = [joined] if joined else []
         for raw in raws:
-            norm = normalise(field_name, raw, region_hint)
+            # a number possible in the card's region is its own even where libphonenumber lags
+            norm = normalise(field_name, raw, region_hint, region_known=region_hint is not None)
             if not norm.valid:
                 reasons.append({"field": field_name, "value": raw, "reason": norm.reason or "invalid"})
             if not norm.value:

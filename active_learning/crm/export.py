@@ -43,9 +43,9 @@ class ExportStats:
 _UPSERT_CONTACT = """
 INSERT INTO contacts AS c (
     ls_project_id, ls_task_id, ls_annotation_id, annotation_updated_at, model_version,
-    full_name, position, company, emails, phones, websites, address, field_confidence)
+    full_name, position, company, emails, phones, faxes, websites, address, field_confidence)
 VALUES (%(project)s, %(task)s, %(annotation)s, %(annotation_updated_at)s, %(model_version)s,
-        %(full_name)s, %(position)s, %(company)s, %(emails)s, %(phones)s, %(websites)s, %(address)s,
+        %(full_name)s, %(position)s, %(company)s, %(emails)s, %(phones)s, %(faxes)s, %(websites)s, %(address)s,
         %(field_confidence)s)
 ON CONFLICT (ls_project_id, ls_task_id) DO UPDATE SET
     ls_annotation_id = EXCLUDED.ls_annotation_id,
@@ -56,6 +56,7 @@ ON CONFLICT (ls_project_id, ls_task_id) DO UPDATE SET
     company = EXCLUDED.company,
     emails = EXCLUDED.emails,
     phones = EXCLUDED.phones,
+    faxes = EXCLUDED.faxes,
     websites = EXCLUDED.websites,
     address = EXCLUDED.address,
     field_confidence = EXCLUDED.field_confidence,
@@ -63,10 +64,10 @@ ON CONFLICT (ls_project_id, ls_task_id) DO UPDATE SET
     withdrawn_reason = NULL,
     updated_at = now()
 WHERE (c.ls_annotation_id, c.annotation_updated_at, c.model_version, c.full_name, c.position, c.company,
-       c.emails, c.phones, c.websites, c.address, c.field_confidence, c.withdrawn_at)
+       c.emails, c.phones, c.faxes, c.websites, c.address, c.field_confidence, c.withdrawn_at)
       IS DISTINCT FROM
       (EXCLUDED.ls_annotation_id, EXCLUDED.annotation_updated_at, EXCLUDED.model_version, EXCLUDED.full_name,
-       EXCLUDED.position, EXCLUDED.company, EXCLUDED.emails, EXCLUDED.phones, EXCLUDED.websites,
+       EXCLUDED.position, EXCLUDED.company, EXCLUDED.emails, EXCLUDED.phones, EXCLUDED.faxes, EXCLUDED.websites,
        EXCLUDED.address, EXCLUDED.field_confidence, NULL::timestamptz)
 RETURNING (xmax = 0) AS inserted
 """
@@ -162,7 +163,8 @@ def _upsert_contact(conn: psycopg.Connection, project_id: int, record: ContactRe
     params = {
         **_source_params(project_id, record.source),
         "full_name": f["full_name"], "position": f["position"], "company": f["company"],
-        "emails": f["email"], "phones": f["phone"], "websites": f["website"], "address": f["address"],
+        "emails": f["email"], "phones": f["phone"], "faxes": f["fax"], "websites": f["website"],
+        "address": f["address"],
         "field_confidence": Jsonb(record.field_confidence),
     }
     row = conn.execute(_UPSERT_CONTACT, params).fetchone()

@@ -143,11 +143,24 @@ PLACE_REGIONS: dict[str, str] = {
     "warszawa": "PL", "kraków": "PL",
 }
 
-#: Country-code top-level domains -> ISO region (".co.uk" ends in "uk").
-TLD_REGIONS: dict[str, str] = {
-    "ru": "RU", "рф": "RU", "su": "RU", "de": "DE", "fr": "FR", "uk": "GB", "us": "US",
-    "es": "ES", "it": "IT", "nl": "NL", "pl": "PL",
+#: Cities that give a card's phone region away but that the address rules need not know
+#: (``PLACE_REGIONS`` also feeds the regex baseline's address finder).
+PHONE_REGION_PLACES: dict[str, str] = {
+    "são paulo": "BR", "sao paulo": "BR", "rio de janeiro": "BR", "belo horizonte": "BR", "curitiba": "BR",
+    "porto alegre": "BR", "brasília": "BR", "campinas": "BR", "lisboa": "PT", "girona": "ES", "valencia": "ES",
+    "sevilla": "ES", "bilbao": "ES", "zaragoza": "ES", "málaga": "ES", "wien": "AT", "vienna": "AT",
+    "zürich": "CH", "zurich": "CH", "genève": "CH", "bruxelles": "BE", "brussels": "BE", "dublin": "IE",
+    "torino": "IT", "napoli": "IT", "firenze": "IT", "bologna": "IT", "marseille": "FR",
 }
+
+#: Country-code top-level domains -> ISO region (".co.uk" ends in "uk"): every region
+#: libphonenumber knows by its own code, these exceptions aside.
+TLD_REGION_EXCEPTIONS: dict[str, str] = {"uk": "GB", "рф": "RU", "su": "RU"}
+#: Country codes sold as generic domains ("x.io", "x.co", "x.me", "x.tv"): no evidence of a region.
+GENERIC_CCTLDS: frozenset[str] = frozenset({
+    "io", "co", "me", "tv", "ai", "ly", "fm", "am", "to", "cc", "ws", "gg", "la", "sh", "ac", "nu", "tk", "so",
+    "vc", "gl", "im", "ag", "sc", "mu", "cx", "bz", "pw", "st",
+})
 
 #: Words whose language or legal system gives a card's country away: labels ("Tél.", "Handy"),
 #: street words and legal forms. Weaker than an address or a +CC number, stronger than nothing.
@@ -161,6 +174,9 @@ WORD_REGIONS: dict[str, str] = {
     "cellulare": "IT", "s.r.l.": "IT", "s.p.a.": "IT",
     "straat": "NL", "b.v.": "NL",
     "ulica": "PL", "sp.": "PL", "komórka": "PL",
+    # Portuguese words of Brazil's cards (far more of them than Portugal's): "CEP" (postcode),
+    # "Fone", "Ltda", "Jd." (Jardim, a district)
+    "cep": "BR", "fone": "BR", "ltda": "BR", "ltda.": "BR", "jd.": "BR", "eireli": "BR", "cnpj": "BR",
 }
 
 #: Regions a national-format number is tried in when the card's own region rejects it, most

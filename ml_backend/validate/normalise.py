@@ -29,18 +29,21 @@ _BY_FIELD: dict[str, Callable[[str], NormalisedValue]] = {
     "website": normalise_website,
     "address": normalise_address,
 }
-assert set(_BY_FIELD) | {"phone"} == set(FIELDS), "every schema field needs a normaliser"
+#: Fields whose values are phone numbers (normalised with the card's region).
+NUMBER_FIELDS = frozenset({"phone", "fax"})
+assert set(_BY_FIELD) | NUMBER_FIELDS == set(FIELDS), "every schema field needs a normaliser"
 
 
-def normalise(field: str, text: str, region_hint: str | None = None) -> NormalisedValue:
+def normalise(field: str, text: str, region_hint: str | None = None, *, region_known: bool = False) -> NormalisedValue:
     """Canonical value, display form and validity of ``text`` as a value of ``field``.
 
     ``region_hint`` (ISO 3166 alpha-2, e.g. "FR") only matters for phone numbers printed
-    without a country code; without it ``settings.default_region`` is assumed.
+    without a country code; without it ``settings.default_region`` is assumed. ``region_known``
+    says the hint is the card's region by evidence, not a default (``phone.normalise_phone``).
     Raises ValueError for a field the schema does not define.
     """
-    if field == "phone":
-        return normalise_phone(text, region_hint)
+    if field in NUMBER_FIELDS:
+        return normalise_phone(text, region_hint, region_known=region_known)
     try:
         normaliser = _BY_FIELD[field]
     except KeyError:

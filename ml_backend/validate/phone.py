@@ -122,13 +122,20 @@ def _misreadings_undone(text: str, number_text: str, region: str) -> list[str]:
     return others
 
 
-def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValue:
+def normalise_phone(text: str, region_hint: str | None = None, *, region_known: bool = False) -> NormalisedValue:
     """E.164 value and international display for ``text`` read as a number of ``region_hint``.
 
     The region matters only for numbers printed without a country code ("01 23 45 67 89" is
     Paris with "FR"); without a hint ``settings.default_region`` is assumed. A number with a
     trunk prefix ("0...", "8 ...") that is not valid there but is in one of
     ``PHONE_FALLBACK_REGIONS`` is read as that region's (``fixed``: the validator trusts it less).
+
+    ``region_known`` says ``region_hint`` is the card's own region, known from its evidence (its
+    domains, address, other numbers; a truth record's locale), not a default. Then a number
+    with a possible length there but that libphonenumber does not know as assigned ("020 2153
+    5898" in London, a new Brazilian range) is that region's and valid, with a ``note``: the
+    metadata lags behind the numbering plans, and a card prints its own number. Without it such
+    a number is tried in other regions and, failing that, invalid.
     """
     region = (region_hint or default_region()).upper()
     unlabelled = collapse_spaces(strip_phone_label(text))
@@ -145,7 +152,11 @@ def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValu
             undone = normalise_phone(other, region)
             if undone.valid:
                 return replace(undone, fixed=True)
-    if (not phonenumbers.is_valid_number(number) and _TRUNK_START.match(number_text)) or _lacks_trunk(number_text, region):
+    # a number possible where the card is from stays there: "020 2153 5898" on a London card is
+    # no Wuppertal number because libphonenumber's London ranges lag behind
+    own_region_possible = region_known and phonenumbers.is_possible_number(number)
+    if ((not phonenumbers.is_valid_number(number) and _TRUNK_START.match(number_text) and not own_region_possible)
+            or _lacks_trunk(number_text, region)):
         elsewhere = _valid_elsewhere(number_text, region)
         if elsewhere is not None:  # "07755 920048" on a card we took for US is a UK mobile
             number, fixed = elsewhere, True
@@ -154,7 +165,11 @@ def normalise_phone(text: str, region_hint: str | None = None) -> NormalisedValu
     if phonenumbers.is_valid_number(number):
         return NormalisedValue(e164, display, True, None, fixed)
     where = phonenumbers.region_code_for_number(number) or region
-    kind = "possible but unassigned" if phonenumbers.is_possible_number(number) else "impossible"
+    possible = phonenumbers.is_possible_number(number)
+    if possible and region_known:
+        note = f"a possible number for {where}, but not one libphonenumber knows as assigned: check it"
+        return NormalisedValue(e164, display, True, None, fixed, note)
+    kind = "possible but unassigned" if possible else "impossible"
     return NormalisedValue(e164, display, False, f"{kind} number for {where}", fixed)
 
 

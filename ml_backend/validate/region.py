@@ -1,7 +1,8 @@
 """Which country a card is from, to read phone numbers printed without a country code.
 
-Evidence: a country or city named in the address (or a UK postcode, or a US state and ZIP)
-decides. Otherwise the numbers printed with their country code, the country-code TLDs of the
+Evidence: a country or city named in the address (or a UK postcode, a US state and ZIP, a
+Brazilian CEP or state) decides; countries are known by their names in the languages of our
+cards, from libphonenumber's geodata. Otherwise the numbers printed with their country code, the country-code TLDs of the
 e-mails and websites and the words that give the language or legal system away ("Tél.",
 "Handy", "GmbH", "Ltd") vote, one vote each: a card prints a foreign office's number with its
 country code, its own domain and legal form are home. Cyrillic script comes last (our Cyrillic
@@ -14,33 +15,84 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
+
+import phonenumbers
+from phonenumbers import geocoder
 
 from ml_backend.schema import FieldValue
-from ml_backend.validate.lexicon import PLACE_REGIONS, TLD_REGIONS, WORD_REGIONS
+from ml_backend.validate.lexicon import (
+    GENERIC_CCTLDS,
+    PHONE_REGION_PLACES,
+    PLACE_REGIONS,
+    TLD_REGION_EXCEPTIONS,
+    WORD_REGIONS,
+)
 from ml_backend.validate.phone import number_region, split_numbers
 from ml_backend.validate.text import has_cyrillic
 
 #: A UK postcode anywhere in a text (the shape checks ask the same of an address).
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _US_STATE_ZIP = re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
+#: A Brazilian CEP ("01137-000") or a state after a dash or comma at the end of an address part
+#: ("Jd. Fernandes - SP", "São Paulo, SP"): only the most populous states, whose codes are no
+#: other region's words.
+_BR_ADDRESS = re.compile(r"\b\d{5}-\d{3}\b|[-–,]\s*(?:SP|RJ|MG|RS|PR|SC|BA|DF)\b(?!\.)")
 _WORD = re.compile(r"[^\W\d_][\w.\-]*")
-_PLACE = re.compile(
-    r"(?<!\w)(" + "|".join(re.escape(p) for p in sorted(PLACE_REGIONS, key=len, reverse=True)) + r")(?!\w)",
-    re.IGNORECASE,
-)
+#: Languages whose country names an address may print (libphonenumber's geodata has them).
+_COUNTRY_NAME_LANGUAGES = ("en", "pt", "es", "fr", "de", "it", "nl", "pl", "ru")
+#: Country names that are as often a person's name or a US state ("Jordan", "Georgia"), or a
+#: word of a name ("Man", "Chad"): no evidence of a country on their own.
+_AMBIGUOUS_COUNTRY_NAMES = frozenset({"jordan", "georgia", "chad", "jersey", "guernsey", "man", "niger", "turkey"})
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Every region's name in ``_COUNTRY_NAME_LANGUAGES`` (lower case) -> its ISO code."""
+    names: dict[str, str] = {}
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        example = phonenumbers.example_number(region)
+        if example is None:
+            continue
+        for language in _COUNTRY_NAME_LANGUAGES:
+            name = geocoder.country_name_for_number(example, language).lower()
+            if len(name) > 3 and name not in _AMBIGUOUS_COUNTRY_NAMES:
+                names.setdefault(name, region)
+    return names
+
+
+@cache
+def _place_pattern() -> re.Pattern[str]:
+    places = {**_country_names(), **PHONE_REGION_PLACES, **PLACE_REGIONS}
+    return re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True)) + r")(?!\w)",
+        re.IGNORECASE,
+    ), places
+
+
+@cache
+def tld_regions() -> dict[str, str]:
+    """Country-code top-level domains -> ISO region: every region libphonenumber knows, by its
+    own code ("br", "es"), those sold as generic domains aside (``GENERIC_CCTLDS``), and the
+    exceptions (".uk" is GB, ".su" and ".рф" Russian)."""
+    tlds = {r.lower(): r for r in phonenumbers.SUPPORTED_REGIONS if r.lower() not in GENERIC_CCTLDS}
+    return {**tlds, **TLD_REGION_EXCEPTIONS}
 _DOMAIN_TLD = re.compile(r"[\w-]\.([^\W\d_]{2,})(?=/|[^\w.]|$)")
 _PLUS_NUMBER = re.compile(r"\+\s*\d[\d\s\-().]{6,}\d")
 
 
 def _from_places(texts: Iterable[str]) -> str | None:
+    pattern, places = _place_pattern()
     for text in texts:
-        match = _PLACE.search(text)
+        match = pattern.search(text)
         if match:
-            return PLACE_REGIONS[match.group(1).lower()]
+            return places[match.group(1).lower()]
         if UK_POSTCODE.search(text):
             return "GB"
         if _US_STATE_ZIP.search(text):
             return "US"
+        if _BR_ADDRESS.search(text):
+            return "BR"
     return None
 
 
@@ -56,7 +108,8 @@ def _numbers_regions(texts: Iterable[str]) -> list[str]:
 def _domains_regions(texts: Iterable[str]) -> list[str]:
     """The region of every country-code TLD (the host's last label: "hotmail.co.uk" is "uk")."""
     tlds = [m.group(1).lower() for text in texts for m in _DOMAIN_TLD.finditer(text)]
-    return [TLD_REGIONS[t] for t in tlds if t in TLD_REGIONS]
+    regions = tld_regions()
+    return [regions[t] for t in tlds if t in regions]
 
 
 def _words_regions(texts: Iterable[str]) -> list[str]:

@@ -43,6 +43,7 @@ from ml_backend.validate.lexicon import (
     is_legal_form,
 )
 from ml_backend.validate.normalise import normalise
+from ml_backend.validate.result import NOTED_FACTOR
 from ml_backend.validate.text import cased_like, has_cyrillic, transliterated, unaccented
 
 #: Shared mailboxes: local parts that need no person's name. Their last letter is no misread
@@ -162,9 +163,25 @@ def _without_glued_email_labels(values: list[FieldValue]) -> list[FieldValue]:
             # the "label" begins a name word ("mailer" on Mark Mailer's card): the person's own
             if label and any(w in rest for w in words) and not any(w.startswith(printed) for w in words):
                 value = f"{rest}@{domain}"
-                v = replace(v, value=value, display=normalise("email", value).display, source="rule")
+                v = _changed(v, value, normalise("email", value).display, "spelling.glued_email_label")
         out.append(v)
     return out
+
+
+def _changed(v: FieldValue, value: str, display: str, rule: str) -> FieldValue:
+    """``v`` as ``rule`` changed it from what the card itself shows (its other addresses, its
+    name as an address spells it): the rule is named in ``applied``."""
+    return replace(v, value=value, display=display, source="rule", applied=[*v.applied, rule],
+                   proposal=None, note=None if v.proposal else v.note)  # a stale proposal goes
+
+
+def proposed(v: FieldValue, value: str, rule: str, why: str) -> FieldValue:
+    """``v`` kept as read, with ``value`` proposed by ``rule`` for ``why`` (a name, a company or a
+    word list is no evidence of what this card printed): the note tells the annotator, the
+    confidence drops, and the validator applies the proposal only where OCR was unsure of the
+    value's line (``Validator``'s proposals pass)."""
+    note = f"{why}: {value!r}? ({rule})"
+    return replace(v, proposal=value, note=note, confidence=v.confidence * NOTED_FACTOR)
 
 
 def _domain_of(v: FieldValue) -> str:
@@ -262,7 +279,7 @@ def _harmonise_domains(values: list[FieldValue], slugs: Iterable[str]) -> list[F
             right = spelled[domain]
             if right != domain:
                 value = v.value[: len(v.value) - len(domain)] + right if v.field == "email" else v.value.replace(domain, right, 1)
-                v = replace(v, value=value, display=normalise(v.field, value).display, source="rule")
+                v = _changed(v, value, normalise(v.field, value).display, "spelling.one_domain_per_card")
             if (v.field, v.value) in seen:
                 continue
             seen.add((v.field, v.value))
@@ -378,10 +395,10 @@ def _respelled(v: FieldValue, locals_: frozenset[str], slugs: set[str], exact_lo
         host, slash, path = v.value.partition("/")
         www = "www." if host.startswith("www.") else ""
         value = www + _respelled_domain(host.removeprefix("www."), slugs, mail=False) + slash + path
-    if value == v.value:
+    if value == v.value or not normalise(v.field, value).valid:
         return v
-    norm = normalise(v.field, value)
-    return replace(v, value=value, display=norm.display, source="rule") if norm.valid else v
+    return proposed(v, value, "spelling.respelled_by_name_company_or_word_list",
+                    "the holder's name, the company or a known mail domain suggests another spelling")
 
 
 #: Letters a misread one is replaced by (not the signs "ъ"/"ь", which Latin spellings drop).
@@ -456,7 +473,7 @@ _CYRILLIC_WORD = re.compile(r"[А-ЯЁа-яё]+")
 def _cyrillic_words_respelled(v: FieldValue, respell: Callable[[str], str]) -> FieldValue:
     """``v`` with each Cyrillic word as ``respell`` spells it, a rule's value where one changed."""
     value = _CYRILLIC_WORD.sub(lambda m: respell(m.group()), v.value)
-    return v if value == v.value else replace(v, value=value, display=value, source="rule")
+    return v if value == v.value else _changed(v, value, value, "spelling.cyrillic_words_by_the_domain")
 
 
 def _spaced_as(text: str, parts: list[str]) -> str | None:
@@ -487,7 +504,7 @@ def _company_spaced_as_the_domain(values: list[FieldValue]) -> list[FieldValue]:
         if v.field == "company" and v.valid and v.source != "qr" and not has_cyrillic(v.value):
             respaced = (_respaced_run(v.value.split(" "), splits) if splits else None) or _closed_up_at_hyphen(v.value, labels)
             if respaced is not None:
-                v = replace(v, value=respaced, display=respaced, source="rule")
+                v = _changed(v, respaced, respaced, "spelling.company_spaced_as_the_domain")
         out.append(v)
     return out
 
@@ -615,7 +632,8 @@ def _name_spaced_as_the_emails(values: list[FieldValue]) -> list[FieldValue]:
             respaced = _respaced_by_locals(v.value, locals_)
             norm = normalise("full_name", respaced) if respaced is not None else None
             if norm is not None and norm.valid:
-                v = replace(v, value=norm.value, display=norm.display, valid=True, reason=None, source="rule")
+                v = replace(_changed(v, norm.value, norm.display, "spelling.name_spaced_as_the_emails"),
+                            valid=True, reason=None)
         out.append(v)
     return out
 

@@ -13,6 +13,7 @@ lower confidence, so the annotator sees it in Label Studio.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections.abc import Callable
@@ -26,9 +27,11 @@ from ml_backend.validate.given_names import has_given_name
 from ml_backend.validate.known_words import with_known_name_words, with_known_title_words
 from ml_backend.validate.lexicon import COMMON_TLDS
 from ml_backend.validate.normalise import normalise
+from ml_backend.validate.number_labels import label_kind, printed_label
 from ml_backend.validate.plain import WEB_ADDRESS_NOT_POSTAL, closed_up_capitals, with_known_towns
 from ml_backend.validate.phone import split_numbers
 from ml_backend.validate.recover import RECOVERED_CONFIDENCE, phone_shaped, recover
+from ml_backend.validate.result import NOTED_FACTOR
 from ml_backend.validate.region import region_hint_from
 from ml_backend.validate.shape import (
     case_slips_restored,
@@ -37,16 +40,22 @@ from ml_backend.validate.shape import (
     misread_company,
     misread_position,
 )
-from ml_backend.validate.spelling import named_by_the_domains
+from ml_backend.validate.spelling import named_by_the_domains, proposed
 from ml_backend.validate.text import has_cyrillic
 
 log = logging.getLogger(__name__)
 
 #: Confidence multipliers: a value that needed OCR repairs, that a rule moved to another field,
-#: or that failed a check is less likely to be right than the tagger alone thought.
+#: or that failed a check is less likely to be right than the tagger alone thought (one kept
+#: with a note: ``result.NOTED_FACTOR``).
 FIXED_FACTOR = 0.9
 RELABELLED_FACTOR = 0.8
 FLAGGED_FACTOR = 0.5
+#: A value kept as read with a note (a spelling the validator would propose, a number not known
+#: as assigned): an annotator should look, so active learning ranks the card higher.
+#: A line OCR read with at least this confidence was read well: a rule may change its letters
+#: only where the card itself shows the other spelling, never from a name or a word list.
+GOOD_OCR_CONFIDENCE = 0.9
 
 _NAME_LIKE_FIELDS = ("full_name", "company", "position")
 _WEB_START = re.compile(r"\s*(?:https?:|www[.,])", re.IGNORECASE)
@@ -68,10 +77,15 @@ class Validator:
 
     def region_for(self, values: list[FieldValue], lines: list[OcrLine] | None = None) -> str:
         """Phone region of a card: its own evidence, else ``settings.default_region``."""
+        return self._evidence_region(values, lines) or self._settings.default_region.upper()
+
+    @staticmethod
+    def _evidence_region(values: list[FieldValue], lines: list[OcrLine] | None) -> str | None:
+        """The region the card's values, then its OCR lines, point to (``region``), or None."""
         hint = region_hint_from(values)
         if hint is None and lines:
             hint = region_hint_from(" \n".join(ln.text for ln in lines))
-        return hint or self._settings.default_region.upper()
+        return hint
 
     def validate(
         self,
@@ -85,13 +99,14 @@ class Validator:
         ``region_hint`` forces the phone region; otherwise it is read off the card's values, then
         its OCR ``lines`` (script, addresses the tagger missed), then the default region.
         """
-        region = (region_hint or self.region_for(values, lines)).upper()
+        known = region_hint or self._evidence_region(values, lines)
+        region = (known or self._settings.default_region).upper()
         values = _patronymic_below_the_name(_surname_before_title(_company_closed_in_address(values)))
         pieces = [piece for v in values for piece in _split(v, region)]
-        checked = [_checked_or_swapped(piece, region) for piece in pieces]
+        checked = [_checked_or_swapped(piece, region, region_known=known is not None) for piece in pieces]
         checked = self._relabel_by_cues(pieces, checked, region)
         checked = self._flag_person_like_companies(checked)
-        checked = recover(checked, lines, region)
+        checked = _proposals_settled(numbers_by_label(recover(checked, lines, region), lines or []), lines or [], region)
         checked = _name_line_cut_from_the_address(checked, lines or [], region)
         checked += self._missing_position(checked, lines or [])
         checked = self._leftover_name_as_position(_one_value_per_single_field(checked), region)
@@ -425,19 +440,40 @@ _RESPELL_OCR: dict[str, Callable[[str], str]] = {
 }
 
 
-def _checked(v: FieldValue, region: str) -> FieldValue:
-    """``v`` normalised as its field, confidence lowered for repairs and failed checks; an
+def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> FieldValue:
+    """``v`` normalised as its field, confidence lowered for repairs, notes and failed checks; an
     address's misspelled Russian town, a name's misspelled Russian given name or patronymic and a
     position's misspelled Russian title word put right (``known_words``; OCR output only: what an
-    annotator typed is taken as typed)."""
-    norm = normalise(v.field, v.value, region)
+    annotator typed is taken as typed). ``region_known``: the card's region is its evidence's,
+    so a number possible there is kept as printed (``phone.normalise_phone``)."""
+    norm = normalise(v.field, v.value, region, region_known=region_known)
+    confidence = (v.confidence * (FIXED_FACTOR if norm.fixed else 1.0) * (1.0 if norm.valid else FLAGGED_FACTOR)
+                  * (NOTED_FACTOR if norm.note else 1.0))
+    checked = replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason,
+                      confidence=confidence, note=norm.note or v.note)
     respell = _RESPELL_OCR.get(v.field)
     if respell is not None and norm.valid and has_cyrillic(norm.value):
         respelled = respell(norm.value)
+        rule = f"known_words.{respell.__name__}"
+        if respelled != norm.value and _impossible_as_read(norm.value, respelled):
+            return replace(checked, value=respelled, display=respelled, applied=[*checked.applied, rule],
+                           confidence=checked.confidence * (1.0 if norm.fixed else FIXED_FACTOR))
         if respelled != norm.value:
-            norm = replace(norm, value=respelled, display=respelled, fixed=True)
-    confidence = v.confidence * (FIXED_FACTOR if norm.fixed else 1.0) * (1.0 if norm.valid else FLAGGED_FACTOR)
-    return replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason, confidence=confidence)
+            return proposed(checked, respelled, rule, "a word is a letter or two from a known Russian word")
+    return checked
+
+
+_RUSSIAN_WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
+
+
+def _impossible_as_read(text: str, respelled: str) -> bool:
+    """Whether a word the respelling changes cannot be right as read: a Russian word holds no
+    Latin look-alike or digit ("Ap3amac", "OneHeK"), so the one known word it fits is the
+    reading. A word of Russian letters may be a real name the lists lack: only proposed."""
+    words = text.split()
+    ops = difflib.SequenceMatcher(None, words, respelled.split(), autojunk=False).get_opcodes()
+    changed = [w for tag, i1, i2, _, _ in ops if tag != "equal" for w in words[i1:i2]]
+    return any(not _RUSSIAN_WORD.fullmatch(w.strip(",.;:«»\"()")) for w in changed)
 
 
 def _flagged(v: FieldValue, reason: str) -> FieldValue:
@@ -447,11 +483,11 @@ def _flagged(v: FieldValue, reason: str) -> FieldValue:
     return replace(v, valid=False, reason=reason, confidence=v.confidence * FLAGGED_FACTOR)
 
 
-def _checked_or_swapped(v: FieldValue, region: str) -> FieldValue:
+def _checked_or_swapped(v: FieldValue, region: str, *, region_known: bool = False) -> FieldValue:
     """``_checked``, except that an invalid "website" that is an e-mail becomes an e-mail and an
     invalid "e-mail" that is clearly a web address ("www.", "http", or a bare "name.tld" with a
     common TLD), or an "address" that is one, becomes a website."""
-    checked = _checked(v, region)
+    checked = _checked(v, region, region_known=region_known)
     if checked.valid:
         return checked
     bare = _BARE_DOMAIN.match(v.value)
@@ -486,4 +522,44 @@ def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
             if i != best:
                 out[i] = _flagged(out[i], f"a second {field} on the card (kept {out[best].value!r})")
         out.insert(min(idx), out.pop(best))  # kept value first, as fields_from_values expects
+    return out
+
+
+def numbers_by_label(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+    """Phone values printed under a fax label ("Fax:", "F", "Факс", "Telefax") become faxes; those
+    under a registration label ("ОКПО", "VAT", "CNPJ") are flagged as no phone. A shared label
+    ("Tel/Fax", "Т/ф") keeps a phone (``number_labels``)."""
+    out = []
+    for v in values:
+        if v.field == "phone":
+            label = printed_label(v, lines)
+            kind = label_kind(label)
+            if kind == "fax":
+                log.debug("%r under %r is a fax", v.value, label)
+                v = replace(v, field="fax", applied=[*v.applied, "number_labels.fax_label"])
+            elif kind == "registration":
+                v = _flagged(v, f"printed after {label!r}: a registration number, not a phone")
+        out.append(v)
+    return out
+
+
+def _read_unsurely(v: FieldValue, lines: list[OcrLine]) -> bool:
+    """Whether OCR read one of ``v``'s lines with less than ``GOOD_OCR_CONFIDENCE``."""
+    return any(lines[i].confidence < GOOD_OCR_CONFIDENCE for i in v.line_indices if i < len(lines))
+
+
+def _proposals_settled(values: list[FieldValue], lines: list[OcrLine], region: str) -> list[FieldValue]:
+    """Each spelling a rule proposed from a name, a company or a word list (``spelling.proposed``)
+    is applied where OCR was unsure of the value's line, and left as a note on the value as read
+    where OCR read it well: only the card itself may overrule a good reading ("kristina.k" stays
+    on Kristina B.'s card, "contato@" on a Brazilian one)."""
+    out = []
+    for v in values:
+        if v.proposal is not None and v.proposal != v.value and _read_unsurely(v, lines):
+            rule = (v.note or "").rpartition("(")[2].rstrip(")") or "proposal"
+            norm = normalise(v.field, v.proposal, region)
+            if norm.valid:
+                v = replace(v, value=norm.value, display=norm.display, source="rule", note=None, proposal=None,
+                            applied=[*v.applied, rule], confidence=v.confidence / NOTED_FACTOR * FIXED_FACTOR)
+        out.append(v)
     return out

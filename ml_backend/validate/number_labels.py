@@ -1,0 +1,114 @@
+"""What a printed number is, by the label printed before it: a fax, a phone, a registration number.
+
+The tagger has one tag for every number a card prints (models trained before fax became a field
+know no other), so the label decides: "Fax:", "F", "Факс", "Telefax", "Télécopie" make a fax;
+"Tel/Fax", "Fone/Fax", "Т/ф" are both, and stay a phone (the CRM calls that number); "ОКПО",
+"ИНН", "VAT", "CNPJ" make a registration number, which is no phone at all. The label is read
+where the card prints it: in the value when the tagger took it in ("Fax: +49 30 ..."), else on
+the value's OCR line right before the number's digits, after any number printed before it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from ml_backend.schema import FieldValue, OcrLine
+
+#: Fax labels of the languages we read (lower case, dots and colons stripped): "F" alone too,
+#: as cards print "T ... F ...".
+_FAX_WORDS = frozenset({
+    "fax", "f", "fx", "telefax", "tfax", "факс", "телефакс", "ф", "télécopie", "telecopie", "télécopieur",
+    "fac-símile", "fac-simile", "fac", "faks", "telefaks", "faxe",
+})
+#: Words that make a fax label a shared one ("Tel/Fax", "Fone/Fax", "Т/ф", "Tel. & Fax").
+_PHONE_WORDS = frozenset({
+    "tel", "tél", "t", "phone", "telephone", "téléphone", "telefone", "fone", "fon", "telefon", "telefono",
+    "teléfono", "тел", "т", "телефон", "ph", "pabx", "office",
+})
+#: Labels of registration and tax numbers (Russian in Cyrillic and in the Latin look-alikes
+#: OCR reads them in: "OKNO" for "ОКПО"): what follows is no phone number.
+_REGISTRATION_WORDS = frozenset({
+    "окпо", "okpo", "okno", "инн", "ahh", "огрн", "огрнип", "кпп", "бик", "окато", "оквэд", "р/с", "к/с",
+    "vat", "ein", "siret", "siren", "nip", "regon", "krs", "cnpj", "cpf", "ust-idnr", "ust-id", "steuernr",
+    "abn", "cif", "nif", "kvk", "btw", "utr", "crea", "crm", "inscrição", "ie",
+})
+_LABEL_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[/\-])*", re.UNICODE)
+
+
+def _label_words(label: str) -> list[str]:
+    """The words of a printed label, lower case; "Tel/Fax" and "Т/ф" give both halves too."""
+    words: list[str] = []
+    for word in _LABEL_WORD.findall(label.lower()):
+        words.append(word)
+        if "/" in word:
+            words += [w for w in word.split("/") if w]
+    return words
+
+
+def label_kind(label: str) -> str | None:
+    """``"fax"``, ``"registration"``, or None (a phone label, or none) for a printed label."""
+    words = _label_words(label)
+    if any(w in _REGISTRATION_WORDS for w in words):
+        return "registration"
+    if any(w in _FAX_WORDS for w in words) and not any(w in _PHONE_WORDS for w in words):
+        return "fax"
+    return None
+
+
+#: Digits of a country code or trunk prefix printed before a number's national digits.
+_MAX_PREFIX_DIGITS = 3
+#: What may stand between a prefix and the national digits ("+49 (0)30", "8-912").
+_PREFIX_GAP = re.compile(r"^[\s()+\-./]{0,3}$")
+
+
+def _label_before(line: str, digits: str) -> str | None:
+    """The text on ``line`` before the number holding ``digits`` (its country code or trunk
+    prefix included) and after whatever number precedes it: where its label is printed. None
+    when the digits are not on the line."""
+    positions = [i for i, ch in enumerate(line) if ch.isdigit()]
+    at = "".join(line[i] for i in positions).find(digits)
+    if at < 0:
+        return None
+    for _ in range(_MAX_PREFIX_DIGITS):  # "+49 30 ..." / "030 ...": the prefix is the number's
+        if at == 0 or not _PREFIX_GAP.match(line[positions[at - 1] + 1: positions[at]]):
+            break
+        at -= 1
+    previous_digit = positions[at - 1] if at > 0 else -1
+    return line[previous_digit + 1: positions[at]].strip(" +(")
+
+
+def _digit_keys(value: FieldValue) -> list[str]:
+    """Digit strings to find ``value``'s number by on its line: the digits as read, then the
+    national digits of its E.164 value (a number recovered from a line has the line as ``raw``)."""
+    keys = []
+    raw = value.raw or ""
+    if raw and not _holds_several_numbers(raw):
+        keys.append("".join(ch for ch in raw if ch.isdigit()))
+    try:
+        keys.append(phonenumbers.national_significant_number(phonenumbers.parse(value.value, None)))
+    except phonenumbers.NumberParseException:
+        pass
+    return [k for k in keys if k]
+
+
+def _holds_several_numbers(text: str) -> bool:
+    return len(re.findall(r"\d[\d\s()\-./]{5,}\d", text)) > 1
+
+
+def printed_label(value: FieldValue, lines: list[OcrLine]) -> str:
+    """The label printed before ``value``'s number: in the value as the tagger read it, else on
+    its lines."""
+    raw = value.raw or value.value
+    first_digit = next((i for i, ch in enumerate(raw) if ch.isdigit()), None)
+    own = raw[:first_digit].strip(" +(") if first_digit is not None else ""
+    if any(ch.isalpha() for ch in own) and not _holds_several_numbers(raw):
+        return own
+    for key in _digit_keys(value):
+        for index in value.line_indices:
+            if index < len(lines):
+                label = _label_before(lines[index].text, key)
+                if label is not None:
+                    return label
+    return own
