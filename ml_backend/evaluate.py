@@ -153,7 +153,7 @@ def region_of_locale(locale: str | None) -> str | None:
 
 def comparison_key(field_name: str, text: str, region: str | None) -> str:
     """The form two values of ``field_name`` are compared in (see module docstring)."""
-    key = normalise(field_name, text, region).value
+    key = normalise(field_name, text, region, region_known=region is not None).value  # a locale is evidence
     if field_name in _CASELESS_FIELDS:
         if field_name == "address":
             key = key.translate(_ADDRESS_SEPARATORS)
