@@ -1,8 +1,13 @@
-"""Command line: ``python -m ml_backend {predict,evaluate,serve}``.
+"""Command line: ``python -m ml_backend {predict,evaluate,benchmarks,serve}``.
 
-predict   one JSON object per image on stdout; a bad image gets {"image", "error"} and exit code 1
-evaluate  accuracy beside the regex baseline, and per-stage latency, on a truth JSONL
-serve     the Label Studio ML backend under gunicorn
+predict     each card's fields, one line per value (--json/--jsonl: the full record); --overlay DIR
+            writes a PNG of each card with its boxes, labels and values; a bad image gets an error
+            line and exit code 1
+evaluate    accuracy beside the regex baseline, and per-stage latency, on a truth JSONL; --markdown
+            prints Markdown tables, --save FILE keeps the result for docs/benchmarks.md
+benchmarks  render docs/benchmarks.md and README's benchmark table from docs/results/*.json
+            (--check: fail when they are out of date)
+serve       the Label Studio ML backend under gunicorn
 """
 
 from __future__ import annotations
@@ -10,13 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from ml_backend.config import load_settings
 from ml_backend.runtime import configure_logging, configure_threads
+from ml_backend.schema import FIELDS
 
 log = logging.getLogger("ml_backend")
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load_pipeline():
@@ -29,33 +38,115 @@ def _load_pipeline():
         raise SystemExit(2) from exc
 
 
+def format_card(image: str, card: Any, overlay: Path | None = None) -> str:
+    """The concise view of one card: a header, then one line per value in field order with its
+    confidence, and the validator's reason or note where it has one."""
+    lines = [f"{image}  (card confidence {card.confidence:.2f}, model {card.model_version}"
+             + (", QR code read" if card.from_qr else "") + ")"]
+    order = {f: i for i, f in enumerate(FIELDS)}
+    values = sorted(card.values, key=lambda v: order.get(v.field, len(order)))
+    if not values:
+        lines.append("  (no field found)")
+    for v in values:
+        text = (v.display or v.value or v.raw).replace("\n", " / ")
+        extra = [] if v.valid else [f"check: {v.reason or 'not a valid ' + v.field}"]
+        extra += [f"note: {v.note}"] if v.note else []
+        extra += ["from QR"] if v.source == "qr" else []
+        lines.append(f"  {v.field:<10} {text:<40} {v.confidence:.2f}" + ("  " + "; ".join(extra) if extra else ""))
+    if overlay is not None:
+        lines.append(f"  {'overlay':<10} {overlay}")
+    return "\n".join(lines)
+
+
 def cmd_predict(args: argparse.Namespace) -> int:
     from ml_backend.images import ImageError, load_image
 
     settings = load_settings()
+    overlay_dir = Path(args.overlay) if args.overlay else None
+    if overlay_dir is not None:
+        try:
+            overlay_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"error: cannot create the overlay folder {overlay_dir}: {exc}", file=sys.stderr)
+            return 2
     pipeline = _load_pipeline()
-    failed = False
-    for path in args.images:
+    as_json = args.json or args.jsonl
+    failed, taken = False, set()
+    for n, path in enumerate(args.images):
         try:
             image = load_image(path, max_pixels=settings.max_pixels, max_bytes=settings.max_image_bytes)
         except ImageError as exc:
             failed = True
-            result = {"image": path, "error": str(exc)}
+            print(json.dumps({"image": path, "error": str(exc)}, ensure_ascii=False) if as_json
+                  else f"{path}  error: {exc}", flush=True)
+            continue
+        card = pipeline.predict(image)
+        written = None
+        if overlay_dir is not None:
+            from ml_backend.overlay import draw_overlay, overlay_path
+
+            written = overlay_path(overlay_dir, path, taken)
+            draw_overlay(image, card).save(written)
+        if as_json:
+            record = {"image": path, **card.to_json(), **({"overlay": str(written)} if written else {})}
+            print(json.dumps(record, ensure_ascii=False, indent=None if args.jsonl else 2), flush=True)
         else:
-            result = {"image": path, **pipeline.predict(image).to_json()}
-        print(json.dumps(result, ensure_ascii=False, indent=None if args.jsonl else 2), flush=True)
+            print(("\n" if n else "") + format_card(path, card, written), flush=True)
     return 1 if failed else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ml_backend.benchmark import run_benchmark
+    from ml_backend.benchmark import describe, format_text, run_benchmark
+    from ml_backend.benchmark_doc import render_set
 
     truth = Path(args.truth)
     if not truth.is_file():
         print(f"error: {truth} is not a file", file=sys.stderr)
         return 2
+    if args.limit is not None and args.limit < 1:
+        print("error: --limit must be at least 1", file=sys.stderr)
+        return 2
     pipeline = _load_pipeline()
-    print(run_benchmark(pipeline, truth, limit=args.limit))
+    try:
+        result = run_benchmark(pipeline, truth, limit=args.limit)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    name = args.name or (Path(args.save).stem if args.save else truth.parent.name)
+    argv = [args.truth] + (["--limit", str(args.limit)] if args.limit else []) + ["--name", name]
+    argv += (["--about", args.about] if args.about else []) + (["--save", args.save] if args.save else [])
+    result = describe(result, name=name, truth=args.truth, about=args.about or "",
+                      command="python -m ml_backend evaluate " + shlex.join(argv))
+    print(render_set(result) if args.markdown else format_text(result))
+    if args.save:
+        save = Path(args.save)
+        save.parent.mkdir(parents=True, exist_ok=True)
+        save.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"\nsaved {save}; render docs/benchmarks.md with: python -m ml_backend benchmarks", file=sys.stderr)
+    return 0
+
+
+def cmd_benchmarks(args: argparse.Namespace) -> int:
+    from ml_backend.benchmark_doc import ResultError, build
+
+    results = Path(args.results)
+    if not results.is_dir():
+        print(f"error: {results} is not a folder of saved results", file=sys.stderr)
+        return 2
+    readme = None if args.no_readme else Path(args.readme)
+    try:
+        changed = build(results, Path(args.out), readme, check=args.check)
+    except (ResultError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        if changed:
+            print("out of date: " + ", ".join(map(str, changed))
+                  + "; regenerate with: python -m ml_backend benchmarks", file=sys.stderr)
+            return 1
+        print("up to date")
+        return 0
+    print("wrote " + (", ".join(map(str, changed)) if changed else "nothing (already up to date)"))
     return 0
 
 
@@ -72,15 +163,30 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("predict", help="read business card images, print their fields as JSON")
+    p = sub.add_parser("predict", help="read business card images, print their fields")
     p.add_argument("images", nargs="+", metavar="IMAGE")
-    p.add_argument("--jsonl", action="store_true", help="compact: one JSON object per line (default: indented)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="the full record of each image as indented JSON")
+    fmt.add_argument("--jsonl", action="store_true", help="the full record of each image, one JSON object per line")
+    p.add_argument("--overlay", metavar="DIR", help="write DIR/<image>.png: the card with its boxes, labels and values")
     p.set_defaults(func=cmd_predict)
 
     e = sub.add_parser("evaluate", help="accuracy vs the regex baseline and latency on a truth JSONL")
     e.add_argument("truth", metavar="TRUTH.jsonl")
     e.add_argument("--limit", type=int, default=None, help="evaluate only the first N cards")
+    e.add_argument("--markdown", action="store_true", help="print Markdown tables (as docs/benchmarks.md shows them)")
+    e.add_argument("--save", metavar="FILE", help="save the result as JSON (docs/results/NAME.json feeds docs/benchmarks.md)")
+    e.add_argument("--name", help="the set's name in the tables (default: the --save file's or the truth folder's name)")
+    e.add_argument("--about", help="one sentence on what the set is and how it was made")
     e.set_defaults(func=cmd_evaluate)
+
+    b = sub.add_parser("benchmarks", help="render docs/benchmarks.md and README's table from saved results")
+    b.add_argument("--results", default=str(REPO_ROOT / "docs" / "results"), help="folder of saved results")
+    b.add_argument("--out", default=str(REPO_ROOT / "docs" / "benchmarks.md"))
+    b.add_argument("--readme", default=str(REPO_ROOT / "README.md"))
+    b.add_argument("--no-readme", action="store_true", help="leave README alone")
+    b.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file is out of date")
+    b.set_defaults(func=cmd_benchmarks)
 
     s = sub.add_parser("serve", help="run the Label Studio ML backend (gunicorn)")
     s.add_argument("--host", default=None)

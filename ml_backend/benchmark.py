@@ -1,18 +1,24 @@
 """Accuracy and latency benchmark on a truth JSONL (generated cards or your own labelled ones).
 
 For every card the pipeline runs once; the regex baseline parses the very same OCR lines, so the
-comparison isolates what the classifier and validator add. Prints two tables: per-field accuracy
-(model beside baseline, split by clean/photo and language) and per-stage latency p50/p95.
+comparison isolates what the classifier and validator add. The outcome is a *result*: a plain
+JSON-able dict (model and baseline reports, per-stage latency, model version, the command that
+produced it). The CLI prints it as text or Markdown tables and can save it under
+``docs/results/``, from which ``ml_backend.benchmark_doc`` renders ``docs/benchmarks.md``: the
+documented numbers are always the output of a command, never typed in.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import logging
+import os
+import sys
 import time
 from pathlib import Path
 from statistics import quantiles
-from typing import Any
+from typing import Any, Iterable
 
 from ml_backend.baseline import regex_fields
 from ml_backend.evaluate import evaluate, format_table
@@ -22,16 +28,27 @@ from ml_backend.schema import empty_fields, fields_from_values
 
 log = logging.getLogger(__name__)
 
+#: Version of the saved result layout; bump when a key changes meaning.
+RESULT_FORMAT = 1
+LATENCY_STAGES = (*STAGES, "decode", "end_to_end")
+
 
 def read_truth(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
-    """Truth records with ``image`` resolved relative to the JSONL file."""
+    """Truth records with ``image`` resolved relative to the JSONL file.
+
+    Raises ValueError naming the line when a line is not JSON or has no ``image``.
+    """
     records = []
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
                 rec = json.loads(line)
                 rec["image"] = str((path.parent / rec["image"]).resolve())
-                records.append(rec)
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not a truth record with an 'image' ({exc})") from exc
+            records.append(rec)
             if limit is not None and len(records) >= limit:
                 break
     return records
@@ -44,26 +61,39 @@ def percentile(samples: list[float], q: int) -> float:
     return quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
-def latency_table(timings: list[dict[str, float]]) -> str:
-    rows = ["| stage | p50 ms | p95 ms |", "|---|---:|---:|"]
-    for stage in (*STAGES, "decode", "end_to_end"):
+def latency_summary(timings: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Per stage: p50 and p95 in ms (rounded to 1 ms) over the cards that ran it."""
+    out: dict[str, dict[str, float]] = {}
+    for stage in LATENCY_STAGES:
         samples = [t[stage] * 1000 for t in timings if stage in t]
         if samples:
-            rows.append(f"| {stage} | {percentile(samples, 50):.0f} | {percentile(samples, 95):.0f} |")
-    return "\n".join(rows)
+            out[stage] = {"p50": round(percentile(samples, 50)), "p95": round(percentile(samples, 95)),
+                          "cards": len(samples)}
+    return out
 
 
-def run_benchmark(pipeline: CardPipeline, truth_path: Path, limit: int | None = None) -> str:
-    """Run model and baseline on every card of ``truth_path``; return the printable tables."""
+def _progress(items: list[Any], description: str) -> Iterable[Any]:
+    """A tqdm bar on a terminal (cards done, rate, time left); a plain iterable elsewhere, so logs
+    and CI output are not filled with bar redraws."""
+    if not sys.stderr.isatty():
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc=description, unit="card", dynamic_ncols=True)
+
+
+def run_benchmark(pipeline: CardPipeline, truth_path: Path, limit: int | None = None) -> dict[str, Any]:
+    """Run model and baseline on every card of ``truth_path``; return the result dict."""
     records = read_truth(truth_path, limit)
     settings = pipeline.settings
-    model_preds, baseline_preds, timings = [], [], []
-    for rec in records:
+    model_preds, baseline_preds, timings, skipped = [], [], [], []
+    for i, rec in enumerate(_progress(records, "evaluate")):
         start = time.perf_counter()
         try:
             image = load_image(rec["image"], max_pixels=settings.max_pixels, max_bytes=settings.max_image_bytes)
         except ImageError as exc:
             log.warning("skipping %s: %s", rec["image"], exc)
+            skipped.append(Path(rec["image"]).name)
             model_preds.append(empty_fields())
             baseline_preds.append(empty_fields())
             continue
@@ -72,10 +102,38 @@ def run_benchmark(pipeline: CardPipeline, truth_path: Path, limit: int | None = 
         timings.append({**card.timings, "decode": decoded - start, "end_to_end": time.perf_counter() - start})
         model_preds.append(card.fields())
         baseline_preds.append(fields_from_values(regex_fields(card.ocr.lines)))
-    model_report = evaluate(model_preds, records)
-    baseline_report = evaluate(baseline_preds, records)
+        if (i + 1) % 50 == 0 and not sys.stderr.isatty():
+            log.info("evaluate: %d of %d cards", i + 1, len(records))
+    return {
+        "format": RESULT_FORMAT,
+        "cards": len(records),
+        "skipped": skipped,
+        "model_version": pipeline.model_version,
+        "ocr_engine": pipeline.ocr.name,
+        "model": evaluate(model_preds, records).to_dict(),
+        "baseline": evaluate(baseline_preds, records).to_dict(),
+        "latency_ms": latency_summary(timings),
+        "machine": {"cpus": os.cpu_count(), "torch_threads": settings.torch_threads,
+                    "ocr_threads": settings.ocr_threads},
+        "date": _dt.date.today().isoformat(),
+    }
+
+
+def describe(result: dict[str, Any], *, name: str, truth: str, command: str, about: str = "") -> dict[str, Any]:
+    """The result with what a reader needs to reproduce it: the set's name, its truth file (as
+    given on the command line), how the set was made, and the command that measured it."""
+    return {"set": {"name": name, "truth": truth, "about": about}, "command": command, **result}
+
+
+def format_text(result: dict[str, Any]) -> str:
+    """The terminal report: fixed-width accuracy tables and the latency table."""
+    from ml_backend.benchmark_doc import latency_table
+    from ml_backend.evaluate import report_from_dict
+
+    model, baseline = report_from_dict(result["model"]), report_from_dict(result["baseline"])
+    skipped = f" ({len(result['skipped'])} unreadable, scored as empty)" if result.get("skipped") else ""
     return (
-        f"{len(records)} cards, model {pipeline.model_version}, OCR {pipeline.ocr.name}\n\n"
-        f"{format_table(model_report, baseline_report)}\n\nLatency per card (one process, 1 thread):\n\n"
-        f"{latency_table(timings)}"
+        f"{result['cards']} cards{skipped}, model {result['model_version']}, OCR {result['ocr_engine']}\n\n"
+        f"{format_table(model, baseline)}\n\nLatency per card (one process, "
+        f"{result['machine']['torch_threads']} torch thread(s)):\n\n{latency_table(result['latency_ms'])}"
     )

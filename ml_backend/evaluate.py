@@ -84,7 +84,7 @@ class FieldScore:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "tp": self.tp, "fp": self.fp, "fn": self.fn, "support": self.support,
+            "tp": self.tp, "fp": self.fp, "fn": self.fn, "fuzzy_tp": self.fuzzy_tp, "support": self.support,
             "precision": self.precision, "recall": self.recall, "f1": self.f1, "fuzzy_f1": self.fuzzy_f1,
         }
 
@@ -143,6 +143,29 @@ class Report:
         }
 
 
+def _scores_from_dict(data: dict[str, Any]) -> Scores:
+    fields = {f: FieldScore(v["tp"], v["fp"], v["fn"], v.get("fuzzy_tp", v["tp"])) for f, v in data["fields"].items()}
+    return Scores(fields=fields, cards=data["cards"], exact_cards=data["exact_cards"])
+
+
+def report_from_dict(data: dict[str, Any]) -> Report:
+    """The Report that ``Report.to_dict`` wrote (saved benchmark results are read back with it)."""
+    return Report(
+        _scores_from_dict(data["overall"]),
+        {k: _scores_from_dict(v) for k, v in data["by_capture"].items()},
+        {k: _scores_from_dict(v) for k, v in data["by_locale"].items()},
+    )
+
+
+def capture_of(record: dict[str, Any]) -> str:
+    """"photo" or "clean": the generator writes ``photo: bool``, hand-made truth files may write
+    ``condition: "photo"`` (or "scan")."""
+    condition = record.get("condition")
+    if isinstance(condition, str) and condition.strip():
+        return "photo" if condition.strip().lower() == "photo" else "clean"
+    return "photo" if record.get("photo") else "clean"
+
+
 def region_of_locale(locale: str | None) -> str | None:
     """"en_GB" -> "GB", "ru" -> "RU", unknown -> None (then the default region applies)."""
     if not locale:
@@ -189,22 +212,42 @@ def score_field(predicted: list[str], truth: list[str], threshold: float = FUZZY
     return FieldScore(tp=tp, fp=len(predicted) - tp, fn=len(truth) - tp, fuzzy_tp=tp + near)
 
 
-def score_card(prediction: dict[str, Any], truth: dict[str, Any], region: str | None) -> dict[str, FieldScore]:
-    """Per-field scores of one card (both arguments are schema-shaped fields dicts)."""
-    return {
-        f: score_field(
-            [comparison_key(f, t, region) for t in _values(prediction, f)],
-            [comparison_key(f, t, region) for t in _values(truth, f)],
-        )
-        for f in FIELDS
-    }
+def _accept_alternatives(predicted: list[str], truth: list[str], alternatives: list[str]) -> list[str]:
+    """The truth keys with a missed value replaced by an accepted alternative the prediction
+    holds (a bilingual card's other spelling, a company printed with and without its tagline)."""
+    truth = list(truth)
+    for key in predicted:
+        if key in alternatives and key not in truth:
+            missed = [t for t in truth if t not in predicted]
+            if missed:
+                truth[truth.index(missed[0])] = key
+    return truth
+
+
+def score_card(prediction: dict[str, Any], truth: dict[str, Any], region: str | None,
+               alternatives: dict[str, Any] | None = None) -> dict[str, FieldScore]:
+    """Per-field scores of one card (both arguments are schema-shaped fields dicts).
+
+    ``alternatives`` (a truth record's ``alt``) lists, per field, other values that count as
+    right in place of a truth value.
+    """
+    scores = {}
+    for f in FIELDS:
+        predicted = [comparison_key(f, t, region) for t in _values(prediction, f)]
+        true = [comparison_key(f, t, region) for t in _values(truth, f)]
+        if alternatives and f in alternatives:
+            alts = [comparison_key(f, t, region) for t in _values(alternatives, f)]
+            true = _accept_alternatives(predicted, true, alts)
+        scores[f] = score_field(predicted, true)
+    return scores
 
 
 def evaluate(predictions: list[dict[str, Any]], truths: list[dict[str, Any]]) -> Report:
     """Scores of ``predictions`` (fields dicts, in the order of ``truths``) against truth records.
 
     A truth record is ``{"fields": {...}, "locale": "ru", "photo": bool, ...}`` as the card
-    generator writes it. Raises ValueError when the lists differ in length or a record has no
+    generator writes it (``"condition": "photo"`` and ``"alt": {field: [values]}`` as hand-made
+    truth files write them are understood too). Raises ValueError when the lists differ in length or a record has no
     "fields".
     """
     if len(predictions) != len(truths):
@@ -214,9 +257,10 @@ def evaluate(predictions: list[dict[str, Any]], truths: list[dict[str, Any]]) ->
         if not isinstance(record.get("fields"), dict):
             raise ValueError(f"truth record {i} ({record.get('image', '?')}) has no 'fields' dict")
         locale = str(record.get("locale") or "unknown")
-        card = score_card(_fields_of(prediction), record["fields"], region_of_locale(locale))
+        alternatives = record.get("alt") if isinstance(record.get("alt"), dict) else None
+        card = score_card(_fields_of(prediction), record["fields"], region_of_locale(locale), alternatives)
         report.overall.add_card(card)
-        report.by_capture.setdefault("photo" if record.get("photo") else "clean", Scores()).add_card(card)
+        report.by_capture.setdefault(capture_of(record), Scores()).add_card(card)
         report.by_locale.setdefault(locale, Scores()).add_card(card)
     return report
 

@@ -96,7 +96,7 @@ def test_cli_reports_each_bad_image_and_still_reads_the_good_ones(tiny_model_dir
 def test_cli_exit_code_zero_when_all_images_read(tiny_model_dir: Path, tmp_path: Path):
     path = tmp_path / "card.jpg"
     generate_card(random.Random(4), locale="fr_FR", photo=True, rotation=0, qr=False)[0].save(path)
-    out = _cli(["predict", str(path)], tiny_model_dir)
+    out = _cli(["predict", "--json", str(path)], tiny_model_dir)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["image"] == str(path)
 

@@ -1,0 +1,138 @@
+"""docs/benchmarks.md and README's benchmark table are the rendering of the saved results under
+docs/results/ (drift test: no model or OCR needed), and the renderer says what it should."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ml_backend.__main__ import main as cli
+from ml_backend.benchmark import describe
+from ml_backend.benchmark_doc import (
+    README_END,
+    README_START,
+    ResultError,
+    build,
+    clean_fields_below_target,
+    errors_ratio,
+    load_results,
+    render_document,
+    render_set,
+    replace_readme_block,
+    summary_table,
+)
+from ml_backend.evaluate import evaluate, format_table, report_from_dict
+from ml_backend.schema import empty_fields
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_docs_benchmarks_and_readme_table_match_the_saved_results():
+    changed = build(REPO / "docs" / "results", REPO / "docs" / "benchmarks.md", REPO / "README.md", check=True)
+    assert not changed, "regenerate with: python -m ml_backend benchmarks"
+
+
+def _card(**fields):
+    out = empty_fields()
+    out.update(fields)
+    return out
+
+
+def _result(name: str = "hand-made") -> dict:
+    truths = [
+        {"image": "a.png", "locale": "en_US", "photo": False,
+         "fields": _card(full_name="John Smith", email=["john@acme.com"], phone=["(212) 555-0100"])},
+        {"image": "b.png", "locale": "pt_BR", "condition": "photo", "alt": {"company": ["ACME IT"]},
+         "fields": _card(company="ACME IT Solutions", phone=["2294-9484"])},
+    ]
+    model = [_card(full_name="John Smith", email=["john@acme.com"], phone=["+1 212-555-0100"]),
+             _card(company="ACME IT")]
+    baseline = [_card(email=["john@acme.com"]), _card()]
+    result = {
+        "format": 1, "cards": 2, "skipped": [], "model_version": "v0001-test", "ocr_engine": "ppocr",
+        "model": evaluate(model, truths).to_dict(), "baseline": evaluate(baseline, truths).to_dict(),
+        "latency_ms": {"ocr": {"p50": 500, "p95": 900, "cards": 2}, "end_to_end": {"p50": 550, "p95": 950, "cards": 2}},
+        "machine": {"cpus": 2, "torch_threads": 1, "ocr_threads": 1}, "date": "2026-12-07",
+    }
+    return describe(result, name=name, truth="cards/truth.jsonl", about="Two hand-made cards.",
+                    command="python -m ml_backend evaluate cards/truth.jsonl --save docs/results/x.json")
+
+
+def test_alternatives_and_condition_are_scored():
+    result = _result()
+    model = result["model"]
+    overall = model["overall"]
+    # the company matched its accepted alternative; the photo card is split out by "condition"
+    assert overall["fields"]["company"]["tp"] == 1 and overall["fields"]["company"]["fn"] == 0
+    assert model["by_capture"]["photo"]["cards"] == 1 and model["by_capture"]["clean"]["cards"] == 1
+    assert overall["fields"]["phone"]["fn"] == 1  # the Brazilian phone was missed
+
+
+def test_report_round_trips_through_its_dict():
+    result = _result()
+    report = report_from_dict(json.loads(json.dumps(result["model"])))
+    assert report.to_dict() == result["model"]
+    assert "micro" in format_table(report, report_from_dict(result["baseline"]))
+
+
+def test_rendered_set_names_its_command_model_and_numbers():
+    result = _result()
+    text = render_set(result)
+    assert text.startswith("## hand-made\n\nTwo hand-made cards.")
+    assert "python -m ml_backend evaluate cards/truth.jsonl --save docs/results/x.json" in text
+    assert "model `v0001-test`" in text and "2 CPU cores" in text
+    micro = next(line for line in text.splitlines() if line.startswith("| **micro**"))
+    # model: 4 TP, 0 FP, 1 FN -> P 100%, R 80%, F1 88.9%; baseline: 1 TP, 0 FP, 4 FN -> F1 33.3%
+    assert "| 100.0% | 80.0% | 88.9% |" in micro and "33.3%" in micro
+    assert "Clean cards only" in text and "| end_to_end | 550 | 950 |" in text
+    assert errors_ratio(result) == pytest.approx((1 - 8 / 9) / (1 - 1 / 3))
+
+
+def test_summary_lists_fields_below_target_on_clean_cards():
+    result = _result()
+    assert clean_fields_below_target(result) == []
+    result["model"]["by_capture"]["clean"]["fields"]["email"].update(precision=0.9, recall=1.0)
+    assert clean_fields_below_target(result) == ["email (P 90.0%, R 100.0%)"]
+    del result["model"]["by_capture"]["clean"]
+    table = summary_table([result])
+    assert "no clean cards" in table and "| hand-made | 2 | `v0001-test` | 88.9% | 33.3% | 17% | 50.0% |" in table
+
+
+def test_build_writes_checks_and_fills_the_readme_block(tmp_path: Path):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "10-set.json").write_text(json.dumps(_result("set A")))
+    (results / "20-set.json").write_text(json.dumps(_result("set B")))
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n\n{README_START}\nold\n{README_END}\n\nrest\n")
+    out = tmp_path / "docs" / "benchmarks.md"
+
+    assert build(results, out, readme, check=True) == [out, readme]
+    assert not out.exists()
+    assert build(results, out, readme, check=False) == [out, readme]
+    assert build(results, out, readme, check=True) == []
+    doc = out.read_text()
+    assert doc.index("## set A") < doc.index("## set B") and "## Summary" in doc
+    assert doc == render_document(load_results(results))
+    text = readme.read_text()
+    assert text.startswith("intro\n\n") and text.endswith("\n\nrest\n") and "| set B | 2 |" in text
+
+    assert cli(["benchmarks", "--results", str(results), "--out", str(out), "--readme", str(readme), "--check"]) == 0
+    (results / "20-set.json").write_text(json.dumps(_result("set C")))
+    assert cli(["benchmarks", "--results", str(results), "--out", str(out), "--readme", str(readme), "--check"]) == 1
+    assert cli(["benchmarks", "--results", str(results), "--out", str(out), "--readme", str(readme)]) == 0
+    assert "## set C" in out.read_text()
+
+
+def test_bad_inputs_are_named(tmp_path: Path):
+    (tmp_path / "broken.json").write_text("{not json")
+    with pytest.raises(ResultError, match="broken.json"):
+        load_results(tmp_path)
+    (tmp_path / "broken.json").write_text('{"set": {}}')
+    with pytest.raises(ResultError, match="no command"):
+        load_results(tmp_path)
+    with pytest.raises(ResultError, match="no .* block"):
+        replace_readme_block("no markers here", [])
+    assert cli(["benchmarks", "--results", str(tmp_path / "nowhere")]) == 2
