@@ -3,6 +3,7 @@
     python -m active_learning curve --out DIR [--pool N] [--k K] ...   learning-curve benchmark
     python -m active_learning next-batch --project ID                 score unlabeled tasks now
     python -m active_learning train --project ID                      queue a training run now
+    python -m active_learning finetune-bench [--folder DIR] [--k K] ...  F1 before/after fine-tuning on real cards
 
 Exit codes: 0 done, 2 bad arguments, 1 the run failed (one line on stderr says why).
 """
@@ -32,9 +33,14 @@ def _curve(args: argparse.Namespace) -> int:
 
 def _next_batch(args: argparse.Namespace) -> int:
     from active_learning.batch import refresh_next_batch
-    from ml_backend.config import load_settings
+    from ml_backend.local_stack import cli_settings, missing_label_studio
 
-    summary = refresh_next_batch(args.project, load_settings(), limit=args.limit)
+    settings = cli_settings()  # the environment, completed from the local stack's var/stack.json
+    missing = missing_label_studio(settings)
+    if missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return 1
+    summary = refresh_next_batch(args.project, settings, limit=args.limit)
     print(f"project {args.project}: scored {summary['scored']} unlabeled tasks with {summary['model_version']}; "
           f"view \"{summary['view_title']}\" (id {summary['view_id']}) lists the {summary['batch_size']} least confident first")
     for task in summary["next_batch"]:
@@ -47,6 +53,24 @@ def _train(args: argparse.Namespace) -> int:
 
     out = handle_event({"action": TRAIN_ACTION, "project": {"id": args.project}})
     print(f"project {args.project}: training {out['training']} {out.get('training_job', '')}".rstrip())
+    return 0
+
+
+def _finetune_bench(args: argparse.Namespace) -> int:
+    from ml_backend.runtime import configure_threads
+
+    configure_threads()  # before torch is imported: one thread unless CARDLOOP_TORCH_THREADS says more
+    from pathlib import Path
+
+    from active_learning.finetune_bench import BenchConfig, format_report, run_finetune_bench, write_report
+
+    cfg = BenchConfig(folder=Path(args.folder), k=args.k, seed=args.seed, model=args.model, epochs=args.epochs,
+                      limit=args.limit, ocr_cache=Path(args.ocr_cache) if args.ocr_cache else None)
+    report = run_finetune_bench(cfg)
+    print(format_report(report))
+    if args.out:
+        write_report(report, Path(args.out))
+        print(f"wrote {args.out} ({report['seconds']:.0f} s)")
     return 0
 
 
@@ -87,6 +111,18 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="queue a training run for a project (as the Start training button does)")
     train.add_argument("--project", type=int, required=True)
     train.set_defaults(run=_train)
+
+    bench = sub.add_parser("finetune-bench", help="per-field F1 on real cards before and after fine-tuning on "
+                           "annotations of the other cards (k-fold), as the training job fine-tunes")
+    bench.add_argument("--folder", default="../shared/real-cards", help="folder with the card images and truth.jsonl")
+    bench.add_argument("--k", type=int, default=4, help="number of folds (every card is held out once)")
+    bench.add_argument("--seed", type=int, default=0, help="seed of the fold assignment")
+    bench.add_argument("--model", help="model directory to fine-tune (default: the served model, CARDLOOP_MODEL_DIR)")
+    bench.add_argument("--epochs", type=float, help="fine-tuning epochs (default: CARDLOOP_TRAIN_EPOCHS, as the job)")
+    bench.add_argument("--limit", type=int, help="only the first N cards of truth.jsonl")
+    bench.add_argument("--ocr-cache", help="OCR cache directory (default: CARDLOOP_REGISTRY_DIR/cache/ocr-engine)")
+    bench.add_argument("--out", help="write the full report (per fold, per card alignment) as JSON here")
+    bench.set_defaults(run=_finetune_bench)
     return parser
 
 
