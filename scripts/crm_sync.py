@@ -4,8 +4,11 @@
     python scripts/crm_sync.py --project 3 --full   # every annotated task; withdraws contacts of vanished ones
     python scripts/crm_sync.py --since 2025-01-01T00:00:00Z --project 3
 
-Prints one JSON report per project on stdout. Exit code 0 on success, 1 when Label Studio or
-PostgreSQL fails (one line on stderr), 2 for bad arguments.
+Settings come from the environment (ml_backend/config.py); what it leaves unset (Label Studio's
+URL and token, the CRM database) is read from the local stack's var/stack.json when
+``bash scripts/stack.sh start`` ran here. Prints one JSON report per project on stdout. Exit code
+0 on success, 1 when Label Studio or PostgreSQL fails or a setting is missing (one line on
+stderr), 2 for bad arguments.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from label_studio_sdk.core.api_error import ApiError  # noqa: E402
 from active_learning.crm.db import CrmDatabaseUnavailable  # noqa: E402
 from active_learning.crm.source import fetch_annotated_tasks, label_studio_client, parse_timestamp  # noqa: E402
 from active_learning.crm.sync import SyncMode, sync_project  # noqa: E402
-from ml_backend.config import load_settings  # noqa: E402
+from ml_backend.local_stack import cli_settings, missing_label_studio  # noqa: E402
 
 
 def _watermark(text: str) -> datetime:
@@ -52,9 +55,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    settings = load_settings()
+    settings = cli_settings()
     logging.basicConfig(level=settings.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    missing = missing_label_studio(settings)
+    if missing:
+        return _fail(missing)
     client = label_studio_client(settings)
     mode = SyncMode.FULL if args.full else SyncMode.INCREMENTAL
     try:
@@ -71,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     except psycopg.Error as exc:
         return _fail(f"CRM database error: {exc}")
     except ApiError as exc:
-        return _fail(f"Label Studio answered {exc.status_code}: {exc.body}")
+        hint = " (the token is wrong for this Label Studio)" if exc.status_code in (401, 403) else ""
+        return _fail(f"Label Studio at {settings.label_studio_url} answered {exc.status_code}{hint}: {exc.body}")
     except httpx.HTTPError as exc:
         return _fail(f"Label Studio at {settings.label_studio_url} unreachable: {exc}")
     except ValueError as exc:

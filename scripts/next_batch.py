@@ -3,7 +3,8 @@
     python scripts/next_batch.py --project ID [--limit N]
 
 Same as ``python -m active_learning next-batch``; settings (Label Studio URL and token, registry)
-come from the environment (ml_backend/config.py).
+come from the environment (ml_backend/config.py), and what it leaves unset from the local stack's
+var/stack.json (ml_backend/local_stack.py).
 """
 
 from __future__ import annotations

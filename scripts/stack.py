@@ -31,6 +31,7 @@ from scripts.services import (
     http_ok,
     pid_file_alive,
     port_open,
+    read_pid_file,
     spawn,
     stop_pid_file,
     write_pid_file,
@@ -149,7 +150,9 @@ def ensure_workers(stack: Stack) -> None:
     for role, pid_file in stack.worker_pids.items():
         if _alive(pid_file):
             continue
-        proc = spawn([str(VENV_BIN / "rq"), "worker", "--url", stack.redis.url, "--with-scheduler", queues[role]],
+        # -c: RQ imports the job modules once, before forking a work horse per job (see the module)
+        proc = spawn([str(VENV_BIN / "rq"), "worker", "--url", stack.redis.url, "--with-scheduler",
+                      "-c", "active_learning.worker_preload", queues[role]],
                      stack.logs / f"{role}-worker.log", env=stack.service_env(), cwd=REPO_ROOT)
         write_pid_file(pid_file, proc.pid)
 
@@ -190,7 +193,10 @@ def start() -> int:
     done = setup_project(stack.label_studio, PROJECT_TITLE, stack.backend_url,
                          local_folder=stack.samples_dir, document_root=stack.label_studio.document_root)
     ensure_next_batch_view(stack.label_studio.client, done["project"])
-    stack.state["project"] = done["project"]
+    # what command-line tools run beside the stack read when their environment is empty (ml_backend/local_stack.py)
+    stack.state.update(project=done["project"], label_studio_url=stack.label_studio.url, backend_url=stack.backend_url,
+                       crm_database_url=stack.postgres.dsn("cardloop_crm"), redis_url=stack.redis.url,
+                       registry_dir=str(stack.registry_dir), model_dir=str(stack.model_dir))
     stack.save()
     print(
         "\ncardloop is running\n"
@@ -221,18 +227,63 @@ def stop() -> int:
     return 0
 
 
+def _served_model(backend_url: str) -> str:
+    """"model <version>" as the backend's /health reports it, or why there is none."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{backend_url}/health", timeout=2) as resp:
+            return f"model {json.loads(resp.read()).get('model_version') or 'none loaded'}"
+    except urllib.error.HTTPError as exc:
+        return f"no model served: /health answered {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError):
+        return "backend not answering"
+
+
+def _postgres_pid(stack: Stack) -> int | None:
+    try:
+        return int((stack.postgres.cluster_dir / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def status() -> int:
+    """Where everything is (URLs, login, token, served model) and each service's state, pid and log."""
     stack = Stack()
-    rows = {
-        "Redis": port_open(stack.redis.host, stack.redis.port),
-        "PostgreSQL": port_open(stack.postgres.host, stack.postgres.port),
-        "Label Studio": stack.label_studio.healthy(),
-        "ML backend": http_ok(f"{stack.backend_url}/health"),
-        **{f"RQ {role} worker": _alive(pid_file) for role, pid_file in stack.worker_pids.items()},
-    }
-    for name, up in rows.items():
-        print(f"{name:17} {'up' if up else 'down'}")
-    return 0 if all(rows.values()) else 1
+    state = stack.state
+    project = f"/projects/{state['project']}" if state.get("project") else ""
+    ls = stack.label_studio
+    started = "" if state.get("project") else "  (never started here: bash scripts/stack.sh start)"
+    print(
+        f"cardloop stack in {stack.root}{started}\n"
+        f"  Label Studio   {ls.url}{project}  (login {ls.username} / {ls.password})\n"
+        f"  API token      {ls.token}\n"
+        f"  ML backend     {stack.backend_url}  ({_served_model(stack.backend_url)})\n"
+        f"  Redis          {stack.redis.url}\n"
+        f"  CRM database   {stack.postgres.dsn('cardloop_crm')}\n"
+        f"  settings       {stack.state_file}  (read by scripts/crm_sync.py and python -m active_learning)\n"
+    )
+    rows = [
+        ("Redis", port_open(stack.redis.host, stack.redis.port), read_pid_file(stack.redis.pid_file),
+         stack.redis.data_dir / "redis.log"),
+        ("PostgreSQL", port_open(stack.postgres.host, stack.postgres.port), _postgres_pid(stack),
+         stack.postgres.data_dir / "postgres.log"),
+        ("Label Studio", ls.healthy(), read_pid_file(ls.pid_file), ls.data_dir / "label-studio.log"),
+        ("ML backend", http_ok(f"{stack.backend_url}/health"), read_pid_file(stack.backend_pid),
+         stack.logs / "backend.log"),
+        *[(f"RQ {role} worker", _alive(pid_file), read_pid_file(pid_file), stack.logs / f"{role}-worker.log")
+          for role, pid_file in stack.worker_pids.items()],
+        ("model bootstrap", None, None, stack.logs / "bootstrap.log"),
+    ]
+    print(f"  {'service':17} {'state':6} {'pid':>8}  log")
+    for name, up, pid, log_path in rows:
+        if up is None and not log_path.exists():
+            continue
+        state_text = "-" if up is None else ("up" if up else "down")
+        shown = log_path if log_path.exists() else f"{log_path} (none yet)"
+        print(f"  {name:17} {state_text:6} {pid or '-':>8}  {shown}")
+    return 0 if all(up for _, up, _, _ in rows if up is not None) else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,6 +67,19 @@ def test_stack_start_reuse_and_stop(tiny_model_dir: Path, redis_url: str, pg_ser
 
         status = _stack("status", env)
         assert status.returncode == 0, status.stdout
+        # where everything is, not only up/down: URLs, login, the served model, pids and logs
+        assert f"http://127.0.0.1:{ls_port}/projects/{state['project']}" in status.stdout
+        assert "login admin@example.com" in status.stdout and state["token"] in status.stdout
+        assert "(model v" in status.stdout and "backend.log" in status.stdout
+        backend_row = next(line for line in status.stdout.splitlines() if line.strip().startswith("ML backend "))
+        assert backend_row.split()[2:4] == ["up", (tmp_path / "stack" / "backend.pid").read_text().split()[0]]
+
+        # README's CRM command in a shell without the stack's variables: read from stack.json
+        bare = {k: v for k, v in env.items() if k not in ("LABEL_STUDIO_URL", "CRM_DATABASE_URL")}
+        sync = subprocess.run([sys.executable, "scripts/crm_sync.py", "--full"], cwd=REPO, env=bare,
+                              capture_output=True, text=True, timeout=300)
+        assert sync.returncode == 0, sync.stderr
+        assert json.loads(sync.stdout.splitlines()[0])["project_id"] == state["project"]
     finally:
         stopped = _stack("stop", env)
     assert stopped.returncode == 0
