@@ -48,6 +48,8 @@ MODERN_FAMILIES = ("Roboto", "Open Sans", "Lato", "Comfortaa", "EB Garamond", "N
 MODERN_SHARE = 0.7
 #: Cards per page: one page load, then one script call and one screenshot per card.
 BATCH = 24
+#: Drafts tried per card before giving up (about one draft in eight is redrawn).
+REDRAWS = 8
 #: Stands for the card's number on its page in a draft's markup (ids, font names); a private-use character.
 CARD_NUMBER = "\ue000"
 
@@ -277,19 +279,23 @@ class HtmlRenderer:
         self.close()
 
 
-def generate_html_cards(rngs: list[random.Random], renderer: HtmlRenderer, **kwargs: Any) -> list[tuple[Image.Image, dict[str, Any]]]:
-    """One card per rng (drafts that do not fit are redrawn from the same rng, so the result is
-    still a function of the rng alone). ``kwargs`` go to ``draft_html_card``."""
+def generate_html_cards(rngs: list[random.Random], renderer: HtmlRenderer, *, per_card: list[dict[str, Any]] | None = None,
+                        **kwargs: Any) -> list[tuple[Image.Image, dict[str, Any]]]:
+    """One card per rng. A draft whose text did not fit is redrawn from the same rng, so the result
+    is still a function of the rng alone. ``kwargs`` (all cards) and ``per_card[i]`` (card i) go
+    to ``draft_html_card``."""
+    if per_card is not None and len(per_card) != len(rngs):
+        raise ValueError(f"{len(rngs)} rngs but {len(per_card)} per-card argument sets")
     results: list[tuple[Image.Image, dict[str, Any]] | None] = [None] * len(rngs)
     pending = list(range(len(rngs)))
-    for _attempt in range(6):
+    for _attempt in range(REDRAWS):
         if not pending:
             break
-        drafts = [draft_html_card(rngs[i], **kwargs) for i in pending]
+        drafts = [draft_html_card(rngs[i], **{**kwargs, **(per_card[i] if per_card else {})}) for i in pending]
         rendered = renderer.render(drafts)
         for i, r in zip(pending, rendered):
             results[i] = r
         pending = [i for i, r in zip(pending, rendered) if r is None]
     if pending:
-        raise LayoutOverflow(f"{len(pending)} card(s) did not fit any of 6 drafts")
+        raise LayoutOverflow(f"{len(pending)} card(s) did not fit any of {REDRAWS} drafts")
     return [r for r in results if r is not None]
