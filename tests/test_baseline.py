@@ -27,6 +27,7 @@ def test_english_card() -> None:
         "company": "ACME Technologies",
         "email": ["john.smith@acme.com"],
         "phone": ["+1 212 555 0100", "+1 646 555 0199"],
+        "fax": [],
         "website": ["www.acme.com"],
         "address": "350 Fifth Avenue, Suite 200, New York, NY 10118",
     }

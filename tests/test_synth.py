@@ -334,3 +334,24 @@ def test_speed() -> None:
     print(f"clean {clean:.1f} cards/s, photo {photo:.1f} cards/s")
     # generous floors: the shared CI machine is often busy; real figures are ~4x higher
     assert clean > 3 and photo > 1
+
+
+def test_faxes_are_their_own_field_and_always_printed_with_their_label() -> None:
+    from ml_backend.validate.number_labels import label_kind
+
+    faxes = 0
+    for i in range(150):
+        truth = generate_layout(random.Random(77 * 100_000 + i), rotation=0)  # rows are rows
+        assert len(truth["fields"]["fax"]) == len(truth["normalised"]["fax"])
+        assert all(n.startswith("+") for n in truth["normalised"]["fax"])
+        for line in truth["lines"]:
+            for start, _, field in line["spans"]:
+                if field != "fax":
+                    continue
+                faxes += 1
+                before = line["text"][:start]
+                label = before.rsplit("  ", 1)[-1] if before.strip() else ""
+                # in a label table the label is the row's other cell
+                row = [ln["text"] for ln in truth["lines"] if ln is not line and abs(ln["bbox"][1] - line["bbox"][1]) < 5]
+                assert label_kind(label) == "fax" or any(label_kind(t) == "fax" for t in row), line["text"]
+    assert faxes >= 3  # the generator does print faxes

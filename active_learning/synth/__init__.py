@@ -19,7 +19,7 @@ Truth (one JSON object per card; truth.jsonl has one per line):
     image        path relative to the dataset folder (None from generate_card/generate_layout)
     fields       schema.empty_fields() shape: values exactly as printed, no labels ("Tel:" is not
                  in the phone). Multi-line values are joined: address with ", ", others with " ".
-    normalised   same keys: phones E.164, e-mails lowercased, websites lowercased without
+    normalised   same keys: phones and faxes E.164, e-mails lowercased, websites lowercased without
                  scheme / "www." / trailing "/"; other fields as in ``fields``.
     lines        in reading order (top-to-bottom, then left-to-right, upright card frame):
                  {"text": the full printed line (labels, separators included),
@@ -36,9 +36,10 @@ Truth (one JSON object per card; truth.jsonl has one per line):
     qr_quad (the QR symbol's corners incl. its 4-module quiet zone, final-image pixels, or null),
     fonts (family names used), width, height (final image size).
 
-Fax numbers are labelled phone (vCard stores them as TEL;TYPE=FAX); their "Fax:" label, slogans,
-departments, registration numbers, opening hours, messenger handles and logo monograms are text
-with no span (OTHER).
+Fax numbers are labelled fax and always printed with their label ("Fax:", "F", "Факс",
+"Telefax:"), the one thing that tells them from phones; the label, slogans, departments,
+registration numbers, opening hours, messenger handles and logo monograms are text with no span
+(OTHER).
 """
 
 from active_learning.synth.generate import LOCALES, card_rng, generate_card, generate_dataset, generate_layout, vcard

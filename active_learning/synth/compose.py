@@ -17,7 +17,7 @@ from active_learning.synth.style import Style
 
 #: Icon kinds by contact kind (drawn shapes, never text, so OCR reads nothing from them).
 ICON_KIND = {"office": "phone", "mobile": "mobile", "fax": "fax", "email": "email", "website": "web", "address": "pin"}
-FIELD_OF_KIND = {"office": "phone", "mobile": "phone", "fax": "phone", "email": "email", "website": "website",
+FIELD_OF_KIND = {"office": "phone", "mobile": "phone", "fax": "fax", "email": "email", "website": "website",
                  "address": "address"}
 
 
@@ -173,6 +173,8 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
 
     def label_for(kind: str, first_address_line: bool = True) -> str:
         mode = style.label_mode
+        if kind == "fax":  # only its label tells a fax from a phone: a card that lists one prints it
+            return labels["fax"]
         if mode in ("none", "icon"):
             return ""
         if kind == "address":

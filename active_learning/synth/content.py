@@ -2,9 +2,8 @@
 
 The content is independent of where things are drawn (``layout``) and how (``render``). Values
 are stored exactly as they will be printed; the layout only decides labels and arrangement.
-Fax numbers are phones (``kind="fax"``): vCard stores them as ``TEL;TYPE=FAX`` and our QR parser
-and CRM treat every TEL as a phone, so the ground truth labels a fax value PHONE (its "Fax:" label
-stays OTHER).
+Fax numbers are drawn as phones of ``kind="fax"`` (vCard stores them as ``TEL;TYPE=FAX``); the
+layout labels their value FAX, and their printed "Fax:" label stays OTHER.
 """
 
 from __future__ import annotations

@@ -417,8 +417,8 @@ def _item_fields(item: Item) -> set[str]:
 
 def _t_split_contacts(rng: random.Random, f: _Frame, g: Groups, style: Style) -> tuple[list[Column], list[Decoration]]:
     """Company and person on top; below, phones in one column and the other contacts beside them."""
-    phones = [it for it in g.contacts if _item_fields(it) == {"phone"}]
-    others = [it for it in g.contacts if _item_fields(it) != {"phone"}]
+    phones = [it for it in g.contacts if _item_fields(it) <= {"phone", "fax"} and _item_fields(it)]
+    others = [it for it in g.contacts if not (_item_fields(it) <= {"phone", "fax"} and _item_fields(it))]
     if not phones or not others:
         return _t_stack(rng, f, g, style)
     top_h = f.h * rng.uniform(0.45, 0.58)

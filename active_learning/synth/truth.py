@@ -28,11 +28,12 @@ def normalise_website(url: str) -> str:
 
 
 def normalise(fields: dict[str, Any], region: str) -> dict[str, Any]:
-    """Fields in canonical form: phones E.164, e-mails lowercased, websites bare (see normalise_website)."""
+    """Fields in canonical form: phones and faxes E.164, e-mails lowercased, websites bare (see normalise_website)."""
     out = dict(fields)
     out["email"] = [e.lower() for e in fields["email"]]
-    out["phone"] = [phonenumbers.format_number(phonenumbers.parse(p, region), phonenumbers.PhoneNumberFormat.E164)
-                    for p in fields["phone"]]
+    for key in ("phone", "fax"):
+        out[key] = [phonenumbers.format_number(phonenumbers.parse(p, region), phonenumbers.PhoneNumberFormat.E164)
+                    for p in fields[key]]
     out["website"] = [normalise_website(w) for w in fields["website"]]
     return out
 

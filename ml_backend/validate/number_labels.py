@@ -32,7 +32,8 @@ _PHONE_WORDS = frozenset({
 _REGISTRATION_WORDS = frozenset({
     "окпо", "okpo", "okno", "инн", "ahh", "огрн", "огрнип", "кпп", "бик", "окато", "оквэд", "р/с", "к/с",
     "vat", "ein", "siret", "siren", "nip", "regon", "krs", "cnpj", "cpf", "ust-idnr", "ust-id", "steuernr",
-    "abn", "cif", "nif", "kvk", "btw", "utr", "crea", "crm", "inscrição", "ie",
+    "abn", "cif", "nif", "kvk", "btw", "utr", "crea", "crm", "inscrição", "ie", "steuer-nr", "steuernummer",
+    "ust-id-nr",
 })
 _LABEL_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[/\-])*", re.UNICODE)
 
@@ -109,6 +110,26 @@ def printed_label(value: FieldValue, lines: list[OcrLine]) -> str:
         for index in value.line_indices:
             if index < len(lines):
                 label = _label_before(lines[index].text, key)
-                if label is not None:
+                if label:
                     return label
-    return own
+    return own or _label_cell_left_of(value, lines)
+
+
+def _label_cell_left_of(value: FieldValue, lines: list[OcrLine]) -> str:
+    """The text of a digitless OCR line printed left of ``value`` on its row: the label cell of
+    a card that prints its contacts as a table ("Fax:" | "026 091 9377"). The nearest wins."""
+    if value.bbox is None:
+        return ""
+    x0, y0, _, y1 = value.bbox
+    height = y1 - y0
+    best, best_gap = "", None
+    for index, line in enumerate(lines):
+        lx0, ly0, lx1, ly1 = line.bbox
+        same_row = min(y1, ly1) - max(y0, ly0) > 0.5 * min(height, ly1 - ly0)
+        gap = x0 - lx1
+        if (index in value.line_indices or not same_row or gap < -0.5 * height or gap > 8 * height
+                or any(ch.isdigit() for ch in line.text)):
+            continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = line.text.strip(), gap
+    return best

@@ -1,0 +1,87 @@
+"""Faxes, registration numbers and phones told apart by their printed labels; a number possible in
+the card's evidenced region kept as printed; the region read off the card's evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml_backend.schema import FieldValue, OcrLine
+from ml_backend.validate import Validator
+from ml_backend.validate.normalise import normalise
+from ml_backend.validate.number_labels import label_kind, printed_label
+from ml_backend.validate.region import region_hint_from
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return Validator()
+
+
+def _line(text: str, x0: float = 0, y0: float = 0, x1: float = 300, y1: float = 20, confidence: float = 0.97) -> OcrLine:
+    return OcrLine(text, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], confidence)
+
+
+def _phone(raw: str, index: int, bbox=(0, 0, 300, 20)) -> FieldValue:
+    return FieldValue("phone", raw, raw, 0.9, bbox=bbox, line_indices=[index])
+
+
+@pytest.mark.parametrize(("label", "kind"), [
+    ("Fax:", "fax"), ("F", "fax"), ("F.", "fax"), ("FAX:", "fax"), ("Факс:", "fax"), ("Ф.:", "fax"),
+    ("Telefax:", "fax"), ("Télécopie :", "fax"), ("Faks:", "fax"),
+    ("Tel/Fax", None), ("Fone/Fax:", None), ("Т/ф", None), ("Tel. & Fax", None),  # one number for both: a phone
+    ("Tel:", None), ("M", None), ("Fone", None), ("", None),
+    ("ОКПО", "registration"), ("OKNO", "registration"), ("VAT", "registration"), ("CNPJ:", "registration"),
+])
+def test_a_label_says_what_a_number_is(label: str, kind: str | None) -> None:
+    assert label_kind(label) == kind
+
+
+def test_the_label_is_read_before_the_number_on_its_line_or_in_its_table_cell() -> None:
+    lines = [_line("T +49 30 1234567  F +49 30 1234568"), _line("Факс: 8 (495) 123-45-67"),
+             _line("Fax:", 0, 40, 40, 60), _line("026 091 9377", 60, 40, 200, 60)]
+    assert printed_label(_phone("+49 30 1234567", 0), lines) == "T"
+    assert printed_label(_phone("+49 30 1234568", 0), lines) == "F"
+    # a number recovered from the line keeps the whole line as read: found by its national digits
+    recovered = FieldValue("phone", "+49301234568", lines[0].text, 0.6, line_indices=[0])
+    assert printed_label(recovered, lines) == "F"
+    assert printed_label(_phone("8 (495) 123-45-67", 1), lines) == "Факс:"
+    assert printed_label(_phone("026 091 9377", 3, (60, 40, 200, 60)), lines) == "Fax:"
+
+
+def test_faxes_are_kept_apart_and_registration_numbers_are_no_phones(validator: Validator) -> None:
+    lines = [_line("Tel. +49 30 1234567  Fax +49 30 1234568"), _line("ОКПО 51323436", 0, 40, 300, 60)]
+    values = [_phone("+49 30 1234567", 0), _phone("+49 30 1234568", 0), _phone("51323436", 1, (0, 40, 300, 60))]
+    out = validator.validate(values, lines=lines)
+    got = {(v.field, v.value, v.valid) for v in out}
+    assert ("phone", "+49301234567", True) in got and ("fax", "+49301234568", True) in got
+    (registration,) = [v for v in out if "51323436" in v.value]
+    assert not registration.valid and "registration number" in registration.reason
+    fax = next(v for v in out if v.field == "fax")
+    assert fax.applied == ["number_labels.fax_label"]
+
+
+def test_a_number_possible_in_the_cards_region_is_kept_as_printed(validator: Validator) -> None:
+    # a Brazilian landline on a .com.br card, a London number libphonenumber does not know yet
+    (email, phone) = validator.validate([FieldValue("phone", "(11) 2076 5555", "(11) 2076 5555", 0.9),
+                                         FieldValue("email", "daniel@beltis.com.br", "daniel@beltis.com.br", 0.9)])
+    assert (phone.value, phone.valid, phone.note) == ("+551120765555", True, None)
+    values = [FieldValue("phone", "020 2153 5898", "020 2153 5898", 0.9),
+              FieldValue("address", "10 Downing Street, London SW1A 2AA", "10 Downing Street, London SW1A 2AA", 0.9)]
+    phone = next(v for v in validator.validate(values) if v.field == "phone")
+    assert phone.value == "+442021535898" and phone.valid  # not Wuppertal's 0202, not dropped
+    assert "not one libphonenumber knows as assigned" in phone.note and phone.confidence < 0.9
+    # without evidence of the region, the same number is checked strictly, and flagged
+    (alone,) = validator.validate([FieldValue("phone", "020 2153 5898", "020 2153 5898", 0.9)])
+    assert alone.value != "+442021535898" or not alone.valid
+    # comparisons and splits stay strict unless the caller knows the region
+    assert not normalise("phone", "2294-9484", "BR").valid and normalise("phone", "2294-9484", "BR", region_known=True).valid
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("daniel.silva@beltis.com.br", "BR"), ("Av. Itaquera, 3006 - Jd. Fernandes - SP", "BR"),
+    ("Rua Cruzeiro, 406, Cep 01137-000", "BR"), ("Carrer Nou 5, 17001 Girona", "ES"),
+    ("Calle Mayor 3, Madrid, España", "ES"), ("Kärntner Straße 1, 1010 Wien, Österreich", "AT"),
+    ("info@firma.ch", "CH"), ("hello@startup.io", None), ("Michael Jordan", None),
+])
+def test_the_region_comes_from_the_cards_evidence(text: str, region: str | None) -> None:
+    assert region_hint_from(text) == region
