@@ -10,11 +10,12 @@ Studio's origin only, never to an allow-listed third party, and never logged.
 Two parsers must never disagree about where a request goes. ``urlsplit`` reads
 ``http://a\\@b/`` as host ``b``; urllib3 (which requests uses to connect) reads it as host
 ``a``. So a URL is parsed once, with urllib3's own ``parse_url``, and refused (``bad_url``)
-when it holds a backslash, whitespace or control characters, credentials, or when ``urlsplit``
-reads another scheme, host or port from it. And the policy is checked again where the socket
-is opened: every connection a fetch makes goes through ``_GuardedConnection``, which refuses to
-connect to any host/port other than the one the policy approved for that request (and, for an
-IP literal, to any other peer address), before a single header is sent.
+when it holds a backslash, control characters, whitespace before the path, credentials, or
+when ``urlsplit`` reads another scheme, host or port from it. And the policy is checked again
+where the socket is opened: every connection a fetch makes goes through
+``_GuardedConnectionMixin``, which refuses to connect to any host/port other than the one the
+policy approved for that request (and, for an IP literal, to any other peer address), before a
+single header is sent.
 
 Time is bounded in total, not per socket read: a watchdog shuts the fetch's sockets down when
 its deadline passes, so a server trickling one byte a second cannot hold a request longer than
@@ -64,7 +65,7 @@ _CHUNK = 64 * 1024
 #: Content types accepted besides image/*: storages often serve images as generic binaries.
 _GENERIC_TYPES = {"application/octet-stream", "binary/octet-stream", ""}
 #: Characters no URL we fetch may hold: urllib3 and urlsplit disagree on them, or they end lines.
-_UNSAFE_URL_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
+_UNSAFE_URL_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -144,7 +145,8 @@ class CheckedURL:
 def check_url(url: str) -> CheckedURL:
     """Parse an absolute http(s) URL as urllib3 will, or raise FetchError("bad_url").
 
-    Refused: backslashes, whitespace and control characters anywhere, over-long URLs,
+    Refused: backslashes and control characters anywhere, whitespace in the scheme or host
+    part (a space in a file name is percent-encoded, as urllib3 does), over-long URLs,
     credentials, a missing host, a host with ``%``, and any URL from which ``urlsplit`` reads a
     different scheme, host or port than urllib3 (the confusion behind ``http://a\\@b/``).
     """
@@ -153,7 +155,9 @@ def check_url(url: str) -> CheckedURL:
     if len(url) > MAX_URL_CHARS:
         raise FetchError("bad_url", f"image URL is {len(url)} characters long (limit {MAX_URL_CHARS})")
     if _UNSAFE_URL_CHARS.search(url):
-        raise FetchError("bad_url", f"image URL holds a backslash, whitespace or control character: {loggable_url(url)}")
+        raise FetchError("bad_url", f"image URL holds a backslash or control character: {loggable_url(url)}")
+    if any(ch.isspace() for ch in "/".join(url.split("/", 3)[:3])):  # a space in a path is just a file name
+        raise FetchError("bad_url", f"image URL holds whitespace before its path: {loggable_url(url)}")
     try:
         parsed = parse_url(url)
         split = urlsplit(url)

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 from flask import Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.fetch import FetchError, ImageFetcher, check_url, loggable_url, printable, redact, task_image_url
@@ -322,7 +322,10 @@ def _json_object() -> dict[str, Any]:
     The body is read here, so a chunked body over ``MAX_REQUEST_BYTES`` (no Content-Length for
     Flask to refuse up front) is a 413 too; nesting deeper than ``MAX_JSON_DEPTH`` is a 400.
     """
-    body = request.get_data(cache=True)  # raises RequestEntityTooLarge (413) past MAX_CONTENT_LENGTH
+    body = request.get_data(cache=True)  # a declared Content-Length over the limit is a 413 here
+    if len(body) >= MAX_REQUEST_BYTES:
+        # werkzeug cuts a chunked body at the limit without a word: the rest was never read
+        raise RequestEntityTooLarge(f"request body is over {MAX_REQUEST_BYTES} bytes")
     if not body:
         raise RequestError("request body is empty: send a JSON object")
     try:
