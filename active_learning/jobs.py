@@ -81,7 +81,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     from active_learning.batch import ls_client
     from active_learning.crm.source import fetch_annotated_tasks
     from active_learning.dataset import OcrCache, build_dataset
-    from active_learning.registry import ModelRegistry
+    from active_learning.registry import ChampionChanged, ModelRegistry
     from active_learning.replay import with_replay
     from active_learning.train import ProgressCallback, evaluate_model, train_model
     from ml_backend.fetch import ImageFetcher, task_image_url
@@ -130,6 +130,10 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     if len(built.train) == 0:
         return {**summary, "status": "skipped", "promoted": False, "reason": "no annotated training cards yet"}
 
+    class JobProgress(ProgressCallback):
+        """A class of its own: ``train_model`` adds a plain ProgressCallback, and the Trainer warns
+        (in every worker log, every training) about a second callback of one class."""
+
     train_set, replayed = with_replay(built.train, settings.replay_ratio, seed=len(built.train))
     summary["data"]["replay_cards"] = replayed
     staging = registry.create_staging()
@@ -137,7 +141,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
         t0 = time.perf_counter()
         result = train_model(
             train_set, None, init_from=init_from, output_dir=staging, epochs=settings.train_epochs,
-            callbacks=[ProgressCallback(lambda p: _publish(job, conn, project, p))],
+            callbacks=[JobProgress(lambda p: _publish(job, conn, project, p))],
         )
         timings["train_seconds"] = round(time.perf_counter() - t0, 1)
         t0 = time.perf_counter()
@@ -167,7 +171,13 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # a timeout/exception leaves no half-written model
         raise
-    registry.promote(version)
+    try:  # re-checked under the registry's lock: another project's job may have promoted meanwhile
+        registry.promote(version, expected_current=champion[0] if champion else None)
+    except ChampionChanged as exc:
+        reason = f"not promoted: {exc} (another job's promotion stands; {version} stays in the registry)"
+        log.warning("project %s: %s", project, reason)
+        return {**summary, "status": "superseded", "promoted": False, "version": version, "reason": reason,
+                "timings": timings}
     # The scoring job writes this version's predictions and then sets the project's model_version
     # (Label Studio refuses a version no prediction of the project carries yet).
     scoring_job = q.enqueue_scoring(conn, settings, project)

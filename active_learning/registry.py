@@ -11,10 +11,17 @@ Every visible change is a single ``rename``: a staging dir becomes a version by 
 a temp symlink via ``os.replace``.  A process killed at any point leaves either the old state or
 the new one, plus at most some leftovers in ``staging/`` or a stray temp link that
 ``clean_staging()`` removes.
+
+The pointer is one for the registry (the backend serves one model), while training locks are
+per project: two projects' jobs may train at once. ``promote(version, expected_current=...)``
+therefore re-checks, under an exclusive file lock, that the champion the job started from is
+still the one served just before switching; if another job promoted meanwhile it raises
+``ChampionChanged`` instead of silently replacing that promotion.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
@@ -37,6 +44,18 @@ CURRENT = "current"
 
 class RegistryError(RuntimeError):
     """A registry operation cannot be done (unknown version, incomplete staging dir...)."""
+
+
+class ChampionChanged(RegistryError):
+    """Another job promoted a version after this one read the champion: not switched."""
+
+    def __init__(self, expected: str | None, found: str | None):
+        super().__init__(f"the served model changed from {expected or 'none'} to {found or 'none'} meanwhile")
+        self.expected, self.found = expected, found
+
+
+#: ``promote``'s default: switch whatever is served now (no re-check).
+ANY_CHAMPION = object()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -92,15 +111,26 @@ class ModelRegistry:
             return version
         raise RegistryError("could not find a free version name")
 
-    def promote(self, version: str) -> Path:
-        """Make ``version`` the served model: atomic replace of the ``current`` symlink."""
+    def promote(self, version: str, expected_current: str | None | object = ANY_CHAMPION) -> Path:
+        """Make ``version`` the served model: atomic replace of the ``current`` symlink.
+
+        With ``expected_current`` (a version name, or None for "nothing promoted yet") the switch
+        happens only if that is still what is served; otherwise ``ChampionChanged``.
+        """
         target = self.versions_dir / version
         if not VERSION_RE.match(version) or not (target / METADATA_FILE).is_file():
             raise RegistryError(f"unknown model version {version!r} in {self.root}")
-        tmp = self.root / f".{CURRENT}.{uuid.uuid4().hex}"
-        os.symlink(os.path.join("versions", version), tmp)
-        os.replace(tmp, self.current_link)
-        _fsync_dir(self.root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".promote.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes (or the process dies)
+            if expected_current is not ANY_CHAMPION:
+                served = self.current()
+                if (served[0] if served else None) != expected_current:
+                    raise ChampionChanged(expected_current, served[0] if served else None)  # type: ignore[arg-type]
+            tmp = self.root / f".{CURRENT}.{uuid.uuid4().hex}"
+            os.symlink(os.path.join("versions", version), tmp)
+            os.replace(tmp, self.current_link)
+            _fsync_dir(self.root)
         log.info("promoted model version %s", version)
         return target
 
@@ -171,4 +201,4 @@ class ModelRegistry:
         _fsync_dir(path)
 
 
-__all__ = ["ModelRegistry", "RegistryError", "VERSION_RE"]
+__all__ = ["ANY_CHAMPION", "ChampionChanged", "ModelRegistry", "RegistryError", "VERSION_RE"]

@@ -130,3 +130,38 @@ def test_sigkill_at_any_step_leaves_old_state(tmp_path, point):
     new = _commit(reg, "new")
     reg.promote(new)
     assert reg.current()[0] == new
+
+
+def _promote_if_still(root: str, version: str, expected: str, barrier) -> bool:
+    """One 'training job' promoting its challenger over the champion it started from."""
+    from active_learning.registry import ChampionChanged
+
+    barrier.wait()
+    try:
+        ModelRegistry(root).promote(version, expected_current=expected)
+        return True
+    except ChampionChanged:
+        return False
+
+
+def test_a_promotion_re_checks_the_champion_so_concurrent_jobs_never_overwrite_each_other(tmp_path):
+    """Training locks are per project, the pointer is one: of several jobs that started from the
+    same champion, exactly one switches; the others are told instead of overwriting it."""
+    import multiprocessing
+
+    from active_learning.registry import ChampionChanged
+
+    reg = ModelRegistry(tmp_path)
+    champion = _commit(reg, "champion")
+    reg.promote(champion, expected_current=None)
+    challengers = [_commit(reg, f"project-{i}") for i in range(4)]
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Manager().Barrier(len(challengers))
+    with ctx.Pool(len(challengers)) as pool:
+        won = pool.starmap(_promote_if_still, [(str(tmp_path), v, champion, barrier) for v in challengers])
+    assert sum(won) == 1
+    assert reg.current()[0] == challengers[won.index(True)]
+    with pytest.raises(ChampionChanged, match=f"from {champion} to {challengers[won.index(True)]}"):
+        reg.promote(challengers[0], expected_current=champion)
+    with pytest.raises(ChampionChanged, match="from none to"):
+        reg.promote(challengers[0], expected_current=None)
