@@ -85,3 +85,7 @@ def test_a_number_possible_in_the_cards_region_is_kept_as_printed(validator: Val
 ])
 def test_the_region_comes_from_the_cards_evidence(text: str, region: str | None) -> None:
     assert region_hint_from(text) == region
+
+
+def test_a_number_printed_with_middle_dots_is_read() -> None:
+    assert normalise("phone", "248·343·5976", "US").value == "+12483435976"

@@ -58,6 +58,9 @@ def _repair_digits(text: str) -> str:
         text = repaired
 
 
+_MIDDLE_DOT = re.compile(r"(?<=\d)\s*[·•∙]\s*(?=\d)")
+
+
 def strip_phone_label(text: str) -> str:
     """``"Моб.: +7 (912) 345-67-89"`` -> ``"+7 (912) 345-67-89"``; text without digits is kept."""
     s = text.strip()
@@ -68,6 +71,7 @@ def strip_phone_label(text: str) -> str:
 def repair(text: str) -> str:
     """Label removed and letters that stand for digits ("O" for 0, "l" for 1) replaced."""
     s = strip_phone_label(_repair_digits(text))
+    s = _MIDDLE_DOT.sub("-", s)  # "248·343·5976": a separator libphonenumber does not know
     return collapse_spaces(s).rstrip(".,;")
 
 
