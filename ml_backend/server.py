@@ -414,8 +414,12 @@ def _busy(message: str, kind: str = "busy") -> tuple[Response, int]:
     return response, status
 
 
-def _predict_in_slot(st: BackendState, predictor: Predictor, tasks: list, deadline: float) -> list:
-    """Wait for a prediction slot, then predict task after task while the deadline and the client last."""
+def _predict_in_slot(st: BackendState, tasks: list, deadline: float) -> tuple[Predictor, list]:
+    """Wait for a prediction slot, then predict task after task while the deadline and the client last.
+
+    The model is taken once the slot is ours (a request that waited through a swap uses the new
+    one) and kept for the whole batch, even if a swap happens meanwhile.
+    """
     while not st._slots.acquire(timeout=0.25):
         if time.monotonic() >= deadline:
             raise _Abandoned("deadline", f"no prediction slot free within the {st.settings.predict_deadline:g} s "
@@ -423,6 +427,7 @@ def _predict_in_slot(st: BackendState, predictor: Predictor, tasks: list, deadli
         if _client_gone():
             raise _Abandoned("client_gone", "the client closed the connection while waiting for a slot")
     try:
+        predictor = st.holder.get()
         results = []
         for index, task in enumerate(tasks):
             if time.monotonic() >= deadline:
@@ -431,7 +436,7 @@ def _predict_in_slot(st: BackendState, predictor: Predictor, tasks: list, deadli
             if _client_gone():
                 raise _Abandoned("client_gone", f"the client closed the connection after {index} of {len(tasks)} tasks")
             results.append(_predict_task(st, predictor, task, index, deadline))
-        return results
+        return predictor, results
     finally:
         st._slots.release()
 
@@ -485,13 +490,13 @@ def _install_routes(app: Flask) -> None:
         if len(tasks) > limit:
             raise RequestError(f"{len(tasks)} tasks in one request; at most {limit} (CARDLOOP_PREDICT_MAX_TASKS): "
                                "send them in smaller batches", 413)
-        predictor = st.holder.get()  # one model for the whole batch, even if a swap happens meanwhile
+        st.holder.get()  # no model: 503 now, before queueing
         deadline = g.started_monotonic + st.settings.predict_deadline
         if not st.admit():
             return _busy(f"busy: {st.settings.predict_concurrency} prediction(s) running and "
                          f"{st.settings.predict_queue} waiting; try again shortly")
         try:
-            results = _predict_in_slot(st, predictor, tasks, deadline)
+            predictor, results = _predict_in_slot(st, tasks, deadline)
         except _Abandoned as exc:
             log.warning("/predict of %d tasks stopped: %s", len(tasks), exc)
             if exc.kind == "client_gone":
