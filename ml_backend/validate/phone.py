@@ -156,12 +156,17 @@ def normalise_phone(text: str, region_hint: str | None = None, *, region_known: 
             undone = normalise_phone(other, region)
             if undone.valid:
                 return replace(undone, fixed=True)
-    # a number possible where the card is from stays there: "020 2153 5898" on a London card is
-    # no Wuppertal number because libphonenumber's London ranges lag behind
-    own_region_possible = region_known and phonenumbers.is_possible_number(number)
-    if ((not phonenumbers.is_valid_number(number) and _TRUNK_START.match(number_text) and not own_region_possible)
-            or _lacks_trunk(number_text, region)):
+    # a number possible where the card is from stays there ("020 2153 5898" on a London card is
+    # no Wuppertal number because libphonenumber's London ranges lag behind), unless another
+    # region's own format groups its digits exactly as printed ("01 08 89 88 44" is Paris on a
+    # card whose "+32" office number made it look Belgian)
+    own_region_possible = (region_known and phonenumbers.is_possible_number(number)
+                           and not phonenumbers.is_valid_number(number))
+    if (not phonenumbers.is_valid_number(number) and _TRUNK_START.match(number_text)) or _lacks_trunk(number_text, region):
         elsewhere = _valid_elsewhere(number_text, region)
+        if elsewhere is not None and own_region_possible and _groups(
+                phonenumbers.format_number(elsewhere, PhoneNumberFormat.NATIONAL)) != _groups(number_text):
+            elsewhere = None
         if elsewhere is not None:  # "07755 920048" on a card we took for US is a UK mobile
             number, fixed = elsewhere, True
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
