@@ -148,13 +148,31 @@ def _domain(rng: random.Random, core: str, tlds: tuple[str, ...]) -> str:
     return base + rng.choice(tlds)
 
 
+def _nickname(rng: random.Random, first: str, last: str) -> str:
+    """A mailbox that does not spell the name: a short form, initials with a number, or a made-up handle."""
+    roll = rng.random()
+    if roll < 0.35:
+        return first[:rng.randint(2, 4)] + rng.choice(["", str(rng.randint(1, 99)), str(rng.randint(1960, 2005))])
+    if roll < 0.6:
+        return f"{first[0]}{last[0]}{rng.choice(['', '.'])}{rng.randint(1, 999)}"
+    return rng.choice(vocab.NICK_WORDS) + rng.choice(["", ".", "_"]) + rng.choice(
+        [first[:3], str(rng.randint(1, 99)), rng.choice(vocab.NICK_WORDS)])
+
+
 def _emails(rng: random.Random, name: PersonName | None, domain: str, lang: str) -> list[str]:
+    """A personal mailbox (usually the name, sometimes a nickname), a role mailbox (``info@``,
+    ``vendas@``), or both; ~12% of cards with a name print only a role mailbox."""
     emails: list[str] = []
     if name is not None and rng.random() < 0.9:
         first, last = ascii_slug(name.first) or "mail", ascii_slug(name.last) or "contact"
-        local = rng.choice([f"{first}.{last}", f"{first[0]}.{last}", f"{first[0]}{last}", first, last,
-                            f"{first}_{last}", f"{last}.{first[0]}", f"{first}{rng.randint(1, 99)}"])
+        if rng.random() < 0.12:  # the company's mailbox only, not the person's
+            return [f"{rng.choice(vocab.ROLE_MAILBOXES[lang] + vocab.ROLE_MAILBOXES['en'])}@{domain}"]
         host = domain if rng.random() < 0.75 else rng.choice(vocab.FREEMAIL[lang])
+        if rng.random() < (0.35 if host != domain else 0.1):  # nicknames are common on free-mail accounts
+            local = _nickname(rng, first, last)
+        else:
+            local = rng.choice([f"{first}.{last}", f"{first[0]}.{last}", f"{first[0]}{last}", first, last,
+                                f"{first}_{last}", f"{last}.{first[0]}", f"{first}{rng.randint(1, 99)}"])
         emails.append(f"{local}@{host}")
     if not emails or rng.random() < 0.25:
         emails.append(f"{rng.choice(vocab.ROLE_MAILBOXES[lang])}@{domain}")
@@ -232,7 +250,7 @@ def generate_content(rng: random.Random, locale: str) -> CardContent:
         phones = [random_phone(rng, region, kind, foreign=(i > 0 and rng.random() < 0.12)) for i, kind in enumerate(kinds)]
     website = _website(rng, domain) if rng.random() < 0.7 else None
     address = _address(rng, fk, locale, lang) if rng.random() < 0.6 else []
-    department = rng.choice(vocab.DEPARTMENTS[lang]) if rng.random() < 0.1 else None
+    department = rng.choice(vocab.DEPARTMENTS[lang]) if rng.random() < 0.15 else None
     extras = []
     if rng.random() < 0.25:
         extras.append(rng.choice(vocab.SLOGANS[lang] + ((fk.catch_phrase(),) if lang == "en" else ())))

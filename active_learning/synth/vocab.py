@@ -1,7 +1,7 @@
 """Word lists per language that Faker does not provide (titles, labels, suffixes, slogans).
 
 Kept apart from the drawing logic in ``content`` so that adding a language is a data change.
-Languages: en, ru, de, fr, es, it, nl, pl. Lists are deliberately varied in spelling and
+Languages: en, ru, de, fr, es, it, nl, pl, pt. Lists are deliberately varied in spelling and
 punctuation ("Tel.:", "Tél. :", "T", "Моб.:") because real cards are.
 """
 
@@ -18,12 +18,13 @@ LOCALES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "it_IT": ("it", "IT", (".it", ".it", ".com"), ("Italia", "Italy")),
     "nl_NL": ("nl", "NL", (".nl", ".nl", ".com", ".eu"), ("Nederland", "The Netherlands")),
     "pl_PL": ("pl", "PL", (".pl", ".pl", ".com", ".eu"), ("Polska", "Poland")),
+    "pt_BR": ("pt", "BR", (".com.br", ".com.br", ".com", ".br"), ("Brasil", "Brazil")),
 }
 
 #: Default mixture: the five evaluation locales dominate; the others add Latin-script variety.
 LOCALE_WEIGHTS: dict[str, float] = {
     "en_US": 0.21, "en_GB": 0.14, "ru_RU": 0.21, "de_DE": 0.15, "fr_FR": 0.15,
-    "es_ES": 0.035, "it_IT": 0.035, "nl_NL": 0.035, "pl_PL": 0.035,
+    "es_ES": 0.035, "it_IT": 0.035, "nl_NL": 0.035, "pl_PL": 0.035, "pt_BR": 0.035,
 }
 
 TITLES: dict[str, tuple[str, ...]] = {
@@ -67,6 +68,8 @@ TITLES: dict[str, tuple[str, ...]] = {
     "it": ("Amministratore Delegato", "Direttore Commerciale", "Responsabile Vendite", "Consulente", "Avvocato", "Architetto", "Titolare"),
     "nl": ("Directeur", "Algemeen Directeur", "Accountmanager", "Verkoopleider", "Adviseur", "Eigenaar", "Projectleider"),
     "pl": ("Prezes Zarządu", "Dyrektor Handlowy", "Kierownik Sprzedaży", "Konsultant", "Właściciel", "Specjalista ds. Sprzedaży"),
+    "pt": ("Diretor Comercial", "Diretora Executiva", "Gerente de Vendas", "Gerente de Contas", "Consultor", "Consultora",
+           "Advogado", "Advogada", "Engenheiro Civil", "Arquiteta", "Sócio-Diretor", "Analista de Sistemas", "Corretor de Imóveis"),
 }
 
 DEPARTMENTS: dict[str, tuple[str, ...]] = {
@@ -74,10 +77,11 @@ DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "ru": ("Отдел продаж", "Отдел маркетинга", "Департамент развития", "Служба поддержки", "Юридический отдел", "Отдел логистики"),
     "de": ("Abteilung Vertrieb", "Marketing & Kommunikation", "Kundenservice", "Forschung & Entwicklung", "Einkauf", "Rechtsabteilung"),
     "fr": ("Service commercial", "Direction marketing", "Service client", "Recherche et développement", "Service juridique"),
-    "es": ("Departamento Comercial", "Atención al Cliente"),
-    "it": ("Ufficio Commerciale", "Servizio Clienti"),
-    "nl": ("Afdeling Verkoop", "Klantenservice"),
-    "pl": ("Dział Sprzedaży", "Obsługa Klienta"),
+    "es": ("Departamento Comercial", "Atención al Cliente", "Departamento de Marketing", "Recursos Humanos", "Dpto. Técnico"),
+    "it": ("Ufficio Commerciale", "Servizio Clienti", "Ufficio Tecnico", "Direzione Marketing", "Ufficio Acquisti"),
+    "nl": ("Afdeling Verkoop", "Klantenservice", "Afdeling Inkoop", "Marketing & Communicatie"),
+    "pl": ("Dział Sprzedaży", "Obsługa Klienta", "Dział Marketingu", "Dział Techniczny"),
+    "pt": ("Departamento Comercial", "Atendimento ao Cliente", "Departamento Jurídico", "Setor de Compras", "Marketing e Comunicação"),
 }
 
 SLOGANS: dict[str, tuple[str, ...]] = {
@@ -95,6 +99,8 @@ SLOGANS: dict[str, tuple[str, ...]] = {
     "it": ("Qualità dal 1965", "Il vostro partner di fiducia", "Soluzioni su misura"),
     "nl": ("Kwaliteit sinds 1982", "Uw partner in groei", "Slimme oplossingen"),
     "pl": ("Jakość od 1991 roku", "Twój zaufany partner", "Rozwiązania dla biznesu"),
+    "pt": ("Qualidade que faz a diferença", "Desde 1994", "Seu parceiro de confiança", "Soluções sob medida",
+           "Inovação e tradição"),
 }
 
 MEMBERSHIPS: dict[str, tuple[str, ...]] = {
@@ -106,6 +112,7 @@ MEMBERSHIPS: dict[str, tuple[str, ...]] = {
     "it": ("Membro di Confindustria",),
     "nl": ("Lid van de Kamer van Koophandel",),
     "pl": ("Członek Izby Gospodarczej",),
+    "pt": ("Membro da Câmara de Comércio", "Uma empresa do grupo {group}"),
 }
 
 #: Label texts per language and contact kind. "" means: the value is printed unlabelled.
@@ -150,6 +157,9 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
            "email": ("E-mail:", "E"), "website": ("Web:", "W"), "address": ("Adres:",)},
     "pl": {"office": ("Tel.:", "Tel:", "T:"), "mobile": ("Kom.:", "Tel. kom.:", "M:"), "fax": ("Faks:", "Fax:"),
            "email": ("E-mail:", "Email:"), "website": ("WWW:", "Web:"), "address": ("Adres:",)},
+    "pt": {"office": ("Tel.:", "Tel:", "Fone:", "Telefone:", "T."), "mobile": ("Cel.:", "Celular:", "Cel", "WhatsApp:", "C."),
+           "fax": ("Fax:", "Fax"), "email": ("E-mail:", "Email:", "E."), "website": ("Site:", "Web:"),
+           "address": ("Endereço:", "End.:")},
 }
 
 #: Company suffix templates per locale; "{}" is the company's core name.
@@ -163,6 +173,7 @@ COMPANY_FORMS: dict[str, tuple[str, ...]] = {
     "it_IT": ("{} S.r.l.", "{} S.p.A.", "Studio {}", "{}"),
     "nl_NL": ("{} B.V.", "{} N.V.", "{} Groep", "{}"),
     "pl_PL": ("{} Sp. z o.o.", "{} S.A.", "Grupa {}", "{}"),
+    "pt_BR": ("{} Ltda.", "{} LTDA", "{} S.A.", "{} ME", "{} EIRELI", "Grupo {}", "{}"),
 }
 
 #: Industry words that follow a brand word ("Nordlicht Logistik").
@@ -179,6 +190,7 @@ INDUSTRIES: dict[str, tuple[str, ...]] = {
     "it": ("Consulting", "Logistica", "Immobiliare", "Soluzioni"),
     "nl": ("Advies", "Logistiek", "Vastgoed", "Techniek"),
     "pl": ("Consulting", "Logistyka", "Nieruchomości", "Technologie"),
+    "pt": ("Consultoria", "Logística", "Imóveis", "Soluções", "Engenharia", "Tecnologia"),
 }
 
 #: Invented brand words (Latin script) used as company cores in every locale.
@@ -206,15 +218,20 @@ TRANSLIT: dict[str, str] = {
 
 #: Role mailboxes per language (the part before "@").
 ROLE_MAILBOXES: dict[str, tuple[str, ...]] = {
-    "en": ("info", "sales", "office", "contact", "hello", "enquiries", "support"),
+    "en": ("info", "sales", "office", "contact", "hello", "enquiries", "support", "admin", "bookings", "team"),
     "ru": ("info", "sales", "office", "zakaz", "mail", "priem"),
-    "de": ("info", "kontakt", "vertrieb", "office", "mail", "service"),
+    "de": ("info", "kontakt", "vertrieb", "office", "mail", "service", "buero", "anfrage"),
     "fr": ("contact", "info", "accueil", "commercial", "bonjour"),
     "es": ("info", "contacto", "ventas"),
     "it": ("info", "contatti", "commerciale"),
     "nl": ("info", "contact", "verkoop"),
     "pl": ("biuro", "info", "kontakt"),
+    "pt": ("contato", "vendas", "comercial", "atendimento", "info", "financeiro"),
 }
+
+#: Words of made-up personal mailboxes that do not follow the name ("sunnyday_77@", "studio.ana@").
+NICK_WORDS: tuple[str, ...] = ("sunny", "studio", "design", "photo", "atelier", "travel", "blue", "pro", "the", "mr",
+                               "work", "office", "hello", "art", "moto", "coffee", "nord", "max")
 
 #: Personal free-mail domains per language (besides Faker's own list).
 FREEMAIL: dict[str, tuple[str, ...]] = {
@@ -226,6 +243,7 @@ FREEMAIL: dict[str, tuple[str, ...]] = {
     "it": ("gmail.com", "libero.it", "alice.it"),
     "nl": ("gmail.com", "ziggo.nl", "kpnmail.nl"),
     "pl": ("wp.pl", "onet.pl", "gmail.com", "o2.pl"),
+    "pt": ("gmail.com", "hotmail.com", "uol.com.br", "bol.com.br", "terra.com.br", "yahoo.com.br"),
 }
 
 #: Registration / tax / licence lines: digit-heavy distractors (OTHER) a model must not take for phones.
@@ -245,6 +263,7 @@ REGISTRATIONS: dict[str, tuple[str, ...]] = {
     "it_IT": ("P.IVA ###########", "C.F. ###########", "REA MI-#######"),
     "nl_NL": ("KvK ########", "BTW NL#########B01"),
     "pl_PL": ("NIP ###-###-##-##", "REGON #########", "KRS 000#######"),
+    "pt_BR": ("CNPJ ##.###.###/0001-##", "CNPJ: ##.###.###/0001-##", "CRECI ######-J", "OAB/SP ###.###"),
 }
 
 #: Opening hours: more digit-heavy distractors.
@@ -257,6 +276,7 @@ HOURS: dict[str, tuple[str, ...]] = {
     "it": ("Lun–Ven 9:00–18:00",),
     "nl": ("Ma–Vr 9:00–17:30",),
     "pl": ("Pn–Pt 8:00–16:00",),
+    "pt": ("Seg–Sex 8h–18h", "Segunda a sexta, 9h às 18h"),
 }
 
 #: Messenger / social handles: OTHER (not a schema field; not a web address we would store).
