@@ -10,9 +10,11 @@ Public API (``active_learning.synth.generate``):
     card_rng(seed, index) -> random.Random                    # card i of a dataset
     python -m active_learning.synth --out DIR --n N [--seed S] [--locales en_US,ru_RU]
                      [--photo-fraction F] [--layout-only] [--workers W]
+                     [--renderer pil|html|mixed] [--html-share F] [--templates band,caps]
+    (html: the second renderer, HTML/CSS templates drawn by headless Chromium, see synth.html)
 
 None = drawn from the mixture: locale (en_US .21, en_GB .14, ru_RU .21, de_DE .15, fr_FR .15,
-es/it/nl/pl .035 each), photo 35%, scan 40% of the rest (only when photo is None too; an explicit
+es/it/nl/pl/pt_BR .035 each), photo 35%, scan 40% of the rest (only when photo is None too; an explicit
 photo=False gives a flat, pristine card), rotation 8% (90/180/270), QR 15%.
 
 Truth (one JSON object per card; truth.jsonl has one per line):
