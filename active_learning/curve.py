@@ -42,6 +42,7 @@ from active_learning.examples import augmented_dataset, augmented_example, examp
 from active_learning.synth import LOCALES, card_rng, generate_layout
 from active_learning.train import evaluate_model, train_model, train_processor
 from active_learning.uncertainty import most_uncertain, probs_uncertainty
+from ml_backend.progress import TrainerProgress, duration
 
 log = logging.getLogger(__name__)
 
@@ -141,11 +142,13 @@ class Simulation:
             "familiar": examples_dataset([v for v, r in zip(test_views, self.test_records) if not r["novel"]]),
             "novel": examples_dataset([v for v, r in zip(test_views, self.test_records) if r["novel"]]),
         }
+        log.info("seed %d: training the base model (%d steps on %d familiar cards)", cfg.seed, cfg.base_steps, cfg.base)
         base = train_model(
             augmented_dataset(base_records, seed=cfg.seed), None,
             output_dir=workdir / "base", processor=processor, size=cfg.size,
             epochs=cfg.base_steps / -(-len(base_records) // cfg.batch_size),
-            batch_size=cfg.batch_size, lr=cfg.lr, seed=cfg.seed, logging_steps=max(cfg.base_steps, 1),
+            batch_size=cfg.batch_size, lr=cfg.lr, seed=cfg.seed, logging_steps=max(cfg.base_steps // 10, 1),
+            callbacks=[TrainerProgress(f"seed {cfg.seed} base model", log)],
         )
         self.base_dir = base.model_dir
         self.base_tagger = LayoutTagger.from_pretrained(self.base_dir)
@@ -180,6 +183,8 @@ class Simulation:
             train, None, output_dir=out, init_from=str(self.base_dir), epochs=epochs,
             batch_size=cfg.batch_size, lr=cfg.finetune_lr, seed=cfg.seed,
             logging_steps=10_000,  # the rounds are logged here, not the steps
+            # a bar per fine-tuning on a terminal, gone when it ends (the round's log line stays)
+            callbacks=[TrainerProgress(f"seed {cfg.seed}: fine-tune on {len(labelled)} labels", log, leave=False)],
         )
         tagger = LayoutTagger.from_pretrained(result.model_dir)
         return tagger, self.score(tagger)
@@ -195,6 +200,7 @@ class Simulation:
 def run_strategy(sim: Simulation, strategy: str, target: float | None) -> list[dict[str, Any]]:
     """Rounds of one strategy until the label budget or the pool is spent (or target reached + 1 round)."""
     cfg = sim.cfg
+    tune_seconds: list[float] = []  # wall time of each fine-tuning round, for the time left
     rng = random.Random(f"curve:{cfg.seed}")  # same initial set for every strategy
     labelled = rng.sample(range(cfg.pool), cfg.initial)
     pick_rng = random.Random(f"curve-random:{cfg.seed}")
@@ -208,8 +214,14 @@ def run_strategy(sim: Simulation, strategy: str, target: float | None) -> list[d
         novel = sum(sim.pool[i]["novel"] for i in labelled)
         rounds.append({"labels": len(labelled), "novel_labels": novel, "f1": f1,
                        **{f"f1_{kind}": v for kind, v in scores.items() if kind != "all"}})
-        log.info("%-11s labels %4d (%3d novel)  F1 %.4f  (%.0f s)", strategy, len(labelled), novel, f1,
-                 time.perf_counter() - started)
+        if labelled:
+            tune_seconds.append(time.perf_counter() - started)
+        # at most this many rounds are left (fewer once the target is reached), each about as long as so far
+        rounds_left = -(-(limit - len(labelled)) // cfg.k)
+        left = (f"; at most {duration(rounds_left * sum(tune_seconds) / len(tune_seconds))} left"
+                if tune_seconds and rounds_left else "")
+        log.info("%-11s labels %4d (%3d novel)  F1 %.4f  (%.0f s%s)", strategy, len(labelled), novel, f1,
+                 time.perf_counter() - started, left)
         if target is not None and f1 >= target and reached_at is None:
             reached_at = len(rounds)
         if len(labelled) >= limit or (reached_at is not None and len(rounds) > reached_at):

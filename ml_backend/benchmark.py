@@ -14,16 +14,16 @@ import datetime as _dt
 import json
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 from statistics import quantiles
-from typing import Any, Iterable
+from typing import Any
 
 from ml_backend.baseline import regex_fields
 from ml_backend.evaluate import evaluate, format_table
 from ml_backend.images import ImageError, load_image
 from ml_backend.pipeline import STAGES, CardPipeline
+from ml_backend.progress import track
 from ml_backend.schema import empty_fields, fields_from_values
 
 log = logging.getLogger(__name__)
@@ -72,22 +72,12 @@ def latency_summary(timings: list[dict[str, float]]) -> dict[str, dict[str, floa
     return out
 
 
-def _progress(items: list[Any], description: str) -> Iterable[Any]:
-    """A tqdm bar on a terminal (cards done, rate, time left); a plain iterable elsewhere, so logs
-    and CI output are not filled with bar redraws."""
-    if not sys.stderr.isatty():
-        return items
-    from tqdm.auto import tqdm
-
-    return tqdm(items, desc=description, unit="card", dynamic_ncols=True)
-
-
 def run_benchmark(pipeline: CardPipeline, truth_path: Path, limit: int | None = None) -> dict[str, Any]:
     """Run model and baseline on every card of ``truth_path``; return the result dict."""
     records = read_truth(truth_path, limit)
     settings = pipeline.settings
     model_preds, baseline_preds, timings, skipped = [], [], [], []
-    for i, rec in enumerate(_progress(records, "evaluate")):
+    for rec in track(records, len(records), "evaluate", "card", log):
         start = time.perf_counter()
         try:
             image = load_image(rec["image"], max_pixels=settings.max_pixels, max_bytes=settings.max_image_bytes)
@@ -102,8 +92,6 @@ def run_benchmark(pipeline: CardPipeline, truth_path: Path, limit: int | None = 
         timings.append({**card.timings, "decode": decoded - start, "end_to_end": time.perf_counter() - start})
         model_preds.append(card.fields())
         baseline_preds.append(fields_from_values(regex_fields(card.ocr.lines)))
-        if (i + 1) % 50 == 0 and not sys.stderr.isatty():
-            log.info("evaluate: %d of %d cards", i + 1, len(records))
     return {
         "format": RESULT_FORMAT,
         "cards": len(records),

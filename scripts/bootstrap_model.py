@@ -11,17 +11,22 @@ No pretrained weights can be downloaded here, so everything is trained locally:
 4. evaluate on held-out cards -- clean, OCR-like, per locale, and optionally on a locale the
    model never saw -- and write the model into the registry as a new version, promoted.
 
-    python scripts/bootstrap_model.py              # default preset (~10-20 min on 2 cores)
+    python scripts/bootstrap_model.py              # default preset (~12-20 min on 2 cores)
     python scripts/bootstrap_model.py --tiny       # about a minute, for tests
     python scripts/bootstrap_model.py --if-missing # do nothing when models/current exists
+    python scripts/bootstrap_model.py --log-file var/log/bootstrap.log   # the full log there too
 
-Exit status: 0 on success (or nothing to do), 1 with one line on stderr on failure.
+On a terminal each of the five steps is announced and the long ones show a progress bar (cards
+generated; optimiser steps with the loss and the time left); elsewhere the same progress is
+logged every so often. Exit status: 0 on success (or nothing to do), 1 with one line on stderr
+on failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import math
 import multiprocessing
 import os
 import random
@@ -40,6 +45,20 @@ if str(REPO_ROOT) not in sys.path:
 from ml_backend.runtime import configure_logging, configure_threads  # noqa: E402
 
 log = logging.getLogger("bootstrap_model")
+STEPS = 5
+#: True once the console shows warnings only (a terminal, the log going to a file): steps are
+#: then printed to the screen as well as logged.
+_console_quiet = False
+
+
+def announce(step: int, message: str) -> None:
+    """A step of the bootstrap: logged, and on a quiet terminal printed above any progress bar."""
+    text = f"[{step}/{STEPS}] {message}"
+    log.info("%s", text)
+    if _console_quiet:
+        from tqdm.auto import tqdm
+
+        tqdm.write(text, file=sys.stderr)
 
 
 @dataclass(frozen=True)
@@ -81,17 +100,19 @@ def _layout_record(index_seed: tuple[int, int]) -> dict[str, Any] | str:
     return {k: truth[k] for k in _TRUTH_KEYS if k in truth}
 
 
-def generate_records(n: int, seed: int, workers: int = 1) -> list[dict[str, Any]]:
+def generate_records(n: int, seed: int, workers: int = 1, what: str = "generate") -> list[dict[str, Any]]:
     """``n`` generator truth records (layout only: no pixels, no OCR), identical for any ``workers``.
 
     Cards the generator fails on are skipped and logged; more than 1% failing is an error.
     """
+    from ml_backend.progress import track
+
     jobs = [(seed, i) for i in range(n)]
     if workers <= 1 or n < 200:
-        results = [_layout_record(job) for job in jobs]
+        results = list(track(map(_layout_record, jobs), n, what, "card", log))
     else:
-        with multiprocessing.get_context("spawn").Pool(workers) as pool:
-            results = pool.map(_layout_record, jobs, chunksize=64)
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:  # imap keeps the order
+            results = list(track(pool.imap(_layout_record, jobs, chunksize=64), n, what, "card", log))
     failures = [r for r in results if isinstance(r, str)]
     if failures:
         log.warning("generator failed on %d of %d cards (skipped), e.g. %s", len(failures), n, failures[0])
@@ -146,13 +167,17 @@ def bootstrap(preset: Preset, registry_root: str | Path, *, seed: int = 13, prom
     from active_learning.registry import ModelRegistry
     from active_learning.train import train_model, train_processor
     from ml_backend.layout import LayoutTagger
+    from ml_backend.progress import TrainerProgress
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
     registry = ModelRegistry(registry_root)
+    announce(1, f"generating {preset.train_cards:,} training and {preset.eval_cards:,} held-out card layouts")
     train_records = _timed(timings, "generate_train", lambda: split_holdout(
-        generate_records(preset.train_cards, seed, workers), holdout))
-    eval_records = _timed(timings, "generate_eval", lambda: generate_records(preset.eval_cards, seed + 1, workers))
+        generate_records(preset.train_cards, seed, workers, "training cards"), holdout))
+    eval_records = _timed(timings, "generate_eval", lambda: generate_records(preset.eval_cards, seed + 1, workers, "held-out cards"))
+    announce(2, f"training the tokenizer (byte-level BPE, {preset.vocab_size:,} tokens); "
+                f"next: the model, the longest step")
     processor = _timed(timings, "tokenizer", lambda: train_processor(
         (ln["text"] for r in train_records for ln in r["lines"]), vocab_size=preset.vocab_size))
     # the Trainer's per-epoch eval uses OCR-like views, so its F1 tracks what serving sees
@@ -160,11 +185,15 @@ def bootstrap(preset: Preset, registry_root: str | Path, *, seed: int = 13, prom
     eval_set = examples_dataset([augmented_example(r, eval_rng) for r in split_holdout(eval_records, holdout)])
     registry.clean_staging()
     staging = registry.create_staging()
+    steps = math.ceil(len(train_records) / preset.batch_size) * preset.epochs
+    announce(3, f"training the {preset.size} LayoutLMv3 from scratch: {preset.epochs:g} epochs over "
+                f"{len(train_records):,} cards, about {steps:,.0f} steps; held-out F1 after each epoch")
     try:
         result = _timed(timings, "train", lambda: train_model(
             augmented_dataset(train_records, seed), eval_set, output_dir=staging, processor=processor,
             size=preset.size, epochs=preset.epochs, lr=preset.lr, batch_size=preset.batch_size, seed=seed,
-            logging_steps=100))
+            logging_steps=100 if preset.train_cards >= 2000 else 10, callbacks=[TrainerProgress("train", log)]))
+        announce(4, f"evaluating on {len(eval_records):,} held-out cards (as generated and as OCR reads them)")
         tagger = LayoutTagger.from_pretrained(staging)  # exactly what will be served
         scores = _timed(timings, "evaluate", lambda: evaluate_views(tagger, eval_records, seed + 3))
     except BaseException:
@@ -185,10 +214,30 @@ def bootstrap(preset: Preset, registry_root: str | Path, *, seed: int = 13, prom
                  "generator": "active_learning.synth.generate_layout (upright)"},
         "timings": {**result.metadata.get("timings", {}), **timings},
     }
+    announce(5, f"saving the model into the registry {registry_root}" + (" and serving it" if promote else ""))
     version = registry.commit(staging, metadata)
     if promote:
         registry.promote(version)
     return version, {**result.metadata, **metadata, "version": version}
+
+
+def _log_to_file(path: Path) -> None:
+    """Every record also into ``path``; on a terminal the screen keeps warnings only, so the
+    steps and bars stay readable (the file has the rest)."""
+    global _console_quiet
+    from ml_backend.progress import on_terminal
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if on_terminal():
+        for console in root.handlers:
+            console.setLevel(logging.WARNING)
+        _console_quiet = True
+        print(f"bootstrap_model: full log in {path}", file=sys.stderr, flush=True)
+    root.addHandler(handler)
+    log.info("bootstrap log: %s", path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,10 +256,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                         help="processes generating cards (training itself uses CARDLOOP_TORCH_THREADS)")
     parser.add_argument("--no-promote", action="store_true", help="commit the version without serving it")
+    default_log = (REPO_ROOT / settings.stack_dir / "log" / "bootstrap.log").resolve()
+    parser.add_argument("--log-file", type=Path, metavar="PATH",
+                        help=f"append the full log here (default: {default_log}; '' for none); on a terminal "
+                             "the screen shows the steps and progress bars")
     args = parser.parse_args(argv)
 
     configure_threads(settings)
     configure_logging(settings)
+    log_file = default_log if args.log_file is None else args.log_file
+    if log_file.name:
+        try:
+            _log_to_file(log_file)
+        except OSError as exc:
+            if args.log_file is not None:  # asked for: an error; the default: carry on without it
+                print(f"bootstrap_model: error: cannot write the log file {log_file}: {exc}", file=sys.stderr)
+                return 2
+            log.warning("no log file (%s): %s", log_file, exc)
+            log_file = Path("")
     from active_learning.registry import ModelRegistry
 
     registry = ModelRegistry(args.registry)
@@ -243,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model {version} ({'promoted' if not args.no_promote else 'not promoted'}): entity F1 "
           f"{held['ocr_like']['f1']} on {held['ocr_like']['cards']} held-out cards as OCR reports them, "
           f"{held['generated']['f1']} as generated; by {by}{unseen}; total {meta['timings']['total']:.0f} s")
+    if log_file.name:
+        print(f"full log: {log_file}")
     return 0
 
 

@@ -119,12 +119,13 @@ def _step(message: str) -> None:
 def ensure_model(stack: Stack) -> None:
     if stack.model_dir.exists():
         return
-    _step("no model yet: training the default LayoutLMv3 from scratch (once, ~20 min on 2 cores)")
     log_path = stack.logs / "bootstrap.log"
+    _step(f"no model yet: training the default LayoutLMv3 from scratch (once, 12-20 min on 2 cores; "
+          f"full log {log_path}); then Label Studio, the ML backend, the workers and the sample cards")
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "ab") as out:
-        rc = subprocess.call([str(VENV_BIN / "python"), "scripts/bootstrap_model.py", "--if-missing"],
-                             cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, env=stack.service_env())
+    # on the person's terminal: the bootstrap shows its steps and progress bars there, and logs to the file
+    rc = subprocess.call([str(VENV_BIN / "python"), "scripts/bootstrap_model.py", "--if-missing",
+                          "--log-file", str(log_path)], cwd=REPO_ROOT, env=stack.service_env())
     if rc != 0:
         raise ServiceError(f"model bootstrap failed (exit {rc}); see {log_path}")
 
