@@ -12,7 +12,9 @@ the annotator sees the value attached to what it came from, and training loses n
 the pipeline drops OCR text inside a QR code. A value with no box and no QR box covers the whole
 card, flagged ``meta.placement == "card"`` so dataset builders can skip it as a word label.
 Values from a QR code carry ``meta.source == "qr"``; values the validator could not confirm carry
-the reason in ``meta.text`` (Label Studio shows region meta text to the annotator).
+the reason in ``meta.text`` (Label Studio shows region meta text to the annotator). Phones are
+transcribed in international format, grouped as people read them (``+44 7420 446319``), and
+carry their E.164 form, the one the CRM stores, in ``meta.e164``.
 
 Annotations and predictions come back through ``regions_from_result``: items are merged by region
 id into ``AnnotatedRegion`` objects; ``validated_choices``/``is_validated`` read the card-level
@@ -100,6 +102,9 @@ def _region_meta(value: FieldValue, placement: str) -> dict[str, Any] | None:
         notes.append(value.note)
     if notes:
         meta["text"] = notes
+    if value.field in ("phone", "fax") and value.valid and value.value.startswith("+"):
+        # the transcription shows the number grouped for reading; the CRM stores this E.164 form
+        meta["e164"] = value.value
     return meta or None
 
 

@@ -50,6 +50,14 @@ def test_one_region_per_value_with_rectangle_and_text_sharing_an_id():
     # the display form (international phone format) is what the annotator edits
     assert _items(pred, "v1-phone")[1]["value"]["text"] == ["+49 30 123456"]
     assert "meta" not in rect
+    # ... and the E.164 form the CRM stores rides along in the region's meta
+    assert all(item["meta"] == {"e164": "+4930123456"} for item in _items(pred, "v1-phone"))
+
+
+def test_unconfirmed_phone_has_no_e164_in_meta():
+    card = _card([FieldValue("phone", "12345", "12345", 0.4, bbox=(0, 0, 10, 10), valid=False, reason="too short")])
+    rect, _text = card_to_prediction(card, 1000, 500)["result"]
+    assert rect["meta"] == {"text": ["check: too short"]}
 
 
 @pytest.mark.parametrize("rotation, expected", [
