@@ -140,11 +140,26 @@ def test_cli_renders_html_and_refuses_bad_combinations(tmp_path: Path, capsys: p
     records = [json.loads(x) for x in (tmp_path / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["layout"] for r in records] == ["html_dark", "html_monogram", "html_dark"]
     assert "html 3" in capsys.readouterr().out
-    for bad in (["--renderer", "html", "--layout-only"], ["--renderer", "mixed", "--workers", "2"],
+    for bad in (["--renderer", "mixed", "--workers", "2"],
                 ["--templates", "band"], ["--renderer", "html", "--html-share", "0.3"], ["--renderer", "html", "--templates", "nope"]):
         with pytest.raises(SystemExit) as exc:
             main(["--out", str(tmp_path / "x"), "--n", "1", *bad])
         assert exc.value.code == 2, bad
+
+
+def test_layout_only_truth_equals_rendered_truth(renderer: HtmlRenderer, tmp_path: Path) -> None:
+    """Measuring without pixels gives the truth the rendered cards have (the fast path for training)."""
+    from active_learning.synth.__main__ import main
+
+    assert main(["--out", str(tmp_path / "a"), "--n", "4", "--seed", "9", "--renderer", "mixed", "--layout-only"]) == 0
+    assert main(["--out", str(tmp_path / "b"), "--n", "4", "--seed", "9", "--renderer", "mixed"]) == 0
+    a = [json.loads(x) for x in (tmp_path / "a" / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    b = [json.loads(x) for x in (tmp_path / "b" / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert not (tmp_path / "a" / "images").exists()
+    assert all(r["image"] is None for r in a) and all(r["image"] for r in b)
+    assert {r.get("renderer") for r in a} == {"html", None}  # both renderers' cards
+    for ra, rb in zip(a, b):
+        assert {**ra, "image": None} == {**rb, "image": None}
 
 
 def test_missing_browser_is_a_clear_error(tmp_path: Path) -> None:

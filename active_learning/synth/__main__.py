@@ -70,8 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--templates", type=_templates, default=None, help=f"HTML templates to use: {','.join(TEMPLATES)}")
     args = parser.parse_args(argv)
     if args.renderer != "pil":
-        if args.layout_only:
-            parser.error("--layout-only needs --renderer pil (HTML cards are laid out by the browser)")
         if args.workers > 1:
             parser.error("--workers applies to --renderer pil (HTML cards share one Chromium process)")
     elif args.html_share is not None or args.templates:
@@ -87,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             share = 1.0 if args.renderer == "html" else MIXED_HTML_SHARE if args.html_share is None else args.html_share
             path = generate_html_dataset(args.out, args.n, seed=args.seed, locales=args.locales,
-                                         photo_fraction=args.photo_fraction, html_share=share, templates=args.templates)
+                                         photo_fraction=args.photo_fraction, html_share=share, templates=args.templates,
+                                         layout_only=args.layout_only)
     except BrowserError as exc:
         print(f"error: Chromium: {exc}", file=sys.stderr)
         return 1

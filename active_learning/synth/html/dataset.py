@@ -42,11 +42,13 @@ def _html_args(seed: int, index: int, locales: tuple[str, ...] | None,
 
 def generate_html_dataset(out_dir: str | Path, n: int, *, seed: int, locales: Iterable[str] | None = None,
                           photo_fraction: float | None = None, html_share: float = 1.0,
-                          templates: Iterable[str] | None = None, executable: str | None = None) -> Path:
+                          templates: Iterable[str] | None = None, layout_only: bool = False,
+                          executable: str | None = None) -> Path:
     """Write ``n`` cards (images/ + truth.jsonl) of which a share ``html_share`` (1.0: all) are HTML
     cards from one Chromium process; the rest are PIL cards. Returns truth.jsonl's path.
 
-    ``templates`` restricts the HTML templates (card ``i`` takes ``templates[i % len]``).
+    ``templates`` restricts the HTML templates (card ``i`` takes ``templates[i % len]``);
+    ``layout_only`` writes truth without images (``"image": null``; Chromium still lays the cards out).
     """
     out = Path(out_dir)
     locs = tuple(locales) if locales else None
@@ -59,7 +61,8 @@ def generate_html_dataset(out_dir: str | Path, n: int, *, seed: int, locales: It
         raise ValueError(f"html_share must be within [0, 1], got {html_share}")
     names = tuple(templates) if templates else None
     out.mkdir(parents=True, exist_ok=True)
-    (out / "images").mkdir(exist_ok=True)
+    if not layout_only:
+        (out / "images").mkdir(exist_ok=True)
     truth_path = out / "truth.jsonl"
     tmp = truth_path.with_suffix(".jsonl.tmp")
     chunk = BATCH * 2
@@ -69,13 +72,14 @@ def generate_html_dataset(out_dir: str | Path, n: int, *, seed: int, locales: It
             html = [i for i in indices if html_share >= 1.0 or is_html_card(seed, i, html_share)]
             args = [_html_args(seed, i, locs, photo_fraction) for i in html]
             per_card = [dict(kw, template=names[i % len(names)] if names else None) for i, (_, kw) in zip(html, args)]
-            rendered = dict(zip(html, generate_html_cards([rng for rng, _ in args], renderer, per_card=per_card)))
+            rendered = dict(zip(html, generate_html_cards([rng for rng, _ in args], renderer, per_card=per_card,
+                                                          pixels=not layout_only)))
             for i in indices:
                 if i in rendered:
                     img, truth = rendered[i]
-                    truth["image"] = _save(out, i, img, lossy=truth["photo"] or truth["scan"])
+                    truth["image"] = None if img is None else _save(out, i, img, lossy=truth["photo"] or truth["scan"])
                 else:
-                    truth = _dataset_card((out, seed, i, locs, photo_fraction))
+                    truth = _dataset_card((None if layout_only else out, seed, i, locs, photo_fraction))
                 fh.write(json.dumps(truth, ensure_ascii=False) + "\n")
             logger.info("%d/%d cards", indices[-1] + 1, n)
     tmp.replace(truth_path)
