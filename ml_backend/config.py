@@ -113,7 +113,9 @@ class Settings:
         "(keep it below Label Studio's ML_TIMEOUT_PREDICT, 100 s by default).", float,
     )
     predict_max_tasks: int = _var(
-        "CARDLOOP_PREDICT_MAX_TASKS", "100", "Most tasks one /predict request may carry (more get HTTP 413).", int,
+        "CARDLOOP_PREDICT_MAX_TASKS", "300",
+        "Most tasks one /predict request may carry (more get HTTP 413). Label Studio's \"Retrieve predictions\" sends "
+        "every selected task in one request.", int,
     )
     predict_concurrency: int = _var(
         "CARDLOOP_PREDICT_CONCURRENCY", "1",

@@ -316,6 +316,26 @@ def p_health_under_load(lab: Lab, clients: int = 20):
     return f"{busy}x503", ok, f"{clients} clients: /health worst {worst:.2f} s, /metrics {metrics_s:.2f} s"
 
 
+def p_health_while_predicting(lab: Lab, clients: int = 5):
+    """Five clients whose cards keep the model busy (CPU, not waiting on a slow host)."""
+    statuses: list[int] = []
+
+    def predict_cards() -> None:
+        try:
+            statuses.append(lab.predict(*["/data/upload/1/card.png"] * 2, timeout=30).status_code)
+        except requests.RequestException:
+            statuses.append(0)
+
+    with ThreadPoolExecutor(clients) as pool:
+        for _ in range(clients):
+            pool.submit(predict_cards)
+        time.sleep(0.5)
+        worst = max(lab.health_seconds() for _ in range(8))
+    ok = worst < 0.5 and 200 in statuses and set(statuses) <= {200, 503}
+    return "/".join(str(statuses.count(code)) + "x" + str(code) for code in sorted(set(statuses))), ok, \
+        f"{clients} clients predicting cards: /health worst {worst:.2f} s"
+
+
 def p_deep_json(lab: Lab):
     deep = "[" * 5000 + "]" * 5000
     codes = []
@@ -402,6 +422,7 @@ PROBES: list[Probe] = [
     ("image trickled at 2 bytes/s", p_trickle),
     ("hung Label Studio, 10 tasks", p_hung_label_studio),
     ("/health under 20 /predict clients", p_health_under_load),
+    ("/health while the model works", p_health_while_predicting),
     ("deeply nested JSON", p_deep_json),
     ("newline in a task id", p_log_forging),
     ("data: URL in the log", p_data_url_logged),
