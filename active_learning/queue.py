@@ -43,9 +43,11 @@ KEY_PREFIX = "cardloop:al"
 TRAIN_FUNC = "active_learning.jobs.train_project"
 SCORE_FUNC = "active_learning.jobs.score_project"
 CRM_FUNC = "active_learning.crm.job.sync_annotation"
+CRM_TASKS_FUNC = "active_learning.crm.job.sync_deleted_tasks"
 
 ANNOTATION_ACTIONS = {"ANNOTATION_CREATED", "ANNOTATION_UPDATED", "ANNOTATIONS_CREATED"}
 DELETE_ACTIONS = {"ANNOTATION_DELETED", "ANNOTATIONS_DELETED"}
+TASKS_DELETED = "TASKS_DELETED"
 TRAIN_ACTION = "START_TRAINING"
 
 #: Transient failures (Label Studio restarting, a worker lost) get two more tries.
@@ -203,6 +205,14 @@ def project_id_of(payload: dict[str, Any]) -> int:
     raise InvalidEvent("payload names no project (expected project.id)")
 
 
+def deleted_task_ids(payload: dict[str, Any]) -> list[int]:
+    """Task ids of a TASKS_DELETED payload (``tasks: [{"id": ...}]``)."""
+    tasks = payload.get("tasks")
+    if not isinstance(tasks, list) or not tasks:
+        raise InvalidEvent("TASKS_DELETED payload carries no tasks")
+    return [_as_int(t.get("id") if isinstance(t, dict) else t, "tasks[].id") for t in tasks]
+
+
 def annotation_refs(payload: dict[str, Any]) -> list[tuple[int, int | None]]:
     """``(annotation id, task id)`` pairs of an annotation event (single or bulk form)."""
     items: list[dict[str, Any]] = []
@@ -240,7 +250,7 @@ def handle_event(
     if not isinstance(payload, dict) or not isinstance(payload.get("action"), str):
         raise InvalidEvent("payload must be a JSON object with an 'action'")
     action = payload["action"]
-    if action not in ANNOTATION_ACTIONS | DELETE_ACTIONS | {TRAIN_ACTION}:
+    if action not in ANNOTATION_ACTIONS | DELETE_ACTIONS | {TRAIN_ACTION, TASKS_DELETED}:
         return {"status": "ignored", "action": action}
     settings = settings or load_settings()
     project = project_id_of(payload)
@@ -253,6 +263,11 @@ def handle_event(
             pipe.sadd(PROJECTS_KEY, project)
             pipe.set(keys.force, "1", ex=_queued_ttl(settings))
             pipe.execute()
+        elif action == TASKS_DELETED:
+            # their contacts leave the CRM; the training data changes without a new annotation
+            task_ids = deleted_task_ids(payload)
+            conn.sadd(PROJECTS_KEY, project)
+            result["crm_jobs"] = [enqueue_crm_task_sync(conn, settings, project, task_ids, action)]
         else:
             refs = annotation_refs(payload)
             ids = [str(a) for a, _ in refs]
@@ -349,6 +364,16 @@ def enqueue_crm_sync(
         CRM_FUNC, project, task, annotation, action,
         job_timeout=300, retry=LIGHT_RETRY, failure_ttl=30 * 24 * 3600,
         description=f"crm {action.lower()} annotation {annotation}",
+    )
+    return job.id
+
+
+def enqueue_crm_task_sync(conn: redis.Redis, settings: Settings, project: int, task_ids: list[int], action: str) -> str:
+    """Queue the CRM re-export of deleted tasks on the light queue (their contacts are withdrawn)."""
+    job = _queue(conn, settings.light_queue).enqueue(
+        CRM_TASKS_FUNC, project, task_ids, action,
+        job_timeout=300, retry=LIGHT_RETRY, failure_ttl=30 * 24 * 3600,
+        description=f"crm {action.lower()} {len(task_ids)} task(s)",
     )
     return job.id
 

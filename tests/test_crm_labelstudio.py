@@ -95,3 +95,99 @@ def test_annotations_made_in_label_studio_are_exported_updated_and_withdrawn(lab
     assert out.returncode == 0, out.stderr
     cli_report = json.loads(out.stdout.strip().splitlines()[-1])
     assert cli_report["stats"]["inserted"] == cli_report["stats"]["updated"] == cli_report["stats"]["withdrawn"] == 0
+
+
+class WebhookRecorder:
+    """A real HTTP endpoint Label Studio posts its webhooks to; keeps every payload it gets."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.payloads: list[dict] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 -- http.server's naming
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                recorder.payloads.append(json.loads(body or b"{}"))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):  # quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/webhook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, action: str, timeout: float = 30) -> dict:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [p for p in self.payloads if p.get("action") == action]
+            if found:
+                self.payloads.remove(found[0])
+                return found[0]
+            time.sleep(0.1)
+        raise AssertionError(f"Label Studio sent no {action} webhook within {timeout:.0f} s")
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_deleted_annotations_and_tasks_leave_the_crm_through_label_studios_own_webhooks(
+    label_studio, crm_env, redis_conn
+):
+    """Label Studio's ANNOTATIONS_DELETED names annotation ids only and TASKS_DELETED task ids
+    only: the payloads it really sends go through handle_event and the light worker."""
+    client = label_studio.client
+    project = client.projects.create(title="CRM deletes e2e", label_config=label_config.load())
+    recorder = WebhookRecorder()
+    try:
+        client.webhooks.create(project=project.id, url=recorder.url, send_payload=True, send_for_all_actions=True)
+        imported = client.projects.import_tasks(
+            id=project.id, request=[{"image": f"http://127.0.0.1/card-{i}.png"} for i in range(3)], return_task_ids=True,
+        )
+        by_annotation, by_task, kept = imported.task_ids
+        settings = load_settings()
+        worker = SimpleWorker([Queue(settings.light_queue, connection=redis_conn)], connection=redis_conn)
+
+        def deliver(action: str) -> dict:
+            payload = recorder.wait_for(action)
+            assert al_queue.handle_event(payload, settings, redis_conn)["status"] == "ok"
+            worker.work(burst=True)
+            return payload
+
+        made = {}
+        for i, task in enumerate((by_annotation, by_task, kept), start=1):
+            made[task] = client.annotations.create(id=task, result=card_result(person(i)))
+            deliver("ANNOTATION_CREATED")
+        live = contacts(crm_env["CRM_DATABASE_URL"])
+        assert set(live) == {by_annotation, by_task, kept}
+        assert all(row["withdrawn_at"] is None for row in live.values())
+
+        client.annotations.delete(id=made[by_annotation].id)
+        payload = deliver("ANNOTATIONS_DELETED")
+        assert payload["annotations"] == [{"id": made[by_annotation].id}], "Label Studio now sends more: revisit"
+
+        client.tasks.delete(id=str(by_task))
+        payload = deliver("TASKS_DELETED")
+        assert [t["id"] for t in payload["tasks"]] == [by_task]
+
+        # a newer annotation takes over the contact; deleted, the previous one takes it back
+        extra = client.annotations.create(id=kept, result=card_result({**person(3), "position": "CTO"}))
+        deliver("ANNOTATION_CREATED")
+        assert contacts(crm_env["CRM_DATABASE_URL"])[kept]["position"] == "CTO"
+        client.annotations.delete(id=extra.id)
+        deliver("ANNOTATIONS_DELETED")
+    finally:
+        recorder.close()
+    after = contacts(crm_env["CRM_DATABASE_URL"])
+    assert after[by_annotation]["withdrawn_at"] is not None
+    assert after[by_annotation]["withdrawn_reason"] == "no annotation"
+    assert after[by_task]["withdrawn_at"] is not None
+    assert after[kept]["withdrawn_at"] is None and after[kept]["ls_annotation_id"] == made[kept].id
+    assert after[kept]["position"] != "CTO"

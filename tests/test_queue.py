@@ -116,6 +116,23 @@ def test_deleted_annotation_is_not_waited_for(redis_conn, settings):
     assert out["pending"] == 4
 
 
+def test_label_studio_delete_events_queue_crm_jobs_that_name_what_they_can(redis_conn, settings):
+    """ANNOTATIONS_DELETED names annotation ids only, TASKS_DELETED task ids only (Label Studio 1.23)."""
+    deleted = {"action": "ANNOTATIONS_DELETED", "annotations": [{"id": 5}, {"id": 6}], "project": {"id": PROJECT}}
+    out = q.handle_event(deleted, settings, redis_conn, train_func=RECORDER)
+    jobs = [Job.fetch(j, connection=redis_conn) for j in out["crm_jobs"]]
+    assert [(j.func_name, j.args) for j in jobs] == [(q.CRM_FUNC, (PROJECT, None, 5, "ANNOTATIONS_DELETED")),
+                                                    (q.CRM_FUNC, (PROJECT, None, 6, "ANNOTATIONS_DELETED"))]
+    tasks = {"action": "TASKS_DELETED", "tasks": [{"id": 41}, {"id": 42}], "project": {"id": PROJECT}}
+    out = q.handle_event(tasks, settings, redis_conn, train_func=RECORDER)
+    (job_id,) = out["crm_jobs"]
+    job = Job.fetch(job_id, connection=redis_conn)
+    assert job.func_name == q.CRM_TASKS_FUNC and job.args == (PROJECT, [41, 42], "TASKS_DELETED")
+    assert job.origin == settings.light_queue
+    with pytest.raises(q.InvalidEvent, match="no tasks"):
+        q.handle_event({"action": "TASKS_DELETED", "tasks": [], "project": {"id": PROJECT}}, settings, redis_conn)
+
+
 def run_worker_while(conn, settings, senders: threading.Thread, idle: int = 2) -> None:
     """A real worker in the main thread (RQ installs signal handlers) until idle after ``senders``."""
     senders.start()
