@@ -1,5 +1,6 @@
 // Fits and measures one card of the batch page (see templates.py for the markup contract).
-// cardloop.show(i) -> {ok, k, width, height, lines: [{text, ink: [x0, y0, x1, y1], baseline, runs}], qr}
+// cardloop.show(i, frames) -> {ok, k, width, height, lines: [{text, ink: [x0, y0, x1, y1], baseline, runs}], qr}
+// frames: wait until the shown card is painted (before a screenshot).
 // Coordinates are CSS px relative to the card's top-left corner (= image pixels at scale 1).
 "use strict";
 window.cardloop = (() => {
@@ -90,7 +91,7 @@ window.cardloop = (() => {
     if (x0 === Infinity) return null;
     return {text, ink: [x0, y0, x1, y1], baseline: base, runs};
   }
-  async function show(i) {
+  async function show(i, frames) {
     for (const c of document.querySelectorAll(".card.on")) c.classList.remove("on");
     const card = document.getElementById("c" + i);
     card.classList.add("on");
@@ -116,7 +117,7 @@ window.cardloop = (() => {
     const q = card.querySelector(".qr");
     const qr = q ? (b => [b.left - origin.left, b.top - origin.top, b.right - origin.left, b.bottom - origin.top])(q.getBoundingClientRect()) : null;
     // the screenshot must see this final state: let two frames be produced before answering
-    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    if (frames) await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
     return {ok: !why, why, k, width: origin.width, height: origin.height, lines, qr};
   }
   return {show};

@@ -252,7 +252,7 @@ class HtmlRenderer:
             batch = drafts[start:start + BATCH]
             self.browser.load_html(_page(batch), Path(self._tmp.name))
             for i, draft in enumerate(batch):
-                measured = self.browser.evaluate(f"cardloop.show({i})")
+                measured = self.browser.evaluate(f"cardloop.show({i}, {'true' if pixels else 'false'})")
                 self.cards += 1
                 if not measured["ok"]:
                     self.overflows += 1
