@@ -60,9 +60,9 @@ def contacts(url: str, project: int = 1) -> dict[int, dict]:
 
 def test_migrations_apply_once_and_are_recorded(crm_url):
     with connect(crm_url) as conn:
-        assert migrate(conn) == [1, 2]
+        assert migrate(conn) == [1, 2, 3]
         assert migrate(conn) == []
-    assert [r[0] for r in rows(crm_url, "SELECT version FROM schema_migrations ORDER BY version")] == [1, 2]
+    assert [r[0] for r in rows(crm_url, "SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3]
 
 
 def test_concurrent_migrations_do_not_collide(crm_url):
@@ -82,7 +82,7 @@ def test_concurrent_migrations_do_not_collide(crm_url):
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(applied) == [[], [], [], [1, 2]]
+    assert sorted(applied) == [[], [], [], [1, 2, 3]]
 
 
 def test_ensure_database_creates_a_missing_database(pg_server):
@@ -245,7 +245,7 @@ def test_concurrent_syncs_export_each_card_once(crm_url):
         t.join()
     assert errors == []
     assert rows(crm_url, "SELECT count(*), count(DISTINCT ls_task_id) FROM contacts") == [(40, 40)]
-    assert rows(crm_url, "SELECT count(*) FROM schema_migrations") == [(2,)]
+    assert rows(crm_url, "SELECT count(*) FROM schema_migrations") == [(3,)]
 
 
 # --- command line ---------------------------------------------------------------------------
