@@ -130,12 +130,12 @@ class BackendState:
     _fetcher: ImageFetcher | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ignored: set[str] = field(default_factory=set)
-    #: /predict admission: ``_slots`` run, up to ``predict_queue`` more wait, the rest get 503.
-    _slots: threading.Semaphore = field(init=False)
+    #: /predict admission: ``predict_slots`` run, up to ``predict_queue`` more wait, the rest get 503.
+    predict_slots: threading.Semaphore = field(init=False)
     _admitted: int = 0
 
     def __post_init__(self) -> None:
-        self._slots = threading.Semaphore(max(1, self.settings.predict_concurrency))
+        self.predict_slots = threading.Semaphore(max(1, self.settings.predict_concurrency))
 
     def configure_label_studio(self, hostname: str | None, token: str | None) -> None:
         """Adopt what /setup sent, as far as it cannot redirect Label Studio's token.
@@ -420,7 +420,7 @@ def _predict_in_slot(st: BackendState, tasks: list, deadline: float) -> tuple[Pr
     The model is taken once the slot is ours (a request that waited through a swap uses the new
     one) and kept for the whole batch, even if a swap happens meanwhile.
     """
-    while not st._slots.acquire(timeout=0.25):
+    while not st.predict_slots.acquire(timeout=0.25):
         if time.monotonic() >= deadline:
             raise _Abandoned("deadline", f"no prediction slot free within the {st.settings.predict_deadline:g} s "
                                          "deadline (CARDLOOP_PREDICT_DEADLINE)")
@@ -438,7 +438,7 @@ def _predict_in_slot(st: BackendState, tasks: list, deadline: float) -> tuple[Pr
             results.append(_predict_task(st, predictor, task, index, deadline))
         return predictor, results
     finally:
-        st._slots.release()
+        st.predict_slots.release()
 
 
 def registry_versions(settings: Settings) -> list[str]:
@@ -522,7 +522,7 @@ def _install_routes(app: Flask) -> None:
             raise RequestError(str(exc)) from exc
         except queue_unavailable as exc:
             st.metrics.webhook_events.labels(action=counted, status="unavailable").inc()
-            log.error("webhook %s not accepted: %s", action, exc)
+            log.error("webhook %s not accepted: %s", printable(action, 60), exc)
             return _error(f"event not accepted, queue unavailable: {exc}", 503, "queue_unavailable")
         st.metrics.webhook_events.labels(action=counted, status=str(outcome.get("status", "ok"))).inc()
         return jsonify(outcome)
@@ -550,10 +550,25 @@ def gunicorn_app() -> Flask:
     return create_app(load_model=False)
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def serve(host: str, port: int) -> None:
     """Replace this process with gunicorn serving the backend on ``host:port``."""
     argv = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--bind", f"{host}:{port}",
             "ml_backend.server:gunicorn_app()"]
     log.info("starting gunicorn on %s:%s", host, port)
+    if not _is_loopback(host) and not load_settings().basic_auth_user:
+        log.warning("serving on %s without basic auth: anyone who reaches port %s can call /setup and /predict; "
+                    "set BASIC_AUTH_USER and BASIC_AUTH_PASS (and the same in Label Studio) when it is exposed",
+                    host, port)
     os.chdir(REPO_ROOT)
     os.execv(sys.executable, argv)
