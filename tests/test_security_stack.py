@@ -109,3 +109,13 @@ def test_private_postgres_cluster_needs_its_password():
     finally:
         server.stop()
         subprocess.run(["rm", "-rf", str(data_dir)], check=False)
+
+
+def test_compose_requires_basic_auth_and_keeps_the_backend_on_loopback():
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text())
+    backend = compose["services"]["ml-backend"]
+    for var in ("BASIC_AUTH_USER", "BASIC_AUTH_PASS"):
+        assert ":?" in backend["environment"][var], f"{var} must be required, not defaulted to empty"
+    assert all(str(port).startswith("127.0.0.1:") for port in backend["ports"]), backend["ports"]
