@@ -1,26 +1,38 @@
 """What a card prints twice, spelled one way: its domains, its e-mails against its people.
 
 OCR misreads small print (an e-mail's domain, a local part) more often than the large print
-the same words appear in elsewhere on the card: the holder's name, the company's name. And a
-free-mail domain is one of a known few. So after the per-value checks, a card's e-mails and
-websites are put in line with each other and with its name and company:
+the same words appear in elsewhere on the card: the holder's name, the company's name. But a
+name, a company or a word list is no evidence of what a card printed: "kristina.k@" is Kristina
+B.'s real address, "contato@" a Brazilian mailbox, "lfflertrommler.de" Löffler & Trommler's
+domain. So two kinds of rules run after the per-value checks.
 
-* a domain close to a well-known free-mail domain is that domain ("outiook.com");
-* a domain label close to the company's name is spelled as the name ("thibauit.fr" on
-  Thibault's card);
-* a local part close to a pattern made of the holder's name is that pattern ("nbutier" for
-  Nathan Butler); for a Russian name, read less surely, only where a thin letter ("1", "i",
-  "l") was misread and the pattern is met exactly ("1.blokhina" for Л. Блохина);
-* domains alike on one card are one domain ("vosok.su" / "vostok.su");
+Rules whose evidence is the card itself change the value (named in ``FieldValue.applied``):
+
+* domains alike on one card are one domain ("vosok.su" / "vostok.su"): the e-mail and the
+  website show the spelling;
 * an e-mail label glued to the local part ("E", "Email", "Почта" in look-alikes) is cut off
-  where the name shows it;
+  where the name shows it: a printed label is no part of the address;
 * a company name letter-spaced capitals left wrongly spaced ("HORI Z ON DESIGN") is spaced as
   the card's domain spells it (horizon-design.co.uk);
+* a Russian company name or surname read by Tesseract with a letter wrong is spelled as the
+  card's own addresses spell it ("ГРОГРЕСС" beside progress.ru);
 * a Latin brand in a Russian company name that came back in Cyrillic look-alikes ("ПАО
   «АРЕХ»"), or in the Cyrillic letters Tesseract reads Latin capitals as ("МОУАТЕК"), is Latin
   again where the card's domain spells it (apex.ru, novatek.ru);
 * a one-word Latin name that lost its space ("ADAMJAMES") is spaced as an e-mail's local part
   spells it (a.james).
+
+Rules whose evidence is a name, a company or a word list only propose (``proposed``: the value
+stays as read, the proposal goes to its note, its confidence drops); the validator applies a
+proposal only where OCR was unsure of the value's line:
+
+* a domain close to a well-known free-mail domain is that domain ("outiook.com");
+* a domain label close to the company's name is spelled as the name ("thibauit.fr" on
+  Thibault's card);
+* a local part close to a pattern made of the holder's name, or to a shared mailbox, is that
+  pattern ("nbutier" for Nathan Butler, "commerciak"); for a Russian name, read less surely,
+  only where a thin letter ("1", "i", "l") was misread and the pattern is met exactly
+  ("1.blokhina" for Л. Блохина).
 
 A QR code's values are exact and never respelled. Pure functions over ``FieldValue``.
 """
