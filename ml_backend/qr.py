@@ -277,8 +277,10 @@ def parse_vcard(text: str) -> ContactFields:
             roles.append(_unescape(value))
         elif name == "EMAIL":
             _add(fields, "email", _unescape(value).removeprefix("mailto:"))
-        elif name == "TEL":
-            _add(fields, "phone", re.sub(r"^tel:", "", _unescape(value), flags=re.IGNORECASE))
+        elif name == "TEL":  # TYPE=FAX (and not VOICE too) is a fax machine's number
+            types = {t.upper() for t in params.get("TYPE", [])}
+            kind = "fax" if "FAX" in types and "VOICE" not in types else "phone"
+            _add(fields, kind, re.sub(r"^tel:", "", _unescape(value), flags=re.IGNORECASE))
         elif name == "URL":
             _add(fields, "website", _unescape(value))
         elif name == "ADR":

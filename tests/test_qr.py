@@ -200,3 +200,10 @@ def test_covers_maps_qr_box_into_the_upright_frame():
     outside = OcrLine(text="Name", box=[(10, 10), (150, 10), (150, 40), (10, 40)], confidence=0.9)
     assert qr.covers(inside, ocr)
     assert not qr.covers(outside, ocr)
+
+
+def test_a_vcard_fax_number_is_a_fax_and_a_shared_voice_fax_line_a_phone():
+    fields = parse_vcard("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna Berg\r\nTEL;TYPE=WORK,VOICE:+49 30 1234567\r\n"
+                         "TEL;TYPE=WORK,FAX:+49 30 1234568\r\nTEL;TYPE=VOICE,FAX:+49 30 1234569\r\nEND:VCARD")
+    assert fields["phone"] == ["+49 30 1234567", "+49 30 1234569"]
+    assert fields["fax"] == ["+49 30 1234568"]
