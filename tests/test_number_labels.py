@@ -82,6 +82,7 @@ def test_a_number_possible_in_the_cards_region_is_kept_as_printed(validator: Val
     ("Rua Cruzeiro, 406, Cep 01137-000", "BR"), ("Carrer Nou 5, 17001 Girona", "ES"),
     ("Calle Mayor 3, Madrid, España", "ES"), ("Kärntner Straße 1, 1010 Wien, Österreich", "AT"),
     ("info@firma.ch", "CH"), ("hello@startup.io", None), ("Michael Jordan", None),
+    ("Γιάννης Παπαδόπουλος", "GR"), ("Иван Петров", "RU"),
 ])
 def test_the_region_comes_from_the_cards_evidence(text: str, region: str | None) -> None:
     assert region_hint_from(text) == region

@@ -5,8 +5,8 @@ Brazilian CEP or state) decides; countries are known by their names in the langu
 cards, from libphonenumber's geodata. Otherwise the numbers printed with their country code, the country-code TLDs of the
 e-mails and websites and the words that give the language or legal system away ("Tél.",
 "Handy", "GmbH", "Ltd") vote, one vote each: a card prints a foreign office's number with its
-country code, its own domain and legal form are home. Cyrillic script comes last (our Cyrillic
-cards are Russian). No evidence -> None, and the caller falls back to
+country code, its own domain and legal form are home. The script comes last (our Cyrillic
+cards are Russian; Greek, Hebrew, kana, Hangul and Thai give their countries away). No evidence -> None, and the caller falls back to
 ``settings.default_region``.
 """
 
@@ -151,4 +151,21 @@ def region_hint_from(source: list[FieldValue] | str) -> str | None:
         _from_places(address)
         or _voted(_numbers_regions(phones), _domains_regions(domains), _words_regions(everything))
         or ("RU" if any(has_cyrillic(t) for t in everything) else None)
+        or _script_region(everything)
     )
+
+
+#: Scripts written in one country mostly (Cyrillic is read as Russian above, as our cards are).
+_SCRIPT_REGIONS = (
+    (re.compile(r"[\u0370-\u03ff]"), "GR"), (re.compile(r"[\u0590-\u05ff]"), "IL"),
+    (re.compile(r"[\u3040-\u30ff]"), "JP"), (re.compile(r"[\uac00-\ud7af]"), "KR"), (re.compile(r"[\u0e00-\u0e7f]"), "TH"),
+)
+
+
+def _script_region(texts: list[str]) -> str | None:
+    """The region a script other than Latin and Cyrillic gives away (Greek, Hebrew, Japanese kana,
+    Hangul, Thai), or None."""
+    for pattern, region in _SCRIPT_REGIONS:
+        if any(pattern.search(t) for t in texts):
+            return region
+    return None
