@@ -484,10 +484,10 @@ def run_probes(lab: Lab, probes: list[Probe] | None = None) -> list[Row]:
 
 
 def table(rows: list[Row]) -> str:
-    lines = [f"{'probe':36} {'HTTP':>7} {'time':>7} {'alive':>5} {'foreign':>7}  result",
-             "-" * 100]
+    lines = [f"{'probe':36} {'HTTP':>15} {'time':>7} {'alive':>5} {'foreign':>7}  result",
+             "-" * 110]
     for r in rows:
-        lines.append(f"{r.probe:36} {r.status:>7} {r.seconds:6.2f}s {'yes' if r.alive else 'NO':>5} "
+        lines.append(f"{r.probe:36} {r.status:>15} {r.seconds:6.2f}s {'yes' if r.alive else 'NO':>5} "
                      f"{'YES' if r.foreign_reached else 'never':>7}  {'ok' if r.ok else 'FAILED'}  {r.note}")
     return "\n".join(lines)
 
