@@ -3,6 +3,7 @@
     python -m active_learning curve --out DIR [--pool N] [--k K] ...   learning-curve benchmark
     python -m active_learning next-batch --project ID                 score unlabeled tasks now
     python -m active_learning train --project ID                      queue a training run now
+    python -m active_learning reconcile --project ID                  catch up with lost webhooks now
     python -m active_learning finetune-bench [--folder DIR] [--k K] ...  F1 before/after fine-tuning on real cards
 
 Exit codes: 0 done, 2 bad arguments, 1 the run failed (one line on stderr says why).
@@ -74,6 +75,17 @@ def _finetune_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reconcile(args: argparse.Namespace) -> int:
+    from active_learning.reconcile import reconcile_project
+
+    out = reconcile_project(args.project)
+    crm = out["crm"]
+    print(f"project {args.project}: {out['annotated_tasks']} annotated tasks; {out['untrained_added']} annotations "
+          f"added for training (training {out['training']['training']}); CRM: {crm['inserted']} inserted, "
+          f"{crm['updated']} updated, {crm['withdrawn']} withdrawn")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m active_learning", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="queue a training run for a project (as the Start training button does)")
     train.add_argument("--project", type=int, required=True)
     train.set_defaults(run=_train)
+
+    reconcile = sub.add_parser("reconcile", help="export and queue for training what lost webhooks left behind")
+    reconcile.add_argument("--project", type=int, required=True)
+    reconcile.set_defaults(run=_reconcile)
 
     bench = sub.add_parser("finetune-bench", help="per-field F1 on real cards before and after fine-tuning on "
                            "annotations of the other cards (k-fold), as the training job fine-tunes")

@@ -10,6 +10,7 @@ job. Every decision that more than one process can race on is a Lua script, so i
 ``queued`` (str)    id of the one training job waiting in the queue (SET NX: at most one)
 ``running`` (str)   id of the one job training now; a lock with a TTL the job keeps refreshing
 ``force`` (str)     START_TRAINING arrived: train even below the threshold
+``trained`` (set)   annotation ids a finished training run took (what reconciliation compares with)
 
 A storm of annotations therefore yields at most one queued and one running training job per
 project. An annotation arriving while a job trains lands in ``pending`` and is taken by the next
@@ -27,7 +28,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import redis
 from rq import Queue, Retry
@@ -42,6 +43,7 @@ KEY_PREFIX = "cardloop:al"
 #: Dotted paths of the job functions (RQ imports them in the worker; no live objects travel).
 TRAIN_FUNC = "active_learning.jobs.train_project"
 SCORE_FUNC = "active_learning.jobs.score_project"
+RECONCILE_FUNC = "active_learning.reconcile.reconcile_project"
 CRM_FUNC = "active_learning.crm.job.sync_annotation"
 CRM_TASKS_FUNC = "active_learning.crm.job.sync_deleted_tasks"
 
@@ -100,6 +102,10 @@ class ProjectKeys:
     def scoring(self) -> str:
         return self._k("scoring")
 
+    @property
+    def trained(self) -> str:
+        return self._k("trained")
+
     def ordered(self) -> list[str]:
         """KEYS order shared by the Lua scripts below."""
         return [self.pending, self.inflight, self.queued, self.running, self.force]
@@ -137,15 +143,29 @@ table.insert(out, 1, 1)
 return out
 """
 
-# KEYS: pending inflight queued running force; ARGV: job_id, succeeded (1|0)
+# KEYS: pending inflight queued running force trained; ARGV: job_id, succeeded (1|0)
 _FINISH = """
 if redis.call('GET', KEYS[4]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '0' and redis.call('EXISTS', KEYS[2]) == 1 then
   redis.call('SUNIONSTORE', KEYS[1], KEYS[1], KEYS[2])
 end
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('SUNIONSTORE', KEYS[6], KEYS[6], KEYS[2])
+end
 redis.call('DEL', KEYS[2])
 redis.call('DEL', KEYS[4])
 return 1
+"""
+
+# KEYS: pending inflight trained; ARGV: annotation ids -> how many were added to pending
+_UNTRAINED = """
+local added = 0
+for _, id in ipairs(ARGV) do
+  if redis.call('SISMEMBER', KEYS[2], id) == 0 and redis.call('SISMEMBER', KEYS[3], id) == 0 then
+    added = added + redis.call('SADD', KEYS[1], id)
+  end
+end
+return added
 """
 
 # KEYS: running; ARGV: job_id, ttl
@@ -378,6 +398,15 @@ def enqueue_crm_task_sync(conn: redis.Redis, settings: Settings, project: int, t
     return job.id
 
 
+def enqueue_reconcile(conn: redis.Redis, settings: Settings, project: int) -> str:
+    """Queue a reconciliation of the project on the light queue (see ``active_learning.reconcile``)."""
+    job = _queue(conn, settings.light_queue).enqueue(
+        RECONCILE_FUNC, project, job_timeout=1800, retry=LIGHT_RETRY, failure_ttl=30 * 24 * 3600,
+        description=f"reconcile project {project}",
+    )
+    return job.id
+
+
 SCORING_MARKER_TTL = 3600
 
 
@@ -470,10 +499,21 @@ def training_run(
         raise
     finally:
         heartbeat.stopped.set()
-        conn.eval(_FINISH, 5, *keys.ordered(), job_id, "1" if succeeded else "0")
+        conn.eval(_FINISH, 6, *keys.ordered(), keys.trained, job_id, "1" if succeeded else "0")
         conn.hset(keys.status, mapping={"last_outcome": "succeeded" if succeeded else "failed",
                                         "finished_at": time.time()})
     request_training(conn, project, settings, train_func=train_func)
+
+
+def add_untrained(conn: redis.Redis, project: int, annotation_ids: Iterable[int]) -> int:
+    """Put the annotations no training run took and none waits for into ``pending`` (a webhook
+    lost while Redis was down); returns how many. Reconciliation calls it, then ``request_training``."""
+    ids = [str(int(a)) for a in annotation_ids]
+    if not ids:
+        return 0
+    keys = ProjectKeys(project)
+    conn.sadd(PROJECTS_KEY, project)
+    return int(conn.eval(_UNTRAINED, 3, keys.pending, keys.inflight, keys.trained, *ids))
 
 
 def report_progress(conn: redis.Redis, project: int, **fields: Any) -> None:

@@ -194,6 +194,10 @@ def start() -> int:
     done = setup_project(stack.label_studio, PROJECT_TITLE, stack.backend_url,
                          local_folder=stack.samples_dir, document_root=stack.label_studio.document_root)
     ensure_next_batch_view(stack.label_studio.client, done["project"])
+    from active_learning.queue import connect, enqueue_reconcile
+
+    # catch up with annotations whose webhooks were lost while the stack (or Redis) was down
+    enqueue_reconcile(connect(stack.redis.url), stack.settings, done["project"])
     # what command-line tools run beside the stack read when their environment is empty (ml_backend/local_stack.py)
     stack.state.update(project=done["project"], label_studio_url=stack.label_studio.url, backend_url=stack.backend_url,
                        crm_database_url=stack.postgres.dsn("cardloop_crm"), redis_url=stack.redis.url,
