@@ -162,6 +162,29 @@ def test_layout_only_truth_equals_rendered_truth(renderer: HtmlRenderer, tmp_pat
         assert {**ra, "image": None} == {**rb, "image": None}
 
 
+def test_branch_numbers_print_their_own_label(renderer: HtmlRenderer) -> None:
+    """A card of several offices or shops prints each branch's number after its own label ("Filiale
+    Hamburg:"); the number is a phone, the label is not."""
+    drafts = [d for d in (draft_html_card(card_rng(31, i), photo=False, rotation=0) for i in range(200))
+              if d.content.phone_labels][:3]
+    assert drafts, "no multi-office card in 200 drafts"
+    checked = 0
+    for draft, result in zip(drafts, renderer.render(drafts)):
+        if result is None:
+            continue
+        _, truth = result
+        for number, label in draft.content.phone_labels.items():
+            line = next(ln for ln in truth["lines"] if number in ln["text"])
+            assert [line["text"][a:b] for a, b, f in line["spans"] if f == "phone" and number in line["text"][a:b]] == [number]
+            # the label: on the number's line, or in its own cell of a label table
+            label_lines = [ln for ln in truth["lines"] if label in ln["text"]]
+            assert label_lines, (label, [ln["text"] for ln in truth["lines"]])
+            assert all(label not in ln["text"][a:b] for ln in label_lines for a, b, _ in ln["spans"])
+            assert number in truth["fields"]["phone"]
+            checked += 1
+    assert checked
+
+
 def test_missing_browser_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BrowserError, match="cannot start"):
         Browser(str(tmp_path / "no-such-chromium"))

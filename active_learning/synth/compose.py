@@ -171,8 +171,10 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
     if rng.random() < 0.12:
         labels = {kind: label.upper() for kind, label in labels.items()}
 
-    def label_for(kind: str, first_address_line: bool = True) -> str:
+    def label_for(kind: str, first_address_line: bool = True, value: str | None = None) -> str:
         mode = style.label_mode
+        if value in content.phone_labels:  # a branch's number: its place is its label, always printed
+            return content.phone_labels[value]
         if kind == "fax":  # only its label tells a fax from a phone: a card that lists one prints it
             return labels["fax"]
         if mode in ("none", "icon"):
@@ -192,7 +194,7 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
             rows.append(TableRow(LineSpec([Run(lab, None, style.label_style, "label")], "contact") if lab else None,
                                  LineSpec([Run(value, FIELD_OF_KIND[kind])], "contact")))
         for kind, value in entries:
-            lab = label_for(kind)
+            lab = label_for(kind, value=value)
             rows.append(TableRow(LineSpec([Run(lab, None, style.label_style, "label")], "contact") if lab else None,
                                  LineSpec([Run(value, FIELD_OF_KIND[kind])], "contact")))
         for i, (kind, value) in enumerate([] if address_first else address):
@@ -216,10 +218,10 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
             for j, (kind, value) in enumerate(chunk):
                 if j:
                     runs.append(Run(style.separator, None, "regular", "muted"))
-                runs.extend(_labelled(label_for(kind), value, FIELD_OF_KIND[kind], style))
+                runs.extend(_labelled(label_for(kind, value=value), value, FIELD_OF_KIND[kind], style))
             items.append(LineSpec(runs, "contact"))
     else:
         for kind, value in entries:
-            items.append(LineSpec(_labelled(label_for(kind), value, FIELD_OF_KIND[kind], style), "contact",
+            items.append(LineSpec(_labelled(label_for(kind, value=value), value, FIELD_OF_KIND[kind], style), "contact",
                                   icon=ICON_KIND[kind] if style.label_mode == "icon" else None))
     return address_items + items if address_first else items + address_items

@@ -47,6 +47,8 @@ class CardContent:
     address: list[str] = field(default_factory=list)  # printed lines, in reading order
     department: str | None = None  # distractor (OTHER)
     extras: list[str] = field(default_factory=list)  # slogans, memberships: distractors (OTHER)
+    #: printed number -> its own label, for a branch office's or shop's number ("Filiale Hamburg:")
+    phone_labels: dict[str, str] = field(default_factory=dict)
 
     def text(self) -> str:
         """All printed characters, used to pick fonts that can render them."""
@@ -248,6 +250,14 @@ def generate_content(rng: random.Random, locale: str) -> CardContent:
         if rng.random() < 0.08:
             kinds.append("fax")
         phones = [random_phone(rng, region, kind, foreign=(i > 0 and rng.random() < 0.12)) for i, kind in enumerate(kinds)]
+    phone_labels: dict[str, str] = {}
+    if phones and rng.random() < 0.06:  # several offices or shops, each with its own number
+        for _ in range(rng.choice((1, 1, 2))):
+            city = _clean(fk.city_name() if lang == "ru" else fk.city())
+            branch = random_phone(rng, region, "office")
+            if branch.printed not in phone_labels and all(p.e164 != branch.e164 for p in phones):
+                phone_labels[branch.printed] = rng.choice(vocab.BRANCH_LABELS[lang]).format(city=city)
+                phones.append(branch)
     website = _website(rng, domain) if rng.random() < 0.7 else None
     address = _address(rng, fk, locale, lang) if rng.random() < 0.6 else []
     department = rng.choice(vocab.DEPARTMENTS[lang]) if rng.random() < 0.15 else None
@@ -266,4 +276,4 @@ def generate_content(rng: random.Random, locale: str) -> CardContent:
         extras.append(rng.choice(vocab.HANDLES).format(user=user))
     return CardContent(locale=locale, lang=lang, region=region, name=name, position=position, company=company,
                        emails=emails, phones=phones, website=website, address=address, department=department,
-                       extras=[_clean(e) for e in extras])
+                       extras=[_clean(e) for e in extras], phone_labels=phone_labels)

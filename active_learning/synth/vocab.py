@@ -162,6 +162,19 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
            "address": ("Endereço:", "End.:")},
 }
 
+#: Labels of a branch office's or shop's own number ("Filiale Hamburg: +49 40 ..."); "{city}" is a town.
+BRANCH_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("{city} office:", "{city}:", "Showroom {city}:", "Branch {city}:", "Store {city}:", "{city} Office"),
+    "ru": ("Офис в г. {city}:", "Филиал {city}:", "{city}:", "Магазин {city}:", "Склад {city}:"),
+    "de": ("Büro {city}:", "Filiale {city}:", "Niederlassung {city}:", "{city}:", "Lager {city}:"),
+    "fr": ("Agence de {city} :", "Bureau {city} :", "Boutique {city} :", "{city} :"),
+    "es": ("Oficina {city}:", "Tienda {city}:", "{city}:"),
+    "it": ("Sede di {city}:", "Negozio {city}:", "{city}:"),
+    "nl": ("Kantoor {city}:", "Vestiging {city}:", "{city}:"),
+    "pl": ("Oddział {city}:", "Biuro {city}:", "{city}:"),
+    "pt": ("Filial {city}:", "Loja {city}:", "Escritório {city}:", "{city}:"),
+}
+
 #: Company suffix templates per locale; "{}" is the company's core name.
 COMPANY_FORMS: dict[str, tuple[str, ...]] = {
     "en_US": ("{} Inc.", "{}, Inc.", "{} LLC", "{} Corp.", "{} Corporation", "{} Co.", "{} Group", "{}", "{} Partners", "{} & Associates"),
