@@ -78,6 +78,16 @@ def load_dictionary() -> None:
         _listed_words()
 
 
+def is_russian_word(word: str) -> bool | None:
+    """Whether ``word`` is a Russian dictionary word in any form, or a town or given name
+    ``known_words`` lists ("ё" as "е"); None without the dictionary (nothing can be told)."""
+    morph = _analyzer()
+    if morph is None:
+        return None
+    lower = word.lower().replace("ё", "е")
+    return morph.word_is_known(lower) or lower in _listed_words()
+
+
 @functools.lru_cache(maxsize=50_000)
 def _is_common_word(word: str) -> bool:
     """``word`` (lower case) is a dictionary form that is not only a rare one."""

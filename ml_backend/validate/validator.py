@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
+from ml_backend.ocr.russian_spelling import is_russian_word
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
@@ -467,13 +468,16 @@ _RUSSIAN_WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
 
 
 def _impossible_as_read(text: str, respelled: str) -> bool:
-    """Whether a word the respelling changes cannot be right as read: a Russian word holds no
-    Latin look-alike or digit ("Ap3amac", "OneHeK"), so the one known word it fits is the
-    reading. A word of Russian letters may be a real name the lists lack: only proposed."""
+    """Whether a word the respelling changes cannot be right as read, so the one known word it
+    fits is the reading: a Russian word holds no Latin look-alike or digit ("Ap3amac",
+    "OneHeK"), and is a word of the Russian dictionary or a listed name ("Глец", "НПАГАЛЬЯ"
+    are neither). A dictionary word, or any word without the dictionary, may be a real name the
+    lists lack ("Пестова"): only proposed."""
     words = text.split()
     ops = difflib.SequenceMatcher(None, words, respelled.split(), autojunk=False).get_opcodes()
-    changed = [w for tag, i1, i2, _, _ in ops if tag != "equal" for w in words[i1:i2]]
-    return any(not _RUSSIAN_WORD.fullmatch(w.strip(",.;:«»\"()")) for w in changed)
+    changed = [w.strip(",.;:«»\"()") for tag, i1, i2, _, _ in ops if tag != "equal" for w in words[i1:i2]]
+    return any(not _RUSSIAN_WORD.fullmatch(w) or any(is_russian_word(part) is False for part in w.split("-"))
+               for w in changed)
 
 
 def _flagged(v: FieldValue, reason: str) -> FieldValue:
