@@ -90,3 +90,13 @@ def test_the_region_comes_from_the_cards_evidence(text: str, region: str | None)
 
 def test_a_number_printed_with_middle_dots_is_read() -> None:
     assert normalise("phone", "248·343·5976", "US").value == "+12483435976"
+
+
+def test_a_fax_span_trains_the_phone_tag_the_model_has() -> None:
+    # models know no FAX tag (their label set must keep matching schema.BIO_TAGS): an annotated
+    # fax teaches the tagger a number, and its label tells the validator it is a fax
+    from active_learning.examples import word_tags
+    from ml_backend.schema import BIO_TAGS, FIELDS, TAGGED_FIELDS
+
+    assert "fax" in FIELDS and "fax" not in TAGGED_FIELDS and "B-FAX" not in BIO_TAGS
+    assert word_tags("Fax: +49 30 1234568", [(5, 19, "fax")]) == ["O", "B-PHONE", "I-PHONE", "I-PHONE"]
