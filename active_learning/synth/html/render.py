@@ -143,13 +143,15 @@ def draft_html_card(rng: random.Random, *, locale: str | None = None, photo: boo
     qr = rng.random() < QR_PROBABILITY if qr is None else qr
     lang = vocab.LOCALES[locale][0]
     label_chars = "".join(x for table in (vocab.LABELS[lang], vocab.LABELS["en"]) for xs in table.values() for x in xs)
-    name = template or rng.choices(list(TEMPLATES), weights=[w for _, w in TEMPLATES.values()])[0]
+    # content and size are drawn as generate_card draws them, so card i of an HTML set prints the
+    # contact of card i of a PIL set with the same seed (a paired comparison of the renderers)
     content = generate_content(rng, locale)
     width, height, _fmt = card_size(rng)
     if height > width:  # the CSS templates are landscape designs
         width, height = height, width
     text = content.text() + label_chars + "|·•/"
     style = random_style(rng, text, min(width, height))
+    name = template or rng.choices(list(TEMPLATES), weights=[w for _, w in TEMPLATES.values()])[0]
     style.body = _html_family(rng, text + text.upper())
     style.head = style.body if rng.random() < 0.6 else _html_family(rng, text + text.upper(), allow_mono=False)
     if name == "dark":
