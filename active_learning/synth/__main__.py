@@ -1,6 +1,6 @@
 """CLI: ``python -m active_learning.synth --out DIR --n N [--seed S] [--locales en_US,ru_RU]
 [--photo-fraction F] [--layout-only] [--workers W] [--renderer pil|html|mixed] [--html-share F]
-[--templates band,caps]``; prints one summary line, exit 2 on bad input, 1 when Chromium fails."""
+[--templates band,caps] [--multi-card 2-10 [--background scanner|table]]``; prints one summary line, exit 2 on bad input, 1 when Chromium fails."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from active_learning.synth.generate import LOCALES, generate_dataset
 from active_learning.synth.html.browser import BrowserError
 from active_learning.synth.html.dataset import MIXED_HTML_SHARE, RENDERERS, generate_html_dataset
 from active_learning.synth.html.templates import TEMPLATES
+from active_learning.synth.multicard import BACKGROUNDS, MAX_CARDS, MIN_CARDS, generate_multicard_dataset
 
 
 def _locales(text: str) -> list[str]:
@@ -54,6 +55,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _card_range(text: str) -> tuple[int, int]:
+    lo, _, hi = text.partition("-")
+    try:
+        bounds = (int(lo), int(hi or lo))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a range like 2-10: {text!r}") from None
+    if not MIN_CARDS <= bounds[0] <= bounds[1] <= MAX_CARDS:
+        raise argparse.ArgumentTypeError(f"cards per image must be within {MIN_CARDS}-{MAX_CARDS}, got {text!r}")
+    return bounds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m active_learning.synth", description="Generate synthetic business cards.")
     parser.add_argument("--out", required=True, type=Path, help="output folder (images/ + truth.jsonl)")
@@ -68,7 +80,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html-share", type=_fraction, default=None,
                         help=f"share of HTML cards with --renderer mixed (default {MIXED_HTML_SHARE})")
     parser.add_argument("--templates", type=_templates, default=None, help=f"HTML templates to use: {','.join(TEMPLATES)}")
+    parser.add_argument("--multi-card", type=_card_range, default=None, metavar="MIN-MAX",
+                        help="images of several cards each (a scanner sheet or a table photo), MIN-MAX cards per image")
+    parser.add_argument("--background", choices=BACKGROUNDS, default=None,
+                        help="with --multi-card: scanner or table (default: both, drawn per image)")
     args = parser.parse_args(argv)
+    if args.background and not args.multi_card:
+        parser.error("--background needs --multi-card")
+    if args.multi_card:
+        if args.renderer != "pil" or args.layout_only or args.photo_fraction is not None:
+            parser.error("--multi-card composes pil-rendered card images (no --renderer, --layout-only or --photo-fraction)")
+        return _multi_card(args)
     if args.renderer != "pil":
         if args.workers > 1:
             parser.error("--workers applies to --renderer pil (HTML cards share one Chromium process)")
@@ -105,6 +127,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {args.n} cards to {path} in {elapsed:.1f}s ({args.n / elapsed:.1f} cards/s; "
           f"photo {counts['photo']}, rotated {counts['rotated']}, qr {counts['qr']}, html {counts['html']}; "
           f"{'layout only' if args.layout_only else 'images in ' + str(path.parent / 'images')})")
+    return 0
+
+
+def _multi_card(args: argparse.Namespace) -> int:
+    """Write a multi-card dataset and print its one summary line."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    start = time.perf_counter()
+    try:
+        path = generate_multicard_dataset(args.out, args.n, seed=args.seed, locales=tuple(args.locales or ()) or None,
+                                          cards=args.multi_card, background=args.background)
+    except OSError as exc:
+        print(f"error: cannot write to {args.out}: {exc}", file=sys.stderr)
+        return 1
+    counts: collections.Counter[str] = collections.Counter()
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            truth = json.loads(line)
+            counts["cards"] += len(truth["cards"])
+            counts[truth["background"]] += 1
+    print(f"wrote {args.n} multi-card images ({counts['cards']} cards; scanner {counts['scanner']}, "
+          f"table {counts['table']}) to {path} in {time.perf_counter() - start:.1f}s")
     return 0
 
 
