@@ -100,3 +100,13 @@ def test_a_fax_span_trains_the_phone_tag_the_model_has() -> None:
 
     assert "fax" in FIELDS and "fax" not in TAGGED_FIELDS and "B-FAX" not in BIO_TAGS
     assert word_tags("Fax: +49 30 1234568", [(5, 19, "fax")]) == ["O", "B-PHONE", "I-PHONE", "I-PHONE"]
+
+
+def test_a_number_alone_on_its_line_is_recovered_where_it_is_possible_in_the_cards_region() -> None:
+    from ml_backend.validate.recover import find_phones
+
+    # the tagger called it an address; the line holds nothing else, the card is Brazilian
+    assert find_phones("2294-9484", "BR", region_known=True) == ["+5522949484"]
+    assert find_phones("2294-9484", "BR") == []  # without evidence of the region: nothing to go on
+    assert find_phones("Av. Itaquera 2294-9484", "BR", region_known=True) == []  # free text: anything
+    assert find_phones("03564-040", "BR", region_known=True) == []  # a CEP, not a number

@@ -27,6 +27,7 @@ from ml_backend.schema import FieldValue, OcrLine, union_bbox
 from ml_backend.validate.lexicon import COMMON_TLDS, MISREAD_PLUS_SIGNS
 from ml_backend.validate.normalise import normalise
 from ml_backend.validate.plain import is_complete_name
+from ml_backend.validate.result import NOTED_FACTOR
 from ml_backend.validate.spelling import (
     FREE_MAIL_DOMAINS,
     company_slugs,
@@ -76,21 +77,32 @@ def _label_letters(match: re.Match[str]) -> str:
     return letters if _PHONE_LABEL.search(letters + ":") else match.group()
 
 
-def find_phones(text: str, region: str, *, evidence: bool = True) -> list[str]:
+def find_phones(text: str, region: str, *, evidence: bool = True, region_known: bool = False) -> list[str]:
     """Valid phone numbers in ``text`` (E.164); with ``evidence``, only those written with a
-    country code or after a phone label (free text holds other numbers: VAT, postcodes...)."""
+    country code or after a phone label (free text holds other numbers: VAT, postcodes...).
+    With ``region_known`` (the card's region is its evidence's), a number possible there but
+    not known as assigned counts too where it is labelled or is the whole text ("2294-9484" on
+    a line of its own on a São Paulo card): ``phone.normalise_phone``."""
     found: list[str] = []
     text = _LABEL_WITH_DIGITS.sub(_label_letters, _unglued(text))
     plus_restored = _MISREAD_PLUS.sub("+", text)
+    leniency = Leniency.POSSIBLE if region_known else Leniency.VALID
     for reading in (text, plus_restored) if plus_restored != text else (text,):
-        for match in PhoneNumberMatcher(reading, region, leniency=Leniency.VALID):
+        for match in PhoneNumberMatcher(reading, region, leniency=leniency):
             labelled = match.raw_string.startswith("+") or _PHONE_LABEL.search(reading[: match.start])
-            if evidence and not labelled:
+            alone = not reading[: match.start].strip() and not reading[match.end:].strip()
+            if evidence and not labelled and not (region_known and alone):
                 continue
-            norm = normalise("phone", match.raw_string, region)
+            norm = normalise("phone", match.raw_string, region, region_known=region_known)
+            if norm.note and not (labelled or alone) or _POSTCODE_SHAPED.match(match.raw_string.strip()):
+                continue  # a possible number in free text may be anything; a CEP or ZIP+4 is a postcode
             if norm.valid and norm.value not in found:
                 found.append(norm.value)
     return found
+
+
+#: Postcodes a phone matcher takes for short numbers: a Brazilian CEP, a US ZIP+4.
+_POSTCODE_SHAPED = re.compile(r"^(?:\d{5}-\d{3}|\d{5}-\d{4})$")
 
 
 #: A country code's "+" misread at the start of a number, not a dash between digits.
@@ -276,7 +288,8 @@ def _line_value(field: str, value: str, line: OcrLine, index: int) -> FieldValue
     )
 
 
-def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region: str = "US") -> list[FieldValue]:
+def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region: str = "US", *,
+            region_known: bool = False) -> list[FieldValue]:
     """``values`` with garbled e-mails/websites/phones repaired and missed ones added from ``lines``.
 
     1. An invalid e-mail or website value that contains well-formed addresses is replaced by
@@ -344,7 +357,7 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
                 continue
         out.append(v)
     if lines:
-        out.extend(_missing_from_lines(out, lines, region, read_from_email))
+        out.extend(_missing_from_lines(out, lines, region, read_from_email, region_known=region_known))
         out.extend(_missing_name(out, lines))
     return consistent_spellings(out)
 
@@ -363,7 +376,8 @@ def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldV
 
 
 def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: str,
-                        read_from_email: Callable[[str], str | None] = lambda _: None) -> list[FieldValue]:
+                        read_from_email: Callable[[str], str | None] = lambda _: None, *,
+                        region_known: bool = False) -> list[FieldValue]:
     """Addresses on ``lines`` that no valid value holds. A line a valid value of the field was
     read from is skipped for that field: the tagger saw it, and a second reading of the same
     text (a longer or shorter cut) would only add a duplicate. Phones are different: a line often
@@ -379,11 +393,16 @@ def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: 
         candidates = [("email", e) for e in find_emails(line.text)]
         candidates += [("website", w) for w in find_websites(line.text, explicit_only=has_website)
                        if not read_from_email(w)]
-        candidates += [("phone", p) for p in find_phones(line.text, region) if not _held_phone(p, values)]
+        candidates += [("phone", p) for p in find_phones(line.text, region, region_known=region_known)
+                       if not _held_phone(p, values)]
         for field, value in candidates:
             if field not in from_qr and (field, value) not in have and (field == "phone" or (field, index) not in seen):
                 have.add((field, value))
-                added.append(_line_value(field, value, line, index))
+                found = _line_value(field, value, line, index)
+                doubt = normalise(field, value, region, region_known=region_known).note if field == "phone" else None
+                if doubt:  # a number not known as assigned: kept, with a note and less trust
+                    found = replace(found, note=doubt, confidence=found.confidence * NOTED_FACTOR)
+                added.append(found)
     return added
 
 

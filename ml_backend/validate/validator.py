@@ -107,7 +107,8 @@ class Validator:
         checked = [_checked_or_swapped(piece, region, region_known=known is not None) for piece in pieces]
         checked = self._relabel_by_cues(pieces, checked, region)
         checked = self._flag_person_like_companies(checked)
-        checked = _proposals_settled(numbers_by_label(recover(checked, lines, region), lines or []), lines or [], region)
+        recovered = recover(checked, lines, region, region_known=known is not None)
+        checked = _proposals_settled(numbers_by_label(recovered, lines or []), lines or [], region)
         checked = _name_line_cut_from_the_address(checked, lines or [], region)
         checked += self._missing_position(checked, lines or [])
         checked = self._leftover_name_as_position(_one_value_per_single_field(checked), region)
