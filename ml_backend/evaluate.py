@@ -197,6 +197,17 @@ def _fields_of(record: dict[str, Any]) -> dict[str, Any]:
     return inner if isinstance(inner, dict) else record
 
 
+def _truth_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """A truth record's fields; a field it keeps beside "fields" instead of in it (hand-made
+    files written before the schema had the field put fax numbers under a top-level "fax")
+    counts too."""
+    fields = dict(record["fields"])
+    for name in FIELDS:
+        if name not in fields and name in record:
+            fields[name] = record[name]
+    return fields
+
+
 def score_field(predicted: list[str], truth: list[str], threshold: float = FUZZY_THRESHOLD) -> FieldScore:
     """Multiset match of comparison keys of one field on one card."""
     pred, true = Counter(predicted), Counter(truth)
@@ -258,7 +269,7 @@ def evaluate(predictions: list[dict[str, Any]], truths: list[dict[str, Any]]) ->
             raise ValueError(f"truth record {i} ({record.get('image', '?')}) has no 'fields' dict")
         locale = str(record.get("locale") or "unknown")
         alternatives = record.get("alt") if isinstance(record.get("alt"), dict) else None
-        card = score_card(_fields_of(prediction), record["fields"], region_of_locale(locale), alternatives)
+        card = score_card(_fields_of(prediction), _truth_fields(record), region_of_locale(locale), alternatives)
         report.overall.add_card(card)
         report.by_capture.setdefault(capture_of(record), Scores()).add_card(card)
         report.by_locale.setdefault(locale, Scores()).add_card(card)
