@@ -47,7 +47,8 @@ from PIL import Image
 from ml_backend.config import Settings, load_settings
 from ml_backend.layout.words import line_words
 from ml_backend.ls_format import IMAGE_NAME, LABEL_NAME, TEXT_NAME, percent_box
-from ml_backend.schema import FIELD_TO_LABEL, FIELDS, TAGGED_FIELDS, BBox, OcrResult, Word
+from ml_backend.evaluate import _truth_fields as truth_fields
+from ml_backend.schema import FIELD_TO_LABEL, FIELDS, BBox, OcrResult, Word
 
 log = logging.getLogger(__name__)
 
@@ -204,11 +205,11 @@ def align_glued(
 
 
 def truth_values(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """(field, value) of a truth record that an annotator can label (fields the tagger tags;
-    a fax under the record's own ``fax`` key has no label in the labelling config)."""
-    fields = record.get("fields") or {}
+    """(field, value) of every value of a truth record, as the scorer reads the record (a fax
+    kept beside "fields" counts too); an annotator labels each with its field's label."""
+    fields = truth_fields(record)
     out = []
-    for name in TAGGED_FIELDS:
+    for name in FIELDS:
         raw = fields.get(name)
         for value in raw if isinstance(raw, list) else [raw]:
             if value is not None and str(value).strip():
@@ -502,7 +503,8 @@ def format_report(report: dict[str, Any]) -> str:
     pooled = report["pooled"]
     lines += [
         "",
-        "F1 in % of held-out cards, mean over folds; every card is held out once.",
+        "F1 in % of held-out cards, mean over folds (every card is held out once); "
+        "-: no held-out card prints the field and none was read.",
         f"all held-out cards pooled, micro-F1: {_pct(pooled['before']['micro']['f1']).strip()} -> "
         f"{_pct(pooled['after']['micro']['f1']).strip()}; tagger entity F1 on the held-out annotations "
         f"(the job's promotion metric): {_pct(tagger['before']).strip()} -> {_pct(tagger['after']).strip()}",
