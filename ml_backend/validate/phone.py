@@ -175,7 +175,8 @@ def normalise_phone(text: str, region_hint: str | None = None, *, region_known: 
         return NormalisedValue(e164, display, True, None, fixed)
     where = phonenumbers.region_code_for_number(number) or region
     possible = phonenumbers.is_possible_number(number)
-    if possible and region_known:
+    # letters left in the number are misread text ("58TEN.:"), which libphonenumber would dial as letters
+    if possible and region_known and not any(ch.isalpha() for ch in number_text):
         note = f"a possible number for {where}, but not one libphonenumber knows as assigned: check it"
         return NormalisedValue(e164, display, True, None, fixed, note)
     kind = "possible but unassigned" if possible else "impossible"

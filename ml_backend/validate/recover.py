@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
@@ -90,7 +91,8 @@ def find_phones(text: str, region: str, *, evidence: bool = True, region_known: 
     for reading in (text, plus_restored) if plus_restored != text else (text,):
         for match in PhoneNumberMatcher(reading, region, leniency=leniency):
             labelled = match.raw_string.startswith("+") or _PHONE_LABEL.search(reading[: match.start])
-            alone = not reading[: match.start].strip() and not reading[match.end:].strip()
+            alone = (not reading[: match.start].strip() and not reading[match.end:].strip()
+                     and sum(c.isdigit() for c in match.raw_string) >= _MIN_ALONE_DIGITS)
             if evidence and not labelled and not (region_known and alone):
                 continue
             norm = normalise("phone", match.raw_string, region, region_known=region_known)
@@ -101,6 +103,9 @@ def find_phones(text: str, region: str, *, evidence: bool = True, region_known: 
     return found
 
 
+#: Digits a number alone on its line needs to count as a phone without a label (a local number
+#: of 8 digits, as São Paulo prints them; shorter ones are a number's wrapped last group).
+_MIN_ALONE_DIGITS = 8
 #: Postcodes a phone matcher takes for short numbers: a Brazilian CEP, a US ZIP+4.
 _POSTCODE_SHAPED = re.compile(r"^(?:\d{5}-\d{3}|\d{5}-\d{4})$")
 
@@ -409,5 +414,9 @@ def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: 
 def _held_phone(e164: str, values: list[FieldValue]) -> bool:
     """Whether a valid phone value already holds this number's national digits (printed with or
     without the country code or trunk prefix)."""
-    tail = e164[-8:]
+    try:  # a short local number's last 8 digits would hold its country code
+        national = phonenumbers.national_significant_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        national = ""
+    tail = e164[-8:] if len(national) >= 8 else national or e164[-8:]
     return any(v.field == "phone" and v.valid and tail in re.sub(r"\D", "", v.value) for v in values)
