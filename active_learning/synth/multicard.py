@@ -38,6 +38,7 @@ from PIL import Image
 
 from active_learning.synth.generate import generate_card
 from active_learning.synth.photo import _gain_map, _surface, map_points
+from ml_backend.cards import reading_order
 
 logger = logging.getLogger(__name__)
 
@@ -206,22 +207,6 @@ def _map_card_truth(truth: dict[str, Any], matrix: np.ndarray, width: int, heigh
     if truth.get("qr_quad"):
         out["qr_quad"] = [[round(x, 1), round(y, 1)] for x, y in map_points(matrix, [tuple(p) for p in truth["qr_quad"]])]
     return out
-
-
-def reading_order(outlines: list[list[list[float]]]) -> list[int]:
-    """Indices of card outlines in reading order: rows of centres (a card whose centre lies within
-    half the row's median card height of the row's first card joins it), then left to right.
-    Shared with the detector so that truth and detections list cards alike."""
-    centres = [np.asarray(q, dtype=np.float64).mean(axis=0) for q in outlines]
-    heights = [float(np.ptp(np.asarray(q, dtype=np.float64)[:, 1])) for q in outlines]
-    order = sorted(range(len(outlines)), key=lambda i: centres[i][1])
-    rows: list[list[int]] = []
-    for i in order:
-        if rows and abs(centres[i][1] - centres[rows[-1][0]][1]) < 0.5 * float(np.median([heights[j] for j in rows[-1]])):
-            rows[-1].append(i)
-        else:
-            rows.append([i])
-    return [i for row in rows for i in sorted(row, key=lambda j: centres[j][0])]
 
 
 def compose_multicard(rng: random.Random, *, n_cards: int | None = None, background: str | None = None,

@@ -1,0 +1,516 @@
+"""Finding the cards in an image: one card, a flatbed sheet of several, or a desk photo of a few.
+
+Classical computer vision, no model: business cards are bright-ish rectangles of a known aspect
+(1.5-1.85) on a background that is either plain (a scanner bed) or textured (a table), so their
+outlines are found from two cues, and a learned detector would have to beat this first.
+
+1. **Regions**: pixels that differ in colour from the background (its colour is the median of the
+   image border), plus, on a plain background, everything that a flood fill from the border
+   cannot reach through edges (a white card on a white scanner bed differs only by its cut edge).
+   Connected regions are the candidate blobs.
+2. **Pieces**: cards that touch or overlap form one blob; inside it, the card edges (Canny) cut
+   the blob into pieces. A blob is split into its pieces only when at least two of them are
+   card-shaped (rectangular, card aspect, similar size) and together cover most of the blob; a
+   colour band or a two-tone design cuts a single card into pieces that are not card-shaped
+   (a half of a 1.6:1 card is 1.25:1 or 3.2:1), so a single card is never split that way.
+
+The answer is conservative by design: unless at least two card-shaped candidates are found, the
+image is one card (the whole image), exactly today's single-card behaviour. Close-ups, single
+scans and odd images therefore cost one small downscaled pass (~10-30 ms) and change nothing.
+
+``cards_from_text_boxes`` is the fallback for images whose card edges do not show (white cards
+on a white bed with no shadow): clusters of OCR line boxes separated by wide empty gaps.
+
+Each ``DetectedCard`` carries its outline (4 corners, clockwise from the top-left, original image
+pixels) and ``crop(image)``, the card warped to an axis-parallel rectangle; the OCR engine's
+orientation step then turns a sideways or upside-down card upright, as for any single card.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from PIL import Image
+
+#: Long side the detector works at: card edges survive, and the pass stays cheap.
+WORK_SIDE = 1000
+#: Aspect (long side / short side) of a card-shaped candidate: ISO 1.59, US 1.75, 90x50 mm 1.8,
+#: with room for perspective and a few percent occluded by a neighbour.
+ASPECT_RANGE = (1.35, 2.1)
+#: Share of its minimum-area rectangle a card-shaped region fills.
+MIN_RECTANGULARITY = 0.82
+#: Smallest card, as a share of the image area (ten cards on a sheet are ~4% each).
+MIN_CARD_AREA = 0.006
+#: Largest ratio between the areas of two cards found in one image (one physical format).
+MAX_AREA_RATIO = 2.2
+
+
+Quad = list[tuple[float, float]]
+
+
+@dataclass
+class DetectedCard:
+    """One card: ``outline`` clockwise from its top-left corner in original-image pixels;
+    ``method`` says how it was found (whole, contour, pieces, text)."""
+
+    outline: Quad
+    method: str = "contour"
+    score: float = 1.0
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def whole_image(self) -> bool:
+        return self.method == "whole"
+
+    def size(self) -> tuple[int, int]:
+        """Width and height of the deskewed crop: the lengths of the outline's sides."""
+        q = np.asarray(self.outline, dtype=np.float64)
+        w = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+        h = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
+        return max(1, round(w)), max(1, round(h))
+
+    def crop(self, image: Image.Image) -> Image.Image:
+        """The card cut out and warped flat (the outline's top-left corner at the crop's)."""
+        if self.whole_image:
+            return image
+        w, h = self.size()
+        src = np.float32(self.outline)
+        dst = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+        matrix = cv2.getPerspectiveTransform(src, dst)
+        out = cv2.warpPerspective(np.asarray(image.convert("RGB")), matrix, (w, h), flags=cv2.INTER_LINEAR,
+                                  borderMode=cv2.BORDER_REPLICATE)
+        return Image.fromarray(out)
+
+    def to_image(self, points: list[tuple[float, float]]) -> Quad:
+        """Points of the crop's pixel frame mapped back onto the original image (for boxes)."""
+        if self.whole_image:
+            return [(float(x), float(y)) for x, y in points]
+        w, h = self.size()
+        matrix = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), np.float32(self.outline))
+        pts = cv2.perspectiveTransform(np.float32(points).reshape(-1, 1, 2), matrix).reshape(-1, 2)
+        return [(float(x), float(y)) for x, y in pts]
+
+
+def whole_image_card(width: int, height: int) -> DetectedCard:
+    return DetectedCard([(0.0, 0.0), (float(width), 0.0), (float(width), float(height)), (0.0, float(height))], "whole")
+
+
+def order_corners(points: np.ndarray) -> Quad:
+    """Four corners clockwise starting at the top-left one (smallest x + y), y pointing down."""
+    pts = np.asarray(points, dtype=np.float64).reshape(4, 2)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # clockwise on screen (y down) = increasing angle
+    start = int(np.argmin(pts.sum(axis=1)))
+    pts = np.roll(pts, -start, axis=0)
+    return [(float(x), float(y)) for x, y in pts]
+
+
+def quad_iou(a: Quad | list[list[float]], b: Quad | list[list[float]]) -> float:
+    """Intersection over union of two convex quadrilaterals."""
+    pa, pb = np.float32(a).reshape(-1, 2), np.float32(b).reshape(-1, 2)
+    inter, _ = cv2.intersectConvexConvex(pa, pb)
+    union = abs(cv2.contourArea(pa)) + abs(cv2.contourArea(pb)) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+@dataclass
+class _Candidate:
+    quad: np.ndarray  # 4x2 work-scale corners
+    area: float  # region area, work-scale pixels
+    rect_area: float
+    aspect: float
+    rectangularity: float
+
+    @property
+    def card_shaped(self) -> bool:
+        return ASPECT_RANGE[0] <= self.aspect <= ASPECT_RANGE[1] and self.rectangularity >= MIN_RECTANGULARITY
+
+
+def _candidate(contour: np.ndarray, grow: float = 0.0) -> _Candidate:
+    """A region's quad (a 4-corner polygon fit of its hull, else its minimum-area rectangle),
+    grown by ``grow`` pixels on every side (pieces lie inside the edges that cut them)."""
+    area = float(cv2.contourArea(contour))
+    (cx, cy), (w, h), angle = cv2.minAreaRect(contour)
+    rect_area = max(w * h, 1e-6)
+    hull = cv2.convexHull(contour)
+    approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+    if len(approx) == 4 and cv2.isContourConvex(approx) and cv2.contourArea(approx) >= 0.9 * rect_area:
+        quad = approx.reshape(4, 2).astype(np.float64)
+    else:
+        quad = cv2.boxPoints(((cx, cy), (w, h), angle)).astype(np.float64)
+    if grow:
+        centre = quad.mean(axis=0)
+        half = max(min(w, h) / 2, 1.0)
+        quad = centre + (quad - centre) * (1 + grow / half)
+    return _Candidate(quad, area, rect_area, max(w, h) / max(min(w, h), 1e-6), area / rect_area)
+
+
+def _border_mask(h: int, w: int, width: int) -> np.ndarray:
+    mask = np.zeros((h, w), bool)
+    mask[:width], mask[-width:], mask[:, :width], mask[:, -width:] = True, True, True, True
+    return mask
+
+
+def _background_model(lab: np.ndarray, border: np.ndarray) -> np.ndarray:
+    """The background's colour at every pixel: a quadratic surface per Lab channel fitted to the
+    border (a table lit from one side, a gradient backdrop, a scanner lid's falloff)."""
+    h, w = lab.shape[:2]
+    ys, xs = np.nonzero(border)
+    step = max(1, len(xs) // 4000)
+    xs, ys = xs[::step], ys[::step]
+
+    def design(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        x, y = x / w - 0.5, y / h - 0.5
+        return np.stack([np.ones_like(x), x, y, x * x, y * y, x * y], axis=-1)
+
+    samples = lab[ys, xs]
+    coef, *_ = np.linalg.lstsq(design(xs.astype(np.float64), ys.astype(np.float64)), samples, rcond=None)
+    # robust refit: the border may cross a card (cards near the edge); drop the worst quarter once
+    resid = np.linalg.norm(samples - design(xs.astype(np.float64), ys.astype(np.float64)) @ coef, axis=1)
+    keep = resid <= np.percentile(resid, 75)
+    coef, *_ = np.linalg.lstsq(design(xs[keep].astype(np.float64), ys[keep].astype(np.float64)), samples[keep], rcond=None)
+    gy, gx = np.mgrid[0:h, 0:w].astype(np.float64)
+    return (design(gx, gy) @ coef).astype(np.float32)
+
+
+def _foreground(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Foreground mask (uint8 0/255), the edge map, and whether the background is plain."""
+    h, w = rgb.shape[:2]
+    lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (0, 0), 2.0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    strip = max(3, round(0.015 * max(w, h)))
+    border = _border_mask(h, w, strip)
+    bg = _background_model(lab, border)
+    dist = np.linalg.norm(lab - bg, axis=2)
+    spread = float(np.percentile(dist[border], 90))
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    edges = cv2.Canny(cv2.GaussianBlur(gray, (3, 3), 0), 20, 60)
+    plain = spread < 8 and float((edges[border] > 0).mean()) < 0.02
+    threshold = max(12.0, 2.5 * spread)
+    fg = (dist > threshold).astype(np.uint8) * 255
+    fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    if plain:  # white on white: what the border cannot reach without crossing an edge
+        walls = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+        reach = np.zeros((h + 2, w + 2), np.uint8)
+        free = (walls == 0).astype(np.uint8)
+        seeds = [(x, y) for x in range(0, w, 7) for y in (0, h - 1)] + [(x, y) for y in range(0, h, 7) for x in (0, w - 1)]
+        for x, y in seeds:
+            if free[y, x] and not reach[y + 1, x + 1]:
+                cv2.floodFill(free, reach, (x, y), 2, flags=4 | (1 << 8))
+        fg = cv2.bitwise_or(fg, ((reach[1:-1, 1:-1] == 0) * 255).astype(np.uint8))
+    fg = cv2.morphologyEx(fg, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    return fg, edges, plain
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(mask)
+    cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
+    return filled
+
+
+def _pieces(blob: np.ndarray, edges: np.ndarray, min_area: float) -> list[_Candidate]:
+    """Card-shaped pieces of a blob cut by its internal edges (touching or overlapping cards)."""
+    cut = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    inner = cv2.bitwise_and(blob, cv2.bitwise_not(cut))
+    inner = cv2.morphologyEx(inner, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(inner, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = []
+    for c in contours:
+        if cv2.contourArea(c) < min_area:
+            continue
+        # the piece is the card's background minus its text: its hull is the card less the cut
+        cand = _candidate(cv2.convexHull(c), grow=2.0)
+        if cand.card_shaped:
+            out.append(cand)
+    return out
+
+
+def _similar_sizes(cands: list[_Candidate]) -> bool:
+    areas = [c.rect_area for c in cands]
+    return max(areas) <= MAX_AREA_RATIO * min(areas)
+
+
+def _split(blob: np.ndarray, edges: np.ndarray, whole: _Candidate, min_area: float) -> list[_Candidate] | None:
+    """The blob's cards when it holds several, else None (it is one card or not a card)."""
+    pieces = _pieces(blob, edges, min_area)
+    if len(pieces) < 2 or not _similar_sizes(pieces):
+        return None
+    if sum(p.rect_area for p in pieces) < 0.75 * whole.area:
+        return None
+    return pieces
+
+
+#: Share of a cut line between two touching cards that must lie on an edge (their cut edges or
+#: the shadow line between them); a single card's design almost never has such a straight line
+#: exactly where a grid of card-shaped cells would cut it.
+MIN_CUT_SUPPORT = 0.6
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    """Length of the longest run of True in a 1-D boolean array."""
+    if not flags.any():
+        return 0
+    padded = np.concatenate([[0], flags.astype(np.int8), [0]])
+    changes = np.flatnonzero(np.diff(padded))
+    return int((changes[1::2] - changes[::2]).max())
+
+
+class _CutSupport:
+    """Support of straight cuts across an aligned blob: the longest unbroken stretch of edge
+    or background pixels along the line (+-2 px, tilted by up to ~2 degrees: touching cards are
+    rarely exactly parallel), as a share of the line. Text lines have many edge pixels but
+    gaps between letters and words; the boundary of two touching cards is one unbroken line."""
+
+    def __init__(self, on_edge: np.ndarray, inside: np.ndarray) -> None:
+        self.on_edge, self.inside = on_edge, inside
+        self.cache: dict[tuple[int, int], float] = {}
+
+    def __call__(self, axis: int, pos: int) -> float:
+        key = (axis, pos)
+        if key not in self.cache:
+            edge = self.on_edge if axis == 0 else self.on_edge.T
+            inside = self.inside if axis == 0 else self.inside.T
+            rows, cols = edge.shape
+            r = np.arange(rows)
+            best = 0
+            for tilt in np.linspace(-0.035, 0.035, 5) * rows:
+                centre = np.round(pos + tilt * (r / max(rows - 1, 1) - 0.5)).astype(int)
+                band = np.zeros(rows, bool)
+                for off in range(-2, 3):
+                    c = np.clip(centre + off, 0, cols - 1)
+                    band |= edge[r, c] | ~inside[r, c]  # a gap between cards cuts as well as an edge
+                best = max(best, _longest_run(band))
+            self.cache[key] = best / rows if rows else 0.0
+        return self.cache[key]
+
+
+def _cut_positions(support: _CutSupport, axis: int, n: int, length: float, size: int) -> list[int] | None:
+    """Positions of the n-1 cuts of a grid of n cells along an axis of ``length`` pixels, each the
+    best-supported line within 8% of a cell of its even position; None if one lacks support."""
+    cuts = []
+    cell = length / n
+    for i in range(1, n):
+        centre = round(i * cell)
+        lo, hi = max(1, centre - round(0.08 * cell)), min(size - 1, centre + round(0.08 * cell) + 1)
+        if hi <= lo:
+            return None
+        best = max(range(lo, hi), key=lambda p: support(axis, p))
+        if support(axis, best) < MIN_CUT_SUPPORT:
+            return None
+        cuts.append(best)
+    return cuts
+
+
+def _grid_split(contour: np.ndarray, edges: np.ndarray, shape: tuple[int, int]) -> list[_Candidate] | None:
+    """Cards touching edge to edge in a k x m grid (a scanner sheet): the blob's rectangle cut
+    into card-shaped cells along straight, edge-supported lines; None when no such grid fits."""
+    (cx, cy), (bw, bh), angle = cv2.minAreaRect(contour)
+    if min(bw, bh) < 8:
+        return None
+    rot = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    rot[:, 2] += (bw / 2 - cx, bh / 2 - cy)
+    size = (int(math.ceil(bw)), int(math.ceil(bh)))
+    blob = np.zeros(shape, np.uint8)
+    cv2.drawContours(blob, [contour], -1, 255, thickness=cv2.FILLED)
+    blob_a = cv2.warpAffine(blob, rot, size, flags=cv2.INTER_NEAREST)
+    edge_a = cv2.warpAffine(cv2.dilate(edges, np.ones((3, 3), np.uint8)), rot, size, flags=cv2.INTER_NEAREST)
+    inside = blob_a > 0
+    support = _CutSupport((edge_a > 0) & inside, inside)
+    best: list[_Candidate] | None = None
+    for k in range(1, 6):
+        for m in range(1, 6):
+            if k * m < 2 or (best is not None and k * m <= len(best)):
+                continue
+            cell_aspect = (bw / k) / (bh / m)
+            if not ASPECT_RANGE[0] <= max(cell_aspect, 1 / cell_aspect) <= ASPECT_RANGE[1]:
+                continue
+            xs, ys = _cut_positions(support, 0, k, bw, size[0]), _cut_positions(support, 1, m, bh, size[1])
+            if xs is None or ys is None:
+                continue
+            cells = _cells(blob_a, [0, *xs, size[0]], [0, *ys, size[1]], cv2.invertAffineTransform(rot))
+            if cells is not None and len(cells) >= 2:
+                best = cells
+    return best
+
+
+def _cells(blob_a: np.ndarray, xs: list[int], ys: list[int], back: np.ndarray) -> list[_Candidate] | None:
+    """Card candidates of the grid cells (aligned frame), mapped back; None if a filled cell is
+    not card-shaped. Empty cells (a grid with a card missing) are skipped."""
+    out = []
+    for y0, y1 in zip(ys, ys[1:]):
+        for x0, x1 in zip(xs, xs[1:]):
+            cell = np.zeros_like(blob_a)
+            cell[y0 + 1:y1 - 1, x0 + 1:x1 - 1] = blob_a[y0 + 1:y1 - 1, x0 + 1:x1 - 1]
+            if cell.sum() / 255 < 0.3 * (x1 - x0) * (y1 - y0):
+                continue
+            contours, _ = cv2.findContours(cell, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            cand = _candidate(max(contours, key=cv2.contourArea), grow=1.0)
+            if not cand.card_shaped:
+                return None
+            cand.quad = cv2.transform(cand.quad.reshape(-1, 1, 2), back).reshape(-1, 2)
+            out.append(cand)
+    return out
+
+
+def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
+    h, w = rgb.shape[:2]
+    fg, edges, plain = _foreground(rgb)
+    fg = _fill_holes(fg)
+    min_area = MIN_CARD_AREA * h * w
+    contours, _ = cv2.findContours(fg, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    found: list[_Candidate] = []
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if area < min_area:
+            continue
+        whole = _candidate(contour)
+        blob = np.zeros_like(fg)
+        cv2.drawContours(blob, [contour], -1, 255, thickness=cv2.FILLED)
+        pieces = _grid_split(contour, edges, fg.shape) or _split(blob, edges, whole, min_area)
+        if pieces:
+            found.extend(pieces)
+        elif whole.card_shaped:
+            found.append(whole)
+    return found, {"plain_background": plain, "foreground": float((fg > 0).mean())}
+
+
+def detect_cards(image: Image.Image) -> list[DetectedCard]:
+    """The cards of ``image`` in reading order; ``[whole image]`` unless several are found.
+
+    A multi-card answer needs at least two card-shaped candidates of similar size that do not
+    cover one another; anything less is one card, the whole image.
+    """
+    width, height = image.size
+    scale = min(1.0, WORK_SIDE / max(width, height))
+    small = image.convert("RGB")
+    if scale < 1.0:
+        small = small.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BILINEAR)
+    found, meta = _candidates(np.asarray(small))
+    if len(found) >= 2:
+        median = float(np.median([c.rect_area for c in found]))
+        found = [c for c in found if median / MAX_AREA_RATIO <= c.rect_area <= median * MAX_AREA_RATIO]
+    found = _drop_nested(found)
+    if len(found) < 2:
+        return [whole_image_card(width, height)]
+    cards = []
+    for c in found:
+        quad = np.clip(c.quad / scale, [0, 0], [width, height])
+        cards.append(DetectedCard(order_corners(quad), "contour", round(c.rectangularity, 3), dict(meta)))
+    return sort_cards(cards)
+
+
+def _drop_nested(cands: list[_Candidate]) -> list[_Candidate]:
+    """Drop a candidate mostly inside a larger one (a logo block inside a card)."""
+    keep = []
+    for i, c in enumerate(cands):
+        inside = False
+        for j, d in enumerate(cands):
+            if i != j and d.rect_area > c.rect_area:
+                inter, _ = cv2.intersectConvexConvex(np.float32(c.quad), np.float32(d.quad))
+                if inter > 0.5 * c.rect_area:
+                    inside = True
+                    break
+        if not inside:
+            keep.append(c)
+    return keep
+
+
+def reading_order(outlines: list) -> list[int]:
+    """Indices of card outlines in reading order: rows of centres (a card whose centre lies within
+    half the row's median card height of the row's first card joins it), then left to right.
+    The card generator lists its true cards in this order too."""
+    centres = [np.asarray(q, dtype=np.float64).mean(axis=0) for q in outlines]
+    heights = [float(np.ptp(np.asarray(q, dtype=np.float64)[:, 1])) for q in outlines]
+    order = sorted(range(len(outlines)), key=lambda i: centres[i][1])
+    rows: list[list[int]] = []
+    for i in order:
+        if rows and abs(centres[i][1] - centres[rows[-1][0]][1]) < 0.5 * float(np.median([heights[j] for j in rows[-1]])):
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    return [i for row in rows for i in sorted(row, key=lambda j: centres[j][0])]
+
+
+def sort_cards(cards: list[DetectedCard]) -> list[DetectedCard]:
+    """Reading order: rows of centres top to bottom, left to right within a row."""
+    return [cards[i] for i in reading_order([c.outline for c in cards])]
+
+
+def cards_from_text_boxes(boxes: list[list[tuple[float, float]]], width: int, height: int,
+                          min_lines: int = 3) -> list[DetectedCard]:
+    """Cards as clusters of text line boxes (original-image pixels) when no card edge shows.
+
+    Lines closer than ~2.5 median line heights join one cluster; a cluster of at least
+    ``min_lines`` lines, grown by a margin of 1.5 line heights, is a card. Conservative: fewer
+    than two clusters of similar size, or clusters that overlap once grown, give the whole image.
+    """
+    if len(boxes) < 2 * min_lines:
+        return [whole_image_card(width, height)]
+    quads = [np.asarray(b, dtype=np.float32).reshape(-1, 2) for b in boxes]
+    heights = [cv2.minAreaRect(q)[1] for q in quads]
+    line_h = float(np.median([min(wh) for wh in heights]))
+    if line_h <= 0:
+        return [whole_image_card(width, height)]
+    scale = min(1.0, WORK_SIDE / max(width, height))
+    mask = np.zeros((max(1, round(height * scale)), max(1, round(width * scale))), np.uint8)
+    for q in quads:
+        cv2.fillConvexPoly(mask, np.round(q * scale).astype(np.int32), 255)
+    reach = max(1, round(2.5 * line_h * scale))
+    joined = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1)))
+    count, labels = cv2.connectedComponents(joined)
+    clusters = []
+    for k in range(1, count):
+        members = [q for q in quads if labels[min(labels.shape[0] - 1, int(q[:, 1].mean() * scale)),
+                                              min(labels.shape[1] - 1, int(q[:, 0].mean() * scale))] == k]
+        if len(members) < min_lines:
+            continue
+        points = np.concatenate(members)
+        (cx, cy), (w, h), angle = cv2.minAreaRect(points)
+        rect = ((cx, cy), (w + 3 * line_h, h + 3 * line_h), angle)
+        clusters.append(cv2.boxPoints(rect))
+    if len(clusters) < 2:
+        return [whole_image_card(width, height)]
+    areas = [abs(cv2.contourArea(c)) for c in clusters]
+    if max(areas) > 3 * min(areas):
+        return [whole_image_card(width, height)]
+    for i in range(len(clusters)):
+        for j in range(i + 1, len(clusters)):
+            if quad_iou(clusters[i], clusters[j]) > 0.0:
+                return [whole_image_card(width, height)]
+    cards = [DetectedCard(order_corners(np.clip(c, [0, 0], [width, height])), "text") for c in clusters]
+    return sort_cards(cards)
+
+
+def match_cards(found: list[Quad], truth: list[list[list[float]]], threshold: float = 0.8) -> dict:
+    """Greedy one-to-one match of found to true outlines by IoU, and the counts that judge it.
+
+    ``found`` / ``matched`` (IoU >= threshold) / ``split`` (a true card overlapped by two or more
+    found ones, each covering at least a quarter of it) / ``merged`` (a found card covering at
+    least a quarter of two or more true ones) / ``pairs`` [(found index, truth index, IoU)].
+    """
+    pairs = sorted(((quad_iou(f, t), i, j) for i, f in enumerate(found) for j, t in enumerate(truth)), reverse=True)
+    used_f, used_t, matches = set(), set(), []
+    for iou, i, j in pairs:
+        if iou < threshold or i in used_f or j in used_t:
+            continue
+        used_f.add(i)
+        used_t.add(j)
+        matches.append((i, j, iou))
+
+    def cover(a, b) -> float:  # share of b's area inside a
+        inter, _ = cv2.intersectConvexConvex(np.float32(a), np.float32(b))
+        area = abs(cv2.contourArea(np.float32(b)))
+        return inter / area if area else 0.0
+
+    split = sum(1 for t in truth if sum(cover(f, t) >= 0.25 and cover(t, f) >= 0.5 for f in found) >= 2)
+    merged = sum(1 for f in found if sum(cover(f, t) >= 0.25 for t in truth) >= 2)
+    return {"found": len(found), "present": len(truth), "matched": len(matches), "split": split, "merged": merged,
+            "pairs": matches, "best_iou": [max((quad_iou(f, t) for f in found), default=0.0) for t in truth]}
+
+
+__all__ = ["DetectedCard", "cards_from_text_boxes", "detect_cards", "match_cards", "order_corners", "quad_iou",
+           "reading_order", "sort_cards", "whole_image_card"]
