@@ -71,7 +71,7 @@ def test_stack_start_reuse_and_stop(tiny_model_dir: Path, redis_url: str, pg_ser
         assert f"http://127.0.0.1:{ls_port}/projects/{state['project']}" in status.stdout
         assert "login admin@example.com" in status.stdout and state["token"] in status.stdout
         assert "(model v" in status.stdout and "backend.log" in status.stdout
-        backend_row = next(line for line in status.stdout.splitlines() if line.strip().startswith("ML backend "))
+        backend_row = [line for line in status.stdout.splitlines() if line.strip().startswith("ML backend ")][-1]
         assert backend_row.split()[2:4] == ["up", (tmp_path / "stack" / "backend.pid").read_text().split()[0]]
 
         # README's CRM command in a shell without the stack's variables: read from stack.json
