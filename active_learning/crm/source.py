@@ -18,6 +18,9 @@ from label_studio_sdk.core.api_error import ApiError
 from ml_backend.config import Settings
 
 log = logging.getLogger(__name__)
+# The SDK's pager asks for one page past the last and Label Studio answers 404; httpx logs every
+# request at INFO, so each listing ended in a "page=2 ... 404" line that looked like an error.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def label_studio_client(settings: Settings) -> LabelStudio:
