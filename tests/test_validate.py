@@ -891,7 +891,6 @@ def _validated_as_read(validator: Validator, field: str, text: str, confidence: 
 
 
 def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator: Validator, monkeypatch) -> None:
-    from ml_backend.validate import validator as validator_module
     from ml_backend.validate.known_words import known_city
 
     # OCR output: a misread town that is no Russian word cannot be right as read, and is put right
@@ -903,7 +902,7 @@ def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator:
     from ml_backend.ocr.russian_spelling import is_russian_word
 
     assert is_russian_word("Малина") and is_russian_word("Нарым") and is_russian_word("Глец") is False
-    monkeypatch.setattr(validator_module, "is_russian_word", lambda word: True)
+    monkeypatch.setattr("ml_backend.ocr.russian_spelling.is_russian_word", lambda word: True)
     read = "алл. Краснофлотская, 91, 391662, Глец"
     assert _validated_as_read(validator, "address", read, 0.8).value.endswith("Елец")
     sure = _validated_as_read(validator, "address", read, 0.97)

@@ -425,7 +425,8 @@ def _word_spelled_by(word: str, labels: set[str], min_length: int = _MIN_SPELLED
                      *, whole: bool = False) -> str | None:
     """The one spelling of the Russian ``word`` with a single letter changed whose Latin spelling
     a domain label holds (or, ``whole``, is) when the word's own does not ("ГРОГРЕСС" beside
-    progress.ru -> "ПРОГРЕСС"), in the word's case; else None."""
+    progress.ru -> "ПРОГРЕСС"), in the word's case; else None. A Russian word is never changed
+    into a non-word: then the domain is what OCR misread."""
     lower = word.lower()
 
     def spelled(text: str) -> bool:
@@ -438,7 +439,12 @@ def _word_spelled_by(word: str, labels: set[str], min_length: int = _MIN_SPELLED
              if letter != lower[i] and spelled(lower[:i] + letter + lower[i + 1:])}
     if len(found) != 1:
         return None
-    return cased_like(word, found.pop())
+    respelled = found.pop()
+    from ml_backend.ocr.russian_spelling import is_russian_word  # the OCR layer imports this package
+
+    if is_russian_word(lower) and is_russian_word(respelled) is False:
+        return None  # "НЕКРАСОВА" beside a misread nekmasova.ru: the domain is the misreading
+    return cased_like(word, respelled)
 
 
 #: A surname is never translated, only transliterated: shorter ones are respelled too ("avdeev").

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
-from ml_backend.ocr.russian_spelling import is_russian_word
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
 from ml_backend.validate.cues import Cues, CueTagger
 from ml_backend.validate.email import split_addresses
@@ -474,6 +473,8 @@ def _impossible_as_read(text: str, respelled: str) -> bool:
     "OneHeK"), and is a word of the Russian dictionary or a listed name ("Глец", "НПАГАЛЬЯ"
     are neither). A dictionary word, or any word without the dictionary, may be a real name the
     lists lack ("Пестова"): only proposed."""
+    from ml_backend.ocr.russian_spelling import is_russian_word  # the OCR layer imports this package
+
     words = text.split()
     ops = difflib.SequenceMatcher(None, words, respelled.split(), autojunk=False).get_opcodes()
     changed = [w.strip(",.;:«»\"()") for tag, i1, i2, _, _ in ops if tag != "equal" for w in words[i1:i2]]
