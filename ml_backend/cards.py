@@ -42,8 +42,11 @@ WORK_SIDE = 1000
 ASPECT_RANGE = (1.35, 2.1)
 #: Share of its minimum-area rectangle a card-shaped region fills.
 MIN_RECTANGULARITY = 0.82
-#: Smallest card, as a share of the image area (ten cards on a sheet are ~4% each).
-MIN_CARD_AREA = 0.006
+#: Smallest card, as a share of the image area (a card is 7.5% of an A4 scanner bed; ten cards
+#: spread on a table ~3-4% of the photo).
+MIN_CARD_AREA = 0.02
+#: Smallest share of the image the cards of a multi-card answer cover together.
+MIN_CARDS_COVER = 0.15
 #: Largest ratio between the areas of two cards found in one image (one physical format).
 MAX_AREA_RATIO = 2.2
 
@@ -259,33 +262,43 @@ def _longest_run(flags: np.ndarray) -> int:
     return int((changes[1::2] - changes[::2]).max())
 
 
+def _longest_runs(mask: np.ndarray) -> np.ndarray:
+    """Longest vertical run of True in every column of a 2-D boolean array."""
+    run = np.zeros(mask.shape[1], np.int32)
+    best = np.zeros(mask.shape[1], np.int32)
+    for row in mask:
+        run = (run + 1) * row
+        np.maximum(best, run, out=best)
+    return best
+
+
 class _CutSupport:
     """Support of straight cuts across an aligned blob: the longest unbroken stretch of edge
     or background pixels along the line (+-2 px, tilted by up to ~2 degrees: touching cards are
-    rarely exactly parallel), as a share of the line. Text lines have many edge pixels but
-    gaps between letters and words; the boundary of two touching cards is one unbroken line."""
+    rarely exactly parallel), as a share of the line. Text lines have many edge pixels but gaps
+    between letters and words; the boundary of two touching cards is one unbroken line."""
 
     def __init__(self, on_edge: np.ndarray, inside: np.ndarray) -> None:
-        self.on_edge, self.inside = on_edge, inside
-        self.cache: dict[tuple[int, int], float] = {}
+        self.cut = ((on_edge | ~inside) * 255).astype(np.uint8)  # a gap between cards cuts as well as an edge
+        self.profiles: dict[int, np.ndarray] = {}
+
+    def profile(self, axis: int) -> np.ndarray:
+        """Support of every vertical (axis 0) or horizontal (axis 1) line position."""
+        if axis not in self.profiles:
+            cut = self.cut if axis == 0 else np.ascontiguousarray(self.cut.T)
+            rows, cols = cut.shape
+            band = cv2.dilate(cut, np.ones((1, 5), np.uint8))
+            best = np.zeros(cols, np.int32)
+            for tilt in np.linspace(-0.035, 0.035, 5) * rows:
+                shear = np.float32([[1, -tilt / max(rows - 1, 1), tilt / 2], [0, 1, 0]])
+                sheared = cv2.warpAffine(band, shear, (cols, rows), flags=cv2.INTER_NEAREST,
+                                         borderMode=cv2.BORDER_CONSTANT, borderValue=0) if tilt else band
+                np.maximum(best, _longest_runs(sheared > 0), out=best)
+            self.profiles[axis] = best / max(rows, 1)
+        return self.profiles[axis]
 
     def __call__(self, axis: int, pos: int) -> float:
-        key = (axis, pos)
-        if key not in self.cache:
-            edge = self.on_edge if axis == 0 else self.on_edge.T
-            inside = self.inside if axis == 0 else self.inside.T
-            rows, cols = edge.shape
-            r = np.arange(rows)
-            best = 0
-            for tilt in np.linspace(-0.035, 0.035, 5) * rows:
-                centre = np.round(pos + tilt * (r / max(rows - 1, 1) - 0.5)).astype(int)
-                band = np.zeros(rows, bool)
-                for off in range(-2, 3):
-                    c = np.clip(centre + off, 0, cols - 1)
-                    band |= edge[r, c] | ~inside[r, c]  # a gap between cards cuts as well as an edge
-                best = max(best, _longest_run(band))
-            self.cache[key] = best / rows if rows else 0.0
-        return self.cache[key]
+        return float(self.profile(axis)[pos])
 
 
 def _cut_positions(support: _CutSupport, axis: int, n: int, length: float, size: int) -> list[int] | None:
@@ -305,7 +318,7 @@ def _cut_positions(support: _CutSupport, axis: int, n: int, length: float, size:
     return cuts
 
 
-def _grid_split(contour: np.ndarray, edges: np.ndarray, shape: tuple[int, int]) -> list[_Candidate] | None:
+def _grid_split(contour: np.ndarray, edges: np.ndarray, shape: tuple[int, int], min_area: float) -> list[_Candidate] | None:
     """Cards touching edge to edge in a k x m grid (a scanner sheet): the blob's rectangle cut
     into card-shaped cells along straight, edge-supported lines; None when no such grid fits."""
     (cx, cy), (bw, bh), angle = cv2.minAreaRect(contour)
@@ -331,22 +344,26 @@ def _grid_split(contour: np.ndarray, edges: np.ndarray, shape: tuple[int, int]) 
             xs, ys = _cut_positions(support, 0, k, bw, size[0]), _cut_positions(support, 1, m, bh, size[1])
             if xs is None or ys is None:
                 continue
-            cells = _cells(blob_a, [0, *xs, size[0]], [0, *ys, size[1]], cv2.invertAffineTransform(rot))
+            cells = _cells(blob_a, [0, *xs, size[0]], [0, *ys, size[1]], cv2.invertAffineTransform(rot), min_area)
             if cells is not None and len(cells) >= 2:
                 best = cells
     return best
 
 
-def _cells(blob_a: np.ndarray, xs: list[int], ys: list[int], back: np.ndarray) -> list[_Candidate] | None:
-    """Card candidates of the grid cells (aligned frame), mapped back; None if a filled cell is
-    not card-shaped. Empty cells (a grid with a card missing) are skipped."""
+def _cells(blob_a: np.ndarray, xs: list[int], ys: list[int], back: np.ndarray, min_area: float) -> list[_Candidate] | None:
+    """Card candidates of the grid cells (aligned frame), mapped back; None if a cell is neither
+    empty (a grid with a card missing) nor filled by one card-shaped region of a card's size:
+    lines of text cut by the gaps between them fill their cells only in part."""
     out = []
     for y0, y1 in zip(ys, ys[1:]):
         for x0, x1 in zip(xs, xs[1:]):
             cell = np.zeros_like(blob_a)
             cell[y0 + 1:y1 - 1, x0 + 1:x1 - 1] = blob_a[y0 + 1:y1 - 1, x0 + 1:x1 - 1]
-            if cell.sum() / 255 < 0.3 * (x1 - x0) * (y1 - y0):
+            fill = cell.sum() / 255 / max((x1 - x0) * (y1 - y0), 1)
+            if fill < 0.05:
                 continue
+            if fill < 0.7 or fill * (x1 - x0) * (y1 - y0) < min_area:
+                return None
             contours, _ = cv2.findContours(cell, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             cand = _candidate(max(contours, key=cv2.contourArea), grow=1.0)
             if not cand.card_shaped:
@@ -370,12 +387,32 @@ def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
         whole = _candidate(contour)
         blob = np.zeros_like(fg)
         cv2.drawContours(blob, [contour], -1, 255, thickness=cv2.FILLED)
-        pieces = _grid_split(contour, edges, fg.shape) or _split(blob, edges, whole, min_area)
+        pieces = _grid_split(contour, edges, fg.shape, min_area) or _split(blob, edges, whole, min_area)
         if pieces:
             found.extend(pieces)
         elif whole.card_shaped:
             found.append(whole)
-    return found, {"plain_background": plain, "foreground": float((fg > 0).mean())}
+    return found, {"plain_background": plain, "foreground": float((fg > 0).mean()), "edges": edges}
+
+
+def _background_is_empty(found: list[_Candidate], edges: np.ndarray) -> bool:
+    """Whether the image outside the cards holds no text: true of a scanner bed or a table, false
+    of one card whose design blocks were taken for cards (its other lines lie outside them).
+
+    Edge density outside the cards (a ring around each left out) must stay near the density of
+    the image border, the background's own texture level."""
+    h, w = edges.shape
+    strip = max(3, round(0.015 * max(w, h)))
+    border = _border_mask(h, w, strip)
+    outside = np.ones((h, w), np.uint8)
+    for c in found:
+        cv2.fillConvexPoly(outside, np.round(c.quad).astype(np.int32), 0)
+    ring = max(3, round(0.01 * max(w, h)))
+    outside = cv2.erode(outside, np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)) > 0
+    if outside.sum() < 0.02 * h * w:
+        return True  # the cards fill the image: nothing outside to judge
+    texture = float((edges[border] > 0).mean())
+    return float((edges[outside & ~border] > 0).mean()) <= 2.0 * texture + 0.01
 
 
 def detect_cards(image: Image.Image) -> list[DetectedCard]:
@@ -394,12 +431,15 @@ def detect_cards(image: Image.Image) -> list[DetectedCard]:
         median = float(np.median([c.rect_area for c in found]))
         found = [c for c in found if median / MAX_AREA_RATIO <= c.rect_area <= median * MAX_AREA_RATIO]
     found = _drop_nested(found)
-    if len(found) < 2:
+    work_area = float(small.size[0] * small.size[1])
+    if (len(found) < 2 or sum(c.rect_area for c in found) < MIN_CARDS_COVER * work_area
+            or not _background_is_empty(found, meta.pop("edges"))):
         return [whole_image_card(width, height)]
     cards = []
     for c in found:
         quad = np.clip(c.quad / scale, [0, 0], [width, height])
-        cards.append(DetectedCard(order_corners(quad), "contour", round(c.rectangularity, 3), dict(meta)))
+        cards.append(DetectedCard(order_corners(quad), "contour", round(c.rectangularity, 3),
+                                  {k: v for k, v in meta.items() if k != "edges"}))
     return sort_cards(cards)
 
 
