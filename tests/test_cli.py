@@ -73,3 +73,35 @@ def test_overlay_paths_do_not_collide(tmp_path: Path):
     taken: set[Path] = set()
     assert overlay_path(tmp_path, "a/card.jpg", taken) == tmp_path / "card.png"
     assert overlay_path(tmp_path, "b/card.png", taken) == tmp_path / "card-2.png"
+
+
+def test_evaluate_saves_a_result_that_renders_into_the_benchmarks_page(tiny_model_dir: Path, tmp_path: Path):
+    from active_learning.synth import generate_dataset
+
+    cards = tmp_path / "cards"
+    generate_dataset(cards, 3, seed=11)
+    results = tmp_path / "results"
+    out = _cli(["evaluate", str(cards / "truth.jsonl"), "--limit", "2", "--name", "three cards",
+                "--about", "Generated for a test.", "--markdown", "--save", str(results / "a.json")], tiny_model_dir)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("## three cards\n\nGenerated for a test.\n\n2 cards from ")
+    assert "| **micro** |" in out.stdout and "| end_to_end |" in out.stdout
+    saved = json.loads((results / "a.json").read_text())
+    assert saved["cards"] == 2 and saved["set"]["name"] == "three cards"
+    assert saved["command"].startswith(f"python -m ml_backend evaluate {cards / 'truth.jsonl'} --limit 2 --name ")
+
+    page = tmp_path / "benchmarks.md"
+    out = _cli(["benchmarks", "--results", str(results), "--out", str(page), "--no-readme"], tiny_model_dir)
+    assert out.returncode == 0, out.stderr
+    assert "| three cards | 2 |" in page.read_text() and saved["command"] in page.read_text()
+    out = _cli(["benchmarks", "--results", str(results), "--out", str(page), "--no-readme", "--check"], tiny_model_dir)
+    assert out.returncode == 0 and out.stdout.strip() == "up to date"
+
+
+def test_evaluate_bad_inputs_are_one_line(tiny_model_dir: Path, tmp_path: Path):
+    out = _cli(["evaluate", str(tmp_path / "none.jsonl")], tiny_model_dir)
+    assert out.returncode == 2 and out.stderr.strip() == f"error: {tmp_path / 'none.jsonl'} is not a file"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"fields": {}}\n')
+    out = _cli(["evaluate", str(bad)], tiny_model_dir)
+    assert out.returncode == 2 and "bad.jsonl:1: not a truth record with an 'image'" in out.stderr.strip().splitlines()[-1]
