@@ -72,6 +72,36 @@ def latency_summary(timings: list[dict[str, float]]) -> dict[str, dict[str, floa
     return out
 
 
+def model_summary(metadata: dict[str, Any]) -> dict[str, Any]:
+    """What a reader of the benchmarks needs to know about the model measured (from its
+    ``metadata.json``): how it was built, its size, and its held-out scores at build time."""
+    heldout = metadata.get("heldout") or {}
+    return {
+        "source": metadata.get("source"),
+        "parent": metadata.get("parent"),
+        "parameters": (metadata.get("model") or {}).get("parameters"),
+        "train_cards": (metadata.get("data") or {}).get("train_cards"),
+        "heldout_cards": (metadata.get("metrics") or {}).get("cards"),
+        "heldout_f1": (metadata.get("metrics") or {}).get("f1"),
+        "heldout_f1_as_generated": (heldout.get("generated") or {}).get("f1"),
+        "build_seconds": (metadata.get("timings") or {}).get("total"),
+    }
+
+
+def code_version() -> str | None:
+    """The commit measured, with "-dirty" when tracked files differ from it; None outside git."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
+                                text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--"], cwd=root, timeout=30).returncode != 0
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return commit + ("-dirty" if dirty else "")
+
+
 def run_benchmark(pipeline: CardPipeline, truth_path: Path, limit: int | None = None) -> dict[str, Any]:
     """Run model and baseline on every card of ``truth_path``; return the result dict."""
     records = read_truth(truth_path, limit)
@@ -97,6 +127,8 @@ def run_benchmark(pipeline: CardPipeline, truth_path: Path, limit: int | None = 
         "cards": len(records),
         "skipped": skipped,
         "model_version": pipeline.model_version,
+        "model_info": model_summary(pipeline.tagger.metadata),
+        "code": code_version(),
         "ocr_engine": pipeline.ocr.name,
         "model": evaluate(model_preds, records).to_dict(),
         "baseline": evaluate(baseline_preds, records).to_dict(),

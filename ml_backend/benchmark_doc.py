@@ -169,7 +169,9 @@ def render_set(result: dict[str, Any], level: int = 2) -> str:
     parts += [
         f"{result['cards']} cards from `{s['truth']}`"
         + (f" ({len(skipped)} unreadable, scored as empty: {', '.join(skipped)})" if skipped else "")
-        + f"; model `{result['model_version']}`, OCR `{result['ocr_engine']}`; measured {result.get('date', '?')} "
+        + f"; model `{result['model_version']}`, OCR `{result['ocr_engine']}`"
+        + (f", code `{result['code']}`" if result.get("code") else "")
+        + f"; measured {result.get('date', '?')} "
         f"on {machine.get('cpus', '?')} CPU cores, {machine.get('torch_threads', '?')} torch and "
         f"{machine.get('ocr_threads', '?')} onnxruntime thread(s), one process:",
         "",
@@ -192,13 +194,44 @@ def render_set(result: dict[str, Any], level: int = 2) -> str:
     return "\n".join(parts)
 
 
+def describe_model(version: str, info: dict[str, Any]) -> str:
+    """One line on a measured model: how it was built, its size and its held-out scores."""
+    parts = [f"- `{version}`:"]
+    if info.get("source") == "bootstrap":
+        parts.append("the default model, trained from scratch by `scripts/bootstrap_model.py`")
+    elif info.get("parent"):
+        parts.append(f"fine-tuned from `{info['parent']}`")
+    if info.get("parameters"):
+        parts.append(f"({info['parameters'] / 1e6:.2f} M parameters"
+                     + (f", {info['train_cards']:,} generated training cards)" if info.get("train_cards") else ")"))
+    if info.get("heldout_f1") is not None:
+        cards = f"{info['heldout_cards']:,} " if info.get("heldout_cards") else ""
+        parts.append(f"; entity F1 {info['heldout_f1']:.3f} on {cards}held-out cards as OCR reads them"
+                     + (f", {info['heldout_f1_as_generated']:.3f} as generated" if info.get("heldout_f1_as_generated")
+                        is not None else ""))
+    if info.get("build_seconds"):
+        parts.append(f"; built in {info['build_seconds'] / 60:.1f} min")
+    if len(parts) == 1:
+        parts.append("no metadata")
+    return " ".join(parts).replace(" ;", ";") + "."
+
+
+def models_section(results: list[dict[str, Any]]) -> str:
+    """Each model measured, once, with what its metadata says about it."""
+    seen: dict[str, dict[str, Any]] = {}
+    for r in results:
+        seen.setdefault(r["model_version"], r.get("model_info") or {})
+    return "\n".join(describe_model(version, info) for version, info in seen.items())
+
+
 def render_document(results: list[dict[str, Any]]) -> str:
     """The whole ``docs/benchmarks.md``."""
     header = _HEADER.format(micro=TARGET_MICRO_F1, p=TARGET_PRECISION, r=TARGET_RECALL, ratio=TARGET_ERRORS_RATIO)
     if not results:
         return header + "\nNo results saved yet.\n"
     body = "\n\n".join(render_set(r) for r in results)
-    return f"{header}\n## Summary\n\n{summary_table(results)}\n\n{body}\n"
+    return (f"{header}\n## Summary\n\n{summary_table(results)}\n\nModels measured:\n\n{models_section(results)}"
+            f"\n\n{body}\n")
 
 
 def readme_block(results: list[dict[str, Any]]) -> str:
