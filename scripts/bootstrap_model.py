@@ -72,6 +72,9 @@ class Preset:
     vocab_size: int
     batch_size: int = 16
     lr: float = 1e-3
+    #: Share of training and held-out cards laid out by the HTML/CSS renderer (headless Chromium)
+    #: instead of the PIL one, so the tagger does not learn one drawing library's habits.
+    html_share: float = 0.0
 
 
 PRESETS: dict[str, Preset] = {
@@ -100,19 +103,45 @@ def _layout_record(index_seed: tuple[int, int]) -> dict[str, Any] | str:
     return {k: truth[k] for k in _TRUTH_KEYS if k in truth}
 
 
-def generate_records(n: int, seed: int, workers: int = 1, what: str = "generate") -> list[dict[str, Any]]:
-    """``n`` generator truth records (layout only: no pixels, no OCR), identical for any ``workers``.
-
-    Cards the generator fails on are skipped and logged; more than 1% failing is an error.
-    """
+def _html_records(indices: list[int], seed: int, what: str) -> dict[int, dict[str, Any]]:
+    """Truth of the cards ``indices`` of a seeded set laid out by the HTML renderer (one Chromium
+    process, truth only, upright), keyed by index."""
+    from active_learning.synth import card_rng
+    from active_learning.synth.html.render import BATCH, HtmlRenderer, generate_html_cards
     from ml_backend.progress import track
 
-    jobs = [(seed, i) for i in range(n)]
-    if workers <= 1 or n < 200:
-        results = list(track(map(_layout_record, jobs), n, what, "card", log))
+    out: dict[int, dict[str, Any]] = {}
+    chunks = [indices[i:i + BATCH] for i in range(0, len(indices), BATCH)]
+    with HtmlRenderer() as renderer:
+        for chunk in track(iter(chunks), len(chunks), f"{what} (HTML)", "batch", log):
+            cards = generate_html_cards([card_rng(seed, i) for i in chunk], renderer, pixels=False, rotation=0)
+            for i, (_, truth) in zip(chunk, cards):
+                out[i] = {k: truth[k] for k in _TRUTH_KEYS if k in truth}
+    return out
+
+
+def generate_records(n: int, seed: int, workers: int = 1, what: str = "generate",
+                     html_share: float = 0.0) -> list[dict[str, Any]]:
+    """``n`` generator truth records (layout only: no pixels, no OCR), identical for any ``workers``.
+
+    A share ``html_share`` of them (chosen per index, as in a mixed ``synth --renderer mixed`` set)
+    is laid out by the HTML renderer. Cards the generator fails on are skipped and logged; more
+    than 1% failing is an error.
+    """
+    from active_learning.synth.html.dataset import is_html_card
+    from ml_backend.progress import track
+
+    html = [i for i in range(n) if html_share > 0 and is_html_card(seed, i, html_share)]
+    html_truth = _html_records(html, seed, what) if html else {}
+    jobs = [(seed, i) for i in range(n) if i not in html_truth]
+    if workers <= 1 or len(jobs) < 200:
+        results = list(track(map(_layout_record, jobs), len(jobs), what, "card", log))
     else:
         with multiprocessing.get_context("spawn").Pool(workers) as pool:  # imap keeps the order
-            results = list(track(pool.imap(_layout_record, jobs, chunksize=64), n, what, "card", log))
+            results = list(track(pool.imap(_layout_record, jobs, chunksize=64), len(jobs), what, "card", log))
+    if html_truth:  # back into index order: the PIL results come in the order of ``jobs``
+        pil = iter(results)
+        results = [html_truth[i] if i in html_truth else next(pil) for i in range(n)]
     failures = [r for r in results if isinstance(r, str)]
     if failures:
         log.warning("generator failed on %d of %d cards (skipped), e.g. %s", len(failures), n, failures[0])
@@ -174,8 +203,9 @@ def bootstrap(preset: Preset, registry_root: str | Path, *, seed: int = 13, prom
     registry = ModelRegistry(registry_root)
     announce(1, f"generating {preset.train_cards:,} training and {preset.eval_cards:,} held-out card layouts")
     train_records = _timed(timings, "generate_train", lambda: split_holdout(
-        generate_records(preset.train_cards, seed, workers, "training cards"), holdout))
-    eval_records = _timed(timings, "generate_eval", lambda: generate_records(preset.eval_cards, seed + 1, workers, "held-out cards"))
+        generate_records(preset.train_cards, seed, workers, "training cards", preset.html_share), holdout))
+    eval_records = _timed(timings, "generate_eval", lambda: generate_records(
+        preset.eval_cards, seed + 1, workers, "held-out cards", preset.html_share))
     announce(2, f"training the tokenizer (byte-level BPE, {preset.vocab_size:,} tokens); "
                 f"next: the model, the longest step")
     processor = _timed(timings, "tokenizer", lambda: train_processor(
@@ -251,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--train-cards", type=int, help="override the preset's number of training cards")
     parser.add_argument("--epochs", type=float, help="override the preset's epochs")
+    parser.add_argument("--html-share", type=float, metavar="F",
+                        help="override the preset's share of cards laid out by the HTML renderer (0 to 1; needs chromium)")
     parser.add_argument("--holdout", metavar="KEY=VALUE",
                         help="train without these cards and report F1 on them, e.g. layout=sidebar or locale=fr_FR")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
@@ -286,6 +318,11 @@ def main(argv: list[str] | None = None) -> int:
         preset = replace(preset, train_cards=args.train_cards)
     if args.epochs:
         preset = replace(preset, epochs=args.epochs)
+    if args.html_share is not None:
+        if not 0.0 <= args.html_share <= 1.0:
+            print(f"bootstrap_model: error: --html-share must be within [0, 1], got {args.html_share}", file=sys.stderr)
+            return 2
+        preset = replace(preset, html_share=args.html_share)
     holdout = None
     if args.holdout:
         key, sep, value = args.holdout.partition("=")
