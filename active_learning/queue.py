@@ -304,9 +304,18 @@ def handle_event(
                 for ann_id, task_id in refs
             ]
         result.update(request_training(conn, project, settings, train_func=train_func))
+        if project in _missed_projects:  # an earlier event was lost: catch up now that Redis answers
+            result["reconcile_job"] = enqueue_reconcile(conn, settings, project)
+            _missed_projects.discard(project)
         return result
     except redis.RedisError as exc:
+        _missed_projects.add(project)
         raise QueueUnavailable(f"Redis at {_safe_url(settings.redis_url)} is unreachable: {exc}") from exc
+
+
+#: Projects whose event this process could not record (Redis down; Label Studio never resends):
+#: the project's next accepted event queues a reconciliation (``active_learning.reconcile``).
+_missed_projects: set[int] = set()
 
 
 def _safe_url(url: str) -> str:

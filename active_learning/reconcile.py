@@ -2,9 +2,10 @@
 
 Label Studio sends each webhook once: one that arrives while Redis is down is answered 503 and
 never retried, so its annotation would neither reach the CRM nor count towards a retraining.
-``reconcile_project`` (an RQ job on the light queue; the local stack queues one at every start,
-and ``python -m active_learning reconcile --project ID`` runs it on demand) compares the
-project's annotations in Label Studio with both consumers and catches up:
+``reconcile_project`` (an RQ job on the light queue) compares the project's annotations in
+Label Studio with both consumers and catches up. It is queued by the backend with the first
+event it accepts for a project after it had to refuse one, by the local stack at every start,
+and ``python -m active_learning reconcile --project ID`` runs it on demand:
 
 - CRM: a *full* export of the annotated tasks (idempotent upserts; contacts of tasks that lost
   their last annotation or were deleted are withdrawn), which also covers lost updates and

@@ -1,10 +1,10 @@
 """Webhooks lost while Redis is down are caught up by reconciliation (real servers throughout).
 
 A real Label Studio posts its webhooks to the real backend app (served over HTTP); the backend
-answers 503 while its private Redis is stopped, and Label Studio never retries. After Redis is
-back, ``reconcile_project`` finds the annotations in Label Studio: every card reaches the CRM
-and every annotation waits for training, and the retraining threshold is honoured. A second
-run changes nothing.
+answers 503 while its private Redis is stopped, and Label Studio never retries. Once Redis is
+back, the project's next webhook makes the backend queue ``reconcile_project``, which finds the
+annotations in Label Studio: every card reaches the CRM and every annotation waits for
+training, with the retraining threshold honoured. Another run changes nothing.
 """
 
 from __future__ import annotations
@@ -94,8 +94,9 @@ def test_annotations_whose_webhooks_were_lost_while_redis_was_down_are_exported_
     project = client.projects.create(title="reconcile", label_config=label_config.load()).id
     client.webhooks.create(project=project, url=f"{backend}/webhook", send_payload=True, send_for_all_actions=True)
     first, *lost = client.projects.import_tasks(
-        id=project, request=[{"image": f"http://127.0.0.1/card-{i}.png"} for i in range(3)], return_task_ids=True,
+        id=project, request=[{"image": f"http://127.0.0.1/card-{i}.png"} for i in range(4)], return_task_ids=True,
     ).task_ids
+    after = lost.pop()
     conn = redis.Redis.from_url(env["REDIS_URL"])
     light = Queue(env["CARDLOOP_LIGHT_QUEUE"], connection=conn)
 
@@ -110,11 +111,16 @@ def test_annotations_whose_webhooks_were_lost_while_redis_was_down_are_exported_
     wait_for(lambda: webhook_count(backend, "unavailable") == 2, 30, "two webhooks answered 503")
     private_redis.ensure_running(reuse=False)  # back, empty (no persistence): the pending set is gone too
 
-    out = reconcile_project(project)
-    assert out["annotated_tasks"] == 3 and out["untrained_added"] == 3
-    assert out["training"]["training"] == "queued" and out["training"]["pending"] == 3
-    assert out["crm"]["inserted"] == 2
-    assert live_contacts(env["CRM_DATABASE_URL"]) == {first, *lost}
+    # the next annotation's webhook is accepted, and the backend queues a reconciliation with it
+    made[after] = client.annotations.create(id=after, result=card_result(person(4)))
+    wait_for(lambda: webhook_count(backend, "ok") == 2, 30, "the webhook after Redis came back")
+    reconcile_jobs = [j for j in light.get_jobs() if j.func_name == q.RECONCILE_FUNC]
+    assert len(reconcile_jobs) == 1
+    SimpleWorker([light], connection=conn).work(burst=True)
+    out = reconcile_jobs[0].return_value()
+    assert out["annotated_tasks"] == 4 and out["untrained_added"] == 3  # the lost two and the one Redis forgot
+    assert out["training"]["training"] == "queued" and out["training"]["pending"] == 4
+    assert live_contacts(env["CRM_DATABASE_URL"]) == {first, *lost, after}
     pending = {int(x) for x in conn.smembers(q.ProjectKeys(project).pending)}
     assert pending == {int(a.id) for a in made.values()}
 
