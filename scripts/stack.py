@@ -221,6 +221,7 @@ def start() -> int:
 def stop() -> int:
     stack = Stack()
     pid_files = [(f"RQ {role} worker", pid_file) for role, pid_file in stack.worker_pids.items()]
+    pid_files.append(("RQ worker", stack.root / "worker.pid"))  # the one worker for both queues of older stacks
     stopped = [name for name, pid_file in (*pid_files, ("ML backend", stack.backend_pid)) if stop_pid_file(pid_file)]
     if stack.label_studio.stop():
         stopped.append("Label Studio")
