@@ -23,10 +23,12 @@ after ``registry.commit`` renamed a complete directory and ``promote`` switched 
 
 Workers are plain RQ workers started from the repository root with the same settings
 (environment) as the backend plus ``LABEL_STUDIO_API_KEY``; ``--with-scheduler`` runs the
-delayed RQ retries::
+delayed RQ retries and ``-c active_learning.worker_preload`` loads the job modules once per
+worker instead of once per job. One worker per queue at least: a worker serving both queues
+takes a training job first and keeps CRM exports and scoring waiting for as long as it trains::
 
-    rq worker --url "$REDIS_URL" --with-scheduler cardloop-train cardloop-light   # one box
-    rq worker --url "$REDIS_URL" --with-scheduler cardloop-train                  # a GPU box
+    rq worker --url "$REDIS_URL" --with-scheduler -c active_learning.worker_preload cardloop-train
+    rq worker --url "$REDIS_URL" --with-scheduler -c active_learning.worker_preload cardloop-light
 """
 
 from __future__ import annotations
