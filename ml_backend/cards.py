@@ -46,7 +46,7 @@ MIN_RECTANGULARITY = 0.82
 #: spread on a table ~3-4% of the photo).
 MIN_CARD_AREA = 0.02
 #: Smallest share of the image the cards of a multi-card answer cover together.
-MIN_CARDS_COVER = 0.15
+MIN_CARDS_COVER = 0.1
 #: Largest ratio between the areas of two cards found in one image (one physical format).
 MAX_AREA_RATIO = 2.2
 
@@ -176,8 +176,11 @@ def _background_model(lab: np.ndarray, border: np.ndarray) -> np.ndarray:
     resid = np.linalg.norm(samples - design(xs.astype(np.float64), ys.astype(np.float64)) @ coef, axis=1)
     keep = resid <= np.percentile(resid, 75)
     coef, *_ = np.linalg.lstsq(design(xs[keep].astype(np.float64), ys[keep].astype(np.float64)), samples[keep], rcond=None)
-    gy, gx = np.mgrid[0:h, 0:w].astype(np.float64)
-    return (design(gx, gy) @ coef).astype(np.float32)
+    # the surface is smooth: evaluate it on a coarse grid and interpolate
+    gh, gw = max(2, h // 8), max(2, w // 8)
+    gy, gx = np.mgrid[0:gh, 0:gw].astype(np.float64)
+    coarse = (design(gx * (w - 1) / (gw - 1), gy * (h - 1) / (gh - 1)) @ coef).astype(np.float32)
+    return cv2.resize(coarse, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _foreground(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -262,29 +265,34 @@ def _longest_run(flags: np.ndarray) -> int:
     return int((changes[1::2] - changes[::2]).max())
 
 
-def _longest_runs(mask: np.ndarray) -> np.ndarray:
-    """Longest vertical run of True in every column of a 2-D boolean array."""
+def _long_run_cover(mask: np.ndarray, min_run: int) -> np.ndarray:
+    """Per column of a 2-D boolean array: how many of its pixels lie in vertical runs of True at
+    least ``min_run`` long."""
     run = np.zeros(mask.shape[1], np.int32)
-    best = np.zeros(mask.shape[1], np.int32)
+    total = np.zeros(mask.shape[1], np.int32)
     for row in mask:
+        ended = (~row) & (run >= min_run)
+        total += run * ended
         run = (run + 1) * row
-        np.maximum(best, run, out=best)
-    return best
+    total += run * (run >= min_run)
+    return total
 
 
 class _CutSupport:
-    """Support of straight cuts across an aligned blob: the longest unbroken stretch of edge
-    or background pixels along the line (+-2 px, tilted by up to ~2 degrees: touching cards are
-    rarely exactly parallel), as a share of the line. Text lines have many edge pixels but gaps
-    between letters and words; the boundary of two touching cards is one unbroken line."""
+    """Support of straight cuts across an aligned blob: the share of the line covered by long
+    unbroken stretches of edge or background pixels (+-2 px, tilted by up to ~2 degrees: touching
+    cards are rarely exactly parallel). Text lines have many edge pixels but gaps between letters
+    and words; the boundary of two touching cards is an unbroken line along each card, though
+    the cards of a row need not line up with those of the next."""
 
     def __init__(self, on_edge: np.ndarray, inside: np.ndarray) -> None:
         self.cut = ((on_edge | ~inside) * 255).astype(np.uint8)  # a gap between cards cuts as well as an edge
-        self.profiles: dict[int, np.ndarray] = {}
+        self.profiles: dict[tuple[int, int], np.ndarray] = {}
 
-    def profile(self, axis: int) -> np.ndarray:
+    def profile(self, axis: int, min_run: int) -> np.ndarray:
         """Support of every vertical (axis 0) or horizontal (axis 1) line position."""
-        if axis not in self.profiles:
+        key = (axis, min_run)
+        if key not in self.profiles:
             cut = self.cut if axis == 0 else np.ascontiguousarray(self.cut.T)
             rows, cols = cut.shape
             band = cv2.dilate(cut, np.ones((1, 5), np.uint8))
@@ -293,26 +301,29 @@ class _CutSupport:
                 shear = np.float32([[1, -tilt / max(rows - 1, 1), tilt / 2], [0, 1, 0]])
                 sheared = cv2.warpAffine(band, shear, (cols, rows), flags=cv2.INTER_NEAREST,
                                          borderMode=cv2.BORDER_CONSTANT, borderValue=0) if tilt else band
-                np.maximum(best, _longest_runs(sheared > 0), out=best)
-            self.profiles[axis] = best / max(rows, 1)
-        return self.profiles[axis]
+                np.maximum(best, _long_run_cover(sheared > 0, min_run), out=best)
+            self.profiles[key] = best / max(rows, 1)
+        return self.profiles[key]
 
-    def __call__(self, axis: int, pos: int) -> float:
-        return float(self.profile(axis)[pos])
+    def __call__(self, axis: int, pos: int, min_run: int) -> float:
+        return float(self.profile(axis, min_run)[pos])
 
 
-def _cut_positions(support: _CutSupport, axis: int, n: int, length: float, size: int) -> list[int] | None:
+def _cut_positions(support: _CutSupport, axis: int, n: int, length: float, size: int,
+                   across: float) -> list[int] | None:
     """Positions of the n-1 cuts of a grid of n cells along an axis of ``length`` pixels, each the
-    best-supported line within 8% of a cell of its even position; None if one lacks support."""
+    best-supported line within 8% of a cell of its even position; None if one lacks support.
+    ``across`` is the cells' size along the cut: stretches shorter than a third of it do not count."""
     cuts = []
     cell = length / n
+    min_run = max(3, round(across / 3))
     for i in range(1, n):
         centre = round(i * cell)
         lo, hi = max(1, centre - round(0.08 * cell)), min(size - 1, centre + round(0.08 * cell) + 1)
         if hi <= lo:
             return None
-        best = max(range(lo, hi), key=lambda p: support(axis, p))
-        if support(axis, best) < MIN_CUT_SUPPORT:
+        best = max(range(lo, hi), key=lambda p: support(axis, p, min_run))
+        if support(axis, best, min_run) < MIN_CUT_SUPPORT:
             return None
         cuts.append(best)
     return cuts
@@ -341,7 +352,8 @@ def _grid_split(contour: np.ndarray, edges: np.ndarray, shape: tuple[int, int], 
             cell_aspect = (bw / k) / (bh / m)
             if not ASPECT_RANGE[0] <= max(cell_aspect, 1 / cell_aspect) <= ASPECT_RANGE[1]:
                 continue
-            xs, ys = _cut_positions(support, 0, k, bw, size[0]), _cut_positions(support, 1, m, bh, size[1])
+            xs = _cut_positions(support, 0, k, bw, size[0], bh / m)
+            ys = _cut_positions(support, 1, m, bh, size[1], bw / k)
             if xs is None or ys is None:
                 continue
             cells = _cells(blob_a, [0, *xs, size[0]], [0, *ys, size[1]], cv2.invertAffineTransform(rot), min_area)
@@ -373,6 +385,64 @@ def _cells(blob_a: np.ndarray, xs: list[int], ys: list[int], back: np.ndarray, m
     return out
 
 
+#: How far inside a region's outline a card's own edge may lie: a drop shadow on a table widens
+#: the region by up to ~2.5% of the image side.
+SNAP_BAND = 0.03
+
+
+def _snap_to_edges(cand: _Candidate, edges: np.ndarray) -> _Candidate:
+    """The candidate's rectangle with each side moved inward onto the card's edge when a
+    straight edge runs there (the region of a card on a table includes its drop shadow, whose
+    soft outer boundary is no edge; the cut card edge is a sharp one)."""
+    (cx, cy), (bw, bh), angle = cv2.minAreaRect(cand.quad.astype(np.float32))
+    band = max(2, round(SNAP_BAND * max(edges.shape)))
+    pad = 2
+    rot = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    rot[:, 2] += (bw / 2 + pad - cx, bh / 2 + pad - cy)
+    size = (int(math.ceil(bw)) + 2 * pad, int(math.ceil(bh)) + 2 * pad)
+    aligned = cv2.warpAffine(edges, rot, size, flags=cv2.INTER_NEAREST) > 0
+    aligned = aligned | np.roll(aligned, 1, axis=0) | np.roll(aligned, 1, axis=1)
+    h, w = aligned.shape
+    rows, cols = slice(round(0.15 * h), round(0.85 * h)), slice(round(0.15 * w), round(0.85 * w))
+    col_support = aligned[rows].mean(axis=0)
+    row_support = aligned[:, cols].mean(axis=1)
+
+    def side(profile: np.ndarray, positions: range) -> int | None:
+        best = max(positions, key=lambda p: profile[p], default=None)
+        return best if best is not None and profile[best] >= 0.5 else None
+
+    left = side(col_support, range(0, min(w, band + pad)))
+    right = side(col_support, range(max(0, w - band - pad), w))
+    top = side(row_support, range(0, min(h, band + pad)))
+    bottom = side(row_support, range(max(0, h - band - pad), h))
+    x0, x1 = left if left is not None else pad, right if right is not None else w - pad
+    y0, y1 = top if top is not None else pad, bottom if bottom is not None else h - pad
+    if x1 - x0 < 0.6 * bw or y1 - y0 < 0.6 * bh:
+        return cand
+    back = cv2.invertAffineTransform(rot)
+    quad = cv2.transform(np.float64([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]).reshape(-1, 1, 2), back).reshape(-1, 2)
+    nw, nh = x1 - x0, y1 - y0
+    return _Candidate(quad, cand.area, float(nw * nh), max(nw, nh) / max(min(nw, nh), 1e-6), cand.rectangularity)
+
+
+def _edge_quads(rgb: np.ndarray, min_area: float) -> list[_Candidate]:
+    """Card-shaped closed edge outlines: cards whose colour is too close to the table's for the
+    colour cue (a dark card on a dark cloth) still have a sharp cut edge all round, if a faint
+    one (a lower Canny threshold on a smoother image than the colour cue's)."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (5, 5), 0), cv2.COLOR_RGB2LAB)
+    edges = np.maximum.reduce([cv2.Canny(lab[..., k], 8, 24) for k in range(3)])
+    closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(closed, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    out = []
+    for c in contours:
+        if cv2.contourArea(c) < min_area:
+            continue
+        cand = _candidate(c)
+        if cand.card_shaped and cand.rectangularity >= 0.9:
+            out.append(cand)
+    return out
+
+
 def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
     h, w = rgb.shape[:2]
     fg, edges, plain = _foreground(rgb)
@@ -391,8 +461,17 @@ def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
         if pieces:
             found.extend(pieces)
         elif whole.card_shaped:
-            found.append(whole)
+            found.append(_snap_to_edges(whole, edges))
+    for cand in _edge_quads(rgb, min_area):  # cards the colour cue missed
+        if all(_overlap_share(cand, f) < 0.3 for f in found):
+            found.append(cand)
     return found, {"plain_background": plain, "foreground": float((fg > 0).mean()), "edges": edges}
+
+
+def _overlap_share(a: _Candidate, b: _Candidate) -> float:
+    """Intersection of two candidates as a share of the smaller one."""
+    inter, _ = cv2.intersectConvexConvex(np.float32(a.quad), np.float32(b.quad))
+    return float(inter) / max(min(a.rect_area, b.rect_area), 1e-6)
 
 
 def _background_is_empty(found: list[_Candidate], edges: np.ndarray) -> bool:
