@@ -1,6 +1,8 @@
 """Command line: ``python -m ml_backend {predict,evaluate,benchmarks,serve}``.
 
-predict     each card's fields, one line per value (--json/--jsonl: the full record); --overlay DIR
+predict     each card's fields, one line per value (--json/--jsonl: the full record); an image of
+            several cards (a scanner sheet, a desk photo) gives one record per card (--one-card: don't
+            look for several); --overlay DIR
             writes a PNG of each card with its boxes, labels and values; a bad image gets an error
             line and exit code 1
 evaluate    accuracy beside the regex baseline, and per-stage latency, on a truth JSONL; --markdown
@@ -80,7 +82,26 @@ def cmd_predict(args: argparse.Namespace) -> int:
             print(json.dumps({"image": path, "error": str(exc)}, ensure_ascii=False) if as_json
                   else f"{path}  error: {exc}", flush=True)
             continue
-        card = pipeline.predict(image)
+        from ml_backend.multicard import predict_cards
+
+        result = predict_cards(pipeline, image, detect=not args.one_card)
+        if result.multi:  # one record per card found in the image
+            for k, read in enumerate(result.cards, 1):
+                written = None
+                if overlay_dir is not None:
+                    from ml_backend.overlay import draw_overlay, overlay_path
+
+                    written = overlay_path(overlay_dir, f"{Path(path).stem}-card{k}{Path(path).suffix}", taken)
+                    draw_overlay(read.crop, read.card).save(written)
+                if as_json:
+                    record = {"image": path, "card": k, "cards": len(result.cards), **read.to_json(),
+                              **({"overlay": str(written)} if written else {})}
+                    print(json.dumps(record, ensure_ascii=False, indent=None if args.jsonl else 2), flush=True)
+                else:
+                    print(("\n" if n or k > 1 else "") + format_card(f"{path} [card {k} of {len(result.cards)}]",
+                                                                    read.card, written), flush=True)
+            continue
+        card = result.cards[0].card
         written = None
         if overlay_dir is not None:
             from ml_backend.overlay import draw_overlay, overlay_path
@@ -169,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     fmt.add_argument("--json", action="store_true", help="the full record of each image as indented JSON")
     fmt.add_argument("--jsonl", action="store_true", help="the full record of each image, one JSON object per line")
     p.add_argument("--overlay", metavar="DIR", help="write DIR/<image>.png: the card with its boxes, labels and values")
+    p.add_argument("--one-card", action="store_true",
+                   help="read each image as one card (do not look for several cards in it)")
     p.set_defaults(func=cmd_predict)
 
     e = sub.add_parser("evaluate", help="accuracy vs the regex baseline and latency on a truth JSONL")

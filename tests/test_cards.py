@@ -1,0 +1,169 @@
+"""Several cards in one image: the composer's truth, the card detector, the benchmark's counting
+and the multi-card reading through the real pipeline (PP-OCR, the tiny LayoutLMv3)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from active_learning.synth import generate_card
+from active_learning.synth.multicard import compose_multicard, generate_multicard_dataset
+from ml_backend.cards import (DetectedCard, cards_from_text_boxes, detect_cards, match_cards, order_corners,
+                              quad_iou)
+from ml_backend.cards_bench import composed_images, run
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _composed(n: int, background: str, seed: int):
+    return compose_multicard(random.Random(seed * 100 + n), n_cards=n, background=background)
+
+
+@pytest.mark.parametrize("n, background, seed", [(2, "scanner", 0), (4, "table", 2), (6, "scanner", 2),
+                                                 (6, "table", 1)])
+def test_detector_finds_every_card_of_a_composed_image(n: int, background: str, seed: int):
+    image, truth = _composed(n, background, seed)
+    if seed == 2:
+        assert truth["touching"], "these seeds were picked for cards that touch"
+    cards = detect_cards(image)
+    match = match_cards([c.outline for c in cards], [c["outline"] for c in truth["cards"]])
+    assert match["found"] == n
+    assert match["matched"] == n, match["best_iou"]
+    assert min(match["best_iou"]) >= 0.8
+    assert match["split"] == match["merged"] == 0
+
+
+@pytest.mark.parametrize("kind", ["clean", "scan", "photo"])
+def test_a_single_card_is_one_whole_image_card(kind: str):
+    for seed in range(4):
+        image, _ = generate_card(random.Random(seed), photo=kind == "photo", scan=kind == "scan")
+        cards = detect_cards(image)
+        assert len(cards) == 1
+        assert cards[0].whole_image
+        assert cards[0].crop(image) is image  # today's single-card reading, untouched
+
+
+def test_composed_truth_places_every_line_inside_its_card():
+    image, truth = _composed(4, "table", 1)
+    assert (truth["width"], truth["height"]) == image.size
+    assert len(truth["cards"]) == 4
+    for card in truth["cards"]:
+        outline = np.float32(card["outline"])
+        assert card["fields"]["full_name"] or card["fields"]["company"] or card["fields"]["email"]
+        for line in card["lines"]:
+            for x, y in line["quad"]:
+                assert cv2_inside(outline, (x, y)), (line["text"], card["outline"])
+    # reading order: the first card's centre is above or left of the second's
+    c0, c1 = (np.mean(truth["cards"][k]["outline"], axis=0) for k in (0, 1))
+    assert c0[1] < c1[1] or c0[0] < c1[0]
+
+
+def cv2_inside(polygon: np.ndarray, point: tuple[float, float]) -> bool:
+    import cv2
+
+    return cv2.pointPolygonTest(polygon, (float(point[0]), float(point[1])), True) >= -1.0
+
+
+def test_crop_is_the_card_deskewed_and_maps_back_onto_the_image():
+    image, truth = _composed(2, "scanner", 0)
+    card = DetectedCard(order_corners(truth["cards"][0]["outline"]), "truth")
+    crop = card.crop(image)
+    w, h = card.size()
+    assert crop.size == (w, h)
+    long_side, short_side = max(w, h), min(w, h)
+    assert 1.4 < long_side / short_side < 1.95  # a card's aspect, whatever way it lies
+    back = card.to_image([(0, 0), (w, 0), (w, h), (0, h)])
+    assert quad_iou(back, truth["cards"][0]["outline"]) > 0.99
+
+
+def test_text_boxes_cluster_into_cards_only_when_groups_are_far_apart():
+    def block(x0: float, y0: float) -> list[list[tuple[float, float]]]:
+        return [[(x0, y0 + 40 * i), (x0 + 300, y0 + 40 * i), (x0 + 300, y0 + 40 * i + 25), (x0, y0 + 40 * i + 25)]
+                for i in range(4)]
+
+    two = cards_from_text_boxes(block(100, 100) + block(100, 900), 800, 1400)
+    assert [c.method for c in two] == ["text", "text"]
+    assert np.mean(two[0].outline, axis=0)[1] < np.mean(two[1].outline, axis=0)[1]
+    one = cards_from_text_boxes(block(100, 100) + block(100, 280), 800, 1400)  # one card's two blocks
+    assert len(one) == 1 and one[0].whole_image
+
+
+def test_match_counts_split_and_merged_cards():
+    left = [[0, 0], [100, 0], [100, 60], [0, 60]]
+    right = [[110, 0], [210, 0], [210, 60], [110, 60]]
+    both = [[0, 0], [210, 0], [210, 60], [0, 60]]
+    halves = [[[0, 0], [50, 0], [50, 60], [0, 60]], [[50, 0], [100, 0], [100, 60], [50, 60]]]
+    assert match_cards([left, right], [left, right])["matched"] == 2
+    merged = match_cards([both], [left, right])
+    assert (merged["matched"], merged["merged"], merged["split"]) == (0, 1, 0)
+    split = match_cards(halves, [left])
+    assert (split["matched"], split["split"]) == (0, 1)
+
+
+def test_benchmark_counts_cards_found_without_a_model():
+    result = run(composed_images(2, 4242, (2, 3), "scanner"), total=2, singles=3)
+    assert result["images"] == 2
+    assert 4 <= result["present"] <= 6
+    assert result["found"] <= result["present"]
+    assert result["singles"]["images"] == 3 and result["singles"]["split"] == 0
+    assert set(result["by_cards"]) <= {"2", "3"}
+
+
+def test_synth_cli_writes_a_multi_card_dataset(tmp_path: Path):
+    out = subprocess.run([sys.executable, "-m", "active_learning.synth", "--out", str(tmp_path), "--n", "1",
+                          "--multi-card", "2-3", "--background", "scanner", "--seed", "3"],
+                         capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert out.returncode == 0, out.stderr
+    record = json.loads((tmp_path / "truth.jsonl").read_text(encoding="utf-8"))
+    assert record["background"] == "scanner" and 2 <= len(record["cards"]) <= 3
+    with Image.open(tmp_path / record["image"]) as img:
+        assert img.size == (record["width"], record["height"])
+    bad = subprocess.run([sys.executable, "-m", "active_learning.synth", "--out", str(tmp_path), "--n", "1",
+                          "--multi-card", "1-12"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert bad.returncode == 2 and "cards per image" in bad.stderr
+
+
+def test_dataset_rejects_a_bad_card_range(tmp_path: Path):
+    with pytest.raises(ValueError, match="cards per image"):
+        generate_multicard_dataset(tmp_path, 1, seed=0, cards=(3, 2))
+
+
+@pytest.fixture(scope="module")
+def pipeline(tiny_model_dir: Path):
+    from ml_backend.config import load_settings
+    from ml_backend.pipeline import CardPipeline
+
+    return CardPipeline.load(load_settings(), model_dir=tiny_model_dir)
+
+
+def test_predict_cards_reads_one_record_per_card(pipeline):
+    from ml_backend.multicard import predict_cards
+
+    image, truth = _composed(2, "scanner", 0)
+    result = predict_cards(pipeline, image)
+    assert result.multi and len(result.cards) == 2
+    record = result.to_json()
+    assert [len(c["outline"]) for c in record["cards"]] == [4, 4]
+    for read, true in zip(result.cards, truth["cards"]):
+        assert quad_iou(read.outline, true["outline"]) >= 0.8
+        assert read.card.ocr.lines, "each crop is read on its own"
+        # the crop's OCR boxes map back inside the card's outline on the original image
+        box = read.to_original(read.card.ocr.lines[0].box)
+        assert all(cv2_inside(np.float32(true["outline"]), p) for p in box)
+
+
+def test_predict_cards_keeps_a_single_card_as_today(pipeline):
+    from ml_backend.multicard import predict_cards
+
+    image, _ = generate_card(random.Random(5), locale="en_US", photo=False, rotation=0, qr=False)
+    result = predict_cards(pipeline, image)
+    assert not result.multi
+    assert result.cards[0].detected.whole_image
+    assert result.cards[0].card.fields() == pipeline.predict(image).fields()
