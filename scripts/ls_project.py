@@ -6,7 +6,7 @@ Reusable functions (the local stack and the end-to-end tests call them) and a CL
         --local /data/ls-files/cards          # or: --upload a.jpg b.png ...   [--no-predict]
     python -m scripts.ls_project create  --title "Business cards"
     python -m scripts.ls_project connect --project 1 --backend http://127.0.0.1:9090
-    python -m scripts.ls_project import  --project 1 (--local DIR | FILE ...)
+    python -m scripts.ls_project import  --project 1 (--local DIR | FILE ...) [--split-cards]
     python -m scripts.ls_project predict --project 1 [--backend URL]   (then follows the served version)
 
 Label Studio's URL and token come from LABEL_STUDIO_URL / LABEL_STUDIO_API_KEY. Every step is
@@ -209,6 +209,35 @@ def upload_images(ls: LabelStudioLike, project_id: int, files: Sequence[Path]) -
     return task_ids
 
 
+def upload_split_cards(ls: LabelStudioLike, project_id: int, files: Sequence[Path]) -> list[int]:
+    """Upload ``files`` with every multi-card image split into one task per card (the card cropped
+    and deskewed; the task's data links back to the original: ``original_image``, ``card``,
+    ``cards``, ``card_outline``); single-card images become one task each as with ``upload_images``."""
+    import tempfile
+
+    from ml_backend.card_split import split_card_images
+    from ml_backend.images import ImageError
+
+    with tempfile.TemporaryDirectory(prefix="cardloop-split-") as tmp:
+        try:
+            parts = split_card_images(files, Path(tmp))
+        except ImageError as exc:
+            raise ProjectSetupError(str(exc)) from exc
+        task_ids = upload_images(ls, project_id, [p.path for p in parts])
+    linked = [p for p in parts if p.task_data()]
+    for task_id in task_ids if linked else []:
+        task = ls.client.tasks.get(id=task_id)
+        data = dict(_field(task, "data") or {})
+        image_url = str(data.get("image", ""))
+        # Label Studio prefixes uploaded names with a hash: match on the name's end
+        part = next((p for p in linked if image_url.endswith("-" + p.path.name) or image_url.endswith("/" + p.path.name)),
+                    None)
+        if part is not None:
+            ls.client.tasks.update(id=task_id, data={**data, **part.task_data()})
+    log.info("imported %d images as %d tasks (%d card crops)", len(files), len(task_ids), len(linked))
+    return task_ids
+
+
 def import_local_folder(
     ls: LabelStudioLike, project_id: int, folder: str | Path, document_root: str | Path, timeout: float = 300,
 ) -> int:
@@ -256,7 +285,7 @@ def request_predictions(ls: LabelStudioLike, project_id: int, timeout: float = P
 def setup_project(
     ls: LabelStudioLike, title: str, backend_url: str, *, images: Sequence[str | Path] = (),
     local_folder: str | Path | None = None, document_root: str | Path | None = None,
-    auth: tuple[str, str] | None = None, predict: bool = True,
+    auth: tuple[str, str] | None = None, predict: bool = True, split_cards: bool = False,
 ) -> dict[str, Any]:
     """The whole setup: project, backend, images, model version, predictions. Returns ids/counts."""
     version = served_version(backend_url, auth)
@@ -268,7 +297,8 @@ def setup_project(
             raise ProjectSetupError("--local needs the Local Files document root (LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT)")
         imported += import_local_folder(ls, project_id, local_folder, document_root)
     if images:
-        imported += len(upload_images(ls, project_id, image_files(images)))
+        upload = upload_split_cards if split_cards else upload_images
+        imported += len(upload(ls, project_id, image_files(images)))
     if predict:
         request_predictions(ls, project_id)
         sync_model_version(ls, project_id, version)
@@ -288,6 +318,8 @@ def _parser() -> argparse.ArgumentParser:
     images = argparse.ArgumentParser(add_help=False)
     images.add_argument("--local", default=None, metavar="DIR", help="serve DIR (under the document root) as Local Files")
     images.add_argument("files", nargs="*", metavar="FILE", help="images or folders to upload")
+    images.add_argument("--split-cards", action="store_true",
+                        help="one task per card: uploaded images of several cards are split into deskewed crops")
 
     up = sub.add_parser("up", parents=[backend, images], help="create/update the project, connect, import, predict")
     up.add_argument("--title", default="Business cards")
@@ -318,9 +350,12 @@ def run(args: argparse.Namespace) -> str:
         raise ProjectSetupError("LABEL_STUDIO_API_KEY is not set")
     ls = LabelStudioConnection(settings.label_studio_url.rstrip("/"), settings.label_studio_api_key)
     root = settings.local_files_root or None
+    if getattr(args, "split_cards", False) and getattr(args, "local", None):
+        raise ProjectSetupError("--split-cards splits uploaded files; it does not apply to --local folders")
     if args.command == "up":
         done = setup_project(ls, args.title, args.backend, images=args.files, local_folder=args.local,
-                             document_root=root, auth=_auth(args.basic_auth), predict=not args.no_predict)
+                             document_root=root, auth=_auth(args.basic_auth), predict=not args.no_predict,
+                             split_cards=args.split_cards)
         return " ".join(f"{k}={v}" for k, v in done.items())
     if args.command == "create":
         return f"project={ensure_project(ls, args.title)}"
@@ -333,7 +368,8 @@ def run(args: argparse.Namespace) -> str:
         if args.local:
             count += import_local_folder(ls, args.project, args.local, root or "")
         if args.files:
-            count += len(upload_images(ls, args.project, image_files(args.files)))
+            upload = upload_split_cards if args.split_cards else upload_images
+            count += len(upload(ls, args.project, image_files(args.files)))
         if not (args.local or args.files):
             raise ProjectSetupError("nothing to import: give --local DIR or files")
         return f"imported={count}"

@@ -167,3 +167,35 @@ def test_predict_cards_keeps_a_single_card_as_today(pipeline):
     assert not result.multi
     assert result.cards[0].detected.whole_image
     assert result.cards[0].card.fields() == pipeline.predict(image).fields()
+
+
+def test_split_import_makes_one_label_studio_task_per_card(label_studio, tmp_path: Path):
+    from scripts import ls_project
+
+    sheet, truth = _composed(2, "scanner", 0)
+    sheet_path = tmp_path / "sheet.jpg"
+    sheet.save(sheet_path, quality=92)
+    single_path = tmp_path / "single.png"
+    generate_card(random.Random(5), locale="en_US", photo=False, rotation=0, qr=False)[0].save(single_path)
+    project_id = ls_project.ensure_project(label_studio, "cardloop multi-card split")
+    task_ids = ls_project.upload_split_cards(label_studio, project_id, [sheet_path, single_path])
+    assert len(task_ids) == 3
+    tasks = {int(t.id): t.data for t in label_studio.client.tasks.list(project=project_id, fields="all")}
+    crops = sorted((d for d in tasks.values() if "card" in d), key=lambda d: d["card"])
+    assert [(d["card"], d["cards"], Path(d["original_image"]).name) for d in crops] == [(1, 2, "sheet.jpg"),
+                                                                                       (2, 2, "sheet.jpg")]
+    for data, true in zip(crops, truth["cards"]):
+        assert quad_iou(data["card_outline"], true["outline"]) >= 0.8
+        assert "-card" in data["image"]
+    singles = [d for d in tasks.values() if "card" not in d]
+    assert len(singles) == 1 and singles[0]["image"].endswith("single.png")
+
+
+def test_split_cards_refuses_local_folders(monkeypatch: pytest.MonkeyPatch):
+    from scripts import ls_project
+
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "token")
+
+    args = ls_project._parser().parse_args(["import", "--project", "1", "--local", "/tmp", "--split-cards"])
+    with pytest.raises(ls_project.ProjectSetupError, match="split-cards"):
+        ls_project.run(args)
