@@ -13,7 +13,7 @@ import yaml
 from ml_backend.config import documented_variables
 
 REPO = Path(__file__).resolve().parent.parent
-SERVICES = {"redis", "postgres", "label-studio", "model-bootstrap", "ml-backend", "rq-worker", "minio"}
+SERVICES = {"redis", "postgres", "label-studio", "model-bootstrap", "ml-backend", "rq-worker-train", "rq-worker-light", "minio"}
 #: Variables of other programs (Label Studio's own settings) that may appear in our services' env.
 FOREIGN_OK = {"LABEL_STUDIO_LOCAL_FILES_DOCUMENT_ROOT"}
 
@@ -45,21 +45,31 @@ def test_all_services_present_with_healthchecks(compose_config):
 
 def test_our_services_set_only_variables_the_code_reads(compose_config):
     known = {v["name"] for v in documented_variables()} | FOREIGN_OK
-    for name in ("ml-backend", "rq-worker", "model-bootstrap"):
+    for name in ("ml-backend", "rq-worker-train", "rq-worker-light", "model-bootstrap"):
         env = compose_config["services"][name]["environment"]
         unknown = set(env) - known
         assert not unknown, f"{name} sets variables no code reads: {unknown}"
         for required in ("REDIS_URL", "CRM_DATABASE_URL", "LABEL_STUDIO_URL", "LABEL_STUDIO_API_KEY", "CARDLOOP_MODEL_DIR"):
             assert env.get(required), f"{name} lacks {required}"
     # workers and the backend must agree on where models and Redis are
-    backend, worker = (compose_config["services"][n]["environment"] for n in ("ml-backend", "rq-worker"))
-    for var in ("REDIS_URL", "CARDLOOP_MODEL_DIR", "CARDLOOP_REGISTRY_DIR", "CRM_DATABASE_URL"):
-        assert backend[var] == worker[var], var
+    backend = compose_config["services"]["ml-backend"]["environment"]
+    for name in ("rq-worker-train", "rq-worker-light"):
+        worker = compose_config["services"][name]["environment"]
+        for var in ("REDIS_URL", "CARDLOOP_MODEL_DIR", "CARDLOOP_REGISTRY_DIR", "CRM_DATABASE_URL"):
+            assert backend[var] == worker[var], (name, var)
 
 
-def test_worker_serves_the_configured_queues(compose_config):
+def test_one_worker_per_queue(compose_config):
+    """CRM exports and scoring must not wait behind a training job: each queue has its own worker."""
     from ml_backend.config import Settings
 
-    command = compose_config["services"]["rq-worker"]["command"]
     defaults = Settings()
-    assert defaults.train_queue in command and defaults.light_queue in command
+    train = compose_config["services"]["rq-worker-train"]["command"]
+    light = compose_config["services"]["rq-worker-light"]["command"]
+    assert defaults.train_queue in train and defaults.light_queue not in train
+    assert defaults.light_queue in light and defaults.train_queue not in light
+    for command in (train, light):  # job modules loaded once per worker, not once per job
+        assert command[command.index("-c") + 1] == "active_learning.worker_preload"
+    import importlib
+
+    importlib.import_module("active_learning.worker_preload")

@@ -287,6 +287,9 @@ def test_cli_reports_unreachable_database_after_backing_off(monkeypatch, capsys)
     slept: list[float] = []
     monkeypatch.setattr(sync_module.time, "sleep", slept.append)
     monkeypatch.setenv("CRM_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{free_port()}/crm")
+    # Label Studio's settings are given, so the database is what fails (not the missing token)
+    monkeypatch.setenv("LABEL_STUDIO_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "x")
     assert cli_main("--project", "1") == 1
     err = capsys.readouterr().err.splitlines()
     assert slept == [1.0, 2.0, 4.0]
