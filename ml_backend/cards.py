@@ -127,6 +127,7 @@ class _Candidate:
     rect_area: float
     aspect: float
     rectangularity: float
+    framed: int = 0  # sides found on a straight edge (see _snap_to_edges)
 
     @property
     def card_shaped(self) -> bool:
@@ -422,7 +423,9 @@ def _snap_to_edges(cand: _Candidate, edges: np.ndarray) -> _Candidate:
     back = cv2.invertAffineTransform(rot)
     quad = cv2.transform(np.float64([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]).reshape(-1, 1, 2), back).reshape(-1, 2)
     nw, nh = x1 - x0, y1 - y0
-    return _Candidate(quad, cand.area, float(nw * nh), max(nw, nh) / max(min(nw, nh), 1e-6), cand.rectangularity)
+    snapped = _Candidate(quad, cand.area, float(nw * nh), max(nw, nh) / max(min(nw, nh), 1e-6), cand.rectangularity)
+    snapped.framed = sum(v is not None for v in (left, right, top, bottom))
+    return snapped
 
 
 def _edge_quads(rgb: np.ndarray, min_area: float) -> list[_Candidate]:
@@ -462,10 +465,23 @@ def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
             found.extend(pieces)
         elif whole.card_shaped:
             found.append(_snap_to_edges(whole, edges))
+        else:  # a card with a bit of textured table stuck to it: its own edges still frame it
+            snapped = _snap_to_edges(whole, edges)
+            fill = _fill(blob, snapped.quad)
+            if ASPECT_RANGE[0] <= snapped.aspect <= ASPECT_RANGE[1] and (fill >= 0.9 or snapped.framed == 4 and fill >= 0.6):
+                found.append(snapped)
     for cand in _edge_quads(rgb, min_area):  # cards the colour cue missed
         if all(_overlap_share(cand, f) < 0.3 for f in found):
             found.append(cand)
     return found, {"plain_background": plain, "foreground": float((fg > 0).mean()), "edges": edges}
+
+
+def _fill(mask: np.ndarray, quad: np.ndarray) -> float:
+    """Share of the quad's area that ``mask`` covers."""
+    inside = np.zeros_like(mask)
+    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 255)
+    area = int((inside > 0).sum())
+    return float(((inside > 0) & (mask > 0)).sum()) / area if area else 0.0
 
 
 def _overlap_share(a: _Candidate, b: _Candidate) -> float:
