@@ -199,3 +199,31 @@ def test_split_cards_refuses_local_folders(monkeypatch: pytest.MonkeyPatch):
     args = ls_project._parser().parse_args(["import", "--project", "1", "--local", "/tmp", "--split-cards"])
     with pytest.raises(ls_project.ProjectSetupError, match="split-cards"):
         ls_project.run(args)
+
+
+def test_label_studio_prediction_groups_regions_per_card(pipeline):
+    import math
+
+    from ml_backend.ls_format import regions_from_result
+    from ml_backend.ls_multicard import cards_to_prediction
+    from ml_backend.multicard import predict_cards
+
+    image, truth = _composed(2, "scanner", 0)
+    prediction = cards_to_prediction(predict_cards(pipeline, image))
+    items = prediction["result"]
+    outlines = [i for i in items if i.get("meta", {}).get("placement") == "card"]
+    assert [o["id"] for o in outlines] == ["c1", "c2"]
+    fields = [i for i in items if i not in outlines]
+    assert fields and {i["parentID"] for i in fields} == {"c1", "c2"}
+    w, h = image.size
+    for item in fields:
+        k = item["meta"]["card"]
+        assert item["id"].startswith(f"c{k}-") and item["parentID"] == f"c{k}"
+        v = item["value"]  # the region's centre, turned about its top-left corner, lies on its card
+        a = math.radians(v["rotation"])
+        dx, dy = v["width"] / 100 * w / 2, v["height"] / 100 * h / 2
+        centre = (v["x"] / 100 * w + dx * math.cos(a) - dy * math.sin(a),
+                  v["y"] / 100 * h + dx * math.sin(a) + dy * math.cos(a))
+        assert cv2_inside(np.float32(truth["cards"][k - 1]["outline"]), centre), item["id"]
+    regions = regions_from_result(items)
+    assert len(regions) == len(outlines) + len(fields) // 2  # label + text item per field region
