@@ -15,14 +15,16 @@ default because a card with two text columns far apart can look like two cards.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
 from ml_backend.cards import DetectedCard, cards_from_text_boxes, detect_cards, whole_image_card
 from ml_backend.ocr.geometry import to_original_frame
-from ml_backend.pipeline import CardPipeline
 from ml_backend.schema import Card
+
+if TYPE_CHECKING:  # the server imports this module before it loads any model
+    from ml_backend.model_holder import Predictor
 
 
 @dataclass
@@ -64,7 +66,7 @@ class MultiCardResult:
         return {"width": self.width, "height": self.height, "cards": [c.to_json() for c in self.cards]}
 
 
-def predict_cards(pipeline: CardPipeline, image: Image.Image, *, detect: bool = True,
+def predict_cards(pipeline: "Predictor", image: Image.Image, *, detect: bool = True,
                   text_fallback: bool = False) -> MultiCardResult:
     """Every card of ``image`` read by ``pipeline`` (see module docstring); ``detect=False`` reads
     the image as one card without looking for others."""

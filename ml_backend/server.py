@@ -53,6 +53,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from ml_backend.config import Settings, load_settings
 from ml_backend.fetch import FetchError, ImageFetcher, check_url, loggable_url, printable, redact, task_image_url
 from ml_backend.ls_format import IMAGE_NAME, card_to_prediction
+from ml_backend.ls_multicard import cards_to_prediction
+from ml_backend.multicard import predict_cards
 from ml_backend.metrics import (
     CONTENT_TYPE,
     BackendMetrics,
@@ -389,7 +391,8 @@ def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int,
     task_id = printable(task.get("id"), 40) if isinstance(task, dict) else None
     try:
         image = st.fetcher().fetch_image(task_image_url(task, IMAGE_NAME), deadline=deadline)
-        card = predictor.predict(image)
+        cards = predict_cards(predictor, image)  # several cards in one image: one region group each
+        card = cards.cards[0].card
     except FetchError as exc:
         reason = exc.reason
         log.warning("task %s (#%d): %s: %s", task_id, index, reason, printable(str(exc), 400))
@@ -402,6 +405,8 @@ def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int,
         for stage, seconds in card.timings.items():
             if stage != "total":
                 st.metrics.stage_seconds.labels(stage=stage).observe(seconds)
+        if cards.multi:
+            return cards_to_prediction(cards, predictor.model_version)
         return card_to_prediction(card, image.width, image.height, predictor.model_version)
     st.metrics.tasks.labels(outcome="failed").inc()
     st.metrics.task_failures.labels(reason=reason).inc()
