@@ -4,10 +4,12 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE TOKENIZERS_PARALLELISM=false
 
-# Tesseract re-reads Cyrillic lines PP-OCR cannot; fonts give the card generator variety.
+# Tesseract re-reads Cyrillic lines PP-OCR cannot; fonts give the card generator variety; Chromium lays
+# out the HTML/CSS share of the bootstrap's training cards.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-rus tesseract-ocr-script-cyrl tesseract-ocr-osd \
-      fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core libglib2.0-0 curl \
+      fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core fonts-roboto-unhinted fonts-open-sans \
+      fonts-lato fonts-ebgaramond fonts-comfortaa chromium libglib2.0-0 curl \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

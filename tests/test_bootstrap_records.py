@@ -30,3 +30,10 @@ def test_html_share_lays_out_the_chosen_indices_with_chromium() -> None:
         else:  # the PIL cards of a mixed set are the cards of the PIL set, at the same index
             assert mixed[i] == pil[i], i
 
+
+
+def test_default_preset_mixes_renderers_and_tiny_does_not() -> None:
+    from scripts.bootstrap_model import PRESETS
+
+    assert 0.0 < PRESETS["default"].html_share < 1.0
+    assert PRESETS["tiny"].html_share == 0.0
