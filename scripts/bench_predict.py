@@ -100,7 +100,8 @@ def run_batch_size(url: str, urls: list[str], batch: int, clients: int, per_clie
                     errors += 1
                     continue
                 latencies.append(elapsed)
-                failed += sum(1 for res in results if not res.get("result"))
+                # a task whose image could not be read gets no prediction ([]): asked again later
+                failed += sum(1 for res in results if not (isinstance(res, dict) and res.get("result")))
 
     wall_start = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:

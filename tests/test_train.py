@@ -74,7 +74,7 @@ def test_two_spans_of_one_field_on_a_line_are_two_entities():
     assert word_tags("+1 555 0100 / +1 555 0199", [(0, 11, "phone"), (14, 25, "phone")]) == [
         "B-PHONE", "I-PHONE", "I-PHONE", "O", "B-PHONE", "I-PHONE", "I-PHONE"]
     with pytest.raises(ValueError, match="unknown field"):
-        word_tags("x", [(0, 1, "fax")])
+        word_tags("x", [(0, 1, "nickname")])
 
 
 def test_example_from_lines_matches_inference_words():
