@@ -27,7 +27,7 @@ worker_class = "gthread"
 SPARE_THREADS = 4
 threads = max(1, _settings.predict_concurrency) + max(0, _settings.predict_queue) + SPARE_THREADS
 preload_app = True
-wsgi_app = "ml_backend.server:gunicorn_app()"
+wsgi_app = "ml_backend.serving.server:gunicorn_app()"
 # /predict ends by CARDLOOP_PREDICT_DEADLINE (below Label Studio's ML_TIMEOUT_PREDICT, 100 s by
 # default). This is gunicorn's heartbeat limit: the model load in post_worker_init counts here.
 timeout = 300
@@ -41,6 +41,6 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 def post_worker_init(worker):
     """Load this worker's model (once per process) and start its registry watcher."""
-    from ml_backend.server import state
+    from ml_backend.serving.server import state
 
     state(worker.wsgi).start(watch=True)

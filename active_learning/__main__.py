@@ -19,7 +19,7 @@ log = logging.getLogger("active_learning")
 
 
 def _curve(args: argparse.Namespace) -> int:
-    from active_learning.curve import CurveConfig, format_table, run_curve
+    from active_learning.bench.curve import CurveConfig, format_table, run_curve
 
     cfg = CurveConfig(pool=args.pool, k=args.k, initial=args.initial, test=args.test, base=args.base,
                       base_steps=args.base_steps, epochs=args.epochs, steps=args.steps,
@@ -33,7 +33,7 @@ def _curve(args: argparse.Namespace) -> int:
 
 
 def _next_batch(args: argparse.Namespace) -> int:
-    from active_learning.batch import refresh_next_batch
+    from active_learning.loop.batch import refresh_next_batch
     from ml_backend.local_stack import cli_settings, missing_label_studio
 
     settings = cli_settings()  # the environment, completed from the local stack's var/stack.json
@@ -50,7 +50,7 @@ def _next_batch(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from active_learning.queue import TRAIN_ACTION, handle_event
+    from active_learning.loop.queue import TRAIN_ACTION, handle_event
 
     out = handle_event({"action": TRAIN_ACTION, "project": {"id": args.project}})
     print(f"project {args.project}: training {out['training']} {out.get('training_job', '')}".rstrip())
@@ -63,7 +63,7 @@ def _finetune_bench(args: argparse.Namespace) -> int:
     configure_threads()  # before torch is imported: one thread unless CARDLOOP_TORCH_THREADS says more
     from pathlib import Path
 
-    from active_learning.finetune_bench import BenchConfig, format_report, run_finetune_bench, write_report
+    from active_learning.bench.finetune_bench import BenchConfig, format_report, run_finetune_bench, write_report
 
     cfg = BenchConfig(folder=Path(args.folder), k=args.k, seed=args.seed, model=args.model, epochs=args.epochs,
                       limit=args.limit, ocr_cache=Path(args.ocr_cache) if args.ocr_cache else None)
@@ -76,7 +76,7 @@ def _finetune_bench(args: argparse.Namespace) -> int:
 
 
 def _reconcile(args: argparse.Namespace) -> int:
-    from active_learning.reconcile import reconcile_project
+    from active_learning.loop.reconcile import reconcile_project
 
     out = reconcile_project(args.project)
     crm = out["crm"]
@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="base-model cards mixed into each round's fine-tuning, per labelled card")
     curve.add_argument("--repeats", type=int, default=1,
                        help="run seeds SEED..SEED+N-1 and report mean curves and mean labels to target")
-    curve.add_argument("--size", default="tiny", help="model size preset (active_learning.train.SIZE_PRESETS)")
+    curve.add_argument("--size", default="tiny", help="model size preset (active_learning.training.train.SIZE_PRESETS)")
     curve.add_argument("--measure", default="least_confidence", help="least_confidence, margin or entropy")
     curve.add_argument("--max-labels", type=int, default=None, help="stop each strategy at this many labels")
     curve.add_argument("--augment", action="store_true", help="train on fresh OCR-like views of each card every epoch")

@@ -2,7 +2,7 @@
 
 The XML is the one file annotators' screens are built from; the names inside it
 (``image``, ``label``, ``transcription``, ``validated``) are the contract that
-``ml_backend.ls_format`` writes predictions against and reads annotations with.
+``ml_backend.studio.regions`` writes predictions against and reads annotations with.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load_pipeline():
-    from ml_backend.pipeline import CardPipeline
+    from ml_backend.reading.pipeline import CardPipeline
 
     try:
         return CardPipeline.load(load_settings())
@@ -61,7 +61,7 @@ def format_card(image: str, card: Any, overlay: Path | None = None) -> str:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from ml_backend.images import ImageError, load_image
+    from ml_backend.reading.images import ImageError, load_image
 
     settings = load_settings()
     overlay_dir = Path(args.overlay) if args.overlay else None
@@ -82,14 +82,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
             print(json.dumps({"image": path, "error": str(exc)}, ensure_ascii=False) if as_json
                   else f"{path}  error: {exc}", flush=True)
             continue
-        from ml_backend.multicard import predict_cards
+        from ml_backend.reading.multicard import predict_cards
 
         result = predict_cards(pipeline, image, detect=not args.one_card)
         if result.multi:  # one record per card found in the image
             for k, read in enumerate(result.cards, 1):
                 written = None
                 if overlay_dir is not None:
-                    from ml_backend.overlay import draw_overlay, overlay_path
+                    from ml_backend.studio.overlay import draw_overlay, overlay_path
 
                     written = overlay_path(overlay_dir, f"{Path(path).stem}-card{k}{Path(path).suffix}", taken)
                     draw_overlay(read.crop, read.card).save(written)
@@ -104,7 +104,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         card = result.cards[0].card
         written = None
         if overlay_dir is not None:
-            from ml_backend.overlay import draw_overlay, overlay_path
+            from ml_backend.studio.overlay import draw_overlay, overlay_path
 
             written = overlay_path(overlay_dir, path, taken)
             draw_overlay(image, card).save(written)
@@ -117,8 +117,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ml_backend.benchmark import describe, format_text, run_benchmark
-    from ml_backend.benchmark_doc import render_set
+    from active_learning.bench.benchmark import describe, format_text, run_benchmark
+    from active_learning.bench.benchmark_doc import render_set
 
     truth = Path(args.truth)
     if not truth.is_file():
@@ -148,7 +148,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_benchmarks(args: argparse.Namespace) -> int:
-    from ml_backend.benchmark_doc import ResultError, build
+    from active_learning.bench.benchmark_doc import ResultError, build
 
     results = Path(args.results)
     if not results.is_dir():
@@ -172,7 +172,7 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ml_backend.server import serve
+    from ml_backend.serving.server import serve
 
     settings = load_settings()
     serve(host=args.host or settings.host, port=args.port or settings.port)

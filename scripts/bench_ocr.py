@@ -4,7 +4,7 @@
     .venv/bin/python scripts/bench_ocr.py --cards 10 --locales ru_RU --no-tesseract
     .venv/bin/python scripts/bench_ocr.py --cards 6 --photo --det-side 736
 
-Cards are rendered with Faker text in several fonts (``ml_backend.ocr.samples``); CER compares
+Cards are rendered with Faker text in several fonts (``active_learning.bench.ocr_samples``); CER compares
 the card's lines with the engine's lines joined in reading order. ``--photo`` shoots each card
 as a phone photo (smaller, tilted, blurred, JPEG); ``--rotations`` also reads every card turned
 90/180/270 degrees and reports how often the engine found the right turn.
@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ml_backend.config import load_settings  # noqa: E402
-from ml_backend.ocr import create_engine  # noqa: E402
-from ml_backend.ocr.geometry import rotate_image  # noqa: E402
-from ml_backend.ocr.samples import available_fonts, cer, faker_card_lines, photograph, render_card  # noqa: E402
+from ml_backend.reading.ocr import create_engine  # noqa: E402
+from ml_backend.reading.geometry import rotate_image  # noqa: E402
+from active_learning.bench.ocr_samples import available_fonts, cer, faker_card_lines, photograph, render_card  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -52,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         overrides["tesseract"] = "off"
     settings = dataclasses.replace(settings, **overrides)
     if args.det_side:
-        from ml_backend.ocr.ppocr import RapidOcrStages
-        from ml_backend.ocr.reread import create_reader
-        from ml_backend.ocr.staged import StagedOcrEngine
+        from ml_backend.reading.ocr.ppocr import RapidOcrStages
+        from ml_backend.reading.ocr.reread import create_reader
+        from ml_backend.reading.ocr.staged import StagedOcrEngine
 
         engine = StagedOcrEngine("ppocr", RapidOcrStages(settings.ocr_threads, args.det_side), create_reader(settings))
     else:

@@ -127,7 +127,7 @@ def start_in_process(root: Path, model_dir: str | None) -> tuple[str, object]:
     from werkzeug.serving import make_server
 
     from ml_backend.runtime import configure_threads
-    from ml_backend.server import create_app
+    from ml_backend.serving.server import create_app
     from scripts.services import free_port
 
     settings = load_settings()

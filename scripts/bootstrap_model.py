@@ -7,7 +7,7 @@ No pretrained weights can be downloaded here, so everything is trained locally:
 2. train a byte-level BPE vocabulary on their text (every locale, Cyrillic included) and wrap it
    as a ``LayoutLMv3Processor``;
 3. train a text+layout ``LayoutLMv3ForTokenClassification`` from random init on OCR-like
-   augmented views of the training cards (``active_learning.examples``);
+   augmented views of the training cards (``active_learning.training.examples``);
 4. evaluate on held-out cards -- clean, OCR-like, per locale, and optionally on a locale the
    model never saw -- and write the model into the registry as a new version, promoted.
 
@@ -176,8 +176,8 @@ def _timed(timings: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
 
 def evaluate_views(tagger: Any, records: list[dict[str, Any]], seed: int) -> dict[str, Any]:
     """Entity scores on held-out cards as generated and as OCR would report them (by locale and layout too)."""
-    from active_learning.examples import augmented_example, example_from_truth
-    from active_learning.train import evaluate_model
+    from active_learning.training.examples import augmented_example, example_from_truth
+    from active_learning.training.train import evaluate_model
 
     rng = random.Random(seed)
     clean = [example_from_truth(r) for r in records]
@@ -200,10 +200,10 @@ def bootstrap(preset: Preset, registry_root: str | Path, *, seed: int = 13, prom
     ``holdout`` (e.g. ``("layout", "sidebar")``) keeps one kind of card out of training and
     reports F1 on it: a measure of how the model copes with cards unlike its training data.
     """
-    from active_learning.examples import augmented_dataset, augmented_example, examples_dataset
-    from active_learning.registry import ModelRegistry
-    from active_learning.train import train_model, train_processor
-    from ml_backend.layout import LayoutTagger
+    from active_learning.training.examples import augmented_dataset, augmented_example, examples_dataset
+    from ml_backend.registry import ModelRegistry
+    from active_learning.training.train import train_model, train_processor
+    from ml_backend.reading.layout import LayoutTagger
     from ml_backend.progress import TrainerProgress
 
     timings: dict[str, float] = {}
@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             log.warning("no log file (%s): %s", log_file, exc)
             log_file = Path("")
-    from active_learning.registry import ModelRegistry
+    from ml_backend.registry import ModelRegistry
 
     registry = ModelRegistry(args.registry)
     served = registry.current()

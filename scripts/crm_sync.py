@@ -27,7 +27,7 @@ import psycopg  # noqa: E402
 from label_studio_sdk.core.api_error import ApiError  # noqa: E402
 
 from active_learning.crm.db import CrmDatabaseUnavailable  # noqa: E402
-from active_learning.crm.source import fetch_annotated_tasks, label_studio_client, parse_timestamp  # noqa: E402
+from ml_backend.studio.client import fetch_annotated_tasks, label_studio_client, parse_timestamp  # noqa: E402
 from active_learning.crm.sync import SyncMode, sync_project  # noqa: E402
 from ml_backend.local_stack import cli_settings, missing_label_studio  # noqa: E402
 

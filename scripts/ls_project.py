@@ -36,7 +36,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 import label_config  # noqa: E402
-from active_learning.batch import follow_model_version  # noqa: E402
+from active_learning.loop.batch import follow_model_version  # noqa: E402
 from ml_backend.config import load_settings  # noqa: E402
 
 log = logging.getLogger("scripts.ls_project")
@@ -215,8 +215,8 @@ def upload_split_cards(ls: LabelStudioLike, project_id: int, files: Sequence[Pat
     ``cards``, ``card_outline``); single-card images become one task each as with ``upload_images``."""
     import tempfile
 
-    from ml_backend.card_split import split_card_images
-    from ml_backend.images import ImageError
+    from ml_backend.reading.card_split import split_card_images
+    from ml_backend.reading.images import ImageError
 
     with tempfile.TemporaryDirectory(prefix="cardloop-split-") as tmp:
         try:

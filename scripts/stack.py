@@ -153,7 +153,7 @@ def ensure_workers(stack: Stack) -> None:
             continue
         # -c: RQ imports the job modules once, before forking a work horse per job (see the module)
         proc = spawn([str(VENV_BIN / "rq"), "worker", "--url", stack.redis.url, "--with-scheduler",
-                      "-c", "active_learning.worker_preload", queues[role]],
+                      "-c", "active_learning.loop.worker_preload", queues[role]],
                      stack.logs / f"{role}-worker.log", env=stack.service_env(), cwd=REPO_ROOT)
         write_pid_file(pid_file, proc.pid)
 
@@ -188,13 +188,13 @@ def start() -> int:
     ensure_workers(stack)
     ensure_samples(stack)
 
-    from active_learning.batch import ensure_next_batch_view
+    from active_learning.loop.batch import ensure_next_batch_view
 
     _step("Label Studio project: connect the backend, import sample cards, pre-annotate")
     done = setup_project(stack.label_studio, PROJECT_TITLE, stack.backend_url,
                          local_folder=stack.samples_dir, document_root=stack.label_studio.document_root)
     ensure_next_batch_view(stack.label_studio.client, done["project"])
-    from active_learning.queue import connect, enqueue_reconcile
+    from active_learning.loop.queue import connect, enqueue_reconcile
 
     # catch up with annotations whose webhooks were lost while the stack (or Redis) was down
     enqueue_reconcile(connect(stack.redis.url), stack.settings, done["project"])

@@ -91,10 +91,10 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory) -> LabelStudioServer:
 
 _TINY_MODEL_SOURCES = (
     "ml_backend/schema.py",
-    "ml_backend/layout",
-    "active_learning/examples.py",
-    "active_learning/train.py",
-    "active_learning/registry.py",
+    "ml_backend/reading/layout",
+    "active_learning/training/examples.py",
+    "active_learning/training/train.py",
+    "ml_backend/registry.py",
     "active_learning/synth",
     "scripts/bootstrap_model.py",
 )
@@ -128,7 +128,7 @@ def tiny_model_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     """
     import shutil
 
-    from active_learning.registry import ModelRegistry
+    from ml_backend.registry import ModelRegistry
     from scripts.bootstrap_model import PRESETS, bootstrap
 
     try:

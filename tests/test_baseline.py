@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ml_backend.baseline import regex_fields
+from active_learning.bench.baseline import regex_fields
 from ml_backend.schema import OcrLine, fields_from_values
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import label_config
-from active_learning.batch import VIEW_TITLE, Scorer, ensure_next_batch_view, refresh_next_batch
+from active_learning.loop.batch import VIEW_TITLE, Scorer, ensure_next_batch_view, refresh_next_batch
 from ml_backend.config import load_settings
-from ml_backend.fetch import ImageFetcher, task_image_url
+from ml_backend.reading.fetch import ImageFetcher, task_image_url
 from scripts import ls_project
 
 pytestmark = pytest.mark.integration
@@ -28,7 +28,7 @@ HIDDEN = {"explore": ["tasks:inner_id", "tasks:annotators"], "labeling": ["tasks
 
 @pytest.fixture(scope="module")
 def scorer(tiny_model_dir, label_studio):
-    from ml_backend.pipeline import CardPipeline
+    from ml_backend.reading.pipeline import CardPipeline
 
     settings = replace(load_settings(), local_files_root=str(label_studio.document_root),
                        label_studio_url=label_studio.url, label_studio_api_key=label_studio.token)

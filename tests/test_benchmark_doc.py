@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ml_backend.__main__ import main as cli
-from ml_backend.benchmark import describe
-from ml_backend.benchmark_doc import (
+from active_learning.bench.benchmark import describe
+from active_learning.bench.benchmark_doc import (
     README_END,
     README_START,
     ResultError,
@@ -24,7 +24,7 @@ from ml_backend.benchmark_doc import (
     replace_readme_block,
     summary_table,
 )
-from ml_backend.evaluate import evaluate, format_table, report_from_dict
+from active_learning.bench.evaluate import evaluate, format_table, report_from_dict
 from ml_backend.schema import empty_fields
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,9 +15,9 @@ from PIL import Image
 
 from active_learning.synth import generate_card
 from active_learning.synth.multicard import compose_multicard, generate_multicard_dataset
-from ml_backend.cards import (DetectedCard, cards_from_text_boxes, detect_cards, match_cards, order_corners,
+from ml_backend.reading.cards import (DetectedCard, cards_from_text_boxes, detect_cards, match_cards, order_corners,
                               quad_iou)
-from ml_backend.cards_bench import composed_images, run
+from active_learning.bench.cards_bench import composed_images, run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -138,13 +138,13 @@ def test_dataset_rejects_a_bad_card_range(tmp_path: Path):
 @pytest.fixture(scope="module")
 def pipeline(tiny_model_dir: Path):
     from ml_backend.config import load_settings
-    from ml_backend.pipeline import CardPipeline
+    from ml_backend.reading.pipeline import CardPipeline
 
     return CardPipeline.load(load_settings(), model_dir=tiny_model_dir)
 
 
 def test_predict_cards_reads_one_record_per_card(pipeline):
-    from ml_backend.multicard import predict_cards
+    from ml_backend.reading.multicard import predict_cards
 
     image, truth = _composed(2, "scanner", 0)
     result = predict_cards(pipeline, image)
@@ -160,7 +160,7 @@ def test_predict_cards_reads_one_record_per_card(pipeline):
 
 
 def test_predict_cards_keeps_a_single_card_as_today(pipeline):
-    from ml_backend.multicard import predict_cards
+    from ml_backend.reading.multicard import predict_cards
 
     image, _ = generate_card(random.Random(5), locale="en_US", photo=False, rotation=0, qr=False)
     result = predict_cards(pipeline, image)
@@ -204,9 +204,9 @@ def test_split_cards_refuses_local_folders(monkeypatch: pytest.MonkeyPatch):
 def test_label_studio_prediction_groups_regions_per_card(pipeline):
     import math
 
-    from ml_backend.ls_format import regions_from_result
-    from ml_backend.ls_multicard import cards_to_prediction
-    from ml_backend.multicard import predict_cards
+    from ml_backend.studio.regions import regions_from_result
+    from ml_backend.studio.multicard_regions import cards_to_prediction
+    from ml_backend.reading.multicard import predict_cards
 
     image, truth = _composed(2, "scanner", 0)
     prediction = cards_to_prediction(predict_cards(pipeline, image))

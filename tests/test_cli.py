@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image
 
 from active_learning.synth import generate_card
-from ml_backend.overlay import LABEL_COLOURS, overlay_path
+from ml_backend.studio.overlay import LABEL_COLOURS, overlay_path
 
 REPO = Path(__file__).resolve().parent.parent
 

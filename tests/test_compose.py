@@ -69,7 +69,7 @@ def test_one_worker_per_queue(compose_config):
     assert defaults.train_queue in train and defaults.light_queue not in train
     assert defaults.light_queue in light and defaults.train_queue not in light
     for command in (train, light):  # job modules loaded once per worker, not once per job
-        assert command[command.index("-c") + 1] == "active_learning.worker_preload"
+        assert command[command.index("-c") + 1] == "active_learning.loop.worker_preload"
     import importlib
 
-    importlib.import_module("active_learning.worker_preload")
+    importlib.import_module("active_learning.loop.worker_preload")

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from ml_backend.confidence import card_confidence, card_uncertainty, word_uncertainty
+from ml_backend.reading.confidence import card_confidence, card_uncertainty, word_uncertainty
 from ml_backend.schema import FieldValue, TaggedWord, Word
 
 

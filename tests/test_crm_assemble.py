@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from active_learning.crm.assemble import ContactRecord, NotExported, Rejection, assemble_task
-from active_learning.crm.source import changed_since, latest_annotation
+from ml_backend.studio.client import changed_since, latest_annotation
 from crm_tasks import annotation, card_result, person, region, stamp, task, validated_choice
 
 

@@ -17,7 +17,7 @@ import pytest
 
 import active_learning.crm.sync as sync_module
 from active_learning.crm.db import CrmDatabaseUnavailable, connect
-from active_learning.crm.source import changed_since
+from ml_backend.studio.client import changed_since
 from active_learning.crm.sync import SyncMode, sync_project
 from crm_tasks import annotation, card_result, person, stamp, task, validated_task
 from scripts.services import PostgresServer, free_port
@@ -149,7 +149,7 @@ def test_webhook_job_with_database_down_fails_loudly_and_is_rescheduled_by_rq(re
     from rq import Queue, SimpleWorker
     from rq.job import JobStatus
 
-    from active_learning import queue as al_queue
+    from active_learning.loop import queue as al_queue
     from ml_backend.config import load_settings
 
     monkeypatch.setattr(sync_module.time, "sleep", lambda seconds: None)

@@ -15,7 +15,7 @@ import pytest
 from rq import Queue, SimpleWorker
 
 import label_config
-from active_learning import queue as al_queue
+from active_learning.loop import queue as al_queue
 from active_learning.crm.db import ensure_database
 from active_learning.crm.job import sync_annotation, sync_crm_job
 from crm_tasks import card_result, person, region
@@ -75,7 +75,7 @@ def test_annotations_made_in_label_studio_are_exported_updated_and_withdrawn(lab
     with psycopg.connect(crm_env["CRM_DATABASE_URL"]) as conn:
         assert conn.execute("SELECT ls_task_id FROM rejected_cards").fetchall() == [(rejected,)]
 
-    # The webhook path: active_learning.queue enqueues sync_annotation, an RQ worker runs it.
+    # The webhook path: active_learning.loop.queue enqueues sync_annotation, an RQ worker runs it.
     client.annotations.update(id=made[ok].id, result=card_result({**person(1), "position": "Head of Sales"}))
     settings = load_settings()
     al_queue.enqueue_crm_sync(redis_conn, settings, project.id, ok, made[ok].id, "ANNOTATION_UPDATED")

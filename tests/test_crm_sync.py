@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from active_learning.crm.db import connect, ensure_database, migrate
-from active_learning.crm.source import changed_since
+from ml_backend.studio.client import changed_since
 from active_learning.crm.sync import SyncMode, sync_project
 from crm_tasks import annotation, card_result, person, stamp, task, validated_task
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from active_learning.__main__ import main
-from active_learning.curve import CurveConfig, combine_runs, draw_cards, format_table, labels_to_target, mean_rounds
+from active_learning.bench.curve import CurveConfig, combine_runs, draw_cards, format_table, labels_to_target, mean_rounds
 
 
 def test_labels_to_target_is_the_first_round_reaching_it():

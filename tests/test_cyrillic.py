@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ml_backend.ocr.cyrillic import restore_cyrillic, restore_line
+from ml_backend.text.cyrillic import restore_cyrillic, restore_line
 from ml_backend.schema import OcrLine
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PIL import Image
 
-from active_learning.dataset import OcrCache, align, build_dataset, card_example, containment, is_heldout
-from ml_backend.ls_format import regions_from_result
+from active_learning.training.dataset import OcrCache, align, build_dataset, card_example, containment, is_heldout
+from ml_backend.studio.regions import regions_from_result
 from ml_backend.schema import ID2TAG, OcrLine, OcrResult
 
 W, H = 1000, 600
@@ -96,7 +96,7 @@ def test_regions_map_through_the_ocr_rotation():
     # original is 600 wide, 1000 high and the upright (OCR) frame 1000 x 600.
     ocr = OcrResult(lines=[line("Jane Public", 100, 50, 500, 100)], width=1000, height=600, rotation=90)
     # In the original frame, upright (x, y) came from (y, 600 - x)... map the upright box back.
-    from ml_backend.ocr.geometry import to_original_frame
+    from ml_backend.reading.geometry import to_original_frame
 
     pts = to_original_frame([(90, 45), (510, 45), (510, 105), (90, 105)], 90, 1000, 600)
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]

@@ -28,11 +28,11 @@ import requests
 from rq import Queue
 from rq.job import Job
 
-from active_learning import queue as q
-from active_learning.batch import VIEW_TITLE
-from active_learning.dataset import is_heldout
-from active_learning.registry import ModelRegistry
-from ml_backend.ls_format import LABEL_NAME, TEXT_NAME
+from active_learning.loop import queue as q
+from active_learning.loop.batch import VIEW_TITLE
+from active_learning.training.dataset import is_heldout
+from ml_backend.registry import ModelRegistry
+from ml_backend.studio.regions import LABEL_NAME, TEXT_NAME
 from ml_backend.schema import FIELD_TO_LABEL
 from scripts import ls_project
 from scripts.services import REPO_ROOT, free_port, spawn, wait_for

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ml_backend.ls_format import LABEL_NAME, TEXT_NAME, regions_from_result
+from ml_backend.studio.regions import LABEL_NAME, TEXT_NAME, regions_from_result
 from ml_backend.schema import LS_LABELS
 from scripts import ls_project
 from scripts.services import BackendProcess, free_port

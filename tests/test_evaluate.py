@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ml_backend.evaluate import (
+from active_learning.bench.evaluate import (
     FieldScore,
     comparison_key,
     errors_ratio,
@@ -150,14 +150,13 @@ def test_gold_tags_through_fields_and_validator_reproduce_generated_truth() -> N
     """
     import random
 
-    from active_learning.examples import ocr_order, truth_lines, word_tags
+    from active_learning.training.examples import ocr_order, truth_lines, word_tags
     from active_learning.synth import generate_layout
-    from ml_backend.baseline import regex_fields
-    from ml_backend.fields import words_to_values
-    from ml_backend.layout.words import line_words
+    from active_learning.bench.baseline import regex_fields
+    from ml_backend.reading.fields import words_to_values
+    from ml_backend.reading.layout.words import line_words
     from ml_backend.schema import BIO_TAGS, TAG2ID, TaggedWord, fields_from_values
-    from ml_backend.validate import Validator
-
+    from ml_backend.reading.validate import Validator
     rng = random.Random(20261123)
     validator = Validator()
     truths, predictions, baseline = [], [], []

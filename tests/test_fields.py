@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ml_backend.fields import merge_qr, words_to_values
+from ml_backend.reading.fields import merge_qr, words_to_values
 from ml_backend.schema import BIO_TAGS, TAG2ID, FieldValue, TaggedWord, Word, union_bbox
 
 

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from active_learning.dataset import align
-from active_learning.examples import example_from_lines
-from active_learning.finetune_bench import (
+from active_learning.training.dataset import align
+from active_learning.training.examples import example_from_lines
+from active_learning.bench.finetune_bench import (
     align_card,
     align_value,
     annotation_result,
     format_report,
     make_folds,
 )
-from ml_backend.layout.words import line_words
-from ml_backend.ls_format import regions_from_result
+from ml_backend.reading.layout.words import line_words
+from ml_backend.studio.regions import regions_from_result
 from ml_backend.schema import FIELDS, ID2TAG, OcrLine, OcrResult
 
 REAL_CARDS = Path(__file__).resolve().parent.parent.parent / "shared" / "real-cards"

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from PIL import Image, ImageFile
 
-from ml_backend.images import ImageError, load_image
+from ml_backend.reading.images import ImageError, load_image
 
 LIMITS = {"max_pixels": 4_000_000, "max_bytes": 2_000_000}
 

@@ -41,7 +41,7 @@ def _modules() -> list[str]:
 
 def test_every_module_imports_first() -> None:
     modules = _modules()
-    assert "ml_backend.ocr.russian_spelling" in modules and "ml_backend.validate.known_words" in modules
+    assert "ml_backend.text.russian_spelling" in modules and "ml_backend.text.known_words" in modules
     result = subprocess.run([sys.executable, "-c", _IMPORT_EACH_FIRST, *modules], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from active_learning.jobs import data_fingerprint, promotion_decision
+from active_learning.loop.jobs import data_fingerprint, promotion_decision
 
 
 def test_first_model_is_promoted_without_a_champion():

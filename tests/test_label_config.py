@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import label_config
-from ml_backend import ls_format
+from ml_backend.studio import regions as ls_format
 from ml_backend.schema import LS_LABELS, VALIDATED_CHOICE
 
 

@@ -1,4 +1,4 @@
-"""ml_backend.layout: word boxes, windows for long cards, BIO decoding and the LayoutLMv3 tagger."""
+"""ml_backend.reading.layout: word boxes, windows for long cards, BIO decoding and the LayoutLMv3 tagger."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from ml_backend.layout import (
+from ml_backend.reading.layout import (
     LabelSetMismatch,
     LayoutTagger,
     bio_viterbi,
@@ -17,8 +17,8 @@ from ml_backend.layout import (
     normalize_box,
     words_from_lines,
 )
-from ml_backend.layout.encoding import home_window, plan_windows
-from ml_backend.layout.words import word_char_spans
+from ml_backend.reading.layout.encoding import home_window, plan_windows
+from ml_backend.reading.layout.words import word_char_spans
 from ml_backend.schema import BIO_TAGS, TAG2ID, OcrLine, Word
 
 

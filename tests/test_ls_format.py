@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ml_backend import ls_format
-from ml_backend.ls_format import (
+from ml_backend.studio import regions as ls_format
+from ml_backend.studio.regions import (
     AnnotatedRegion,
     card_to_prediction,
     empty_prediction,
@@ -138,7 +138,7 @@ def test_round_trip_card_to_regions(rotation):
     assert [r.label for r in regions] == ["FULL_NAME", "EMAIL", "PHONE"]
     assert [r.text for r in regions] == ["Jane Doe", "jane@doe.io", "+15551234567"]
     assert [r.score for r in regions] == [0.91, 0.55, 0.75]
-    from ml_backend.ocr.geometry import to_upright_frame
+    from ml_backend.reading.geometry import to_upright_frame
 
     for region, value in zip(regions, values):
         assert (region.original_width, region.original_height) == (orig_w, orig_h)

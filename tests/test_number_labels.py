@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from ml_backend.schema import FieldValue, OcrLine
-from ml_backend.validate import Validator
-from ml_backend.validate.normalise import normalise
-from ml_backend.validate.number_labels import label_kind, printed_label
-from ml_backend.validate.region import region_hint_from
+from ml_backend.reading.validate import Validator
+from ml_backend.reading.values.normalise import normalise
+from ml_backend.reading.validate.number_labels import label_kind, printed_label
+from ml_backend.reading.values.region import region_hint_from
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_a_number_printed_with_middle_dots_is_read() -> None:
 def test_a_fax_span_trains_the_phone_tag_the_model_has() -> None:
     # models know no FAX tag (their label set must keep matching schema.BIO_TAGS): an annotated
     # fax teaches the tagger a number, and its label tells the validator it is a fax
-    from active_learning.examples import word_tags
+    from active_learning.training.examples import word_tags
     from ml_backend.schema import BIO_TAGS, FIELDS, TAGGED_FIELDS
 
     assert "fax" in FIELDS and "fax" not in TAGGED_FIELDS and "B-FAX" not in BIO_TAGS
@@ -103,7 +103,7 @@ def test_a_fax_span_trains_the_phone_tag_the_model_has() -> None:
 
 
 def test_a_number_alone_on_its_line_is_recovered_where_it_is_possible_in_the_cards_region() -> None:
-    from ml_backend.validate.recover import find_phones
+    from ml_backend.reading.validate.recover import find_phones
 
     # the tagger called it an address; the line holds nothing else, the card is Brazilian
     assert find_phones("2294-9484", "BR", region_known=True) == ["+5522949484"]

@@ -15,10 +15,10 @@ import yaml
 from PIL import Image
 
 from ml_backend.config import load_settings
-from ml_backend.ocr import create_engine, to_original_frame, to_upright_frame
-from ml_backend.ocr.geometry import order_quad, reading_order, rotate_image
-from ml_backend.ocr.orientation import decide_orientation
-from ml_backend.ocr.reread import (
+from ml_backend.reading.ocr import create_engine, to_original_frame, to_upright_frame
+from ml_backend.reading.geometry import order_quad, reading_order, rotate_image
+from ml_backend.reading.ocr.orientation import decide_orientation
+from ml_backend.reading.ocr.reread import (
     Reading,
     ReadingSpec,
     TesseractReader,
@@ -29,8 +29,8 @@ from ml_backend.ocr.reread import (
     prefer_second_look,
     worth_second_look,
 )
-from ml_backend.ocr.samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
-from ml_backend.ocr.staged import StagedOcrEngine, closed_up, halfwidth, is_junk, read_evidence
+from active_learning.bench.ocr_samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
+from ml_backend.reading.ocr.staged import StagedOcrEngine, closed_up, halfwidth, is_junk, read_evidence
 
 SETTINGS = load_settings()
 ROOT = Path(__file__).resolve().parents[1]
@@ -294,7 +294,7 @@ def test_reread_rules():
 
 
 def test_a_phone_line_reread_keeps_the_digits_pp_ocr_read():
-    from ml_backend.ocr.reread import with_number_read_by
+    from ml_backend.reading.ocr.reread import with_number_read_by
 
     assert with_number_read_by("Mo6unbhbm: +7 (914) 110-60-24", "Мобильный: +` (S14) 110-60-24") == (
         "Мобильный: +7 (914) 110-60-24")
@@ -306,7 +306,7 @@ def test_a_phone_line_reread_keeps_the_digits_pp_ocr_read():
 
 
 def test_a_house_numbers_slash_tesseract_lost_is_put_back_from_pp_ocr():
-    from ml_backend.ocr.reread import with_slashes_read_by
+    from ml_backend.reading.ocr.reread import with_slashes_read_by
 
     assert with_slashes_read_by(". 5/6, . 53", "Кирничная пр., д.56, 0ф.53") == "Кирничная пр., д.5/6, 0ф.53"
     assert with_slashes_read_by("● . ., . 4/4, 158", "бул. Мира, д. 44, офис 158") == "бул. Мира, д. 4/4, офис 158"
@@ -393,7 +393,7 @@ def test_unknown_engine_is_refused():
 
 def test_missing_tessdata_warns_once_and_carries_on(tmp_path, caplog):
     pytest.importorskip("tesserocr")
-    with caplog.at_level(logging.WARNING, logger="ml_backend.ocr.reread"):
+    with caplog.at_level(logging.WARNING, logger="ml_backend.reading.ocr.reread"):
         assert create_reader(settings(tessdata=str(tmp_path))) is None
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
     assert create_reader(settings(tesseract="off")) is None
@@ -463,7 +463,7 @@ def test_a_surer_reading_that_lost_or_foreign_characters_is_refused(other):
 
 @needs_tesseract
 def test_readings_whose_languages_are_missing_are_skipped(caplog):
-    with caplog.at_level(logging.WARNING, logger="ml_backend.ocr.reread"):
+    with caplog.at_level(logging.WARNING, logger="ml_backend.reading.ocr.reread"):
         reader = create_reader(settings(tesseract_readings=("rus+eng:64", "nosuchlang:48", "rus+eng:48")))
     assert reader is not None and reader.specs == [ReadingSpec("rus+eng", 64), ReadingSpec("rus+eng", 48)]
     assert any("nosuchlang" in r.getMessage() for r in caplog.records)
@@ -521,7 +521,7 @@ def test_small_card_in_a_large_photo(engine):
 def test_too_few_lines_at_the_fast_size_are_looked_for_at_the_photos_resolution():
     """A small card far from the camera: the fast pass finds only the name (large enough that
     the small-text close-up does not start), the photo's own resolution finds the rest."""
-    from ml_backend.ocr.ppocr import DET_LIMIT_SIDE, MAX_DET_SIDE, MIN_LINES_FOUND, RapidOcrStages
+    from ml_backend.reading.ocr.ppocr import DET_LIMIT_SIDE, MAX_DET_SIDE, MIN_LINES_FOUND, RapidOcrStages
 
     def quad(y):
         return np.array([[100, y], [600, y], [600, y + 60], [100, y + 60]], dtype=np.float32)

@@ -15,7 +15,7 @@ from PIL import Image
 
 from active_learning.synth import generate_card
 from ml_backend.config import load_settings
-from ml_backend.pipeline import STAGES, CardPipeline
+from ml_backend.reading.pipeline import STAGES, CardPipeline
 from ml_backend.schema import FIELDS, MULTI_VALUE_FIELDS
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import pytest
 import segno
 from PIL import Image, ImageDraw, ImageFilter
 
-from ml_backend.qr import QrContact, decode_qr, parse_contact, parse_mecard, parse_vcard
+from ml_backend.reading.qr import QrContact, decode_qr, parse_contact, parse_mecard, parse_vcard
 from ml_backend.schema import FIELDS, OcrLine, OcrResult
 
 VCARD_RU = (
@@ -161,7 +161,7 @@ def test_decode_photographed_rotated_scaled_mecard():
 def test_a_blurred_photographed_code_is_read_sharpened():
     """Modules blurred into each other: zxing finds nothing in the photo as it is, the enlarged
     and sharpened copy decodes, and the box is in the photo's own pixels."""
-    from ml_backend.qr import _richest_contact
+    from ml_backend.reading.qr import _richest_contact
 
     img = qr_image(VCARD_RU, scale=3)
     photo = Image.new("RGB", (900, 700), (200, 200, 195))

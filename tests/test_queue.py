@@ -17,7 +17,7 @@ from rq import Queue, SimpleWorker
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, FinishedJobRegistry, ScheduledJobRegistry
 
-from active_learning import queue as q
+from active_learning.loop import queue as q
 from ml_backend.config import load_settings
 
 RECORDER = f"{__name__}.recording_train"

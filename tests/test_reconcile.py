@@ -23,11 +23,11 @@ from rq import Queue, SimpleWorker
 from werkzeug.serving import make_server
 
 import label_config
-from active_learning import queue as q
+from active_learning.loop import queue as q
 from active_learning.crm.db import ensure_database
-from active_learning.reconcile import reconcile_project
+from active_learning.loop.reconcile import reconcile_project
 from ml_backend.config import load_settings
-from ml_backend.server import create_app
+from ml_backend.serving.server import create_app
 from scripts.services import RedisServer, free_port
 
 pytestmark = pytest.mark.integration

@@ -6,8 +6,8 @@ import pytest
 
 from ml_backend.config import load_settings
 from ml_backend.schema import FieldValue, OcrLine, fields_from_values
-from ml_backend.validate import Validator
-from ml_backend.validate.recover import (
+from ml_backend.reading.validate import Validator
+from ml_backend.reading.validate.recover import (
     RECOVERED_CONFIDENCE,
     company_slugs,
     email_from_domains,
@@ -448,8 +448,7 @@ def test_a_one_word_name_that_lost_its_space_is_spaced_as_the_email_spells_it():
 
 
 def test_a_website_that_lost_its_top_level_domain_gets_the_cards() -> None:
-    from ml_backend.validate import normalise
-
+    from ml_backend.reading.values import normalise
     checked = normalise("website", "www.alfakonsalting")
     assert not checked.valid and checked.reason == "no top-level domain after the site's name"
     website = fv("website", "www.alfakonsalting", valid=False)
@@ -461,8 +460,7 @@ def test_a_website_that_lost_its_top_level_domain_gets_the_cards() -> None:
 
 
 def test_two_web_addresses_run_together_are_two() -> None:
-    from ml_backend.validate import normalise
-
+    from ml_backend.reading.values import normalise
     printed = "suvorovpetrova.net/http://www.suvorovpetrova.net"
     checked = normalise("website", printed)
     assert not checked.valid and checked.reason == "two web addresses run together"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from active_learning.registry import VERSION_RE, ModelRegistry, RegistryError
+from ml_backend.registry import VERSION_RE, ModelRegistry, RegistryError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +83,7 @@ _CRASH_SCRIPT = textwrap.dedent(
     """
     import json, os, signal, sys
     from pathlib import Path
-    from active_learning.registry import ModelRegistry
+    from ml_backend.registry import ModelRegistry
     root, point = sys.argv[1], sys.argv[2]
     reg = ModelRegistry(root)
     staging = reg.create_staging()
@@ -134,7 +134,7 @@ def test_sigkill_at_any_step_leaves_old_state(tmp_path, point):
 
 def _promote_if_still(root: str, version: str, expected: str, barrier) -> bool:
     """One 'training job' promoting its challenger over the champion it started from."""
-    from active_learning.registry import ChampionChanged
+    from ml_backend.registry import ChampionChanged
 
     barrier.wait()
     try:
@@ -149,7 +149,7 @@ def test_a_promotion_re_checks_the_champion_so_concurrent_jobs_never_overwrite_e
     same champion, exactly one switches; the others are told instead of overwriting it."""
     import multiprocessing
 
-    from active_learning.registry import ChampionChanged
+    from ml_backend.registry import ChampionChanged
 
     reg = ModelRegistry(tmp_path)
     champion = _commit(reg, "champion")

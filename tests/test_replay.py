@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from active_learning.examples import examples_dataset
-from active_learning.replay import replay_examples, with_replay
+from active_learning.training.examples import examples_dataset
+from active_learning.training.replay import replay_examples, with_replay
 from ml_backend.schema import TAG2ID
 
 

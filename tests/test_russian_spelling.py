@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ml_backend.ocr.russian_spelling import corrected_word, respell_russian, respelled
+from ml_backend.text.russian_spelling import corrected_word, respell_russian, respelled
 from ml_backend.schema import OcrLine
 
 

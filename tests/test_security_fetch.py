@@ -15,8 +15,8 @@ from backend_fakes import png_bytes, test_settings
 from PIL import Image
 
 from ml_backend.config import load_settings
-from ml_backend.fetch import CheckedURL, FetchError, ImageFetcher, check_url, loggable_url, printable
-from ml_backend.images import ImageError, load_image
+from ml_backend.reading.fetch import CheckedURL, FetchError, ImageFetcher, check_url, loggable_url, printable
+from ml_backend.reading.images import ImageError, load_image
 from scripts.probe_security import CDN_HOST, FOREIGN_HOST, FakeLabelStudio, RecordingHost
 
 TOKEN = "ls-token-0123456789abcdef"
@@ -149,7 +149,7 @@ def test_what_reaches_the_log_is_one_line_and_short():
 def test_setup_cannot_take_the_configured_token_or_origin(ls, cdn):
     from backend_fakes import FakePipeline
 
-    from ml_backend.server import create_app, state
+    from ml_backend.serving.server import create_app, state
 
     settings = test_settings(label_studio_url=ls.url, label_studio_api_key=TOKEN,
                              fetch_allowlist=(f"{CDN_HOST}:{cdn.port}",))

@@ -8,7 +8,7 @@ import pytest
 from backend_fakes import FakePipeline, test_settings, write_png
 from werkzeug.serving import make_server
 
-from ml_backend.server import create_app
+from ml_backend.serving.server import create_app
 from scripts.bench_predict import format_table, percentile, run_batch_size
 from scripts.services import free_port
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from backend_fakes import FileHost, png_bytes, test_settings, write_png
 
-from ml_backend.fetch import FetchError, ImageFetcher, loggable_url, redact, task_image_url
+from ml_backend.reading.fetch import FetchError, ImageFetcher, loggable_url, redact, task_image_url
 
 TOKEN = "tok-123456"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from active_learning.registry import ModelRegistry
+from ml_backend.registry import ModelRegistry
 from scripts.services import BackendProcess, free_port
 
 pytestmark = pytest.mark.slow

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from backend_fakes import FakePipeline, FileHost, png_bytes, test_settings
 
-from ml_backend.model_holder import ModelHolder, ModelUnavailable
-from ml_backend.server import create_app
+from ml_backend.serving.model_holder import ModelHolder, ModelUnavailable
+from ml_backend.serving.server import create_app
 
 
 V1, V2 = "v0001-20260101T000000", "v0002-20260102T000000"
@@ -102,7 +102,7 @@ def test_requests_during_a_swap_see_one_whole_model(registry, tmp_path):
     settings = test_settings(label_studio_url=host.url, model_dir=str(registry / "current"),
                              registry_dir=str(registry), model_poll_seconds=0.05)
     app = create_app(settings, pipeline_loader=loader, event_handler=lambda p: {}, queue_depth=lambda: {}, watch=True)
-    from ml_backend.server import state
+    from ml_backend.serving.server import state
 
     try:
         client_batch = {"tasks": [{"id": i, "data": {"image": "/data/upload/1/c.png"}} for i in range(3)]}
@@ -146,7 +146,7 @@ def test_setup_answers_at_once_and_loads_a_promotion_in_the_background(registry)
     loader = SlowLoader(delay=4.0)
     settings = test_settings(model_dir=str(registry / "current"), registry_dir=str(registry))
     app = create_app(settings, pipeline_loader=loader, event_handler=lambda p: {}, queue_depth=lambda: {})
-    from ml_backend.server import state
+    from ml_backend.serving.server import state
 
     client = app.test_client()
     assert client.post("/setup", json={}).get_json() == {"model_version": V1}
@@ -167,7 +167,7 @@ def test_a_plain_folder_is_served_but_never_swapped(registry, caplog):
     """A resolved version folder (what the stack used to pass) never moves: the holder says so."""
     import logging
 
-    with caplog.at_level(logging.INFO, logger="ml_backend.model_holder"):
+    with caplog.at_level(logging.INFO, logger="ml_backend.serving.model_holder"):
         holder = ModelHolder(SlowLoader(), (registry / "current").resolve())
     assert "promotions will not be followed" in caplog.text
     holder.refresh()

@@ -9,7 +9,7 @@ import pytest
 from backend_fakes import FakePipeline, FileHost, png_bytes, test_settings, write_png
 from PIL import Image
 
-from ml_backend.server import create_app, state
+from ml_backend.serving.server import create_app, state
 
 TOKEN = "ls-secret-token-0123456789"
 

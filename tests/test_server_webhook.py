@@ -9,7 +9,7 @@ import pytest
 from backend_fakes import FakePipeline, test_settings
 from rq import Queue
 
-from ml_backend.server import create_app
+from ml_backend.serving.server import create_app
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
 
@@ -107,7 +107,7 @@ def test_unknown_action_names_do_not_grow_the_metric_labels(redis_url, tmp_path)
 
 
 def test_metrics_show_training_progress_a_job_reported(redis_url, redis_conn, tmp_path):
-    from active_learning.queue import report_progress
+    from active_learning.loop.queue import report_progress
 
     client = _app(redis_url, tmp_path).test_client()
     client.post("/webhook", json=_annotation(1, project=7))  # registers project 7, one pending annotation

@@ -6,8 +6,8 @@ import pytest
 
 from ml_backend.config import load_settings
 from ml_backend.schema import FieldValue
-from ml_backend.validate import Validator
-from ml_backend.validate.shape import (
+from ml_backend.reading.validate import Validator
+from ml_backend.reading.validate.shape import (
     case_slips_restored,
     cyrillic_read_as_latin,
     misread_address,

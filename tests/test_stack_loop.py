@@ -29,10 +29,10 @@ import requests
 from crm_tasks import validated_choice
 from test_e2e_active_learning import truth_result, wait_until
 
-from active_learning import queue as q
-from active_learning.batch import VIEW_TITLE
-from active_learning.dataset import is_heldout
-from active_learning.registry import ModelRegistry
+from active_learning.loop import queue as q
+from active_learning.loop.batch import VIEW_TITLE
+from active_learning.training.dataset import is_heldout
+from ml_backend.registry import ModelRegistry
 from scripts.services import REPO_ROOT, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

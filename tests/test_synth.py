@@ -337,7 +337,7 @@ def test_speed() -> None:
 
 
 def test_faxes_are_their_own_field_and_always_printed_with_their_label() -> None:
-    from ml_backend.validate.number_labels import label_kind
+    from ml_backend.reading.validate.number_labels import label_kind
 
     faxes = 0
     for i in range(150):

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from transformers import TrainerCallback
 
-from active_learning.examples import (
+from active_learning.training.examples import (
     Augmentation,
     TruthLine,
     augmented_dataset,
@@ -23,8 +23,8 @@ from active_learning.examples import (
     split_line,
     word_tags,
 )
-from active_learning.train import bio_entities, entity_scores, evaluate_model, train_model, train_processor
-from ml_backend.layout import LayoutTagger
+from active_learning.training.train import bio_entities, entity_scores, evaluate_model, train_model, train_processor
+from ml_backend.reading.layout import LayoutTagger
 from ml_backend.schema import ID2TAG, TAG2ID, OcrLine
 
 NAMES = ["John Smith", "Anna Müller", "Иван Петров", "Marie Dupont", "Li Wei", "Olga Ivanova", "Hans Weber"]
@@ -223,7 +223,7 @@ def test_visual_embedding_models_get_pixels(tmp_path):
 
 def test_bootstrap_cli_if_missing_and_bad_arguments(tiny_model_dir, capsys):
     """The tiny model came from scripts/bootstrap_model.py; --if-missing leaves a served registry alone."""
-    from active_learning.registry import ModelRegistry
+    from ml_backend.registry import ModelRegistry
     from scripts.bootstrap_model import main
 
     root = tiny_model_dir.parent.parent

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from active_learning.uncertainty import (
+from active_learning.loop.uncertainty import (
     ScoredTask, card_scores, check_strategy, least_confident, most_uncertain, probs_uncertainty,
 )
-from ml_backend.confidence import TOP_K, card_uncertainty
+from ml_backend.reading.confidence import TOP_K, card_uncertainty
 from ml_backend.schema import BIO_TAGS, Card, OcrResult, TaggedWord, Word
 
 N = len(BIO_TAGS)

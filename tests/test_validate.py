@@ -8,9 +8,10 @@ import pytest
 
 from ml_backend.config import load_settings
 from ml_backend.schema import FIELDS, FieldValue, OcrLine
-from ml_backend.validate import NormalisedValue, Validator, normalise, region_hint_from
-from ml_backend.validate.cues import CueTagger
-from ml_backend.validate.lexicon import is_legal_form
+from ml_backend.reading.validate import Validator
+from ml_backend.reading.values import NormalisedValue, normalise, region_hint_from
+from ml_backend.reading.validate.cues import CueTagger
+from ml_backend.text.lexicon import is_legal_form
 
 
 @pytest.fixture(scope="module")
@@ -891,7 +892,7 @@ def _validated_as_read(validator: Validator, field: str, text: str, confidence: 
 
 
 def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator: Validator, monkeypatch) -> None:
-    from ml_backend.validate.known_words import known_city
+    from ml_backend.text.known_words import known_city
 
     # OCR output: a misread town that is no Russian word cannot be right as read, and is put right
     for read, town in (("алл. Краснофлотская, 91, 391662, Глец", "Елец"), ("Жукова ул., 8, г. санкт Иетербург", "Санкт-Петербург")):
@@ -899,10 +900,10 @@ def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator:
         assert got.value.endswith(town) and got.valid and got.applied == ["known_words.with_known_towns"]
     # a word of the language may be a real town the list lacks: put right only where OCR was
     # unsure of the line, else only proposed (the value as read stays, with a note)
-    from ml_backend.ocr.russian_spelling import is_russian_word
+    from ml_backend.text.russian_spelling import is_russian_word
 
     assert is_russian_word("Малина") and is_russian_word("Нарым") and is_russian_word("Глец") is False
-    monkeypatch.setattr("ml_backend.ocr.russian_spelling.is_russian_word", lambda word: True)
+    monkeypatch.setattr("ml_backend.text.russian_spelling.is_russian_word", lambda word: True)
     read = "алл. Краснофлотская, 91, 391662, Глец"
     assert _validated_as_read(validator, "address", read, 0.8).value.endswith("Елец")
     sure = _validated_as_read(validator, "address", read, 0.97)
@@ -919,7 +920,7 @@ def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator:
 
 
 def test_a_town_read_in_latin_look_alikes_is_put_right(validator: Validator) -> None:
-    from ml_backend.validate.known_words import known_city_in_lookalikes
+    from ml_backend.text.known_words import known_city_in_lookalikes
 
     for read, right in (("наб. Производственная, д. 7, 481389, Ap3amac, Российская Федерация",
                          "наб. Производственная, д. 7, 481389, Арзамас, Российская Федерация"),
@@ -934,7 +935,7 @@ def test_a_town_read_in_latin_look_alikes_is_put_right(validator: Validator) -> 
 
 
 def test_a_russian_title_word_misread_by_one_letter_is_put_right(validator: Validator) -> None:
-    from ml_backend.validate.known_words import with_known_title_words
+    from ml_backend.text.known_words import with_known_title_words
 
     got = _validated_as_read(validator, "position", "Менелжер проектов", 0.97)  # no Russian word: put right
     assert got.value == "Менеджер проектов" and got.valid
@@ -953,7 +954,7 @@ def test_a_russian_title_word_misread_by_one_letter_is_put_right(validator: Vali
 
 
 def test_misread_russian_given_names_and_patronymics_are_put_right(validator: Validator) -> None:
-    from ml_backend.validate.known_words import with_known_name_words
+    from ml_backend.text.known_words import with_known_name_words
 
     got = _validated_as_read(validator, "full_name", "ЛУКИНА НПАГАЛЬЯ НИЛОВИА", 0.97)  # no Russian words
     assert got.value == "ЛУКИНА НАТАЛЬЯ НИЛОВНА" and got.valid

@@ -1,8 +1,8 @@
 """One Label Studio task -> what the CRM should hold for it: a contact, a rejection, or nothing.
 
 The annotator's regions and the card-level "validated" choice are read with
-``ml_backend.ls_format`` (the one reader of Label Studio JSON) and every value goes through the
-same validator the backend uses (``ml_backend.validate.normalise``), so the CRM stores exactly
+``ml_backend.studio.regions`` (the one reader of Label Studio JSON) and every value goes through the
+same validator the backend uses (``ml_backend.reading.values.normalise``), so the CRM stores exactly
 the canonical forms (E.164 phones, lower-case e-mails) the model is evaluated on.
 """
 
@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ml_backend.ls_format import AnnotatedRegion, is_validated, regions_from_result
+from ml_backend.studio.regions import AnnotatedRegion, is_validated, regions_from_result
 from ml_backend.schema import MULTI_VALUE_FIELDS, FieldValue, empty_fields
-from ml_backend.validate import normalise, region_hint_from
-
-from active_learning.crm.source import annotation_updated_at, latest_annotation
+from ml_backend.reading.values import normalise, region_hint_from
+from ml_backend.studio.client import annotation_updated_at, latest_annotation
 
 #: How several regions of one single-value field are joined (a name split over two lines, a
 #: multi-line address), in reading order; the address normaliser turns line breaks into ", ".

@@ -1,7 +1,7 @@
 """RQ job functions that export a project's validated cards to the CRM.
 
 They take plain ids only (any worker can run them) and build their Label Studio client and
-database URL from settings. ``active_learning.queue`` enqueues ``sync_annotation`` on the light
+database URL from settings. ``active_learning.loop.queue`` enqueues ``sync_annotation`` on the light
 queue for every annotation webhook and ``sync_deleted_tasks`` for TASKS_DELETED, with an RQ
 ``Retry``. Label Studio's ANNOTATIONS_DELETED names annotation ids only (the annotation is gone,
 so it cannot be asked for its task): the CRM itself says which task's contact was made from it. Failures are raised, not swallowed:
@@ -17,7 +17,7 @@ from typing import Any
 from ml_backend.config import load_settings
 
 from active_learning.crm.db import connect, migrate
-from active_learning.crm.source import fetch_annotated_tasks, fetch_tasks_by_id, label_studio_client
+from ml_backend.studio.client import fetch_annotated_tasks, fetch_tasks_by_id, label_studio_client
 from active_learning.crm.sync import SyncMode, sync_project
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def sync_crm_job(project_id: int, task_ids: list[int] | None = None, full: bool 
 
 
 def sync_annotation(project_id: int, task_id: int | None, annotation_id: int | None, action: str) -> dict[str, Any]:
-    """Webhook entry point (``active_learning.queue.CRM_FUNC``): re-export the annotation's task.
+    """Webhook entry point (``active_learning.loop.queue.CRM_FUNC``): re-export the annotation's task.
 
     The task's *current* state in Label Studio decides, whatever the event said: a deleted
     annotation leaves the task's previous annotation (or none, and the contact is withdrawn).

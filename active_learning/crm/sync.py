@@ -31,7 +31,7 @@ from active_learning.crm.export import (
     live_task_ids,
     read_watermark,
 )
-from active_learning.crm.source import annotation_updated_at, latest_annotation
+from ml_backend.studio.client import annotation_updated_at, latest_annotation
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Several generated cards in one image: a flatbed scanner sheet or a photo of cards on a table.
 
 People digitise cards in bulk, four to ten on a scanner or a handful on a desk in one photo; the
-card detector (``ml_backend.cards``) and its benchmark need such images with every card's true
+card detector (``ml_backend.reading.cards``) and its benchmark need such images with every card's true
 outline. Each card is drawn by the single-card generator (flat, clean, upright) and placed by a
 homography ``card pixels -> image pixels`` (scale, turn, position, and for photos one shared
 perspective), so its outline and every line quad of its truth are mapped exactly, the same way
@@ -38,7 +38,7 @@ from PIL import Image
 
 from active_learning.synth.generate import generate_card
 from active_learning.synth.photo import _gain_map, _surface, map_points
-from ml_backend.cards import reading_order
+from ml_backend.reading.cards import reading_order
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,2 @@
+"""Fine-tuning: Label Studio annotations and generated cards -> word-level examples -> Trainer.
+"""

@@ -1,0 +1,422 @@
+"""BIO-tagged words -> field values, and QR fields merged over them.
+
+Decoding rules (words arrive in reading order: lines in OCR order, words left to right):
+
+* ``O`` closes the open value: "Tel: +1 555 0100  Email: a@b.com" is one OCR line holding two
+  values, separated by the ``O`` label words.
+* ``I-X`` continues an open value of field X, on the same line or the next one (a company name
+  wrapped over two lines, unless its line ends on its legal form), except a full name (its lines
+  are joined by geometry, below) and a phone, e-mail or website already complete on its line. An ``I-X`` with no open X value (after
+  ``O`` or another field) is read as ``B-X``: the tagger's boundary slip must not lose the word.
+* ``B-X`` starts a new value, except right after an open value of the same single-value field
+  (no ``O`` word between): annotators draw one rectangle per printed line, so a two-line address
+  arrives as ``B-ADDRESS ...`` ``B-ADDRESS ...`` and must become ONE address. Multi-value fields
+  (phone, e-mail, website) always start a new value on ``B-``: two phones are two values.
+* Words of one line join with a space; lines join with ", " for addresses (the joint
+  ``validate.normalise`` gives address lines) and a space otherwise.
+
+Reading order breaks a value wherever other text comes between its lines (a phone printed
+beside the street line, a two-column layout), so values are then joined by geometry: all parts
+of the address (a card prints one address) top to bottom, and a part of a name, position or
+company printed right below another part of the same field (a wrapped line), unless a full name
+is complete on either line or the company's line ends on its legal form ("Stephens Inc" over
+"Part of Northstar"). OCR also splits a line at a wide gap ("0121" | "349 7853", "Tracey" |
+"Clements"): a phone, e-mail or website part too incomplete to be a value on its own, or a part of
+a name that is no complete name, is joined to the part of the same field next to it on its row.
+
+Before decoding, the tagger's typical slips on real cards are undone (``retag``). After it, a
+"phone" with fewer than three digits (a bullet) and a "website" without a dot (a garbled label)
+are dropped.
+
+A value's confidence is the *minimum* of its words' tag probabilities, not the mean: a value is
+right only if every word is, and the evaluation compares whole values, so one doubtful word in
+a long address must show; a mean would dilute it with the sure ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+from ml_backend.reading.retag import undo_tagger_slips, wraps_onto
+from ml_backend.schema import (
+    BIO_TAGS,
+    FIELDS,
+    MULTI_VALUE_FIELDS,
+    OUTSIDE_TAG,
+    FieldValue,
+    TaggedWord,
+    tag_field,
+    union_bbox,
+)
+from ml_backend.reading.values import normalise, region_hint_from
+from ml_backend.text.lexicon import is_legal_form
+from ml_backend.reading.values.plain import is_complete_name, is_initialled_name
+from ml_backend.reading.values.website import lacks_top_level_domain
+
+log = logging.getLogger(__name__)
+
+_LINE_JOINERS: dict[str, str] = {"address": ", "}
+_WORD_JOINER = " "
+_KNOWN_TAGS = frozenset(BIO_TAGS)
+
+
+@dataclass
+class _OpenValue:
+    """Words of the value being decoded."""
+
+    field: str
+    words: list[TaggedWord] = field(default_factory=list)
+
+    def text(self) -> str:
+        joiner = _LINE_JOINERS.get(self.field, _WORD_JOINER)
+        lines: list[list[str]] = []
+        previous = None
+        for tw in self.words:
+            if tw.word.line_index != previous:
+                lines.append([])
+                previous = tw.word.line_index
+            lines[-1].append(tw.word.text)
+        texts = [_WORD_JOINER.join(words) for words in lines]
+        if joiner.strip():  # don't double a separator the card already printed ("Main St,")
+            texts = [t.rstrip(joiner.strip()) if i < len(texts) - 1 else t for i, t in enumerate(texts)]
+        return joiner.join(texts)
+
+    def to_value(self) -> FieldValue:
+        text = self.text()
+        line_indices: list[int] = []
+        for tw in self.words:
+            if tw.word.line_index not in line_indices:
+                line_indices.append(tw.word.line_index)
+        return FieldValue(
+            field=self.field,
+            value=text,
+            raw=text,
+            confidence=min(tw.probability for tw in self.words),
+            bbox=union_bbox([tw.word.bbox for tw in self.words]),
+            line_indices=line_indices,
+        )
+
+
+def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -> bool:
+    """Whether ``tw`` (tagged for ``field_name``) extends ``open_value`` rather than starting anew."""
+    if open_value is None or open_value.field != field_name:
+        return False
+    new_line = tw.word.line_index != open_value.words[-1].word.line_index
+    if field_name == "full_name" and new_line:
+        return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
+    if new_line and _far_below(open_value, tw):
+        return False  # a B- far below starts a value of its own
+    if new_line and field_name == "company" and _ends_on_legal_form(open_value.text()):
+        return False  # "Clearview Media Inc." ends the name; a slogan below is no part of it
+    if tw.tag.startswith("I-"):
+        # a phone, e-mail or website complete on its line is not continued on the next one:
+        # two numbers printed one below the other are two values, whatever the I- says
+        return not (new_line and field_name in MULTI_VALUE_FIELDS and not _incomplete(open_value.to_value()))
+    # B- of the same single-value field right after it (no O word between): the next line of a
+    # multi-line address, or another piece of it, annotated as its own rectangle.
+    return field_name not in MULTI_VALUE_FIELDS
+
+
+#: Single-line-per-value fields whose I- words may wrap onto the next line, but only right below.
+_WRAPPING_FIELDS = frozenset({"position", "company"})
+#: Gap between a line and its wrapped continuation, in line heights of the lower line.
+_MAX_WRAP_GAP = 2.0
+
+
+def _far_below(open_value: _OpenValue, tw: TaggedWord) -> bool:
+    """Whether ``tw`` is on a new line that starts more than two line heights below the open
+    position's or company's last line: no wrapped line of it ("Hydrographic surveyor" with the
+    slogan "Synergistic zero tolerance paradigm" printed under the contact block)."""
+    last_line = open_value.words[-1].word.line_index
+    if open_value.field not in _WRAPPING_FIELDS or tw.word.line_index == last_line:
+        return False
+    upper_bottom = max(w.word.bbox[3] for w in open_value.words if w.word.line_index == last_line)
+    top, bottom = tw.word.bbox[1], tw.word.bbox[3]
+    return top - upper_bottom > _MAX_WRAP_GAP * (bottom - top)
+
+
+def _ends_on_legal_form(company: str) -> bool:
+    """Whether a company name's (last) line ends on its legal form after the name ("Stephens
+    Inc", "Garner Analytics Limited", "Müller GmbH & Co. KG"): the name is complete, and a line
+    below it ("Part of Northstar", a slogan) is not its continuation. A legal form alone on its
+    line ("ООО" over "«Ромашка»") starts the name instead."""
+    words = company.split()
+    last = words[-1].strip(",") if words else ""
+    return len(words) > 1 and is_legal_form(last)
+
+
+def _continues_from_far_above(open_value: _OpenValue | None, tw: TaggedWord) -> bool:
+    """An I- word of the open position or company ``_far_below`` it: text the tagger ran on into
+    the value. It is left out; read as a value of its own, it would compete with the real one."""
+    return (open_value is not None and tw.tag.startswith("I-") and tag_field(tw.tag) == open_value.field
+            and _far_below(open_value, tw))
+
+
+def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
+    """Field values spelled by BIO-tagged ``words`` (see module docstring), in reading order.
+
+    Raises ValueError for a tag that is not one of ``schema.BIO_TAGS``.
+    """
+    unknown = next((tw for tw in words if tw.tag not in _KNOWN_TAGS), None)
+    if unknown is not None:
+        raise ValueError(f"unknown BIO tag {unknown.tag!r} on word {unknown.word.text!r}")
+    values: list[FieldValue] = []
+    open_value: _OpenValue | None = None
+    # (line, field) of I- words that continued a position or company from too far above
+    far_continuation: tuple[int, str] | None = None
+    for tw in undo_tagger_slips(words):
+        if tw.tag.startswith("I-") and far_continuation == (tw.word.line_index, tag_field(tw.tag)):
+            continue
+        if _continues_from_far_above(open_value, tw):
+            log.debug("%s on %r continues nothing above it: left out", tw.tag, tw.word.text)
+            far_continuation = (tw.word.line_index, tag_field(tw.tag))
+            continue
+        far_continuation = None
+        if tw.tag == OUTSIDE_TAG:
+            if open_value is not None:
+                values.append(open_value.to_value())
+                open_value = None
+            continue
+        field_name = tag_field(tw.tag)
+        assert field_name is not None
+        if _continues(open_value, tw, field_name):
+            open_value.words.append(tw)  # type: ignore[union-attr]
+            continue
+        if tw.tag.startswith("I-"):
+            log.debug("stray %s on %r read as B-", tw.tag, tw.word.text)
+        if open_value is not None:
+            values.append(open_value.to_value())
+        open_value = _OpenValue(field_name, [tw])
+    if open_value is not None:
+        values.append(open_value.to_value())
+    return _without_strays(_join_fragments(_join_wrapped(_join_address_parts(values))))
+
+
+#: A phone value needs at least this many digits once its fragments are joined; what has fewer
+#: is a bullet ("+") or a stray digit the tagger took for one, not a number to validate.
+_MIN_PHONE_DIGITS = 3
+
+
+def _stray(value: FieldValue) -> bool:
+    """A phone without a number's digits, or a website without a dot ("noyta", a garbled
+    "почта" label): the tagger's slip on a bullet or a label, with nothing to validate."""
+    if value.field == "phone":
+        return sum(ch.isdigit() for ch in value.value) < _MIN_PHONE_DIGITS
+    if value.field == "website":
+        return "." not in value.value
+    return False
+
+
+def _without_strays(values: list[FieldValue]) -> list[FieldValue]:
+    kept = [v for v in values if not _stray(v)]
+    if len(kept) < len(values):
+        log.debug("read as bullets or labels, not values: %s", [v.value for v in values if _stray(v)])
+    return kept
+
+
+def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
+    """One value made of ``parts`` (already in reading order), as sure as its least sure part."""
+    text = joiner.join(p.value for p in parts)
+    return replace(
+        parts[0],
+        value=text,
+        raw=text,
+        confidence=min(p.confidence for p in parts),
+        bbox=union_bbox([p.bbox for p in parts if p.bbox]),
+        line_indices=[i for p in parts for i in p.line_indices],
+    )
+
+
+def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
+    """Every address part of the card -> one address, parts top to bottom, where the first was.
+
+    Parts that start on one OCR line (another field's word came between them: "стр. 8 + 737166,
+    г. Пышма" with the "+" bullet tagged as a phone) keep their reading order, left to right: on
+    a tilted photo the right part's words can sit higher than the left part's, and a part going
+    on to the next line can reach further left there than the part before it ("2168" |
+    "lliams Gardens" / "North Sabrinaburgh, AK 68068" on a right-aligned card).
+    """
+    parts = [v for v in values if v.field == "address"]
+    detached = [v for v in parts if _detached_from_the_address(v, parts)]
+    if detached:
+        log.debug("printed apart from the address block: %s", [v.value for v in detached])
+        parts = [v for v in parts if not any(v is d for d in detached)]
+    if len(parts) < 2:
+        return _demoted_detached(values, detached)
+    line_top: dict[int, float] = {}
+    for v in parts:
+        line_top[v.line_indices[0]] = min(line_top.get(v.line_indices[0], v.bbox[1]), v.bbox[1])  # type: ignore[index]
+    ordered = [parts[k] for k in sorted(range(len(parts)), key=lambda k: (line_top[parts[k].line_indices[0]],
+                                                                          parts[k].line_indices[0], k))]
+    merged = _joined(ordered, _LINE_JOINERS["address"])
+    first = next(i for i, v in enumerate(values) if any(v is p for p in parts))
+    kept = [merged if i == first else v for i, v in enumerate(values)
+            if i == first or not any(v is p for p in parts)]
+    return _demoted_detached(kept, detached)
+
+
+#: An address part is part of the block when another part starts within this many of its line
+#: heights above or below it (or beside it, on its row).
+_ADDRESS_BLOCK_GAP = 2.0
+#: Words at most in an address part that may be read as detached from the block.
+_MAX_DETACHED_WORDS = 2
+#: Confidence multiplier of a detached part: the address block outranks it when one value is kept.
+_DETACHED_FACTOR = 0.5
+
+
+def _detached_from_the_address(part: FieldValue, parts: list[FieldValue]) -> bool:
+    """A word or two without a digit that the tagger called an address, printed far from every
+    other address part, where those hold the number an address has ("algorithm" of a slogan
+    or "LoriBall-PRIVATE" of a name line, lines above "Studio 41" / "Smith Mission"): a card
+    prints its address as one block; a stray word far from it is some other text. Joining it
+    would spoil the whole address."""
+    others = [p for p in parts if p is not part]
+    if (not others or len(part.value.split()) > _MAX_DETACHED_WORDS or any(c.isdigit() for c in part.value)
+            or not any(c.isdigit() for p in others for c in p.value)):
+        return False
+    assert part.bbox is not None
+    height = part.bbox[3] - part.bbox[1]
+    return all(p.bbox is not None and _vertical_gap(part.bbox, p.bbox) > _ADDRESS_BLOCK_GAP * height for p in others)
+
+
+def _vertical_gap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Distance between two boxes along the vertical (negative when they share rows)."""
+    return max(b[1] - a[3], a[1] - b[3])
+
+
+def _demoted_detached(values: list[FieldValue], detached: list[FieldValue]) -> list[FieldValue]:
+    """``values`` with each detached address part a value of its own, less sure than the block:
+    the validator then flags it as a second address instead of dropping what the tagger saw."""
+    return [replace(v, confidence=v.confidence * _DETACHED_FACTOR) if any(v is d for d in detached) else v
+            for v in values]
+
+
+def _incomplete(value: FieldValue) -> bool:
+    """A multi-value part that cannot be a whole value: a phone with fewer than 7 digits, an
+    e-mail without "@" or without a dot after it, a website without a dot after its "www."."""
+    text = value.value
+    if value.field == "phone":
+        return sum(ch.isdigit() for ch in text) < 7
+    if value.field == "email":
+        return "@" not in text or "." not in text.rpartition("@")[2]
+    if value.field == "website":
+        return "." not in text.strip(".") or lacks_top_level_domain(text.strip("."))  # "www.fal" | "con.ru"
+    return False
+
+
+def _same_row_neighbours(left: FieldValue, right: FieldValue) -> bool:
+    """``right`` starts just after ``left`` ends (gap under two line heights, or an overlap under
+    one: "Владилен" | "i Гришин", a speck between the words read into the second box) on the same row."""
+    assert left.bbox is not None and right.bbox is not None
+    _, ly0, lx1, ly1 = left.bbox
+    rx0, ry0, _, ry1 = right.bbox
+    height = max(ly1 - ly0, ry1 - ry0)
+    same_row = min(ly1, ry1) - max(ly0, ry0) > 0.5 * min(ly1 - ly0, ry1 - ry0)
+    return same_row and -height <= rx0 - lx1 <= 2 * height  # boxes of a split line may overlap
+
+
+def _fragments(left: FieldValue, right: FieldValue) -> bool:
+    """Two values of a field that read as one split by OCR: a phone/e-mail/website with an
+    incomplete part, or a name neither part of which is a complete name ("Tracey" | "Clements")."""
+    if left.field != right.field:
+        return False
+    if left.field in MULTI_VALUE_FIELDS:
+        return _incomplete(left) or _incomplete(right)
+    return left.field == "full_name" and not (is_complete_name(left.value) or is_complete_name(right.value))
+
+
+def _join_fragments(values: list[FieldValue]) -> list[FieldValue]:
+    """Adjacent parts of a phone/e-mail/website or of a name on one row (``_fragments``) -> one value."""
+    out = list(values)
+    i = 0
+    while i < len(out) - 1:
+        left, right = out[i], out[i + 1]
+        if _fragments(left, right) and _same_row_neighbours(left, right):
+            joiner = _WORD_JOINER if left.field in ("phone", "full_name") else ""
+            out[i : i + 2] = [_joined([left, right], joiner)]
+            continue
+        i += 1
+    return out
+
+
+def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
+    """Whether ``lower`` reads as the continuation line of ``upper`` (see ``retag.wraps_onto``); a
+    full name complete on either line, or printed as initials and a surname above, is not
+    continued: the other line is another field the tagger took for a name ("ВИШНЯКОВА ПОЛИНА
+    ВЕНИАМИНОВНА" over the position "Гранатомётчик", "М. Ф. Антонов" over "Банкир")."""
+    if upper.field == "full_name" and (is_complete_name(upper.value) or is_complete_name(lower.value)
+                                       or is_initialled_name(upper.value)):
+        return False
+    if upper.field == "company" and _ends_on_legal_form(upper.value):
+        return False
+    return wraps_onto(upper, lower)
+
+
+def _join_wrapped(values: list[FieldValue]) -> list[FieldValue]:
+    """Parts of a name, position or company printed one below the other -> one value."""
+    out = list(values)
+    for name in ("full_name", "position", "company"):
+        merged = True
+        while merged:
+            merged = False
+            parts = [v for v in out if v.field == name]
+            for upper in parts:
+                lower = next((p for p in parts if p is not upper and _joinable(upper, p)), None)
+                if lower is not None:
+                    out[out.index(upper)] = _joined([upper, lower], _WORD_JOINER)
+                    out.remove(lower)
+                    merged = True
+                    break
+    return out
+
+
+def _same_value(field_name: str, a: str, b: str, region: str | None) -> bool:
+    """Whether two texts are one value of ``field_name`` once normalised (case aside)."""
+    na, nb = normalise(field_name, a, region), normalise(field_name, b, region)
+    return bool(na.value) and na.value.casefold() == nb.value.casefold()
+
+
+def merge_qr(values: list[FieldValue], qr: dict[str, list[str]]) -> tuple[list[FieldValue], list[str]]:
+    """The model's values with every field the QR code fills replaced by the QR's values.
+
+    A QR code is typed by the card's owner, so it beats OCR + tagging wherever it has a value;
+    fields it lacks keep the model's values. A QR value takes the box and lines of the model's
+    value that reads the same once normalised, so its Label Studio region still points at the
+    printed text; otherwise it has no box. Returns (values, QR fields in schema order).
+    Raises ValueError for a QR field the schema does not define.
+    """
+    unknown = set(qr) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"QR fields not in the schema: {sorted(unknown)}")
+    qr_fields = [f for f in FIELDS if any(t and t.strip() for t in qr.get(f, []))]
+    region = region_hint_from(values)
+    merged: list[FieldValue] = []
+    placed: set[str] = set()
+    for v in values:
+        if v.field not in qr_fields:
+            merged.append(v)
+        elif v.field not in placed:  # QR values go where the model's first value of the field was
+            merged.extend(_qr_values(v.field, qr[v.field], values, region))
+            placed.add(v.field)
+    for f in qr_fields:
+        if f not in placed:
+            merged.extend(_qr_values(f, qr[f], values, region))
+    return merged, qr_fields
+
+
+def _qr_values(
+    field_name: str, texts: list[str], model_values: list[FieldValue], region: str | None
+) -> list[FieldValue]:
+    out = []
+    for text in (t.strip() for t in texts):
+        if not text:
+            continue
+        twin = next(
+            (m for m in model_values if m.field == field_name and _same_value(field_name, m.value, text, region)), None
+        )
+        value = FieldValue(field=field_name, value=text, raw=text, confidence=1.0, source="qr")
+        if twin is not None:
+            value = replace(value, bbox=twin.bbox, line_indices=list(twin.line_indices))
+        out.append(value)
+    return out

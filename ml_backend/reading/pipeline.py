@@ -1,0 +1,117 @@
+"""The card pipeline: image -> QR -> OCR lines -> tagged words -> field values -> validated Card.
+
+``CardPipeline.load`` builds every model once (OCR engine, LayoutLMv3, spaCy rules); ``predict``
+is then cheap and thread-safe to call per image. The server keeps one pipeline per process and
+swaps it whole when a new model version is promoted.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from PIL import Image
+
+from ml_backend.config import Settings, load_settings
+from ml_backend.reading.confidence import card_confidence
+from ml_backend.reading.fields import merge_qr, words_to_values
+from ml_backend.reading.layout import LayoutTagger, words_from_lines
+from ml_backend.reading.ocr import OcrEngine, create_engine
+from ml_backend.reading.geometry import rotate_image
+from ml_backend.reading.qr import decode_qr
+from ml_backend.schema import Card, OcrResult
+from ml_backend.reading.validate import Validator
+log = logging.getLogger(__name__)
+
+#: Stages timed for every card, in pipeline order (the latency benchmark reports these).
+STAGES = ("qr", "ocr", "layout", "validate")
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = time.perf_counter() - start
+
+
+def _bbox(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs, ys = zip(*points)
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+@dataclass
+class CardPipeline:
+    """Everything needed to read one card, loaded once."""
+
+    settings: Settings
+    ocr: OcrEngine
+    tagger: LayoutTagger
+    validator: Validator
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, model_dir: str | Path | None = None) -> "CardPipeline":
+        settings = settings or load_settings()
+        model_dir = Path(model_dir or settings.model_dir)
+        if not model_dir.exists():
+            raise FileNotFoundError(
+                f"model directory {model_dir} does not exist: build the default model with "
+                "`python scripts/bootstrap_model.py` or set CARDLOOP_MODEL_DIR"
+            )
+        started = time.perf_counter()
+        pipeline = cls(
+            settings=settings,
+            ocr=create_engine(settings),
+            tagger=LayoutTagger.from_pretrained(str(model_dir), settings=settings),
+            validator=Validator(settings),
+        )
+        log.info("pipeline loaded: model %s, OCR %s, %.1f s", pipeline.model_version, pipeline.ocr.name,
+                 time.perf_counter() - started)
+        return pipeline
+
+    @property
+    def model_version(self) -> str:
+        return self.tagger.version
+
+    def predict(self, image: Image.Image) -> Card:
+        """Read one (already decoded, EXIF-transposed) card image."""
+        timings: dict[str, float] = {}
+        total_start = time.perf_counter()
+
+        with _timed(timings, "qr"):
+            qr = decode_qr(image) if self.settings.qr_enabled else None
+
+        with _timed(timings, "ocr"):
+            ocr: OcrResult = self.ocr.read(image)
+        if qr is not None:  # the modules of a QR code sometimes read as text
+            ocr.lines = [ln for ln in ocr.lines if not qr.covers(ln, ocr)]
+
+        with _timed(timings, "layout"):
+            words = words_from_lines(ocr.lines)
+            # a model with visual embeddings must see the card as upright as the word boxes are
+            upright = rotate_image(image, ocr.rotation) if self.tagger.uses_image else None
+            tagged = self.tagger.tag(words, ocr.width, ocr.height, image=upright) if words else []
+
+        with _timed(timings, "validate"):
+            values = words_to_values(tagged)
+            qr_fields: list[str] = []
+            if qr is not None:
+                values, qr_fields = merge_qr(values, qr.fields)
+            values = self.validator.validate(values, lines=ocr.lines)
+
+        timings["total"] = time.perf_counter() - total_start
+        return Card(
+            values=values,
+            confidence=card_confidence(tagged, values, self.settings.uncertainty),
+            ocr=ocr,
+            words=tagged,
+            qr_fields=qr_fields,
+            qr_box=_bbox(qr.box) if qr is not None else None,
+            model_version=self.model_version,
+            timings=timings,
+        )

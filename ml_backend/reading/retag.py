@@ -1,0 +1,567 @@
+"""The tagger's typical slips on real cards, undone on the tagged words before decoding.
+
+A token classifier trained on generated cards misses what only the whole card shows:
+
+* a street or town inside the address block tagged as a name ("Paula Run" between "Studio 09s"
+  and "GU6 5UG"), and the postcode or country line that ends the block tagged as anything else;
+* a registration number's label ("OKNO" of "ОКПО 78071338") tagged as part of the address;
+* a garbled contact label tagged as the address before it ("3n. nota:" for "Эл. почта:");
+* the company's monogram logo on a line of its own pulled into the address or the company;
+* a complete name split between the name and a neighbouring field, or, on a card where no name
+  was tagged, given to the company or the address;
+* the company's name (spelled by the card's e-mail or web domain) given to another field;
+* a company name cut short: the rest of a line ending on "и"/"and"/"&", the line below that
+  closes its guillemet, the line above one starting with "and" that the tagger took for a name;
+* a job title wrapped after "and"/"&"/"of" whose first part went elsewhere, or begun after the
+  name's comma with its first words read into the name;
+* words of a title line left out of the position the rest of the line is ("TELEVISION" of
+  "TELEVISION PRODUCTION ASSISTANT");
+* a slogan or department line run onto a complete title ("Software Developer" + "Robust
+  systematic open architecture");
+* the top-level domain of an e-mail or web address that OCR split off at a space
+  ("suvorova@inbox. ru", "briggsdesign.org uk") left out of the address.
+
+Each rule retags words and leaves decoding (``fields.words_to_values``) to make values of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+from ml_backend.text.cyrillic import LATIN_TWINS
+from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
+from ml_backend.text.lexicon import (
+    COMMON_TLDS,
+    COMPANY_LEGAL_FORMS,
+    COMPANY_WORDS,
+    COUNTRY_REGIONS,
+    NAME_AFFIXES,
+    NAME_CONJUNCTIONS,
+    RUSSIAN_TITLE_WORDS,
+    SECOND_LEVEL_LABELS,
+    TITLE_PREFIXES,
+    TITLE_WORDS,
+)
+from ml_backend.reading.values.plain import is_complete_name, is_registration_number
+from ml_backend.text.letters import transliterated, unaccented
+from ml_backend.reading.values.website import lacks_top_level_domain
+
+log = logging.getLogger(__name__)
+
+
+def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
+    """``words`` (in reading order) with the slips in the module docstring retagged."""
+    return _domain_end_split_off(_title_ended_above(_title_line_completed(_untag_monogram(_untag_labels(
+        _title_continued_below(_title_begun_after_the_name(_name_on_its_line(_company_begun_above(
+            _company_line_completed(_company_from_domain(_address_block_completed(_registration_numbers_untagged(words)))))))))))))
+
+
+def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
+    """Whether the box ``lower`` starts within a line height (its own) below the box ``upper``,
+    or overlaps its bottom a little: the next printed line."""
+    height = lower[3] - lower[1]
+    return -0.3 * height <= lower[1] - upper[3] <= height
+
+
+def _aligned_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
+    """Whether the box ``lower`` is the next line of ``upper``'s column: ``_just_below`` it, its
+    left edge, centre or right edge in line with ``upper``'s."""
+    ux0, _, ux1, _ = upper
+    lx0, ly0, lx1, ly1 = lower
+    aligned = min(abs(lx0 - ux0), abs(lx1 - ux1), abs((lx0 + lx1) - (ux0 + ux1)) / 2) <= 0.5 * (ly1 - ly0)
+    return aligned and _just_below(upper, lower)
+
+
+#: A line that is nothing but a postcode: British ("W11 1ZA"), a US state and ZIP code
+#: ("OR 05979"), or the five or six digits of most European and Russian ones.
+_POSTCODE_LINE = re.compile(r"^(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2},? \d{5}(?:-\d{4})?|\d{5,6})$")
+
+
+def _ends_an_address(text: str) -> bool:
+    """Whether ``text`` (one line) is what an address ends on: its postcode or its country."""
+    text = text.strip(" ,.;")
+    return bool(_POSTCODE_LINE.match(text)) or text.lower() in COUNTRY_REGIONS
+
+
+def _registration_numbers_untagged(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A registration-number line ("ОКПО 78071338", read "OKNO 78071338") is no part of the
+    address, though the tagger may call its label one ("OKNO/ADDRESS 78071338/O"): joined, the
+    label would spoil the address printed around it."""
+    out = list(words)
+    for indices in _line_groups(words):
+        if any(words[i].field == "address" for i in indices) and is_registration_number(
+                " ".join(words[i].word.text for i in indices)):
+            log.debug("registration number line %r: no address", " ".join(words[i].word.text for i in indices))
+            for i in indices:
+                out[i] = replace(words[i], tag=OUTSIDE_TAG)
+    return out
+
+
+def _address_block_completed(words: list[TaggedWord]) -> list[TaggedWord]:
+    """Lines of a column of address lines are address lines, whatever the tagger called them.
+
+    A street or town of two capitalised words ("Paula Run", "Thomasport" between "Studio 09s"
+    and "GU6 5UG") looks like a name to the tagger, but a card prints no name inside its address
+    block; and a postcode or country line right below an address line ("W11 1ZA" read as a
+    phone, "GU6 5UG" as the company, a lower-case "россия" as nothing) ends the address: such a
+    line, there, is nothing else. A label ("Address:") before a line's address words and name
+    words among them ("Karen/NAME Key/ADDRESS") do not hide what the line is.
+    """
+    groups = _line_groups(words)
+    boxes = [union_bbox([words[i].word.bbox for i in _without_leading_label(words, g)]) for g in groups]
+    fields = [{words[i].field for i in g} - {None} for g in groups]
+    ends = [_ends_an_address(" ".join(words[i].word.text for i in g)) for g in groups]
+    out = list(words)
+    for start in range(len(groups)):
+        if fields[start] != {"address"}:
+            continue
+        run: list[int] = []
+        current = start
+        for _ in range(len(groups)):  # a column is at most every line long
+            below = [k for k in range(len(groups)) if k != current and _aligned_below(boxes[current], boxes[k])]
+            if not below:
+                break
+            current = min(below, key=lambda k: boxes[k][1])  # the next line, not one after it
+            if fields[current] == {"address"} or ends[current]:
+                for k in [*run, current]:
+                    if fields[k] != {"address"}:
+                        log.debug("%r in the address block: address", " ".join(words[i].word.text for i in groups[k]))
+                        _tag_line(out, words, groups[k], "ADDRESS")
+                break
+            if not fields[current] or not fields[current] <= {"full_name", "address"}:
+                break
+            run.append(current)
+    return out
+
+
+def _without_leading_label(words: list[TaggedWord], indices: list[int]) -> list[int]:
+    """A line's word indices without an untagged label word ending on ":" at its start ("Address:")."""
+    if len(indices) > 1 and words[indices[0]].field is None and words[indices[0]].word.text.endswith(":"):
+        return indices[1:]
+    return indices
+
+
+def _tag_line(out: list[TaggedWord], words: list[TaggedWord], indices: list[int], field_tag: str) -> None:
+    """Tag the words ``indices`` of ``words`` in ``out`` as one value of ``field_tag``."""
+    for n, i in enumerate(indices):
+        out[i] = replace(words[i], tag=f"B-{field_tag}" if n == 0 else f"I-{field_tag}")
+
+
+#: Words a title line may hold besides the position's: plain words, not labels, numbers or marks.
+_PLAIN_WORD = re.compile(r"^[^\W\d_][^\W\d_'’&\-]*$")
+#: At most this many words the tagger left out of a title line are given to it.
+_MAX_UNTAGGED_TITLE_WORDS = 2
+
+
+def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line whose words are the position's and a plain word or two the tagger called nothing
+    ("TELEVISION/O PRODUCTION ASSISTANT", "Web/O designer") is the position as a whole: a
+    title line holds nothing else, and an unfamiliar first word must not be cut off."""
+    out = list(words)
+    for indices in _line_groups(words):
+        line = [words[i] for i in indices]
+        untagged = [tw for tw in line if tw.field is None]
+        if (not untagged or len(untagged) > _MAX_UNTAGGED_TITLE_WORDS or len(untagged) == len(line)
+                or any(tw.field not in (None, "position") for tw in line)
+                or not all(_PLAIN_WORD.match(tw.word.text) for tw in untagged)):
+            continue
+        log.debug("%r read as one title line", " ".join(tw.word.text for tw in line))
+        for k, i in enumerate(indices):
+            out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+    return out
+
+
+def _after_postcode(words: list[TaggedWord], indices: list[int]) -> bool:
+    """Whether the line ``indices`` comes right after an address line whose last word holds a
+    digit (a postcode, a ZIP code)."""
+    before = indices[0] - 1
+    return before >= 0 and words[before].field == "address" and any(ch.isdigit() for ch in words[before].word.text)
+
+
+def _titled(text: str) -> bool:
+    """Whether ``text`` holds a job-title word, a legal form or a company word ("Henry Energy")
+    (then it is not only a name)."""
+    return any(_title_word(w) or w.strip(".,:;()").lower() in COMPANY_LEGAL_FORMS | COMPANY_WORDS for w in text.split())
+
+
+def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
+    """On a line the tagger read part of a name on, a complete name (name words, a known given
+    name, no title or legal form) is the name, whatever it called the other words: before the
+    first comma ("Jacqueline M. Thomas, Consultant", the given name pulled into the address
+    above; "Paul Houston, Sports Officer", the surname given to the title), or the whole line
+    ("АГГЕЙ СТЕПАНОВ" with the surname tagged as the position below it). Where the tagger read
+    no name anywhere on the card, the first line that is such a name as a whole is the name too
+    ("Howard Hancock" taken for the company above "Polaris Consulting Ltd.", "Gareth Sanderson"
+    for the address's last line), unless the tagger began an address with it ("North Megan, IN
+    13968" is a town), except after an address line ending in a number: the postcode ends an
+    address, and "Bryan May" below "North Stuart LA97 4AJ" is no part of it."""
+    out = list(words)
+    nameless = not any(tw.field == "full_name" for tw in words)
+    for indices in _line_groups(words):
+        if not any(words[i].field == "full_name" for i in indices):
+            began_address = words[indices[0]].tag == "B-ADDRESS" and not _after_postcode(words, indices)
+            if not nameless or began_address or words[indices[-1]].word.text.endswith(","):
+                continue
+            head = indices
+        else:
+            comma = next((k for k, i in enumerate(indices) if words[i].word.text.endswith(",")), None)
+            head = indices[: comma + 1] if comma is not None and comma < len(indices) - 1 else indices
+        text = " ".join(words[i].word.text for i in head).rstrip(",")
+        if all(words[i].field == "full_name" for i in head) or not is_complete_name(text):
+            continue
+        if _titled(text) or any(len(w) > 3 and w[0].islower() for w in text.split()):
+            continue  # a title, a legal form, or a lower-case word longer than "van"/"von"/"de"
+        log.debug("%r read as the name on its line", text)
+        for k, i in enumerate(head):
+            out[i] = replace(words[i], tag="B-FULL_NAME" if k == 0 else "I-FULL_NAME")
+        nameless = False
+    return out
+
+
+def _title_begun_after_the_name(words: list[TaggedWord]) -> list[TaggedWord]:
+    """On a line "Name, Title", the words after the comma that the tagger ran onto the name
+    while it gave the rest of the line to the position are the title's first words ("ADAM
+    HOWELL, ARMED FORCES TECHNICAL OFFICER" with "ARMED" read into the name). The name before
+    the comma must be complete, and post-nominal letters ("Jane Roe, PhD, Director") stay."""
+    out = list(words)
+    for indices in _line_groups(words):
+        comma = next((k for k, i in enumerate(indices)
+                      if words[i].field == "full_name" and words[i].word.text.endswith(",")), None)
+        if comma is None:
+            continue
+        named = []
+        for i in indices[comma + 1:]:
+            if words[i].field != "full_name" or words[i].word.text.strip(",").lower() in NAME_AFFIXES:
+                break
+            named.append(i)
+        after = indices[comma + 1 + len(named):]
+        head = [i for i in indices[: comma + 1] if words[i].field == "full_name"]
+        if not named or not after or words[after[0]].field != "position" or words[after[0]].tag != "B-POSITION":
+            continue
+        if not is_complete_name(" ".join(words[i].word.text for i in head).rstrip(",")):
+            continue
+        log.debug("%r after the name read as the start of the title", " ".join(words[i].word.text for i in named))
+        for k, i in enumerate([*named, after[0]]):
+            out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+    return out
+
+
+#: A contact label as OCR spells it: one or two short words closed by a colon ("E-mail:",
+#: "Be-caět:" for "Веб-сайт:"), or one abbreviation of at most three characters and a dot
+#: ("3n." for "Эл."). "Main St." before a phone is not one: two words, no colon.
+_LABEL_SHAPED = re.compile(r"^(?:\S{1,10}(?:\s\S{1,10})?:|\S{1,3}\.)$")
+
+
+def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
+    """Address, position or company words that are the label of the value printed right after
+    them on their line.
+
+    A garbled label ("3n. nota: ivan@x.ru", "Be-caět: www.x.ru") is text the tagger never saw,
+    and it tends to call it part of the address; the address parts of a card are then all
+    joined ("3n., Москва, ул. ...") and the one address is wrong. A label-shaped address run
+    followed on its line (label words aside) by another field's word is read as ``O`` instead;
+    so is a position or company run closed by a colon ("Пота:" for "Почта:"), which no job
+    title or firm's name is.
+    """
+    out = list(words)
+    start = 0
+    while start < len(out):
+        end = start
+        while end + 1 < len(out) and out[end + 1].field == out[start].field and _same_line(out[end + 1], out[start]):
+            end += 1
+        run = out[start : end + 1]
+        # the next tagged word of the line: other label words ("nota:") may come between
+        following = next((tw for tw in out[end + 1 :] if tw.field is not None or not _same_line(tw, run[0])), None)
+        text = " ".join(tw.word.text for tw in run)
+        if (
+            (run[0].field == "address" or (run[0].field in ("position", "company") and text.endswith(":")))
+            and following is not None
+            and following.field not in (None, run[0].field)
+            and _same_line(following, run[0])
+            and _LABEL_SHAPED.match(text)
+        ):
+            log.debug("%s words %r read as a label of the %s after them", run[0].field, [tw.word.text for tw in run],
+                      following.field)
+            out[start : end + 1] = [replace(tw, tag=OUTSIDE_TAG) for tw in run]
+        start = end + 1
+    return out
+
+
+#: A logo's monogram read as text ("VG"): two or three letters and nothing else, once the marks
+#: OCR reads at a logo's edge are stripped ("БИ)", "[ос") and the letters it confuses with a
+#: capital I or O are read as them ("Gl" for "GI", "0C" for "OC"). Compared with the company's
+#: initials in Latin look-alikes, case aside ("0C" over "ООО «СЕВЕР»").
+_MONOGRAM = re.compile(r"^[^\W\d_]{2,3}$")
+_LOGO_EDGE_MARKS = "()[]{}|!.,:;"
+_LOOKALIKE_CAPITALS = str.maketrans({"l": "I", "1": "I", "|": "I", "0": "O"})
+#: A legal form "ООО" as OCR reads it in zeros or Latin letters: its initial is an "O".
+_OOO = re.compile(r"^[0OoОо]{3}$")
+
+
+def _monogram(text: str) -> str | None:
+    """The letters a logo's monogram reads as (see ``_MONOGRAM``), in Latin look-alikes, upper
+    case; None when ``text`` is none."""
+    letters = text.strip(_LOGO_EDGE_MARKS).translate(_LOOKALIKE_CAPITALS)
+    return letters.upper().translate(LATIN_TWINS) if _MONOGRAM.match(letters) else None
+
+
+def _initials(words: list[TaggedWord]) -> str:
+    """The first letters of the company's words, quotes skipped, in Latin look-alikes, upper case."""
+    initials = ""
+    for tw in words:
+        word = tw.word.text.lstrip("«\"„“'([")
+        initials += "O" if _OOO.match(word) else word[:1] if word[:1].isalpha() else ""
+    return initials.upper().translate(LATIN_TWINS)
+
+
+def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line holding only the company's initials ("VG" for "Vector Group", "DC" over "Daniels
+    Capital Group", "БИ)" over "Белова Инк") is its logo, whatever field the tagger gave it: the
+    logo sits next to the address or the company name and gets pulled into them. Needs the
+    company's words on the card to compare with, so a two-line company name such as "IBM" /
+    "Global Services" stays."""
+    out = list(words)
+    for i, tw in enumerate(words):
+        letters = _monogram(tw.word.text)
+        if tw.field is None or letters is None:
+            continue
+        if any(_same_line(other, tw) for j, other in enumerate(words) if j != i):
+            continue
+        company = [o for j, o in enumerate(words) if j != i and o.field == "company"]
+        if company and _initials(company).startswith(letters):
+            log.debug("%s word %r on a line of its own read as the company's logo", tw.field, tw.word.text)
+            out[i] = replace(tw, tag=OUTSIDE_TAG)
+    return out
+
+
+#: Words printed between a job title and the company on one line ("Founder at Fox-McCarthy").
+_COMPANY_CONNECTORS = frozenset({"at", "@", "chez", "bei", "bij", "presso", "en", "|", "·", "-", "–", "—", "/"})
+_DOMAIN_LABEL = re.compile(r"^(?:[\w.+\-]*@|(?:https?://)?(?:www\.)?)([^\W_](?:[\w\-]*[^\W_])?)\.[^\W\d_]{2,}", re.IGNORECASE)
+
+
+def _slug(words: list[TaggedWord]) -> str:
+    """A run of words as a domain label spells it: "Fox-McCarthy" -> "fox-mccarthy", "Орбита" ->
+    "orbita"."""
+    return "-".join(re.findall(r"[a-z0-9]+", unaccented(transliterated(" ".join(tw.word.text for tw in words)))))
+
+
+def _names_the_domain(slug: str, labels: set[str]) -> bool:
+    """Whether a slug is the company a domain label names: "lefebvre" / "lefebvre.fr",
+    "mejia-schneider" / "mejia-schneider.io" or "maldonadocontreras.com", "fox-mccarthy" / "fox.com"."""
+    return bool(slug) and (slug in labels or slug.replace("-", "") in labels
+                           or "-" in slug and slug.partition("-")[0] in labels)
+
+
+def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
+    """The company's name on a line of its own, or after "at"/"chez"/a comma on the title's line, is
+    the company when the card's e-mail or web domain spells it ("Lefebvre" beside
+    "c.marques@lefebvre.fr"), whatever the tagger called it: one-word company names, surnames
+    mostly, are the tagger's blind spot (an address's last line, a second full name). A legal
+    form after the name goes with it ("Geisler GmbH")."""
+    labels = set()
+    for tw in words:
+        if tw.field in ("email", "website"):
+            match = _DOMAIN_LABEL.match(tw.word.text)
+            if match:
+                labels.add(match.group(1).lower())
+    if not labels or any(tw.field == "company" and _names_the_domain(_slug([tw]), labels) for tw in words):
+        return words
+    out = list(words)
+    for indices in _line_groups(words):
+        end = len(indices)
+        while end > 1 and words[indices[end - 1]].word.text.lower().strip(",") in COMPANY_LEGAL_FORMS:
+            end -= 1
+        for start in range(end):
+            before = words[indices[start - 1]].word.text.lower() if start else ""
+            if start and before not in _COMPANY_CONNECTORS and not before.endswith(","):
+                continue
+            run = [words[i] for i in indices[start:end]]
+            if any(tw.field in ("email", "website") or _DOMAIN_LABEL.match(tw.word.text) for tw in run):
+                continue  # the address itself, not the company's name
+            if _names_the_domain(_slug(run), labels):
+                log.debug("%r names the card's domain: the company", " ".join(words[i].word.text for i in indices[start:]))
+                for k, i in enumerate(indices[start:]):
+                    out[i] = replace(words[i], tag="B-COMPANY" if k == 0 else "I-COMPANY")
+                if before in _COMPANY_CONNECTORS:
+                    out[indices[start - 1]] = replace(words[indices[start - 1]], tag=OUTSIDE_TAG)
+                return out
+    return out
+
+
+#: Words a printed line cannot end on: the line goes on below ("Health and" / "Safety Inspector").
+_DANGLING = frozenset({"and", "&", "und", "et", "y", "e", "и", "of", "for", "für", "de", "du", "des", "der", "по"})
+
+
+def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line ending on "and"/"&"/"of" right above a line that starts a position is the
+    position's first line, whatever the tagger called it ("Logistics and" over "Distribution
+    Manager", left out or pulled into the name above): the decoder then joins the two lines.
+    On one line, the words before such a conjunction and the position after it are one title."""
+    out = list(words)
+    lines = _line_groups(words)
+    starts = [indices[0] for indices in lines if words[indices[0]].tag == "B-POSITION"]
+    for indices in lines:
+        first_title = next((k for k, i in enumerate(indices) if words[i].field == "position"), None)
+        if first_title and words[indices[first_title - 1]].word.text.lower() in _DANGLING:
+            # "Health and | safety inspector" on one line, its start given to another field
+            for k, i in enumerate(indices[:first_title]):
+                out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+            out[indices[first_title]] = replace(words[indices[first_title]], tag="I-POSITION")
+            continue
+        last = words[indices[-1]]
+        if last.word.text.lower() not in _DANGLING or first_title is not None:
+            continue
+        head = _line_value([words[i] for i in indices])
+        below = next((s for s in starts if wraps_onto(head, _line_value([w for w in words if _same_line(w, words[s])]))), None)
+        if below is None:
+            continue
+        log.debug("%r read as the first line of the position below it", head.value)
+        for k, i in enumerate(indices):
+            out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
+    return out
+
+
+def _company_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A company name cut short by the tagger is given the rest of its line or its closing line:
+    words the tagger called nothing after a company word no name ends on ("Уральский банк
+    реконструкции и" + "развития", "Smith &" + "Sons"), and the line right below a name whose
+    guillemet is still open, when that line closes it ("ОАО «Афанасьева" over "Жукова»")."""
+    out = list(words)
+    lines = _line_groups(words)
+    for n, indices in enumerate(lines):
+        company = [k for k, i in enumerate(indices) if out[i].field == "company"]
+        if not company:
+            continue
+        rest = indices[company[-1] + 1:]
+        last = out[indices[company[-1]]].word.text.lower()
+        if rest and last in _DANGLING and all(out[i].field is None and _PLAIN_WORD.match(out[i].word.text) for i in rest):
+            log.debug("%r after %r: the rest of the company's line", " ".join(out[i].word.text for i in rest), last)
+            for i in rest:
+                out[i] = replace(out[i], tag="I-COMPANY")
+        name = " ".join(out[i].word.text for i in indices if out[i].field == "company")
+        if name.count("«") <= name.count("»") or n + 1 == len(lines):
+            continue
+        below = lines[n + 1]
+        closing = " ".join(out[i].word.text for i in below)
+        if (closing.endswith("»") and "«" not in closing and any(out[i].field != "company" for i in below)
+                and _just_below(union_bbox([out[i].word.bbox for i in indices]),
+                                union_bbox([out[i].word.bbox for i in below]))):
+            log.debug("%r closes the company's guillemet: its last line", closing)
+            for i in below:
+                out[i] = replace(out[i], tag="I-COMPANY")
+    return out
+
+
+def _company_begun_above(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A company line that starts with "and"/"&"/"и" continues the line right above it, which
+    the tagger took for a name ("Davies, Green" over "and Davies"): a firm named after people
+    wraps after one of them."""
+    out = list(words)
+    lines = _line_groups(words)
+    for indices in lines:
+        first = words[indices[0]]
+        if first.field != "company" or first.word.text.lower() not in NAME_CONJUNCTIONS:
+            continue
+        below = _line_value([words[i] for i in indices])
+        above = next((g for g in lines if g is not indices and wraps_onto(_line_value([words[i] for i in g]), below)), None)
+        if above is None or not all(words[i].field == "full_name" for i in above):
+            continue
+        log.debug("%r continued by the company line %r: the company", " ".join(words[i].word.text for i in above),
+                  below.value)
+        for k, i in enumerate(above):
+            out[i] = replace(words[i], tag="B-COMPANY" if k == 0 else "I-COMPANY")
+        out[indices[0]] = replace(first, tag="I-COMPANY")
+    return out
+
+
+def _title_word(word: str) -> bool:
+    """Whether ``word`` is a job-title word of any language the lexicon knows."""
+    w = word.strip(".,:;()").lower()
+    return bool(w) and (w in TITLE_WORDS or w in RUSSIAN_TITLE_WORDS or w.startswith(TITLE_PREFIXES))
+
+
+def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line tagged as the position right below a position line is no part of the title when
+    the line above ends it on a title word (no comma, no "and"/"of" after it) and this line
+    holds no title word and starts with no connector: "Software Developer" over a slogan
+    ("Robust systematic open architecture") or a department ("Sales Department"). A title
+    wrapped over two lines keeps its title word below, a comma or connector between, or a
+    bracket ("Research scientist" over "(life sciences)")."""
+    out = list(words)
+    lines = _line_groups(words)
+    for above, below in zip(lines, lines[1:]):
+        upper = [words[i] for i in above if words[i].field == "position"]
+        lower = [words[i] for i in below]
+        last = upper[-1].word.text if upper else ""
+        if (not upper or upper[-1] is not words[above[-1]] or any(tw.field != "position" for tw in lower)
+                or last.endswith((",", "-", "&")) or not _title_word(last)
+                or any(_title_word(tw.word.text) for tw in lower) or lower[0].word.text.lower() in _DANGLING
+                or lower[0].word.text.startswith("(")):
+            continue
+        log.debug("%r ends the title %r: line below left out", " ".join(tw.word.text for tw in lower),
+                  " ".join(tw.word.text for tw in upper))
+        for i in below:
+            out[i] = replace(words[i], tag=OUTSIDE_TAG)
+    return out
+
+
+#: The rest of a host name after a web address that has no top-level domain yet ("www.fal" |
+#: "con.ru"): OCR split the address at a gap.
+_HOST_END = re.compile(r"^[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}/?$")
+
+
+def _domain_end_split_off(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A top-level domain right after an e-mail or web address on its line, which the tagger
+    left out, is the address's last word when the address stops at a dot ("inbox." + "ru") or
+    at a second level ("briggsdesign.org" + "uk"); so is the rest of a host name after a web
+    address that has none yet ("www.fal" + "con.ru"). The validator joins the words."""
+    out = list(words)
+    for i in range(len(out) - 1):
+        tw, nxt = out[i], out[i + 1]
+        if tw.field not in ("email", "website") or nxt.field is not None or not _same_line(tw, nxt):
+            continue
+        if tw.field == "website" and lacks_top_level_domain(tw.word.text) and _HOST_END.match(nxt.word.text):
+            log.debug("%r read as the rest of the web address %r", nxt.word.text, tw.word.text)  # "www.fal" + "con.ru"
+            out[i + 1] = replace(nxt, tag="I-WEBSITE")
+            continue
+        tld = nxt.word.text.rstrip(".,;/").lower()
+        labels = tld.split(".")  # "org.uk" after "https://silverline."
+        if labels[-1] not in COMMON_TLDS or not all(x in COMMON_TLDS or x in SECOND_LEVEL_LABELS for x in labels):
+            continue
+        text = tw.word.text.rstrip("/")
+        after_second_level = "." in text and text.rpartition(".")[2].lower() in SECOND_LEVEL_LABELS
+        if text.endswith(".") or (len(labels) == 1 and len(tld) == 2 and after_second_level):
+            log.debug("%r read as the end of the %s %r", nxt.word.text, tw.field, tw.word.text)
+            out[i + 1] = replace(nxt, tag=f"I-{tw.tag[2:]}")
+    return out
+
+
+def _line_value(line: list[TaggedWord]) -> FieldValue:
+    """A line's words as a value, for the geometry of ``wraps_onto``."""
+    text = " ".join(tw.word.text for tw in line)
+    return FieldValue("position", text, text, 0.0, bbox=union_bbox([tw.word.bbox for tw in line]))
+
+
+def _line_groups(words: list[TaggedWord]) -> list[list[int]]:
+    """The indices of ``words``, grouped by OCR line, lines in order of first appearance."""
+    by_line: dict[int, list[int]] = {}
+    for i, tw in enumerate(words):
+        by_line.setdefault(tw.word.line_index, []).append(i)
+    return list(by_line.values())
+
+
+def _same_line(a: TaggedWord, b: TaggedWord) -> bool:
+    return a.word.line_index == b.word.line_index
+
+
+def wraps_onto(upper: FieldValue, lower: FieldValue) -> bool:
+    """Whether ``lower`` reads as the continuation line of ``upper``: just below it (gap under a
+    line height) and overlapping it horizontally."""
+    assert upper.bbox is not None and lower.bbox is not None
+    ux0, _, ux1, _ = upper.bbox
+    lx0, _, lx1, _ = lower.bbox
+    return _just_below(upper.bbox, lower.bbox) and min(ux1, lx1) > max(ux0, lx0)
+
+

@@ -1,0 +1,571 @@
+"""Field values from the tagger -> checked, normalised, cross-checked values of one card.
+
+Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...). Across the
+card: two numbers tagged as one are split; e-mails and websites the tagger garbled or missed are
+recovered from the OCR text (``recover``); spaCy cue rules catch a company tagged as a name
+(and similar mix-ups); a card without a position takes a job-title line the tagger missed, or
+a second "name" that is none; a website that is really an e-mail moves; a "company" that looks
+like a person, a second value of a field that has one, and an address, company, title or name
+whose shape says OCR misread it (``shape``: "Martinland CVo 9NU", 'ООО "Вектор') are flagged.
+Nothing is dropped: a value that fails a check is kept with ``valid=False``, a ``reason`` and a
+lower confidence, so the annotator sees it in Label Studio.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from ml_backend.config import Settings, load_settings
+from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
+from ml_backend.reading.validate.cues import Cues, CueTagger
+from ml_backend.reading.values.email import split_addresses
+from ml_backend.text.given_names import has_given_name
+from ml_backend.text.known_words import with_known_name_words, with_known_title_words
+from ml_backend.text.lexicon import COMMON_TLDS
+from ml_backend.reading.values.normalise import normalise
+from ml_backend.reading.validate.number_labels import label_kind, printed_label
+from ml_backend.reading.values.plain import WEB_ADDRESS_NOT_POSTAL, closed_up_capitals, with_known_towns
+from ml_backend.reading.values.phone import split_numbers
+from ml_backend.reading.validate.recover import RECOVERED_CONFIDENCE, phone_shaped, recover
+from ml_backend.reading.values.result import NOTED_FACTOR
+from ml_backend.reading.values.region import region_hint_from
+from ml_backend.reading.validate.shape import (
+    case_slips_restored,
+    cyrillic_read_as_latin,
+    misread_address,
+    misread_company,
+    misread_position,
+)
+from ml_backend.reading.validate.spelling import named_by_the_domains, proposed
+from ml_backend.text.letters import has_cyrillic
+
+log = logging.getLogger(__name__)
+
+#: Confidence multipliers: a value that needed OCR repairs, that a rule moved to another field,
+#: or that failed a check is less likely to be right than the tagger alone thought (one kept
+#: with a note: ``result.NOTED_FACTOR``).
+FIXED_FACTOR = 0.9
+RELABELLED_FACTOR = 0.8
+FLAGGED_FACTOR = 0.5
+#: A value kept as read with a note (a spelling the validator would propose, a number not known
+#: as assigned): an annotator should look, so active learning ranks the card higher.
+#: A line OCR read with at least this confidence was read well: a rule may change its letters
+#: only where the card itself shows the other spelling, never from a name or a word list.
+GOOD_OCR_CONFIDENCE = 0.9
+
+_NAME_LIKE_FIELDS = ("full_name", "company", "position")
+_WEB_START = re.compile(r"\s*(?:https?:|www[.,])", re.IGNORECASE)
+#: "name.tld" with nothing else: a website under a "www:" label the tagger read as an e-mail's.
+#: (Host names have no "_": "ivan_petrovgx.de" is an e-mail with its "@" misread.)
+_BARE_DOMAIN = re.compile(r"^\s*(?:[^\W_]|-)+\.([^\W\d_]{2,})\s*$")
+
+
+class Validator:
+    """Build once per process (spaCy pipelines take ~1-2 s to build), then ``validate`` per card."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings or load_settings()
+        self._cues = CueTagger(self._settings.spacy_models)
+
+    def cues(self, text: str) -> Cues:
+        """Company / title cues the rule pipeline finds in ``text``."""
+        return self._cues.cues(text)
+
+    def region_for(self, values: list[FieldValue], lines: list[OcrLine] | None = None) -> str:
+        """Phone region of a card: its own evidence, else ``settings.default_region``."""
+        return self._evidence_region(values, lines) or self._settings.default_region.upper()
+
+    @staticmethod
+    def _evidence_region(values: list[FieldValue], lines: list[OcrLine] | None) -> str | None:
+        """The region the card's values, then its OCR lines, point to (``region``), or None."""
+        hint = region_hint_from(values)
+        if hint is None and lines:
+            hint = region_hint_from(" \n".join(ln.text for ln in lines))
+        return hint
+
+    def validate(
+        self,
+        values: list[FieldValue],
+        *,
+        region_hint: str | None = None,
+        lines: list[OcrLine] | None = None,
+    ) -> list[FieldValue]:
+        """Checked values of one card, ordered by field (the value kept for a single field first).
+
+        ``region_hint`` forces the phone region; otherwise it is read off the card's values, then
+        its OCR ``lines`` (script, addresses the tagger missed), then the default region.
+        """
+        known = region_hint or self._evidence_region(values, lines)
+        region = (known or self._settings.default_region).upper()
+        values = _patronymic_below_the_name(_surname_before_title(_company_closed_in_address(values)))
+        pieces = [piece for v in values for piece in _split(v, region)]
+        checked = [_checked_or_swapped(piece, region, region_known=known is not None) for piece in pieces]
+        checked = self._relabel_by_cues(pieces, checked, region)
+        checked = self._flag_person_like_companies(checked)
+        recovered = recover(checked, lines, region, region_known=known is not None)
+        checked = _proposals_settled(numbers_by_label(recovered, lines or []), lines or [], region)
+        checked = _name_line_cut_from_the_address(checked, lines or [], region)
+        checked += self._missing_position(checked, lines or [])
+        checked = self._leftover_name_as_position(_one_value_per_single_field(checked), region)
+        checked = self._unsure_readings_flagged(checked, lines or [])
+        checked = _misread_values_flagged(checked, region)
+        return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
+
+    # -- cross-field rules ------------------------------------------------------------------
+
+    def _relabel_by_cues(self, pieces: list[FieldValue], checked: list[FieldValue], region: str) -> list[FieldValue]:
+        """Move a name/company/position value whose cues clearly say another of the three.
+
+        A legal form ("LLC", "ООО") makes a company; a title word ("Director", "Директор")
+        without company cues makes a position. The move only happens into a field the card does
+        not fill yet; otherwise the value is flagged, not guessed. A moved value is checked
+        afresh from its unchecked ``pieces`` twin (a company fails the full-name checks).
+        """
+        out = list(checked)
+        for i, v in enumerate(out):
+            if v.field not in _NAME_LIKE_FIELDS:
+                continue
+            cues = self._cues.cues(v.value)
+            target = _cue_target(v.field, cues)
+            if target is None:
+                continue
+            if any(o.field == target for j, o in enumerate(out) if j != i):
+                out[i] = _flagged(v, f"looks like a {target}, but the card already has one")
+                continue
+            log.debug("relabel %r: %s -> %s", v.value, v.field, target)
+            piece = pieces[i]
+            moved = replace(piece, field=target, source="rule", confidence=piece.confidence * RELABELLED_FACTOR)
+            out[i] = _checked(moved, region)
+        return out
+
+    def _missing_position(self, values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+        """A card without a position gets the first line no value was read from that reads as
+        a job title by the cue rules alone ("COO", "Head of Sales"; letter-spaced capitals
+        such as "C OO" closed up): the tagger missed it, often because the font spaced it out."""
+        if any(v.field == "position" for v in values):
+            return []
+        used = {i for v in values for i in v.line_indices}
+        for index, line in enumerate(lines):
+            text = closed_up_capitals(line.text.strip())
+            if index in used or not text or len(text.split()) > _MAX_TITLE_WORDS or any(c.isdigit() or c == "@" for c in text):
+                continue
+            cues = self._cues.cues(text)
+            if cues.title and not cues.company and not cues.person and normalise("position", text).valid:  # no slogan
+                return [FieldValue(field="position", value=text, raw=line.text, confidence=RECOVERED_CONFIDENCE,
+                                   source="rule", display=text, bbox=union_bbox([line.bbox]), line_indices=[index])]
+        return []
+
+    def _leftover_name_as_position(self, values: list[FieldValue], region: str) -> list[FieldValue]:
+        """A second "full name" on a card without a position, one line that holds no given name
+        and no company cue ("Ветеринар" under "ЕВДОКИМОВА ВИКТОРИЯ АРХИПОВНА"), is the position:
+        a card prints its holder's title next to the name, and the tagger, not knowing the
+        rare job word, called it part of the name."""
+        if any(v.field == "position" and v.valid for v in values):
+            return values
+        out = list(values)
+        for i, v in enumerate(out):
+            if not (v.field == "full_name" and not v.valid and "a second full_name" in (v.reason or "")):
+                continue
+            text = v.raw or v.value  # as read: the name checks may have split a word ("МАРК ЕТОЛОГ")
+            if len(v.line_indices) != 1 or len(text.split()) > _MAX_TITLE_WORDS or any(c.isdigit() for c in text):
+                continue
+            cues = self._cues.cues(text)
+            if has_given_name(text) or cues.company or cues.person:
+                continue
+            log.debug("second name %r read as the position", text)
+            out[i] = replace(_checked(replace(v, field="position", value=text, valid=True, reason=None), region),
+                             source="rule", confidence=min(v.confidence, RECOVERED_CONFIDENCE))
+            break
+        return out
+
+    def _unsure_readings_flagged(self, values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+        """A value read from a line the OCR engine was unsure of is flagged for the annotator.
+
+        Below these scores a reading is almost never right as a whole: on the tuning cards, 3 of
+        77 values read from PP-OCR lines under 0.7 or Tesseract lines under 0.6 were right, most
+        from blurred photos ("htps:/binkenegy.com"). Accepted, they reach the CRM wrong; flagged,
+        the annotator reads the card. Phone numbers are left to phonenumbers' checks (Tesseract
+        is unsure of digits it reads right); QR values were never read by OCR.
+        """
+        out = []
+        for v in values:
+            if v.valid and v.field != "phone" and v.source != "qr":
+                scores = [(lines[i].confidence, self._min_confidence(lines[i])) for i in v.line_indices if i < len(lines)]
+                unsure = [score for score, least in scores if score < least]
+                if unsure:
+                    v = _flagged(v, f"OCR was unsure of this text (line confidence {min(unsure):.2f}): check it")
+            out.append(v)
+        return out
+
+    def _min_confidence(self, line: OcrLine) -> float:
+        if line.source == "tesseract":
+            return self._settings.min_tesseract_confidence
+        return self._settings.min_ocr_confidence
+
+    def _flag_person_like_companies(self, values: list[FieldValue]) -> list[FieldValue]:
+        """A "company" that reads as a person's name, with no company cue, on a card without a name.
+
+        Likely the tagger's mistake, but "Morgan Stanley" exists: flag it for the annotator
+        rather than move it.
+        """
+        if any(v.field == "full_name" for v in values):
+            return values
+        out = []
+        for v in values:
+            if v.field == "company" and v.valid:
+                cues = self._cues.cues(v.value)
+                if cues.person and not cues.company and not cues.title:
+                    v = _flagged(v, "looks like a person's name, and the card has no full_name")
+            out.append(v)
+        return out
+
+
+def _name_line_cut_from_the_address(values: list[FieldValue], lines: list[OcrLine], region: str) -> list[FieldValue]:
+    """On a card with no name, an address whose first line is a person's name ("John Conway"
+    over "14403 Phillips Street"): the tagger ran the name line into the address below it. The
+    line becomes the full name; the rest stays the address."""
+    if any(v.field == "full_name" for v in values):
+        return values
+    out = list(values)
+    for i, v in enumerate(out):
+        if v.field != "address" or v.source == "qr" or len(v.line_indices) < 2 or v.line_indices[0] >= len(lines):
+            continue
+        line = lines[v.line_indices[0]]
+        first, _, rest = v.value.partition(", ")
+        if not rest or first != line.text.strip() or any(c.isdigit() for c in first) or not 2 <= len(first.split()) <= 3:
+            continue
+        if not has_given_name(first):
+            continue
+        log.debug("name line %r cut from the address %r", first, v.value)
+        name = _checked(FieldValue(field="full_name", value=first, raw=line.text, confidence=RECOVERED_CONFIDENCE,
+                                   source="rule", bbox=union_bbox([line.bbox]), line_indices=[v.line_indices[0]]), region)
+        boxes = [lines[j].bbox for j in v.line_indices[1:] if j < len(lines)]
+        address = replace(v, value=rest, raw=rest, line_indices=v.line_indices[1:], bbox=union_bbox(boxes) if boxes else v.bbox)
+        out[i:i + 1] = [name, _checked(address, region)]
+        break
+    return out
+
+
+def _misread_values_flagged(values: list[FieldValue], region: str) -> list[FieldValue]:
+    """An address, company name, job title or name read by OCR whose shape says it was misread (``shape``) is
+    flagged: one wrong letter in a postcode or a lost town makes a contact the CRM cannot post
+    to, and these slips are the ones OCR is confident of. A capital read as its small form in an
+    address ("65 clarke Manors") is put right first."""
+    out = []
+    for v in values:
+        if v.field in _SHAPE_CHECKED_FIELDS and v.valid and v.source != "qr":
+            if v.field == "address":
+                restored = case_slips_restored(v.value, region)
+                if restored != v.value:
+                    v = replace(v, value=restored, display=restored)
+            problem = _shape_problem(v.field, v.value, region)
+            if problem:
+                v = _flagged(v, f"the {v.field} looks misread ({problem}): check it")
+        out.append(v)
+    return out
+
+
+_SHAPE_CHECKED_FIELDS = ("address", "company", "position", "full_name")
+
+
+def _shape_problem(field_name: str, value: str, region: str) -> str | None:
+    """The first thing ``shape`` finds wrong with a value of ``field_name``, or None."""
+    if field_name == "address":
+        return misread_address(value, region)
+    problem = cyrillic_read_as_latin(value, region)
+    if field_name == "company":
+        return problem or misread_company(value)
+    if field_name == "position":
+        return problem or misread_position(value)
+    return problem
+
+
+#: A job title line has at most this many words (longer lines are slogans that mention one).
+_MAX_TITLE_WORDS = 5
+
+
+def _cue_target(field: str, cues: Cues) -> str | None:
+    """Field the cues point to when they contradict ``field``, else None."""
+    if cues.legal_form and field != "company" and not (field == "position" and cues.title):
+        return "company"
+    if cues.title and not cues.company and field != "position":
+        return "position"
+    return None
+
+
+def _company_closed_in_address(values: list[FieldValue]) -> list[FieldValue]:
+    """A company name whose quotes open and do not close ("АО «ГОРДЕЕВА") takes the address's
+    last part when that part closes them ("..., Российская Федерация, КАЛАШНИКОВ»"): the
+    name's second line, which the tagger ran into the address printed below it."""
+    company = next((i for i, v in enumerate(values) if v.field == "company"), None)
+    address = next((i for i, v in enumerate(values) if v.field == "address"), None)
+    if company is None or address is None:
+        return values
+    name, parts = values[company].value, values[address].value.split(", ")
+    if not (name.count("«") > name.count("»") and len(parts) > 1 and parts[-1].endswith("»") and "«" not in parts[-1]):
+        return values
+    log.debug("%r closes the company %r: moved out of the address", parts[-1], name)
+    out = list(values)
+    joined, rest = f"{name} {parts[-1]}", ", ".join(parts[:-1])
+    out[company] = replace(values[company], value=joined, raw=joined)
+    out[address] = replace(values[address], value=rest, raw=rest)
+    return out
+
+
+#: "Чернов — Гинеколог", "Webb - Customer Success Manager": a word and a dash before the title.
+_WORD_DASH_TITLE = re.compile(r"^([^\W\d_][\w'’\-]*[^\W\d_])\s+[-–—]\s+(\S.*)$")
+#: A name that lacks its surname: a given name and a patronymic ("Феоктист Анисимович"), or a
+#: given name and a middle initial ("Shane N.").
+_NAME_WITHOUT_SURNAME = re.compile(r"^[^\W\d_]+\s+(?:[^\W\d_]+(?:вич|вна|чна|ична)|[^\W\d_]\.)$", re.IGNORECASE)
+
+
+def _surname_before_title(values: list[FieldValue]) -> list[FieldValue]:
+    """A name that lacks its surname takes the capitalised word printed before a dash at the start
+    of the position ("Феоктист Анисимович" + "Чернов — Гинеколог"): the card printed the surname
+    on the title's line, and the tagger gave it to the title."""
+    name = next((i for i, v in enumerate(values) if v.field == "full_name"), None)
+    title = next((i for i, v in enumerate(values) if v.field == "position"), None)
+    if name is None or title is None or not _NAME_WITHOUT_SURNAME.match(values[name].value.strip()):
+        return values
+    match = _WORD_DASH_TITLE.match(values[title].value.strip())
+    if match is None or not match.group(1)[0].isupper():
+        return values
+    log.debug("%r before the title %r read as the surname", match.group(1), match.group(2))
+    out = list(values)
+    full = f"{values[name].value.strip()} {match.group(1)}"
+    out[name] = replace(values[name], value=full, raw=full)
+    out[title] = replace(values[title], value=match.group(2), raw=match.group(2))
+    return out
+
+
+#: A Russian patronymic alone ("Брониславович", "Ильинична"), and a two-word Cyrillic name.
+_PATRONYMIC = re.compile(r"^[А-ЯЁ][а-яё]+(?:ович|евич|ьич|овна|евна|ична|инична)$|^[А-ЯЁ]+(?:ОВИЧ|ЕВИЧ|ЬИЧ|ОВНА|ЕВНА|ИЧНА)$")
+_TWO_CYRILLIC_WORDS = re.compile(r"^[А-ЯЁа-яё\-]+\s+[А-ЯЁа-яё\-]+$")
+
+
+def _patronymic_below_the_name(values: list[FieldValue]) -> list[FieldValue]:
+    """A patronymic the tagger gave to another field ("Брониславович" under "Баранов Кир", read
+    as the position, or run onto it: "Брониславович МАРКЕТОЛОГ") goes into a two-word name that
+    has none: after the given name where that comes first ("Кир Брониславович Баранов"), else at
+    the end (surname first)."""
+    name = next((i for i, v in enumerate(values) if v.field == "full_name"), None)
+    if name is None or not _TWO_CYRILLIC_WORDS.match(values[name].value.strip()):
+        return values
+    words = values[name].value.split()
+    if any(_PATRONYMIC.match(w) for w in words):
+        return values
+    stray = next((i for i, v in enumerate(values) if i != name and v.field in _NAME_LIKE_FIELDS
+                  and _PATRONYMIC.match((v.value.split() or [""])[0])), None)
+    if stray is None:
+        return values
+    patronymic, _, rest = values[stray].value.strip().partition(" ")
+    full = " ".join([words[0], patronymic, words[1]] if has_given_name(words[0]) else [*words, patronymic])
+    log.debug("patronymic %r (%s) joins the name %r", patronymic, values[stray].field, values[name].value)
+    # the patronymic's line: the first of a value over several lines ("Брониславович" over "МАРКЕТОЛОГ")
+    stray_lines = values[stray].line_indices
+    own_lines = stray_lines[:1] if rest.strip() and len(stray_lines) > 1 else stray_lines
+    boxes = [b for b in (values[name].bbox, values[stray].bbox) if b]
+    joined = replace(values[name], value=full, raw=full, bbox=union_bbox(boxes) if boxes else None,
+                     line_indices=[*values[name].line_indices, *own_lines])
+    out = [joined if i == name else v for i, v in enumerate(values)]
+    if rest.strip():  # "Брониславович МАРКЕТОЛОГ": the title stays
+        out[stray] = replace(values[stray], value=rest.strip(), raw=rest.strip(),
+                             line_indices=[i for i in stray_lines if i not in own_lines] or stray_lines)
+    else:
+        del out[stray]
+    return out
+
+
+#: A phone number at an end of the address ("..., DD5W 5HX, M07453-968315") has this many digits
+#: (more than a house number and a postcode together), letters few enough for a label.
+_MIN_ADDRESS_PHONE_DIGITS = 9
+
+
+#: An end part of the address made only of a number's digits and separators, with at least
+#: this many digits: no postcode (a ZIP+4 aside) or house number is that long, so it is a number
+#: printed near the address ("EIN 89-7142036" without its label, a phone's second half).
+_MIN_LOOSE_NUMBER_DIGITS = 7
+_LOOSE_NUMBER = re.compile(r"^[\d\s\-().+/]+$")
+_ZIP_PLUS_FOUR = re.compile(r"^\d{5}-\d{4}$")
+
+
+def _number_not_address(part: str, region: str) -> bool:
+    """Whether an end ``part`` of an address is a number the tagger ran into it: a valid phone
+    number, or digits no address part is (``_MIN_LOOSE_NUMBER_DIGITS``)."""
+    if phone_shaped(part, _MIN_ADDRESS_PHONE_DIGITS) and normalise("phone", part, region).valid:
+        return True
+    return (bool(_LOOSE_NUMBER.match(part)) and not _ZIP_PLUS_FOUR.match(part)
+            and sum(c.isdigit() for c in part) >= _MIN_LOOSE_NUMBER_DIGITS)
+
+
+def _phone_at_address_end(v: FieldValue, region: str) -> list[FieldValue]:
+    """An address whose first or last part is a phone number, or a number no address part is
+    (``_number_not_address``) -> the address without it and the number as a phone (same box;
+    checked as one, so a number that is no phone is flagged for the annotator, not dropped): the
+    tagger ran the address into the number printed next to it."""
+    parts = v.value.split(", ")
+    for index in (len(parts) - 1, 0) if len(parts) > 1 else ():
+        part = parts[index]
+        if _number_not_address(part, region):
+            log.debug("phone %r cut off the address %r", part, v.value)
+            rest = ", ".join(parts[:index] + parts[index + 1:])
+            return [replace(v, value=rest, raw=rest),
+                    replace(v, field="phone", value=part, raw=part, source="rule",
+                            confidence=v.confidence * RELABELLED_FACTOR)]
+    return [v]
+
+
+def _split(v: FieldValue, region: str) -> list[FieldValue]:
+    """Two phone numbers (or e-mails) tagged as one value -> two values with the same box; a
+    phone number run into the address -> the two."""
+    if v.field == "address":
+        return _phone_at_address_end(v, region)
+    if v.field == "phone":
+        parts = split_numbers(v.value, region)
+    elif v.field == "email":
+        parts = split_addresses(v.value)
+    else:
+        return [v]
+    if len(parts) == 1:
+        return [v]
+    return [replace(v, value=p, raw=p) for p in parts]
+
+
+#: Per field, the respelling of Russian words from closed sets (``known_words``).
+_RESPELL_OCR: dict[str, Callable[[str], str]] = {
+    "address": with_known_towns, "full_name": with_known_name_words, "position": with_known_title_words,
+}
+
+
+def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> FieldValue:
+    """``v`` normalised as its field, confidence lowered for repairs, notes and failed checks; an
+    address's misspelled Russian town, a name's misspelled Russian given name or patronymic and a
+    position's misspelled Russian title word put right (``known_words``; OCR output only: what an
+    annotator typed is taken as typed). ``region_known``: the card's region is its evidence's,
+    so a number possible there is kept as printed (``phone.normalise_phone``)."""
+    norm = normalise(v.field, v.value, region, region_known=region_known)
+    confidence = (v.confidence * (FIXED_FACTOR if norm.fixed else 1.0) * (1.0 if norm.valid else FLAGGED_FACTOR)
+                  * (NOTED_FACTOR if norm.note else 1.0))
+    checked = replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason,
+                      confidence=confidence, note=norm.note or v.note)
+    respell = _RESPELL_OCR.get(v.field)
+    if respell is not None and norm.valid and has_cyrillic(norm.value):
+        respelled = respell(norm.value)
+        rule = f"known_words.{respell.__name__}"
+        if respelled != norm.value and _impossible_as_read(norm.value, respelled):
+            return replace(checked, value=respelled, display=respelled, applied=[*checked.applied, rule],
+                           confidence=checked.confidence * (1.0 if norm.fixed else FIXED_FACTOR))
+        if respelled != norm.value:
+            return proposed(checked, respelled, rule, "a word is a letter or two from a known Russian word")
+    return checked
+
+
+_RUSSIAN_WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
+
+
+def _impossible_as_read(text: str, respelled: str) -> bool:
+    """Whether a word the respelling changes cannot be right as read, so the one known word it
+    fits is the reading: a Russian word holds no Latin look-alike or digit ("Ap3amac",
+    "OneHeK"), and is a word of the Russian dictionary or a listed name ("Глец", "НПАГАЛЬЯ"
+    are neither). A dictionary word, or any word without the dictionary, may be a real name the
+    lists lack ("Пестова"): only proposed."""
+    from ml_backend.text.russian_spelling import is_russian_word  # the OCR layer imports this package
+
+    words = text.split()
+    ops = difflib.SequenceMatcher(None, words, respelled.split(), autojunk=False).get_opcodes()
+    changed = [w.strip(",.;:«»\"()") for tag, i1, i2, _, _ in ops if tag != "equal" for w in words[i1:i2]]
+    return any(not _RUSSIAN_WORD.fullmatch(w) or any(is_russian_word(part) is False for part in w.split("-"))
+               for w in changed)
+
+
+def _flagged(v: FieldValue, reason: str) -> FieldValue:
+    """``v`` marked invalid for ``reason`` (added to an earlier reason, never replacing it)."""
+    if not v.valid and v.reason:
+        return replace(v, reason=f"{v.reason}; {reason}")
+    return replace(v, valid=False, reason=reason, confidence=v.confidence * FLAGGED_FACTOR)
+
+
+def _checked_or_swapped(v: FieldValue, region: str, *, region_known: bool = False) -> FieldValue:
+    """``_checked``, except that an invalid "website" that is an e-mail becomes an e-mail and an
+    invalid "e-mail" that is clearly a web address ("www.", "http", or a bare "name.tld" with a
+    common TLD), or an "address" that is one, becomes a website."""
+    checked = _checked(v, region, region_known=region_known)
+    if checked.valid:
+        return checked
+    bare = _BARE_DOMAIN.match(v.value)
+    if v.field == "website" and "@" in v.value:
+        other = "email"
+    elif v.field == "email" and (_WEB_START.match(v.value) or (bare and bare.group(1).lower() in COMMON_TLDS)):
+        other = "website"
+    elif v.field == "address" and checked.reason == WEB_ADDRESS_NOT_POSTAL:
+        other = "website"
+    else:
+        return checked
+    moved = _checked(replace(v, field=other, source="rule", confidence=v.confidence * RELABELLED_FACTOR), region)
+    return moved if moved.valid else checked
+
+
+def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
+    """Keep the most trusted value of a single-value field first; flag the others. Of two
+    companies, one the card's domain spells is trusted first ("Stephens Inc" on stephens.com
+    over "Northstar" printed below it): the tagger's confidence cannot see that evidence."""
+    out = list(values)
+
+    def trust(i: int) -> tuple[bool, bool, float]:
+        named = out[i].field == "company" and named_by_the_domains(out[i].value, out)
+        return out[i].valid, named, out[i].confidence
+
+    for field in SINGLE_VALUE_FIELDS:
+        idx = [i for i, v in enumerate(out) if v.field == field]
+        if len(idx) < 2:
+            continue
+        best = max(idx, key=trust)
+        for i in idx:
+            if i != best:
+                out[i] = _flagged(out[i], f"a second {field} on the card (kept {out[best].value!r})")
+        out.insert(min(idx), out.pop(best))  # kept value first, as fields_from_values expects
+    return out
+
+
+def numbers_by_label(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+    """Phone values printed under a fax label ("Fax:", "F", "Факс", "Telefax") become faxes; those
+    under a registration label ("ОКПО", "VAT", "CNPJ") are flagged as no phone. A shared label
+    ("Tel/Fax", "Т/ф") keeps a phone (``number_labels``)."""
+    out = []
+    for v in values:
+        if v.field == "phone":
+            label = printed_label(v, lines)
+            kind = label_kind(label)
+            if kind == "fax":
+                log.debug("%r under %r is a fax", v.value, label)
+                v = replace(v, field="fax", applied=[*v.applied, "number_labels.fax_label"])
+            elif kind == "registration":
+                v = _flagged(v, f"printed after {label!r}: a registration number, not a phone")
+        out.append(v)
+    return out
+
+
+def _read_unsurely(v: FieldValue, lines: list[OcrLine]) -> bool:
+    """Whether OCR read one of ``v``'s lines with less than ``GOOD_OCR_CONFIDENCE``."""
+    return any(lines[i].confidence < GOOD_OCR_CONFIDENCE for i in v.line_indices if i < len(lines))
+
+
+def _proposals_settled(values: list[FieldValue], lines: list[OcrLine], region: str) -> list[FieldValue]:
+    """Each spelling a rule proposed from a name, a company or a word list (``spelling.proposed``)
+    is applied where OCR was unsure of the value's line, and left as a note on the value as read
+    where OCR read it well: only the card itself may overrule a good reading ("kristina.k" stays
+    on Kristina B.'s card, "contato@" on a Brazilian one)."""
+    out = []
+    for v in values:
+        if v.proposal is not None and v.proposal != v.value and _read_unsurely(v, lines):
+            rule = (v.note or "").rpartition("(")[2].rstrip(")") or "proposal"
+            norm = normalise(v.field, v.proposal, region)
+            if norm.valid:
+                v = replace(v, value=norm.value, display=norm.display, source="rule", note=None, proposal=None,
+                            applied=[*v.applied, rule], confidence=v.confidence / NOTED_FACTOR * FIXED_FACTOR)
+        out.append(v)
+    return out
