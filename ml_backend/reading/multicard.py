@@ -15,7 +15,7 @@ default because a card with two text columns far apart can look like two cards.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -23,8 +23,14 @@ from ml_backend.reading.cards import DetectedCard, cards_from_text_boxes, detect
 from ml_backend.reading.geometry import to_original_frame
 from ml_backend.schema import Card
 
-if TYPE_CHECKING:  # the server imports this module before it loads any model
-    from ml_backend.serving.model_holder import Predictor
+
+class Predictor(Protocol):
+    """What reading a card image needs of a pipeline, and what the server serves
+    (``ml_backend.reading.pipeline.CardPipeline`` is one)."""
+
+    model_version: str
+
+    def predict(self, image: Image.Image) -> Card: ...
 
 
 @dataclass
@@ -66,7 +72,7 @@ class MultiCardResult:
         return {"width": self.width, "height": self.height, "cards": [c.to_json() for c in self.cards]}
 
 
-def predict_cards(pipeline: "Predictor", image: Image.Image, *, detect: bool = True,
+def predict_cards(pipeline: Predictor, image: Image.Image, *, detect: bool = True,
                   text_fallback: bool = False) -> MultiCardResult:
     """Every card of ``image`` read by ``pipeline`` (see module docstring); ``detect=False`` reads
     the image as one card without looking for others."""

@@ -21,21 +21,11 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable
 
-from PIL import Image
-
-from ml_backend.schema import Card
+from ml_backend.reading.multicard import Predictor
 
 log = logging.getLogger(__name__)
-
-
-class Predictor(Protocol):
-    """What the server needs of a pipeline (``ml_backend.reading.pipeline.CardPipeline`` is one)."""
-
-    model_version: str
-
-    def predict(self, image: Image.Image) -> Card: ...
 
 
 #: Builds a predictor from a resolved model directory (e.g. ``models/versions/20260101-1``).

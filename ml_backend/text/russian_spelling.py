@@ -30,8 +30,9 @@ import functools
 import logging
 import re
 
-from ml_backend.text.cyrillic import LATIN_TWINS, MISREAD_FOR
 from ml_backend.schema import OcrLine
+from ml_backend.text.cyrillic import LATIN_TWINS, MISREAD_FOR
+from ml_backend.text.known_words import russian_cities, russian_name_words
 from ml_backend.text.letters import cased_like
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,6 @@ def _analyzer():
 def _listed_words() -> frozenset[str]:
     """Words of the real towns, given names and patronymics ``known_words`` lists (lower case,
     "ё" as "е"): names the dictionary lacks ("Нарым", "Чикола") are no misreadings."""
-    from ml_backend.text.known_words import russian_cities, russian_name_words
-
     names = [*russian_cities().values(), *russian_name_words("first_names").values(),
              *russian_name_words("middle_names").values()]
     return frozenset(m.group().lower().replace("ё", "е") for name in names for m in _WORD.finditer(name))

@@ -57,6 +57,7 @@ from ml_backend.text.lexicon import (
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.values.result import NOTED_FACTOR
 from ml_backend.text.letters import cased_like, has_cyrillic, transliterated, unaccented
+from ml_backend.text import russian_spelling
 
 #: Shared mailboxes: local parts that need no person's name. Their last letter is no misread
 #: "@" ("hello" + "evergreen.net" lost the "@", it did not turn it into the "o").
@@ -440,9 +441,7 @@ def _word_spelled_by(word: str, labels: set[str], min_length: int = _MIN_SPELLED
     if len(found) != 1:
         return None
     respelled = found.pop()
-    from ml_backend.text.russian_spelling import is_russian_word  # the OCR layer imports this package
-
-    if is_russian_word(lower) and is_russian_word(respelled) is False:
+    if russian_spelling.is_russian_word(lower) and russian_spelling.is_russian_word(respelled) is False:
         return None  # "НЕКРАСОВА" beside a misread nekmasova.ru: the domain is the misreading
     return cased_like(word, respelled)
 

@@ -42,6 +42,7 @@ from ml_backend.reading.validate.shape import (
 )
 from ml_backend.reading.validate.spelling import named_by_the_domains, proposed
 from ml_backend.text.letters import has_cyrillic
+from ml_backend.text import russian_spelling
 
 log = logging.getLogger(__name__)
 
@@ -473,12 +474,10 @@ def _impossible_as_read(text: str, respelled: str) -> bool:
     "OneHeK"), and is a word of the Russian dictionary or a listed name ("Глец", "НПАГАЛЬЯ"
     are neither). A dictionary word, or any word without the dictionary, may be a real name the
     lists lack ("Пестова"): only proposed."""
-    from ml_backend.text.russian_spelling import is_russian_word  # the OCR layer imports this package
-
     words = text.split()
     ops = difflib.SequenceMatcher(None, words, respelled.split(), autojunk=False).get_opcodes()
     changed = [w.strip(",.;:«»\"()") for tag, i1, i2, _, _ in ops if tag != "equal" for w in words[i1:i2]]
-    return any(not _RUSSIAN_WORD.fullmatch(w) or any(is_russian_word(part) is False for part in w.split("-"))
+    return any(not _RUSSIAN_WORD.fullmatch(w) or any(russian_spelling.is_russian_word(part) is False for part in w.split("-"))
                for w in changed)
 
 
