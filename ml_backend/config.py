@@ -72,6 +72,11 @@ class Settings:
         "The same for lines Tesseract re-read (its scores run lower than PP-OCR's).", float,
     )
     qr_enabled: bool = _var("CARDLOOP_QR", "true", "Decode vCard/MeCard QR codes before OCR.", _bool)
+    detect_cards: bool = _var(
+        "CARDLOOP_DETECT_CARDS", "true",
+        "Look for several cards in each task image (a scanner sheet, a desk photo) and predict one region group per card; "
+        "false reads every image as one card (about 0.1-0.3 s less per image).", _bool,
+    )
     max_pixels: int = _var(
         "CARDLOOP_MAX_PIXELS", "24000000",
         "Largest image accepted, in pixels (24 MP: a 6000x4000 phone photo); checked on the header, before decoding.", int,

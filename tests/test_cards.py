@@ -227,3 +227,27 @@ def test_label_studio_prediction_groups_regions_per_card(pipeline):
         assert cv2_inside(np.float32(truth["cards"][k - 1]["outline"]), centre), item["id"]
     regions = regions_from_result(items)
     assert len(regions) == len(outlines) + len(fields) // 2  # label + text item per field region
+
+
+@pytest.mark.parametrize("detect, reads", [(True, 2), (False, 1)])
+def test_backend_detects_cards_unless_told_not_to(tmp_path: Path, detect: bool, reads: int):
+    """CARDLOOP_DETECT_CARDS=false: a project of single cards skips the detector; each image is one card."""
+    from backend_fakes import FakePipeline, test_settings
+
+    from ml_backend.serving.server import create_app
+
+    image, _ = _composed(2, "scanner", 0)
+    root = tmp_path / "files"
+    (root / "cards").mkdir(parents=True)
+    image.save(root / "cards" / "sheet.png")
+    pipeline = FakePipeline("v-test")
+    settings = test_settings(label_studio_url="http://127.0.0.1:1", local_files_root=str(root), detect_cards=detect,
+                             model_dir=str(tmp_path / "model"), registry_dir=str(tmp_path / "registry"))
+    app = create_app(settings, pipeline_loader=lambda d: pipeline, event_handler=lambda p: {"status": "ignored"},
+                     queue_depth=lambda: {})
+    task = {"id": 1, "data": {"image": "http://127.0.0.1:1/data/local-files/?d=cards/sheet.png"}}
+    response = app.test_client().post("/predict", json={"tasks": [task]})
+    assert response.status_code == 200, response.get_json()
+    assert pipeline.calls == reads
+    outlines = [r for r in response.get_json()["results"][0]["result"] if r.get("meta", {}).get("placement") == "card"]
+    assert len(outlines) == (2 if detect else 0)

@@ -391,7 +391,8 @@ def _predict_task(st: BackendState, predictor: Predictor, task: Any, index: int,
     task_id = printable(task.get("id"), 40) if isinstance(task, dict) else None
     try:
         image = st.fetcher().fetch_image(task_image_url(task, IMAGE_NAME), deadline=deadline)
-        cards = predict_cards(predictor, image)  # several cards in one image: one region group each
+        # several cards in one image (a scanner sheet, a desk photo): one region group each
+        cards = predict_cards(predictor, image, detect=st.settings.detect_cards)
         card = cards.cards[0].card
     except FetchError as exc:
         reason = exc.reason
