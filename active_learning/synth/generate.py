@@ -83,8 +83,23 @@ class _Draft:
     fonts: list[str]
 
 
-def _draft(rng: random.Random, locale: str | None, photo: bool | None, rotation: int | None, qr: bool | None,
-           scan: bool | None = None) -> _Draft:
+@dataclass(frozen=True)
+class CardKind:
+    """What a card is before its content is drawn: locale, capture, turn, QR code, and the label
+    characters its fonts must cover. Both renderers draw it first, in the same rng order, so card i
+    of an HTML set is the same kind of card as card i of a PIL set with the same seed."""
+
+    locale: str
+    photo: bool
+    scan: bool
+    rotation: int
+    qr: bool
+    label_chars: str
+
+
+def draw_card_kind(rng: random.Random, locale: str | None = None, photo: bool | None = None,
+                   rotation: int | None = None, qr: bool | None = None, scan: bool | None = None) -> CardKind:
+    """The card's kind: what the caller fixed, the rest drawn from the generator's mixture."""
     if locale is None:
         locale = rng.choices(list(vocab.LOCALE_WEIGHTS), weights=list(vocab.LOCALE_WEIGHTS.values()))[0]
     if locale not in vocab.LOCALES:
@@ -101,6 +116,14 @@ def _draft(rng: random.Random, locale: str | None, photo: bool | None, rotation:
     qr = rng.random() < QR_PROBABILITY if qr is None else qr
     lang = vocab.LOCALES[locale][0]
     label_chars = "".join(x for table in (vocab.LABELS[lang], vocab.LABELS["en"]) for xs in table.values() for x in xs)
+    return CardKind(locale, photo, scan, rotation, qr, label_chars)
+
+
+def _draft(rng: random.Random, locale: str | None, photo: bool | None, rotation: int | None, qr: bool | None,
+           scan: bool | None = None) -> _Draft:
+    kind = draw_card_kind(rng, locale, photo, rotation, qr, scan)
+    locale, photo, scan, rotation, qr, label_chars = (kind.locale, kind.photo, kind.scan, kind.rotation, kind.qr,
+                                                      kind.label_chars)
     for _attempt in range(8):
         content = generate_content(rng, locale)
         width, height, _fmt = card_size(rng)
@@ -203,6 +226,18 @@ def _dataset_card(args: tuple[Path | None, int, int, tuple[str, ...] | None, flo
     return truth
 
 
+def check_dataset_args(locales: Iterable[str] | None, photo_fraction: float | None) -> tuple[str, ...] | None:
+    """A dataset's locales as a tuple (None: the generator's mixture), or ValueError for an unknown
+    locale or a photo fraction outside [0, 1]."""
+    locs = tuple(locales) if locales else None
+    for loc in locs or ():
+        if loc not in vocab.LOCALES:
+            raise ValueError(f"unknown locale {loc!r}; known: {', '.join(vocab.LOCALES)}")
+    if photo_fraction is not None and not 0.0 <= photo_fraction <= 1.0:
+        raise ValueError(f"photo_fraction must be within [0, 1], got {photo_fraction}")
+    return locs
+
+
 def generate_dataset(out_dir: str | Path, n: int, *, seed: int, locales: Iterable[str] | None = None,
                      photo_fraction: float | None = None, workers: int = 1, layout_only: bool = False) -> Path:
     """Write ``n`` cards (images/ + truth.jsonl, one truth object per line) and return truth.jsonl's path.
@@ -211,12 +246,7 @@ def generate_dataset(out_dir: str | Path, n: int, *, seed: int, locales: Iterabl
     ``layout_only`` writes truth without images (``"image": null``).
     """
     out = Path(out_dir)
-    locs = tuple(locales) if locales else None
-    for loc in locs or ():
-        if loc not in vocab.LOCALES:
-            raise ValueError(f"unknown locale {loc!r}; known: {', '.join(vocab.LOCALES)}")
-    if photo_fraction is not None and not 0.0 <= photo_fraction <= 1.0:
-        raise ValueError(f"photo_fraction must be within [0, 1], got {photo_fraction}")
+    locs = check_dataset_args(locales, photo_fraction)
     out.mkdir(parents=True, exist_ok=True)
     if not layout_only:
         (out / "images").mkdir(exist_ok=True)

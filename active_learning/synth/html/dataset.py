@@ -14,8 +14,7 @@ import random
 from pathlib import Path
 from typing import Any, Iterable
 
-from active_learning.synth import vocab
-from active_learning.synth.generate import SCAN_PROBABILITY, _dataset_card, card_rng
+from active_learning.synth.generate import SCAN_PROBABILITY, _dataset_card, card_rng, check_dataset_args
 from active_learning.synth.html.render import BATCH, HtmlRenderer, generate_html_cards
 
 logger = logging.getLogger(__name__)
@@ -51,12 +50,7 @@ def generate_html_dataset(out_dir: str | Path, n: int, *, seed: int, locales: It
     ``layout_only`` writes truth without images (``"image": null``; Chromium still lays the cards out).
     """
     out = Path(out_dir)
-    locs = tuple(locales) if locales else None
-    for loc in locs or ():
-        if loc not in vocab.LOCALES:
-            raise ValueError(f"unknown locale {loc!r}; known: {', '.join(vocab.LOCALES)}")
-    if photo_fraction is not None and not 0.0 <= photo_fraction <= 1.0:
-        raise ValueError(f"photo_fraction must be within [0, 1], got {photo_fraction}")
+    locs = check_dataset_args(locales, photo_fraction)
     if not 0.0 <= html_share <= 1.0:
         raise ValueError(f"html_share must be within [0, 1], got {html_share}")
     names = tuple(templates) if templates else None

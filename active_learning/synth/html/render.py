@@ -25,12 +25,10 @@ import numpy as np
 import segno
 from PIL import Image
 
-from active_learning.synth import vocab
 from active_learning.synth.compose import compose
 from active_learning.synth.content import CardContent, generate_content
 from active_learning.synth.fonts import STYLES, FontFamily, font_families, pick_family
-from active_learning.synth.generate import (PHOTO_PROBABILITY, QR_PROBABILITY, ROTATED_PROBABILITY, SCAN_PROBABILITY,
-                                            vcard)
+from active_learning.synth.generate import draw_card_kind, vcard
 from active_learning.synth.html.browser import Browser, BrowserError
 from active_learning.synth.html.templates import FONT_CSS, TEMPLATES, Frame, Markup, adapt_style, rgb
 from active_learning.synth.layout import CardPlan, PlacedLine, PlacedRun, card_size
@@ -125,24 +123,11 @@ def draft_html_card(rng: random.Random, *, locale: str | None = None, photo: boo
                     rotation: int | None = None, qr: bool | None = None, scan: bool | None = None,
                     template: str | None = None) -> HtmlDraft:
     """Draw one card's content, style and template (the same mixture defaults as ``generate_card``)."""
-    if locale is None:
-        locale = rng.choices(list(vocab.LOCALE_WEIGHTS), weights=list(vocab.LOCALE_WEIGHTS.values()))[0]
-    if locale not in vocab.LOCALES:
-        raise ValueError(f"unknown locale {locale!r}; known: {', '.join(vocab.LOCALES)}")
     if template is not None and template not in TEMPLATES:
         raise ValueError(f"unknown HTML template {template!r}; known: {', '.join(TEMPLATES)}")
-    if photo is None:
-        photo = rng.random() < PHOTO_PROBABILITY
-        if scan is None:
-            scan = not photo and rng.random() < SCAN_PROBABILITY
-    scan = bool(scan) and not photo
-    if rotation is None:
-        rotation = rng.choice((90, 180, 270)) if rng.random() < ROTATED_PROBABILITY else 0
-    if rotation not in (0, 90, 180, 270):
-        raise ValueError(f"rotation must be 0, 90, 180 or 270, got {rotation}")
-    qr = rng.random() < QR_PROBABILITY if qr is None else qr
-    lang = vocab.LOCALES[locale][0]
-    label_chars = "".join(x for table in (vocab.LABELS[lang], vocab.LABELS["en"]) for xs in table.values() for x in xs)
+    kind = draw_card_kind(rng, locale, photo, rotation, qr, scan)
+    locale, photo, scan, rotation, qr, label_chars = (kind.locale, kind.photo, kind.scan, kind.rotation, kind.qr,
+                                                      kind.label_chars)
     # content and size are drawn as generate_card draws them, so card i of an HTML set prints the
     # contact of card i of a PIL set with the same seed (a paired comparison of the renderers)
     content = generate_content(rng, locale)
