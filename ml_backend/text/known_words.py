@@ -4,8 +4,10 @@ the words of job titles.
 Tesseract's Russian model misreads a letter or two of a word on a card ("г. Глец" for "г. Елец",
 "НПАГАЛЬЯ" for "НАТАЛЬЯ", "Ниловиа" for "Ниловна"), and an annotator searching the CRM for the
 town or the person then misses the contact. Town names, given names and patronymics are nearly
-closed sets: Faker's ru_RU address and person providers, which the project already requires,
-ship ~650 real towns and ~600 given names and patronymics; the federal cities are added.
+closed sets: Faker's ru_RU address and person providers hold ~650 real towns and ~600 given names
+and patronymics, exported into ``data/`` (``towns_ru.txt``, ``first_names_ru.txt``,
+``patronymics_ru.txt``) by ``scripts/export_word_lists.py`` so that the reader never loads Faker;
+the federal cities are added.
 Surnames are not: a real "Пестова" must not become the listed "Петрова". Only a word that
 matches exactly one known word closely is replaced, and only in OCR output. Job titles are made
 of a few hundred words (``lexicon.RUSSIAN_TITLE_WORDS``); a title word is replaced only where it
@@ -16,16 +18,13 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib
-import logging
 import re
 from collections.abc import Iterable
 
 from ml_backend.text.cyrillic import MISREAD_FOR, cyrillic_readings
+from ml_backend.text.data import word_list
 from ml_backend.text.lexicon import RUSSIAN_TITLE_WORDS
 from ml_backend.text.letters import cased_like
-
-log = logging.getLogger(__name__)
 
 #: Similarity (difflib ratio of the words without spaces and hyphens) a misread town must reach;
 #: one wrong letter in a four-letter name ("Глец"/"Елец") is 0.75.
@@ -43,29 +42,22 @@ def _key(name: str) -> str:
     return re.sub(r"[\s\-]", "", name).casefold().replace("ё", "е")
 
 
-def _provider(module: str):
-    try:
-        return importlib.import_module(module).Provider
-    except ImportError:  # a Faker release without ru_RU: nothing is corrected, nothing breaks
-        log.warning("Faker has no %s: those Russian words are not checked", module)
-        return None
-
-
 @functools.lru_cache(maxsize=1)
 def russian_cities() -> dict[str, str]:
     """Key (case-, space- and hyphen-insensitive) -> the town's spelling."""
-    names: list[str] = list(_FEDERAL_CITIES)
-    provider = _provider("faker.providers.address.ru_RU")
-    if provider is not None:
-        names += [re.sub(r"\s*\(.*?\)", "", n).strip() for n in provider.city_names]
-    return {_key(n): n for n in names if n}
+    return {_key(n): n for n in (*_FEDERAL_CITIES, *word_list("towns_ru")) if n}
+
+
+#: The list file of each kind of Russian name word.
+_NAME_WORD_FILES = {"first_names": "first_names_ru", "middle_names": "patronymics_ru"}
 
 
 @functools.lru_cache(maxsize=2)
 def russian_name_words(kind: str) -> dict[str, str]:
     """Key -> spelling of Russian given names (``kind`` "first_names") or patronymics ("middle_names")."""
-    provider = _provider("faker.providers.person.ru_RU")
-    return {} if provider is None else {_key(n): n for n in getattr(provider, kind, ()) or ()}
+    if kind not in _NAME_WORD_FILES:
+        raise ValueError(f"unknown kind of name word {kind!r}: one of {sorted(_NAME_WORD_FILES)}")
+    return {_key(n): n for n in word_list(_NAME_WORD_FILES[kind])}
 
 
 def _best(key: str, known: dict[str, str]) -> tuple[str, float, float]:
