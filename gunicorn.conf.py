@@ -27,7 +27,7 @@ worker_class = "gthread"
 SPARE_THREADS = 4
 threads = max(1, _settings.predict_concurrency) + max(0, _settings.predict_queue) + SPARE_THREADS
 preload_app = True
-wsgi_app = "ml_backend.serving.server:gunicorn_app()"
+wsgi_app = "ml_backend.wiring:gunicorn_app()"
 # /predict ends by CARDLOOP_PREDICT_DEADLINE (below Label Studio's ML_TIMEOUT_PREDICT, 100 s by
 # default). This is gunicorn's heartbeat limit: the model load in post_worker_init counts here.
 timeout = 300

@@ -171,11 +171,37 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
     return 0
 
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: gunicorn's settings; its ``wsgi_app`` names the app (``ml_backend.wiring:gunicorn_app()``, the
+#: server with the loop's queue wired in), so the command line below names none.
+GUNICORN_CONFIG = REPO_ROOT / "gunicorn.conf.py"
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ml_backend.serving.server import serve
+    """Replace this process with gunicorn serving the backend on ``host:port``."""
+    import os
 
     settings = load_settings()
-    serve(host=args.host or settings.host, port=args.port or settings.port)
+    host, port = args.host or settings.host, args.port or settings.port
+    argv = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--bind", f"{host}:{port}"]
+    log.info("starting gunicorn on %s:%s", host, port)
+    if not _is_loopback(host) and not settings.basic_auth_user:
+        log.warning("serving on %s without basic auth: anyone who reaches port %s can call /setup and /predict; "
+                    "set BASIC_AUTH_USER and BASIC_AUTH_PASS (and the same in Label Studio) when it is exposed",
+                    host, port)
+    os.chdir(REPO_ROOT)
+    os.execv(sys.executable, argv)
     return 0
 
 

@@ -127,13 +127,13 @@ def start_in_process(root: Path, model_dir: str | None) -> tuple[str, object]:
     from werkzeug.serving import make_server
 
     from ml_backend.runtime import configure_threads
-    from ml_backend.serving.server import create_app
+    from ml_backend import wiring
     from scripts.services import free_port
 
     settings = load_settings()
     configure_threads(settings)
     settings = replace(settings, local_files_root=str(root), basic_auth_user="", model_dir=model_dir or settings.model_dir)
-    app = create_app(settings, queue_depth=lambda: {})
+    app = wiring.app(settings, queue_depth=lambda: {})
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

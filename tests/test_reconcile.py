@@ -27,7 +27,7 @@ from active_learning.loop import queue as q
 from active_learning.crm.db import ensure_database
 from active_learning.loop.reconcile import reconcile_project
 from ml_backend.config import load_settings
-from ml_backend.serving.server import create_app
+from ml_backend import wiring
 from scripts.services import RedisServer, free_port
 
 pytestmark = pytest.mark.integration
@@ -59,7 +59,7 @@ def env(label_studio, pg_server, private_redis, monkeypatch):
 @pytest.fixture
 def backend(env):
     """The real backend app over HTTP (no model needed for webhooks), fed by Label Studio."""
-    app = create_app(replace(load_settings()), load_model=False)
+    app = wiring.app(replace(load_settings()), load_model=False)
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

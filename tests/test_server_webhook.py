@@ -9,6 +9,7 @@ import pytest
 from backend_fakes import FakePipeline, test_settings
 from rq import Queue
 
+from ml_backend import wiring
 from ml_backend.serving.server import create_app
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
@@ -17,7 +18,7 @@ DEAD_REDIS = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
 def _app(redis_url, tmp_path, **overrides):
     settings = test_settings(redis_url=redis_url, model_dir=str(tmp_path), retrain_after=2,
                              train_queue="t-train", light_queue="t-light", **overrides)
-    return create_app(settings, pipeline_loader=lambda d: FakePipeline("v-hook"))
+    return wiring.app(settings, pipeline_loader=lambda d: FakePipeline("v-hook"))
 
 
 def _annotation(ann_id, project=3, action="ANNOTATION_CREATED"):
@@ -85,6 +86,19 @@ def test_redis_down_is_503_and_metrics_still_answer(tmp_path):
     text = metrics.get_data(as_text=True)
     assert 'cardloop_queue_depth{queue="t-train"} -1.0' in text
     assert 'cardloop_http_requests_total{endpoint="/webhook",method="POST",status="503"} 1.0' in text
+
+
+def test_an_app_without_an_event_queue_refuses_events_with_503(tmp_path):
+    """``create_app`` alone has no queue (serving never imports the loop): events are refused as
+    undeliverable, never acknowledged and dropped; ``wiring.app`` is what wires the RQ queue in."""
+    app = create_app(test_settings(model_dir=str(tmp_path)), pipeline_loader=lambda d: FakePipeline("v-bare"))
+    client = app.test_client()
+    resp = client.post("/webhook", json=_annotation(1))
+    assert resp.status_code == 503
+    assert "no event queue is wired" in resp.get_json()["error"]
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'cardloop_webhook_events_total{action="ANNOTATION_CREATED",status="unavailable"} 1.0' in text
+    assert "cardloop_queue_depth" not in text
 
 
 def test_metrics_expose_requests_latency_and_model(redis_url, tmp_path):

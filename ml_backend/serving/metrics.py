@@ -28,11 +28,11 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 QueueDepthReader = Callable[[], dict[str, int]]
 
 
-#: Reads project id -> training status (active_learning.loop.queue.training_status); may raise.
+#: Reads project id -> training status (``ml_backend.wiring`` passes the loop's, read from Redis); may raise.
 TrainingStatusReader = Callable[[], dict[int, dict[str, Any]]]
 
 
-def _lazy_redis(redis_url: str, timeout: float) -> Callable[[], Any]:
+def lazy_redis(redis_url: str, timeout: float) -> Callable[[], Any]:
     """A connection made on first use with short timeouts, shared by the scrape-time readers."""
     lock = threading.Lock()
     state: dict[str, Any] = {}
@@ -51,7 +51,7 @@ def _lazy_redis(redis_url: str, timeout: float) -> Callable[[], Any]:
 def redis_queue_depth(redis_url: str, queues: Iterable[str], timeout: float = 0.5) -> QueueDepthReader:
     """A reader of RQ queue lengths (``rq:queue:<name>`` lists) with short timeouts."""
     names = tuple(queues)
-    connection = _lazy_redis(redis_url, timeout)
+    connection = lazy_redis(redis_url, timeout)
 
     def read() -> dict[str, int]:
         from rq import Queue
@@ -64,18 +64,6 @@ def redis_queue_depth(redis_url: str, queues: Iterable[str], timeout: float = 0.
                 log.debug("queue depth of %s unavailable: %s", name, exc)
                 depths[name] = -1
         return depths
-
-    return read
-
-
-def redis_training_status(redis_url: str, timeout: float = 0.5) -> TrainingStatusReader:
-    """A reader of the per-project training state the RQ training jobs publish in Redis."""
-    connection = _lazy_redis(redis_url, timeout)
-
-    def read() -> dict[int, dict[str, Any]]:
-        from active_learning.loop.queue import training_status
-
-        return training_status(connection())
 
     return read
 

@@ -3,7 +3,7 @@
     GET  /health    {"status": "UP", "model_version"}; 503 "DOWN" while no model is loaded
     POST /setup     Label Studio's URL + token for image fetching -> {"model_version"}
     POST /predict   {"tasks": [...]} -> {"results": [one prediction per task, in order]}
-    POST /webhook   project events -> active_learning.loop.queue (Redis only; answers in milliseconds)
+    POST /webhook   project events -> the injected event handler (the RQ queue; answers in milliseconds)
     GET  /versions  {"versions": [...]} model versions in the registry
     GET  /metrics   Prometheus text
 
@@ -16,9 +16,11 @@ that task, so the task is asked again next time instead of keeping a score-0 emp
 this model version for ever (pinned at the top of "Next batch"). The reason is logged and counted.
 
 The pipeline is loaded once per process by ``ModelHolder`` and swapped whole when the registry
-promotes a new version. ``create_app`` takes the loader, the event handler and the queue-depth
-reader as arguments, so tests run the real protocol against hand-made or tiny models.
-Run it with ``python -m ml_backend serve`` (gunicorn, see ``gunicorn.conf.py``).
+promotes a new version. ``create_app`` takes the loader, the event handler and the queue-depth and
+training-status readers as arguments, so tests run the real protocol against hand-made or tiny
+models. This package never imports the active-learning loop: the production dependencies (the RQ
+queue's event handler, the Redis readers) are built by ``ml_backend.wiring``, the entry point that
+``python -m ml_backend serve`` and ``gunicorn.conf.py`` use.
 
 Bounds, so that no client can take the backend down or make Label Studio give up on it:
 - /predict runs at most ``CARDLOOP_PREDICT_CONCURRENCY`` requests at once per worker and lets
@@ -39,13 +41,10 @@ import base64
 import binascii
 import hmac
 import logging
-import os
 import socket
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -60,15 +59,11 @@ from ml_backend.serving.metrics import (
     BackendMetrics,
     QueueDepthReader,
     TrainingStatusReader,
-    redis_queue_depth,
-    redis_training_status,
 )
 from ml_backend.serving.model_holder import ModelHolder, ModelUnavailable, PipelineLoader, Predictor
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-GUNICORN_CONFIG = REPO_ROOT / "gunicorn.conf.py"
 #: Largest JSON body accepted (a /predict batch of task dicts, not images).
 MAX_REQUEST_BYTES = 16 * 1024 * 1024
 #: Deepest JSON nesting accepted: Label Studio's payloads are under ten levels deep, and deeper
@@ -85,8 +80,23 @@ KNOWN_ACTIONS = frozenset({
     "START_TRAINING", "LABEL_LINK_CREATED", "LABEL_LINK_UPDATED", "LABEL_LINK_DELETED",
 })
 
-#: Handles one webhook payload (``active_learning.loop.queue.handle_event``'s signature).
+#: Handles one webhook payload and answers the JSON outcome; raises ``InvalidEvent`` (400) or
+#: ``QueueUnavailable`` (503). ``ml_backend.wiring`` adapts the RQ queue's handler to this.
 EventHandler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class InvalidEvent(ValueError):
+    """The webhook payload lacks what its action needs: /webhook answers 400 with the message."""
+
+
+class QueueUnavailable(RuntimeError):
+    """The event could not be recorded (Redis down, or no queue wired): /webhook answers 503."""
+
+
+def _no_event_queue(payload: dict[str, Any]) -> dict[str, Any]:
+    """The handler of an app built without one: every event is refused as undeliverable, never lost
+    silently (Label Studio shows the failed webhook)."""
+    raise QueueUnavailable("no event queue is wired into this app (ml_backend.wiring builds the RQ one)")
 
 
 class RequestError(Exception):
@@ -104,19 +114,6 @@ def _pipeline_loader(settings: Settings) -> PipelineLoader:
         return CardPipeline.load(settings, model_dir=model_dir)
 
     return load
-
-
-def _queue_event_handler(settings: Settings) -> EventHandler:
-    from active_learning.loop.queue import handle_event
-
-    return lambda payload: handle_event(payload, settings=settings)
-
-
-def _webhook_errors() -> tuple[type[Exception], type[Exception]]:
-    """(invalid event, queue unavailable) exception classes of the queue module."""
-    from active_learning.loop.queue import InvalidEvent, QueueUnavailable
-
-    return InvalidEvent, QueueUnavailable
 
 
 @dataclass
@@ -220,14 +217,12 @@ def create_app(
 
     ``load_model`` False defers loading to ``state(app).start()`` (gunicorn calls it in each
     worker after the fork); ``watch`` starts the registry poller. Defaults: the real
-    ``CardPipeline``, ``active_learning.loop.queue.handle_event``, and RQ queue depth and training
-    progress from Redis.
+    ``CardPipeline``; no event queue (/webhook answers 503) and no queue-depth or training
+    metrics. ``ml_backend.wiring.production(settings)`` gives the deployed ones (the RQ queue's
+    handler, queue depth and training progress read from Redis).
     """
     settings = settings or load_settings()
-    metrics = BackendMetrics(
-        queue_depth or redis_queue_depth(settings.redis_url, (settings.train_queue, settings.light_queue)),
-        training_status or redis_training_status(settings.redis_url),
-    )
+    metrics = BackendMetrics(queue_depth, training_status)
     holder = ModelHolder(
         pipeline_loader or _pipeline_loader(settings), settings.model_dir, settings.model_poll_seconds,
         on_swap=lambda version: (metrics.set_model_version(version), metrics.model_swaps.inc()),
@@ -238,7 +233,7 @@ def create_app(
     app.json.sort_keys = False
     app.extensions[STATE_KEY] = BackendState(
         settings=settings, holder=holder, metrics=metrics,
-        event_handler=event_handler or _queue_event_handler(settings),
+        event_handler=event_handler or _no_event_queue,
         label_studio_url=settings.label_studio_url.rstrip("/"), token=settings.label_studio_api_key,
     )
     _install_hooks(app)
@@ -520,13 +515,12 @@ def _install_routes(app: Flask) -> None:
         if not isinstance(action, str) or not action:
             raise RequestError("webhook payload must carry an 'action' string")
         counted = action if action in KNOWN_ACTIONS else "other"
-        invalid_event, queue_unavailable = _webhook_errors()
         try:
             outcome = st.event_handler(payload)
-        except invalid_event as exc:
+        except InvalidEvent as exc:
             st.metrics.webhook_events.labels(action=counted, status="invalid").inc()
             raise RequestError(str(exc)) from exc
-        except queue_unavailable as exc:
+        except QueueUnavailable as exc:
             st.metrics.webhook_events.labels(action=counted, status="unavailable").inc()
             log.error("webhook %s not accepted: %s", printable(action, 60), exc)
             return _error(f"event not accepted, queue unavailable: {exc}", 503, "queue_unavailable")
@@ -546,35 +540,3 @@ def _install_routes(app: Flask) -> None:
     def metrics():
         return Response(state().metrics.render(), content_type=CONTENT_TYPE)
 
-
-# --- serving ---------------------------------------------------------------------------------
-
-
-def gunicorn_app() -> Flask:
-    """The app gunicorn preloads in its master: no model yet (``post_worker_init`` loads it in
-    each worker, after the fork, together with the registry watcher thread)."""
-    return create_app(load_model=False)
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def serve(host: str, port: int) -> None:
-    """Replace this process with gunicorn serving the backend on ``host:port``."""
-    argv = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), "--bind", f"{host}:{port}",
-            "ml_backend.serving.server:gunicorn_app()"]
-    log.info("starting gunicorn on %s:%s", host, port)
-    if not _is_loopback(host) and not load_settings().basic_auth_user:
-        log.warning("serving on %s without basic auth: anyone who reaches port %s can call /setup and /predict; "
-                    "set BASIC_AUTH_USER and BASIC_AUTH_PASS (and the same in Label Studio) when it is exposed",
-                    host, port)
-    os.chdir(REPO_ROOT)
-    os.execv(sys.executable, argv)
