@@ -77,6 +77,24 @@ def test_a_number_possible_in_the_cards_region_is_kept_as_printed(validator: Val
     assert not normalise("phone", "2294-9484", "BR").valid and normalise("phone", "2294-9484", "BR", region_known=True).valid
 
 
+@pytest.mark.parametrize(("printed", "region"), [
+    ("2294-9484", "BR"), ("9.9679-9468", "BR"), ("97038-8110", "BR"), ("228-6401", "US"), ("345-67-89", "RU"),
+])
+def test_a_local_number_without_its_area_code_is_kept_as_printed_with_no_made_up_e164(printed: str, region: str) -> None:
+    # "+55 22 949484" would dial Rio de Janeiro state for a São Paulo shop's number
+    local = normalise("phone", printed, region, region_known=True)
+    assert (local.value, local.display, local.valid) == (printed, printed, True)
+    assert "without its area code" in local.note
+    with_area = normalise("phone", "(11) " + printed if region == "BR" else "+1 817 " + printed if region == "US"
+                          else "+7 495 " + printed, region, region_known=True)
+    assert with_area.value.startswith("+") and with_area.note is None
+
+
+@pytest.mark.parametrize("printed", ["13560-970", "03637-000", "0800 123 4567"])
+def test_postcodes_and_numbers_with_a_trunk_prefix_are_no_local_numbers(printed: str) -> None:
+    assert "without its area code" not in (normalise("phone", printed, "BR", region_known=True).note or "")
+
+
 @pytest.mark.parametrize(("text", "region"), [
     ("daniel.silva@beltis.com.br", "BR"), ("Av. Itaquera, 3006 - Jd. Fernandes - SP", "BR"),
     ("Rua Cruzeiro, 406, Cep 01137-000", "BR"), ("Carrer Nou 5, 17001 Girona", "ES"),
@@ -106,7 +124,7 @@ def test_a_number_alone_on_its_line_is_recovered_where_it_is_possible_in_the_car
     from ml_backend.reading.validate.recover import find_phones
 
     # the tagger called it an address; the line holds nothing else, the card is Brazilian
-    assert find_phones("2294-9484", "BR", region_known=True) == ["+5522949484"]
+    assert find_phones("2294-9484", "BR", region_known=True) == ["2294-9484"]  # no area code: none made up
     assert find_phones("2294-9484", "BR") == []  # without evidence of the region: nothing to go on
     assert find_phones("Av. Itaquera 2294-9484", "BR", region_known=True) == []  # free text: anything
     assert find_phones("03564-040", "BR", region_known=True) == []  # a CEP, not a number

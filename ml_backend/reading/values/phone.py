@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 import phonenumbers
-from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher
+from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
 
 from ml_backend.config import load_settings
 from ml_backend.text.lexicon import MISREAD_PLUS_SIGNS, PHONE_FALLBACK_REGIONS
@@ -169,10 +169,15 @@ def normalise_phone(text: str, region_hint: str | None = None, *, region_known: 
             elsewhere = None
         if elsewhere is not None:  # "07755 920048" on a card we took for US is a UK mobile
             number, fixed = elsewhere, True
+    if phonenumbers.is_valid_number(number):
+        e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+        return NormalisedValue(e164, display, True, None, fixed)
+    if region_known and _local_without_area_code(number_text, number, region):
+        note = f"a local number of {region} printed without its area code: add it to dial from elsewhere"
+        return NormalisedValue(number_text, number_text, True, None, fixed, note)
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
-    if phonenumbers.is_valid_number(number):
-        return NormalisedValue(e164, display, True, None, fixed)
     where = phonenumbers.region_code_for_number(number) or region
     possible = phonenumbers.is_possible_number(number)
     # letters left in the number are misread text ("58TEN.:"), which libphonenumber would dial as letters
@@ -181,6 +186,38 @@ def normalise_phone(text: str, region_hint: str | None = None, *, region_known: 
         return NormalisedValue(e164, display, True, None, fixed, note)
     kind = "possible but unassigned" if possible else "impossible"
     return NormalisedValue(e164, display, False, f"{kind} number for {where}", fixed)
+
+
+#: A local number as small businesses print it: digit groups with separators, ending in a group
+#: of four digits or in pairs ("2294-9484", "9.9679-9468", "228-6401", "345-67-89"), not a
+#: postcode's "13560-970".
+_LOCAL_SHAPE = re.compile(r"^\d{1,5}(?:[\s.\-]\d{2,5})*(?:[\s.\-]\d{4}|[\s.\-]\d{2}[\s.\-]\d{2})$")
+
+
+def _local_lengths(region: str) -> set[int]:
+    """How many digits a subscriber number of ``region`` has without its area code: the local-only
+    lengths libphonenumber knows, and each full fixed-line or mobile length less the area code of
+    the region's example number (Brazil: 10 - 2 and 11 - 2; the US: 10 - 3)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None:
+        return set()
+    lengths = {n for desc in (metadata.general_desc, metadata.fixed_line, metadata.mobile)
+               for n in desc.possible_length_local_only}
+    example = phonenumbers.example_number_for_type(region, PhoneNumberType.FIXED_LINE)
+    area = phonenumbers.length_of_geographical_area_code(example) if example is not None else 0
+    if area:
+        lengths |= {n - area for desc in (metadata.fixed_line, metadata.mobile) for n in desc.possible_length if n > area}
+    return {n for n in lengths if n >= _MIN_DIGITS}
+
+
+def _local_without_area_code(number_text: str, number: phonenumbers.PhoneNumber, region: str) -> bool:
+    """Whether ``number_text`` is a subscriber number printed without its area code ("2294-9484"
+    on a São Paulo shop's card, "228-6401" in the US): as long as a local number of the region,
+    printed in groups, with no trunk prefix or country code. Such a number is a phone as printed;
+    an E.164 form made from it would dial another place ("+55 22 949484"), so none is made."""
+    if number_text.startswith(("+", "(", "0")) or not _LOCAL_SHAPE.match(number_text):
+        return False
+    return len(phonenumbers.national_significant_number(number)) in _local_lengths(region)
 
 
 def _groups(text: str) -> list[int]:
