@@ -121,6 +121,11 @@ def compose(rng: random.Random, content: CardContent, style: Style) -> Groups:
                                           icon="logo" if logo_inline and k == 0 else None))
     elif rng.random() < 0.3:
         groups.header.append(LogoSpec(rng.choice(LOGO_SHAPES), rng.uniform(0.14, 0.22)))
+    if content.tagline:  # what the business does, under its name (OTHER)
+        text = content.tagline.upper() if rng.random() < 0.3 else content.tagline
+        tracking = rng.choice([0.0, 0.0, 0.08, 0.15]) if text.isupper() else 0.0
+        groups.header.append(LineSpec([Run(text, None, rng.choice(["regular", "italic", "light"]),
+                                           rng.choice(["muted", "text", "accent"]), "body", tracking)], "misc"))
     position_runs = []
     if content.position:
         text = content.position.upper() if style.upper_position else content.position
@@ -170,11 +175,14 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
         labels = {kind: rng.choice(options) for kind, options in vocab.LABELS["en"].items()}
     if rng.random() < 0.12:
         labels = {kind: label.upper() for kind, label in labels.items()}
+    whatsapp_label = rng.choice(vocab.WHATSAPP_LABELS)
 
     def label_for(kind: str, first_address_line: bool = True, value: str | None = None) -> str:
         mode = style.label_mode
         if value in content.phone_labels:  # a branch's number: its place is its label, always printed
             return content.phone_labels[value]
+        if value in content.whatsapp and (mode in ("text", "mixed") or style.arrangement != "stacked"):
+            return whatsapp_label  # a WhatsApp number without a drawn mark says so in words
         if kind == "fax":  # only its label tells a fax from a phone: a card that lists one prints it
             return labels["fax"]
         if mode in ("none", "icon"):
@@ -222,6 +230,9 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
             items.append(LineSpec(runs, "contact"))
     else:
         for kind, value in entries:
+            icon = ICON_KIND[kind] if style.label_mode == "icon" else None
+            if value in content.whatsapp and style.label_mode in ("icon", "none"):
+                icon = "whatsapp"  # the messenger's mark before the number, as shops print it
             items.append(LineSpec(_labelled(label_for(kind, value=value), value, FIELD_OF_KIND[kind], style), "contact",
-                                  icon=ICON_KIND[kind] if style.label_mode == "icon" else None))
+                                  icon=icon))
     return address_items + items if address_first else items + address_items
