@@ -105,7 +105,7 @@ def test_shop_cards_print_services_whatsapp_and_store_lines() -> None:
         counts["no person"] += content.name is None
         counts["whatsapp"] += bool(content.whatsapp)
         counts["tagline"] += content.tagline is not None
-        counts["services"] += any(e.startswith(tuple("•-✓")) or e.isupper() for e in content.extras)
+        counts["services"] += any(e.startswith(tuple("•-»")) or e.isupper() for e in content.extras)
         counts["store line"] += any(" - " in label for label in content.phone_labels.values())
         counts["cep"] += any("CEP" in line.upper() for line in content.address)
         counts["landmark"] += any("róx" in line for line in content.address)
@@ -166,3 +166,19 @@ def test_photos_are_sometimes_angled_and_glared() -> None:
         skew = np.linalg.norm((pts[1] - pts[0]) - (pts[2] - pts[3])) / np.linalg.norm(pts[1] - pts[0])
         strong += skew > 0.12
     assert 0.05 * 200 <= strong <= 0.5 * 200, strong
+
+
+def test_several_numbers_share_one_label_on_a_line() -> None:
+    """"Fones: 11 2082-2399 / 2646-6123": the second number has no label of its own, and both
+    are phones of the truth."""
+    for i in range(600):
+        t = generate_layout(card_rng(31, i), locale="pt_BR", photo=False)
+        for line in t["lines"]:
+            phones = [s for s in line["spans"] if s[2] == "phone"]
+            if len(phones) == 2 and line["text"].startswith(vocab.SHARED_PHONE_LABELS["pt"]):
+                between = line["text"][phones[0][1]:phones[1][0]]
+                if not any(ch.isalpha() for ch in between):
+                    for start, end, _ in phones:
+                        assert line["text"][start:end] in t["fields"]["phone"]
+                    return
+    pytest.fail("no line of two numbers under one label in 600 Brazilian cards")

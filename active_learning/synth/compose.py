@@ -223,10 +223,18 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
         chunks = [c for c in chunks if c]
         for chunk in chunks:
             runs: list[Run] = []
+            # "Fones: 11 2082-2399 / 2646-6123": one label for the numbers of a line
+            shared = (len(chunk) >= 2 and all(k in ("office", "mobile") and v not in content.phone_labels
+                                              and v not in content.whatsapp for k, v in chunk)
+                      and style.label_mode in ("text", "mixed") and rng.random() < 0.35)
+            separator = rng.choice([" / ", " / ", style.separator]) if shared else style.separator
             for j, (kind, value) in enumerate(chunk):
                 if j:
-                    runs.append(Run(style.separator, None, "regular", "muted"))
-                runs.extend(_labelled(label_for(kind, value=value), value, FIELD_OF_KIND[kind], style))
+                    runs.append(Run(separator, None, "regular", "muted"))
+                label = label_for(kind, value=value)
+                if shared:
+                    label = rng.choice(vocab.SHARED_PHONE_LABELS[lang]) if j == 0 else ""
+                runs.extend(_labelled(label, value, FIELD_OF_KIND[kind], style))
             items.append(LineSpec(runs, "contact"))
     else:
         for kind, value in entries:

@@ -397,7 +397,7 @@ def generate_content(rng: random.Random, locale: str) -> CardContent:
             listed = rng.sample(services, min(len(services), rng.randint(2, 4)))
             if rng.random() < 0.3:
                 listed = [s.upper() for s in listed]
-            bullet = rng.choice(["", "", "• ", "- ", "✓ "])
+            bullet = rng.choice(["", "", "• ", "- ", "» "])
             extras += [bullet + s for s in listed]
     elif company and rng.random() < 0.06:  # a corporate tagline under the company
         tagline = rng.choice(vocab.SLOGANS[lang])

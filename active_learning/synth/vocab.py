@@ -333,7 +333,8 @@ REGISTRATIONS: dict[str, tuple[str, ...]] = {
     "it_IT": ("P.IVA ###########", "C.F. ###########", "REA MI-#######"),
     "nl_NL": ("KvK ########", "BTW NL#########B01"),
     "pl_PL": ("NIP ###-###-##-##", "REGON #########", "KRS 000#######"),
-    "pt_BR": ("CNPJ ##.###.###/0001-##", "CNPJ: ##.###.###/0001-##", "CRECI ######-J", "OAB/SP ###.###"),
+    "pt_BR": ("CNPJ ##.###.###/0001-##", "CNPJ: ##.###.###/0001-##", "CRECI ######-J", "OAB/SP ###.###",
+              "ID ##*##*#####", "ID. ##*###*####", "CREA ######/D", "CPF ###.###.###-##"),
     "en_AU": ("ABN ## ### ### ###", "ACN ### ### ###", "Licence No. ######"),
     "en_CA": ("BN ######### RT0001", "GST/HST #########RT0001", "Lic. #######"),
     "en_IN": ("GSTIN: ##AAACB####C1Z#", "CIN: U#####MH20##PTC######", "PAN: AAACB####C"),
@@ -477,3 +478,10 @@ FREEMAIL_BY_LOCALE: dict[str, tuple[str, ...]] = {
 def freemail(locale: str) -> tuple[str, ...]:
     """Personal free-mail domains a card of ``locale`` prints."""
     return FREEMAIL_BY_LOCALE.get(locale) or FREEMAIL[LOCALES[locale][0]]
+
+#: One label before several numbers printed on one line ("Fones: 11 2082-2399 / 2646-6123").
+SHARED_PHONE_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("Tel:", "Phone:", "Call:", "Tel."), "ru": ("Тел.:", "Телефоны:", "Тел."), "de": ("Tel.:", "Telefon:", "Fon:"),
+    "fr": ("Tél. :", "Tél :", "Téléphones :"), "es": ("Tels.:", "Teléfonos:", "Tel.:"), "it": ("Tel.", "Telefoni:"),
+    "nl": ("Tel:", "Telefoon:"), "pl": ("Tel.:", "Telefony:"), "pt": ("Fones:", "Fones", "Tels.:", "Telefones:", "Fone:"),
+}
