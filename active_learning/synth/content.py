@@ -62,10 +62,45 @@ class CardContent:
         return "".join(parts)
 
 
+#: Share of a locale's towns drawn from its largest towns (``vocab.BIG_CITIES``) instead of Faker's.
+BIG_CITY_SHARE = 0.45
+_STATE_METHODS = ("state_abbr", "estado_sigla", "province_abbr")
+
+
 @functools.lru_cache(maxsize=None)
 def _faker(locale: str) -> Faker:
     """One Faker per locale per process (construction costs ~25 ms); reseeded for every card."""
-    return Faker(locale)
+    fk = Faker(locale)
+    if locale in vocab.BIG_CITIES:
+        _use_big_cities(fk, vocab.BIG_CITIES[locale])
+    return fk
+
+
+def _use_big_cities(fk: Faker, cities: tuple[tuple[str, str | None], ...]) -> None:
+    """Make ``fk.city()`` (and so its addresses) name one of ``cities`` ``BIG_CITY_SHARE`` of the
+    time, with that town's state where the address format prints one right after it. Draws from
+    Faker's own seeded random, so a card stays a function of its seed."""
+    gen = fk._factories[0]  # the locale's Generator: address formats resolve "{{city}}" on it
+    original = {name: getattr(gen, name) for name in ("city", *_STATE_METHODS) if hasattr(gen, name)}
+    pending: dict[str, str | None] = {"state": None}
+
+    def city() -> str:
+        pending["state"] = None
+        if gen.random.random() < BIG_CITY_SHARE:
+            town, pending["state"] = gen.random.choice(cities)
+            return town
+        return original["city"]()
+
+    def state_of(name: str):
+        def state() -> str:
+            value, pending["state"] = pending["state"], None
+            return value or original[name]()
+        return state
+
+    gen.city = city
+    for name in _STATE_METHODS:
+        if name in original:
+            setattr(gen, name, state_of(name))
 
 
 def ascii_slug(text: str, sep: str = "") -> str:

@@ -485,3 +485,32 @@ SHARED_PHONE_LABELS: dict[str, tuple[str, ...]] = {
     "fr": ("Tél. :", "Tél :", "Téléphones :"), "es": ("Tels.:", "Teléfonos:", "Tel.:"), "it": ("Tel.", "Telefoni:"),
     "nl": ("Tel:", "Telefoon:"), "pl": ("Tel.:", "Telefony:"), "pt": ("Fones:", "Fones", "Tels.:", "Telefones:", "Fone:"),
 }
+
+#: The largest towns of a country (with their state or province where the address prints one):
+#: most businesses are in them, and Faker's invented town names ("San Elsa los altos") are not.
+#: Used for a share of the addresses of these locales (``content.BIG_CITY_SHARE``).
+BIG_CITIES: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "pt_BR": (("São Paulo", "SP"), ("São Paulo", "SP"), ("São Paulo", "SP"), ("Rio de Janeiro", "RJ"), ("Belo Horizonte", "MG"),
+              ("Curitiba", "PR"), ("Porto Alegre", "RS"), ("Campinas", "SP"), ("Guarulhos", "SP"), ("Salvador", "BA"),
+              ("Brasília", "DF"), ("Santo André", "SP"), ("Recife", "PE"), ("Fortaleza", "CE")),
+    "es_MX": (("Ciudad de México", "CDMX"), ("Guadalajara", "JAL"), ("Monterrey", "NL"), ("Puebla", "PUE"),
+              ("Querétaro", "QRO"), ("Tijuana", "BC"), ("Mérida", "YUC"), ("León", "GTO")),
+    "es_AR": (("Buenos Aires", None), ("Córdoba", None), ("Rosario", None), ("Mendoza", None), ("La Plata", None)),
+    "es_CO": (("Bogotá", None), ("Medellín", None), ("Cali", None), ("Barranquilla", None), ("Cartagena", None),
+              ("Bucaramanga", None)),
+    "es_CL": (("Santiago", None), ("Valparaíso", None), ("Concepción", None), ("Viña del Mar", None), ("Antofagasta", None)),
+    "en_AU": (("Sydney", "NSW"), ("Melbourne", "VIC"), ("Brisbane", "QLD"), ("Perth", "WA"), ("Adelaide", "SA"),
+              ("Canberra", "ACT")),
+    "en_CA": (("Toronto", "ON"), ("Montreal", "QC"), ("Vancouver", "BC"), ("Calgary", "AB"), ("Ottawa", "ON"),
+              ("Edmonton", "AB")),
+    "fr_CA": (("Montréal", "QC"), ("Québec", "QC"), ("Laval", "QC"), ("Gatineau", "QC"), ("Sherbrooke", "QC")),
+    "en_IN": (("Mumbai", None), ("New Delhi", None), ("Bengaluru", None), ("Chennai", None), ("Hyderabad", None),
+              ("Pune", None), ("Kolkata", None)),
+    "en_NZ": (("Auckland", None), ("Wellington", None), ("Christchurch", None), ("Hamilton", None), ("Dunedin", None)),
+    "en_IE": (("Dublin", None), ("Cork", None), ("Galway", None), ("Limerick", None)),
+    "de_AT": (("Wien", None), ("Graz", None), ("Linz", None), ("Salzburg", None), ("Innsbruck", None)),
+    "de_CH": (("Zürich", None), ("Basel", None), ("Bern", None), ("Luzern", None), ("St. Gallen", None)),
+    "fr_CH": (("Genève", None), ("Lausanne", None), ("Neuchâtel", None), ("Fribourg", None), ("Sion", None)),
+    "nl_BE": (("Antwerpen", None), ("Gent", None), ("Brussel", None), ("Leuven", None), ("Brugge", None)),
+    "pt_PT": (("Lisboa", None), ("Porto", None), ("Braga", None), ("Coimbra", None), ("Faro", None), ("Aveiro", None)),
+}
