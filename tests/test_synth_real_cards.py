@@ -117,6 +117,9 @@ def test_shop_cards_print_services_whatsapp_and_store_lines() -> None:
 
 
 def test_whatsapp_numbers_are_marked_by_an_icon_or_a_label() -> None:
+    """A WhatsApp number is printed after a green mark or a WhatsApp label, never inside its span."""
+    from active_learning.synth.compose import LineSpec, TableRow
+
     marked = 0
     for i in range(200):
         rng = random.Random(f"wa-{i}")
@@ -125,17 +128,17 @@ def test_whatsapp_numbers_are_marked_by_an_icon_or_a_label() -> None:
             continue
         style = random_style(rng, content.text() + "WhatsApp:", 600)
         groups = compose(rng, content, style)
-        items = [it.value if hasattr(it, "value") else it for it in groups.contacts]
-        labels = [it.label for it in groups.contacts if hasattr(it, "label") and it.label]
         for number in content.whatsapp:
-            line = next(it for it in items if number in it.text)
-            label_texts = [lab.text for lab in labels]
-            shown = line.icon == "whatsapp" or any(w.rstrip(":").split("/")[0] in line.text or w in label_texts
-                                                  for w in vocab.WHATSAPP_LABELS)
-            if line.icon == "whatsapp" or shown:
+            for item in groups.contacts:
+                line = item.value if isinstance(item, TableRow) else item
+                if not isinstance(line, LineSpec) or not any(r.text == number for r in line.runs):
+                    continue
+                label = item.label.text if isinstance(item, TableRow) and item.label else ""
+                before = "".join(r.text for r in line.runs[:[r.text for r in line.runs].index(number)])
+                assert line.icon == "whatsapp" or any(w in label + before for w in vocab.WHATSAPP_LABELS), (
+                    line.text, label, style.label_mode, style.arrangement)
+                assert next(r for r in line.runs if r.text == number).field == "phone"
                 marked += 1
-            # the mark is never part of the number's span
-            assert all(r.field != "phone" or r.text == number or number not in r.text for r in line.runs)
     assert marked >= 20
 
 
