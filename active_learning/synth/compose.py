@@ -170,7 +170,7 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
     entries = entries + mail_web if rng.random() < 0.75 else mail_web + entries
     address = [("address", a) for a in content.address]
     address_first = rng.random() < 0.25
-    labels = {kind: rng.choice(options) for kind, options in vocab.LABELS[lang].items()}
+    labels = {kind: rng.choice(options) for kind, options in vocab.labels_for(content.locale).items()}
     if lang != "en" and rng.random() < 0.15:  # many non-English cards use English labels
         labels = {kind: rng.choice(options) for kind, options in vocab.LABELS["en"].items()}
     if rng.random() < 0.12:

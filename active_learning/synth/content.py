@@ -403,7 +403,7 @@ def generate_content(rng: random.Random, locale: str) -> CardContent:
     if phones and rng.random() < (0.15 if shop else 0.06):  # several offices or shops, each with its own number
         for _ in range(rng.choice((1, 1, 2, 3) if shop else (1, 1, 2))):
             if shop and rng.random() < 0.6:  # "R. Pinhal, 283 - Tel/Fax:" a store's street before its number
-                tel = rng.choice(vocab.LABELS[lang]["office"])
+                tel = rng.choice(vocab.labels_for(locale)["office"])
                 label = f"{_street(rng, fk, lang)} - {tel}"
             else:
                 city = _clean(fk.city_name() if lang == "ru" else fk.city())

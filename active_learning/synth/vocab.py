@@ -195,11 +195,25 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
            "fax": ("Faks:", "Fax:", "F:"), "email": ("E-mail:", "Email:", "E:", "Poczta:"), "website": ("WWW:", "Web:", "www:", "Strona:"),
            "address": ("Adres:", "Siedziba:", "Biuro:")},
     "pt": {"office": ("Tel.:", "Tel:", "Fone:", "Telefone:", "T.", "Fones:", "Tel/Fax:", "Fone/Fax:", "PABX:", "Fixo:"),
-           "mobile": ("Cel.:", "Celular:", "Cel", "WhatsApp:", "C.", "Whats:", "Tlm.:", "Telemóvel:", "Móvel:"),
-           "fax": ("Fax:", "Fax", "F."), "email": ("E-mail:", "Email:", "E.", "e-mail:", "Correio:"),
+           "mobile": ("Cel.:", "Celular:", "Cel", "WhatsApp:", "C.", "Whats:", "Cel./WhatsApp:"),
+           "fax": ("Fax:", "Fax", "F."), "email": ("E-mail:", "Email:", "E.", "e-mail:"),
            "website": ("Site:", "Web:", "www:", "Website:"),
-           "address": ("Endereço:", "End.:", "Morada:", "Loja:")},
+           "address": ("Endereço:", "End.:", "Loja:")},
 }
+
+#: Labels of a locale whose words differ from its language's (European Portuguese: "Telemóvel").
+LABELS_BY_LOCALE: dict[str, dict[str, tuple[str, ...]]] = {
+    "pt_PT": {"office": ("Tel.:", "Tel:", "Telefone:", "T.", "T:", "Tel./Fax:"),
+              "mobile": ("Tlm.:", "Telemóvel:", "Tlm:", "M.", "Móvel:"),
+              "fax": ("Fax:", "Fax", "F."), "email": ("E-mail:", "Email:", "E.", "Correio electrónico:"),
+              "website": ("Web:", "Site:", "www:", "W."),
+              "address": ("Morada:", "Sede:", "Endereço:")},
+}
+
+
+def labels_for(locale: str) -> dict[str, tuple[str, ...]]:
+    """Contact labels (by kind) of ``locale``: its own where it has them, else its language's."""
+    return LABELS_BY_LOCALE.get(locale) or LABELS[LOCALES[locale][0]]
 
 #: Labels printed before a number that takes WhatsApp messages (beside or instead of a drawn mark).
 WHATSAPP_LABELS: tuple[str, ...] = ("WhatsApp:", "WhatsApp", "Whats:", "WhatsApp/Cel:", "WA:")
