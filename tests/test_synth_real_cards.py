@@ -67,6 +67,15 @@ def test_cards_printing_national_numbers_say_their_country(locale: str) -> None:
     assert seen >= 20, f"{locale}: {seen} of 80 cards print a national number"
 
 
+def test_a_country_code_without_its_plus_is_not_a_national_form() -> None:
+    from active_learning.synth.phones import Phone
+
+    assert not is_national(Phone("55 11 3105-8655", "+551131058655", "office"))
+    assert not is_national(Phone("+55 (11) 3105-8655", "+551131058655", "office"))
+    assert is_national(Phone("(55) 3222-1234", "+555532221234", "office"))  # area code 55, not the country's
+    assert is_national(Phone("11 3105-8655", "+551131058655", "office"))
+
+
 def test_region_evidence_is_not_taken_from_generic_domains() -> None:
     content = generate_content(random.Random(1), "en_AU")
     content.address, content.emails, content.website = [], ["info@example.com"], "www.example.com"

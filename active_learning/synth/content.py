@@ -310,8 +310,9 @@ def _street(rng: random.Random, fk: Faker, lang: str) -> str:
 
 
 def is_national(phone: Phone) -> bool:
-    """The number is printed without its country code: only the card's region makes it a number."""
-    return not phone.printed.lstrip().startswith("+")
+    """The number is printed without its country code ("+55 11 ..." and "55 11 ..." carry it):
+    only the card's region makes it a number."""
+    return not phone.printed.lstrip().startswith("+") and re.sub(r"\D", "", phone.printed) != phone.e164.lstrip("+")
 
 
 def _printed_domains(content: "CardContent") -> list[str]:
