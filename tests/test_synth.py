@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import re
 import subprocess
 import sys
 import time
@@ -114,7 +115,9 @@ def test_labels_are_outside_spans(many: list[dict]) -> None:
                 prev_end = end
                 if field == "phone" and between.strip():
                     labelled += 1
-                    assert not any(ch.isdigit() for ch in between), line
+                    # no piece of the number is left before its span (a shop's street and house
+                    # number may precede its number: "R. Pinhal, 283 - Tel/Fax: 2131-3400")
+                    assert not re.search(r"\d[\s\-.()/]*$", between), line
     assert labelled > 20  # "Tel: ..." style lines occur
 
 

@@ -14,8 +14,16 @@ Public API (``active_learning.synth.generate``):
     (html: the second renderer, HTML/CSS templates drawn by headless Chromium, see synth.html)
 
 None = drawn from the mixture: locale (en_US .21, en_GB .14, ru_RU .21, de_DE .15, fr_FR .15,
-es/it/nl/pl/pt_BR .035 each), photo 35%, scan 40% of the rest (only when photo is None too; an explicit
-photo=False gives a flat, pristine card), rotation 8% (90/180/270), QR 15%.
+es/it/nl/pl/pt_BR .035 each, and .012 each for en_AU/CA/IN/NZ/IE, de_AT/CH, fr_CH/CA, nl_BE,
+es_MX/AR/CO/CL, pt_PT: 23 phone regions in all), photo 35% (20% of photos at a marked angle, 30%
+with glare), scan 40% of the rest (only when photo is None too; an explicit photo=False gives a
+flat, pristine card), rotation 8% (90/180/270), QR 15%.
+
+Half of a card's home numbers are printed in a national form (no country code); such a card
+always says its country as real cards do (an e-mail or web address under its own TLD, or an
+address), and every printed number parses back to its truth E.164 with the card's region. Some
+cards are a shop's (pt 35%, es 20%, it 12%, others 8%): often no person, services under the name,
+several numbers (WhatsApp-marked ones), stores' streets before their numbers.
 
 Truth (one JSON object per card; truth.jsonl has one per line):
     image        path relative to the dataset folder (None from generate_card/generate_layout)
@@ -40,8 +48,8 @@ Truth (one JSON object per card; truth.jsonl has one per line):
 
 Fax numbers are labelled fax and always printed with their label ("Fax:", "F", "Факс",
 "Telefax:"), the one thing that tells them from phones; the label, slogans, departments,
-registration numbers, opening hours, messenger handles and logo monograms are text with no span
-(OTHER).
+registration numbers, opening hours, messenger handles, taglines and services, a store's street
+before its number, WhatsApp labels and logo monograms are text with no span (OTHER).
 """
 
 from active_learning.synth.generate import LOCALES, card_rng, generate_card, generate_dataset, generate_layout, vcard

@@ -121,6 +121,11 @@ def compose(rng: random.Random, content: CardContent, style: Style) -> Groups:
                                           icon="logo" if logo_inline and k == 0 else None))
     elif rng.random() < 0.3:
         groups.header.append(LogoSpec(rng.choice(LOGO_SHAPES), rng.uniform(0.14, 0.22)))
+    if content.tagline:  # what the business does, under its name (OTHER)
+        text = content.tagline.upper() if rng.random() < 0.3 else content.tagline
+        tracking = rng.choice([0.0, 0.0, 0.08, 0.15]) if text.isupper() else 0.0
+        groups.header.append(LineSpec([Run(text, None, rng.choice(["regular", "italic", "light"]),
+                                           rng.choice(["muted", "text", "accent"]), "body", tracking)], "misc"))
     position_runs = []
     if content.position:
         text = content.position.upper() if style.upper_position else content.position
@@ -165,16 +170,19 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
     entries = entries + mail_web if rng.random() < 0.75 else mail_web + entries
     address = [("address", a) for a in content.address]
     address_first = rng.random() < 0.25
-    labels = {kind: rng.choice(options) for kind, options in vocab.LABELS[lang].items()}
+    labels = {kind: rng.choice(options) for kind, options in vocab.labels_for(content.locale).items()}
     if lang != "en" and rng.random() < 0.15:  # many non-English cards use English labels
         labels = {kind: rng.choice(options) for kind, options in vocab.LABELS["en"].items()}
     if rng.random() < 0.12:
         labels = {kind: label.upper() for kind, label in labels.items()}
+    whatsapp_label = rng.choice(vocab.WHATSAPP_LABELS)
 
     def label_for(kind: str, first_address_line: bool = True, value: str | None = None) -> str:
         mode = style.label_mode
         if value in content.phone_labels:  # a branch's number: its place is its label, always printed
             return content.phone_labels[value]
+        if value in content.whatsapp and (mode in ("text", "mixed") or style.arrangement != "stacked"):
+            return whatsapp_label  # a WhatsApp number without a drawn mark says so in words
         if kind == "fax":  # only its label tells a fax from a phone: a card that lists one prints it
             return labels["fax"]
         if mode in ("none", "icon"):
@@ -215,13 +223,24 @@ def _contacts(rng: random.Random, content: CardContent, style: Style, lang: str)
         chunks = [c for c in chunks if c]
         for chunk in chunks:
             runs: list[Run] = []
+            # "Fones: 11 2082-2399 / 2646-6123": one label for the numbers of a line
+            shared = (len(chunk) >= 2 and all(k in ("office", "mobile") and v not in content.phone_labels
+                                              and v not in content.whatsapp for k, v in chunk)
+                      and style.label_mode in ("text", "mixed") and rng.random() < 0.35)
+            separator = rng.choice([" / ", " / ", style.separator]) if shared else style.separator
             for j, (kind, value) in enumerate(chunk):
                 if j:
-                    runs.append(Run(style.separator, None, "regular", "muted"))
-                runs.extend(_labelled(label_for(kind, value=value), value, FIELD_OF_KIND[kind], style))
+                    runs.append(Run(separator, None, "regular", "muted"))
+                label = label_for(kind, value=value)
+                if shared:
+                    label = rng.choice(vocab.SHARED_PHONE_LABELS[lang]) if j == 0 else ""
+                runs.extend(_labelled(label, value, FIELD_OF_KIND[kind], style))
             items.append(LineSpec(runs, "contact"))
     else:
         for kind, value in entries:
+            icon = ICON_KIND[kind] if style.label_mode == "icon" else None
+            if value in content.whatsapp and style.label_mode in ("icon", "none"):
+                icon = "whatsapp"  # the messenger's mark before the number, as shops print it
             items.append(LineSpec(_labelled(label_for(kind, value=value), value, FIELD_OF_KIND[kind], style), "contact",
-                                  icon=ICON_KIND[kind] if style.label_mode == "icon" else None))
+                                  icon=icon))
     return address_items + items if address_first else items + address_items

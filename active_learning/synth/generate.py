@@ -114,8 +114,7 @@ def draw_card_kind(rng: random.Random, locale: str | None = None, photo: bool | 
     if rotation not in (0, 90, 180, 270):
         raise ValueError(f"rotation must be 0, 90, 180 or 270, got {rotation}")
     qr = rng.random() < QR_PROBABILITY if qr is None else qr
-    lang = vocab.LOCALES[locale][0]
-    label_chars = "".join(x for table in (vocab.LABELS[lang], vocab.LABELS["en"]) for xs in table.values() for x in xs)
+    label_chars = "".join(x for table in (vocab.labels_for(locale), vocab.LABELS["en"]) for xs in table.values() for x in xs)
     return CardKind(locale, photo, scan, rotation, qr, label_chars)
 
 

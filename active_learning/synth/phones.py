@@ -27,7 +27,16 @@ _BIG_CITY_CODES: dict[str, tuple[str, ...]] = {
     "FR": ("1", "4"),
     "GB": ("20", "161", "121", "131"),
     "US": ("212", "415", "312", "617", "646", "213"),
+    "BR": ("11", "11", "21", "31", "41", "51"),
+    "AU": ("2", "3", "7", "8"),
+    "MX": ("55", "33", "81"),
+    "AR": ("11",),
+    "CA": ("416", "514", "604", "613"),
 }
+
+#: Share of numbers printed in the national form (no country code) when nothing asks otherwise:
+#: on most real cards a domestic number is printed as it is dialled at home.
+NATIONAL_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -67,41 +76,69 @@ def _regroup(text: str, sep: str) -> str:
     return sep.join(g for g in re.split(r"[\s\-./()]+", text) if g)
 
 
-def format_number(rng: random.Random, number: phonenumbers.PhoneNumber, region: str,
-                  international_only: bool = False) -> str:
-    """Print ``number`` in a random real-world style; falls back to INTERNATIONAL if unparseable.
-
-    ``international_only`` keeps the country code (a foreign number on a card must carry it)."""
-    intl = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
-    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
-    styles = ["intl", "intl", "national", "national", "e164", "intl_sep", "intl_paren", "national_sep"]
-    if international_only:
-        styles = ["intl", "intl", "e164", "intl_sep", "intl_paren"]
-    if region in _TRUNK_ZERO_REGIONS:
-        styles += ["trunk0", "trunk0"]
-    if region == "DE" and not international_only:
+def _national_style(rng: random.Random, number: phonenumbers.PhoneNumber, region: str, national: str) -> str:
+    """The national form as cards of ``region`` print it (libphonenumber's layout or a local habit)."""
+    styles = ["national", "national", "national_sep"]
+    if region == "DE":
         styles.append("de_slash")
+    if region == "BR":
+        styles += ["br_bare", "br_bare", "br_split9"]
+    if region == "IN":
+        styles.append("nsn")
     style = rng.choice(styles)
-    cc, _, rest = intl.partition(" ")
-    if style == "intl":
-        printed = intl
-    elif style == "national":
-        printed = national
-    elif style == "e164":
-        printed = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    elif style == "intl_sep":
-        printed = cc + rng.choice([" ", ".", "-"]) + _regroup(rest, rng.choice([" ", ".", "-"]))
-    elif style == "intl_paren":
-        groups = re.split(r"[\s\-]+", rest, maxsplit=1)
-        printed = f"{cc} ({groups[0]}) {groups[1]}" if len(groups) == 2 else intl
-    elif style == "national_sep":
-        printed = _regroup(national, rng.choice([" ", ".", "-"]))
-    elif style == "trunk0":
-        printed = f"{cc} (0){rest}" if rng.random() < 0.5 else f"{cc} (0) {rest}"
-    else:  # de_slash: 030/123456
+    if style == "national":
+        return national
+    if style == "national_sep":
+        return _regroup(national, rng.choice([" ", ".", "-"]))
+    if style == "de_slash":  # 030/123456
         area, _, subscriber = national.partition(" ")
         sep = rng.choice(["/", " / ", "/"])
-        printed = f"{area}{sep}{subscriber.replace(' ', '')}" if subscriber else national
+        return f"{area}{sep}{subscriber.replace(' ', '')}" if subscriber else national
+    if style == "br_bare":  # "11 2076-5555": the area code without brackets
+        return re.sub(r"^\((\d{2})\)\s*", r"\1 ", national)
+    if style == "br_split9":  # "(11) 9 9374-0268" / "11 9.9374-0268": a mobile's leading 9 set apart
+        match = re.match(r"^\((\d{2})\)\s*9(\d{4})-(\d{4})$", national)
+        if not match:
+            return national
+        area = f"({match.group(1)})" if rng.random() < 0.5 else match.group(1)
+        return f"{area} 9{rng.choice([' ', '.'])}{match.group(2)}-{match.group(3)}"
+    # nsn: the national significant number without the trunk 0 ("98765 43210")
+    nsn = phonenumbers.national_significant_number(number)
+    return f"{nsn[:5]} {nsn[5:]}" if len(nsn) == 10 else nsn
+
+
+def format_number(rng: random.Random, number: phonenumbers.PhoneNumber, region: str,
+                  international_only: bool = False, national_share: float = NATIONAL_SHARE) -> str:
+    """Print ``number`` in a random real-world style; falls back to INTERNATIONAL if unparseable.
+
+    ``national_share`` of numbers are printed in a national form of ``region`` (no country code);
+    ``international_only`` keeps the country code (a foreign number on a card must carry it).
+    Every printed form parses back to the same number with ``region``."""
+    intl = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+    national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    if not international_only and rng.random() < national_share:
+        printed = _national_style(rng, number, region, national)
+    else:
+        styles = ["intl", "intl", "e164", "intl_sep", "intl_paren"]
+        if region in _TRUNK_ZERO_REGIONS:
+            styles += ["trunk0", "trunk0"]
+        if region == "BR" and not international_only:
+            styles.append("cc_bare")
+        style = rng.choice(styles)
+        cc, _, rest = intl.partition(" ")
+        if style == "intl":
+            printed = intl
+        elif style == "e164":
+            printed = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        elif style == "intl_sep":
+            printed = cc + rng.choice([" ", ".", "-"]) + _regroup(rest, rng.choice([" ", ".", "-"]))
+        elif style == "intl_paren":
+            groups = re.split(r"[\s\-]+", rest, maxsplit=1)
+            printed = f"{cc} ({groups[0]}) {groups[1]}" if len(groups) == 2 else intl
+        elif style == "cc_bare":  # "55 11 3105-8655": the country code without its plus
+            printed = f"{cc.lstrip('+')} {rest}"
+        else:  # trunk0
+            printed = f"{cc} (0){rest}" if rng.random() < 0.5 else f"{cc} (0) {rest}"
     try:
         parsed = phonenumbers.parse(printed, region)
         if _e164(parsed) == _e164(number):
@@ -119,10 +156,12 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
 FOREIGN_REGIONS = ("US", "GB", "DE", "FR", "RU", "CH", "AT", "BE", "ES", "IT", "NL", "PL", "IE", "CA")
 
 
-def random_phone(rng: random.Random, region: str, kind: str, foreign: bool = False) -> Phone:
+def random_phone(rng: random.Random, region: str, kind: str, foreign: bool = False,
+                 national_share: float = NATIONAL_SHARE) -> Phone:
     """A phone of ``kind`` (office|mobile|fax) for ``region`` (or, if ``foreign``, another
-    region, printed with its country code so that it parses the same from the card's region)."""
+    region, printed with its country code so that it parses the same from the card's region);
+    ``national_share``: how likely a home number is printed without its country code."""
     number_region = rng.choice([r for r in FOREIGN_REGIONS if r != region]) if foreign else region
     number = random_number(rng, number_region, mobile=(kind == "mobile"))
-    printed = format_number(rng, number, number_region, international_only=foreign)
+    printed = format_number(rng, number, number_region, international_only=foreign, national_share=national_share)
     return Phone(printed=printed, e164=_e164(number), kind=kind)

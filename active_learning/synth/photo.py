@@ -18,6 +18,10 @@ import numpy as np
 from PIL import Image
 
 ROTATIONS = (0, 90, 180, 270)
+#: Share of photos taken at a marked angle (corner displacement 6-14% of the card instead of 0-6%).
+ANGLED_SHARE = 0.2
+#: Share of photos with a specular glare (light reflected off a glossy card).
+GLARE_SHARE = 0.3
 
 
 @dataclass
@@ -42,7 +46,8 @@ def plan_photo(rng: random.Random, card_w: int, card_h: int) -> PhotoPlan:
     cover = rng.uniform(0.55, 0.9)
     jitter = [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(4)]
     shift = (rng.uniform(-1, 1), rng.uniform(-1, 1))
-    persp = rng.uniform(0.0, 0.06)
+    # most shots face the card; some are taken at a marked angle (strong perspective)
+    persp = rng.uniform(0.06, 0.14) if rng.random() < ANGLED_SHARE else rng.uniform(0.0, 0.06)
     src = np.float32([[0, 0], [card_w, 0], [card_w, card_h], [0, card_h]])
     for _ in range(12):  # shrink until the whole card is inside the frame
         s = cover * min(out_w / card_w, out_h / card_h)
@@ -192,7 +197,7 @@ def render_photo(card: Image.Image, plan: PhotoPlan, seed: int) -> Image.Image:
         cx, cy, strength = rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.6)
         light_u8 = _gain_map(w, h, lambda x, y: 1.08 - np.sqrt((x - cx) ** 2 + (y - cy) ** 2) * strength)
     out = cv2.multiply(out, cv2.merge([light_u8] * 3), scale=1 / 128)
-    if rng.random() < 0.15:  # specular glare: an additive bright blob
+    if rng.random() < GLARE_SHARE:  # specular glare: an additive bright blob
         gx, gy, gr, gs = rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8), rng.uniform(0.08, 0.25), rng.uniform(40, 110)
         glare = _gain_map(w, h, lambda x, y: np.exp(-((x - gx) ** 2 + (y - gy) ** 2) / (2 * gr * gr)) * gs / 128)
         out = cv2.add(out, cv2.merge([glare] * 3))

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from active_learning.synth.fonts import load_font
 from active_learning.synth.layout import Box, CardPlan, Decoration
-from active_learning.synth.style import RGB
+from active_learning.synth.style import RGB, WHATSAPP_GREEN
 
 
 def _regular_polygon(box: Box, n: int, rotation: float) -> list[tuple[float, float]]:
@@ -57,6 +57,14 @@ def _icon(draw: ImageDraw.ImageDraw, d: Decoration, bg: RGB) -> None:
     """Contact icons as simple shapes: a filled disc with a pictogram cut out in the background colour."""
     x0, y0, x1, y1 = d.box
     s = x1 - x0
+    if d.extra["kind"] == "whatsapp":  # a green speech bubble with a white handset
+        white = (255, 255, 255)
+        draw.ellipse(d.box, fill=WHATSAPP_GREEN)
+        draw.polygon([(x0 + s * 0.08, y1), (x0 + s * 0.18, y0 + s * 0.62), (x0 + s * 0.4, y0 + s * 0.85)], fill=WHATSAPP_GREEN)
+        lw = max(1, round(s * 0.08))
+        draw.ellipse((x0 + s * 0.16, y0 + s * 0.16, x1 - s * 0.16, y1 - s * 0.16), outline=white, width=lw)
+        draw.arc((x0 + s * 0.3, y0 + s * 0.28, x1 - s * 0.26, y1 - s * 0.3), 100, 250, fill=white, width=max(2, round(s * 0.1)))
+        return
     draw.ellipse(d.box, fill=d.color)
     p = s * 0.26
     ix0, iy0, ix1, iy1 = x0 + p, y0 + p, x1 - p, y1 - p

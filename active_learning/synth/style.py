@@ -14,6 +14,9 @@ from active_learning.synth.fonts import FontFamily, pick_family
 
 RGB = tuple[int, int, int]
 
+#: Colour of the WhatsApp mark before a number (the brand's green whatever the card's palette).
+WHATSAPP_GREEN: RGB = (37, 211, 102)
+
 #: Size of each text role relative to the card's short side (range drawn per card).
 ROLE_SIZES: dict[str, tuple[float, float]] = {
     "name": (0.08, 0.12),

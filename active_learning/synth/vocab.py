@@ -19,12 +19,35 @@ LOCALES: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "nl_NL": ("nl", "NL", (".nl", ".nl", ".com", ".eu"), ("Nederland", "The Netherlands")),
     "pl_PL": ("pl", "PL", (".pl", ".pl", ".com", ".eu"), ("Polska", "Poland")),
     "pt_BR": ("pt", "BR", (".com.br", ".com.br", ".com", ".br"), ("Brasil", "Brazil")),
+    # further countries of the same languages: their phones are mostly printed without the
+    # country code, so their cards carry the region the way real ones do (ccTLD, address)
+    "en_AU": ("en", "AU", (".com.au", ".com.au", ".com", ".net.au"), ("Australia",)),
+    "en_CA": ("en", "CA", (".ca", ".ca", ".com"), ("Canada",)),
+    "en_IN": ("en", "IN", (".in", ".co.in", ".com"), ("India",)),
+    "en_NZ": ("en", "NZ", (".co.nz", ".co.nz", ".nz", ".com"), ("New Zealand",)),
+    "en_IE": ("en", "IE", (".ie", ".ie", ".com"), ("Ireland",)),
+    "de_AT": ("de", "AT", (".at", ".at", ".com"), ("Österreich", "Austria")),
+    "de_CH": ("de", "CH", (".ch", ".ch", ".com"), ("Schweiz", "Switzerland")),
+    "fr_CH": ("fr", "CH", (".ch", ".ch", ".com"), ("Suisse",)),
+    "fr_CA": ("fr", "CA", (".ca", ".qc.ca", ".com"), ("Canada",)),
+    "nl_BE": ("nl", "BE", (".be", ".be", ".com"), ("België", "Belgium")),
+    "es_MX": ("es", "MX", (".com.mx", ".mx", ".com"), ("México",)),
+    "es_AR": ("es", "AR", (".com.ar", ".com.ar", ".com"), ("Argentina",)),
+    "es_CO": ("es", "CO", (".com.co", ".com.co", ".com"), ("Colombia",)),
+    "es_CL": ("es", "CL", (".cl", ".cl", ".com"), ("Chile",)),
+    "pt_PT": ("pt", "PT", (".pt", ".pt", ".com"), ("Portugal",)),
 }
+
+#: Top-level domains sold to anyone: a card's e-mail or web address under one says nothing of its country.
+GENERIC_TLDS = frozenset({".com", ".net", ".org", ".io", ".co", ".eu", ".info"})
 
 #: Default mixture: the five evaluation locales dominate; the others add Latin-script variety.
 LOCALE_WEIGHTS: dict[str, float] = {
     "en_US": 0.21, "en_GB": 0.14, "ru_RU": 0.21, "de_DE": 0.15, "fr_FR": 0.15,
     "es_ES": 0.035, "it_IT": 0.035, "nl_NL": 0.035, "pl_PL": 0.035, "pt_BR": 0.035,
+    "en_AU": 0.012, "en_CA": 0.012, "en_IN": 0.012, "en_NZ": 0.012, "en_IE": 0.012, "de_AT": 0.012, "de_CH": 0.012,
+    "fr_CH": 0.012, "fr_CA": 0.012, "nl_BE": 0.012, "es_MX": 0.012, "es_AR": 0.012, "es_CO": 0.012, "es_CL": 0.012,
+    "pt_PT": 0.012,
 }
 
 TITLES: dict[str, tuple[str, ...]] = {
@@ -149,18 +172,51 @@ LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "website": ("Site :", "Web :", "Site web :", "W."),
         "address": ("Adresse :", "Siège :"),
     },
-    "es": {"office": ("Tel.:", "Teléfono:", "T."), "mobile": ("Móvil:", "Móv.:", "M."), "fax": ("Fax:",),
-           "email": ("Email:", "Correo:", "E."), "website": ("Web:",), "address": ("Dirección:",)},
-    "it": {"office": ("Tel.", "Tel:", "T."), "mobile": ("Cell.", "Cellulare:", "M."), "fax": ("Fax",),
-           "email": ("Email:", "E-mail:", "E."), "website": ("Web:", "Sito:"), "address": ("Indirizzo:", "Sede:")},
-    "nl": {"office": ("Tel:", "T", "Telefoon:"), "mobile": ("Mob:", "M", "Mobiel:"), "fax": ("Fax:",),
-           "email": ("E-mail:", "E"), "website": ("Web:", "W"), "address": ("Adres:",)},
-    "pl": {"office": ("Tel.:", "Tel:", "T:"), "mobile": ("Kom.:", "Tel. kom.:", "M:"), "fax": ("Faks:", "Fax:"),
-           "email": ("E-mail:", "Email:"), "website": ("WWW:", "Web:"), "address": ("Adres:",)},
-    "pt": {"office": ("Tel.:", "Tel:", "Fone:", "Telefone:", "T."), "mobile": ("Cel.:", "Celular:", "Cel", "WhatsApp:", "C."),
-           "fax": ("Fax:", "Fax"), "email": ("E-mail:", "Email:", "E."), "website": ("Site:", "Web:"),
-           "address": ("Endereço:", "End.:")},
+    "es": {
+        "office": ("Tel.:", "Teléfono:", "T.", "Tel:", "Tfno.:", "Tel/Fax:", "Fijo:", "Oficina:"),
+        "mobile": ("Móvil:", "Móv.:", "M.", "Cel.:", "Celular:", "WhatsApp:", "Whatsapp", "Cel"),
+        "fax": ("Fax:", "Fax", "F."),
+        "email": ("Email:", "Correo:", "E.", "E-mail:", "Correo electrónico:", "Mail:"),
+        "website": ("Web:", "Sitio web:", "www:", "W."),
+        "address": ("Dirección:", "Dir.:", "Domicilio:", "Oficina:"),
+    },
+    "it": {
+        "office": ("Tel.", "Tel:", "T.", "Telefono:", "Tel. ufficio:", "Tel/Fax:", "Ufficio:"),
+        "mobile": ("Cell.", "Cellulare:", "M.", "Cell:", "Mob.", "WhatsApp:"),
+        "fax": ("Fax", "Fax:", "F."),
+        "email": ("Email:", "E-mail:", "E.", "Mail:", "Posta:"),
+        "website": ("Web:", "Sito:", "Sito web:", "www:"),
+        "address": ("Indirizzo:", "Sede:", "Sede legale:", "Sede operativa:"),
+    },
+    "nl": {"office": ("Tel:", "T", "Telefoon:", "T:", "Tel.:"), "mobile": ("Mob:", "M", "Mobiel:", "GSM:", "M:"),
+           "fax": ("Fax:", "F", "F:"), "email": ("E-mail:", "E", "E:", "Mail:"), "website": ("Web:", "W", "Website:", "I:"),
+           "address": ("Adres:", "Bezoekadres:", "Kantoor:")},
+    "pl": {"office": ("Tel.:", "Tel:", "T:", "Telefon:", "Tel./fax:"), "mobile": ("Kom.:", "Tel. kom.:", "M:", "Komórka:", "GSM:"),
+           "fax": ("Faks:", "Fax:", "F:"), "email": ("E-mail:", "Email:", "E:", "Poczta:"), "website": ("WWW:", "Web:", "www:", "Strona:"),
+           "address": ("Adres:", "Siedziba:", "Biuro:")},
+    "pt": {"office": ("Tel.:", "Tel:", "Fone:", "Telefone:", "T.", "Fones:", "Tel/Fax:", "Fone/Fax:", "PABX:", "Fixo:"),
+           "mobile": ("Cel.:", "Celular:", "Cel", "WhatsApp:", "C.", "Whats:", "Cel./WhatsApp:"),
+           "fax": ("Fax:", "Fax", "F."), "email": ("E-mail:", "Email:", "E.", "e-mail:"),
+           "website": ("Site:", "Web:", "www:", "Website:"),
+           "address": ("Endereço:", "End.:", "Loja:")},
 }
+
+#: Labels of a locale whose words differ from its language's (European Portuguese: "Telemóvel").
+LABELS_BY_LOCALE: dict[str, dict[str, tuple[str, ...]]] = {
+    "pt_PT": {"office": ("Tel.:", "Tel:", "Telefone:", "T.", "T:", "Tel./Fax:"),
+              "mobile": ("Tlm.:", "Telemóvel:", "Tlm:", "M.", "Móvel:"),
+              "fax": ("Fax:", "Fax", "F."), "email": ("E-mail:", "Email:", "E.", "Correio electrónico:"),
+              "website": ("Web:", "Site:", "www:", "W."),
+              "address": ("Morada:", "Sede:", "Endereço:")},
+}
+
+
+def labels_for(locale: str) -> dict[str, tuple[str, ...]]:
+    """Contact labels (by kind) of ``locale``: its own where it has them, else its language's."""
+    return LABELS_BY_LOCALE.get(locale) or LABELS[LOCALES[locale][0]]
+
+#: Labels printed before a number that takes WhatsApp messages (beside or instead of a drawn mark).
+WHATSAPP_LABELS: tuple[str, ...] = ("WhatsApp:", "WhatsApp", "Whats:", "WhatsApp/Cel:", "WA:")
 
 #: Labels of a branch office's or shop's own number ("Filiale Hamburg: +49 40 ..."); "{city}" is a town.
 BRANCH_LABELS: dict[str, tuple[str, ...]] = {
@@ -187,6 +243,21 @@ COMPANY_FORMS: dict[str, tuple[str, ...]] = {
     "nl_NL": ("{} B.V.", "{} N.V.", "{} Groep", "{}"),
     "pl_PL": ("{} Sp. z o.o.", "{} S.A.", "Grupa {}", "{}"),
     "pt_BR": ("{} Ltda.", "{} LTDA", "{} S.A.", "{} ME", "{} EIRELI", "Grupo {}", "{}"),
+    "en_AU": ("{} Pty Ltd", "{} Pty. Ltd.", "{} Group", "{}", "{} & Co."),
+    "en_CA": ("{} Inc.", "{} Ltd.", "{} Corp.", "{} Group", "{}"),
+    "en_IN": ("{} Pvt. Ltd.", "{} Private Limited", "{} Ltd.", "{} Group", "{}", "{} & Associates"),
+    "en_NZ": ("{} Ltd", "{} Limited", "{} Group", "{}"),
+    "en_IE": ("{} Ltd", "{} Limited", "{} DAC", "{} Group", "{}"),
+    "de_AT": ("{} GmbH", "{} AG", "{} KG", "{} e.U.", "{} OG", "{}"),
+    "de_CH": ("{} AG", "{} GmbH", "{} Sàrl", "{}", "{} Gruppe"),
+    "fr_CH": ("{} SA", "{} Sàrl", "{} Sarl", "Groupe {}", "{}"),
+    "fr_CA": ("{} inc.", "{} ltée", "Groupe {}", "{}"),
+    "nl_BE": ("{} BV", "{} NV", "{} bvba", "{} Groep", "{}"),
+    "es_MX": ("{} S.A. de C.V.", "{} S. de R.L.", "Grupo {}", "{}"),
+    "es_AR": ("{} S.A.", "{} S.R.L.", "{} SRL", "Grupo {}", "{}"),
+    "es_CO": ("{} S.A.S.", "{} S.A.", "{} Ltda.", "Grupo {}", "{}"),
+    "es_CL": ("{} SpA", "{} Ltda.", "{} S.A.", "{}"),
+    "pt_PT": ("{} Lda.", "{} Lda", "{} S.A.", "{} Unipessoal Lda.", "Grupo {}", "{}"),
 }
 
 #: Industry words that follow a brand word ("Nordlicht Logistik").
@@ -276,7 +347,23 @@ REGISTRATIONS: dict[str, tuple[str, ...]] = {
     "it_IT": ("P.IVA ###########", "C.F. ###########", "REA MI-#######"),
     "nl_NL": ("KvK ########", "BTW NL#########B01"),
     "pl_PL": ("NIP ###-###-##-##", "REGON #########", "KRS 000#######"),
-    "pt_BR": ("CNPJ ##.###.###/0001-##", "CNPJ: ##.###.###/0001-##", "CRECI ######-J", "OAB/SP ###.###"),
+    "pt_BR": ("CNPJ ##.###.###/0001-##", "CNPJ: ##.###.###/0001-##", "CRECI ######-J", "OAB/SP ###.###",
+              "ID ##*##*#####", "ID. ##*###*####", "CREA ######/D", "CPF ###.###.###-##"),
+    "en_AU": ("ABN ## ### ### ###", "ACN ### ### ###", "Licence No. ######"),
+    "en_CA": ("BN ######### RT0001", "GST/HST #########RT0001", "Lic. #######"),
+    "en_IN": ("GSTIN: ##AAACB####C1Z#", "CIN: U#####MH20##PTC######", "PAN: AAACB####C"),
+    "en_NZ": ("NZBN 94290########", "GST ###-###-###"),
+    "en_IE": ("CRO No. ######", "VAT No. IE#######A"),
+    "de_AT": ("UID: ATU########", "FN ######a", "Firmenbuch FN ######x"),
+    "de_CH": ("UID CHE-###.###.###", "MWST CHE-###.###.### MWST", "CHE-###.###.### HR"),
+    "fr_CH": ("IDE CHE-###.###.###", "TVA CHE-###.###.### TVA"),
+    "fr_CA": ("NEQ ##########", "TPS ######### RT0001", "Permis RBQ ####-####-##"),
+    "nl_BE": ("BTW BE 0###.###.###", "KBO 0###.###.###", "RPR ####.###.###"),
+    "es_MX": ("RFC: AAA######AA#", "R.F.C. AAA######XX#"),
+    "es_AR": ("CUIT 30-########-#", "C.U.I.T. 20-########-#", "IIBB ##-######-#"),
+    "es_CO": ("NIT ###.###.###-#", "NIT: #########-#"),
+    "es_CL": ("RUT ##.###.###-#", "R.U.T. ##.###.###-#"),
+    "pt_PT": ("NIF ### ### ###", "NIPC ###### ###", "Alvará n.º #####"),
 }
 
 #: Opening hours: more digit-heavy distractors.
@@ -295,3 +382,149 @@ HOURS: dict[str, tuple[str, ...]] = {
 #: Messenger / social handles: OTHER (not a schema field; not a web address we would store).
 HANDLES: tuple[str, ...] = ("Skype: {user}", "Telegram: @{user}", "@{user}", "Twitter: @{user}", "Instagram @{user}",
                             "WeChat: {user}", "in/{user}")
+
+#: Small businesses (a shop, a workshop, a restaurant) and what each lists under its name. Shop
+#: cards often print no person, a line or a list of services, several numbers and the shop's
+#: street with a landmark. "{}" in a kind is the owner's name or a brand word.
+SHOPS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "en": (("{} Auto Repair", ("Brakes & Suspension", "Oil Change", "Engine Diagnostics", "Tyres & Alignment", "MOT & Servicing")),
+           ("{} Flowers", ("Weddings & Events", "Same-day Delivery", "Sympathy Arrangements", "Gifts & Plants")),
+           ("{} Bakery", ("Fresh Bread Daily", "Custom Cakes", "Catering & Events", "Coffee & Pastries")),
+           ("{} Plumbing", ("Emergency Repairs 24/7", "Bathrooms & Kitchens", "Boilers & Heating", "Free Estimates")),
+           ("{} Hair Studio", ("Cuts & Colour", "Bridal Styling", "Barber Services", "Walk-ins Welcome")),
+           ("{} Carpentry", ("Custom Cabinets", "Decks & Fences", "Remodeling", "Licensed & Insured"))),
+    "ru": (("Автосервис «{}»", ("Ремонт двигателей", "Шиномонтаж", "Диагностика", "Кузовной ремонт", "Замена масла")),
+           ("Цветы «{}»", ("Свадебные букеты", "Доставка цветов", "Оформление праздников", "Комнатные растения")),
+           ("Пекарня «{}»", ("Свежий хлеб каждый день", "Торты на заказ", "Кофе с собой")),
+           ("Салон красоты «{}»", ("Стрижки и окрашивание", "Маникюр и педикюр", "Косметология")),
+           ("Мастерская «{}»", ("Ремонт обуви", "Изготовление ключей", "Ремонт часов"))),
+    "de": (("Autowerkstatt {}", ("Inspektion & Wartung", "Reifenservice", "Unfallinstandsetzung", "HU/AU", "Klimaservice")),
+           ("Blumen {}", ("Hochzeitsfloristik", "Trauerfloristik", "Lieferservice", "Pflanzen & Geschenke")),
+           ("Bäckerei {}", ("Täglich frisches Brot", "Torten auf Bestellung", "Frühstück & Kaffee")),
+           ("Friseur {}", ("Schnitt & Farbe", "Brautfrisuren", "Herren & Kinder")),
+           ("Schreinerei {}", ("Möbel nach Maß", "Innenausbau", "Fenster & Türen", "Reparaturen"))),
+    "fr": (("Garage {}", ("Mécanique générale", "Carrosserie", "Pneus & géométrie", "Entretien toutes marques")),
+           ("Fleurs {}", ("Mariages & événements", "Livraison à domicile", "Deuil", "Plantes & cadeaux")),
+           ("Boulangerie {}", ("Pains au levain", "Pâtisserie maison", "Traiteur")),
+           ("Salon {}", ("Coupe & couleur", "Coiffure mariage", "Barbier")),
+           ("Menuiserie {}", ("Agencement intérieur", "Fenêtres & portes", "Escaliers sur mesure"))),
+    "es": (("Taller {}", ("Mecánica general", "Frenos y suspensión", "Cambio de aceite", "Diagnóstico electrónico")),
+           ("Floristería {}", ("Ramos de novia", "Envíos a domicilio", "Coronas y centros", "Plantas")),
+           ("Panadería {}", ("Pan artesano", "Tartas por encargo", "Bollería")),
+           ("Peluquería {}", ("Corte y color", "Peinados de novia", "Barbería")),
+           ("Ferretería {}", ("Herramientas", "Cerrajería", "Pinturas", "Material eléctrico"))),
+    "it": (("Officina {}", ("Meccanica", "Gommista", "Elettrauto", "Revisioni", "Carrozzeria")),
+           ("Fiori {}", ("Matrimoni ed eventi", "Consegna a domicilio", "Piante e regali")),
+           ("Panificio {}", ("Pane fresco ogni giorno", "Torte su ordinazione", "Pasticceria")),
+           ("Parrucchiere {}", ("Taglio e colore", "Acconciature sposa", "Barbiere")),
+           ("Falegnameria {}", ("Mobili su misura", "Infissi", "Restauro"))),
+    "nl": (("Garage {}", ("Onderhoud & APK", "Banden", "Schadeherstel")),
+           ("Bloemen {}", ("Bruidswerk", "Rouwwerk", "Bezorging")),
+           ("Bakkerij {}", ("Dagelijks vers brood", "Taarten op bestelling")),
+           ("Kapsalon {}", ("Knippen & kleuren", "Barbier"))),
+    "pl": (("Warsztat {}", ("Mechanika pojazdowa", "Wulkanizacja", "Diagnostyka komputerowa")),
+           ("Kwiaciarnia {}", ("Bukiety ślubne", "Wieńce", "Dostawa do domu")),
+           ("Piekarnia {}", ("Pieczywo codziennie świeże", "Torty na zamówienie")),
+           ("Salon fryzjerski {}", ("Strzyżenie i koloryzacja", "Fryzury ślubne"))),
+    "pt": (("Auto Peças {}", ("Peças nacionais e importadas", "Acessórios", "Entregamos em domicílio", "Linha leve e pesada")),
+           ("Mecânica {}", ("Funilaria e pintura", "Suspensão e freios", "Injeção eletrônica", "Troca de óleo", "Alinhamento e balanceamento")),
+           ("Ótica {}", ("Óculos de grau e de sol", "Lentes de contato", "Exame de vista", "Consertos em geral")),
+           ("Floricultura {}", ("Arranjos para festas", "Buquês de noiva", "Coroas de flores", "Entregamos")),
+           ("Buffet {}", ("Festas infantis", "Casamentos", "Aniversários", "Eventos corporativos")),
+           ("Restaurante {}", ("Comida caseira", "Self-service", "Marmitex", "Aceitamos encomendas")),
+           ("Salão {}", ("Cabelo, manicure e pedicure", "Escova progressiva", "Depilação", "Maquiagem")),
+           ("Refrigeração {}", ("Geladeiras e freezers", "Ar condicionado", "Máquinas de lavar", "Conserto e manutenção")),
+           ("Aluguel de Trajes {}", ("Vestidos de noiva", "Ternos e smokings", "Roupas de festa")),
+           ("Informática {}", ("Manutenção de computadores", "Redes e servidores", "Suporte técnico"))),
+}
+
+#: Landmarks printed after a shop's street ("Próximo ao Metrô"), part of the address as printed.
+LANDMARKS: dict[str, tuple[str, ...]] = {
+    "en": ("(next to {place})", "opposite {place}", "(near {place})"),
+    "ru": ("(рядом с {place})", "напротив {place}", "(вход со двора)"),
+    "de": ("(gegenüber {place})", "(neben {place})", "(Eingang Hofseite)"),
+    "fr": ("(face à {place})", "(à côté de {place})", "(près de {place})"),
+    "es": ("(frente a {place})", "(junto a {place})", "(cerca de {place})"),
+    "it": ("(di fronte a {place})", "(vicino a {place})"),
+    "nl": ("(naast {place})", "(tegenover {place})"),
+    "pl": ("(obok {place})", "(naprzeciwko {place})"),
+    "pt": ("(Próximo ao {place})", "(Próx. ao {place})", "Próximo a {place}", "(em frente ao {place})", "(ao lado do {place})"),
+}
+
+#: Places a landmark names.
+LANDMARK_PLACES: dict[str, tuple[str, ...]] = {
+    "en": ("the Town Hall", "the station", "Main Street Mall", "the post office"),
+    "ru": ("ТЦ «Европа»", "метро", "рынка", "почты"),
+    "de": ("dem Bahnhof", "Rathaus", "der Post", "dem Marktplatz"),
+    "fr": ("la mairie", "la gare", "la poste", "l'église"),
+    "es": ("la estación", "el mercado", "la plaza", "el ayuntamiento"),
+    "it": ("la stazione", "il municipio", "la piazza"),
+    "nl": ("het station", "het stadhuis", "de markt"),
+    "pl": ("dworca", "poczty", "rynku"),
+    "pt": ("Metrô", "Shopping", "Mercado Municipal", "Terminal", "Hospital", "Posto de Saúde"),
+}
+
+#: Headings of a list of a business's shops or offices ("Lojas:").
+BRANCH_HEADINGS: dict[str, tuple[str, ...]] = {
+    "en": ("Locations:", "Our stores:", "Branches:"), "ru": ("Наши магазины:", "Филиалы:", "Адреса:"),
+    "de": ("Filialen:", "Standorte:"), "fr": ("Nos boutiques :", "Agences :"), "es": ("Tiendas:", "Sucursales:"),
+    "it": ("Punti vendita:", "Sedi:"), "nl": ("Vestigingen:", "Winkels:"), "pl": ("Sklepy:", "Oddziały:"),
+    "pt": ("Lojas:", "Filiais:", "Unidades:"),
+}
+
+#: Free-mail domains of the countries that share a language with a bigger one (a Portuguese card
+#: prints sapo.pt, not the Brazilian uol.com.br); the others use ``FREEMAIL`` of their language.
+FREEMAIL_BY_LOCALE: dict[str, tuple[str, ...]] = {
+    "en_US": ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "aol.com", "verizon.net"),
+    "en_AU": ("bigpond.com", "gmail.com", "outlook.com", "optusnet.com.au"),
+    "en_CA": ("gmail.com", "rogers.com", "shaw.ca", "hotmail.com"),
+    "en_IN": ("gmail.com", "rediffmail.com", "yahoo.co.in"),
+    "en_NZ": ("xtra.co.nz", "gmail.com"), "en_IE": ("eircom.net", "gmail.com"),
+    "de_AT": ("gmx.at", "aon.at", "gmail.com"), "de_CH": ("bluewin.ch", "gmx.ch", "gmail.com"),
+    "fr_CH": ("bluewin.ch", "gmail.com"), "fr_CA": ("videotron.ca", "gmail.com", "hotmail.com"),
+    "nl_BE": ("telenet.be", "skynet.be", "gmail.com"),
+    "es_MX": ("gmail.com", "hotmail.com", "prodigy.net.mx"), "es_AR": ("gmail.com", "hotmail.com", "fibertel.com.ar"),
+    "es_CO": ("gmail.com", "hotmail.com"), "es_CL": ("gmail.com", "vtr.net"),
+    "pt_PT": ("sapo.pt", "gmail.com", "hotmail.com"),
+}
+
+
+def freemail(locale: str) -> tuple[str, ...]:
+    """Personal free-mail domains a card of ``locale`` prints."""
+    return FREEMAIL_BY_LOCALE.get(locale) or FREEMAIL[LOCALES[locale][0]]
+
+#: One label before several numbers printed on one line ("Fones: 11 2082-2399 / 2646-6123").
+SHARED_PHONE_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("Tel:", "Phone:", "Call:", "Tel."), "ru": ("Тел.:", "Телефоны:", "Тел."), "de": ("Tel.:", "Telefon:", "Fon:"),
+    "fr": ("Tél. :", "Tél :", "Téléphones :"), "es": ("Tels.:", "Teléfonos:", "Tel.:"), "it": ("Tel.", "Telefoni:"),
+    "nl": ("Tel:", "Telefoon:"), "pl": ("Tel.:", "Telefony:"), "pt": ("Fones:", "Fones", "Tels.:", "Telefones:", "Fone:"),
+}
+
+#: The largest towns of a country (with their state or province where the address prints one):
+#: most businesses are in them, and Faker's invented town names ("San Elsa los altos") are not.
+#: Used for a share of the addresses of these locales (``content.BIG_CITY_SHARE``).
+BIG_CITIES: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "pt_BR": (("São Paulo", "SP"), ("São Paulo", "SP"), ("São Paulo", "SP"), ("Rio de Janeiro", "RJ"), ("Belo Horizonte", "MG"),
+              ("Curitiba", "PR"), ("Porto Alegre", "RS"), ("Campinas", "SP"), ("Guarulhos", "SP"), ("Salvador", "BA"),
+              ("Brasília", "DF"), ("Santo André", "SP"), ("Recife", "PE"), ("Fortaleza", "CE")),
+    "es_MX": (("Ciudad de México", "CDMX"), ("Guadalajara", "JAL"), ("Monterrey", "NL"), ("Puebla", "PUE"),
+              ("Querétaro", "QRO"), ("Tijuana", "BC"), ("Mérida", "YUC"), ("León", "GTO")),
+    "es_AR": (("Buenos Aires", None), ("Córdoba", None), ("Rosario", None), ("Mendoza", None), ("La Plata", None)),
+    "es_CO": (("Bogotá", None), ("Medellín", None), ("Cali", None), ("Barranquilla", None), ("Cartagena", None),
+              ("Bucaramanga", None)),
+    "es_CL": (("Santiago", None), ("Valparaíso", None), ("Concepción", None), ("Viña del Mar", None), ("Antofagasta", None)),
+    "en_AU": (("Sydney", "NSW"), ("Melbourne", "VIC"), ("Brisbane", "QLD"), ("Perth", "WA"), ("Adelaide", "SA"),
+              ("Canberra", "ACT")),
+    "en_CA": (("Toronto", "ON"), ("Montreal", "QC"), ("Vancouver", "BC"), ("Calgary", "AB"), ("Ottawa", "ON"),
+              ("Edmonton", "AB")),
+    "fr_CA": (("Montréal", "QC"), ("Québec", "QC"), ("Laval", "QC"), ("Gatineau", "QC"), ("Sherbrooke", "QC")),
+    "en_IN": (("Mumbai", None), ("New Delhi", None), ("Bengaluru", None), ("Chennai", None), ("Hyderabad", None),
+              ("Pune", None), ("Kolkata", None)),
+    "en_NZ": (("Auckland", None), ("Wellington", None), ("Christchurch", None), ("Hamilton", None), ("Dunedin", None)),
+    "en_IE": (("Dublin", None), ("Cork", None), ("Galway", None), ("Limerick", None)),
+    "de_AT": (("Wien", None), ("Graz", None), ("Linz", None), ("Salzburg", None), ("Innsbruck", None)),
+    "de_CH": (("Zürich", None), ("Basel", None), ("Bern", None), ("Luzern", None), ("St. Gallen", None)),
+    "fr_CH": (("Genève", None), ("Lausanne", None), ("Neuchâtel", None), ("Fribourg", None), ("Sion", None)),
+    "nl_BE": (("Antwerpen", None), ("Gent", None), ("Brussel", None), ("Leuven", None), ("Brugge", None)),
+    "pt_PT": (("Lisboa", None), ("Porto", None), ("Braga", None), ("Coimbra", None), ("Faro", None), ("Aveiro", None)),
+}

@@ -22,10 +22,11 @@ import random
 from dataclasses import dataclass
 
 from active_learning.synth.compose import Groups, Item, LineSpec, LogoSpec, Run, TableRow
-from active_learning.synth.style import RGB, Style, mix
+from active_learning.synth.style import RGB, WHATSAPP_GREEN, Style, mix
 
 #: Icon glyphs (DejaVu Sans has them all) by the icon kinds ``compose`` assigns.
-ICON_GLYPHS = {"phone": "☎", "mobile": "✆", "fax": "☏", "email": "✉", "web": "◎", "pin": "➤", "logo": "◆"}
+ICON_GLYPHS = {"phone": "☎", "mobile": "✆", "fax": "☏", "email": "✉", "web": "◎", "pin": "➤", "logo": "◆",
+               "whatsapp": "✆"}
 #: CSS font-weight / font-style of ``compose`` run styles.
 FONT_CSS = {"regular": (400, "normal"), "bold": (700, "normal"), "italic": (400, "italic"),
             "bold_italic": (700, "italic"), "light": (300, "normal")}
@@ -69,7 +70,9 @@ class Markup:
         icon = ""
         if spec.icon:
             glyph = ICON_GLYPHS.get(spec.icon, "●")
-            if icon_mode == "disc":  # glyph in a filled circle of the accent colour
+            if spec.icon == "whatsapp":  # the messenger's green disc, whatever the palette
+                icon = f'<span class="ico disc" style="background:{rgb(WHATSAPP_GREEN)};color:#fff">{glyph}</span>'
+            elif icon_mode == "disc":  # glyph in a filled circle of the accent colour
                 fg, bg = (pal.accent, pal.on_accent) if on_accent else (pal.on_accent, pal.accent)
                 icon = (f'<span class="ico disc" style="background:{rgb(bg)};color:{rgb(fg)}">{glyph}</span>')
             else:
