@@ -60,6 +60,17 @@ def test_faxes_are_kept_apart_and_registration_numbers_are_no_phones(validator: 
     assert fax.applied == ["number_labels.fax_label"]
 
 
+def test_a_number_after_a_postcode_label_is_no_phone(validator: Validator) -> None:
+    # the tagger took a Brazilian CEP for a phone: "CEP:" printed before it says what it is
+    lines = [_line("CEP: 03637-000 - (PRÓX. AO SHOPPING PENHA)"), _line("Fones 11 2082-2399", 0, 40, 300, 60)]
+    values = [_phone("03637-000", 0), _phone("11 2082-2399", 1, (0, 40, 300, 60))]
+    out = validator.validate(values, lines=lines)
+    (postcode,) = [v for v in out if "03637" in v.value]
+    assert not postcode.valid and "postcode number" in postcode.reason
+    assert [v.valid for v in out if "2082" in v.value] == [True]
+    assert label_kind("Rua Pinhal, 283 - CEP:") == "postcode" and label_kind("Tel:") is None
+
+
 def test_a_number_possible_in_the_cards_region_is_kept_as_printed(validator: Validator) -> None:
     # a Brazilian landline on a .com.br card, a London number libphonenumber does not know yet
     (email, phone) = validator.validate([FieldValue("phone", "(11) 2076 5555", "(11) 2076 5555", 0.9),

@@ -35,6 +35,8 @@ _REGISTRATION_WORDS = frozenset({
     "abn", "cif", "nif", "kvk", "btw", "utr", "crea", "crm", "inscrição", "ie", "steuer-nr", "steuernummer",
     "ust-id-nr",
 })
+#: Postcode labels ("CEP: 03637-000", "PLZ", "ZIP", "Индекс"): a postcode is no phone number.
+_POSTCODE_WORDS = frozenset({"cep", "zip", "plz", "postcode", "индекс", "cap", "cp"})
 _LABEL_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[/\-])*", re.UNICODE)
 
 
@@ -49,8 +51,12 @@ def _label_words(label: str) -> list[str]:
 
 
 def label_kind(label: str) -> str | None:
-    """``"fax"``, ``"registration"``, or None (a phone label, or none) for a printed label."""
+    """``"fax"``, ``"registration"``, ``"postcode"`` or None (a phone label, or none) for a
+    printed label; the label's last word decides between a postcode and anything before it
+    ("Rua Pinhal, 283 - CEP:")."""
     words = _label_words(label)
+    if words and words[-1] in _POSTCODE_WORDS:
+        return "postcode"
     if any(w in _REGISTRATION_WORDS for w in words):
         return "registration"
     if any(w in _FAX_WORDS for w in words) and not any(w in _PHONE_WORDS for w in words):

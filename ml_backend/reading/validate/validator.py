@@ -532,7 +532,7 @@ def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
 
 def numbers_by_label(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
     """Phone values printed under a fax label ("Fax:", "F", "Факс", "Telefax") become faxes; those
-    under a registration label ("ОКПО", "VAT", "CNPJ") are flagged as no phone. A shared label
+    under a registration or postcode label ("ОКПО", "VAT", "CNPJ", "CEP") are flagged as no phone. A shared label
     ("Tel/Fax", "Т/ф") keeps a phone (``number_labels``)."""
     out = []
     for v in values:
@@ -542,8 +542,8 @@ def numbers_by_label(values: list[FieldValue], lines: list[OcrLine]) -> list[Fie
             if kind == "fax":
                 log.debug("%r under %r is a fax", v.value, label)
                 v = replace(v, field="fax", applied=[*v.applied, "number_labels.fax_label"])
-            elif kind == "registration":
-                v = _flagged(v, f"printed after {label!r}: a registration number, not a phone")
+            elif kind in ("registration", "postcode"):
+                v = _flagged(v, f"printed after {label!r}: a {kind} number, not a phone")
         out.append(v)
     return out
 
