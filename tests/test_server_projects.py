@@ -220,3 +220,25 @@ def test_the_bound_must_be_at_least_one(world):
     registry, default, host = world
     with pytest.raises(ValueError, match="CARDLOOP_MAX_PROJECT_MODELS must be at least 1, got 0"):
         make_app(registry, host, VersionLoader(), max_project_models=0)
+
+
+def test_ls_project_asks_for_the_version_the_project_is_served(world):
+    """``scripts/ls_project`` sets a project's model_version to what the backend serves that project."""
+    from werkzeug.serving import make_server
+
+    from scripts.ls_project import served_version
+
+    registry, default, host = world
+    app = make_app(registry, host, VersionLoader())
+    own = commit(registry, 3)
+    registry.promote(own, project=3)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        assert served_version(url, project=3) == own
+        assert served_version(url, project=4) == default and served_version(url) == default
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
