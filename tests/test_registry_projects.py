@@ -125,3 +125,40 @@ def test_racing_promotions_one_winner_per_project_none_across_projects(reg, tmp_
     assert all(len(w) == 1 for w in winners.values()), winners
     assert reg.projects() == {p: winners[p][0] for p in projects}
     assert reg.current()[0] == default
+
+
+def _models_cli(*args: str):
+    import subprocess
+    import sys
+
+    from test_registry import REPO_ROOT
+
+    return subprocess.run([sys.executable, "-m", "ml_backend", "models", *args], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_models_cli_lists_promotes_and_rolls_back_per_project(reg, tmp_path):
+    default = reg.current()[0]
+    a1, a2 = _commit(reg, "a1", project=3), _commit(reg, "a2", project=3)
+    root = str(tmp_path)
+    out = _models_cli("--registry", root, "--project", "3", "--promote", a2)
+    assert out.returncode == 0 and f"{a2} is served to project 3" in out.stdout, out.stderr
+    out = _models_cli("--registry", root, "--project", "3", "--promote", a1)  # a rollback to the older one
+    assert out.returncode == 0 and reg.projects() == {3: a1} and reg.current()[0] == default
+    listing = _models_cli("--registry", root, "--project", "3").stdout.splitlines()
+    assert listing[0].endswith("* = served to project 3")
+    line = {ln[2:].split()[0]: ln for ln in listing[1:]}
+    assert line[a1].startswith("*") and "served to: project 3" in line[a1] and "project 3" in line[a1]
+    assert line[default].startswith(" ") and "served to: default" in line[default]
+    assert "served to: nobody" in line[a2]
+    as_json = json.loads(_models_cli("--registry", root, "--json").stdout)
+    assert as_json["projects"] == {"3": a1} and [m["version"] for m in as_json["versions"] if m["current"]] == [default]
+    out = _models_cli("--registry", root, "--project", "3", "--follow-default")
+    assert out.returncode == 0 and f"project 3 follows the default model ({default})" in out.stdout
+    assert reg.projects() == {}
+    for bad, message in [(["--project", "0", "--promote", a1], "positive integer"),
+                         (["--promote", "v9999-20260101T000000"], "unknown model version"),
+                         (["--follow-default"], "needs --project")]:
+        out = _models_cli("--registry", root, *bad)
+        assert out.returncode == 2 and message in out.stderr and out.stderr.startswith("error: "), out.stderr
+    assert reg.current()[0] == default
