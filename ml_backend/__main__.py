@@ -1,4 +1,4 @@
-"""Command line: ``python -m ml_backend {predict,evaluate,benchmarks,serve}``.
+"""Command line: ``python -m ml_backend {predict,evaluate,benchmarks,models,serve}``.
 
 predict     each card's fields, one line per value (--json/--jsonl: the full record); an image of
             several cards (a scanner sheet, a desk photo) gives one record per card (--one-card: don't
@@ -9,6 +9,10 @@ evaluate    accuracy beside the regex baseline, and per-stage latency, on a trut
             prints Markdown tables, --save FILE keeps the result for docs/benchmarks.md
 benchmarks  render docs/benchmarks.md and README's benchmark table from docs/results/*.json
             (--check: fail when they are out of date)
+models      the registry's versions and who is served which (--project ID: as that project sees
+            them); --promote VERSION serves VERSION to --project ID (else as the default model, for
+            every project without its own) -- a rollback is a promotion of an older version;
+            --follow-default --project ID puts a project back on the default model
 serve       the Label Studio ML backend under gunicorn
 """
 
@@ -188,6 +192,54 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _version_line(meta: dict[str, Any]) -> str:
+    served = (["default"] if meta["default"] else []) + [f"project {p}" for p in meta["served_projects"]]
+    f1 = (meta.get("metrics") or {}).get("f1")
+    return (f"{'*' if meta['current'] else ' '} {meta['version']}  {meta.get('created_at') or '':<25}"
+            f"  {('project ' + str(meta['project'])) if meta.get('project') else '-':<12}"
+            f"  F1 {f'{float(f1):.4f}' if isinstance(f1, (int, float)) else '-':<6}"
+            f"  served to: {', '.join(served) or 'nobody'}")
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    """List the registry's versions, or switch what a project (or the default) is served."""
+    from ml_backend.registry import ModelRegistry, RegistryError, check_project
+
+    registry = ModelRegistry(args.registry or load_settings().registry_dir)
+    try:
+        if args.project is not None:
+            check_project(args.project)
+        if args.follow_default:
+            if args.project is None:
+                raise RegistryError("--follow-default needs --project ID (the default itself is moved with --promote)")
+            had = registry.follow_default(args.project)
+            served = registry.current(args.project)
+            print(f"project {args.project} follows the default model ({served[0] if served else 'none promoted yet'})"
+                  + ("" if had else "; it had no model of its own"))
+            return 0
+        if args.promote:
+            registry.promote(args.promote, project=args.project)
+            print(f"{args.promote} is served to " + (f"project {args.project}" if args.project is not None
+                                                     else "every project without a model of its own"))
+            return 0
+    except RegistryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    listed = registry.versions(args.project)
+    if args.json:
+        print(json.dumps({"project": args.project, "versions": listed, "projects": registry.projects()}, indent=2,
+                         ensure_ascii=False, default=str))
+        return 0
+    if not listed:
+        print(f"no model version in {registry.root}")
+        return 0
+    whose = f"project {args.project}" if args.project is not None else "the default"
+    print(f"{registry.root}: * = served to {whose}")
+    for meta in listed:
+        print(_version_line(meta))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Replace this process with gunicorn serving the backend on ``host:port``."""
     import os
@@ -236,6 +288,15 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--no-readme", action="store_true", help="leave README alone")
     b.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file is out of date")
     b.set_defaults(func=cmd_benchmarks)
+
+    m = sub.add_parser("models", help="list model versions; promote one to a project or as the default")
+    m.add_argument("--registry", default=None, help="registry root (default: CARDLOOP_REGISTRY_DIR)")
+    m.add_argument("--project", type=int, default=None, metavar="ID", help="a Label Studio project id")
+    act = m.add_mutually_exclusive_group()
+    act.add_argument("--promote", metavar="VERSION", help="serve VERSION to --project (else as the default model)")
+    act.add_argument("--follow-default", action="store_true", help="put --project back on the default model")
+    m.add_argument("--json", action="store_true", help="the listing as JSON")
+    m.set_defaults(func=cmd_models)
 
     s = sub.add_parser("serve", help="run the Label Studio ML backend (gunicorn)")
     s.add_argument("--host", default=None)

@@ -38,7 +38,8 @@ class Settings:
     )
     registry_dir: str = _var(
         "CARDLOOP_REGISTRY_DIR", "models",
-        "Model registry root: versioned model dirs, the `current` pointer and their metadata.json.",
+        "Model registry root: versioned model dirs, the default `current` pointer, one `projects/<id>/current` "
+        "per project that promoted its own model, and their metadata.json.",
     )
     base_model: str = _var(
         "CARDLOOP_BASE_MODEL", "",
@@ -138,6 +139,11 @@ class Settings:
     basic_auth_user: str = _var("BASIC_AUTH_USER", "", "HTTP basic auth user for every backend endpoint (off when empty).")
     basic_auth_pass: str = _var("BASIC_AUTH_PASS", "", "HTTP basic auth password.")
     model_poll_seconds: float = _var("CARDLOOP_MODEL_POLL_SECONDS", "5", "How often the server checks the registry for a newly promoted model.", float)
+    max_project_models: int = _var(
+        "CARDLOOP_MAX_PROJECT_MODELS", "4",
+        "Project models (of projects that promoted their own) each backend process keeps loaded beside the default; "
+        "the least recently used is dropped first (at least 1).", int,
+    )
     host: str = _var("CARDLOOP_HOST", "0.0.0.0", "Address the backend binds to.")
     port: int = _var("CARDLOOP_PORT", "9090", "Port the backend listens on.", int)
     workers: int = _var("CARDLOOP_WORKERS", "1", "gunicorn worker processes (each loads the model once).", int)

@@ -1,22 +1,32 @@
-"""Versioned model directories with an atomically switched ``current`` pointer.
+"""Versioned model directories, a default ``current`` pointer and one pointer per project.
 
 Layout under ``root`` (``settings.registry_dir``)::
 
     staging/<random>/        a model being written; never listed as a version
     versions/v0003-20261123T214012/   complete, immutable model dirs (+ metadata.json)
-    current -> versions/v0003-...     the served model (``settings.model_dir`` = root/current)
+    current -> versions/v0003-...     the default model (``settings.model_dir`` = root/current)
+    projects/7/current -> ../../versions/v0005-...   what Label Studio project 7 is served
+
+Versions are shared and never change; pointers say who is served what. A project that has never
+promoted a model of its own has no ``projects/<id>/`` pointer and is served the default. A
+project's training job fine-tunes the model its project is served (``current(project)``) and
+promotion switches that project's pointer only, so two projects' models never replace each
+other, whichever finishes first. The default moves only when asked (``promote(v)`` without a
+project: the bootstrap, an operator).
 
 Every visible change is a single ``rename``: a staging dir becomes a version by renaming it into
-``versions/`` (after its metadata is on disk), and promotion replaces the ``current`` symlink with
-a temp symlink via ``os.replace``.  A process killed at any point leaves either the old state or
+``versions/`` (after its metadata is on disk), and promotion replaces a pointer symlink with a
+temp symlink via ``os.replace``.  A process killed at any point leaves either the old state or
 the new one, plus at most some leftovers in ``staging/`` or a stray temp link that
 ``clean_staging()`` removes.
 
-The pointer is one for the registry (the backend serves one model), while training locks are
-per project: two projects' jobs may train at once. ``promote(version, expected_current=...)``
-therefore re-checks, under an exclusive file lock, that the champion the job started from is
-still the one served just before switching; if another job promoted meanwhile it raises
-``ChampionChanged`` instead of silently replacing that promotion.
+Training locks are per project, and an operator may roll a project back while it trains, so
+``promote(version, expected_current=..., project=...)`` re-checks, under an exclusive file lock
+of that project, that the champion the job started from is still the one the project is served
+just before switching; if something else promoted meanwhile it raises ``ChampionChanged`` instead
+of silently replacing that promotion. Projects lock separately (their promotions never wait for
+each other); a project promotion also holds the default's lock shared, and a default promotion
+holds it exclusively, so a champion read through the default cannot move between check and switch.
 """
 
 from __future__ import annotations
@@ -30,8 +40,9 @@ import tempfile
 import time
 import uuid
 from datetime import datetime, timezone
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ml_backend.config import load_settings
 from ml_backend.reading.layout.metadata import METADATA_FILE, read_metadata, write_metadata
@@ -40,6 +51,8 @@ log = logging.getLogger(__name__)
 
 VERSION_RE = re.compile(r"^v(\d{4,})-(\d{8}T\d{6})$")
 CURRENT = "current"
+PROJECTS = "projects"
+LOCK_FILE = ".promote.lock"
 
 
 class RegistryError(RuntimeError):
@@ -49,13 +62,30 @@ class RegistryError(RuntimeError):
 class ChampionChanged(RegistryError):
     """Another job promoted a version after this one read the champion: not switched."""
 
-    def __init__(self, expected: str | None, found: str | None):
-        super().__init__(f"the served model changed from {expected or 'none'} to {found or 'none'} meanwhile")
-        self.expected, self.found = expected, found
+    def __init__(self, expected: str | None, found: str | None, project: int | None = None):
+        whose = f"project {project}'s" if project is not None else "the default"
+        super().__init__(f"{whose} served model changed from {expected or 'none'} to {found or 'none'} meanwhile")
+        self.expected, self.found, self.project = expected, found, project
 
 
 #: ``promote``'s default: switch whatever is served now (no re-check).
 ANY_CHAMPION = object()
+
+
+def check_project(project: Any) -> int:
+    """A Label Studio project id (a positive integer) or ``RegistryError``: it names a directory."""
+    if isinstance(project, bool) or not isinstance(project, int) or project <= 0:
+        raise RegistryError(f"a project id is a positive integer, not {project!r}")
+    return project
+
+
+@contextmanager
+def _locked(path: Path, mode: int) -> Iterator[None]:
+    """``flock`` on ``path`` (created if missing), released when the file closes or the process dies."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as lock:
+        fcntl.flock(lock, mode)
+        yield
 
 
 def _fsync_dir(path: Path) -> None:
@@ -111,35 +141,71 @@ class ModelRegistry:
             return version
         raise RegistryError("could not find a free version name")
 
-    def promote(self, version: str, expected_current: str | None | object = ANY_CHAMPION) -> Path:
-        """Make ``version`` the served model: atomic replace of the ``current`` symlink.
+    def promote(self, version: str, expected_current: str | None | object = ANY_CHAMPION,
+                project: int | None = None) -> Path:
+        """Make ``version`` the served model of ``project`` (or the default): atomic replace of the pointer.
 
-        With ``expected_current`` (a version name, or None for "nothing promoted yet") the switch
-        happens only if that is still what is served; otherwise ``ChampionChanged``.
+        With ``expected_current`` (a version name, or None for "nothing served yet") the switch
+        happens only if that is still what the project is served (its own pointer, else the
+        default); otherwise ``ChampionChanged``.
         """
         target = self.versions_dir / version
         if not VERSION_RE.match(version) or not (target / METADATA_FILE).is_file():
             raise RegistryError(f"unknown model version {version!r} in {self.root}")
+        if project is not None:
+            check_project(project)
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".promote.lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes (or the process dies)
+        with self._promotion_lock(project):
             if expected_current is not ANY_CHAMPION:
-                served = self.current()
+                served = self.current(project)
                 if (served[0] if served else None) != expected_current:
-                    raise ChampionChanged(expected_current, served[0] if served else None)  # type: ignore[arg-type]
-            tmp = self.root / f".{CURRENT}.{uuid.uuid4().hex}"
-            os.symlink(os.path.join("versions", version), tmp)
-            os.replace(tmp, self.current_link)
-            _fsync_dir(self.root)
-        log.info("promoted model version %s", version)
+                    raise ChampionChanged(expected_current, served[0] if served else None, project)  # type: ignore[arg-type]
+            link = self.pointer(project)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            tmp = link.parent / f".{CURRENT}.{uuid.uuid4().hex}"
+            os.symlink(os.path.relpath(target, link.parent), tmp)
+            os.replace(tmp, link)
+            _fsync_dir(link.parent)
+        log.info("promoted model version %s for %s", version, f"project {project}" if project is not None else "the default")
         return target
+
+    def follow_default(self, project: int, expected_current: str | None | object = ANY_CHAMPION) -> bool:
+        """Remove ``project``'s own pointer, so it is served the default again (a rollback past its
+        first promotion); True if it had one. ``expected_current`` as in ``promote``."""
+        check_project(project)
+        with self._promotion_lock(project):
+            if expected_current is not ANY_CHAMPION:
+                served = self.current(project)
+                if (served[0] if served else None) != expected_current:
+                    raise ChampionChanged(expected_current, served[0] if served else None, project)  # type: ignore[arg-type]
+            try:
+                self.pointer(project).unlink()
+            except FileNotFoundError:
+                return False
+            _fsync_dir(self.pointer(project).parent)
+        log.info("project %s follows the default model again", project)
+        return True
+
+    def _promotion_lock(self, project: int | None) -> ExitStack:
+        """The default's lock alone (exclusive) for the default; for a project its own lock
+        (exclusive) then the default's (shared): projects never wait for one another, and the
+        default cannot move while a project promotion re-checks a champion read through it."""
+        stack = ExitStack()
+        try:
+            if project is not None:
+                stack.enter_context(_locked(self.pointer(project).parent / LOCK_FILE, fcntl.LOCK_EX))
+            stack.enter_context(_locked(self.root / LOCK_FILE, fcntl.LOCK_SH if project is not None else fcntl.LOCK_EX))
+        except BaseException:
+            stack.close()
+            raise
+        return stack
 
     def clean_staging(self, older_than_s: float = 3600.0) -> list[Path]:
         """Remove staging dirs and temp links left by killed processes (older than ``older_than_s``)."""
         removed = []
         now = time.time()
         leftovers = list(self.staging_dir.glob("stage-*")) if self.staging_dir.is_dir() else []
-        leftovers += list(self.root.glob(f".{CURRENT}.*"))
+        leftovers += list(self.root.glob(f".{CURRENT}.*")) + list(self.root.glob(f"{PROJECTS}/*/.{CURRENT}.*"))
         for path in leftovers:
             if now - path.lstat().st_mtime < older_than_s:
                 continue
@@ -152,20 +218,50 @@ class ModelRegistry:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def current(self) -> tuple[str, Path] | None:
-        """``(version, directory)`` of the served model, None when nothing was promoted yet."""
-        try:
-            target = os.readlink(self.current_link)
-        except FileNotFoundError:
-            return None
-        path = (self.root / target).resolve()
-        return path.name, path
+    def pointer(self, project: int | None = None) -> Path:
+        """The symlink naming what ``project`` (None: the default) is served; it may not exist."""
+        if project is None:
+            return self.current_link
+        return self.root / PROJECTS / str(check_project(project)) / CURRENT
 
-    def versions(self) -> list[dict[str, Any]]:
-        """Metadata of every committed version, oldest first; ``current`` marks the served one."""
+    def has_own_model(self, project: int) -> bool:
+        """Whether ``project`` promoted a model of its own (else it is served the default)."""
+        return os.path.lexists(self.pointer(project))
+
+    def current(self, project: int | None = None) -> tuple[str, Path] | None:
+        """``(version, directory)`` that ``project`` is served: its own pointer's, else the
+        default's; None when nothing was promoted yet."""
+        if project is not None:
+            own = self._read_pointer(self.pointer(project))
+            if own is not None:
+                return own
+        return self._read_pointer(self.current_link)
+
+    def projects(self) -> dict[int, str]:
+        """Projects with a model of their own -> the version they are served."""
+        out: dict[int, str] = {}
+        folder = self.root / PROJECTS
+        if not folder.is_dir():
+            return out
+        for path in folder.iterdir():
+            if not path.name.isdigit() or int(path.name) <= 0:
+                continue
+            served = self._read_pointer(path / CURRENT)
+            if served is not None:
+                out[int(path.name)] = served[0]
+        return dict(sorted(out.items()))
+
+    def versions(self, project: int | None = None) -> list[dict[str, Any]]:
+        """Metadata of every committed version, oldest first. ``current`` marks the one
+        ``project`` (None: the default) is served, ``default`` the default's and
+        ``served_projects`` the projects whose own pointer names it."""
         if not self.versions_dir.is_dir():
             return []
-        served = self.current()
+        served = self.current(project)
+        default = self.current()
+        by_version: dict[str, list[int]] = {}
+        for pid, version in self.projects().items():
+            by_version.setdefault(version, []).append(pid)
         out = []
         for path in sorted(self.versions_dir.iterdir()):
             if not VERSION_RE.match(path.name):
@@ -174,6 +270,8 @@ class ModelRegistry:
             meta.setdefault("version", path.name)
             meta["path"] = str(path)
             meta["current"] = served is not None and served[0] == path.name
+            meta["default"] = default is not None and default[0] == path.name
+            meta["served_projects"] = by_version.get(path.name, [])
             out.append(meta)
         return out
 
@@ -185,6 +283,14 @@ class ModelRegistry:
         return target
 
     # --- internals -------------------------------------------------------------------------
+
+    def _read_pointer(self, link: Path) -> tuple[str, Path] | None:
+        try:
+            target = os.readlink(link)
+        except FileNotFoundError:
+            return None
+        path = (link.parent / target).resolve()
+        return path.name, path
 
     def _next_name(self) -> str:
         numbers = [int(m.group(1)) for p in self.versions_dir.iterdir() if (m := VERSION_RE.match(p.name))]
@@ -201,4 +307,4 @@ class ModelRegistry:
         _fsync_dir(path)
 
 
-__all__ = ["ANY_CHAMPION", "ChampionChanged", "ModelRegistry", "RegistryError", "VERSION_RE"]
+__all__ = ["ANY_CHAMPION", "ChampionChanged", "ModelRegistry", "RegistryError", "VERSION_RE", "check_project"]

@@ -114,13 +114,20 @@ def ensure_project(ls: LabelStudioLike, title: str, config: str | None = None) -
 # --- ML backend ------------------------------------------------------------------------------
 
 
-def served_version(backend_url: str, auth: tuple[str, str] | None = None, timeout: float = 10) -> str:
-    """The model version the backend serves (its /health), or ProjectSetupError if it is down."""
+def served_version(backend_url: str, auth: tuple[str, str] | None = None, timeout: float = 10,
+                   project: int | None = None) -> str:
+    """The model version the backend serves (its /health), or ProjectSetupError if it is down;
+    with ``project``, the version that project is served (its own model once it promoted one)."""
     try:
         resp = requests.get(f"{backend_url.rstrip('/')}/health", auth=auth, timeout=timeout)
+        body = resp.json() if resp.headers.get("Content-Type", "").startswith("application/json") else {}
+        if resp.status_code == 200 and body.get("model_version") and project is not None:
+            resp = requests.get(f"{backend_url.rstrip('/')}/versions", params={"project": project}, auth=auth,
+                                timeout=timeout)
+            body = resp.json() if resp.headers.get("Content-Type", "").startswith("application/json") else {}
+            body = {**body, "model_version": body.get("current")}
     except requests.RequestException as exc:
         raise ProjectSetupError(f"ML backend {backend_url} is unreachable: {type(exc).__name__}") from exc
-    body = resp.json() if resp.headers.get("Content-Type", "").startswith("application/json") else {}
     if resp.status_code != 200 or not body.get("model_version"):
         raise ProjectSetupError(f"ML backend {backend_url} is not ready: HTTP {resp.status_code} {body.get('error', '')}".strip())
     return str(body["model_version"])
@@ -301,6 +308,7 @@ def setup_project(
         imported += len(upload(ls, project_id, image_files(images)))
     if predict:
         request_predictions(ls, project_id)
+        version = served_version(backend_url, auth, project=project_id)  # the project's own model, if it has one
         sync_model_version(ls, project_id, version)
     return {"project": project_id, "ml_backend": backend_id, "imported": imported, "model_version": version}
 
@@ -362,7 +370,7 @@ def run(args: argparse.Namespace) -> str:
     if args.command == "connect":
         auth = _auth(args.basic_auth)
         backend_id = connect_backend(ls, args.project, args.backend, auth=auth)
-        return f"ml_backend={backend_id} model_version={served_version(args.backend, auth)}"
+        return f"ml_backend={backend_id} model_version={served_version(args.backend, auth, project=args.project)}"
     if args.command == "import":
         count = 0
         if args.local:
@@ -373,7 +381,7 @@ def run(args: argparse.Namespace) -> str:
         if not (args.local or args.files):
             raise ProjectSetupError("nothing to import: give --local DIR or files")
         return f"imported={count}"
-    version = served_version(args.backend, _auth(args.basic_auth))
+    version = served_version(args.backend, _auth(args.basic_auth), project=args.project)
     request_predictions(ls, args.project)
     sync_model_version(ls, args.project, version)
     return f"predicted project={args.project} model_version={version}"

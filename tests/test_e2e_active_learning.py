@@ -4,8 +4,9 @@ Real Label Studio 1.23, the real backend (``python -m ml_backend serve``) receiv
 Studio's webhooks, a private Redis, real ``rq worker`` processes and the tiny model in a private
 copy of its registry. Phases, in order (they share one project):
 
-(a) ten annotations -> webhooks -> one training job -> a promoted version the backend serves
-    (/health, /setup) and a "Next batch" view listing the unlabeled tasks least confident first;
+(a) ten annotations -> webhooks -> one training job -> a version promoted for the project (its own
+    registry pointer; the default stays) that the backend serves it (/setup, /versions?project=)
+    and a "Next batch" view listing the unlabeled tasks least confident first;
 (b) "Start training" with no annotation changed since the champion's data trains nothing;
 (c) a worker SIGKILLed mid-training leaves the served model and the registry untouched, and a
     later run succeeds;
@@ -192,6 +193,12 @@ def finished_train_jobs(conn, env) -> list[Job]:
     return [Job.fetch(j, connection=conn) for j in queue.finished_job_registry.get_job_ids()]
 
 
+def served_to(backend: str, project_id: int) -> str:
+    """The version /predict answers the project with (Label Studio names the project as "<id>.<timestamp>")."""
+    body = {"tasks": [], "project": f"{project_id}.1733418000"}
+    return requests.post(f"{backend}/predict", json=body, timeout=120).json()["model_version"]
+
+
 def start_training(backend: str, project_id: int) -> dict:
     resp = requests.post(f"{backend}/webhook", json={"action": "START_TRAINING", "project": {"id": project_id}}, timeout=5)
     assert resp.status_code in (200, 201), resp.text
@@ -201,7 +208,8 @@ def start_training(backend: str, project_id: int) -> dict:
 def test_a_annotations_retrain_promote_and_rank_the_next_batch(label_studio, env, backend, project, redis_conn, tmp_path):
     project_id, _, truths = project
     registry = ModelRegistry(env["CARDLOOP_REGISTRY_DIR"])
-    champion = registry.current()[0]
+    champion = registry.current(project_id)[0]
+    assert champion == registry.current()[0], "the project starts on the default model"
     held = [t for t in sorted(truths) if is_heldout(t, HELDOUT)][:N_HELDOUT]
     train = [t for t in sorted(truths) if not is_heldout(t, HELDOUT)][:N_TRAIN]
     assert len(held) == N_HELDOUT and len(train) == N_TRAIN, "not enough tasks on one side of the split"
@@ -211,8 +219,9 @@ def test_a_annotations_retrain_promote_and_rank_the_next_batch(label_studio, env
         for task_id in held + train:  # through the SDK: Label Studio sends the webhooks
             ann = label_studio.client.annotations.create(id=task_id, result=truth_result(truths[task_id]))
             annotations[task_id] = int(ann.id)
-        new = wait_until(lambda: (registry.current() or (champion,))[0] != champion and registry.current()[0],
+        new = wait_until(lambda: registry.current(project_id)[0] != champion and registry.current(project_id)[0],
                          420, "a promoted model version")
+        assert registry.projects() == {project_id: new} and registry.current()[0] == champion, "the default moved"
         # the job promotes before it returns: RQ files it as finished a moment later
         jobs = wait_until(lambda: finished_train_jobs(redis_conn, env), 60, "the training job to be filed as finished")
         assert len(jobs) == 1, [j.id for j in jobs]
@@ -225,13 +234,13 @@ def test_a_annotations_retrain_promote_and_rank_the_next_batch(label_studio, env
         meta = next(v for v in registry.versions() if v["version"] == new)
         assert meta["parent"] == champion and "champion_metrics" in meta
 
-        # the backend picks the promoted model up and reports it to Label Studio
-        wait_until(lambda: requests.get(f"{backend}/health", timeout=5).json().get("model_version") == new,
-                   60, "the backend to serve the new version")
+        # the backend serves the project the promoted model and reports it to Label Studio
         setup = requests.post(f"{backend}/setup", json={"project": f"{project_id}.1", "schema": "<View/>",
                                                         "hostname": label_studio.url, "access_token": label_studio.token},
                               timeout=30)
         assert setup.json()["model_version"] == new
+        wait_until(lambda: served_to(backend, project_id) == new, 60, "the backend to serve the new version")
+        assert requests.get(f"{backend}/health", timeout=5).json()["model_version"] == champion, "the default moved"
 
         # scoring job: predictions of the new version, project follows it, view least confident first
         def view_ready():
@@ -260,7 +269,7 @@ def test_a_annotations_retrain_promote_and_rank_the_next_batch(label_studio, env
 def test_b_start_training_with_nothing_new_is_skipped(env, backend, project, redis_conn, tmp_path):
     project_id, _, _ = project
     registry = ModelRegistry(env["CARDLOOP_REGISTRY_DIR"])
-    champion = registry.current()
+    champion = registry.current(project_id)
     versions = [v["version"] for v in registry.versions()]
     out = start_training(backend, project_id)
     assert out.get("training") == "queued", out
@@ -272,7 +281,7 @@ def test_b_start_training_with_nothing_new_is_skipped(env, backend, project, red
     outcome = Job.fetch(out["training_job"], connection=redis_conn).return_value()
     assert outcome["status"] == "skipped", outcome
     assert outcome["reason"] == f"no annotation changed since the champion {champion[0]} was trained on them"
-    assert registry.current() == champion and [v["version"] for v in registry.versions()] == versions
+    assert registry.current(project_id) == champion and [v["version"] for v in registry.versions()] == versions
     assert "timings" not in outcome, "it trained"
 
 
@@ -280,7 +289,7 @@ def test_c_worker_killed_mid_training_leaves_the_champion_served(label_studio, e
                                                                   tmp_path):
     project_id, _, truths = project
     registry = ModelRegistry(env["CARDLOOP_REGISTRY_DIR"])
-    champion = registry.current()
+    champion = registry.current(project_id)
     versions = [v["version"] for v in registry.versions()]
     # one more card, so there is something new to train on
     unlabeled = next(int(t.id) for t in label_studio.client.tasks.list(project=project_id, fields="all")
@@ -294,9 +303,9 @@ def test_c_worker_killed_mid_training_leaves_the_champion_served(label_studio, e
         wait_until(lambda: q.training_status(redis_conn)[project_id].get("step", 0) > 0, 120, "training steps")
     finally:
         kill_hard(worker)
-    assert registry.current() == champion
+    assert registry.current(project_id) == champion
     assert [v["version"] for v in registry.versions()] == versions, "no half-written version became visible"
-    assert requests.get(f"{backend}/health", timeout=5).json()["model_version"] == champion[0]
+    assert served_to(backend, project_id) == champion[0]
 
     # a later run: the lock expires with its TTL and the next trigger trains again
     time.sleep(int(env["CARDLOOP_TRAIN_LOCK_TTL"]) + 1)
@@ -310,13 +319,13 @@ def test_c_worker_killed_mid_training_leaves_the_champion_served(label_studio, e
     later = Job.fetch(out["training_job"], connection=redis_conn)
     assert later.get_status() == "finished", later.get_status()
     assert later.return_value()["status"] in ("promoted", "rejected"), later.return_value()
-    assert registry.current() is not None and (registry.current()[1] / "config.json").is_file()
+    assert registry.current(project_id) is not None and (registry.current(project_id)[1] / "config.json").is_file()
 
 
 def test_d_worse_challenger_is_not_promoted(label_studio, env, backend, project, redis_conn, tmp_path):
     project_id, _, truths = project
     registry = ModelRegistry(env["CARDLOOP_REGISTRY_DIR"])
-    champion = registry.current()
+    champion = registry.current(project_id)
     # Training cards relabelled as "nothing here": the challenger unlearns the fields, while the
     # held-out cards keep their correct labels.
     for task in label_studio.client.tasks.list(project=project_id, fields="all"):
@@ -335,5 +344,5 @@ def test_d_worse_challenger_is_not_promoted(label_studio, env, backend, project,
     outcome = Job.fetch(out["training_job"], connection=redis_conn).return_value()
     assert outcome["status"] == "rejected", outcome
     assert outcome["challenger"]["f1"] < outcome["champion"]["f1"]
-    assert registry.current() == champion
-    assert requests.get(f"{backend}/health", timeout=5).json()["model_version"] == champion[0]
+    assert registry.current(project_id) == champion
+    assert served_to(backend, project_id) == champion[0]

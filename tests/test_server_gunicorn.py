@@ -83,3 +83,31 @@ def test_a_promotion_reaches_the_running_worker(served):
     body = requests.post(f"{url}/predict", json=TASK, timeout=120).json()
     assert body["results"][0]["model_version"] == second
     assert requests.get(f"{url}/versions", timeout=5).json()["versions"] == [first, second]
+
+
+def test_a_project_promotion_is_served_to_that_project_only(served):
+    """Label Studio names the project in /predict and /setup ("<id>.<created timestamp>"): a
+    project's own promotion reaches the running worker for it, the other projects keep the default."""
+    url, registry, first, log_path = served
+    default = registry.current()[0]
+    own = _commit_copy(registry, registry.path(first))
+    registry.promote(own, expected_current=default, project=7)
+    task = {"tasks": TASK["tasks"][:1], "project": "7.1733418000"}
+    body = requests.post(f"{url}/predict", json=task, timeout=120).json()  # loads project 7's model
+    assert body["model_version"] == own and body["results"][0]["model_version"] == own
+    assert requests.post(f"{url}/setup", json={"project": "7.1733418000"}, timeout=5).json() == {"model_version": own}
+    other = requests.post(f"{url}/predict", json={**task, "project": "8.1733418000"}, timeout=120).json()
+    assert other["model_version"] == default
+    assert requests.post(f"{url}/setup", json={"project": "8.1"}, timeout=5).json() == {"model_version": default}
+    assert requests.get(f"{url}/versions", params={"project": 7}, timeout=5).json()["current"] == own
+    assert requests.get(f"{url}/health", timeout=5).json()["project_models"] == {"7": own}
+    bad = requests.post(f"{url}/predict", json={**task, "project": "seven"}, timeout=5)
+    assert bad.status_code == 400 and "project id" in bad.json()["error"]
+
+    newer = _commit_copy(registry, registry.path(first))  # the watcher follows project 7's pointer
+    registry.promote(newer, expected_current=own, project=7)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and requests.get(f"{url}/health", timeout=5).json()["project_models"]["7"] != newer:
+        time.sleep(0.5)
+    assert requests.post(f"{url}/predict", json=task, timeout=120).json()["model_version"] == newer
+    assert requests.get(f"{url}/health", timeout=5).json()["model_version"] == default

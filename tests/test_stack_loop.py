@@ -5,8 +5,9 @@ of its registry (so nothing trains for 20 minutes) and private ports and stack d
 
 Annotations made through the SDK reach the backend as Label Studio webhooks and the CRM
 through the light worker; one more triggers a training job on the train worker. While it
-trains, another annotation must reach the CRM (the light worker does not wait behind training). The job promotes a new version, and the
-served ``/versions`` and ``/setup`` must follow within ``CARDLOOP_MODEL_POLL_SECONDS`` plus the
+trains, another annotation must reach the CRM (the light worker does not wait behind training). The job promotes a new version for the
+project (its own registry pointer; the default stays), and the ``/versions`` and ``/setup`` the
+backend answers for the project must follow within ``CARDLOOP_MODEL_POLL_SECONDS`` plus the
 load time; the scoring job then re-scores the "Next batch" view. The measured timeline is
 printed (``-s``) and written to ``loop_timeline.json`` in the test's temp dir.
 """
@@ -131,7 +132,7 @@ def test_stack_serves_each_promotion_and_exports_while_training(stack):
     env, client, registry, backend = stack["env"], stack["client"], stack["registry"], stack["backend"]
     project = int(stack["state"]["project"])
     conn = redis.Redis.from_url(env["REDIS_URL"])
-    champion = registry.current()[0]
+    champion = registry.current(project)[0]
 
     # the stack passes the pointer, not the folder it points to
     assert requests.get(f"{backend}/versions", timeout=5).json()["current"] == champion
@@ -170,7 +171,9 @@ def test_stack_serves_each_promotion_and_exports_while_training(stack):
     timeline["crm_export_during_training_seconds"] = round(crm_seconds, 1)
     assert crm_seconds < 30, f"the CRM export took {crm_seconds:.1f} s while a training ran"
 
-    new = wait_until(lambda: registry.current()[0] != champion and registry.current()[0], 600, "a promoted version")
+    new = wait_until(lambda: registry.current(project)[0] != champion and registry.current(project)[0], 600,
+                     "a promoted version")
+    assert registry.current()[0] == champion, "a project's promotion moved the default"
     t_promoted = time.monotonic()
     timeline["promoted"] = round(t_promoted - t0, 1)
 
@@ -178,9 +181,13 @@ def test_stack_serves_each_promotion_and_exports_while_training(stack):
 
     def served() -> bool:
         started = time.monotonic()
-        setup = requests.post(f"{backend}/setup", json={}, timeout=5).json()["model_version"]
+        # Label Studio names the project as "<id>.<created timestamp>"
+        setup = requests.post(f"{backend}/setup", json={"project": f"{project}.1733418000"}, timeout=5).json()
         setup_seconds.append(time.monotonic() - started)  # Label Studio gives /setup 3 s
-        return setup == new and requests.get(f"{backend}/versions", timeout=5).json()["current"] == new
+        versions = requests.get(f"{backend}/versions", params={"project": project}, timeout=5).json()
+        health = requests.get(f"{backend}/health", timeout=5).json()
+        return setup["model_version"] == new and versions["current"] == new and health.get("project_models") == {
+            str(project): new}
 
     wait_until(served, POLL_SECONDS + LOAD_SECONDS, "the stack's backend to serve the promoted version", interval=0.2)
     timeline["slowest_setup_while_loading_seconds"] = round(max(setup_seconds), 2)
@@ -229,5 +236,5 @@ def test_an_unreadable_card_gets_no_prediction_and_is_asked_again(stack):
     shutil.copy(samples / "card00.png", samples / "late.png")  # the image arrives
     retrieve()
     predictions = _predictions(client, task)
-    served = requests.get(f"{stack['backend']}/versions", timeout=5).json()["current"]
+    served = requests.get(f"{stack['backend']}/versions", params={"project": project}, timeout=5).json()["current"]
     assert len(predictions) == 1 and predictions[0]["result"] and predictions[0]["model_version"] == served

@@ -151,13 +151,13 @@ def follow_model_version(client: Any, project: int, version: str) -> bool:
 def refresh_next_batch(
     project: int, settings: Settings, limit: int | None = None, client: Any = None, scorer: Scorer | None = None
 ) -> dict[str, Any]:
-    """Score the project's unlabeled tasks with the served model and refresh the view.
+    """Score the project's unlabeled tasks with the model the project is served and refresh the view.
 
     Returns a summary: the version used, tasks scored/failed, the view id and the batch
     (the ``settings.next_batch_size`` least confident task ids with their confidence).
     """
     client = client or ls_client(settings)
-    scorer = scorer or served_scorer(settings)
+    scorer = scorer or served_scorer(settings, project)
     tasks = unlabeled_tasks(client, project)
     if limit is not None:
         tasks = tasks[:limit]
@@ -179,19 +179,20 @@ def refresh_next_batch(
     }
 
 
-def served_scorer(settings: Settings) -> Scorer:
-    """The pipeline of the registry's served model, and the image fetcher, loaded once."""
+def served_scorer(settings: Settings, project: int | None = None) -> Scorer:
+    """The pipeline of the model ``project`` is served (None: the default), and the image fetcher, loaded once."""
     from ml_backend.reading.fetch import ImageFetcher, task_image_url
     from ml_backend.reading.pipeline import CardPipeline
 
-    pipeline = CardPipeline.load(settings, model_dir=served_model_dir(settings))
+    pipeline = CardPipeline.load(settings, model_dir=served_model_dir(settings, project))
     fetcher = ImageFetcher(settings, settings.label_studio_url, settings.label_studio_api_key)
     return Scorer(pipeline.predict, pipeline.model_version, lambda task: fetcher.fetch_image(task_image_url(task)))
 
 
-def served_model_dir(settings: Settings) -> str:
-    """The registry's current version if one was promoted, else ``settings.model_dir``."""
+def served_model_dir(settings: Settings, project: int | None = None) -> str:
+    """What the backend serves ``project``: its own registry pointer's version when it promoted one,
+    else the registry's default version if one was promoted, else ``settings.model_dir``."""
     from ml_backend.registry import ModelRegistry
 
-    current = ModelRegistry(settings.registry_dir).current()
+    current = ModelRegistry(settings.registry_dir).current(project)
     return str(current[1]) if current else settings.model_dir

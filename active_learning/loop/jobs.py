@@ -7,12 +7,15 @@
    was trained on (``data_fingerprint`` in its metadata) there is nothing to learn and the job
    ends "skipped" without training; otherwise it builds OCR-aligned examples with the fixed
    task-id held-out split (``dataset.build_dataset``);
-3. fine-tunes the served model (registry ``current``, else ``settings.base_model``) into a
-   registry *staging* dir, reporting step/epoch/loss to the RQ job's meta and to Redis for /metrics;
+3. fine-tunes the model the project is served (its own registry pointer, else the default
+   ``current``, else ``settings.base_model``) into a registry *staging* dir, reporting
+   step/epoch/loss to the RQ job's meta and to Redis for /metrics;
 4. evaluates champion and challenger on the same held-out cards and promotes the challenger
    when it is better, or ties on at least ``CARDLOOP_MIN_HELDOUT_FOR_TIE`` held-out cards (a tie
-   on two cards says nothing and would only churn versions); one atomic symlink switch; metadata
-   keeps both scores, data counts and fingerprint, parent and timings; the job result says why;
+   on two cards says nothing and would only churn versions); one atomic switch of *this
+   project's* pointer (other projects keep theirs; the default stays), re-checked under the
+   project's lock against the champion the job started from; metadata keeps both scores, data
+   counts and fingerprint, parent and timings; the job result says why;
 5. after a promotion queues the scoring job, which predicts the unlabeled tasks with the new
    version and then sets the Label Studio project's ``model_version`` to it.
 
@@ -94,7 +97,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     started = time.perf_counter()
     registry = ModelRegistry(settings.registry_dir)
     registry.clean_staging()
-    champion = registry.current()
+    champion = registry.current(project)  # the project's own model, else the default
     init_from = str(champion[1]) if champion else settings.base_model
     if not init_from:
         raise RuntimeError("no model to fine-tune: nothing promoted in the registry and CARDLOOP_BASE_MODEL is empty")
@@ -173,10 +176,11 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # a timeout/exception leaves no half-written model
         raise
-    try:  # re-checked under the registry's lock: another project's job may have promoted meanwhile
-        registry.promote(version, expected_current=champion[0] if champion else None)
+    try:  # re-checked under the project's lock: a rollback (or the default moving under a project
+        # without a model of its own) meanwhile must stand, not be overwritten by this job
+        registry.promote(version, expected_current=champion[0] if champion else None, project=project)
     except ChampionChanged as exc:
-        reason = f"not promoted: {exc} (another job's promotion stands; {version} stays in the registry)"
+        reason = f"not promoted: {exc} (that promotion stands; {version} stays in the registry)"
         log.warning("project %s: %s", project, reason)
         return {**summary, "status": "superseded", "promoted": False, "version": version, "reason": reason,
                 "timings": timings}

@@ -148,6 +148,13 @@ class BackendMetrics:
         self.model_loaded_at = Gauge("cardloop_model_loaded_timestamp_seconds", "When the served model was loaded", registry=r)
         self.model_swaps = Counter("cardloop_model_swaps", "Models swapped in after a promotion", registry=r)
         self.model_load_failures = Counter("cardloop_model_load_failures", "Model loads that failed (the old model stays)", registry=r)
+        self.project_model_info = Gauge(
+            "cardloop_project_model_info", "Model version loaded for a project with a model of its own (value 1)",
+            ["project", "version"], registry=r,
+        )
+        self.project_model_evictions = Counter(
+            "cardloop_project_model_evictions", "Project models dropped to stay within CARDLOOP_MAX_PROJECT_MODELS", registry=r
+        )
         self._version_lock = threading.Lock()
         if queue_depth is not None:
             r.register(_QueueDepthCollector(queue_depth))
@@ -160,6 +167,22 @@ class BackendMetrics:
             self.model_info.clear()
             self.model_info.labels(version=version).set(1)
             self.model_loaded_at.set_to_current_time()
+
+    def set_project_model_version(self, project: int, version: str) -> None:
+        """Point ``cardloop_project_model_info`` of ``project`` at ``version``."""
+        with self._version_lock:
+            self._drop_project(project)
+            self.project_model_info.labels(project=str(project), version=version).set(1)
+
+    def forget_project_model(self, project: int) -> None:
+        """The project's model is no longer held (evicted, or the project follows the default again)."""
+        with self._version_lock:
+            self._drop_project(project)
+
+    def _drop_project(self, project: int) -> None:
+        for labels in [m.labels for m in self.project_model_info.collect()[0].samples]:
+            if labels["project"] == str(project):
+                self.project_model_info.remove(labels["project"], labels["version"])
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

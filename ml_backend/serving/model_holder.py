@@ -1,6 +1,7 @@
-"""The one pipeline a server process serves, swapped whole when the registry promotes a model.
+"""One pipeline a server process serves, swapped whole when the registry promotes a model.
 
-The registry's ``current`` pointer is a symlink that is switched atomically to
+A holder follows one pointer: the default (``settings.model_dir``) or, in ``project_models``,
+one project's. The registry's pointer is a symlink that is switched atomically to
 ``versions/<version>``; watching it costs one ``realpath`` per poll. When the target changes the
 new pipeline is loaded completely *beside* the old one (requests keep using the old), then a
 single reference is replaced under a lock. A request takes the reference once and uses that

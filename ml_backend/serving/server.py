@@ -1,10 +1,10 @@
 """The Label Studio ML backend: a Flask app speaking the protocol Label Studio 1.23 calls.
 
     GET  /health    {"status": "UP", "model_version"}; 503 "DOWN" while no model is loaded
-    POST /setup     Label Studio's URL + token for image fetching -> {"model_version"}
-    POST /predict   {"tasks": [...]} -> {"results": [one prediction per task, in order]}
+    POST /setup     Label Studio's URL + token for image fetching -> {"model_version"} of the project's model
+    POST /predict   {"tasks": [...], "project"} -> {"results": [one prediction per task, in order]}
     POST /webhook   project events -> the injected event handler (the RQ queue; answers in milliseconds)
-    GET  /versions  {"versions": [...]} model versions in the registry
+    GET  /versions  {"versions": [...], "current"} model versions in the registry (?project=ID: that project's)
     GET  /metrics   Prometheus text
 
 Request errors (malformed or too deeply nested JSON, no ``tasks``, more than
@@ -15,7 +15,14 @@ task on a count mismatch, so one bad card must not cost the batch; and it stores
 that task, so the task is asked again next time instead of keeping a score-0 empty prediction of
 this model version for ever (pinned at the top of "Next batch"). The reason is logged and counted.
 
-The pipeline is loaded once per process by ``ModelHolder`` and swapped whole when the registry
+Each Label Studio project is served its own model once it promoted one, the registry's default
+until then: /predict and /setup read the project from the body (Label Studio sends
+``"project": "<id>.<created timestamp>"``; a bare id works too; a malformed one is a 400) and
+``ProjectModels`` gives the holder following that project's registry pointer (at most
+``CARDLOOP_MAX_PROJECT_MODELS`` project models per process, least recently used dropped first),
+or the default holder. A request without a project is served the default.
+
+A pipeline is loaded once per process by ``ModelHolder`` and swapped whole when the registry
 promotes a new version. ``create_app`` takes the loader, the event handler and the queue-depth and
 training-status readers as arguments, so tests run the real protocol against hand-made or tiny
 models. This package never imports the active-learning loop: the production dependencies (the RQ
@@ -41,6 +48,7 @@ import base64
 import binascii
 import hmac
 import logging
+import re
 import socket
 import threading
 import time
@@ -61,6 +69,7 @@ from ml_backend.serving.metrics import (
     TrainingStatusReader,
 )
 from ml_backend.serving.model_holder import ModelHolder, ModelUnavailable, PipelineLoader, Predictor
+from ml_backend.serving.project_models import ProjectModels
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +130,8 @@ class BackendState:
     """Everything a request handler needs, one per app (so tests can build several)."""
 
     settings: Settings
-    holder: ModelHolder
+    holder: ModelHolder  # the default model (projects without their own, requests without a project)
+    models: ProjectModels
     metrics: BackendMetrics
     event_handler: EventHandler
     label_studio_url: str
@@ -191,10 +201,16 @@ class BackendState:
             return self._fetcher
 
     def start(self, watch: bool = True) -> None:
-        """Load the model (blocking) and watch the registry; call in the serving process."""
+        """Load the default model (blocking) and watch the registry; call in the serving process.
+        Project models load on their project's first request."""
         self.holder.refresh()
         if watch:
             self.holder.start_watching()
+            self.models.start_watching()
+
+    def stop_watching(self) -> None:
+        self.holder.stop_watching()
+        self.models.stop_watching()
 
 
 def state(app: Flask | None = None) -> BackendState:
@@ -223,16 +239,32 @@ def create_app(
     """
     settings = settings or load_settings()
     metrics = BackendMetrics(queue_depth, training_status)
+    loader = pipeline_loader or _pipeline_loader(settings)
     holder = ModelHolder(
-        pipeline_loader or _pipeline_loader(settings), settings.model_dir, settings.model_poll_seconds,
+        loader, settings.model_dir, settings.model_poll_seconds,
         on_swap=lambda version: (metrics.set_model_version(version), metrics.model_swaps.inc()),
         on_failure=metrics.model_load_failures.inc,
     )
+
+    def project_holder(project: int, pointer: Any) -> ModelHolder:
+        return ModelHolder(
+            loader, pointer, settings.model_poll_seconds,
+            on_swap=lambda version: (metrics.set_project_model_version(project, version), metrics.model_swaps.inc()),
+            on_failure=metrics.model_load_failures.inc,
+        )
+
+    def dropped(project: int, evicted: bool) -> None:
+        metrics.forget_project_model(project)
+        if evicted:
+            metrics.project_model_evictions.inc()
+
+    models = ProjectModels(holder, settings.registry_dir, project_holder, settings.max_project_models,
+                           settings.model_poll_seconds, on_drop=dropped)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.json.sort_keys = False
     app.extensions[STATE_KEY] = BackendState(
-        settings=settings, holder=holder, metrics=metrics,
+        settings=settings, holder=holder, models=models, metrics=metrics,
         event_handler=event_handler or _no_event_queue,
         label_studio_url=settings.label_studio_url.rstrip("/"), token=settings.label_studio_api_key,
     )
@@ -415,7 +447,7 @@ def _busy(message: str, kind: str = "busy") -> tuple[Response, int]:
     return response, status
 
 
-def _predict_in_slot(st: BackendState, tasks: list, deadline: float) -> tuple[Predictor, list]:
+def _predict_in_slot(st: BackendState, holder: ModelHolder, tasks: list, deadline: float) -> tuple[Predictor, list]:
     """Wait for a prediction slot, then predict task after task while the deadline and the client last.
 
     The model is taken once the slot is ours (a request that waited through a swap uses the new
@@ -428,7 +460,7 @@ def _predict_in_slot(st: BackendState, tasks: list, deadline: float) -> tuple[Pr
         if _client_gone():
             raise _Abandoned("client_gone", "the client closed the connection while waiting for a slot")
     try:
-        predictor = st.holder.get()
+        predictor = holder.get()
         results = []
         for index, task in enumerate(tasks):
             if time.monotonic() >= deadline:
@@ -442,11 +474,38 @@ def _predict_in_slot(st: BackendState, tasks: list, deadline: float) -> tuple[Pr
         st.predict_slots.release()
 
 
-def registry_versions(settings: Settings) -> list[str]:
-    """Committed model versions in the registry, oldest first."""
+def registry_versions(settings: Settings, project: int | None = None) -> list[str]:
+    """Committed model versions in the registry, oldest first; for a project, those it can be
+    served: trained for it or for no project in particular, and the default and its own current."""
     from ml_backend.registry import ModelRegistry
 
-    return [str(meta["version"]) for meta in ModelRegistry(settings.registry_dir).versions()]
+    listed = ModelRegistry(settings.registry_dir).versions(project)
+    if project is not None:
+        listed = [m for m in listed if m.get("project") in (None, project) or m["current"] or m["default"]]
+    return [str(meta["version"]) for meta in listed]
+
+
+#: Label Studio's project field: ``<id>.<the project's creation timestamp>`` ("3.1733418000").
+_PROJECT_RE = re.compile(r"^([0-9]{1,18})(?:\.[0-9]{1,20})?$")
+
+
+def request_project(value: Any) -> int | None:
+    """The Label Studio project a request is for: None when not given (the default model is served).
+
+    Label Studio sends ``"<id>.<created timestamp>"``; a bare id (number or digits) is accepted
+    too. Anything else is a 400: guessing would serve one project another project's model.
+    """
+    if value is None or value == "":
+        return None
+    project = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        project = value
+    elif isinstance(value, str) and (match := _PROJECT_RE.match(value.strip())):
+        project = int(match.group(1))
+    if project is None or project <= 0:
+        raise RequestError(f"'project' must be a Label Studio project id such as 3 or \"3.1733418000\" "
+                           f"(id.created timestamp), got {printable(repr(value), 60)}")
+    return project
 
 
 def _install_routes(app: Flask) -> None:
@@ -455,7 +514,11 @@ def _install_routes(app: Flask) -> None:
         st = state()
         if not st.holder.loaded:
             return jsonify({"status": "DOWN", "model_loaded": False, "error": st.holder.last_error or "model loading"}), 503
-        return jsonify({"status": "UP", "model_loaded": True, "model_version": st.holder.version})
+        answer: dict[str, Any] = {"status": "UP", "model_loaded": True, "model_version": st.holder.version}
+        held = st.models.held()
+        if held:  # projects served a model of their own by this process -> its version (None: loading)
+            answer["project_models"] = {str(project): version for project, version in held.items()}
+        return jsonify(answer)
 
     @app.post("/setup")
     def setup():
@@ -472,11 +535,18 @@ def _install_routes(app: Flask) -> None:
                     raise RequestError(f"hostname must be an http(s) URL: {exc}") from exc
         if token is not None and not isinstance(token, str):
             raise RequestError("access_token must be a string")
+        project = request_project(payload.get("project"))
         st.configure_label_studio(hostname or None, token or None)
         # a readlink; a new model loads in a thread (Label Studio gives /setup 3 s, a load takes longer),
-        # so this answers with the version served now and the next /setup sees the new one
-        st.holder.refresh_in_background()
-        return jsonify({"model_version": st.holder.get().model_version})
+        # so this answers with the version served now and the next /setup sees the new one; a project
+        # model not loaded yet answers with the version its pointer names, the one /predict will use
+        holder = st.models.holder(project)
+        holder.refresh_in_background()
+        if holder is not st.holder and not holder.loaded:
+            version = st.models.pointer_version(project)
+            if version is not None:
+                return jsonify({"model_version": version})
+        return jsonify({"model_version": holder.get().model_version})
 
     @app.post("/predict")
     def predict():
@@ -491,13 +561,19 @@ def _install_routes(app: Flask) -> None:
         if len(tasks) > limit:
             raise RequestError(f"{len(tasks)} tasks in one request; at most {limit} (CARDLOOP_PREDICT_MAX_TASKS): "
                                "send them in smaller batches", 413)
-        st.holder.get()  # no model: 503 now, before queueing
+        project = request_project(payload.get("project"))
+        holder = st.models.holder(project)
+        if holder is st.holder:
+            holder.get()  # no model: 503 now, before queueing
         deadline = g.started_monotonic + st.settings.predict_deadline
         if not st.admit():
             return _busy(f"busy: {st.settings.predict_concurrency} prediction(s) running and "
                          f"{st.settings.predict_queue} waiting; try again shortly")
         try:
-            predictor, results = _predict_in_slot(st, tasks, deadline)
+            if not holder.loaded:  # a project's model, on its first request (admitted: loads stay bounded)
+                holder.refresh()
+                holder.get()  # it failed: 503 with the reason
+            predictor, results = _predict_in_slot(st, holder, tasks, deadline)
         except _Abandoned as exc:
             log.warning("/predict of %d tasks stopped: %s", len(tasks), exc)
             if exc.kind == "client_gone":
@@ -530,11 +606,15 @@ def _install_routes(app: Flask) -> None:
     @app.get("/versions")
     def versions():
         st = state()
-        found = registry_versions(st.settings)
+        # Label Studio 1.23 sends no project with this GET: ?project=ID asks for one project's
+        project = request_project(request.args.get("project"))
+        found = registry_versions(st.settings, project)
         served = st.holder.version
+        if project is not None and st.models.registry.has_own_model(project):
+            served = st.models.held().get(project) or st.models.pointer_version(project)
         if served and served not in found:
             found.append(served)
-        return jsonify({"versions": found, "current": served})
+        return jsonify({"versions": found, "current": served, **({"project": project} if project else {})})
 
     @app.get("/metrics")
     def metrics():
