@@ -10,7 +10,9 @@ import pytest
 
 from active_learning.bench import field_libraries
 from active_learning.bench.field_libraries import (
+    FAILED,
     METHODS,
+    Method,
     NOT_INSTALLED,
     OURS,
     format_table,
@@ -74,6 +76,18 @@ def test_missing_libraries_are_reported_not_imported(truth: Path) -> None:
     table = format_table(rows)
     assert table.count(NOT_INSTALLED) == len(libraries)
     assert "Faker" in table  # the warning on generated sets goes with every table
+
+
+def test_a_library_that_fails_to_load_is_a_row(truth: Path, monkeypatch) -> None:
+    def broken() -> None:
+        raise OSError("no model file")
+
+    monkeypatch.setattr(field_libraries, "METHODS", (
+        Method("legal form in a company", OURS, None, lambda: field_libraries._ours_legal),
+        Method("legal form in a company", "broken", "broken", broken),
+    ))
+    rows = run(load_cards(truth), available=lambda module: True)
+    assert [r.status for r in rows] == ["ok", f"{FAILED}: OSError: no model file"]
 
 
 def test_main_saves_rows_and_refuses_a_missing_file(truth: Path, tmp_path: Path, capsys, monkeypatch) -> None:

@@ -64,6 +64,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_TRUTH = ROOT.parent / "shared" / "real-cards" / "truth.jsonl"
 OURS = "ours"
 NOT_INSTALLED = "not installed"
+FAILED = "failed to load"
 #: Installed distributions counted in a library's size (its own and the data packages it loads).
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "cleanco": ("cleanco",),
@@ -484,7 +485,7 @@ METHODS: tuple[Method, ...] = (
 @dataclass
 class Row:
     """One method on one decision and set. ``hit``: accepted positives; ``alarm``: accepted
-    negatives; ``status`` is "ok" or ``NOT_INSTALLED``."""
+    negatives; ``status`` is "ok", ``NOT_INSTALLED`` or ``FAILED`` and why."""
 
     decision: str
     method: str
@@ -532,10 +533,18 @@ def run(cards: Sequence[Card], available: Callable[[str], bool] | None = None, e
             continue
         peak = _peak_rss_mb()
         started = time.perf_counter()
-        judge = method.make()
         warm_up = decision.positives or decision.negatives
-        if warm_up:
-            judge(*warm_up[0])
+        try:
+            judge = method.make()
+            if warm_up:
+                judge(*warm_up[0])
+        except Exception as exc:  # an installed library that cannot load here is a row, not a crash
+            if method.module is None:
+                raise
+            log.warning("%s does not load: %s", method.name, exc)
+            rows += [Row(method.decision, method.name, s, status=f"{FAILED}: {type(exc).__name__}: {exc}"[:120])
+                     for s in sets]
+            continue
         load_s = round(time.perf_counter() - started, 2) if method.module else None
         load_rss = round(_peak_rss_mb() - peak) if method.module else None
         size = installed_mb(DISTRIBUTIONS.get(method.module or "", ()))
