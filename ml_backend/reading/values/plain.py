@@ -513,7 +513,7 @@ _GLUED_LEGAL_FORM = re.compile(
     r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)$|(?<=[^\W\d_]{5})(corp|corporation|limited)(\.?)$", re.IGNORECASE
 )
 #: Long legal forms OCR misread by a letter as the company's last word ("Garner Analytics Linited").
-_LONG_LEGAL_FORMS = ("limited", "incorporated", "corporation")
+_LONG_LEGAL_FORMS = tuple(sorted(form for form in COMPANY_LEGAL_FORMS if form.isalpha() and len(form) >= 7))
 #: An Irish "O'" read as a zero ("0'sullivan Construction").
 _ZERO_FOR_O_APOSTROPHE = re.compile(r"(?<![\w'])0(['’])([a-z])")
 
