@@ -24,8 +24,6 @@ import argparse
 import logging
 import sys
 import time
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
@@ -36,8 +34,14 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 import label_config  # noqa: E402
-from active_learning.loop.batch import follow_model_version  # noqa: E402
 from ml_backend.config import load_settings  # noqa: E402
+from ml_backend.studio.client import (  # noqa: E402
+    LabelStudioConnection,
+    LabelStudioError,
+    field_of,
+    follow_model_version,
+    upload_files,
+)
 
 log = logging.getLogger("scripts.ls_project")
 
@@ -62,34 +66,13 @@ class LabelStudioLike(Protocol):
     def client(self) -> Any: ...
 
 
-@dataclass
-class LabelStudioConnection:
-    url: str
-    token: str
-
-    @cached_property
-    def client(self):
-        from label_studio_sdk import LabelStudio
-
-        return LabelStudio(base_url=self.url, api_key=self.token)
-
-
-def _field(obj: Any, name: str) -> Any:
-    """A field of an SDK object or a plain dict (the SDK returns both, see the notes)."""
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-
-
-def _headers(ls: LabelStudioLike) -> dict[str, str]:
-    return {"Authorization": f"Token {ls.token}"}
-
-
 # --- project -------------------------------------------------------------------------------------
 
 
 def find_project(ls: LabelStudioLike, title: str) -> Any | None:
     """The project titled exactly ``title``, or None."""
     for project in ls.client.projects.list(title=title):
-        if _field(project, "title") == title:
+        if field_of(project, "title") == title:
             return project
     return None
 
@@ -102,10 +85,10 @@ def ensure_project(ls: LabelStudioLike, title: str, config: str | None = None) -
     existing = find_project(ls, title)
     if existing is None:
         project = ls.client.projects.create(title=title, label_config=config)
-        log.info("created project %s (%s)", _field(project, "id"), title)
-        return int(_field(project, "id"))
-    project_id = int(_field(existing, "id"))
-    if _field(existing, "label_config") != config:
+        log.info("created project %s (%s)", field_of(project, "id"), title)
+        return int(field_of(project, "id"))
+    project_id = int(field_of(existing, "id"))
+    if field_of(existing, "label_config") != config:
         ls.client.projects.update(id=project_id, label_config=config)
         log.info("updated the labeling config of project %s", project_id)
     return project_id
@@ -146,17 +129,17 @@ def connect_backend(
     if auth:
         options.update(auth_method="BASIC_AUTH", basic_auth_user=auth[0], basic_auth_pass=auth[1])
     for backend in ls.client.ml.list(project=project_id):
-        if str(_field(backend, "url")).rstrip("/") == backend_url:
-            backend_id = int(_field(backend, "id"))
+        if str(field_of(backend, "url")).rstrip("/") == backend_url:
+            backend_id = int(field_of(backend, "id"))
             ls.client.ml.update(backend_id, url=backend_url, project=project_id, **options)
             log.info("updated ML backend %s of project %s", backend_id, project_id)
             return backend_id
     backend = ls.client.ml.create(project=project_id, url=backend_url, **options)
-    state = _field(backend, "state")
+    state = field_of(backend, "state")
     if state not in (None, "CO", "CONNECTED"):
         raise ProjectSetupError(f"Label Studio could not connect to {backend_url} (state {state}): is it reachable from Label Studio?")
-    log.info("connected ML backend %s (%s) to project %s", _field(backend, "id"), backend_url, project_id)
-    return int(_field(backend, "id"))
+    log.info("connected ML backend %s (%s) to project %s", field_of(backend, "id"), backend_url, project_id)
+    return int(field_of(backend, "id"))
 
 
 def sync_model_version(ls: LabelStudioLike, project_id: int, version: str) -> None:
@@ -196,21 +179,10 @@ def upload_images(ls: LabelStudioLike, project_id: int, files: Sequence[Path]) -
     task_ids: list[int] = []
     for start in range(0, len(files), UPLOAD_CHUNK):
         chunk = files[start:start + UPLOAD_CHUNK]
-        handles = [open(f, "rb") for f in chunk]
         try:
-            resp = requests.post(
-                f"{ls.url}/api/projects/{project_id}/import", params={"return_task_ids": "true"},
-                headers=_headers(ls), files={f"file{i}": (f.name, h) for i, (f, h) in enumerate(zip(chunk, handles))},
-                timeout=300,
-            )
-        except requests.RequestException as exc:
-            raise ProjectSetupError(f"upload to {ls.url} failed: {type(exc).__name__}") from exc
-        finally:
-            for h in handles:
-                h.close()
-        if resp.status_code not in (200, 201):
-            raise ProjectSetupError(f"Label Studio refused the upload: HTTP {resp.status_code} {resp.text[:200]}")
-        body = resp.json()
+            body = upload_files(ls.url, ls.token, project_id, chunk)
+        except LabelStudioError as exc:
+            raise ProjectSetupError(str(exc)) from exc
         task_ids.extend(int(t) for t in body.get("task_ids") or [])
         log.info("uploaded %d images to project %s", body.get("task_count", len(chunk)), project_id)
     return task_ids
@@ -234,7 +206,7 @@ def upload_split_cards(ls: LabelStudioLike, project_id: int, files: Sequence[Pat
     linked = [p for p in parts if p.task_data()]
     for task_id in task_ids if linked else []:
         task = ls.client.tasks.get(id=task_id)
-        data = dict(_field(task, "data") or {})
+        data = dict(field_of(task, "data") or {})
         image_url = str(data.get("image", ""))
         # Label Studio prefixes uploaded names with a hash: match on the name's end
         part = next((p for p in linked if image_url.endswith("-" + p.path.name) or image_url.endswith("/" + p.path.name)),
@@ -257,21 +229,21 @@ def import_local_folder(
         raise ProjectSetupError(f"{folder} is not a directory")
     pattern = r".*\.(" + "|".join(s.lstrip(".") for s in IMAGE_SUFFIXES) + r")$"
     storages = ls.client.import_storage.local.list(project=project_id)
-    storage = next((s for s in storages if Path(str(_field(s, "path"))).resolve() == folder), None)
+    storage = next((s for s in storages if Path(str(field_of(s, "path"))).resolve() == folder), None)
     if storage is None:
         storage = ls.client.import_storage.local.create(
             project=project_id, path=str(folder), title=folder.name, regex_filter=f"(?i){pattern}",
             use_blob_urls=True, recursive_scan=True,
         )
-    storage_id = int(_field(storage, "id"))
+    storage_id = int(field_of(storage, "id"))
     synced = ls.client.import_storage.local.sync(id=storage_id)
     deadline = time.monotonic() + timeout
-    while _field(synced, "status") not in ("completed", "failed", None) and time.monotonic() < deadline:
+    while field_of(synced, "status") not in ("completed", "failed", None) and time.monotonic() < deadline:
         time.sleep(0.5)
         synced = ls.client.import_storage.local.get(id=storage_id)
-    if _field(synced, "status") == "failed":
-        raise ProjectSetupError(f"Local Files sync of {folder} failed: {_field(synced, 'traceback') or ''}".strip())
-    count = int(_field(synced, "last_sync_count") or 0)
+    if field_of(synced, "status") == "failed":
+        raise ProjectSetupError(f"Local Files sync of {folder} failed: {field_of(synced, 'traceback') or ''}".strip())
+    count = int(field_of(synced, "last_sync_count") or 0)
     log.info("Local Files storage %s synced %d tasks from %s", storage_id, count, folder)
     return count
 

@@ -419,12 +419,9 @@ class LabelStudioServer:
         return http_ok(f"{self.url}/health")
 
     def token_works(self) -> bool:
-        req = urllib.request.Request(f"{self.url}/api/current-user/whoami", headers={"Authorization": f"Token {self.token}"})
-        try:
-            with urllib.request.urlopen(req, timeout=5) as resp:
-                return resp.status == 200
-        except (urllib.error.URLError, OSError):
-            return False
+        from ml_backend.studio.client import token_works
+
+        return token_works(self.url, self.token)
 
     def environment(self) -> dict[str, str]:
         root = self.document_root or (self.data_dir / "files")
@@ -471,9 +468,9 @@ class LabelStudioServer:
     @cached_property
     def client(self):
         """An SDK client logged in with the known token."""
-        from label_studio_sdk import LabelStudio
+        from ml_backend.studio.client import connect
 
-        return LabelStudio(base_url=self.url, api_key=self.token)
+        return connect(self.url, self.token)
 
     def stop(self) -> bool:
         return stop_pid_file(self.pid_file)

@@ -23,7 +23,9 @@ import re
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
 from ml_backend.reading.values.plain import name_problem
+from ml_backend.text.addresses import FIVE_DIGIT_POSTCODE, RU_POSTCODE, UK_INWARD_CODE, UK_OUTWARD_CODE
 from ml_backend.text.lexicon import (
+    COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
     COMPANY_LEGAL_FORMS_CAPS,
     COMPANY_WORDS,
@@ -37,14 +39,14 @@ from ml_backend.text.lexicon import (
 )
 
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_COMMON_TLDS = "com|org|net|info|biz|io|co|ru|de|fr|uk|eu|us|ch|at|be|it|es|nl|рф"
+_COMMON_TLDS = "|".join(sorted(COMMON_TLDS, key=len, reverse=True))
 _URL = re.compile(
     rf"(?:https?://|www\.)[^\s,;]+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:{_COMMON_TLDS})\b(?:/[^\s,;]*)?",
     re.IGNORECASE,
 )
 _PHONE = re.compile(r"(?<![\w@.])\+?\(?\d[\d\s\-()./]{5,}\d(?![\w@])")
 _MIN_PHONE_DIGITS = 7
-_POSTCODE = re.compile(r"\b(?:\d{5}|\d{6}|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")
+_POSTCODE = re.compile(rf"\b(?:{FIVE_DIGIT_POSTCODE}|{RU_POSTCODE}|{UK_OUTWARD_CODE}\s*{UK_INWARD_CODE})\b")
 _WORD = re.compile(r"[^\W\d_][\w'’\-.]*")
 _LABEL = re.compile(r"^\s*[^\W\d_]{1,10}\s*:\s*")  # "Address:", "Adresse :", "A:"
 _PLACE = re.compile(

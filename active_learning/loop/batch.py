@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from PIL import Image
 
-from ml_backend.studio.client import as_plain, label_studio_client
+from ml_backend.studio.client import as_plain, follow_model_version, required_client
 from active_learning.loop.uncertainty import ScoredTask, least_confident
 from ml_backend.config import Settings
 
@@ -36,13 +36,6 @@ UNLABELED_FILTER = {
     "items": [{"filter": "filter:tasks:total_annotations", "operator": "equal", "type": "Number", "value": 0}],
 }
 LEAST_CONFIDENT_FIRST = ["tasks:predictions_score"]
-
-
-def ls_client(settings: Settings) -> Any:
-    """The SDK client jobs use; a worker without a token fails with a clear reason, not an HTTP 401."""
-    if not settings.label_studio_api_key:
-        raise RuntimeError("LABEL_STUDIO_API_KEY is not set: active-learning workers need a Label Studio token")
-    return label_studio_client(settings)
 
 
 def view_data() -> dict[str, Any]:
@@ -129,25 +122,6 @@ def score_tasks(client: Any, project: int, scorer: Scorer, tasks: list[dict[str,
     return scored, failed
 
 
-def follow_model_version(client: Any, project: int, version: str) -> bool:
-    """Set the project's model_version so ``predictions_score`` averages this version's scores.
-
-    Label Studio answers 400 while no prediction of ``version`` exists in the project (nothing
-    unlabeled to score): then the previous value stays, which is harmless as there is nothing
-    to order. Returns whether the project follows ``version`` now.
-    """
-    from label_studio_sdk.core.api_error import ApiError
-
-    try:
-        client.projects.update(id=project, model_version=version)
-    except ApiError as exc:
-        if exc.status_code != 400:
-            raise
-        log.info("project %s: model_version %s not accepted yet (%s)", project, version, exc.body)
-        return False
-    return True
-
-
 def refresh_next_batch(
     project: int, settings: Settings, limit: int | None = None, client: Any = None, scorer: Scorer | None = None
 ) -> dict[str, Any]:
@@ -156,7 +130,7 @@ def refresh_next_batch(
     Returns a summary: the version used, tasks scored/failed, the view id and the batch
     (the ``settings.next_batch_size`` least confident task ids with their confidence).
     """
-    client = client or ls_client(settings)
+    client = client or required_client(settings)
     scorer = scorer or served_scorer(settings, project)
     tasks = unlabeled_tasks(client, project)
     if limit is not None:

@@ -83,8 +83,7 @@ def _publish(job: Any, conn: Any, project: int, progress: dict[str, Any]) -> Non
 
 
 def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job: Any) -> dict[str, Any]:
-    from active_learning.loop.batch import ls_client
-    from ml_backend.studio.client import fetch_annotated_tasks
+    from ml_backend.studio.client import fetch_annotated_tasks, required_client
     from active_learning.training.dataset import OcrCache, build_dataset
     from ml_backend.registry import ChampionChanged, ModelRegistry
     from active_learning.training.replay import with_replay
@@ -102,7 +101,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
     if not init_from:
         raise RuntimeError("no model to fine-tune: nothing promoted in the registry and CARDLOOP_BASE_MODEL is empty")
 
-    client = ls_client(settings)
+    client = required_client(settings)
     tasks = list(fetch_annotated_tasks(client, project, None))
     fingerprint = data_fingerprint(tasks, settings.heldout_fraction)
     if champion is not None:

@@ -34,8 +34,7 @@ def reconcile_project(project_id: int) -> dict[str, Any]:
     """Bring the CRM and the training queue up to date with the project's annotations."""
     from rq import get_current_job
 
-    from active_learning.loop.batch import ls_client
-    from ml_backend.studio.client import fetch_annotated_tasks
+    from ml_backend.studio.client import fetch_annotated_tasks, required_client
     from active_learning.crm.sync import SyncMode, sync_project
     from active_learning.training.dataset import all_annotation_ids
 
@@ -43,7 +42,7 @@ def reconcile_project(project_id: int) -> dict[str, Any]:
     project = int(project_id)
     job = get_current_job()
     conn = job.connection if job is not None else q.connect(settings.redis_url)
-    tasks = list(fetch_annotated_tasks(ls_client(settings), project, None))
+    tasks = list(fetch_annotated_tasks(required_client(settings), project, None))
     added = q.add_untrained(conn, project, all_annotation_ids(tasks))
     training = q.request_training(conn, project, settings)
     crm = sync_project(settings.crm_database_url, project, lambda _since: tasks, mode=SyncMode.FULL)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from faker import Faker
 
 from active_learning.synth import vocab
+from ml_backend.text.addresses import alternation
+from ml_backend.text.lexicon import RUSSIAN_LEGAL_FORMS
 from active_learning.synth.phones import NATIONAL_SHARE, Phone, random_phone
 
 
@@ -164,7 +166,7 @@ def _company(rng: random.Random, fk: Faker, locale: str, lang: str) -> tuple[str
     roll = rng.random()
     if roll < 0.35:
         printed = _clean(fk.company())
-        core = re.sub(r"^(ООО|ОАО|АО|ЗАО|ПАО|РАО|НПО|ИП)\s*", "", printed).strip("«»\"' ")
+        core = re.sub(rf"^(?:{alternation(RUSSIAN_LEGAL_FORMS)})\s*", "", printed).strip("«»\"' ")
         return printed, core
     if lang == "ru" and rng.random() < 0.6:
         core = rng.choice(vocab.BRANDS_RU)

@@ -32,15 +32,18 @@ from dataclasses import replace
 
 from ml_backend.text.cyrillic import LATIN_TWINS
 from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
+from ml_backend.text.addresses import FIVE_DIGIT_POSTCODE, RU_POSTCODE, UK_INWARD_CODE, UK_OUTWARD_CODE, US_ZIP_CODE
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
     COMPANY_WORDS,
     COUNTRY_REGIONS,
+    DANGLING_WORDS,
     NAME_AFFIXES,
     NAME_CONJUNCTIONS,
     RUSSIAN_TITLE_WORDS,
     SECOND_LEVEL_LABELS,
+    TITLE_COMPANY_CONNECTORS,
     TITLE_PREFIXES,
     TITLE_WORDS,
 )
@@ -76,7 +79,9 @@ def _aligned_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
 
 #: A line that is nothing but a postcode: British ("W11 1ZA"), a US state and ZIP code
 #: ("OR 05979"), or the five or six digits of most European and Russian ones.
-_POSTCODE_LINE = re.compile(r"^(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]{2},? \d{5}(?:-\d{4})?|\d{5,6})$")
+_POSTCODE_LINE = re.compile(
+    rf"^(?:{UK_OUTWARD_CODE} ?{UK_INWARD_CODE}|[A-Z]{{2}},? {US_ZIP_CODE}|{FIVE_DIGIT_POSTCODE}|{RU_POSTCODE})$"
+)
 
 
 def _ends_an_address(text: str) -> bool:
@@ -337,7 +342,7 @@ def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
 
 
 #: Words printed between a job title and the company on one line ("Founder at Fox-McCarthy").
-_COMPANY_CONNECTORS = frozenset({"at", "@", "chez", "bei", "bij", "presso", "en", "|", "·", "-", "–", "—", "/"})
+_COMPANY_CONNECTORS = TITLE_COMPANY_CONNECTORS | {"|", "·", "-", "–", "—", "/"}
 _DOMAIN_LABEL = re.compile(r"^(?:[\w.+\-]*@|(?:https?://)?(?:www\.)?)([^\W_](?:[\w\-]*[^\W_])?)\.[^\W\d_]{2,}", re.IGNORECASE)
 
 
@@ -391,7 +396,7 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
 
 
 #: Words a printed line cannot end on: the line goes on below ("Health and" / "Safety Inspector").
-_DANGLING = frozenset({"and", "&", "und", "et", "y", "e", "и", "of", "for", "für", "de", "du", "des", "der", "по"})
+_DANGLING = DANGLING_WORDS
 
 
 def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:

@@ -1,4 +1,11 @@
-"""Reading annotated tasks out of Label Studio as plain dicts (the shape of a Label Studio JSON export).
+"""The one module that speaks Label Studio's HTTP API, and the task reader built on it.
+
+The active-learning loop (training, scoring, the "Next batch" view, reconciling), the CRM export
+and the scripts (project setup, the local stack) all reach Label Studio through here: the SDK
+client (``connect``, ``label_studio_client``, ``required_client``, ``LabelStudioConnection``),
+the few calls the SDK does not cover (``token_works``, ``upload_files``) and the project's
+model version (``follow_model_version``). Keeping them in one place keeps one way of handling
+the token, the SDK's quirks and its errors.
 
 Everything past this module works on plain task dicts, so the export logic is tested with
 literal JSON and only the functions here talk to the SDK. The SDK (2.1.2) returns pydantic
@@ -8,10 +15,16 @@ objects whose nested annotations/predictions may be dicts or models; ``as_plain`
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
+import requests
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
@@ -23,9 +36,95 @@ log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
+class LabelStudioError(RuntimeError):
+    """A request to Label Studio that failed; the message says why in one line."""
+
+
+def connect(url: str, token: str) -> LabelStudio:
+    """The SDK client for the Label Studio at ``url``, authenticated with ``token``."""
+    return LabelStudio(base_url=url, api_key=token)
+
+
 def label_studio_client(settings: Settings) -> LabelStudio:
-    """The SDK client the CRM export reads with (URL and token from settings)."""
-    return LabelStudio(base_url=settings.label_studio_url, api_key=settings.label_studio_api_key)
+    """The SDK client of the configured Label Studio (URL and token from settings)."""
+    return connect(settings.label_studio_url, settings.label_studio_api_key)
+
+
+def required_client(settings: Settings) -> LabelStudio:
+    """The SDK client jobs use; a worker without a token fails with a clear reason, not an HTTP 401."""
+    if not settings.label_studio_api_key:
+        raise RuntimeError("LABEL_STUDIO_API_KEY is not set: active-learning workers need a Label Studio token")
+    return label_studio_client(settings)
+
+
+@dataclass
+class LabelStudioConnection:
+    """A Label Studio's URL and token, with its SDK client made on first use."""
+
+    url: str
+    token: str
+
+    @cached_property
+    def client(self) -> LabelStudio:
+        return connect(self.url, self.token)
+
+
+def field_of(obj: Any, name: str) -> Any:
+    """A field of an SDK object or a plain dict (the SDK returns both)."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def token_works(url: str, token: str, timeout: float = 5) -> bool:
+    """Whether the Label Studio at ``url`` answers and accepts ``token`` (``/api/current-user/whoami``).
+
+    Plain ``urllib``, no SDK: the local stack asks this while Label Studio starts, many times."""
+    req = urllib.request.Request(f"{url}/api/current-user/whoami", headers={"Authorization": f"Token {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def upload_files(url: str, token: str, project: int, files: Sequence[Path], timeout: float = 300) -> dict[str, Any]:
+    """Upload ``files`` as tasks of ``project`` in one request (``POST /api/projects/{id}/import``,
+    one multipart field per file) and return Label Studio's answer (``task_ids``, ``task_count``).
+
+    The SDK's import takes task JSON, not image files, hence the plain request. Raises
+    ``LabelStudioError`` when Label Studio is unreachable or refuses the upload."""
+    handles = [open(f, "rb") for f in files]
+    try:
+        resp = requests.post(
+            f"{url}/api/projects/{project}/import", params={"return_task_ids": "true"},
+            headers={"Authorization": f"Token {token}"},
+            files={f"file{i}": (f.name, h) for i, (f, h) in enumerate(zip(files, handles))},
+            timeout=timeout,
+        )
+    except requests.RequestException as exc:
+        raise LabelStudioError(f"upload to {url} failed: {type(exc).__name__}") from exc
+    finally:
+        for h in handles:
+            h.close()
+    if resp.status_code not in (200, 201):
+        raise LabelStudioError(f"Label Studio refused the upload: HTTP {resp.status_code} {resp.text[:200]}")
+    return resp.json()
+
+
+def follow_model_version(client: LabelStudio, project: int, version: str) -> bool:
+    """Set the project's model_version so ``predictions_score`` averages this version's scores.
+
+    Label Studio answers 400 while no prediction of ``version`` exists in the project (nothing
+    unlabeled to score): then the previous value stays, which is harmless as there is nothing
+    to order. Returns whether the project follows ``version`` now.
+    """
+    try:
+        client.projects.update(id=project, model_version=version)
+    except ApiError as exc:
+        if exc.status_code != 400:
+            raise
+        log.info("project %s: model_version %s not accepted yet (%s)", project, version, exc.body)
+        return False
+    return True
 
 
 def as_plain(item: Any) -> dict[str, Any]:

@@ -27,6 +27,8 @@ import itertools
 import re
 
 from ml_backend.schema import OcrLine
+from ml_backend.text.addresses import RUSSIAN_PLACE_ABBREVIATIONS
+from ml_backend.text.labels import RUSSIAN_LABEL_ABBREVIATIONS
 
 #: Share of a card's letters that must be Cyrillic for the card to count as Cyrillic.
 MIN_CARD_CYRILLIC_SHARE = 0.25
@@ -43,11 +45,9 @@ _LOOKALIKES: dict[str, tuple[str, ...]] = {
 _SHARED_CAPITALS = frozenset("ABCEHKMOPTXY")
 #: Latin acronyms Russian cards print as they are ("CEO", "HR"): never converted.
 _LATIN_ACRONYMS = frozenset({"CEO", "COO", "CTO", "CMO", "HR", "PR", "IT", "TM", "MBA", "PMO", "KAM", "HoReCa"})
-#: Abbreviations (without the dot) that Russian addresses and contact lines use.
-_ABBREVIATIONS = frozenset({
-    "г", "ул", "пр", "пер", "алл", "бул", "наб", "ш", "д", "стр", "оф", "кв", "корп", "пл", "просп",
-    "туп", "мкр", "пос", "с", "п", "обл", "эт", "к", "тел", "моб", "каб", "пом",
-})
+#: Abbreviations (without the dot) that Russian addresses and contact lines use; not those inside
+#: street names ("б." for "Большая" is a "6." as often).
+_ABBREVIATIONS = RUSSIAN_PLACE_ABBREVIATIONS | RUSSIAN_LABEL_ABBREVIATIONS
 #: Legal forms with a letter no Latin look-alike covers ("П" read as "II", "З" as "3").
 _LEGAL_FORMS = {"IIAO": "ПАО", "IAO": "ПАО", "3AO": "ЗАО", "IIK": "ПК", "HIIO": "НПО", "HKO": "НКО", "AHO": "АНО"}
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from ml_backend.text.lexicon import COMMON_TLDS, SECOND_LEVEL_LABELS
+from ml_backend.text.labels import NUMBER_LABELS, WEB_LABELS
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
@@ -103,7 +104,8 @@ _TLD_MISREADS = {"con": "com", "corn": "com", "cim": "com", "coni": "com", "ory"
 
 #: Printed words OCR glues to a domain when the next item follows without a space
 #: ("yahoo.comWeb https://...", "x.ruwww.x.ru"): after a common TLD they are cut off.
-_GLUED_WORDS = ("www", "web", "tel", "fax", "mob", "site", "https", "http", "mail", "phone")
+#: Whole words only: a one- or two-letter label ("T", "M") would cut a real TLD (".cat", ".dem").
+_GLUED_WORDS = tuple(sorted(WEB_LABELS | {w for w in NUMBER_LABELS if len(w) >= 3 and w.isascii() and w.isalpha()}))
 
 
 def fix_domain(host: str) -> str:

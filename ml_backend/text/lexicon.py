@@ -8,6 +8,22 @@ systems differ in *how* they use the cues, never in which cues they know.  Words
 
 from __future__ import annotations
 
+from ml_backend.text.addresses import (
+    RUSSIAN_BUILDING_PARTS,
+    RUSSIAN_SETTLEMENT_TYPES,
+    RUSSIAN_STREET_TYPES,
+)
+
+#: Russian legal forms ("ООО «Вектор»"): in any case, and those that are also words ("ао", "ип")
+#: in capitals only.
+_RUSSIAN_LEGAL_FORMS_ANY_CASE = ("ооо", "оао", "зао", "пао", "нао", "нко", "ано", "фгуп", "гуп", "муп", "тоо", "нпо", "рао")
+_RUSSIAN_LEGAL_FORMS_CAPS = ("АО", "ИП")
+#: The Russian legal forms in capitals, as a company name opens with them.
+RUSSIAN_LEGAL_FORMS: tuple[str, ...] = (*(f.upper() for f in _RUSSIAN_LEGAL_FORMS_ANY_CASE), *_RUSSIAN_LEGAL_FORMS_CAPS)
+#: What a Russian company name may open with: a legal form, or "ГК" (группа компаний), which
+#: stands where one does.
+RUSSIAN_NAME_OPENERS: tuple[str, ...] = (*RUSSIAN_LEGAL_FORMS, "ГК")
+
 #: Legal-form suffixes and prefixes: a strong sign that a text is a company name (any case).
 COMPANY_LEGAL_FORMS: frozenset[str] = frozenset({
     # en / international
@@ -19,13 +35,13 @@ COMPANY_LEGAL_FORMS: frozenset[str] = frozenset({
     "sarl", "s.a.r.l.", "s.a.s.", "s.a.", "sasu", "eurl", "srl", "s.r.l.", "s.p.a.", "b.v.", "n.v.",
     "a/s", "s.l.", "s.l.u.", "sp.", "o.o.",
     # ru (Cyrillic); "инк"/"лтд" are transliterations seen on Russian cards
-    "ооо", "оао", "зао", "пао", "нао", "нко", "ано", "фгуп", "гуп", "муп", "тоо", "нпо", "рао", "инк", "лтд",
+    *_RUSSIAN_LEGAL_FORMS_ANY_CASE, "инк", "лтд",
 })
 #: Legal forms that are also ordinary words or surnames ("Sas", "Sa", "Ag"): they count only
 #: when printed in capitals, as companies print them.
 COMPANY_LEGAL_FORMS_CAPS: frozenset[str] = frozenset({
     "AG", "KG", "OHG", "UG", "GBR", "GbR", "SA", "SAS", "SCI", "SNC", "SPA", "SpA", "BV", "NV", "OY", "SL",
-    "АО", "ИП",
+    *_RUSSIAN_LEGAL_FORMS_CAPS,
 })
 
 
@@ -106,13 +122,18 @@ TITLE_PHRASES: tuple[tuple[str, ...], ...] = (
     ("sales", "representative"),
 )
 
+#: Russian street types, usual building parts and the town mark as cards print them: in full,
+#: abbreviated with a dot ("ул.", "д.", "г."), or with a hyphen ("пр-т", "б-р").
+RUSSIAN_ADDRESS_WORDS: frozenset[str] = frozenset(
+    word for row in (*RUSSIAN_STREET_TYPES, *RUSSIAN_BUILDING_PARTS, *RUSSIAN_SETTLEMENT_TYPES) if row.usual
+    for word in (row.full, *(a if "-" in a else a + "." for a in row.abbreviations))
+)
 #: Street and address words: with a digit on the same line they make the baseline call it an address.
 STREET_WORDS: frozenset[str] = frozenset({
     "street", "st", "st.", "avenue", "ave", "ave.", "road", "rd", "rd.", "boulevard", "blvd", "lane",
     "ln", "drive", "dr.", "suite", "ste", "floor", "square", "way", "court", "ct", "place", "pl",
     "highway", "parkway", "terrace", "close", "crescent", "row", "mews",
-    "ул", "ул.", "улица", "проспект", "пр-т", "пр.", "пер.", "переулок", "шоссе", "наб.", "набережная",
-    "бульвар", "б-р", "площадь", "пл.", "д.", "дом", "корп.", "стр.", "офис", "оф.", "кв.", "г.",
+    *RUSSIAN_ADDRESS_WORDS,
     "straße", "strasse", "str.", "weg", "platz", "allee", "gasse", "ring", "damm", "ufer",
     "rue", "boulevard", "bd", "bd.", "allée", "chemin", "quai", "impasse", "cedex", "avenue",
 })
@@ -191,6 +212,10 @@ SECOND_LEVEL_LABELS: frozenset[str] = frozenset({"co", "org", "ac", "gov", "ltd"
 #: ("=44 1249 528659", "T: -33-1 27 75 72 38", "M.-33619770890").
 MISREAD_PLUS_SIGNS = "-=÷~*"
 
+#: Words printed between a job title and the company on one line ("Founder at Fox-McCarthy",
+#: "Directeur chez Lefebvre", "Директор в «Вектор»", "Head of Acme").
+TITLE_COMPANY_CONNECTORS: frozenset[str] = frozenset({"at", "@", "chez", "bei", "bij", "presso", "en", "de", "of", "в"})
+
 #: Words joining several people ("Smith & Jones", "Иванов и партнёры"): a firm, not one person.
 NAME_CONJUNCTIONS: frozenset[str] = frozenset({"&", "and", "und", "et", "и"})
 
@@ -249,3 +274,33 @@ US_STATE_CODES: frozenset[str] = frozenset({
     "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
     "AS", "GU", "MP", "PR", "VI", "FM", "MH", "PW", "AA", "AE", "AP",
 })
+
+#: Words that address the reader or speak for the firm: a slogan ("Your partner in growth",
+#: "Ваш надёжный партнёр"), which no job title holds.
+SLOGAN_WORDS = frozenset({
+    "your", "our", "we", "us", "you", "ваш", "ваша", "ваше", "ваши", "вас", "вам", "наш", "наша", "наше", "наши",
+    "мы", "нас", "vous", "votre", "vos", "nous", "notre", "nos", "wir", "unser", "unsere", "ihr", "ihre", "ihren",
+})
+
+#: Lower-case name particles of four letters or more; shorter ones ("van", "de", "le") stay small.
+LONG_NAME_PARTICLES: frozenset[str] = frozenset({"della", "delle", "degli", "dello", "dalla"})
+
+#: Words that end no printed line: the line goes on below ("Health and" / "Safety Inspector").
+DANGLING_WORDS: frozenset[str] = frozenset({"and", "&", "und", "et", "y", "e", "и", "of", "for", "für", "de", "du", "des", "der", "по"})
+
+#: Country names that are as often a person's name or a US state ("Jordan", "Georgia"), or a
+#: word of a name ("Man", "Chad"): no evidence of a country on their own.
+AMBIGUOUS_COUNTRY_NAMES: frozenset[str] = frozenset({"jordan", "georgia", "chad", "jersey", "guernsey", "man", "niger", "turkey"})
+
+#: Lower-case words English addresses print ("Stratford upon Avon", "Isle of Wight"); any other
+#: lower-case word is a piece of a split word ("North Roybur y") or a capital misread ("Lake lan").
+ENGLISH_ADDRESS_SMALL_WORDS = frozenset({"of", "upon", "on", "the", "in", "by", "and", "at", "under", "le", "la", "de"})
+#: ... and the small words of other Latin-script addresses, for a card whose region the default
+#: made "US" ("12 rue de Rivoli", "Am Markt 3", "Via del Corso").
+OTHER_ADDRESS_SMALL_WORDS = frozenset({
+    "rue", "du", "des", "les", "chemin", "avenue", "allée", "boulevard", "bd", "place", "impasse", "quai", "route",
+    "cedex", "bis", "ter", "et", "am", "an", "der", "die", "das", "im", "zum", "zur", "von", "str", "straße", "weg",
+    "platz", "van", "den", "het", "via", "del", "della", "di", "calle",
+})
+#: Every lower-case word a Latin-script address may print.
+ADDRESS_SMALL_WORDS: frozenset[str] = ENGLISH_ADDRESS_SMALL_WORDS | OTHER_ADDRESS_SMALL_WORDS

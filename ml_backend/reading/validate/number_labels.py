@@ -15,28 +15,16 @@ import re
 import phonenumbers
 
 from ml_backend.schema import FieldValue, OcrLine
+from ml_backend.text.labels import FAX_LABELS, MOBILE_LABELS, PHONE_LABELS, POSTCODE_LABELS, REGISTRATION_LABELS
 
-#: Fax labels of the languages we read (lower case, dots and colons stripped): "F" alone too,
-#: as cards print "T ... F ...".
-_FAX_WORDS = frozenset({
-    "fax", "f", "fx", "telefax", "tfax", "факс", "телефакс", "ф", "télécopie", "telecopie", "télécopieur",
-    "fac-símile", "fac-simile", "fac", "faks", "telefaks", "faxe",
-})
-#: Words that make a fax label a shared one ("Tel/Fax", "Fone/Fax", "Т/ф", "Tel. & Fax").
-_PHONE_WORDS = frozenset({
-    "tel", "tél", "t", "phone", "telephone", "téléphone", "telefone", "fone", "fon", "telefon", "telefono",
-    "teléfono", "тел", "т", "телефон", "ph", "pabx", "office",
-})
-#: Labels of registration and tax numbers (Russian in Cyrillic and in the Latin look-alikes
-#: OCR reads them in: "OKNO" for "ОКПО"): what follows is no phone number.
-_REGISTRATION_WORDS = frozenset({
-    "окпо", "okpo", "okno", "инн", "ahh", "огрн", "огрнип", "кпп", "бик", "окато", "оквэд", "р/с", "к/с",
-    "vat", "ein", "siret", "siren", "nip", "regon", "krs", "cnpj", "cpf", "ust-idnr", "ust-id", "steuernr",
-    "abn", "cif", "nif", "kvk", "btw", "utr", "crea", "crm", "inscrição", "ie", "steuer-nr", "steuernummer",
-    "ust-id-nr",
-})
-#: Postcode labels ("CEP: 03637-000", "PLZ", "ZIP", "Индекс"): a postcode is no phone number.
-_POSTCODE_WORDS = frozenset({"cep", "zip", "plz", "postcode", "индекс", "cap", "cp"})
+#: Fax labels of the languages we read (lower case, dots and colons stripped).
+_FAX_WORDS = FAX_LABELS
+#: Words that make a fax label a shared one ("Tel/Fax", "Fone/Fax", "Т/ф", "Mob/Fax").
+_PHONE_WORDS = PHONE_LABELS | MOBILE_LABELS
+#: Labels of registration and tax numbers: what follows is no phone number.
+_REGISTRATION_WORDS = REGISTRATION_LABELS
+#: Postcode labels: what follows is a postcode, no phone number.
+_POSTCODE_WORDS = POSTCODE_LABELS
 _LABEL_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[/\-])*", re.UNICODE)
 
 

@@ -25,6 +25,8 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
+from ml_backend.text.addresses import BR_CEP, US_ZIP_PLUS_FOUR, alternation
+from ml_backend.text.labels import NUMBER_LABELS
 from ml_backend.text.lexicon import COMMON_TLDS, MISREAD_PLUS_SIGNS
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.values.plain import is_complete_name
@@ -61,11 +63,7 @@ _EXPLICIT_WEB_IN = re.compile(r"h+t+p+s?\s*[:/]|www", re.IGNORECASE)
 
 
 #: A phone number on a line counts only with evidence that it is one: a country code or a label.
-_PHONE_LABEL = re.compile(
-    r"(?:^|[^\w])(?:t|te|tel|tél|phone|ph|m|mob|mobile|mobil|cell|handy|fon|telefon|téléphone|p|port|portable|"
-    r"f|fax|o|office|direct|d|тел|моб|факс|т|м|ф)\s*[.:]*\s*$",
-    re.IGNORECASE,
-)
+_PHONE_LABEL = re.compile(rf"(?:^|[^\w])(?:{alternation(NUMBER_LABELS)})\s*[.:]*\s*$", re.IGNORECASE)
 #: Digits OCR reads for a label's letters ("Te1.", "Mobi1e:", "M0b."): a word of letters with
 #: a "1" or "0" among them, right before the label's dot or colon.
 _LABEL_DIGITS = str.maketrans("10", "lo")
@@ -107,7 +105,7 @@ def find_phones(text: str, region: str, *, evidence: bool = True, region_known: 
 #: of 8 digits, as São Paulo prints them; shorter ones are a number's wrapped last group).
 _MIN_ALONE_DIGITS = 8
 #: Postcodes a phone matcher takes for short numbers: a Brazilian CEP, a US ZIP+4.
-_POSTCODE_SHAPED = re.compile(r"^(?:\d{5}-\d{3}|\d{5}-\d{4})$")
+_POSTCODE_SHAPED = re.compile(rf"^(?:{BR_CEP}|{US_ZIP_PLUS_FOUR})$")
 
 
 #: A country code's "+" misread at the start of a number, not a dash between digits.

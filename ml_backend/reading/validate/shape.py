@@ -24,8 +24,18 @@ from __future__ import annotations
 
 import re
 
-from ml_backend.text.lexicon import TITLE_WORDS, US_STATE_CODES
-from ml_backend.reading.values.region import UK_POSTCODE
+from ml_backend.text.addresses import (
+    FIVE_DIGIT_POSTCODE,
+    RUSSIAN_ADDRESS_ABBREVIATIONS,
+    RUSSIAN_STREET_ABBREVIATION,
+    RUSSIAN_STREET_WORD,
+    RUSSIAN_UNIT_ABBREVIATION,
+    UK_INWARD_CODE,
+    UK_OUTWARD_CODE,
+    UK_POSTCODE,
+    US_ZIP_CODE,
+)
+from ml_backend.text.lexicon import ADDRESS_SMALL_WORDS, TITLE_WORDS, US_STATE_CODES
 from ml_backend.text.letters import has_cyrillic, has_latin
 
 #: Characters an address prints besides letters, digits and spaces (separators, quotes, "№",
@@ -35,37 +45,26 @@ _ODD_CHARACTER = re.compile(r"[^\w\s.,\-/()«»\"'’№°#&:;·|–—•]")
 #: A part with no letter or digit in it ("535913, ., бул. Боровая"): the town was lost.
 _EMPTY_PART = re.compile(r"^[^\w]*$")
 
-#: Lower-case abbreviations of Russian addresses (street types, buildings, units, settlements).
-RUSSIAN_ADDRESS_ABBREVIATIONS: frozenset[str] = frozenset({
-    "г", "ул", "пер", "пр", "просп", "пр-т", "пр-кт", "пр-д", "наб", "бул", "б-р", "бульв", "ш", "пл", "алл", "ал",
-    "туп", "мкр", "мкрн", "д", "корп", "кор", "к", "стр", "оф", "кв", "пом", "эт", "каб", "комн", "ком", "лит",
-    "вл", "влд", "зд", "соор", "уч", "под", "обл", "р-н", "пос", "п", "пгт", "с", "дер", "х", "ст", "респ", "тер",
-    "им", "б",
-})
 #: A lower-case Cyrillic word of at most five letters ending in a dot: an abbreviation.
 _RUSSIAN_ABBREVIATION = re.compile(r"(?<![\w-])([а-яё][а-яё\-]{0,4})\.(?=\s|,|$)")
 #: An abbreviation that takes a number, with none after it ("д. 82, стр." at the end).
-_NUMBER_LOST = re.compile(r"(?<![\w-])(?:д|стр|оф|офис|кв|корп)\.?\s*(?:,|$)")
+_NUMBER_LOST = re.compile(rf"(?<![\w-])(?:{RUSSIAN_UNIT_ABBREVIATION}|офис)\.?\s*(?:,|$)")
 #: "г." and what follows it up to the next part.
 _TOWN_AFTER_MARK = re.compile(r"(?<![\w-])г\.\s*([^,]*)")
 #: A street type that opens a part and is followed by a number alone ("ул. 2, 498720"): the street's
 #: name was lost ("8 Марта", "2-я Парковая" have words after the number).
-_STREET_NAME_LOST = re.compile(r"(?:^|,\s*)(?:ул|пер|пр|просп|наб|бул|ш|пл|алл|туп)\.\s*\d+(?:/\d+)?[а-я]?\s*(?:,|$)")
+_STREET_NAME_LOST = re.compile(rf"(?:^|,\s*)(?:{RUSSIAN_STREET_ABBREVIATION})\.\s*\d+(?:/\d+)?[а-я]?\s*(?:,|$)")
 #: Fewest letters of a town name.
 _MIN_TOWN_LETTERS = 3
 #: Street words of Russian addresses; an address with a house number needs one.
-_RUSSIAN_STREET = re.compile(
-    r"(?<![\w-])(?:ул|улица|пер|переулок|пр|просп|проспект|пр-т|пр-кт|пр-д|проезд|наб|набережная|бул|бульвар|б-р|"
-    r"ш|шоссе|пл|площадь|алл|аллея|туп|тупик|мкр|мкрн|микрорайон|линия|тракт|квартал)(?![\w-])",
-    re.IGNORECASE,
-)
+_RUSSIAN_STREET = RUSSIAN_STREET_WORD
 #: A number of eight digits or more: a phone or registration number, never a house or postcode.
 _LONG_NUMBER = re.compile(r"\d{8,}")
 
 #: A UK inward code ("2TS") at the end of a part, with the word before it.
-_UK_INWARD_CODE = re.compile(r"(?:^|\s)(\S+)\s+(\d[A-Z]{2})$")
-_UK_OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
-_UK_INWARD_ALONE = re.compile(r"^\d[A-Z]{2}$")
+_UK_INWARD_CODE = re.compile(rf"(?:^|\s)(\S+)\s+({UK_INWARD_CODE})$")
+_UK_OUTWARD_CODE = re.compile(rf"^{UK_OUTWARD_CODE}$")
+_UK_INWARD_ALONE = re.compile(rf"^{UK_INWARD_CODE}$")
 #: A Cyrillic word with a capital after a small letter ("бОлетСОСР"): letters and digits of
 #: several words misread and run together.
 _CYRILLIC_MIXED_CASE = re.compile(r"[а-яё][А-ЯЁ]")
@@ -73,26 +72,16 @@ _CYRILLIC_MIXED_CASE = re.compile(r"[а-яё][А-ЯЁ]")
 #: or a number run into a capitalised word ("04Ruth"): a space OCR lost, often with a letter.
 _WORD_GLUED_TO_NUMBER = re.compile(r"(?<!\w)[A-Za-z]{3,}\d|\d[A-Z][a-z]")
 #: A German or French postcode and what follows it in its part (the town).
-_POSTCODE_TOWN = re.compile(r"(?:^|\s)\d{5}(?:\s+(.*))?$")
-#: Lower-case words English addresses print ("Stratford upon Avon", "Isle of Wight"); any other
-#: lower-case word is a piece of a split word ("North Roybur y") or a capital misread ("Lake lan").
-_ENGLISH_SMALL_WORDS = frozenset({"of", "upon", "on", "the", "in", "by", "and", "at", "under", "le", "la", "de"})
-#: ... and the small words of other Latin-script addresses, for a card whose region the default
-#: made "US" ("12 rue de Rivoli", "Am Markt 3", "Via del Corso").
-_OTHER_SMALL_WORDS = frozenset({
-    "rue", "du", "des", "les", "chemin", "avenue", "allée", "boulevard", "bd", "place", "impasse", "quai", "route",
-    "cedex", "bis", "ter", "et", "am", "an", "der", "die", "das", "im", "zum", "zur", "von", "str", "straße", "weg",
-    "platz", "van", "den", "het", "via", "del", "della", "di", "calle",
-})
-_KNOWN_SMALL_WORDS = _ENGLISH_SMALL_WORDS | _OTHER_SMALL_WORDS
+_POSTCODE_TOWN = re.compile(rf"(?:^|\s){FIVE_DIGIT_POSTCODE}(?:\s+(.*))?$")
+_KNOWN_SMALL_WORDS = ADDRESS_SMALL_WORDS
 _SMALL_WORD = re.compile(r"(?<![\w'’.-])[a-z]+(?![\w'’.-])")
 #: A UK address part that opens with a number or a unit word is a street or flat, not a town.
 _UK_STREET_OR_UNIT = re.compile(r"^(?:\d|(?:flat|studio|apartment|unit|suite|room|floor)\b)", re.IGNORECASE)
 #: A US ZIP code at the end of a part, with the two-character word before it (the state's place).
-_US_ZIP = re.compile(r"(?:^|\s)(\S{2})\s+\d{5}(?:-\d{4})?$")
-_ZIP_CODE = re.compile(r"\b\d{5}(?:-\d{4})?\b")
+_US_ZIP = re.compile(rf"(?:^|\s)(\S{{2}})\s+{US_ZIP_CODE}$")
+_ZIP_CODE = re.compile(rf"\b{US_ZIP_CODE}\b")
 #: A state code followed by digits that do not make a ZIP code ("NE 561 21").
-_US_BROKEN_ZIP = re.compile(r"(?:^|\s)[A-Z]{2}\s+(?!\d{5}(?:-\d{4})?$)\d[\d\s-]*$")
+_US_BROKEN_ZIP = re.compile(rf"(?:^|\s)[A-Z]{{2}}\s+(?!{US_ZIP_CODE}$)\d[\d\s-]*$")
 #: A letter O or I (or small l) glued before a digit at the start of a word ("O8 Jessica Circle"):
 #: no house or flat number starts so.
 _LETTER_FOR_DIGIT = re.compile(r"(?<!\w)[OoIl]\d")

@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
+from ml_backend.text.addresses import US_ZIP_PLUS_FOUR
 from ml_backend.reading.validate.cues import Cues, CueTagger
 from ml_backend.reading.values.email import split_addresses
 from ml_backend.text.given_names import has_given_name
@@ -391,7 +392,7 @@ _MIN_ADDRESS_PHONE_DIGITS = 9
 #: printed near the address ("EIN 89-7142036" without its label, a phone's second half).
 _MIN_LOOSE_NUMBER_DIGITS = 7
 _LOOSE_NUMBER = re.compile(r"^[\d\s\-().+/]+$")
-_ZIP_PLUS_FOUR = re.compile(r"^\d{5}-\d{4}$")
+_ZIP_PLUS_FOUR = re.compile(rf"^{US_ZIP_PLUS_FOUR}$")
 
 
 def _number_not_address(part: str, region: str) -> bool:

@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import re
 
+from ml_backend.text.addresses import (
+    RU_POSTCODE,
+    RUSSIAN_DOTTED_ABBREVIATION,
+    RUSSIAN_STREET_ABBREVIATION,
+    RUSSIAN_UNIT_ABBREVIATION,
+    UK_INWARD_CODE,
+    UK_OUTWARD_CODE,
+    UK_POSTCODE_STRICT,
+    US_ZIP_CODE,
+    alternation,
+)
 from ml_backend.text.known_words import known_city, known_city_in_lookalikes, one_letter_from
 from ml_backend.text.given_names import given_names, has_given_name
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
+    COUNTRY_REGIONS,
+    LONG_NAME_PARTICLES,
     NAME_AFFIXES,
     NAME_CONJUNCTIONS,
+    RUSSIAN_NAME_OPENERS,
+    SLOGAN_WORDS,
+    TITLE_COMPANY_CONNECTORS,
     TITLE_WORDS,
     US_STATE_CODES,
 )
@@ -48,7 +64,7 @@ _ADDRESS_LABELS = re.compile(r"^(?:(?:[^\W\d_]|0(?=[^\W\d_]))[^\s:,]{0,15}\s*:[\
 _GLUED_ABBREVIATION = re.compile(r"(?<=[^\W\d_]{1})\.(?=[^\W_])")
 #: Russian address abbreviations whose dot OCR lost ("г Казань", "д 36"): the dot is put back,
 #: as cards print it, so one address has one spelling. A doubled dot ("пр..") is a misread too.
-_UNDOTTED_ABBREVIATION = re.compile(r"(?<![\w.\-])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр|ш|алл|туп)(?=\s|,)")
+_UNDOTTED_ABBREVIATION = re.compile(rf"(?<![\w.\-])({RUSSIAN_DOTTED_ABBREVIATION})(?=\s|,)")
 #: The same for "Apt." before a flat number ("Apt 476"), which cards print with its dot.
 _UNDOTTED_APT = re.compile(r"(?<![\w.])Apt(?=\s+\d)")
 _DOUBLED_DOT = re.compile(r"(?<=\w)\.{2}(?!\.)")
@@ -71,7 +87,7 @@ _MISREAD_ABBREVIATIONS = (
     (re.compile(r"(?<![\w.])(?:erp|crp|ctp|cтp|етр|сгр)\.(?=\s*\d)"), "стр."),  # "erp. 7"
     (re.compile(r"(?<![\w.])офи(?=\s*\d)"), "офис"),  # its "с" lost: "офи 539"
     (re.compile(r"(?<![\w.])(?:br|rr|tr|r)\.\s*(?=[А-ЯЁ])"), "г. "),
-    (re.compile(r"(?<![\w.])(г|д|ул|пр|пер|стр|оф|кв|корп|наб|пл|бул|просп|мкр|ш|алл):(?=\s)"), r"\1."),
+    (re.compile(rf"(?<![\w.])({RUSSIAN_DOTTED_ABBREVIATION}):(?=\s)"), r"\1."),
 )
 #: "д." (house) read as the digit "4" before the house number ("Челюскинцев ш., 4. 61, стр. 4"),
 #: in an address that has no other "д.": a number that ends a part with a dot is followed by
@@ -89,20 +105,20 @@ _POSTCODE_DOT = re.compile(r"(?<!\S)(\d{5,6})\.(?=\s)")
 #: after the house number ("д. 99 1349136"), a postcode's dot glued to "г." ("646531.г."), and a
 #: number read into the address from the line above ("150, пер. ...": "ISO 9001"), which no
 #: Russian address starts with before its street.
-_BAR_AS_ONE_BEFORE_POSTCODE = re.compile(r"(?<=\d)\s+[1Il|](\d{6})(?!\d)")
-_POSTCODE_DOT_GLUED = re.compile(r"(?<!\S)(\d{6})\.(?=[а-яё])")
-_NUMBER_BEFORE_STREET = re.compile(r"^\d{1,4}, (?=(?:ул|пер|пр|просп|наб|бул|ш|пл|алл|туп|мкр)\.\s)")
+_BAR_AS_ONE_BEFORE_POSTCODE = re.compile(rf"(?<=\d)\s+[1Il|]({RU_POSTCODE})(?!\d)")
+_POSTCODE_DOT_GLUED = re.compile(rf"(?<!\S)({RU_POSTCODE})\.(?=[а-яё])")
+_NUMBER_BEFORE_STREET = re.compile(rf"^\d{{1,4}}, (?=(?:{RUSSIAN_STREET_ABBREVIATION})\.\s)")
 #: In a Russian address, any number followed by a dot where a comma was printed ("д. 9. оф. 50",
 #: "офис 891. 598734"): Russian writes no ordinal dot ("5-й", not "5.") for it to be.
 _NUMBER_DOT = re.compile(r"(?<!\S)(\d{1,6}(?:/\d{1,3})?[а-я]?)\.(?=\s)")
 #: ... and a street name followed by a dot before the house or office ("бул. Таманская. д. 9/2"):
 #: a whole word, no abbreviation, is never closed by a dot there.
-_STREET_DOT = re.compile(r"(?<=[а-яё]{4})\.(?=\s+(?:(?:д|оф|стр|корп|кв)\.|офис\s))")
+_STREET_DOT = re.compile(rf"(?<=[а-яё]{{4}})\.(?=\s+(?:(?:{RUSSIAN_UNIT_ABBREVIATION})\.|офис\s))")
 #: ... or before a bare house number after a capitalised name ("алл. 40 лет Победы. 2").
 _NAME_DOT_BEFORE_NUMBER = re.compile(r"(?<![\w.-])([А-ЯЁ][а-яё]{3,})\.(?=\s+\d)")
 #: A comma read after a street-type abbreviation before its name ("наб., Новгородская"): the
 #: abbreviation and the name are one part.
-_COMMA_AFTER_STREET_TYPE = re.compile(r"(?<![\w.])(ул|пр|пер|наб|бул|ш|пл|алл|просп)\.,\s*(?=[А-ЯЁ])")
+_COMMA_AFTER_STREET_TYPE = re.compile(rf"(?<![\w.])({RUSSIAN_STREET_ABBREVIATION})\.,\s*(?=[А-ЯЁ])")
 #: A house number's slash read as a space ("д. 7 2, офис 343" for "д. 7/2").
 _SPACED_HOUSE_SLASH = re.compile(r"(?<=д\.\s)(\d{1,3})\s(\d{1,2})(?=,|$)")
 #: A British postcode with a zero read as the letter "O" where only a digit can stand ("SO 4AN"
@@ -111,7 +127,8 @@ _SPACED_HOUSE_SLASH = re.compile(r"(?<=д\.\s)(\d{1,3})\s(\d{1,2})(?=,|$)")
 #: taken only where a postcode stands: at the end, or before the country.
 _UK_POSTCODE_O = re.compile(r"\b([A-Z]{1,2})([0-9O])([0-9A-Z]?) ([0-9O])([A-Z]{2})\b")
 _UK_POSTCODE_END = re.compile(
-    r"^[\s,]*(?:(?:United Kingdom|UK|England|Scotland|Wales|Northern Ireland|Great Britain|GB)\.?)?\s*$", re.IGNORECASE
+    r"^[\s,]*(?:(?:" + "|".join([re.escape(name) for name, region in COUNTRY_REGIONS.items() if region == "GB"] + ["GB"])
+    + r")\.?)?\s*$", re.IGNORECASE
 )
 #: Opening hours printed under the address and read into it ("..., N1U 6QT, 8:30 17:30", the
 #: two times on lines of their own: "8:30, 17:30").
@@ -131,23 +148,23 @@ _UNIT_NUMBER_DOT = re.compile(r"\b((?:Flat|Studio|Apt|Apartment|Suite|Unit|Room|
 #: top-level domain alone, lower-case, which no address starts with.
 _LEADING_TLD = re.compile(r"^(?:co\.\s?|org\.\s?)?(?:uk|com|ru|org|net|io)\s*,\s*(?=\S)")
 #: A Russian street abbreviation glued to the street name before it ("Щетинкинапер.").
-_GLUED_STREET_ABBREVIATION = re.compile(r"\b([А-ЯЁа-яё]{3,}[ая])(пер|ул|пр|наб|бул|алл|ш)\.")
+_GLUED_STREET_ABBREVIATION = re.compile(rf"\b([А-ЯЁа-яё]{{3,}}[ая])({RUSSIAN_STREET_ABBREVIATION})\.")
 #: A postcode glued to the town after it ("34001Hünfeld").
 _GLUED_POSTCODE_TOWN = re.compile(r"(?<![\w/])(\d{4,6})(?=[^\W\d_]{3,})")
 #: An address word OCR glued to the word before it ("Franco WellSuite 044").
 _GLUED_ADDRESS_WORD = re.compile(r"(?<=[a-z])(?=(?:Suite|Apt|Flat|Unit|Floor|Office|Building|Room)\b)")
 #: A US state and its ZIP code read without the space between them ("Annstad, NC80519"), or with
 #: a speck or a bar read as a mark or a letter ("GU/ 34005", "HII 49994").
-_GLUED_STATE_ZIP = re.compile(r"\b(" + "|".join(sorted(US_STATE_CODES)) + r")(?:[/|Il]\s*)?(\d{5}(?:-\d{4})?)\b")
+_GLUED_STATE_ZIP = re.compile(r"\b(" + "|".join(sorted(US_STATE_CODES)) + rf")(?:[/|Il]\s*)?({US_ZIP_CODE})\b")
 #: A town's prefix run into the rest of its name ("NorthAnne", "PortTalbot"): the space OCR lost
 #: before a capital; names with inner capitals ("McLean", "LaSalle") have no such prefix.
 _GLUED_TOWN_PREFIX = re.compile(r"\b(North|South|East|West|New|Lake|Port|Mount|Fort|Saint)(?=[A-Z][a-z])")
 #: A bar or speck read as a last letter after a British postcode ("M28 7HHI").
-_UK_POSTCODE_TRAILING_BAR = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})[Il|1](?=$|,)")
+_UK_POSTCODE_TRAILING_BAR = re.compile(rf"\b({UK_OUTWARD_CODE} {UK_INWARD_CODE})[Il|1](?=$|,)")
 #: "Flat" with its F misread ("Ilat 32K", "Hlat 8") before the flat's number.
 _FLAT_MISREAD = re.compile(r"(?:^|(?<=,\s))[IHEP]lat(?=\s*\d)")
 #: A British postcode printed or read without its space: "BA118XZ" -> "BA11 8XZ".
-_GLUED_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})\b")
+_GLUED_UK_POSTCODE = re.compile(rf"\b({UK_OUTWARD_CODE})({UK_INWARD_CODE})\b")
 
 
 #: A location pin before an address line, as OCR reads the icon: a symbol ("©", "@", "●") or a
@@ -162,7 +179,6 @@ _ADDRESS_ICON = re.compile(r"^(?:[^\w\s]|[OoОоQ])\s+(?=\S)|^0\s+(?=\d)")
 #: the code comes out well-formed and its last two characters held a letter (a US "IN 13968" is
 #: no postcode of this kind).
 _UK_POSTCODE_SWAPS = re.compile(r"(?<!\S)([A-Z]{1,2})([0-9OSIBZ])([0-9A-Z]?) ([0-9OSIBZ]) ?([A-Z0-9)\]]{2})(?!\w)")
-_UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}$")
 _AS_DIGIT = str.maketrans("OSIBZ", "05182")
 _AS_LETTER = str.maketrans("5826)]", "SBZGJJ")
 
@@ -172,7 +188,7 @@ def _postcode_swaps_undone(match: re.Match[str]) -> str:
     if not any(c.isalpha() for c in unit) or not _UK_POSTCODE_END.match(match.string[match.end():]):
         return match.group()
     code = f"{area}{district.translate(_AS_DIGIT)}{sub} {sector.translate(_AS_DIGIT)}{unit.translate(_AS_LETTER)}"
-    return code if _UK_POSTCODE.match(code) else match.group()
+    return code if UK_POSTCODE_STRICT.match(code) else match.group()
 
 
 def _zeros_in_postcode(match: re.Match[str]) -> str:
@@ -183,9 +199,9 @@ def _zeros_in_postcode(match: re.Match[str]) -> str:
 
 
 #: A town where an address prints one: after "г." and/or a postcode, up to the next comma.
-_TOWN_PART = re.compile(r"^(?P<lead>(?:\d{6},?\s*)?(?:г\.\s*)?)(?P<town>[А-Яа-яЁё][А-Яа-яЁё\s\-]{2,30})$")
+_TOWN_PART = re.compile(rf"^(?P<lead>(?:{RU_POSTCODE},?\s*)?(?:г\.\s*)?)(?P<town>[А-Яа-яЁё][А-Яа-яЁё\s\-]{{2,30}})$")
 #: ... and one PP-OCR read in Latin look-alikes (it has no Cyrillic): "Ap3amac", "OneHeK".
-_LOOKALIKE_TOWN_PART = re.compile(r"^(?P<lead>(?:\d{6},?\s*)?(?:г\.\s*)?)(?P<town>[A-Za-z36]{3,30})$")
+_LOOKALIKE_TOWN_PART = re.compile(rf"^(?P<lead>(?:{RU_POSTCODE},?\s*)?(?:г\.\s*)?)(?P<town>[A-Za-z36]{{3,30}})$")
 
 
 def with_known_towns(joined: str) -> str:
@@ -199,7 +215,7 @@ def with_known_towns(joined: str) -> str:
     for i, part in enumerate(parts):
         cyrillic = _TOWN_PART.match(part)
         match = cyrillic or _LOOKALIKE_TOWN_PART.match(part)
-        after_postcode = i > 0 and re.fullmatch(r"\d{6}", parts[i - 1]) is not None
+        after_postcode = i > 0 and re.fullmatch(RU_POSTCODE, parts[i - 1]) is not None
         if match and (match.group("lead") or after_postcode):
             town = (known_city if cyrillic else known_city_in_lookalikes)(match.group("town"))
             if town is not None:
@@ -426,14 +442,12 @@ def _capital_i_restored(word: str) -> str:
     return word
 
 
-#: Lower-case name particles of four letters or more; shorter ones ("van", "de", "le") stay small.
-_LONG_PARTICLES = frozenset({"della", "delle", "degli", "dello", "dalla"})
 
 
 def _capitalised(word: str) -> str:
     """``"silva"`` -> ``"Silva"``: a lower-case name word of four letters or more is a capital OCR
     read small (an "S", "C", "O"... differ in size only), not a particle."""
-    if len(word) >= 4 and word.isalpha() and word.islower() and word not in _LONG_PARTICLES:
+    if len(word) >= 4 and word.isalpha() and word.islower() and word not in LONG_NAME_PARTICLES:
         return word.capitalize()
     return word
 
@@ -463,7 +477,7 @@ def _has_letter(text: str) -> bool:
 
 
 #: Russian legal forms a company name starts with, as a regex alternation.
-_RUSSIAN_FORMS = "ООО|ЗАО|ОАО|ПАО|АО|ИП|НПО|ГК"
+_RUSSIAN_FORMS = alternation(RUSSIAN_NAME_OPENERS)
 #: A speck read as a digit before a legal form ("3 ЗАО «Север»").
 _DIGIT_BEFORE_LEGAL_FORM = re.compile(rf"^\d\s+(?=(?:{_RUSSIAN_FORMS}|LLC|Ltd|GmbH|SARL|SAS)\b)", re.IGNORECASE)
 #: Any one character before a Russian legal form that a name follows is one too ("ı АО
@@ -499,7 +513,7 @@ _GLUED_LEGAL_FORM = re.compile(
     r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)$|(?<=[^\W\d_]{5})(corp|corporation|limited)(\.?)$", re.IGNORECASE
 )
 #: Long legal forms OCR misread by a letter as the company's last word ("Garner Analytics Linited").
-_LONG_LEGAL_FORMS = ("limited", "incorporated", "corporation")
+_LONG_LEGAL_FORMS = tuple(sorted(form for form in COMPANY_LEGAL_FORMS if form.isalpha() and len(form) >= 7))
 #: An Irish "O'" read as a zero ("0'sullivan Construction").
 _ZERO_FOR_O_APOSTROPHE = re.compile(r"(?<![\w'])0(['’])([a-z])")
 
@@ -586,15 +600,9 @@ def _legal_form_undotted(match: re.Match[str]) -> str:
 _TRAILING_SYMBOLS = re.compile(r"(?:\s+[^\w\s()]+)+$")
 #: The word joining a title to the company printed after it ("Art Director at Acme"), left at
 #: the end when the company is a value of its own.
-_TRAILING_CONNECTOR = re.compile(r"\s+(?:at|@|bei|chez|в|de|of)$", re.IGNORECASE)
+_TRAILING_CONNECTOR = re.compile(rf"\s+(?:{alternation(TITLE_COMPANY_CONNECTORS)})$", re.IGNORECASE)
 
 
-#: Words that address the reader or speak for the firm: a slogan ("Your partner in growth",
-#: "Ваш надёжный партнёр"), which no job title holds.
-_SLOGAN_WORDS = frozenset({
-    "your", "our", "we", "us", "you", "ваш", "ваша", "ваше", "ваши", "вас", "вам", "наш", "наша", "наше", "наши",
-    "мы", "нас", "vous", "votre", "vos", "nous", "notre", "nos", "wir", "unser", "unsere", "ihr", "ihre", "ihren",
-})
 
 
 #: Capitals a letter-spacing font or OCR split apart ("C OO"), with "0" read for "O" ("C0O").
@@ -635,7 +643,7 @@ def normalise_position(text: str) -> NormalisedValue:
     if sum(c.isdigit() for c in value) > sum(c.isalpha() for c in value):
         # "M07448": a phone number with its label glued on, not a job title
         return NormalisedValue(value, value, False, "more digits than letters: a number, not a job title")
-    if any(w.strip(".,!:;").lower() in _SLOGAN_WORDS for w in value.split()):
+    if any(w.strip(".,!:;").lower() in SLOGAN_WORDS for w in value.split()):
         return NormalisedValue(value, value, False, "reads as a slogan (it addresses the reader), not a job title")
     return NormalisedValue(value, value, True, None)
 

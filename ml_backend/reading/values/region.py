@@ -21,7 +21,9 @@ import phonenumbers
 from phonenumbers import geocoder
 
 from ml_backend.schema import FieldValue
+from ml_backend.text.addresses import BR_CEP, UK_POSTCODE, US_ZIP_CODE
 from ml_backend.text.lexicon import (
+    AMBIGUOUS_COUNTRY_NAMES,
     GENERIC_CCTLDS,
     PHONE_REGION_PLACES,
     PLACE_REGIONS,
@@ -31,19 +33,14 @@ from ml_backend.text.lexicon import (
 from ml_backend.reading.values.phone import number_region, split_numbers
 from ml_backend.text.letters import has_cyrillic
 
-#: A UK postcode anywhere in a text (the shape checks ask the same of an address).
-UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
-_US_STATE_ZIP = re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")
+_US_STATE_ZIP = re.compile(rf"\b[A-Z]{{2}}\s+{US_ZIP_CODE}\b")
 #: A Brazilian CEP ("01137-000") or a state after a dash or comma at the end of an address part
 #: ("Jd. Fernandes - SP", "São Paulo, SP"): only the most populous states, whose codes are no
 #: other region's words.
-_BR_ADDRESS = re.compile(r"\b\d{5}-\d{3}\b|[-–,]\s*(?:SP|RJ|MG|RS|PR|SC|BA|DF)\b(?!\.)")
+_BR_ADDRESS = re.compile(rf"\b{BR_CEP}\b|[-–,]\s*(?:SP|RJ|MG|RS|PR|SC|BA|DF)\b(?!\.)")
 _WORD = re.compile(r"[^\W\d_][\w.\-]*")
 #: Languages whose country names an address may print (libphonenumber's geodata has them).
 _COUNTRY_NAME_LANGUAGES = ("en", "pt", "es", "fr", "de", "it", "nl", "pl", "ru")
-#: Country names that are as often a person's name or a US state ("Jordan", "Georgia"), or a
-#: word of a name ("Man", "Chad"): no evidence of a country on their own.
-_AMBIGUOUS_COUNTRY_NAMES = frozenset({"jordan", "georgia", "chad", "jersey", "guernsey", "man", "niger", "turkey"})
 
 
 @cache
@@ -56,7 +53,7 @@ def _country_names() -> dict[str, str]:
             continue
         for language in _COUNTRY_NAME_LANGUAGES:
             name = geocoder.country_name_for_number(example, language).lower()
-            if len(name) > 3 and name not in _AMBIGUOUS_COUNTRY_NAMES:
+            if len(name) > 3 and name not in AMBIGUOUS_COUNTRY_NAMES:
                 names.setdefault(name, region)
     return names
 
