@@ -897,7 +897,7 @@ def test_known_russian_towns_put_right_only_when_one_is_clearly_meant(validator:
     # OCR output: a misread town that is no Russian word cannot be right as read, and is put right
     for read, town in (("алл. Краснофлотская, 91, 391662, Глец", "Елец"), ("Жукова ул., 8, г. санкт Иетербург", "Санкт-Петербург")):
         got = _validated_as_read(validator, "address", read, 0.97)
-        assert got.value.endswith(town) and got.valid and got.applied == ["known_words.with_known_towns"]
+        assert got.value.endswith(town) and got.valid and got.applied == ["check.known_russian_words"]
     # a word of the language may be a real town the list lacks: put right only where OCR was
     # unsure of the line, else only proposed (the value as read stays, with a note)
     from ml_backend.text.russian_spelling import is_russian_word

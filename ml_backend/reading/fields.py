@@ -38,7 +38,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
-from ml_backend.reading.retag import undo_tagger_slips, wraps_onto
+from ml_backend.reading import rules
+from ml_backend.reading.retag import undo_tagger_slips_marked, wraps_onto
 from ml_backend.schema import (
     BIO_TAGS,
     FIELDS,
@@ -67,6 +68,8 @@ class _OpenValue:
 
     field: str
     words: list[TaggedWord] = field(default_factory=list)
+    #: Ids of the retag rules that changed the tags of these words.
+    applied: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         joiner = _LINE_JOINERS.get(self.field, _WORD_JOINER)
@@ -95,6 +98,7 @@ class _OpenValue:
             confidence=min(tw.probability for tw in self.words),
             bbox=union_bbox([tw.word.bbox for tw in self.words]),
             line_indices=line_indices,
+            applied=list(self.applied),
         )
 
 
@@ -165,7 +169,8 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
     open_value: _OpenValue | None = None
     # (line, field) of I- words that continued a position or company from too far above
     far_continuation: tuple[int, str] | None = None
-    for tw in undo_tagger_slips(words):
+    retagged, marks = undo_tagger_slips_marked(words)
+    for tw, applied in zip(retagged, marks):
         if tw.tag.startswith("I-") and far_continuation == (tw.word.line_index, tag_field(tw.tag)):
             continue
         if _continues_from_far_above(open_value, tw):
@@ -182,15 +187,16 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         assert field_name is not None
         if _continues(open_value, tw, field_name):
             open_value.words.append(tw)  # type: ignore[union-attr]
+            open_value.applied.extend(a for a in applied if a not in open_value.applied)  # type: ignore[union-attr]
             continue
         if tw.tag.startswith("I-"):
             log.debug("stray %s on %r read as B-", tw.tag, tw.word.text)
         if open_value is not None:
             values.append(open_value.to_value())
-        open_value = _OpenValue(field_name, [tw])
+        open_value = _OpenValue(field_name, [tw], list(applied))
     if open_value is not None:
         values.append(open_value.to_value())
-    return _without_strays(_join_fragments(_join_wrapped(_join_address_parts(values))))
+    return rules.run_values("decode", values)
 
 
 #: A phone value needs at least this many digits once its fragments are joined; what has fewer
@@ -208,6 +214,7 @@ def _stray(value: FieldValue) -> bool:
     return False
 
 
+@rules.implements("decode.strays_dropped")
 def _without_strays(values: list[FieldValue]) -> list[FieldValue]:
     kept = [v for v in values if not _stray(v)]
     if len(kept) < len(values):
@@ -228,6 +235,7 @@ def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
     )
 
 
+@rules.implements("decode.address_parts_joined")
 def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
     """Every address part of the card -> one address, parts top to bottom, where the first was.
 
@@ -326,6 +334,7 @@ def _fragments(left: FieldValue, right: FieldValue) -> bool:
     return left.field == "full_name" and not (is_complete_name(left.value) or is_complete_name(right.value))
 
 
+@rules.implements("decode.fragments_joined")
 def _join_fragments(values: list[FieldValue]) -> list[FieldValue]:
     """Adjacent parts of a phone/e-mail/website or of a name on one row (``_fragments``) -> one value."""
     out = list(values)
@@ -353,6 +362,7 @@ def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
     return wraps_onto(upper, lower)
 
 
+@rules.implements("decode.wrapped_lines_joined")
 def _join_wrapped(values: list[FieldValue]) -> list[FieldValue]:
     """Parts of a name, position or company printed one below the other -> one value."""
     out = list(values)

@@ -30,6 +30,7 @@ import logging
 import re
 from dataclasses import replace
 
+from ml_backend.reading import rules
 from ml_backend.text.cyrillic import LATIN_TWINS
 from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.text.lexicon import (
@@ -53,9 +54,13 @@ log = logging.getLogger(__name__)
 
 def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
-    return _domain_end_split_off(_title_ended_above(_title_line_completed(_untag_monogram(_untag_labels(
-        _title_continued_below(_title_begun_after_the_name(_name_on_its_line(_company_begun_above(
-            _company_line_completed(_company_from_domain(_address_block_completed(_registration_numbers_untagged(words)))))))))))))
+    return undo_tagger_slips_marked(words)[0]
+
+
+def undo_tagger_slips_marked(words: list[TaggedWord]) -> tuple[list[TaggedWord], list[tuple[str, ...]]]:
+    """``undo_tagger_slips`` and, per word, the ids of the rules that retagged it (``rules``):
+    the retag stage's rules run in the rule table's order."""
+    return rules.run_words("retag", words)
 
 
 def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
@@ -85,6 +90,7 @@ def _ends_an_address(text: str) -> bool:
     return bool(_POSTCODE_LINE.match(text)) or text.lower() in COUNTRY_REGIONS
 
 
+@rules.implements("retag.registration_number_line")
 def _registration_numbers_untagged(words: list[TaggedWord]) -> list[TaggedWord]:
     """A registration-number line ("ОКПО 78071338", read "OKNO 78071338") is no part of the
     address, though the tagger may call its label one ("OKNO/ADDRESS 78071338/O"): joined, the
@@ -99,6 +105,7 @@ def _registration_numbers_untagged(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
+@rules.implements("retag.address_block_completed")
 def _address_block_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     """Lines of a column of address lines are address lines, whatever the tagger called them.
 
@@ -155,6 +162,7 @@ _PLAIN_WORD = re.compile(r"^[^\W\d_][^\W\d_'’&\-]*$")
 _MAX_UNTAGGED_TITLE_WORDS = 2
 
 
+@rules.implements("retag.title_line_completed")
 def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line whose words are the position's and a plain word or two the tagger called nothing
     ("TELEVISION/O PRODUCTION ASSISTANT", "Web/O designer") is the position as a whole: a
@@ -186,6 +194,7 @@ def _titled(text: str) -> bool:
     return any(_title_word(w) or w.strip(".,:;()").lower() in COMPANY_LEGAL_FORMS | COMPANY_WORDS for w in text.split())
 
 
+@rules.implements("retag.name_on_its_line")
 def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
     """On a line the tagger read part of a name on, a complete name (name words, a known given
     name, no title or legal form) is the name, whatever it called the other words: before the
@@ -220,6 +229,7 @@ def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
+@rules.implements("retag.title_begun_after_the_name")
 def _title_begun_after_the_name(words: list[TaggedWord]) -> list[TaggedWord]:
     """On a line "Name, Title", the words after the comma that the tagger ran onto the name
     while it gave the rest of the line to the position are the title's first words ("ADAM
@@ -254,6 +264,7 @@ def _title_begun_after_the_name(words: list[TaggedWord]) -> list[TaggedWord]:
 _LABEL_SHAPED = re.compile(r"^(?:\S{1,10}(?:\s\S{1,10})?:|\S{1,3}\.)$")
 
 
+@rules.implements("retag.labels_untagged")
 def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
     """Address, position or company words that are the label of the value printed right after
     them on their line.
@@ -316,6 +327,7 @@ def _initials(words: list[TaggedWord]) -> str:
     return initials.upper().translate(LATIN_TWINS)
 
 
+@rules.implements("retag.monogram_untagged")
 def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line holding only the company's initials ("VG" for "Vector Group", "DC" over "Daniels
     Capital Group", "БИ)" over "Белова Инк") is its logo, whatever field the tagger gave it: the
@@ -354,6 +366,7 @@ def _names_the_domain(slug: str, labels: set[str]) -> bool:
                            or "-" in slug and slug.partition("-")[0] in labels)
 
 
+@rules.implements("retag.company_from_domain")
 def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
     """The company's name on a line of its own, or after "at"/"chez"/a comma on the title's line, is
     the company when the card's e-mail or web domain spells it ("Lefebvre" beside
@@ -394,6 +407,7 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
 _DANGLING = frozenset({"and", "&", "und", "et", "y", "e", "и", "of", "for", "für", "de", "du", "des", "der", "по"})
 
 
+@rules.implements("retag.title_continued_below")
 def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line ending on "and"/"&"/"of" right above a line that starts a position is the
     position's first line, whatever the tagger called it ("Logistics and" over "Distribution
@@ -423,6 +437,7 @@ def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
+@rules.implements("retag.company_line_completed")
 def _company_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     """A company name cut short by the tagger is given the rest of its line or its closing line:
     words the tagger called nothing after a company word no name ends on ("Уральский банк
@@ -454,6 +469,7 @@ def _company_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
+@rules.implements("retag.company_begun_above")
 def _company_begun_above(words: list[TaggedWord]) -> list[TaggedWord]:
     """A company line that starts with "and"/"&"/"и" continues the line right above it, which
     the tagger took for a name ("Davies, Green" over "and Davies"): a firm named after people
@@ -482,6 +498,7 @@ def _title_word(word: str) -> bool:
     return bool(w) and (w in TITLE_WORDS or w in RUSSIAN_TITLE_WORDS or w.startswith(TITLE_PREFIXES))
 
 
+@rules.implements("retag.title_ended_above")
 def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line tagged as the position right below a position line is no part of the title when
     the line above ends it on a title word (no comma, no "and"/"of" after it) and this line
@@ -512,6 +529,7 @@ def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
 _HOST_END = re.compile(r"^[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}/?$")
 
 
+@rules.implements("retag.domain_end_split_off")
 def _domain_end_split_off(words: list[TaggedWord]) -> list[TaggedWord]:
     """A top-level domain right after an e-mail or web address on its line, which the tagger
     left out, is the address's last word when the address stops at a dot ("inbox." + "ru") or

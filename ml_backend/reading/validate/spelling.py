@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from ml_backend.text.cyrillic import LATIN_TWINS
+from ml_backend.reading import rules
 from ml_backend.schema import FieldValue
 from ml_backend.text.known_words import one_letter_from
 from ml_backend.text.lexicon import (
@@ -292,7 +293,7 @@ def _harmonise_domains(values: list[FieldValue], slugs: Iterable[str]) -> list[F
             right = spelled[domain]
             if right != domain:
                 value = v.value[: len(v.value) - len(domain)] + right if v.field == "email" else v.value.replace(domain, right, 1)
-                v = _changed(v, value, normalise(v.field, value).display, "spelling.one_domain_per_card")
+                v = _changed(v, value, normalise(v.field, value).display, "spelling.domains_harmonised")
             if (v.field, v.value) in seen:
                 continue
             seen.add((v.field, v.value))
@@ -479,7 +480,8 @@ def _russian_words_spelled_as_the_addresses(values: list[FieldValue]) -> list[Fi
         known, min_length, whole = targets.get(v.field, (set(), 0, False))
         if known and v.valid and v.source != "qr" and has_cyrillic(v.value):
             v = _cyrillic_words_respelled(
-                v, lambda word: _word_spelled_by(word, known, min_length, whole=whole) or word)
+                v, lambda word: _word_spelled_by(word, known, min_length, whole=whole) or word,
+                "spelling.russian_words_spelled_as_the_addresses")
         out.append(v)
     return out
 
@@ -487,10 +489,10 @@ def _russian_words_spelled_as_the_addresses(values: list[FieldValue]) -> list[Fi
 _CYRILLIC_WORD = re.compile(r"[А-ЯЁа-яё]+")
 
 
-def _cyrillic_words_respelled(v: FieldValue, respell: Callable[[str], str]) -> FieldValue:
-    """``v`` with each Cyrillic word as ``respell`` spells it, a rule's value where one changed."""
+def _cyrillic_words_respelled(v: FieldValue, respell: Callable[[str], str], rule: str) -> FieldValue:
+    """``v`` with each Cyrillic word as ``respell`` spells it, ``rule``'s value where one changed."""
     value = _CYRILLIC_WORD.sub(lambda m: respell(m.group()), v.value)
-    return v if value == v.value else _changed(v, value, value, "spelling.cyrillic_words_by_the_domain")
+    return v if value == v.value else _changed(v, value, value, rule)
 
 
 def _spaced_as(text: str, parts: list[str]) -> str | None:
@@ -614,7 +616,7 @@ def _latin_brands_spelled_by_the_domain(values: list[FieldValue]) -> list[FieldV
             return latin
         return _brand_read_in_cyrillic(word, parts) or word
 
-    return [_cyrillic_words_respelled(v, relatinised)
+    return [_cyrillic_words_respelled(v, relatinised, "spelling.latin_brand_from_the_domain")
             if labels and v.field == "company" and v.valid and v.source != "qr" and has_cyrillic(v.value) else v
             for v in values]
 
@@ -658,15 +660,38 @@ def _name_spaced_as_the_emails(values: list[FieldValue]) -> list[FieldValue]:
 def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     """The holder's name spaced as the e-mails show it, the card's e-mails and websites spelled as
     its free-mail domains, company name and holder's name say (module docstring), then one
-    spelling per domain, then glued e-mail labels cut off."""
-    values = _name_spaced_as_the_emails(values)
-    name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
+    spelling per domain, then glued e-mail labels cut off, Russian words and Latin brands
+    spelled as the card's addresses, and a company spaced as its domain: the spelling stage's
+    rules, in the rule table's order (``rules``)."""
+    return rules.run_values("spelling", values)
+
+
+def _card_slugs(values: list[FieldValue]) -> set[str]:
+    """The company's name as a domain may spell it, for a Latin company name only (a Cyrillic
+    one was read by Tesseract, less surely than the Latin addresses)."""
     company = next((v.value for v in values if v.field == "company" and v.valid), None)
+    return set(company_slugs(company)) if company and not has_cyrillic(company) else set()
+
+
+@rules.implements("spelling.respelled_by_name_company_or_word_list")
+def _respelled_by_name_company_or_word_list(values: list[FieldValue]) -> list[FieldValue]:
+    """Each e-mail and website read by OCR, with a spelling proposed (``_respelled``)."""
+    name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
     # a Cyrillic name or company was read by Tesseract, less surely than the Latin address
     exact_locals = name_locals(name)
     locals_ = exact_locals if name and not has_cyrillic(name) else frozenset()
-    slugs = set(company_slugs(company)) if company and not has_cyrillic(company) else set()
-    out = [_respelled(v, locals_, slugs, exact_locals) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
-           for v in values]
-    out = _without_glued_email_labels(_harmonise_domains(out, slugs))
-    return _company_spaced_as_the_domain(_latin_brands_spelled_by_the_domain(_russian_words_spelled_as_the_addresses(out)))
+    slugs = _card_slugs(values)
+    return [_respelled(v, locals_, slugs, exact_locals) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
+            for v in values]
+
+
+@rules.implements("spelling.domains_harmonised")
+def _domains_harmonised(values: list[FieldValue]) -> list[FieldValue]:
+    return _harmonise_domains(values, _card_slugs(values))
+
+
+rules.implements("spelling.name_spaced_as_the_emails")(_name_spaced_as_the_emails)
+rules.implements("spelling.glued_email_label")(_without_glued_email_labels)
+rules.implements("spelling.russian_words_spelled_as_the_addresses")(_russian_words_spelled_as_the_addresses)
+rules.implements("spelling.latin_brand_from_the_domain")(_latin_brands_spelled_by_the_domain)
+rules.implements("spelling.company_spaced_as_the_domain")(_company_spaced_as_the_domain)
