@@ -98,6 +98,11 @@ def render_document(reports: list[dict[str, Any]]) -> str:
     for rule in rules.RULES:
         out.append(f"| `{rule.id}` | " + " | ".join(_cell(r, rule.id) for r in reports) + " |" if reports
                    else f"| `{rule.id}` |")
+    if rules.DELETED:
+        out += ["", "## Rules deleted", "",
+                "Rules that fired on the real development cards or the browser-rendered ones but never made a value "
+                "right there (or made more wrong than right) were deleted:", ""]
+        out += [f"- `{rid}`: {why}" for rid, why in rules.DELETED.items()]
     out += ["", "## The rules", ""]
     for stage in rules.STAGES:
         stage_rules = rules.stage_rules(stage)

@@ -19,7 +19,7 @@ Per rule and set:
 * ``worse_cards``: cards whose errors grew with the rule.
 
 The total line counts values read right (every rule off) that the rules together changed into
-wrong ones, and the reverse.
+wrong ones (listed per card in ``changed_wrong``), and the reverse.
 """
 
 from __future__ import annotations
@@ -140,6 +140,7 @@ def rules_report(pipeline: CardPipeline, truth_path: Path, *, images: Path | Non
     every = frozenset(rules.BY_ID)
     on_preds, off_preds, skipped = [], [], []
     right_to_wrong = wrong_to_right = 0
+    changed_wrong: list[dict[str, Any]] = []
     for rec in track(records, len(records), "rules", "card", log):
         image_path = (images / Path(rec["image"]).name) if images is not None else Path(rec["image"])
         try:
@@ -170,6 +171,8 @@ def rules_report(pipeline: CardPipeline, truth_path: Path, *, images: Path | Non
         right, wrong, _ = _diff(on_scores, off_scores)
         wrong_to_right += right
         right_to_wrong += wrong
+        if wrong:
+            changed_wrong.append({"image": Path(rec["image"]).name, **_changed_fields(on_fields, off_fields)})
         fired: dict[str, int] = {}
         for firing in firings:
             fired[firing.rule] = fired.get(firing.rule, 0) + 1
@@ -200,6 +203,7 @@ def rules_report(pipeline: CardPipeline, truth_path: Path, *, images: Path | Non
                      "rules_off": evaluate(off_preds, records).overall.micro.f1},
         "read_right_changed_wrong": right_to_wrong,
         "read_wrong_made_right": wrong_to_right,
+        "changed_wrong": changed_wrong,
         "rules": {rid: c.to_dict() for rid, c in counts.items()},
     }
 

@@ -24,9 +24,9 @@ is complete on either line or the company's line ends on its legal form ("Stephe
 "Clements"): a phone, e-mail or website part too incomplete to be a value on its own, or a part of
 a name that is no complete name, is joined to the part of the same field next to it on its row.
 
-Before decoding, the tagger's typical slips on real cards are undone (``retag``). After it, a
-"phone" with fewer than three digits (a bullet) and a "website" without a dot (a garbled label)
-are dropped.
+Before decoding, the tagger's typical slips on real cards are undone (``retag``). The joins
+after it are the ``decode`` stage's rules (``rules``). A "phone" with fewer than three digits (a
+bullet) or a "website" without a dot (a garbled label) is kept, and the validator flags it.
 
 A value's confidence is the *minimum* of its words' tag probabilities, not the mean: a value is
 right only if every word is, and the evaluation compares whole values, so one doubtful word in
@@ -199,29 +199,6 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
     return rules.run_values("decode", values)
 
 
-#: A phone value needs at least this many digits once its fragments are joined; what has fewer
-#: is a bullet ("+") or a stray digit the tagger took for one, not a number to validate.
-_MIN_PHONE_DIGITS = 3
-
-
-def _stray(value: FieldValue) -> bool:
-    """A phone without a number's digits, or a website without a dot ("noyta", a garbled
-    "почта" label): the tagger's slip on a bullet or a label, with nothing to validate."""
-    if value.field == "phone":
-        return sum(ch.isdigit() for ch in value.value) < _MIN_PHONE_DIGITS
-    if value.field == "website":
-        return "." not in value.value
-    return False
-
-
-@rules.implements("decode.strays_dropped")
-def _without_strays(values: list[FieldValue]) -> list[FieldValue]:
-    kept = [v for v in values if not _stray(v)]
-    if len(kept) < len(values):
-        log.debug("read as bullets or labels, not values: %s", [v.value for v in values if _stray(v)])
-    return kept
-
-
 def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
     """One value made of ``parts`` (already in reading order), as sure as its least sure part."""
     text = joiner.join(p.value for p in parts)
@@ -353,9 +330,10 @@ def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
     """Whether ``lower`` reads as the continuation line of ``upper`` (see ``retag.wraps_onto``); a
     full name complete on either line, or printed as initials and a surname above, is not
     continued: the other line is another field the tagger took for a name ("ВИШНЯКОВА ПОЛИНА
-    ВЕНИАМИНОВНА" over the position "Гранатомётчик", "М. Ф. Антонов" over "Банкир")."""
+    ВЕНИАМИНОВНА" over the position "Гранатомётчик", "М. Ф. Антонов" over "Банкир", a word of
+    the company's name over "Э. Д. Владимирова")."""
     if upper.field == "full_name" and (is_complete_name(upper.value) or is_complete_name(lower.value)
-                                       or is_initialled_name(upper.value)):
+                                       or is_initialled_name(upper.value) or is_initialled_name(lower.value)):
         return False
     if upper.field == "company" and _ends_on_legal_form(upper.value):
         return False

@@ -7,13 +7,10 @@ A token classifier trained on generated cards misses what only the whole card sh
 * a registration number's label ("OKNO" of "ОКПО 78071338") tagged as part of the address;
 * a garbled contact label tagged as the address before it ("3n. nota:" for "Эл. почта:");
 * the company's monogram logo on a line of its own pulled into the address or the company;
-* a complete name split between the name and a neighbouring field, or, on a card where no name
-  was tagged, given to the company or the address;
 * the company's name (spelled by the card's e-mail or web domain) given to another field;
 * a company name cut short: the rest of a line ending on "и"/"and"/"&", the line below that
   closes its guillemet, the line above one starting with "and" that the tagger took for a name;
-* a job title wrapped after "and"/"&"/"of" whose first part went elsewhere, or begun after the
-  name's comma with its first words read into the name;
+* a job title begun after the name's comma with its first words read into the name;
 * words of a title line left out of the position the rest of the line is ("TELEVISION" of
   "TELEVISION PRODUCTION ASSISTANT");
 * a slogan or department line run onto a complete title ("Software Developer" + "Robust
@@ -36,10 +33,10 @@ from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
-    COMPANY_WORDS,
     COUNTRY_REGIONS,
     NAME_AFFIXES,
     NAME_CONJUNCTIONS,
+    PHONE_LABEL_WORDS,
     RUSSIAN_TITLE_WORDS,
     SECOND_LEVEL_LABELS,
     TITLE_PREFIXES,
@@ -98,11 +95,17 @@ def _registration_numbers_untagged(words: list[TaggedWord]) -> list[TaggedWord]:
     out = list(words)
     for indices in _line_groups(words):
         if any(words[i].field == "address" for i in indices) and is_registration_number(
-                " ".join(words[i].word.text for i in indices)):
+                " ".join(words[i].word.text for i in indices)) and not _phone_labelled(words[indices[0]].word.text):
             log.debug("registration number line %r: no address", " ".join(words[i].word.text for i in indices))
             for i in indices:
                 out[i] = replace(words[i], tag=OUTSIDE_TAG)
     return out
+
+
+def _phone_labelled(first_word: str) -> bool:
+    """Whether a line's first word is a phone label ("Fones 11 2082-2399/2646-6123" has the shape
+    of a registration number, but it is the card's phone numbers)."""
+    return first_word.lower().strip(".:") in PHONE_LABEL_WORDS
 
 
 @rules.implements("retag.address_block_completed")
@@ -178,54 +181,6 @@ def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
         log.debug("%r read as one title line", " ".join(tw.word.text for tw in line))
         for k, i in enumerate(indices):
             out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
-    return out
-
-
-def _after_postcode(words: list[TaggedWord], indices: list[int]) -> bool:
-    """Whether the line ``indices`` comes right after an address line whose last word holds a
-    digit (a postcode, a ZIP code)."""
-    before = indices[0] - 1
-    return before >= 0 and words[before].field == "address" and any(ch.isdigit() for ch in words[before].word.text)
-
-
-def _titled(text: str) -> bool:
-    """Whether ``text`` holds a job-title word, a legal form or a company word ("Henry Energy")
-    (then it is not only a name)."""
-    return any(_title_word(w) or w.strip(".,:;()").lower() in COMPANY_LEGAL_FORMS | COMPANY_WORDS for w in text.split())
-
-
-@rules.implements("retag.name_on_its_line")
-def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
-    """On a line the tagger read part of a name on, a complete name (name words, a known given
-    name, no title or legal form) is the name, whatever it called the other words: before the
-    first comma ("Jacqueline M. Thomas, Consultant", the given name pulled into the address
-    above; "Paul Houston, Sports Officer", the surname given to the title), or the whole line
-    ("АГГЕЙ СТЕПАНОВ" with the surname tagged as the position below it). Where the tagger read
-    no name anywhere on the card, the first line that is such a name as a whole is the name too
-    ("Howard Hancock" taken for the company above "Polaris Consulting Ltd.", "Gareth Sanderson"
-    for the address's last line), unless the tagger began an address with it ("North Megan, IN
-    13968" is a town), except after an address line ending in a number: the postcode ends an
-    address, and "Bryan May" below "North Stuart LA97 4AJ" is no part of it."""
-    out = list(words)
-    nameless = not any(tw.field == "full_name" for tw in words)
-    for indices in _line_groups(words):
-        if not any(words[i].field == "full_name" for i in indices):
-            began_address = words[indices[0]].tag == "B-ADDRESS" and not _after_postcode(words, indices)
-            if not nameless or began_address or words[indices[-1]].word.text.endswith(","):
-                continue
-            head = indices
-        else:
-            comma = next((k for k, i in enumerate(indices) if words[i].word.text.endswith(",")), None)
-            head = indices[: comma + 1] if comma is not None and comma < len(indices) - 1 else indices
-        text = " ".join(words[i].word.text for i in head).rstrip(",")
-        if all(words[i].field == "full_name" for i in head) or not is_complete_name(text):
-            continue
-        if _titled(text) or any(len(w) > 3 and w[0].islower() for w in text.split()):
-            continue  # a title, a legal form, or a lower-case word longer than "van"/"von"/"de"
-        log.debug("%r read as the name on its line", text)
-        for k, i in enumerate(head):
-            out[i] = replace(words[i], tag="B-FULL_NAME" if k == 0 else "I-FULL_NAME")
-        nameless = False
     return out
 
 
@@ -372,7 +327,8 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
     the company when the card's e-mail or web domain spells it ("Lefebvre" beside
     "c.marques@lefebvre.fr"), whatever the tagger called it: one-word company names, surnames
     mostly, are the tagger's blind spot (an address's last line, a second full name). A legal
-    form after the name goes with it ("Geisler GmbH")."""
+    form after the name goes with it ("Geisler GmbH"); a mark before it ("© Киселева Групп")
+    does not."""
     labels = set()
     for tw in words:
         if tw.field in ("email", "website"):
@@ -395,7 +351,10 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
                 continue  # the address itself, not the company's name
             if _names_the_domain(_slug(run), labels):
                 log.debug("%r names the card's domain: the company", " ".join(words[i].word.text for i in indices[start:]))
-                for k, i in enumerate(indices[start:]):
+                named = indices[start:]
+                while len(named) > 1 and not any(ch.isalnum() for ch in words[named[0]].word.text):
+                    named = named[1:]  # a mark before the name ("©", a bullet) is no part of it
+                for k, i in enumerate(named):
                     out[i] = replace(words[i], tag="B-COMPANY" if k == 0 else "I-COMPANY")
                 if before in _COMPANY_CONNECTORS:
                     out[indices[start - 1]] = replace(words[indices[start - 1]], tag=OUTSIDE_TAG)
@@ -405,36 +364,6 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
 
 #: Words a printed line cannot end on: the line goes on below ("Health and" / "Safety Inspector").
 _DANGLING = frozenset({"and", "&", "und", "et", "y", "e", "и", "of", "for", "für", "de", "du", "des", "der", "по"})
-
-
-@rules.implements("retag.title_continued_below")
-def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
-    """A line ending on "and"/"&"/"of" right above a line that starts a position is the
-    position's first line, whatever the tagger called it ("Logistics and" over "Distribution
-    Manager", left out or pulled into the name above): the decoder then joins the two lines.
-    On one line, the words before such a conjunction and the position after it are one title."""
-    out = list(words)
-    lines = _line_groups(words)
-    starts = [indices[0] for indices in lines if words[indices[0]].tag == "B-POSITION"]
-    for indices in lines:
-        first_title = next((k for k, i in enumerate(indices) if words[i].field == "position"), None)
-        if first_title and words[indices[first_title - 1]].word.text.lower() in _DANGLING:
-            # "Health and | safety inspector" on one line, its start given to another field
-            for k, i in enumerate(indices[:first_title]):
-                out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
-            out[indices[first_title]] = replace(words[indices[first_title]], tag="I-POSITION")
-            continue
-        last = words[indices[-1]]
-        if last.word.text.lower() not in _DANGLING or first_title is not None:
-            continue
-        head = _line_value([words[i] for i in indices])
-        below = next((s for s in starts if wraps_onto(head, _line_value([w for w in words if _same_line(w, words[s])]))), None)
-        if below is None:
-            continue
-        log.debug("%r read as the first line of the position below it", head.value)
-        for k, i in enumerate(indices):
-            out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
-    return out
 
 
 @rules.implements("retag.company_line_completed")

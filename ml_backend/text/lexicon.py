@@ -18,6 +18,8 @@ COMPANY_LEGAL_FORMS: frozenset[str] = frozenset({
     # fr / be / es / it / nl / pl
     "sarl", "s.a.r.l.", "s.a.s.", "s.a.", "sasu", "eurl", "srl", "s.r.l.", "s.p.a.", "b.v.", "n.v.",
     "a/s", "s.l.", "s.l.u.", "sp.", "o.o.",
+    # pt (Brazil): "Ltda." (limitada), "EIRELI", "S/A", "S/C" (sociedade civil)
+    "ltda", "ltda.", "eireli", "s/a", "s/c",
     # ru (Cyrillic); "инк"/"лтд" are transliterations seen on Russian cards
     "ооо", "оао", "зао", "пао", "нао", "нко", "ано", "фгуп", "гуп", "муп", "тоо", "нпо", "рао", "инк", "лтд",
 })
@@ -190,6 +192,14 @@ SECOND_LEVEL_LABELS: frozenset[str] = frozenset({"co", "org", "ac", "gov", "ltd"
 #: What OCR reads the "+" of a country code as, right before its first digit
 #: ("=44 1249 528659", "T: -33-1 27 75 72 38", "M.-33619770890").
 MISREAD_PLUS_SIGNS = "-=÷~*"
+#: Phone labels of the languages we read (lower case, dots and colons stripped), plural forms
+#: too ("Fones 11 2082-2399/2646-6123", "Tels"): a number printed after one is a phone number.
+PHONE_LABEL_WORDS = frozenset({
+    "tel", "tél", "t", "phone", "telephone", "téléphone", "telefone", "fone", "fon", "telefon", "telefono",
+    "teléfono", "тел", "т", "телефон", "ph", "pabx", "office",
+    "tels", "phones", "telephones", "téléphones", "telefones", "fones", "telefoni", "telefonos", "teléfonos",
+    "телефоны",
+})
 
 #: Words joining several people ("Smith & Jones", "Иванов и партнёры"): a firm, not one person.
 NAME_CONJUNCTIONS: frozenset[str] = frozenset({"&", "and", "und", "et", "и"})

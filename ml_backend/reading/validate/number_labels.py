@@ -15,6 +15,7 @@ import re
 import phonenumbers
 
 from ml_backend.schema import FieldValue, OcrLine
+from ml_backend.text.lexicon import PHONE_LABEL_WORDS
 
 #: Fax labels of the languages we read (lower case, dots and colons stripped): "F" alone too,
 #: as cards print "T ... F ...".
@@ -23,10 +24,7 @@ _FAX_WORDS = frozenset({
     "fac-símile", "fac-simile", "fac", "faks", "telefaks", "faxe",
 })
 #: Words that make a fax label a shared one ("Tel/Fax", "Fone/Fax", "Т/ф", "Tel. & Fax").
-_PHONE_WORDS = frozenset({
-    "tel", "tél", "t", "phone", "telephone", "téléphone", "telefone", "fone", "fon", "telefon", "telefono",
-    "teléfono", "тел", "т", "телефон", "ph", "pabx", "office",
-})
+_PHONE_WORDS = PHONE_LABEL_WORDS
 #: Labels of registration and tax numbers (Russian in Cyrillic and in the Latin look-alikes
 #: OCR reads them in: "OKNO" for "ОКПО"): what follows is no phone number.
 _REGISTRATION_WORDS = frozenset({
@@ -115,6 +113,11 @@ def printed_label(value: FieldValue, lines: list[OcrLine]) -> str:
     return own or _label_cell_left_of(value, lines)
 
 
+#: A label cell holds a word or two ("Fax:", "Mobile phone"); a longer line beside a number is
+#: other text on its row ("David F. Lawson" left of the phone: its "F." is an initial, no label).
+_MAX_LABEL_CELL_WORDS = 2
+
+
 def _label_cell_left_of(value: FieldValue, lines: list[OcrLine]) -> str:
     """The text of a digitless OCR line printed left of ``value`` on its row: the label cell of
     a card that prints its contacts as a table ("Fax:" | "026 091 9377"). The nearest wins."""
@@ -128,7 +131,7 @@ def _label_cell_left_of(value: FieldValue, lines: list[OcrLine]) -> str:
         same_row = min(y1, ly1) - max(y0, ly0) > 0.5 * min(height, ly1 - ly0)
         gap = x0 - lx1
         if (index in value.line_indices or not same_row or gap < -0.5 * height or gap > 8 * height
-                or any(ch.isdigit() for ch in line.text)):
+                or any(ch.isdigit() for ch in line.text) or len(line.text.split()) > _MAX_LABEL_CELL_WORDS):
             continue
         if best_gap is None or gap < best_gap:
             best, best_gap = line.text.strip(), gap

@@ -4,7 +4,7 @@ Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...)
 card: two numbers tagged as one are split; e-mails and websites the tagger garbled or missed are
 recovered from the OCR text (``recover``); spaCy cue rules catch a company tagged as a name
 (and similar mix-ups); a card without a position takes a job-title line the tagger missed, or
-a second "name" that is none; a website that is really an e-mail moves; a "company" that looks
+a second "name" that is none; a website holding an e-mail becomes it (``recover``); a "company" that looks
 like a person, a second value of a field that has one, and an address, company, title or name
 whose shape says OCR misread it (``shape``: "Martinland CVo 9NU", 'ООО "Вектор') are flagged.
 Nothing is dropped: a value that fails a check is kept with ``valid=False``, a ``reason`` and a
@@ -26,10 +26,10 @@ from ml_backend.reading.validate.cues import Cues, CueTagger
 from ml_backend.reading.values.email import split_addresses
 from ml_backend.text.given_names import has_given_name
 from ml_backend.text.known_words import with_known_name_words, with_known_title_words
-from ml_backend.text.lexicon import COMMON_TLDS
+from ml_backend.text.lexicon import is_legal_form
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.validate.number_labels import label_kind, printed_label
-from ml_backend.reading.values.plain import WEB_ADDRESS_NOT_POSTAL, closed_up_capitals, with_known_towns
+from ml_backend.reading.values.plain import closed_up_capitals, with_known_towns
 from ml_backend.reading.values.phone import split_numbers
 from ml_backend.reading.validate.recover import RECOVERED_CONFIDENCE, phone_shaped, recover
 from ml_backend.reading.values.result import NOTED_FACTOR
@@ -37,6 +37,7 @@ from ml_backend.reading.values.region import region_hint_from
 from ml_backend.reading.validate.shape import (
     case_slips_restored,
     cyrillic_read_as_latin,
+    is_eight_digit_postcode,
     misread_address,
     misread_company,
     misread_position,
@@ -60,12 +61,6 @@ FLAGGED_FACTOR = 0.5
 GOOD_OCR_CONFIDENCE = 0.9
 
 _NAME_LIKE_FIELDS = ("full_name", "company", "position")
-_WEB_START = re.compile(r"\s*(?:https?:|www[.,])", re.IGNORECASE)
-#: "name.tld" with nothing else: a website under a "www:" label the tagger read as an e-mail's.
-#: (Host names have no "_": "ivan_petrovgx.de" is an e-mail with its "@" misread.)
-_BARE_DOMAIN = re.compile(r"^\s*(?:[^\W_]|-)+\.([^\W\d_]{2,})\s*$")
-
-
 @dataclass(frozen=True)
 class CardContext:
     """What the validate stage's rules see besides the values: the validator (its cue rules),
@@ -119,7 +114,7 @@ class Validator:
         region = (known or self._settings.default_region).upper()
         values = rules.run_values("card", values)
         pieces = rules.run_values("split", values, region)
-        checked = [_checked_or_swapped(piece, region, region_known=known is not None) for piece in pieces]
+        checked = [_checked(piece, region, region_known=known is not None) for piece in pieces]
         context = CardContext(self, pieces, lines or [], region, known is not None)
         checked = rules.run_values("validate", checked, context)
         checked = recover(checked, lines, region, region_known=known is not None)
@@ -418,6 +413,8 @@ _ZIP_PLUS_FOUR = re.compile(r"^\d{5}-\d{4}$")
 def _number_not_address(part: str, region: str) -> bool:
     """Whether an end ``part`` of an address is a number the tagger ran into it: a valid phone
     number, or digits no address part is (``_MIN_LOOSE_NUMBER_DIGITS``)."""
+    if is_eight_digit_postcode(part, region):  # "..., CEP: 03637-000"
+        return False
     if phone_shaped(part, _MIN_ADDRESS_PHONE_DIGITS) and normalise("phone", part, region).valid:
         return True
     return (bool(_LOOSE_NUMBER.match(part)) and not _ZIP_PLUS_FOUR.match(part)
@@ -512,38 +509,17 @@ def _flagged(v: FieldValue, reason: str) -> FieldValue:
     return replace(v, valid=False, reason=reason, confidence=v.confidence * FLAGGED_FACTOR)
 
 
-def _checked_or_swapped(v: FieldValue, region: str, *, region_known: bool = False) -> FieldValue:
-    """``_checked``, except that an invalid "website" that is an e-mail becomes an e-mail and an
-    invalid "e-mail" that is clearly a web address ("www.", "http", or a bare "name.tld" with a
-    common TLD), or an "address" that is one, becomes a website."""
-    checked = _checked(v, region, region_known=region_known)
-    if checked.valid or not rules.enabled("check.web_email_swapped"):
-        return checked
-    bare = _BARE_DOMAIN.match(v.value)
-    if v.field == "website" and "@" in v.value:
-        other = "email"
-    elif v.field == "email" and (_WEB_START.match(v.value) or (bare and bare.group(1).lower() in COMMON_TLDS)):
-        other = "website"
-    elif v.field == "address" and checked.reason == WEB_ADDRESS_NOT_POSTAL:
-        other = "website"
-    else:
-        return checked
-    moved = _checked(replace(v, field=other, source="rule", confidence=v.confidence * RELABELLED_FACTOR), region)
-    if not moved.valid:
-        return checked
-    rules.record("check.web_email_swapped", other, v.value, moved.value)
-    return rules.noted(moved, "check.web_email_swapped")
-
-
 def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
     """Keep the most trusted value of a single-value field first; flag the others. Of two
     companies, one the card's domain spells is trusted first ("Stephens Inc" on stephens.com
-    over "Northstar" printed below it): the tagger's confidence cannot see that evidence."""
+    over "Northstar" printed below it), then one that holds a legal form ("CEASTEC S/C LTDA."
+    over a slogan line): the tagger's confidence cannot see that evidence."""
     out = list(values)
 
-    def trust(i: int) -> tuple[bool, bool, float]:
+    def trust(i: int) -> tuple[bool, bool, bool, float]:
         named = out[i].field == "company" and named_by_the_domains(out[i].value, out)
-        return out[i].valid, named, out[i].confidence
+        formed = out[i].field == "company" and any(is_legal_form(w.strip(".,")) for w in out[i].value.split())
+        return out[i].valid, named, formed, out[i].confidence
 
     for field in SINGLE_VALUE_FIELDS:
         idx = [i for i, v in enumerate(out) if v.field == field]
