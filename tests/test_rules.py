@@ -164,3 +164,21 @@ def test_the_rules_document_is_up_to_date() -> None:
 def test_a_value_a_rule_passes_on_unchanged_is_not_named() -> None:
     v = FieldValue("email", "a@x.com", "a@x.com", 0.9)
     assert rules._ledgered("spelling.domains_harmonised", [v], [replace(v)]) == [v]
+
+
+def test_the_rules_command_checks_its_arguments_before_loading_a_model(tmp_path: Path, capsys) -> None:
+    from ml_backend.__main__ import main
+
+    assert main(["rules"]) == 2
+    assert "give a TRUTH.jsonl" in capsys.readouterr().err
+    assert main(["rules", str(tmp_path / "missing.jsonl")]) == 2
+    assert "is not a file" in capsys.readouterr().err
+    truth = tmp_path / "truth.jsonl"
+    truth.write_text("{}\n", encoding="utf-8")
+    assert main(["rules", str(truth), "--images", str(tmp_path / "nowhere")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert main(["rules", "--doc", "--check"]) == 0  # docs/rules.md is what the table and reports render
+    stale = tmp_path / "rules.md"
+    stale.write_text("old\n", encoding="utf-8")
+    assert main(["rules", "--doc", "--check", "--out", str(stale)]) == 1
+    assert stale.read_text(encoding="utf-8") == "old\n"
