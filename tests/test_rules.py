@@ -82,7 +82,9 @@ def _run_alone(rule: rules.Rule, given: tuple[str, ...]) -> tuple[str, ...]:
         return _word_lines(fn(_words(given)))
     values, lines = _values(given)
     region = "RU" if any(has_cyrillic(s) for s in given) else "US"
-    if rule.stage in ("decode", "card", "spelling"):
+    if rule.stage == "decode":
+        out = fn(values, [])
+    elif rule.stage in ("card", "spelling"):
         out = fn(values)
     elif rule.stage == "split":
         out = fn(values, region)
@@ -182,3 +184,17 @@ def test_the_rules_command_checks_its_arguments_before_loading_a_model(tmp_path:
     stale.write_text("old\n", encoding="utf-8")
     assert main(["rules", "--doc", "--check", "--out", str(stale)]) == 1
     assert stale.read_text(encoding="utf-8") == "old\n"
+
+
+def test_addresses_of_several_places_each_with_its_phone_are_not_joined() -> None:
+    """A shop card printing each shop's address with its own phone on one line lists places:
+    the first is the address, the others stay values of their own (flagged as second ones)."""
+    from ml_backend.reading.fields import words_to_values
+
+    lines = ("Av./ADDRESS Rio/ADDRESS Pedras,/ADDRESS 1553/ADDRESS Tel/Fax:/O 3123-0800/PHONE",
+             "Av./ADDRESS Sapopemba,/ADDRESS 2449/ADDRESS Tel/Fax:/O 2966-2550/PHONE")
+    values = words_to_values(_words(lines))
+    assert [v.value for v in values if v.field == "address"] == ["Av. Rio Pedras, 1553", "Av. Sapopemba, 2449"]
+    # one address line with a phone, the next without: one place, one address
+    values = words_to_values(_words((lines[0], "Sao/ADDRESS Paulo/ADDRESS")))
+    assert [v.value for v in values if v.field == "address"] == ["Av. Rio Pedras, 1553, Sao Paulo"]

@@ -51,7 +51,7 @@ from ml_backend.schema import (
     union_bbox,
 )
 from ml_backend.reading.values import normalise, region_hint_from
-from ml_backend.text.lexicon import is_legal_form
+from ml_backend.text.lexicon import PHONE_LABEL_WORDS, is_legal_form
 from ml_backend.reading.values.plain import is_complete_name, is_initialled_name
 from ml_backend.reading.values.website import lacks_top_level_domain
 
@@ -196,7 +196,7 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         open_value = _OpenValue(field_name, [tw], list(applied))
     if open_value is not None:
         values.append(open_value.to_value())
-    return rules.run_values("decode", values)
+    return rules.run_values("decode", values, retagged)
 
 
 def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
@@ -212,8 +212,29 @@ def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
     )
 
 
+#: A phone number's digits on a line (at least this many).
+_MIN_PLACE_PHONE_DIGITS = 7
+
+
+def _place_lines(words: list[TaggedWord]) -> set[int]:
+    """Lines that print a phone label and a number after it ("Av. Sapopemba, 2449 - Tel/Fax:
+    2966-2550"): on a line that also holds an address, the address of one place of several."""
+    lines: set[int] = set()
+    by_line: dict[int, list[str]] = {}
+    for tw in words:
+        by_line.setdefault(tw.word.line_index, []).append(tw.word.text)
+    for index, texts in by_line.items():
+        for k, text in enumerate(texts):
+            labels = [w for w in text.lower().strip(".:").split("/") if w]
+            if labels and all(w in PHONE_LABEL_WORDS or w in ("fax", "факс") for w in labels) and sum(
+                    ch.isdigit() for ch in " ".join(texts[k + 1:])) >= _MIN_PLACE_PHONE_DIGITS:
+                lines.add(index)
+                break
+    return lines
+
+
 @rules.implements("decode.address_parts_joined")
-def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
+def _join_address_parts(values: list[FieldValue], words: list[TaggedWord]) -> list[FieldValue]:
     """Every address part of the card -> one address, parts top to bottom, where the first was.
 
     Parts that start on one OCR line (another field's word came between them: "стр. 8 + 737166,
@@ -221,8 +242,22 @@ def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
     a tilted photo the right part's words can sit higher than the left part's, and a part going
     on to the next line can reach further left there than the part before it ("2168" |
     "lliams Gardens" / "North Sabrinaburgh, AK 68068" on a right-aligned card).
+
+    A card that prints several places, each address on a line with its own phone ("Av. Rio das
+    Pedras, 1553 - Tel/Fax: 3123-0800" over "Av. Sapopemba, 2449 - Tel/Fax: 2966-2550"), has one
+    address per place: the first place's parts are the address, the others stay values of their
+    own, less sure (the validator flags them as second addresses).
     """
     parts = [v for v in values if v.field == "address"]
+    places = _place_lines(words)
+    part_places = sorted({v.line_indices[0] for v in parts if v.line_indices and v.line_indices[0] in places})
+    if len(part_places) > 1:  # a card of several places, each address on its line with its phone
+        log.debug("address parts on %d lines with their own phones: only the first place's joined", len(part_places))
+        first_place = part_places[0]
+        values = [v for v in values if v.field != "address" or (v.line_indices and v.line_indices[0] == first_place)] + [
+            replace(v, confidence=v.confidence * _DETACHED_FACTOR) for v in parts
+            if not (v.line_indices and v.line_indices[0] == first_place)]
+        parts = [v for v in parts if v.line_indices and v.line_indices[0] == first_place]
     detached = [v for v in parts if _detached_from_the_address(v, parts)]
     if detached:
         log.debug("printed apart from the address block: %s", [v.value for v in detached])
@@ -312,7 +347,7 @@ def _fragments(left: FieldValue, right: FieldValue) -> bool:
 
 
 @rules.implements("decode.fragments_joined")
-def _join_fragments(values: list[FieldValue]) -> list[FieldValue]:
+def _join_fragments(values: list[FieldValue], words: list[TaggedWord] | None = None) -> list[FieldValue]:
     """Adjacent parts of a phone/e-mail/website or of a name on one row (``_fragments``) -> one value."""
     out = list(values)
     i = 0
@@ -341,7 +376,7 @@ def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
 
 
 @rules.implements("decode.wrapped_lines_joined")
-def _join_wrapped(values: list[FieldValue]) -> list[FieldValue]:
+def _join_wrapped(values: list[FieldValue], words: list[TaggedWord] | None = None) -> list[FieldValue]:
     """Parts of a name, position or company printed one below the other -> one value."""
     out = list(values)
     for name in ("full_name", "position", "company"):

@@ -120,7 +120,8 @@ RULES: tuple[Rule, ...] = (
          ((("suvorova@inbox./EMAIL ru/O",), ("suvorova@inbox./EMAIL ru/EMAIL",)),)),
     # --- decode: values joined or left out (fields.py) --------------------------------------
     Rule("decode.address_parts_joined", "decode", ("address",), "join", "layout",
-         "address lines decoded as separate values are one address", (),
+         "address lines decoded as separate values are one address; on a card printing several places, each "
+         "address with its own phone on its line, the first place's", (),
          ((('address: 12 Main St', 'address: Springfield, IL 62701'), ('address: 12 Main St, Springfield, IL 62701',)),)),
     Rule("decode.wrapped_lines_joined", "decode", ("full_name", "position", "company"), "join", "layout",
          "a name, position or company wrapped onto the next line is one value", (),
