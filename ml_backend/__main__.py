@@ -1,4 +1,4 @@
-"""Command line: ``python -m ml_backend {predict,evaluate,benchmarks,models,serve}``.
+"""Command line: ``python -m ml_backend {predict,evaluate,benchmarks,models,rules,serve}``.
 
 predict     each card's fields, one line per value (--json/--jsonl: the full record); an image of
             several cards (a scanner sheet, a desk photo) gives one record per card (--one-card: don't
@@ -13,6 +13,9 @@ models      the registry's versions and who is served which (--project ID: as th
             them); --promote VERSION serves VERSION to --project ID (else as the default model, for
             every project without its own) -- a rollback is a promotion of an older version;
             --follow-default --project ID puts a project back on the default model
+rules       per rule of the rule table (``ml_backend.reading.rules``): values it fired on, made right
+            and made wrong on a truth JSONL (each rule switched off in turn; OCR and tagger output
+            cached); --json OUT keeps the report, --doc renders docs/rules.md from the saved ones
 serve       the Label Studio ML backend under gunicorn
 """
 
@@ -23,6 +26,7 @@ import json
 import logging
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +179,58 @@ def cmd_benchmarks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    from active_learning.bench import rules_doc
+    from active_learning.bench.rules_report import format_text, rules_report, save
+
+    if args.doc or args.check:
+        try:
+            changed = rules_doc.build(Path(args.results), Path(args.out), check=args.check)
+        except (rules_doc.ReportError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if args.check:
+            if changed:
+                print(f"out of date: {args.out}; regenerate with: python -m ml_backend rules --doc", file=sys.stderr)
+                return 1
+            print("up to date")
+            return 0
+        print(f"wrote {args.out}" if changed else "nothing written (already up to date)")
+        return 0
+    if args.truth is None:
+        print("error: give a TRUTH.jsonl to measure, or --doc to render docs/rules.md", file=sys.stderr)
+        return 2
+    truth = Path(args.truth)
+    if not truth.is_file():
+        print(f"error: {truth} is not a file", file=sys.stderr)
+        return 2
+    if args.images is not None and not Path(args.images).is_dir():
+        print(f"error: {args.images} is not a folder", file=sys.stderr)
+        return 2
+    if args.limit is not None and args.limit < 1:
+        print("error: --limit must be at least 1", file=sys.stderr)
+        return 2
+    pipeline = _load_pipeline()
+    try:
+        report = rules_report(pipeline, truth, images=Path(args.images) if args.images else None,
+                              cache_dir=None if args.no_cache else Path(args.cache), limit=args.limit,
+                              rule_ids=args.rule or None)
+    except (ValueError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    name = args.name or (Path(args.json).stem if args.json else truth.parent.name)
+    argv = [args.truth] + (["--images", args.images] if args.images else []) + (
+        ["--limit", str(args.limit)] if args.limit else []) + ["--name", name]
+    argv += (["--about", args.about] if args.about else []) + (["--json", args.json] if args.json else [])
+    report = {"set": {"name": name, "truth": args.truth, "about": args.about or ""},
+              "command": "python -m ml_backend rules " + shlex.join(argv), **report}
+    print(format_text(report, all_rules=args.all))
+    if args.json:
+        save(report, Path(args.json))
+        print(f"\nsaved {args.json}; render docs/rules.md with: python -m ml_backend rules --doc", file=sys.stderr)
+    return 0
+
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: gunicorn's settings; its ``wsgi_app`` names the app (``ml_backend.wiring:gunicorn_app()``, the
 #: server with the loop's queue wired in), so the command line below names none.
@@ -297,6 +353,23 @@ def main(argv: list[str] | None = None) -> int:
     act.add_argument("--follow-default", action="store_true", help="put --project back on the default model")
     m.add_argument("--json", action="store_true", help="the listing as JSON")
     m.set_defaults(func=cmd_models)
+    r = sub.add_parser("rules", help="per rule of the rule table: fired, made right, made wrong on a truth JSONL")
+    r.add_argument("truth", metavar="TRUTH.jsonl", nargs="?")
+    r.add_argument("--images", metavar="DIR", help="folder of the records' images (default: as the truth file names them)")
+    r.add_argument("--limit", type=int, default=None, help="only the first N cards")
+    r.add_argument("--rule", action="append", metavar="ID", help="measure only this rule (repeatable)")
+    r.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "cardloop-reads"),
+                   help="folder caching each card's OCR and tagger output (default: %(default)s)")
+    r.add_argument("--no-cache", action="store_true", help="read every card afresh, cache nothing")
+    r.add_argument("--json", metavar="OUT", help="save the report as JSON (docs/results/rules/NAME.json feeds docs/rules.md)")
+    r.add_argument("--name", help="the set's name (default: the --json file's or the truth folder's name)")
+    r.add_argument("--about", help="one sentence on what the set is and how it was made")
+    r.add_argument("--all", action="store_true", help="list every rule, also those that never fired")
+    r.add_argument("--doc", action="store_true", help="render docs/rules.md from the rule table and saved reports")
+    r.add_argument("--check", action="store_true", help="with --doc: write nothing; exit 1 when docs/rules.md is out of date")
+    r.add_argument("--results", default=str(REPO_ROOT / "docs" / "results" / "rules"), help="folder of saved reports")
+    r.add_argument("--out", default=str(REPO_ROOT / "docs" / "rules.md"))
+    r.set_defaults(func=cmd_rules)
 
     s = sub.add_parser("serve", help="run the Label Studio ML backend (gunicorn)")
     s.add_argument("--host", default=None)

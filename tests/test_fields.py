@@ -121,17 +121,6 @@ def test_b_tag_starts_a_new_value_of_a_multi_value_field() -> None:
     assert [v.value for v in words_to_values(words)] == ["+1 212-555-0100", "+1 646-555-0199", "+44 20 7946 0958"]
 
 
-def test_a_bullet_or_stray_digit_tagged_as_a_phone_is_no_phone_value() -> None:
-    words = line_of(0, ("стр.", "B-ADDRESS"), ("8", "I-ADDRESS"), ("+", "B-PHONE"), ("Москва", "B-ADDRESS")) + line_of(
-        1, ("+7", "B-PHONE"), ("912", "I-PHONE"), ("345-67-89", "I-PHONE")) + line_of(2, ("3", "B-PHONE"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [("address", "стр. 8, Москва"), ("phone", "+7 912 345-67-89")]
-
-
-def test_a_website_without_a_dot_is_a_garbled_label_not_a_value() -> None:
-    words = line_of(0, ("noyta", "B-WEBSITE"), ("ivan@x.ru", "B-EMAIL")) + line_of(1, ("www.x.ru", "B-WEBSITE"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [("email", "ivan@x.ru"), ("website", "www.x.ru")]
-
-
 def test_an_i_tag_does_not_continue_a_number_complete_on_the_line_above() -> None:
     words = line_of(0, ("07450.463912", "B-PHONE")) + line_of(1, ("441211026825", "I-PHONE"))
     assert [v.value for v in words_to_values(words)] == ["07450.463912", "441211026825"]
@@ -161,25 +150,6 @@ def test_a_name_complete_on_its_line_is_not_continued_by_the_next_line() -> None
     assert [v.value for v in words_to_values(words)] == ["Jean-Baptiste Dupont-Moreau"]
 
 
-def test_a_complete_name_before_a_comma_is_the_name_whatever_its_tags() -> None:
-    words = line_of(0, ("Studio", "B-ADDRESS"), ("32c,", "I-ADDRESS"), ("Garyton", "I-ADDRESS")) + line_of(
-        1, ("Jacqueline", "I-ADDRESS"), ("M.", "I-ADDRESS"), ("Thomas,", "B-FULL_NAME"), ("Consultant", "B-POSITION"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [
-        ("address", "Studio 32c, Garyton"), ("full_name", "Jacqueline M. Thomas,"), ("position", "Consultant")]
-    words = line_of(0, ("Paul", "B-FULL_NAME"), ("Houston,", "B-POSITION"), ("Sports", "I-POSITION"), ("Officer", "I-POSITION"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [("full_name", "Paul Houston,"), ("position", "Sports Officer")]
-    words = line_of(0, ("АГГЕЙ", "B-FULL_NAME"), ("СТЕПАНОВ", "B-POSITION")) + line_of(
-        1, ("менеджер", "I-POSITION"), ("по", "I-POSITION"), ("продажам", "I-POSITION"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [
-        ("full_name", "АГГЕЙ СТЕПАНОВ"), ("position", "менеджер по продажам")]
-    # a title word on the line: the name is what the tagger said it is
-    words = line_of(0, ("John", "B-FULL_NAME"), ("Smith", "I-FULL_NAME"), ("Director", "B-POSITION"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [("full_name", "John Smith"), ("position", "Director")]
-    # "Smith, John": one word before the comma is no complete name
-    words = line_of(0, ("Smith,", "B-FULL_NAME"), ("John", "I-FULL_NAME"))
-    assert [v.value for v in words_to_values(words)] == ["Smith, John"]
-
-
 def test_title_words_after_the_names_comma_read_into_the_name_go_to_the_title() -> None:
     words = line_of(0, ("ADAM", "B-FULL_NAME"), ("HOWELL,", "I-FULL_NAME"), ("ARMED", "I-FULL_NAME"),
                     ("FORCES", "B-POSITION"), ("OFFICER", "I-POSITION"))
@@ -190,30 +160,6 @@ def test_title_words_after_the_names_comma_read_into_the_name_go_to_the_title() 
     assert [v.value for v in words_to_values(words)] == ["Jane Roe, PhD,", "Director"]
     words = line_of(0, ("Adam", "B-FULL_NAME"), ("Howell,", "I-FULL_NAME"), ("Armed", "I-FULL_NAME"))
     assert [v.value for v in words_to_values(words)] == ["Adam Howell, Armed"]
-
-
-def test_on_a_card_without_a_tagged_name_a_line_that_is_a_complete_name_is_the_name() -> None:
-    words = line_of(0, ("Howard", "B-COMPANY"), ("Hancock", "I-COMPANY")) + line_of(
-        1, ("Polaris", "B-COMPANY"), ("Consulting", "I-COMPANY"), ("Ltd.", "I-COMPANY"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [
-        ("full_name", "Howard Hancock"), ("company", "Polaris Consulting Ltd.")]
-    words = line_of(0, ("34", "B-ADDRESS"), ("Rosemary", "I-ADDRESS"), ("Field,", "I-ADDRESS")) + line_of(
-        1, ("Gareth", "I-ADDRESS"), ("Sanderson", "I-ADDRESS")) + line_of(2, ("HR", "B-POSITION"), ("MANAGER", "I-POSITION"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [
-        ("address", "34 Rosemary Field,"), ("full_name", "Gareth Sanderson"), ("position", "HR MANAGER")]
-    # a given name and a company word is the company's name ("Henry Energy")
-    words = line_of(0, ("Henry", "B-COMPANY"), ("Energy", "I-COMPANY")) + line_of(1, ("Founder", "B-POSITION"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [("company", "Henry Energy"), ("position", "Founder")]
-    # a town the tagger began an address with, a town before the state: no name
-    words = line_of(0, ("2636", "B-ADDRESS"), ("Martinez", "I-ADDRESS"), ("Stream", "I-ADDRESS")) + line_of(
-        1, ("North", "B-ADDRESS"), ("Megan,", "I-ADDRESS"), ("IN", "I-ADDRESS"), ("13968", "I-ADDRESS"))
-    assert [v.field for v in words_to_values(words)] == ["address"]
-    words = line_of(0, ("North", "B-ADDRESS"), ("Megan", "I-ADDRESS")) + line_of(1, ("IN", "I-ADDRESS"))
-    assert [v.field for v in words_to_values(words)] == ["address"]
-    # with a name tagged elsewhere, another name-shaped line keeps its tags
-    words = line_of(0, ("Anna", "B-FULL_NAME"), ("Berg", "I-FULL_NAME")) + line_of(
-        1, ("Morgan", "B-COMPANY"), ("Stanley", "I-COMPANY"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [("full_name", "Anna Berg"), ("company", "Morgan Stanley")]
 
 
 def test_a_line_the_cards_domain_spells_is_the_company() -> None:
@@ -239,15 +185,6 @@ def test_a_line_the_cards_domain_spells_is_the_company() -> None:
     assert [v.field for v in words_to_values(words)] == ["company", "full_name", "website"]
 
 
-def test_on_a_nameless_card_a_name_below_the_postcode_is_no_part_of_the_address() -> None:
-    words = line_of(0, ("Novatek", "B-COMPANY"), ("Ltd.", "I-COMPANY")) + line_of(
-        1, ("North", "B-ADDRESS"), ("Stuart", "I-ADDRESS"), ("LA97", "I-ADDRESS"), ("4AJ", "I-ADDRESS")
-    ) + line_of(2, ("Bryan", "B-ADDRESS"), ("May", "I-ADDRESS"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [
-        ("company", "Novatek Ltd."), ("address", "North Stuart LA97 4AJ"), ("full_name", "Bryan May"),
-    ]
-
-
 def test_a_title_lines_word_the_tagger_left_out_is_part_of_the_position() -> None:
     words = line_of(0, ("TELEVISION", "O"), ("PRODUCTION", "B-POSITION"), ("ASSISTANT", "B-POSITION"))
     assert [(v.field, v.value) for v in words_to_values(words)] == [("position", "TELEVISION PRODUCTION ASSISTANT")]
@@ -263,21 +200,6 @@ def test_a_russian_line_the_cards_domain_spells_is_the_company() -> None:
     assert [(v.field, v.value) for v in words_to_values(words)] == [
         ("company", "Орбита"), ("full_name", "Каллистрат Пономарев"), ("email", "k.ponomarev@orbita.ru"),
     ]
-
-
-def test_a_title_wrapped_after_and_is_one_position() -> None:
-    # the first line left out ("O") by the tagger, directly above the rest
-    words = line_of(0, ("Logistics", "O"), ("and", "O")) + line_of(1, ("Distribution", "B-POSITION"), ("Manager", "I-POSITION"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [("position", "Logistics and Distribution Manager")]
-    # on one line, its start given to the company above
-    words = line_of(0, ("Whitehead", "B-COMPANY"), ("Systems", "I-COMPANY")) + line_of(
-        1, ("Health", "I-COMPANY"), ("and", "I-COMPANY"), ("safety", "B-POSITION"), ("inspector", "I-POSITION"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [
-        ("company", "Whitehead Systems"), ("position", "Health and safety inspector")]
-    # a line ending on "and" far from any position stays as tagged
-    words = line_of(0, ("Smith", "B-COMPANY"), ("and", "I-COMPANY")) + line_of(
-        1, ("Sons", "I-COMPANY")) + line_of(5, ("Director", "B-POSITION"))
-    assert [(v.field, v.value) for v in words_to_values(words)] == [("company", "Smith and Sons"), ("position", "Director")]
 
 
 def test_a_name_complete_on_its_line_is_not_continued_by_the_next_line_even_by_an_i_tag() -> None:

@@ -57,7 +57,7 @@ def test_faxes_are_kept_apart_and_registration_numbers_are_no_phones(validator: 
     (registration,) = [v for v in out if "51323436" in v.value]
     assert not registration.valid and "registration number" in registration.reason
     fax = next(v for v in out if v.field == "fax")
-    assert fax.applied == ["number_labels.fax_label"]
+    assert fax.applied == ["validate.fax_by_label"]
 
 
 def test_a_number_after_a_postcode_label_is_no_phone(validator: Validator) -> None:

@@ -24,9 +24,9 @@ is complete on either line or the company's line ends on its legal form ("Stephe
 "Clements"): a phone, e-mail or website part too incomplete to be a value on its own, or a part of
 a name that is no complete name, is joined to the part of the same field next to it on its row.
 
-Before decoding, the tagger's typical slips on real cards are undone (``retag``). After it, a
-"phone" with fewer than three digits (a bullet) and a "website" without a dot (a garbled label)
-are dropped.
+Before decoding, the tagger's typical slips on real cards are undone (``retag``). The joins
+after it are the ``decode`` stage's rules (``rules``). A "phone" with fewer than three digits (a
+bullet) or a "website" without a dot (a garbled label) is kept, and the validator flags it.
 
 A value's confidence is the *minimum* of its words' tag probabilities, not the mean: a value is
 right only if every word is, and the evaluation compares whole values, so one doubtful word in
@@ -38,7 +38,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
-from ml_backend.reading.retag import undo_tagger_slips, wraps_onto
+from ml_backend.reading import rules
+from ml_backend.reading.retag import undo_tagger_slips_marked, wraps_onto
 from ml_backend.schema import (
     BIO_TAGS,
     FIELDS,
@@ -50,6 +51,7 @@ from ml_backend.schema import (
     union_bbox,
 )
 from ml_backend.reading.values import normalise, region_hint_from
+from ml_backend.text.labels import PHONE_LABELS
 from ml_backend.text.lexicon import is_legal_form
 from ml_backend.reading.values.plain import is_complete_name, is_initialled_name
 from ml_backend.reading.values.website import lacks_top_level_domain
@@ -67,6 +69,8 @@ class _OpenValue:
 
     field: str
     words: list[TaggedWord] = field(default_factory=list)
+    #: Ids of the retag rules that changed the tags of these words.
+    applied: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         joiner = _LINE_JOINERS.get(self.field, _WORD_JOINER)
@@ -95,6 +99,7 @@ class _OpenValue:
             confidence=min(tw.probability for tw in self.words),
             bbox=union_bbox([tw.word.bbox for tw in self.words]),
             line_indices=line_indices,
+            applied=list(self.applied),
         )
 
 
@@ -165,7 +170,8 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
     open_value: _OpenValue | None = None
     # (line, field) of I- words that continued a position or company from too far above
     far_continuation: tuple[int, str] | None = None
-    for tw in undo_tagger_slips(words):
+    retagged, marks = undo_tagger_slips_marked(words)
+    for tw, applied in zip(retagged, marks):
         if tw.tag.startswith("I-") and far_continuation == (tw.word.line_index, tag_field(tw.tag)):
             continue
         if _continues_from_far_above(open_value, tw):
@@ -182,37 +188,16 @@ def words_to_values(words: list[TaggedWord]) -> list[FieldValue]:
         assert field_name is not None
         if _continues(open_value, tw, field_name):
             open_value.words.append(tw)  # type: ignore[union-attr]
+            open_value.applied.extend(a for a in applied if a not in open_value.applied)  # type: ignore[union-attr]
             continue
         if tw.tag.startswith("I-"):
             log.debug("stray %s on %r read as B-", tw.tag, tw.word.text)
         if open_value is not None:
             values.append(open_value.to_value())
-        open_value = _OpenValue(field_name, [tw])
+        open_value = _OpenValue(field_name, [tw], list(applied))
     if open_value is not None:
         values.append(open_value.to_value())
-    return _without_strays(_join_fragments(_join_wrapped(_join_address_parts(values))))
-
-
-#: A phone value needs at least this many digits once its fragments are joined; what has fewer
-#: is a bullet ("+") or a stray digit the tagger took for one, not a number to validate.
-_MIN_PHONE_DIGITS = 3
-
-
-def _stray(value: FieldValue) -> bool:
-    """A phone without a number's digits, or a website without a dot ("noyta", a garbled
-    "почта" label): the tagger's slip on a bullet or a label, with nothing to validate."""
-    if value.field == "phone":
-        return sum(ch.isdigit() for ch in value.value) < _MIN_PHONE_DIGITS
-    if value.field == "website":
-        return "." not in value.value
-    return False
-
-
-def _without_strays(values: list[FieldValue]) -> list[FieldValue]:
-    kept = [v for v in values if not _stray(v)]
-    if len(kept) < len(values):
-        log.debug("read as bullets or labels, not values: %s", [v.value for v in values if _stray(v)])
-    return kept
+    return rules.run_values("decode", values, retagged)
 
 
 def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
@@ -228,7 +213,29 @@ def _joined(parts: list[FieldValue], joiner: str) -> FieldValue:
     )
 
 
-def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
+#: A phone number's digits on a line (at least this many).
+_MIN_PLACE_PHONE_DIGITS = 7
+
+
+def _place_lines(words: list[TaggedWord]) -> set[int]:
+    """Lines that print a phone label and a number after it ("Av. Sapopemba, 2449 - Tel/Fax:
+    2966-2550"): on a line that also holds an address, the address of one place of several."""
+    lines: set[int] = set()
+    by_line: dict[int, list[str]] = {}
+    for tw in words:
+        by_line.setdefault(tw.word.line_index, []).append(tw.word.text)
+    for index, texts in by_line.items():
+        for k, text in enumerate(texts):
+            labels = [w for w in text.lower().strip(".:").split("/") if w]
+            if labels and all(w in PHONE_LABELS or w in ("fax", "факс") for w in labels) and sum(
+                    ch.isdigit() for ch in " ".join(texts[k + 1:])) >= _MIN_PLACE_PHONE_DIGITS:
+                lines.add(index)
+                break
+    return lines
+
+
+@rules.implements("decode.address_parts_joined")
+def _join_address_parts(values: list[FieldValue], words: list[TaggedWord]) -> list[FieldValue]:
     """Every address part of the card -> one address, parts top to bottom, where the first was.
 
     Parts that start on one OCR line (another field's word came between them: "стр. 8 + 737166,
@@ -236,8 +243,22 @@ def _join_address_parts(values: list[FieldValue]) -> list[FieldValue]:
     a tilted photo the right part's words can sit higher than the left part's, and a part going
     on to the next line can reach further left there than the part before it ("2168" |
     "lliams Gardens" / "North Sabrinaburgh, AK 68068" on a right-aligned card).
+
+    A card that prints several places, each address on a line with its own phone ("Av. Rio das
+    Pedras, 1553 - Tel/Fax: 3123-0800" over "Av. Sapopemba, 2449 - Tel/Fax: 2966-2550"), has one
+    address per place: the first place's parts are the address, the others stay values of their
+    own, less sure (the validator flags them as second addresses).
     """
     parts = [v for v in values if v.field == "address"]
+    places = _place_lines(words)
+    part_places = sorted({v.line_indices[0] for v in parts if v.line_indices and v.line_indices[0] in places})
+    if len(part_places) > 1:  # a card of several places, each address on its line with its phone
+        log.debug("address parts on %d lines with their own phones: only the first place's joined", len(part_places))
+        first_place = part_places[0]
+        values = [v for v in values if v.field != "address" or (v.line_indices and v.line_indices[0] == first_place)] + [
+            replace(v, confidence=v.confidence * _DETACHED_FACTOR) for v in parts
+            if not (v.line_indices and v.line_indices[0] == first_place)]
+        parts = [v for v in parts if v.line_indices and v.line_indices[0] == first_place]
     detached = [v for v in parts if _detached_from_the_address(v, parts)]
     if detached:
         log.debug("printed apart from the address block: %s", [v.value for v in detached])
@@ -326,7 +347,8 @@ def _fragments(left: FieldValue, right: FieldValue) -> bool:
     return left.field == "full_name" and not (is_complete_name(left.value) or is_complete_name(right.value))
 
 
-def _join_fragments(values: list[FieldValue]) -> list[FieldValue]:
+@rules.implements("decode.fragments_joined")
+def _join_fragments(values: list[FieldValue], words: list[TaggedWord] | None = None) -> list[FieldValue]:
     """Adjacent parts of a phone/e-mail/website or of a name on one row (``_fragments``) -> one value."""
     out = list(values)
     i = 0
@@ -344,16 +366,18 @@ def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
     """Whether ``lower`` reads as the continuation line of ``upper`` (see ``retag.wraps_onto``); a
     full name complete on either line, or printed as initials and a surname above, is not
     continued: the other line is another field the tagger took for a name ("ВИШНЯКОВА ПОЛИНА
-    ВЕНИАМИНОВНА" over the position "Гранатомётчик", "М. Ф. Антонов" over "Банкир")."""
+    ВЕНИАМИНОВНА" over the position "Гранатомётчик", "М. Ф. Антонов" over "Банкир", a word of
+    the company's name over "Э. Д. Владимирова")."""
     if upper.field == "full_name" and (is_complete_name(upper.value) or is_complete_name(lower.value)
-                                       or is_initialled_name(upper.value)):
+                                       or is_initialled_name(upper.value) or is_initialled_name(lower.value)):
         return False
     if upper.field == "company" and _ends_on_legal_form(upper.value):
         return False
     return wraps_onto(upper, lower)
 
 
-def _join_wrapped(values: list[FieldValue]) -> list[FieldValue]:
+@rules.implements("decode.wrapped_lines_joined")
+def _join_wrapped(values: list[FieldValue], words: list[TaggedWord] | None = None) -> list[FieldValue]:
     """Parts of a name, position or company printed one below the other -> one value."""
     out = list(values)
     for name in ("full_name", "position", "company"):

@@ -22,8 +22,8 @@ from ml_backend.reading.fields import merge_qr, words_to_values
 from ml_backend.reading.layout import LayoutTagger, words_from_lines
 from ml_backend.reading.ocr import OcrEngine, create_engine
 from ml_backend.reading.geometry import rotate_image
-from ml_backend.reading.qr import decode_qr
-from ml_backend.schema import Card, OcrResult
+from ml_backend.reading.qr import QrContact, decode_qr
+from ml_backend.schema import Card, FieldValue, OcrResult, TaggedWord
 from ml_backend.reading.validate import Validator
 log = logging.getLogger(__name__)
 
@@ -78,11 +78,22 @@ class CardPipeline:
     def model_version(self) -> str:
         return self.tagger.version
 
-    def predict(self, image: Image.Image) -> Card:
-        """Read one (already decoded, EXIF-transposed) card image."""
-        timings: dict[str, float] = {}
-        total_start = time.perf_counter()
+    def read_values(self, tagged: list[TaggedWord], qr: QrContact | None, ocr: OcrResult) -> tuple[list[FieldValue], list[str]]:
+        """The post-tagger stages: tagged words (and the QR code's values) -> validated values,
+        and the fields the QR code gave. Milliseconds, and no model: the rules report
+        (``python -m ml_backend rules``) reruns them on cached OCR and tagger output."""
+        values = words_to_values(tagged)
+        qr_fields: list[str] = []
+        if qr is not None:
+            values, qr_fields = merge_qr(values, qr.fields)
+        return self.validator.validate(values, lines=ocr.lines), qr_fields
 
+    def read_words(self, image: Image.Image, timings: dict[str, float] | None = None
+                   ) -> tuple[QrContact | None, OcrResult, list[TaggedWord]]:
+        """The model stages: the QR code, the OCR lines (those inside the code left out) and the
+        tagged words of one (already decoded, EXIF-transposed) card image; each stage's time in
+        ``timings``."""
+        timings = {} if timings is None else timings
         with _timed(timings, "qr"):
             qr = decode_qr(image) if self.settings.qr_enabled else None
 
@@ -96,13 +107,16 @@ class CardPipeline:
             # a model with visual embeddings must see the card as upright as the word boxes are
             upright = rotate_image(image, ocr.rotation) if self.tagger.uses_image else None
             tagged = self.tagger.tag(words, ocr.width, ocr.height, image=upright) if words else []
+        return qr, ocr, tagged
+
+    def predict(self, image: Image.Image) -> Card:
+        """Read one (already decoded, EXIF-transposed) card image."""
+        timings: dict[str, float] = {}
+        total_start = time.perf_counter()
+        qr, ocr, tagged = self.read_words(image, timings)
 
         with _timed(timings, "validate"):
-            values = words_to_values(tagged)
-            qr_fields: list[str] = []
-            if qr is not None:
-                values, qr_fields = merge_qr(values, qr.fields)
-            values = self.validator.validate(values, lines=ocr.lines)
+            values, qr_fields = self.read_values(tagged, qr, ocr)
 
         timings["total"] = time.perf_counter() - total_start
         return Card(

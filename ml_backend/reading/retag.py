@@ -7,13 +7,10 @@ A token classifier trained on generated cards misses what only the whole card sh
 * a registration number's label ("OKNO" of "ОКПО 78071338") tagged as part of the address;
 * a garbled contact label tagged as the address before it ("3n. nota:" for "Эл. почта:");
 * the company's monogram logo on a line of its own pulled into the address or the company;
-* a complete name split between the name and a neighbouring field, or, on a card where no name
-  was tagged, given to the company or the address;
 * the company's name (spelled by the card's e-mail or web domain) given to another field;
 * a company name cut short: the rest of a line ending on "и"/"and"/"&", the line below that
   closes its guillemet, the line above one starting with "and" that the tagger took for a name;
-* a job title wrapped after "and"/"&"/"of" whose first part went elsewhere, or begun after the
-  name's comma with its first words read into the name;
+* a job title begun after the name's comma with its first words read into the name;
 * words of a title line left out of the position the rest of the line is ("TELEVISION" of
   "TELEVISION PRODUCTION ASSISTANT");
 * a slogan or department line run onto a complete title ("Software Developer" + "Robust
@@ -30,13 +27,14 @@ import logging
 import re
 from dataclasses import replace
 
+from ml_backend.reading import rules
 from ml_backend.text.cyrillic import LATIN_TWINS
 from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.text.addresses import FIVE_DIGIT_POSTCODE, RU_POSTCODE, UK_INWARD_CODE, UK_OUTWARD_CODE, US_ZIP_CODE
+from ml_backend.text.labels import PHONE_LABELS
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
-    COMPANY_WORDS,
     COUNTRY_REGIONS,
     DANGLING_WORDS,
     NAME_AFFIXES,
@@ -56,9 +54,13 @@ log = logging.getLogger(__name__)
 
 def undo_tagger_slips(words: list[TaggedWord]) -> list[TaggedWord]:
     """``words`` (in reading order) with the slips in the module docstring retagged."""
-    return _domain_end_split_off(_title_ended_above(_title_line_completed(_untag_monogram(_untag_labels(
-        _title_continued_below(_title_begun_after_the_name(_name_on_its_line(_company_begun_above(
-            _company_line_completed(_company_from_domain(_address_block_completed(_registration_numbers_untagged(words)))))))))))))
+    return undo_tagger_slips_marked(words)[0]
+
+
+def undo_tagger_slips_marked(words: list[TaggedWord]) -> tuple[list[TaggedWord], list[tuple[str, ...]]]:
+    """``undo_tagger_slips`` and, per word, the ids of the rules that retagged it (``rules``):
+    the retag stage's rules run in the rule table's order."""
+    return rules.run_words("retag", words)
 
 
 def _just_below(upper: tuple[float, ...], lower: tuple[float, ...]) -> bool:
@@ -90,6 +92,7 @@ def _ends_an_address(text: str) -> bool:
     return bool(_POSTCODE_LINE.match(text)) or text.lower() in COUNTRY_REGIONS
 
 
+@rules.implements("retag.registration_number_line")
 def _registration_numbers_untagged(words: list[TaggedWord]) -> list[TaggedWord]:
     """A registration-number line ("ОКПО 78071338", read "OKNO 78071338") is no part of the
     address, though the tagger may call its label one ("OKNO/ADDRESS 78071338/O"): joined, the
@@ -97,13 +100,20 @@ def _registration_numbers_untagged(words: list[TaggedWord]) -> list[TaggedWord]:
     out = list(words)
     for indices in _line_groups(words):
         if any(words[i].field == "address" for i in indices) and is_registration_number(
-                " ".join(words[i].word.text for i in indices)):
+                " ".join(words[i].word.text for i in indices)) and not _phone_labelled(words[indices[0]].word.text):
             log.debug("registration number line %r: no address", " ".join(words[i].word.text for i in indices))
             for i in indices:
                 out[i] = replace(words[i], tag=OUTSIDE_TAG)
     return out
 
 
+def _phone_labelled(first_word: str) -> bool:
+    """Whether a line's first word is a phone label ("Fones 11 2082-2399/2646-6123" has the shape
+    of a registration number, but it is the card's phone numbers)."""
+    return first_word.lower().strip(".:") in PHONE_LABELS
+
+
+@rules.implements("retag.address_block_completed")
 def _address_block_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     """Lines of a column of address lines are address lines, whatever the tagger called them.
 
@@ -160,6 +170,7 @@ _PLAIN_WORD = re.compile(r"^[^\W\d_][^\W\d_'’&\-]*$")
 _MAX_UNTAGGED_TITLE_WORDS = 2
 
 
+@rules.implements("retag.title_line_completed")
 def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line whose words are the position's and a plain word or two the tagger called nothing
     ("TELEVISION/O PRODUCTION ASSISTANT", "Web/O designer") is the position as a whole: a
@@ -178,53 +189,7 @@ def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
-def _after_postcode(words: list[TaggedWord], indices: list[int]) -> bool:
-    """Whether the line ``indices`` comes right after an address line whose last word holds a
-    digit (a postcode, a ZIP code)."""
-    before = indices[0] - 1
-    return before >= 0 and words[before].field == "address" and any(ch.isdigit() for ch in words[before].word.text)
-
-
-def _titled(text: str) -> bool:
-    """Whether ``text`` holds a job-title word, a legal form or a company word ("Henry Energy")
-    (then it is not only a name)."""
-    return any(_title_word(w) or w.strip(".,:;()").lower() in COMPANY_LEGAL_FORMS | COMPANY_WORDS for w in text.split())
-
-
-def _name_on_its_line(words: list[TaggedWord]) -> list[TaggedWord]:
-    """On a line the tagger read part of a name on, a complete name (name words, a known given
-    name, no title or legal form) is the name, whatever it called the other words: before the
-    first comma ("Jacqueline M. Thomas, Consultant", the given name pulled into the address
-    above; "Paul Houston, Sports Officer", the surname given to the title), or the whole line
-    ("АГГЕЙ СТЕПАНОВ" with the surname tagged as the position below it). Where the tagger read
-    no name anywhere on the card, the first line that is such a name as a whole is the name too
-    ("Howard Hancock" taken for the company above "Polaris Consulting Ltd.", "Gareth Sanderson"
-    for the address's last line), unless the tagger began an address with it ("North Megan, IN
-    13968" is a town), except after an address line ending in a number: the postcode ends an
-    address, and "Bryan May" below "North Stuart LA97 4AJ" is no part of it."""
-    out = list(words)
-    nameless = not any(tw.field == "full_name" for tw in words)
-    for indices in _line_groups(words):
-        if not any(words[i].field == "full_name" for i in indices):
-            began_address = words[indices[0]].tag == "B-ADDRESS" and not _after_postcode(words, indices)
-            if not nameless or began_address or words[indices[-1]].word.text.endswith(","):
-                continue
-            head = indices
-        else:
-            comma = next((k for k, i in enumerate(indices) if words[i].word.text.endswith(",")), None)
-            head = indices[: comma + 1] if comma is not None and comma < len(indices) - 1 else indices
-        text = " ".join(words[i].word.text for i in head).rstrip(",")
-        if all(words[i].field == "full_name" for i in head) or not is_complete_name(text):
-            continue
-        if _titled(text) or any(len(w) > 3 and w[0].islower() for w in text.split()):
-            continue  # a title, a legal form, or a lower-case word longer than "van"/"von"/"de"
-        log.debug("%r read as the name on its line", text)
-        for k, i in enumerate(head):
-            out[i] = replace(words[i], tag="B-FULL_NAME" if k == 0 else "I-FULL_NAME")
-        nameless = False
-    return out
-
-
+@rules.implements("retag.title_begun_after_the_name")
 def _title_begun_after_the_name(words: list[TaggedWord]) -> list[TaggedWord]:
     """On a line "Name, Title", the words after the comma that the tagger ran onto the name
     while it gave the rest of the line to the position are the title's first words ("ADAM
@@ -259,6 +224,7 @@ def _title_begun_after_the_name(words: list[TaggedWord]) -> list[TaggedWord]:
 _LABEL_SHAPED = re.compile(r"^(?:\S{1,10}(?:\s\S{1,10})?:|\S{1,3}\.)$")
 
 
+@rules.implements("retag.labels_untagged")
 def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
     """Address, position or company words that are the label of the value printed right after
     them on their line.
@@ -321,6 +287,7 @@ def _initials(words: list[TaggedWord]) -> str:
     return initials.upper().translate(LATIN_TWINS)
 
 
+@rules.implements("retag.monogram_untagged")
 def _untag_monogram(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line holding only the company's initials ("VG" for "Vector Group", "DC" over "Daniels
     Capital Group", "БИ)" over "Белова Инк") is its logo, whatever field the tagger gave it: the
@@ -359,12 +326,14 @@ def _names_the_domain(slug: str, labels: set[str]) -> bool:
                            or "-" in slug and slug.partition("-")[0] in labels)
 
 
+@rules.implements("retag.company_from_domain")
 def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
     """The company's name on a line of its own, or after "at"/"chez"/a comma on the title's line, is
     the company when the card's e-mail or web domain spells it ("Lefebvre" beside
     "c.marques@lefebvre.fr"), whatever the tagger called it: one-word company names, surnames
     mostly, are the tagger's blind spot (an address's last line, a second full name). A legal
-    form after the name goes with it ("Geisler GmbH")."""
+    form after the name goes with it ("Geisler GmbH"); a mark before it ("© Киселева Групп")
+    does not."""
     labels = set()
     for tw in words:
         if tw.field in ("email", "website"):
@@ -387,7 +356,10 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
                 continue  # the address itself, not the company's name
             if _names_the_domain(_slug(run), labels):
                 log.debug("%r names the card's domain: the company", " ".join(words[i].word.text for i in indices[start:]))
-                for k, i in enumerate(indices[start:]):
+                named = indices[start:]
+                while len(named) > 1 and not any(ch.isalnum() for ch in words[named[0]].word.text):
+                    named = named[1:]  # a mark before the name ("©", a bullet) is no part of it
+                for k, i in enumerate(named):
                     out[i] = replace(words[i], tag="B-COMPANY" if k == 0 else "I-COMPANY")
                 if before in _COMPANY_CONNECTORS:
                     out[indices[start - 1]] = replace(words[indices[start - 1]], tag=OUTSIDE_TAG)
@@ -399,35 +371,7 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
 _DANGLING = DANGLING_WORDS
 
 
-def _title_continued_below(words: list[TaggedWord]) -> list[TaggedWord]:
-    """A line ending on "and"/"&"/"of" right above a line that starts a position is the
-    position's first line, whatever the tagger called it ("Logistics and" over "Distribution
-    Manager", left out or pulled into the name above): the decoder then joins the two lines.
-    On one line, the words before such a conjunction and the position after it are one title."""
-    out = list(words)
-    lines = _line_groups(words)
-    starts = [indices[0] for indices in lines if words[indices[0]].tag == "B-POSITION"]
-    for indices in lines:
-        first_title = next((k for k, i in enumerate(indices) if words[i].field == "position"), None)
-        if first_title and words[indices[first_title - 1]].word.text.lower() in _DANGLING:
-            # "Health and | safety inspector" on one line, its start given to another field
-            for k, i in enumerate(indices[:first_title]):
-                out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
-            out[indices[first_title]] = replace(words[indices[first_title]], tag="I-POSITION")
-            continue
-        last = words[indices[-1]]
-        if last.word.text.lower() not in _DANGLING or first_title is not None:
-            continue
-        head = _line_value([words[i] for i in indices])
-        below = next((s for s in starts if wraps_onto(head, _line_value([w for w in words if _same_line(w, words[s])]))), None)
-        if below is None:
-            continue
-        log.debug("%r read as the first line of the position below it", head.value)
-        for k, i in enumerate(indices):
-            out[i] = replace(words[i], tag="B-POSITION" if k == 0 else "I-POSITION")
-    return out
-
-
+@rules.implements("retag.company_line_completed")
 def _company_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     """A company name cut short by the tagger is given the rest of its line or its closing line:
     words the tagger called nothing after a company word no name ends on ("Уральский банк
@@ -459,6 +403,7 @@ def _company_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
+@rules.implements("retag.company_begun_above")
 def _company_begun_above(words: list[TaggedWord]) -> list[TaggedWord]:
     """A company line that starts with "and"/"&"/"и" continues the line right above it, which
     the tagger took for a name ("Davies, Green" over "and Davies"): a firm named after people
@@ -487,6 +432,7 @@ def _title_word(word: str) -> bool:
     return bool(w) and (w in TITLE_WORDS or w in RUSSIAN_TITLE_WORDS or w.startswith(TITLE_PREFIXES))
 
 
+@rules.implements("retag.title_ended_above")
 def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line tagged as the position right below a position line is no part of the title when
     the line above ends it on a title word (no comma, no "and"/"of" after it) and this line
@@ -517,6 +463,7 @@ def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
 _HOST_END = re.compile(r"^[^\W_][\w\-]*(?:\.[\w\-]+)*\.[^\W\d_]{2,}/?$")
 
 
+@rules.implements("retag.domain_end_split_off")
 def _domain_end_split_off(words: list[TaggedWord]) -> list[TaggedWord]:
     """A top-level domain right after an e-mail or web address on its line, which the tagger
     left out, is the address's last word when the address stops at a dot ("inbox." + "ru") or

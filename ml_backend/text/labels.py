@@ -8,11 +8,14 @@ the Russian ones' letters ("ten." -> "тел.").
 
 from __future__ import annotations
 
-#: Phone labels, one letter ("T", "P", "O", "D") to the whole word, in the languages we read.
+#: Phone labels, one letter ("T", "P", "O", "D") to the whole word, in the languages we read, plural
+#: forms too ("Fones 11 2082-2399/2646-6123", "Tels"): a number printed after one is a phone number.
 PHONE_LABELS: frozenset[str] = frozenset({
     "t", "te", "tel", "tél", "phone", "ph", "telephone", "téléphone", "telefone", "fone", "fon", "telefon",
     "telefono", "teléfono", "p", "o", "office", "direct", "d", "pabx",
     "т", "тел", "телефон",
+    "tels", "phones", "telephones", "téléphones", "telefones", "fones", "telefoni", "telefonos", "teléfonos",
+    "телефоны",
 })
 #: Mobile phone labels.
 MOBILE_LABELS: frozenset[str] = frozenset({

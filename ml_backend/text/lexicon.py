@@ -34,6 +34,8 @@ COMPANY_LEGAL_FORMS: frozenset[str] = frozenset({
     # fr / be / es / it / nl / pl
     "sarl", "s.a.r.l.", "s.a.s.", "s.a.", "sasu", "eurl", "srl", "s.r.l.", "s.p.a.", "b.v.", "n.v.",
     "a/s", "s.l.", "s.l.u.", "sp.", "o.o.",
+    # pt (Brazil): "Ltda." (limitada), "EIRELI", "S/A", "S/C" (sociedade civil)
+    "ltda", "ltda.", "eireli", "s/a", "s/c",
     # ru (Cyrillic); "инк"/"лтд" are transliterations seen on Russian cards
     *_RUSSIAN_LEGAL_FORMS_ANY_CASE, "инк", "лтд",
 })

@@ -109,6 +109,11 @@ def printed_label(value: FieldValue, lines: list[OcrLine]) -> str:
     return own or _label_cell_left_of(value, lines)
 
 
+#: A label cell holds a word or two ("Fax:", "Mobile phone"); a longer line beside a number is
+#: other text on its row ("David F. Lawson" left of the phone: its "F." is an initial, no label).
+_MAX_LABEL_CELL_WORDS = 2
+
+
 def _label_cell_left_of(value: FieldValue, lines: list[OcrLine]) -> str:
     """The text of a digitless OCR line printed left of ``value`` on its row: the label cell of
     a card that prints its contacts as a table ("Fax:" | "026 091 9377"). The nearest wins."""
@@ -122,7 +127,7 @@ def _label_cell_left_of(value: FieldValue, lines: list[OcrLine]) -> str:
         same_row = min(y1, ly1) - max(y0, ly0) > 0.5 * min(height, ly1 - ly0)
         gap = x0 - lx1
         if (index in value.line_indices or not same_row or gap < -0.5 * height or gap > 8 * height
-                or any(ch.isdigit() for ch in line.text)):
+                or any(ch.isdigit() for ch in line.text) or len(line.text.split()) > _MAX_LABEL_CELL_WORDS):
             continue
         if best_gap is None or gap < best_gap:
             best, best_gap = line.text.strip(), gap

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from ml_backend.reading import rules
 from ml_backend.schema import FieldValue, OcrLine, union_bbox
 from ml_backend.text.addresses import BR_CEP, US_ZIP_PLUS_FOUR, alternation
 from ml_backend.text.labels import NUMBER_LABELS
@@ -311,58 +312,115 @@ def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region
        known given name.
     5. An "E" label glued to an e-mail's local part is cut off where the card's name shows it.
     """
-    out: list[FieldValue] = []
-    domains = _card_domains(values)
-    names = name_words(next((v.value for v in values if v.field == "full_name" and v.valid), None))
-    slugs = company_slugs(next((v.value for v in values if v.field == "company" and v.valid), None))
-    qr_email = any(v.field == "email" and v.source == "qr" for v in values)
-    other_free_mail = [d for d in _FREE_MAIL_LONGEST_FIRST if d not in domains]
+    context = RecoverContext.of(values, region, region_known)
+    out = [piece for v in values for piece in rules.first_match("recover.value", v, context)]
+    if lines:
+        out = rules.run_values("recover.lines", out, lines, context)
+    return consistent_spellings(out)
 
-    def read_from_email(website: str) -> str | None:
+
+@dataclass(frozen=True)
+class RecoverContext:
+    """What the recover stage's rules read off the whole card: its domains, its holder's name
+    words and company slugs, whether its QR code gave an e-mail, the free-mail domains it does
+    not use, and the phone region."""
+
+    domains: list[str]
+    names: frozenset[str]
+    slugs: list[str]
+    qr_email: bool
+    other_free_mail: list[str]
+    region: str
+    region_known: bool = False
+
+    @classmethod
+    def of(cls, values: list[FieldValue], region: str, region_known: bool = False) -> "RecoverContext":
+        domains = _card_domains(values)
+        return cls(
+            domains=domains,
+            names=name_words(next((v.value for v in values if v.field == "full_name" and v.valid), None)),
+            slugs=company_slugs(next((v.value for v in values if v.field == "company" and v.valid), None)),
+            qr_email=any(v.field == "email" and v.source == "qr" for v in values),
+            other_free_mail=[d for d in _FREE_MAIL_LONGEST_FIRST if d not in domains],
+            region=region, region_known=region_known,
+        )
+
+    def read_from_email(self, website: str) -> str | None:
         """The e-mail a valid-looking website is, its "@" lost (``email_from_domains``): at one
         of the card's domains or a free-mail one ("ebobrovarambler.ru" on Елена Боброва's card)."""
         host = website.partition("/")[0]
-        known = [d for d in domains if d != host] + other_free_mail
-        return email_from_domains(host, known, names, slugs, evidence=True)
+        known = [d for d in self.domains if d != host] + self.other_free_mail
+        return email_from_domains(host, known, self.names, self.slugs, evidence=True)
 
-    for v in values:
-        if v.field == "website" and v.valid and v.source != "qr" and not _EXPLICIT_WEB_IN.search(v.raw or v.value):
-            email = read_from_email(v.value)
-            if email:  # with a QR code's e-mail on the card, this was its misreading
-                out.extend([] if qr_email else _extracted(replace(v, field="email"), [email]))
-                continue
-        if v.field in ("email", "website") and not v.valid:
-            text = v.raw or v.value
-            emails, websites = find_emails(text), find_websites(text, explicit_only=v.field == "email")
-            if emails or websites:  # an "e-mail" holding only a website moves, and the reverse
-                out.extend(_extracted(replace(v, field="email"), emails))
-                out.extend(_extracted(replace(v, field="website"), websites))
-                continue
-            guessed = None
-            if v.field == "website":  # its top-level domain lost: the card's domain of that name
-                guessed = _with_the_cards_tld(v.value, domains)
-            if v.field == "email":  # its "@" lost: at one of the card's domains or a free-mail one
-                guessed = email_from_domains(text, domains + other_free_mail, names, slugs)
-            elif "_" in text:
-                guessed = email_from_domains(text, domains, names, slugs)
-            if guessed:
-                out.extend(_extracted(v, [guessed]))
-                continue
-        if not v.valid and v.field != "phone" and phone_shaped(v.raw or v.value):
-            phones = find_phones(re.sub(r"[^\W\d_]", " ", v.raw or v.value), region, evidence=False)
-            if phones:  # a number the tagger took for something else ("-1219-853-1752", "M8-911-449-37-83")
-                out.extend(_extracted(replace(v, field="phone"), phones))
-                continue
-        if v.field == "phone" and not v.valid:
-            phones = find_phones(v.raw or v.value, region, evidence=False)
-            if phones:
-                out.extend(_extracted(v, phones))
-                continue
-        out.append(v)
-    if lines:
-        out.extend(_missing_from_lines(out, lines, region, read_from_email, region_known=region_known))
-        out.extend(_missing_name(out, lines))
-    return consistent_spellings(out)
+
+@rules.implements("recover.website_read_as_email")
+def _website_read_as_email(v: FieldValue, card: RecoverContext) -> list[FieldValue] | None:
+    if v.field == "website" and v.valid and v.source != "qr" and not _EXPLICIT_WEB_IN.search(v.raw or v.value):
+        email = card.read_from_email(v.value)
+        if email:  # with a QR code's e-mail on the card, this was its misreading
+            return [] if card.qr_email else _extracted(replace(v, field="email"), [email])
+    return None
+
+
+@rules.implements("recover.addresses_extracted")
+def _addresses_extracted(v: FieldValue, card: RecoverContext) -> list[FieldValue] | None:
+    if v.field in ("email", "website") and not v.valid:
+        text = v.raw or v.value
+        emails, websites = find_emails(text), find_websites(text, explicit_only=v.field == "email")
+        if emails or websites:  # an "e-mail" holding only a website moves, and the reverse
+            return _extracted(replace(v, field="email"), emails) + _extracted(replace(v, field="website"), websites)
+    return None
+
+
+@rules.implements("recover.website_tld_from_card")
+def _website_tld_from_card(v: FieldValue, card: RecoverContext) -> list[FieldValue] | None:
+    # its top-level domain lost: the card's domain of that name (one with "_" is an e-mail's, below)
+    if v.field == "website" and not v.valid and "_" not in (v.raw or v.value):
+        guessed = _with_the_cards_tld(v.value, card.domains)
+        if guessed:
+            return _extracted(v, [guessed])
+    return None
+
+
+@rules.implements("recover.email_from_domains")
+def _email_from_domains(v: FieldValue, card: RecoverContext) -> list[FieldValue] | None:
+    if v.field not in ("email", "website") or v.valid:
+        return None
+    text = v.raw or v.value
+    guessed = None
+    if v.field == "email":  # its "@" lost: at one of the card's domains or a free-mail one
+        guessed = email_from_domains(text, card.domains + card.other_free_mail, card.names, card.slugs)
+    elif "_" in text:
+        guessed = email_from_domains(text, card.domains, card.names, card.slugs)
+    return _extracted(v, [guessed]) if guessed else None
+
+
+@rules.implements("recover.phone_in_other_field")
+def _phone_in_other_field(v: FieldValue, card: RecoverContext) -> list[FieldValue] | None:
+    if not v.valid and v.field != "phone" and phone_shaped(v.raw or v.value):
+        phones = find_phones(re.sub(r"[^\W\d_]", " ", v.raw or v.value), card.region, evidence=False)
+        if phones:  # a number the tagger took for something else ("-1219-853-1752", "M8-911-449-37-83")
+            return _extracted(replace(v, field="phone"), phones)
+    return None
+
+
+@rules.implements("recover.phone_extracted")
+def _phone_extracted(v: FieldValue, card: RecoverContext) -> list[FieldValue] | None:
+    if v.field == "phone" and not v.valid:
+        phones = find_phones(v.raw or v.value, card.region, evidence=False)
+        if phones:
+            return _extracted(v, phones)
+    return None
+
+
+@rules.implements("recover.missing_from_lines")
+def _rule_missing_from_lines(values: list[FieldValue], lines: list[OcrLine], card: RecoverContext) -> list[FieldValue]:
+    return values + _missing_from_lines(values, lines, card.region, card.read_from_email, region_known=card.region_known)
+
+
+@rules.implements("recover.missing_name")
+def _rule_missing_name(values: list[FieldValue], lines: list[OcrLine], card: RecoverContext) -> list[FieldValue]:
+    return values + _missing_name(values, lines)
 
 
 def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:

@@ -58,8 +58,18 @@ _STREET_NAME_LOST = re.compile(rf"(?:^|,\s*)(?:{RUSSIAN_STREET_ABBREVIATION})\.\
 _MIN_TOWN_LETTERS = 3
 #: Street words of Russian addresses; an address with a house number needs one.
 _RUSSIAN_STREET = RUSSIAN_STREET_WORD
-#: A number of eight digits or more: a phone or registration number, never a house or postcode.
+#: A number of eight digits or more: a phone or registration number, never a house number, nor a
+#: postcode but an eight-digit one (``_EIGHT_DIGIT_POSTCODES``).
 _LONG_NUMBER = re.compile(r"\d{8,}")
+#: Regions whose postcode has eight digits, printed unbroken or after five (a Brazilian CEP,
+#: "16475467" or "16475-467").
+_EIGHT_DIGIT_POSTCODES = frozenset({"BR"})
+_EIGHT_DIGIT_POSTCODE = re.compile(r"^\d{5}-?\d{3}$")
+
+
+def is_eight_digit_postcode(text: str, region: str | None) -> bool:
+    """Whether ``text`` is a postcode of a region whose postcodes have eight digits ("03637-000")."""
+    return region in _EIGHT_DIGIT_POSTCODES and bool(_EIGHT_DIGIT_POSTCODE.match(text.strip()))
 
 #: A UK inward code ("2TS") at the end of a part, with the word before it.
 _UK_INWARD_CODE = re.compile(rf"(?:^|\s)(\S+)\s+({UK_INWARD_CODE})$")
@@ -111,7 +121,7 @@ def misread_address(address: str, region: str | None) -> str | None:
     odd = _ODD_CHARACTER.search(address)
     if odd:
         return f"'{odd.group()}' is no address character"
-    if _LONG_NUMBER.search(address):
+    if any(len(n) > 8 or region not in _EIGHT_DIGIT_POSTCODES for n in _LONG_NUMBER.findall(address)):
         return "it holds a number no address has"
     if has_cyrillic(address):
         return _russian_problem(parts, address)

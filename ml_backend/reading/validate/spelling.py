@@ -22,17 +22,12 @@ Rules whose evidence is the card itself change the value (named in ``FieldValue.
 * a one-word Latin name that lost its space ("ADAMJAMES") is spaced as an e-mail's local part
   spells it (a.james).
 
-Rules whose evidence is a name, a company or a word list only propose (``proposed``: the value
-stays as read, the proposal goes to its note, its confidence drops); the validator applies a
-proposal only where OCR was unsure of the value's line:
-
-* a domain close to a well-known free-mail domain is that domain ("outiook.com");
-* a domain label close to the company's name is spelled as the name ("thibauit.fr" on
-  Thibault's card);
-* a local part close to a pattern made of the holder's name, or to a shared mailbox, is that
-  pattern ("nbutier" for Nathan Butler, "commerciak"); for a Russian name, read less surely,
-  only where a thin letter ("1", "i", "l") was misread and the pattern is met exactly
-  ("1.blokhina" for Л. Блохина).
+A name, a company or a word list is no evidence of what a card printed: a rule with only such
+evidence may propose a spelling (``proposed``: the value stays as read, the proposal goes to its
+note, its confidence drops), which the validator applies only where OCR was unsure of the
+value's line. (The e-mail and website respelling by the holder's name, the company and the
+free-mail domains was such a rule; on the real and browser-rendered cards it never made a
+value right, and it went: docs/rules.md.)
 
 A QR code's values are exact and never respelled. Pure functions over ``FieldValue``.
 """
@@ -45,13 +40,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from ml_backend.text.cyrillic import LATIN_TWINS
+from ml_backend.reading import rules
 from ml_backend.schema import FieldValue
-from ml_backend.text.known_words import one_letter_from
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
     NAME_AFFIXES,
-    SECOND_LEVEL_LABELS,
     is_legal_form,
 )
 from ml_backend.reading.values.normalise import normalise
@@ -292,7 +286,7 @@ def _harmonise_domains(values: list[FieldValue], slugs: Iterable[str]) -> list[F
             right = spelled[domain]
             if right != domain:
                 value = v.value[: len(v.value) - len(domain)] + right if v.field == "email" else v.value.replace(domain, right, 1)
-                v = _changed(v, value, normalise(v.field, value).display, "spelling.one_domain_per_card")
+                v = _changed(v, value, normalise(v.field, value).display, "spelling.domains_harmonised")
             if (v.field, v.value) in seen:
                 continue
             seen.add((v.field, v.value))
@@ -308,26 +302,7 @@ def _harmonise_domains(values: list[FieldValue], slugs: Iterable[str]) -> list[F
 RESPELL_RATIO = 0.85
 _RESPELL_MARGIN = 0.05
 _MIN_RESPELL_LENGTH = 5
-#: Digits a local part may hold and still be a misread name ("maillot.1" for "maillot.l"):
-#: those OCR reads for letters, in a letter's place. "jsmith2" is somebody's own address.
-_LETTER_DIGITS = frozenset("01")
-
-
 _FREE_MAIL_DOTLESS = {d.replace(".", ""): d for d in FREE_MAIL_DOMAINS}
-
-
-def _closest(word: str, known: Iterable[str]) -> str | None:
-    """The one known word ``word`` is a misreading of (a letter or two wrong, at most one lost
-    or added); None when it is known or none is close."""
-    if len(word) < _MIN_RESPELL_LENGTH or word in known:
-        return None
-    scored = sorted(((difflib.SequenceMatcher(None, word, k).ratio(), k) for k in known
-                     if abs(len(k) - len(word)) <= 1), reverse=True)[:2]
-    if not scored or scored[0][0] < RESPELL_RATIO:
-        return None
-    if len(scored) > 1 and scored[0][0] - scored[1][0] < _RESPELL_MARGIN:
-        return None
-    return scored[0][1]
 
 
 def name_locals(name: str | None) -> frozenset[str]:
@@ -349,69 +324,6 @@ def name_locals(name: str | None) -> frozenset[str]:
 
 #: A domain label this long that differs from the company's name in one letter only is it misread.
 _MIN_ONE_LETTER_LABEL = 6
-
-
-def _respelled_domain(domain: str, slugs: set[str], *, mail: bool) -> str:
-    """A free-mail domain (of an e-mail) or the company's domain label as known, else ``domain``
-    as read."""
-    if domain in FREE_MAIL_DOMAINS:
-        return domain
-    dotless = domain.replace(".", "")
-    free = (dotless if dotless in _FREE_MAIL_DOTLESS else _closest(dotless, _FREE_MAIL_DOTLESS.keys())) if mail else None
-    if free is not None:  # compared without dots: "hotmailco.uk", "hotmal.couk" are "hotmail.co.uk"
-        return _FREE_MAIL_DOTLESS[free]
-    label, dot, rest = domain.partition(".")
-    if not dot or label.replace("-", "") in {s.replace("-", "") for s in slugs}:  # "johnson-llc" / "Johnson LLC"
-        return domain
-    if len(rest) == 2:  # "northstarco.uk": the dot before a second-level label lost, the company shows it
-        second = next((sl for sl in SECOND_LEVEL_LABELS if label.endswith(sl) and label[: -len(sl)] in slugs), None)
-        if second:
-            return f"{label[: -len(second)]}.{second}.{rest}"
-    company = _closest(label, slugs)
-    if company is None and len(label) >= _MIN_ONE_LETTER_LABEL:  # "ombita" for "orbita": under the ratio
-        company = one_letter_from(label, slugs)
-    if company:  # a letter or two misread, not a part left out ("lecomte-s" is no "lecomtesa")
-        short, long = sorted((label.replace("-", ""), company.replace("-", "")), key=len)
-        if long.startswith(short) or long.endswith(short):
-            company = None
-    return f"{company}.{rest}" if company else domain
-
-
-#: The thin letters OCR confuses with each other ("1.blokhina", "inekrasova" for "l.", "ln...").
-_THIN_LETTERS = "1il"
-
-
-def _thin_letter_restored(local: str, known: frozenset[str]) -> str | None:
-    """The one name pattern ``local`` turns into when one of its thin letters ("1", "i", "l") is
-    read as another, or None. Exact, so it is safe where the name was read less surely (a
-    Russian name from Tesseract) and fuzzy respelling is not."""
-    if local in known:
-        return None
-    found = {local[:i] + other + local[i + 1:] for i, ch in enumerate(local) if ch in _THIN_LETTERS
-             for other in _THIN_LETTERS if other != ch} & known
-    return found.pop() if len(found) == 1 else None
-
-
-def _respelled(v: FieldValue, locals_: frozenset[str], slugs: set[str], exact_locals: frozenset[str]) -> FieldValue:
-    if v.field == "email":
-        local, _, domain = v.value.rpartition("@")
-        digits = {c for c in local if c.isdigit()}
-        thin = _thin_letter_restored(local, exact_locals)
-        if thin:
-            local = thin
-        elif local not in ROLE_MAILBOXES and not digits - _LETTER_DIGITS:
-            respelled = _closest(local, locals_ | ROLE_MAILBOXES)
-            if respelled and (not digits or len(respelled) == len(local)):
-                local = respelled
-        value = f"{local}@{_respelled_domain(domain, slugs, mail=True)}"
-    else:
-        host, slash, path = v.value.partition("/")
-        www = "www." if host.startswith("www.") else ""
-        value = www + _respelled_domain(host.removeprefix("www."), slugs, mail=False) + slash + path
-    if value == v.value or not normalise(v.field, value).valid:
-        return v
-    return proposed(v, value, "spelling.respelled_by_name_company_or_word_list",
-                    "the holder's name, the company or a known mail domain suggests another spelling")
 
 
 #: Letters a misread one is replaced by (not the signs "ъ"/"ь", which Latin spellings drop).
@@ -479,7 +391,8 @@ def _russian_words_spelled_as_the_addresses(values: list[FieldValue]) -> list[Fi
         known, min_length, whole = targets.get(v.field, (set(), 0, False))
         if known and v.valid and v.source != "qr" and has_cyrillic(v.value):
             v = _cyrillic_words_respelled(
-                v, lambda word: _word_spelled_by(word, known, min_length, whole=whole) or word)
+                v, lambda word: _word_spelled_by(word, known, min_length, whole=whole) or word,
+                "spelling.russian_words_spelled_as_the_addresses")
         out.append(v)
     return out
 
@@ -487,10 +400,10 @@ def _russian_words_spelled_as_the_addresses(values: list[FieldValue]) -> list[Fi
 _CYRILLIC_WORD = re.compile(r"[А-ЯЁа-яё]+")
 
 
-def _cyrillic_words_respelled(v: FieldValue, respell: Callable[[str], str]) -> FieldValue:
-    """``v`` with each Cyrillic word as ``respell`` spells it, a rule's value where one changed."""
+def _cyrillic_words_respelled(v: FieldValue, respell: Callable[[str], str], rule: str) -> FieldValue:
+    """``v`` with each Cyrillic word as ``respell`` spells it, ``rule``'s value where one changed."""
     value = _CYRILLIC_WORD.sub(lambda m: respell(m.group()), v.value)
-    return v if value == v.value else _changed(v, value, value, "spelling.cyrillic_words_by_the_domain")
+    return v if value == v.value else _changed(v, value, value, rule)
 
 
 def _spaced_as(text: str, parts: list[str]) -> str | None:
@@ -614,7 +527,7 @@ def _latin_brands_spelled_by_the_domain(values: list[FieldValue]) -> list[FieldV
             return latin
         return _brand_read_in_cyrillic(word, parts) or word
 
-    return [_cyrillic_words_respelled(v, relatinised)
+    return [_cyrillic_words_respelled(v, relatinised, "spelling.latin_brand_from_the_domain")
             if labels and v.field == "company" and v.valid and v.source != "qr" and has_cyrillic(v.value) else v
             for v in values]
 
@@ -658,15 +571,26 @@ def _name_spaced_as_the_emails(values: list[FieldValue]) -> list[FieldValue]:
 def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
     """The holder's name spaced as the e-mails show it, the card's e-mails and websites spelled as
     its free-mail domains, company name and holder's name say (module docstring), then one
-    spelling per domain, then glued e-mail labels cut off."""
-    values = _name_spaced_as_the_emails(values)
-    name = next((v.value for v in values if v.field == "full_name" and v.valid), None)
+    spelling per domain, then glued e-mail labels cut off, Russian words and Latin brands
+    spelled as the card's addresses, and a company spaced as its domain: the spelling stage's
+    rules, in the rule table's order (``rules``)."""
+    return rules.run_values("spelling", values)
+
+
+def _card_slugs(values: list[FieldValue]) -> set[str]:
+    """The company's name as a domain may spell it, for a Latin company name only (a Cyrillic
+    one was read by Tesseract, less surely than the Latin addresses)."""
     company = next((v.value for v in values if v.field == "company" and v.valid), None)
-    # a Cyrillic name or company was read by Tesseract, less surely than the Latin address
-    exact_locals = name_locals(name)
-    locals_ = exact_locals if name and not has_cyrillic(name) else frozenset()
-    slugs = set(company_slugs(company)) if company and not has_cyrillic(company) else set()
-    out = [_respelled(v, locals_, slugs, exact_locals) if v.valid and v.source != "qr" and v.field in ("email", "website") else v
-           for v in values]
-    out = _without_glued_email_labels(_harmonise_domains(out, slugs))
-    return _company_spaced_as_the_domain(_latin_brands_spelled_by_the_domain(_russian_words_spelled_as_the_addresses(out)))
+    return set(company_slugs(company)) if company and not has_cyrillic(company) else set()
+
+
+@rules.implements("spelling.domains_harmonised")
+def _domains_harmonised(values: list[FieldValue]) -> list[FieldValue]:
+    return _harmonise_domains(values, _card_slugs(values))
+
+
+rules.implements("spelling.name_spaced_as_the_emails")(_name_spaced_as_the_emails)
+rules.implements("spelling.glued_email_label")(_without_glued_email_labels)
+rules.implements("spelling.russian_words_spelled_as_the_addresses")(_russian_words_spelled_as_the_addresses)
+rules.implements("spelling.latin_brand_from_the_domain")(_latin_brands_spelled_by_the_domain)
+rules.implements("spelling.company_spaced_as_the_domain")(_company_spaced_as_the_domain)

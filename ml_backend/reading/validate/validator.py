@@ -4,7 +4,7 @@ Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...)
 card: two numbers tagged as one are split; e-mails and websites the tagger garbled or missed are
 recovered from the OCR text (``recover``); spaCy cue rules catch a company tagged as a name
 (and similar mix-ups); a card without a position takes a job-title line the tagger missed, or
-a second "name" that is none; a website that is really an e-mail moves; a "company" that looks
+a second "name" that is none; a website holding an e-mail becomes it (``recover``); a "company" that looks
 like a person, a second value of a field that has one, and an address, company, title or name
 whose shape says OCR misread it (``shape``: "Martinland CVo 9NU", 'ООО "Вектор') are flagged.
 Nothing is dropped: a value that fails a check is kept with ``valid=False``, a ``reason`` and a
@@ -17,19 +17,20 @@ import difflib
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ml_backend.config import Settings, load_settings
+from ml_backend.reading import rules
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
 from ml_backend.text.addresses import US_ZIP_PLUS_FOUR
 from ml_backend.reading.validate.cues import Cues, CueTagger
 from ml_backend.reading.values.email import split_addresses
 from ml_backend.text.given_names import has_given_name
 from ml_backend.text.known_words import with_known_name_words, with_known_title_words
-from ml_backend.text.lexicon import COMMON_TLDS
+from ml_backend.text.lexicon import is_legal_form
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.validate.number_labels import label_kind, printed_label
-from ml_backend.reading.values.plain import WEB_ADDRESS_NOT_POSTAL, closed_up_capitals, with_known_towns
+from ml_backend.reading.values.plain import closed_up_capitals, with_known_towns
 from ml_backend.reading.values.phone import split_numbers
 from ml_backend.reading.validate.recover import RECOVERED_CONFIDENCE, phone_shaped, recover
 from ml_backend.reading.values.result import NOTED_FACTOR
@@ -37,6 +38,7 @@ from ml_backend.reading.values.region import region_hint_from
 from ml_backend.reading.validate.shape import (
     case_slips_restored,
     cyrillic_read_as_latin,
+    is_eight_digit_postcode,
     misread_address,
     misread_company,
     misread_position,
@@ -60,10 +62,18 @@ FLAGGED_FACTOR = 0.5
 GOOD_OCR_CONFIDENCE = 0.9
 
 _NAME_LIKE_FIELDS = ("full_name", "company", "position")
-_WEB_START = re.compile(r"\s*(?:https?:|www[.,])", re.IGNORECASE)
-#: "name.tld" with nothing else: a website under a "www:" label the tagger read as an e-mail's.
-#: (Host names have no "_": "ivan_petrovgx.de" is an e-mail with its "@" misread.)
-_BARE_DOMAIN = re.compile(r"^\s*(?:[^\W_]|-)+\.([^\W\d_]{2,})\s*$")
+@dataclass(frozen=True)
+class CardContext:
+    """What the validate stage's rules see besides the values: the validator (its cue rules),
+    the values as split before the per-value checks (``pieces``, index for index with the
+    checked values until the first rule that adds or removes one), the OCR lines, the phone
+    region and whether the card's own evidence gave it."""
+
+    validator: "Validator"
+    pieces: list[FieldValue]
+    lines: list[OcrLine]
+    region: str
+    region_known: bool
 
 
 class Validator:
@@ -103,18 +113,13 @@ class Validator:
         """
         known = region_hint or self._evidence_region(values, lines)
         region = (known or self._settings.default_region).upper()
-        values = _patronymic_below_the_name(_surname_before_title(_company_closed_in_address(values)))
-        pieces = [piece for v in values for piece in _split(v, region)]
-        checked = [_checked_or_swapped(piece, region, region_known=known is not None) for piece in pieces]
-        checked = self._relabel_by_cues(pieces, checked, region)
-        checked = self._flag_person_like_companies(checked)
-        recovered = recover(checked, lines, region, region_known=known is not None)
-        checked = _proposals_settled(numbers_by_label(recovered, lines or []), lines or [], region)
-        checked = _name_line_cut_from_the_address(checked, lines or [], region)
-        checked += self._missing_position(checked, lines or [])
-        checked = self._leftover_name_as_position(_one_value_per_single_field(checked), region)
-        checked = self._unsure_readings_flagged(checked, lines or [])
-        checked = _misread_values_flagged(checked, region)
+        values = rules.run_values("card", values)
+        pieces = rules.run_values("split", values, region)
+        checked = [_checked(piece, region, region_known=known is not None) for piece in pieces]
+        context = CardContext(self, pieces, lines or [], region, known is not None)
+        checked = rules.run_values("validate", checked, context)
+        checked = recover(checked, lines, region, region_known=known is not None)
+        checked = rules.run_values("settle", checked, context)
         return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
 
     # -- cross-field rules ------------------------------------------------------------------
@@ -252,18 +257,26 @@ def _name_line_cut_from_the_address(values: list[FieldValue], lines: list[OcrLin
     return out
 
 
+def _address_case_restored(values: list[FieldValue], region: str) -> list[FieldValue]:
+    """A capital read as its small form in an address read by OCR ("65 clarke Manors") is put
+    right (``shape.case_slips_restored``), before the shape check."""
+    out = []
+    for v in values:
+        if v.field == "address" and v.valid and v.source != "qr":
+            restored = case_slips_restored(v.value, region)
+            if restored != v.value:
+                v = replace(v, value=restored, display=restored)
+        out.append(v)
+    return out
+
+
 def _misread_values_flagged(values: list[FieldValue], region: str) -> list[FieldValue]:
     """An address, company name, job title or name read by OCR whose shape says it was misread (``shape``) is
     flagged: one wrong letter in a postcode or a lost town makes a contact the CRM cannot post
-    to, and these slips are the ones OCR is confident of. A capital read as its small form in an
-    address ("65 clarke Manors") is put right first."""
+    to, and these slips are the ones OCR is confident of."""
     out = []
     for v in values:
         if v.field in _SHAPE_CHECKED_FIELDS and v.valid and v.source != "qr":
-            if v.field == "address":
-                restored = case_slips_restored(v.value, region)
-                if restored != v.value:
-                    v = replace(v, value=restored, display=restored)
             problem = _shape_problem(v.field, v.value, region)
             if problem:
                 v = _flagged(v, f"the {v.field} looks misread ({problem}): check it")
@@ -299,6 +312,7 @@ def _cue_target(field: str, cues: Cues) -> str | None:
     return None
 
 
+@rules.implements("card.company_closed_in_address")
 def _company_closed_in_address(values: list[FieldValue]) -> list[FieldValue]:
     """A company name whose quotes open and do not close ("АО «ГОРДЕЕВА") takes the address's
     last part when that part closes them ("..., Российская Федерация, КАЛАШНИКОВ»"): the
@@ -325,6 +339,7 @@ _WORD_DASH_TITLE = re.compile(r"^([^\W\d_][\w'’\-]*[^\W\d_])\s+[-–—]\s+(\S
 _NAME_WITHOUT_SURNAME = re.compile(r"^[^\W\d_]+\s+(?:[^\W\d_]+(?:вич|вна|чна|ична)|[^\W\d_]\.)$", re.IGNORECASE)
 
 
+@rules.implements("card.surname_before_title")
 def _surname_before_title(values: list[FieldValue]) -> list[FieldValue]:
     """A name that lacks its surname takes the capitalised word printed before a dash at the start
     of the position ("Феоктист Анисимович" + "Чернов — Гинеколог"): the card printed the surname
@@ -349,6 +364,7 @@ _PATRONYMIC = re.compile(r"^[А-ЯЁ][а-яё]+(?:ович|евич|ьич|ов�
 _TWO_CYRILLIC_WORDS = re.compile(r"^[А-ЯЁа-яё\-]+\s+[А-ЯЁа-яё\-]+$")
 
 
+@rules.implements("card.patronymic_joins_the_name")
 def _patronymic_below_the_name(values: list[FieldValue]) -> list[FieldValue]:
     """A patronymic the tagger gave to another field ("Брониславович" under "Баранов Кир", read
     as the position, or run onto it: "Брониславович МАРКЕТОЛОГ") goes into a two-word name that
@@ -398,6 +414,8 @@ _ZIP_PLUS_FOUR = re.compile(rf"^{US_ZIP_PLUS_FOUR}$")
 def _number_not_address(part: str, region: str) -> bool:
     """Whether an end ``part`` of an address is a number the tagger ran into it: a valid phone
     number, or digits no address part is (``_MIN_LOOSE_NUMBER_DIGITS``)."""
+    if is_eight_digit_postcode(part, region):  # "..., CEP: 03637-000"
+        return False
     if phone_shaped(part, _MIN_ADDRESS_PHONE_DIGITS) and normalise("phone", part, region).valid:
         return True
     return (bool(_LOOSE_NUMBER.match(part)) and not _ZIP_PLUS_FOUR.match(part)
@@ -421,20 +439,21 @@ def _phone_at_address_end(v: FieldValue, region: str) -> list[FieldValue]:
     return [v]
 
 
-def _split(v: FieldValue, region: str) -> list[FieldValue]:
-    """Two phone numbers (or e-mails) tagged as one value -> two values with the same box; a
-    phone number run into the address -> the two."""
-    if v.field == "address":
-        return _phone_at_address_end(v, region)
-    if v.field == "phone":
-        parts = split_numbers(v.value, region)
-    elif v.field == "email":
-        parts = split_addresses(v.value)
-    else:
-        return [v]
-    if len(parts) == 1:
-        return [v]
-    return [replace(v, value=p, raw=p) for p in parts]
+@rules.implements("split.numbers_and_emails")
+def _numbers_and_emails_split(values: list[FieldValue], region: str) -> list[FieldValue]:
+    """Two phone numbers (or e-mails) tagged as one value -> two values with the same box."""
+    out = []
+    for v in values:
+        parts = (split_numbers(v.value, region) if v.field == "phone" else split_addresses(v.value)
+                 if v.field == "email" else [v.value])
+        out.extend([v] if len(parts) == 1 else [replace(v, value=p, raw=p) for p in parts])
+    return out
+
+
+@rules.implements("split.phone_cut_from_address")
+def _phones_cut_from_addresses(values: list[FieldValue], region: str) -> list[FieldValue]:
+    """A phone number run into the address -> the two (``_phone_at_address_end``)."""
+    return [piece for v in values for piece in (_phone_at_address_end(v, region) if v.field == "address" else [v])]
 
 
 #: Per field, the respelling of Russian words from closed sets (``known_words``).
@@ -455,9 +474,11 @@ def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> Field
     checked = replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason,
                       confidence=confidence, note=norm.note or v.note)
     respell = _RESPELL_OCR.get(v.field)
-    if respell is not None and norm.valid and has_cyrillic(norm.value):
+    if respell is not None and rules.enabled("check.known_russian_words") and norm.valid and has_cyrillic(norm.value):
         respelled = respell(norm.value)
-        rule = f"known_words.{respell.__name__}"
+        rule = "check.known_russian_words"
+        if respelled != norm.value:
+            rules.record(rule, v.field, norm.value, respelled)
         if respelled != norm.value and _impossible_as_read(norm.value, respelled):
             return replace(checked, value=respelled, display=respelled, applied=[*checked.applied, rule],
                            confidence=checked.confidence * (1.0 if norm.fixed else FIXED_FACTOR))
@@ -489,35 +510,17 @@ def _flagged(v: FieldValue, reason: str) -> FieldValue:
     return replace(v, valid=False, reason=reason, confidence=v.confidence * FLAGGED_FACTOR)
 
 
-def _checked_or_swapped(v: FieldValue, region: str, *, region_known: bool = False) -> FieldValue:
-    """``_checked``, except that an invalid "website" that is an e-mail becomes an e-mail and an
-    invalid "e-mail" that is clearly a web address ("www.", "http", or a bare "name.tld" with a
-    common TLD), or an "address" that is one, becomes a website."""
-    checked = _checked(v, region, region_known=region_known)
-    if checked.valid:
-        return checked
-    bare = _BARE_DOMAIN.match(v.value)
-    if v.field == "website" and "@" in v.value:
-        other = "email"
-    elif v.field == "email" and (_WEB_START.match(v.value) or (bare and bare.group(1).lower() in COMMON_TLDS)):
-        other = "website"
-    elif v.field == "address" and checked.reason == WEB_ADDRESS_NOT_POSTAL:
-        other = "website"
-    else:
-        return checked
-    moved = _checked(replace(v, field=other, source="rule", confidence=v.confidence * RELABELLED_FACTOR), region)
-    return moved if moved.valid else checked
-
-
 def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
     """Keep the most trusted value of a single-value field first; flag the others. Of two
     companies, one the card's domain spells is trusted first ("Stephens Inc" on stephens.com
-    over "Northstar" printed below it): the tagger's confidence cannot see that evidence."""
+    over "Northstar" printed below it), then one that holds a legal form ("CEASTEC S/C LTDA."
+    over a slogan line): the tagger's confidence cannot see that evidence."""
     out = list(values)
 
-    def trust(i: int) -> tuple[bool, bool, float]:
+    def trust(i: int) -> tuple[bool, bool, bool, float]:
         named = out[i].field == "company" and named_by_the_domains(out[i].value, out)
-        return out[i].valid, named, out[i].confidence
+        formed = out[i].field == "company" and any(is_legal_form(w.strip(".,")) for w in out[i].value.split())
+        return out[i].valid, named, formed, out[i].confidence
 
     for field in SINGLE_VALUE_FIELDS:
         idx = [i for i, v in enumerate(out) if v.field == field]
@@ -535,16 +538,25 @@ def numbers_by_label(values: list[FieldValue], lines: list[OcrLine]) -> list[Fie
     """Phone values printed under a fax label ("Fax:", "F", "Факс", "Telefax") become faxes; those
     under a registration or postcode label ("ОКПО", "VAT", "CNPJ", "CEP") are flagged as no phone. A shared label
     ("Tel/Fax", "Т/ф") keeps a phone (``number_labels``)."""
+    return _registration_numbers_flagged(_faxes_by_label(values, lines), lines)
+
+
+def _faxes_by_label(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
     out = []
     for v in values:
-        if v.field == "phone":
-            label = printed_label(v, lines)
-            kind = label_kind(label)
-            if kind == "fax":
-                log.debug("%r under %r is a fax", v.value, label)
-                v = replace(v, field="fax", applied=[*v.applied, "number_labels.fax_label"])
-            elif kind in ("registration", "postcode"):
-                v = _flagged(v, f"printed after {label!r}: a {kind} number, not a phone")
+        if v.field == "phone" and label_kind(label := printed_label(v, lines)) == "fax":
+            log.debug("%r under %r is a fax", v.value, label)
+            v = replace(v, field="fax", applied=[*v.applied, "validate.fax_by_label"])
+        out.append(v)
+    return out
+
+
+def _registration_numbers_flagged(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+    out = []
+    for v in values:
+        kind = label_kind(label := printed_label(v, lines)) if v.field == "phone" else None
+        if kind in ("registration", "postcode"):
+            v = _flagged(v, f"printed after {label!r}: a {kind} number, not a phone")
         out.append(v)
     return out
 
@@ -569,3 +581,67 @@ def _proposals_settled(values: list[FieldValue], lines: list[OcrLine], region: s
                             applied=[*v.applied, rule], confidence=v.confidence / NOTED_FACTOR * FIXED_FACTOR)
         out.append(v)
     return out
+
+
+# -- the validate and settle stages' rules, as the rule table names them (``rules``) ------------
+
+@rules.implements("validate.relabelled_by_cues")
+def _rule_relabelled_by_cues(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    if len(values) != len(card.pieces):  # the pieces are the values before their checks, index for index
+        raise ValueError("relabelling by cues needs the values as split, one for one")
+    return card.validator._relabel_by_cues(card.pieces, values, card.region)
+
+
+@rules.implements("validate.person_like_company_flagged")
+def _rule_person_like_company(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return card.validator._flag_person_like_companies(values)
+
+
+@rules.implements("validate.fax_by_label")
+def _rule_fax_by_label(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return _faxes_by_label(values, card.lines)
+
+
+@rules.implements("validate.registration_number_flagged")
+def _rule_registration_number(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return _registration_numbers_flagged(values, card.lines)
+
+
+@rules.implements("validate.proposals_settled")
+def _rule_proposals_settled(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return _proposals_settled(values, card.lines, card.region)
+
+
+@rules.implements("validate.name_line_cut_from_the_address")
+def _rule_name_line_cut(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return _name_line_cut_from_the_address(values, card.lines, card.region)
+
+
+@rules.implements("validate.missing_position")
+def _rule_missing_position(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return values + card.validator._missing_position(values, card.lines)
+
+
+@rules.implements("validate.one_value_per_single_field")
+def _rule_one_value(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return _one_value_per_single_field(values)
+
+
+@rules.implements("validate.leftover_name_as_position")
+def _rule_leftover_name(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return card.validator._leftover_name_as_position(values, card.region)
+
+
+@rules.implements("validate.unsure_readings_flagged")
+def _rule_unsure_readings(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return card.validator._unsure_readings_flagged(values, card.lines)
+
+
+@rules.implements("validate.address_case_restored")
+def _rule_address_case(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return _address_case_restored(values, card.region)
+
+
+@rules.implements("validate.misread_shape_flagged")
+def _rule_misread_shape(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return _misread_values_flagged(values, card.region)

@@ -1,0 +1,431 @@
+"""The reader's rules as data: one table of every post-tagger repair and check, and its runner.
+
+The tagger and OCR make typical mistakes that whole-card evidence can undo (an address line
+tagged as a name, a domain split off an e-mail, a fax number read as a phone). Each rule that
+undoes one is a record of ``RULES``: an id, the stage it runs in, the fields it touches, the
+locales it is written for, what it does (``action``), what its evidence is (``evidence``: the
+card itself, a format, the layout, or a word list) and examples. The stage modules register
+the function behind each id (``implements``); ``run_words``, ``run_values`` and
+``first_match`` run a stage's rules in table order, so the order is the table's, not a chain of
+nested calls.
+
+Every firing is recorded: a value a rule changed, added or flagged names the rule in
+``FieldValue.applied`` (for retagging rules, the values decoded from the words they retagged),
+and, while a ``ledger()`` is open, in that card's ledger. ``disabled(ids)`` switches rules off
+for the current context, which is how the rules report (``python -m ml_backend rules``) measures
+what each one makes right and wrong: every card read again with one rule off.
+
+Actions: ``retag`` (words given another tag), ``join``/``split``/``move`` (values joined, split
+or given to another field), ``add`` (a value the tagger missed, read from the OCR lines),
+``repair`` (a value's text changed; only with the card itself or a format as evidence),
+``propose`` (a spelling put on the value's note, the value kept as read: a name, a company or a
+word list is no evidence of what the card printed), ``flag`` (marked invalid for the annotator),
+``drop`` (left out).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from ml_backend.schema import FieldValue, TaggedWord
+
+log = logging.getLogger(__name__)
+
+#: Stages, in the order the reader runs them.
+STAGES: tuple[str, ...] = (
+    "retag",          # tagged words -> tagged words (retag)
+    "decode",         # decoded values joined or left out (fields)
+    "card",           # card-level moves between values, before the per-value checks (validator)
+    "split",          # one value holding two -> two (validator)
+    "recover.value",  # an invalid or misplaced e-mail/website/phone -> what it holds (recover; first match)
+    "recover.lines",  # values the tagger missed, read from the OCR lines (recover)
+    "spelling",       # what the card prints twice spelled one way (spelling)
+    "validate",       # card-level checks and moves after the per-value checks (validator)
+    "settle",         # card-level checks and moves after recovery (validator)
+    "check",          # rules inside the per-value check (validator._checked)
+)
+ACTIONS = frozenset({"retag", "join", "split", "move", "add", "repair", "propose", "flag", "drop"})
+EVIDENCE = frozenset({"card", "format", "layout", "wordlist"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One repair or check. ``examples`` are (input, expected) pairs the rule alone turns one
+    into the other, written as ``tests/test_rules.py`` reads them for the rule's stage: for word
+    stages, one string per printed line of ``word/LABEL`` tokens (the field's label, e.g.
+    ``FULL_NAME``, without B-/I-: a run of one label is one value; ``O`` for none); for value stages, ``field: value`` strings, with
+    ``!`` after the field for a value flagged invalid (``"company!: X"``) and ``?`` followed by
+    the proposal for one kept with a proposal."""
+
+    id: str
+    stage: str
+    fields: tuple[str, ...]
+    action: str
+    evidence: str
+    description: str
+    locales: tuple[str, ...] = ()  # empty: every locale
+    examples: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+
+_ANY_NAME = ("full_name", "company", "position")
+
+
+RULES: tuple[Rule, ...] = (
+    # --- retag: the tagger's slips undone on the words (retag.py) ---------------------------
+    Rule("retag.registration_number_line", "retag", ("address",), "retag", "format",
+         "a registration-number line (\"ОКПО 78071338\") is no part of the address; one after a phone label is "
+         "the phones", (),
+         ((("OKNO/ADDRESS 78071338/O",), ("OKNO/O 78071338/O",)),
+          (("Fones/POSITION 11/ADDRESS 2082-2399/2646-6123/ADDRESS",), ("Fones/POSITION 11/ADDRESS 2082-2399/2646-6123/ADDRESS",)))),
+    Rule("retag.address_block_completed", "retag", ("address", "full_name"), "retag", "layout",
+         "lines of a column of address lines are address lines (a street read as a name, the postcode line)", (),
+         ((("Studio/ADDRESS 09s/ADDRESS", "Paula/FULL_NAME Run/FULL_NAME", "GU6/O 5UG/O"),
+           ("Studio/ADDRESS 09s/ADDRESS", "Paula/ADDRESS Run/ADDRESS", "GU6/ADDRESS 5UG/ADDRESS")),)),
+    Rule("retag.company_from_domain", "retag", ("company",), "retag", "card",
+         "a line the card's e-mail or web domain spells is the company", (),
+         ((("Lefebvre/ADDRESS", "c.marques@lefebvre.fr/EMAIL"), ("Lefebvre/COMPANY", "c.marques@lefebvre.fr/EMAIL")),
+          (("©/O Kiseleva/O Group/O", "info@kiseleva-group.ru/EMAIL"),
+           ("©/O Kiseleva/COMPANY Group/COMPANY", "info@kiseleva-group.ru/EMAIL")))),
+    Rule("retag.company_line_completed", "retag", ("company",), "retag", "layout",
+         "a company name cut short after \"и\"/\"and\"/\"&\" takes the rest of its line, or the line closing its guillemet", (),
+         ((("Smith/COMPANY &/COMPANY Sons/O",), ("Smith/COMPANY &/COMPANY Sons/COMPANY",)),)),
+    Rule("retag.company_begun_above", "retag", ("company", "full_name"), "retag", "layout",
+         "a company line starting with \"and\"/\"&\" continues the name-like line above it", (),
+         ((("Davies,/FULL_NAME Green/FULL_NAME", "and/COMPANY Davies/COMPANY"),
+           ("Davies,/COMPANY Green/COMPANY", "and/COMPANY Davies/COMPANY")),)),
+    Rule("retag.title_begun_after_the_name", "retag", ("position", "full_name"), "retag", "layout",
+         "a title begun after the name's comma, its first words read into the name, is the title", (),
+         ((('ADAM/FULL_NAME HOWELL,/FULL_NAME ARMED/FULL_NAME FORCES/POSITION TECHNICAL/POSITION OFFICER/POSITION',), ('ADAM/FULL_NAME HOWELL,/FULL_NAME ARMED/POSITION FORCES/POSITION TECHNICAL/POSITION OFFICER/POSITION',)),)),
+    Rule("retag.labels_untagged", "retag", _ANY_NAME + ("address",), "retag", "format",
+         "a contact label (\"Эл. почта:\", garbled) is no part of the value before it", (),
+         ((('3n./ADDRESS nota:/O ivan@x.ru/EMAIL',), ('3n./O nota:/O ivan@x.ru/EMAIL',)),)),
+    Rule("retag.monogram_untagged", "retag", ("company", "address"), "retag", "card",
+         "a line holding only the company's initials is its logo", (),
+         ((("VG/ADDRESS", "Vector/COMPANY Group/COMPANY"), ("VG/O", "Vector/COMPANY Group/COMPANY")),)),
+    Rule("retag.title_line_completed", "retag", ("position",), "retag", "layout",
+         "a plain word or two the tagger left out of a title line belong to the title", (),
+         ((("TELEVISION/O PRODUCTION/POSITION ASSISTANT/POSITION",),
+           ("TELEVISION/POSITION PRODUCTION/POSITION ASSISTANT/POSITION",)),)),
+    Rule("retag.title_ended_above", "retag", ("position",), "retag", "wordlist",
+         "a line below a title ending on a title word, holding none, is no part of the title (a slogan)", (),
+         ((("Software/POSITION Developer/POSITION", "Robust/POSITION systematic/POSITION architecture/POSITION"),
+           ("Software/POSITION Developer/POSITION", "Robust/O systematic/O architecture/O")),)),
+    Rule("retag.domain_end_split_off", "retag", ("email", "website"), "retag", "format",
+         "a top-level domain OCR split off an e-mail or web address at a space is its last word", (),
+         ((("suvorova@inbox./EMAIL ru/O",), ("suvorova@inbox./EMAIL ru/EMAIL",)),)),
+    # --- decode: values joined or left out (fields.py) --------------------------------------
+    Rule("decode.address_parts_joined", "decode", ("address",), "join", "layout",
+         "address lines decoded as separate values are one address; on a card printing several places, each "
+         "address with its own phone on its line, the first place's", (),
+         ((('address: 12 Main St', 'address: Springfield, IL 62701'), ('address: 12 Main St, Springfield, IL 62701',)),)),
+    Rule("decode.wrapped_lines_joined", "decode", ("full_name", "position", "company"), "join", "layout",
+         "a name, position or company wrapped onto the next line is one value", (),
+         ((('position: Logistics and', 'position: Distribution Manager'), ('position: Logistics and Distribution Manager',)),)),
+    Rule("decode.fragments_joined", "decode", ("email", "website", "phone", "full_name"), "join", "layout",
+         "fragments of one value split by the tagger on one row are one value", ()),
+    # --- card: moves between values before the checks (validator.py) ------------------------
+    Rule("card.company_closed_in_address", "card", ("company", "address"), "move", "card",
+         "the address's last part that closes the company's open guillemet is the company's", ("ru_RU",),
+         ((("company: АО «ГОРДЕЕВА", "address: Москва, ул. Ленина 1, КАЛАШНИКОВ»"),
+           ("company: АО «ГОРДЕЕВА КАЛАШНИКОВ»", "address: Москва, ул. Ленина 1")),)),
+    Rule("card.surname_before_title", "card", ("full_name", "position"), "move", "layout",
+         "a name lacking its surname takes the word before a dash at the start of the title", (),
+         ((("full_name: Феоктист Анисимович", "position: Чернов — Гинеколог"),
+           ("full_name: Феоктист Анисимович Чернов", "position: Гинеколог")),)),
+    Rule("card.patronymic_joins_the_name", "card", ("full_name",), "move", "format",
+         "a patronymic given to another field joins a two-word Russian name that has none", ("ru_RU",),
+         ((("full_name: Баранов Кир", "position: Брониславович МАРКЕТОЛОГ"),
+           ("full_name: Баранов Кир Брониславович", "position: МАРКЕТОЛОГ")),)),
+    # --- split: one value holding two (validator.py) ----------------------------------------
+    Rule("split.numbers_and_emails", "split", ("phone", "email"), "split", "format",
+         "two phone numbers or e-mails tagged as one value are two", (),
+         ((("email: a@x.com b@y.com",), ("email: a@x.com", "email: b@y.com")),)),
+    Rule("split.phone_cut_from_address", "split", ("address", "phone"), "split", "format",
+         "a phone number (or a long number) at an end of the address is a phone", (),
+         ((("address: 12 Main St, Springfield, +1 415 555 0134",),
+           ("address: 12 Main St, Springfield", "phone: +1 415 555 0134")),)),
+    # --- check: inside the per-value check (validator._checked) -----------------------------
+    Rule("check.known_russian_words", "check", ("address", "full_name", "position"), "repair", "wordlist",
+         "a Russian town, given name or title word a letter off a known one: respelled where the word "
+         "cannot be right as read, else proposed", ("ru_RU",)),
+    # --- validate: card-level rules after the checks (validator.py) -------------------------
+    Rule("validate.relabelled_by_cues", "validate", _ANY_NAME, "move", "wordlist",
+         "a name/company/position whose cues (legal form, title word) say another of the three moves there", (),
+         ((("full_name: Acme LLC",), ("company: Acme LLC",)),)),
+    Rule("validate.person_like_company_flagged", "validate", ("company",), "flag", "wordlist",
+         "a company that reads as a person's name on a card with no name is flagged", (),
+         ((('company: John Smith',), ('company!: John Smith',)),)),
+    # recover.value: first match per value (recover.py)
+    Rule("recover.website_read_as_email", "recover.value", ("website", "email"), "move", "card",
+         "a website that is an e-mail at one of the card's or a free-mail domain, its \"@\" lost", (),
+         ((("website: ebobrovarambler.ru", "full_name: Елена Боброва"), ("email: ebobrova@rambler.ru", "full_name: Елена Боброва")),)),
+    Rule("recover.addresses_extracted", "recover.value", ("email", "website"), "repair", "format",
+         "an invalid e-mail or website holding well-formed addresses is replaced by them", (),
+         ((("email!: E-mail: ann@x.com",), ("email: ann@x.com",)),)),
+    Rule("recover.website_tld_from_card", "recover.value", ("website",), "repair", "card",
+         "a website that lost its top-level domain gets the card's domain of that name", (),
+         ((('website!: www.alfakonsalting', 'email: info@alfakonsalting.ru'), ('website: www.alfakonsalting.ru', 'email: info@alfakonsalting.ru')),)),
+    Rule("recover.email_from_domains", "recover.value", ("email",), "repair", "card",
+         "an invalid e-mail that lost its \"@\" is rebuilt at the card's or a free-mail domain", (),
+         ((("email!: n.sergeeva9bk.ru",), ("email: n.sergeeva@bk.ru",)),)),
+    Rule("recover.phone_in_other_field", "recover.value", ("phone",), "move", "format",
+         "an invalid value of another field shaped like a phone number is that number", (),
+         ((('address!: -1219-853-1752',), ('phone: +12198531752',)),)),
+    Rule("recover.phone_extracted", "recover.value", ("phone",), "repair", "format",
+         "an invalid phone value holding a valid number is that number", (),
+         ((('phone!: Tel 415-555-0134 ext',), ('phone: +14155550134',)),)),
+    Rule("recover.missing_from_lines", "recover.lines", ("email", "website", "phone"), "add", "format",
+         "e-mails, websites and phones on OCR lines that no valid value holds are added", (),
+         ((('company!: Tel +1 415 555 0134',), ('company!: Tel +1 415 555 0134', 'phone: +14155550134')),)),
+    Rule("recover.missing_name", "recover.lines", ("full_name",), "add", "wordlist",
+         "a card without a name gets an unused line shaped like a name holding a known given name", (),
+         ((('position!: Jane Smith',), ('position!: Jane Smith', 'full_name: Jane Smith')),)),
+    # spelling: the card's own spellings (spelling.py)
+    Rule("spelling.name_spaced_as_the_emails", "spelling", ("full_name",), "repair", "card",
+         "a one-word Latin name that lost its space is spaced as an e-mail's local part spells it", (),
+         ((("full_name!: ADAMJAMES", "email: a.james@x.com"), ("full_name: ADAM JAMES", "email: a.james@x.com")),)),
+    Rule("spelling.domains_harmonised", "spelling", ("email", "website"), "repair", "card",
+         "domains alike on one card are one domain, spelled as the card shows it most", (),
+         ((("email: ann@vosok.su", "website: vostok.su", "email: bob@vostok.su"),
+           ("email: ann@vostok.su", "website: vostok.su", "email: bob@vostok.su")),)),
+    Rule("spelling.glued_email_label", "spelling", ("email",), "repair", "card",
+         "an e-mail label glued to the local part is cut off where the name shows it", (),
+         ((("full_name: Jennifer Johnson", "email: mailjohnson@x.com"), ("full_name: Jennifer Johnson", "email: johnson@x.com")),)),
+    Rule("spelling.russian_words_spelled_as_the_addresses", "spelling", ("company", "full_name"), "repair", "card",
+         "a Russian company word or surname a letter off is spelled as the card's addresses spell it", ("ru_RU",),
+         ((("company: ГК «ГРОГРЕСС»", "website: progress.ru"),
+           ("company: ГК «ПРОГРЕСС»", "website: progress.ru")),)),
+    Rule("spelling.latin_brand_from_the_domain", "spelling", ("company",), "repair", "card",
+         "a Latin brand read in Cyrillic look-alikes is Latin again where the card's domain spells it", ("ru_RU",),
+         ((("company: ПАО «АРЕХ»", "website: apex.ru"), ("company: ПАО «APEX»", "website: apex.ru")),)),
+    Rule("spelling.company_spaced_as_the_domain", "spelling", ("company",), "repair", "card",
+         "letter-spaced capitals wrongly spaced are spaced as the card's domain spells the name", (),
+         ((("company: HORI Z ON DESIGN", "website: horizon-design.co.uk"),
+           ("company: HORIZON DESIGN", "website: horizon-design.co.uk")),)),
+    # validate, after recovery
+    Rule("validate.fax_by_label", "settle", ("phone", "fax"), "move", "format",
+         "a number printed after a fax label (\"Fax:\", \"Факс\") is a fax", ()),
+    Rule("validate.registration_number_flagged", "settle", ("phone",), "flag", "format",
+         "a number printed after a registration label (\"ОКПО\", \"VAT\") is flagged as no phone", ()),
+    Rule("validate.proposals_settled", "settle", ("email", "website", "address", "full_name", "position"),
+         "repair", "wordlist",
+         "a proposed spelling is applied where OCR was unsure of the value's line, else kept as a note", ()),
+    Rule("validate.name_line_cut_from_the_address", "settle", ("full_name", "address"), "split", "wordlist",
+         "on a card with no name, an address whose first line is a name: that line is the name", ()),
+    Rule("validate.missing_position", "settle", ("position",), "add", "wordlist",
+         "a card without a position takes an unused line that reads as a job title", ()),
+    Rule("validate.one_value_per_single_field", "settle", ("full_name", "position", "company", "address"), "flag",
+         "format", "a second value of a single-value field is flagged; the most trusted is kept", (),
+         ((("company: Acme Inc", "company: Other Inc"), ("company: Acme Inc", "company!: Other Inc")),)),
+    Rule("validate.leftover_name_as_position", "settle", ("position", "full_name"), "move", "wordlist",
+         "a second one-line name with no given name on a card without a position is the position", ()),
+    Rule("validate.unsure_readings_flagged", "settle", tuple(f for f in ("full_name", "position", "company", "email",
+                                                                          "website", "address")), "flag", "format",
+         "a value read from a line the OCR engine was unsure of is flagged", ()),
+    Rule("validate.address_case_restored", "settle", ("address",), "repair", "format",
+         "a capital read as its small form in an address (\"65 clarke Manors\") is put right", (),
+         ((('address: 65 clarke Manors, Springfield, IL 62701',), ('address: 65 Clarke Manors, Springfield, IL 62701',)),)),
+    Rule("validate.misread_shape_flagged", "settle", ("address", "company", "position", "full_name"), "flag", "format",
+         "an address, company, title or name whose shape says OCR misread it is flagged", (),
+         ((('company: ООО "Вектор',), ('company!: ООО "Вектор',)),)),
+)
+
+BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+#: Rules deleted because they never paid: fired on the real development cards or the
+#: browser-rendered ones but never made a value right there (``python -m ml_backend rules``), id ->
+#: what was measured. Kept so that docs/rules.md says what went and why.
+DELETED: dict[str, str] = {
+    "retag.name_on_its_line": "a complete name on a line the tagger read part of a name on is the name: fired on 3 "
+                              "real cards, made nothing right there or on the browser-rendered cards (1 value on "
+                              "the PIL cards it was written on)",
+    "retag.title_continued_below": "a line ending on \"and\"/\"of\" above a position line is its first line: "
+                                   "fired on 3 real cards and 1 PIL card, never made a value right",
+    "decode.strays_dropped": "a phone with fewer than three digits, a website without a dot dropped: fired on "
+                             "15 cards, never changed a reported value (the validator flags them)",
+    "check.web_email_swapped": "an invalid website that is an e-mail, or e-mail/address that is a web address, "
+                               "changes field: fired on 3 generated cards, made one wrong website, nothing right",
+    "spelling.respelled_by_name_company_or_word_list": "a domain close to a free-mail domain or the company, a "
+                                                       "local part close to the name: proposed; fired on 6 cards, "
+                                                       "never made a value right",
+}
+
+_IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {}
+_DISABLED: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("cardloop_rules_disabled", default=frozenset())
+_LEDGER: contextvars.ContextVar[list["Firing"] | None] = contextvars.ContextVar("cardloop_rules_ledger", default=None)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One value a rule changed, added, flagged or dropped (``before``/``after`` None where the
+    value did not exist before or does not after)."""
+
+    rule: str
+    field: str
+    before: str | None
+    after: str | None
+
+
+def implements(rule_id: str) -> Callable[[F], F]:
+    """Register the function behind the rule ``rule_id`` (which must be in ``RULES``)."""
+    if rule_id not in BY_ID:
+        raise KeyError(f"rule {rule_id!r} is not in the rule table (ml_backend.reading.rules.RULES)")
+
+    def register(fn: F) -> F:
+        if rule_id in _IMPLEMENTATIONS and _IMPLEMENTATIONS[rule_id] is not fn:
+            raise ValueError(f"rule {rule_id!r} is implemented twice")
+        _IMPLEMENTATIONS[rule_id] = fn
+        return fn
+
+    return register
+
+
+def implementation(rule_id: str) -> Callable[..., Any]:
+    """The function registered for ``rule_id``."""
+    try:
+        return _IMPLEMENTATIONS[rule_id]
+    except KeyError:
+        raise KeyError(f"rule {rule_id!r} has no implementation registered (is its stage module imported?)") from None
+
+
+def stage_rules(stage: str) -> list[Rule]:
+    """The rules of ``stage``, in table order."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown rule stage {stage!r}; stages: {', '.join(STAGES)}")
+    return [r for r in RULES if r.stage == stage]
+
+
+def enabled(rule_id: str) -> bool:
+    """Whether ``rule_id`` runs in the current context (``disabled`` switches rules off)."""
+    if rule_id not in BY_ID:
+        raise KeyError(f"rule {rule_id!r} is not in the rule table")
+    return rule_id not in _DISABLED.get()
+
+
+@contextmanager
+def disabled(rule_ids: set[str] | frozenset[str] | list[str] | tuple[str, ...]) -> Iterator[None]:
+    """Run the block with the rules ``rule_ids`` switched off (ablation); unknown ids raise."""
+    unknown = [r for r in rule_ids if r not in BY_ID]
+    if unknown:
+        raise KeyError(f"unknown rule ids: {', '.join(sorted(unknown))}")
+    token = _DISABLED.set(_DISABLED.get() | frozenset(rule_ids))
+    try:
+        yield
+    finally:
+        _DISABLED.reset(token)
+
+
+@contextmanager
+def ledger() -> Iterator[list[Firing]]:
+    """Collect the firings of the block (one card's reading) into the list it yields."""
+    firings: list[Firing] = []
+    token = _LEDGER.set(firings)
+    try:
+        yield firings
+    finally:
+        _LEDGER.reset(token)
+
+
+def record(rule_id: str, field_name: str, before: str | None, after: str | None) -> None:
+    """Note one firing in the open ledger, if any."""
+    firings = _LEDGER.get()
+    if firings is not None:
+        firings.append(Firing(rule_id, field_name, before, after))
+
+
+def noted(v: FieldValue, rule_id: str) -> FieldValue:
+    """``v`` with ``rule_id`` added to its ``applied`` (once)."""
+    return v if rule_id in v.applied else replace(v, applied=[*v.applied, rule_id])
+
+
+def _same(a: FieldValue, b: FieldValue) -> bool:
+    """Equal but for ``applied`` (a rule that only passes a value on has not changed it)."""
+    return a == replace(b, applied=a.applied)
+
+
+def _ledgered(rule_id: str, before: list[FieldValue], after: list[FieldValue]) -> list[FieldValue]:
+    """``after`` with the values ``rule_id`` changed or added named (``applied``, ledger), and
+    the values it dropped in the ledger."""
+    if len(before) == len(after) and all(a is b or _same(a, b) for a, b in zip(before, after)):
+        return after
+    out = []
+    fired = False
+    for v in after:
+        if any(v is u or _same(v, u) for u in before):
+            out.append(v)
+            continue
+        origin = next((u for u in before if u.line_indices == v.line_indices and u.field == v.field), None)
+        record(rule_id, v.field, origin.value if origin is not None else None, v.value)
+        out.append(noted(v, rule_id))
+        fired = True
+    for u in before:
+        if not any(u is v or _same(u, v) for v in after) and not any(
+                v.line_indices == u.line_indices and v.field == u.field for v in after):
+            record(rule_id, u.field, u.value, None)
+            fired = True
+    if not fired:  # the same values, in another order (a single field's kept value first) or fewer duplicates
+        record(rule_id, "", None, None)
+    return out
+
+
+def run_values(stage: str, values: list[FieldValue], *args: Any) -> list[FieldValue]:
+    """Run the rules of a value stage in table order: each ``fn(values, *args) -> values``."""
+    for rule in stage_rules(stage):
+        if rule.id in _DISABLED.get():
+            continue
+        values = _ledgered(rule.id, values, implementation(rule.id)(values, *args))
+    return values
+
+
+def first_match(stage: str, v: FieldValue, *args: Any) -> list[FieldValue]:
+    """Run the rules of a per-value stage in table order until one answers: each
+    ``fn(v, *args) -> list | None`` (None: not its case). ``[v]`` when none answers."""
+    for rule in stage_rules(stage):
+        if rule.id in _DISABLED.get():
+            continue
+        found = implementation(rule.id)(v, *args)
+        if found is not None:
+            return _ledgered(rule.id, [v], found)
+    return [v]
+
+
+def run_words(stage: str, words: list[TaggedWord]) -> tuple[list[TaggedWord], list[tuple[str, ...]]]:
+    """Run the rules of a word stage in table order: each ``fn(words) -> words`` (same length).
+    Returns the words and, per word, the ids of the rules that changed its tag."""
+    marks: list[tuple[str, ...]] = [() for _ in words]
+    for rule in stage_rules(stage):
+        if rule.id in _DISABLED.get():
+            continue
+        after = implementation(rule.id)(words)
+        if len(after) != len(words):
+            raise ValueError(f"rule {rule.id} changed the number of words ({len(words)} -> {len(after)})")
+        changed = [i for i, (a, b) in enumerate(zip(words, after)) if a.tag != b.tag]
+        for i in changed:
+            marks[i] = (*marks[i], rule.id) if rule.id not in marks[i] else marks[i]
+        if changed:
+            record(rule.id, after[changed[0]].field or words[changed[0]].field or "",
+                   " ".join(words[i].word.text for i in changed), " ".join(f"{after[i].word.text}/{after[i].tag}" for i in changed))
+        words = after
+    return words, marks
+
+
+def check(rule_id: str) -> bool:
+    """Whether the in-check rule ``rule_id`` (stage ``check``) runs now; for rules that live
+    inside the per-value check and are gated rather than run by a stage runner."""
+    return enabled(rule_id)
+
+
+def unimplemented() -> list[str]:
+    """Rule ids in the table with no registered function (their stage modules imported first)."""
+    return [r.id for r in RULES if r.stage != "check" and r.id not in _IMPLEMENTATIONS]
+
+
+__all__ = ["RULES", "BY_ID", "STAGES", "Rule", "Firing", "implements", "run_values", "run_words", "first_match",
+           "enabled", "disabled", "ledger", "record", "noted", "stage_rules", "check", "unimplemented"]
