@@ -211,7 +211,7 @@ RULES: tuple[Rule, ...] = (
     Rule("validate.fax_by_label", "settle", ("phone", "fax"), "move", "format",
          "a number printed after a fax label (\"Fax:\", \"Факс\") is a fax", ()),
     Rule("validate.registration_number_flagged", "settle", ("phone",), "flag", "format",
-         "a number printed after a registration label (\"ОКПО\", \"VAT\") is flagged as no phone", ()),
+         "a number printed after a registration or postcode label (\"ОКПО\", \"VAT\", \"CEP\") is flagged as no phone", ()),
     Rule("validate.proposals_settled", "settle", ("email", "website", "address", "full_name", "position"),
          "repair", "wordlist",
          "a proposed spelling is applied where OCR was unsure of the value's line, else kept as a note", ()),
