@@ -228,13 +228,14 @@ NAME_AFFIXES: frozenset[str] = frozenset({
     "sr", "sr.", "ii", "iii", "esq", "esq.",
 })
 
-#: Common top-level domains: a bare "name.tld" on a card is taken as a website only with one of
-#: these (short on purpose: "J.Smith" or "St.Petersburg" must not become websites), and a
-#: domain OCR read without its dot ("ramblerru") gets it back before one of them.
+#: Common top-level domains, the generic ones and those of the countries whose cards we read: a
+#: bare "name.tld" on a card is taken as a website only with one of these (short on purpose:
+#: "J.Smith" or "St.Petersburg" must not become websites), and a domain OCR read without its
+#: dot ("ramblerru") gets it back before one of them.
 COMMON_TLDS = frozenset({
     "com", "net", "org", "io", "co", "biz", "info", "app", "dev", "ai", "eu", "uk", "us", "ru", "su", "рф",
     "de", "fr", "ch", "at", "be", "nl", "es", "it", "pl", "se", "no", "dk", "fi", "ie", "ca", "au", "ua",
-    "by", "kz",
+    "by", "kz", "br", "pt", "mx", "ar", "cl", "in", "nz",
 })
 
 #: Words of Russian job titles as cards print them (nominative, and the genitive and
