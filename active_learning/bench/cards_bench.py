@@ -23,8 +23,10 @@ detection taken out. The difference of micro-F1 is what reading several cards at
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
 import logging
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -33,12 +35,14 @@ from typing import Any
 from PIL import Image
 
 from ml_backend.reading.cards import DetectedCard, detect_cards, match_cards, order_corners
+from active_learning.bench.benchmark_doc import CARD_FOUND_IOU, _pct
+from active_learning.bench.benchmark_doc import format_cards_markdown as format_markdown
 from active_learning.bench.evaluate import evaluate
 from ml_backend.progress import track
 
 log = logging.getLogger(__name__)
 #: IoU with the true outline at which a card counts as found (the acceptance criterion's).
-IOU_FOUND = 0.8
+IOU_FOUND = CARD_FOUND_IOU
 
 
 def composed_images(n: int, seed: int, cards: tuple[int, int], background: str | None):
@@ -155,39 +159,6 @@ def single_card_check(n: int, seed: int = 0) -> dict[str, Any]:
     return {"images": n, "split": split, "capture": kinds, "seconds_per_image": seconds / n if n else None}
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
-def format_markdown(result: dict[str, Any], name: str) -> str:
-    """The benchmark's table rows (docs/benchmarks.md's multi-card section)."""
-    lines = ["| set | images | cards | found (IoU >= 0.8) | split | merged | extra | mean IoU | s / image |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-             f"| {name} | {result['images']} | {result['present']} | {result['found']} ({_pct(result['found_rate'])}) "
-             f"| {result['split']} | {result['merged']} | {result['extra']} | {result['mean_best_iou']:.3f} "
-             f"| {result['seconds_per_image']:.2f} |"]
-    if "detected_report" in result:
-        det = result["detected_report"]["overall"]
-        one = result["one_by_one_report"]["overall"]
-        f_det, f_one = det["micro"]["f1"], one["micro"]["f1"]
-        lines += ["", "| per-card reading | cards | micro-F1 | exact cards |", "|---|---:|---:|---:|",
-                  f"| through the detector | {det['cards']} | {_pct(f_det)} | {_pct(det['exact_card_rate'])} |",
-                  f"| one by one (true outline) | {one['cards']} | {_pct(f_one)} | {_pct(one['exact_card_rate'])} |"]
-        if "found_detected_report" in result:
-            fd, fo = result["found_detected_report"]["overall"], result["found_one_by_one_report"]["overall"]
-            lines += [f"| found cards only, through the detector | {fd['cards']} | {_pct(fd['micro']['f1'])} "
-                      f"| {_pct(fd['exact_card_rate'])} |",
-                      f"| found cards only, one by one | {fo['cards']} | {_pct(fo['micro']['f1'])} "
-                      f"| {_pct(fo['exact_card_rate'])} |"]
-        if f_det is not None and f_one is not None:
-            lines.append(f"\nmicro-F1 difference, all cards: {100 * (f_det - f_one):+.1f} points")
-    if "singles" in result:
-        s = result["singles"]
-        lines.append(f"\nsingle-card images split: {s['split']} of {s['images']} "
-                     f"(photo {s['capture']['photo']}, scan {s['capture']['scan']}, clean {s['capture']['clean']})")
-    return "\n".join(lines)
-
-
 def format_text(result: dict[str, Any]) -> str:
     lines = [f"images {result['images']}, cards present {result['present']}, detected {result['detected']}",
              f"found (IoU >= {IOU_FOUND}) {result['found']} = {_pct(result['found_rate'])}, split {result['split']}, "
@@ -261,8 +232,16 @@ def main(argv: list[str] | None = None) -> int:
                          + (f", {args.background}" if args.background else ""))
     print(format_markdown(result, name) if args.markdown else format_text(result))
     if args.save:
+        from active_learning.bench.benchmark import code_version  # loads the pipeline: not for the doc's renderer
+
+        saved = {"kind": "cards", "name": name,
+                 "command": "python -m active_learning.bench.cards_bench " + shlex.join(sys.argv[1:] if argv is None
+                                                                                       else argv),
+                 "model_version": pipeline.model_version if pipeline is not None else None,
+                 "code": code_version(), "date": _dt.date.today().isoformat(), **result}
         args.save.parent.mkdir(parents=True, exist_ok=True)
-        args.save.write_text(json.dumps({"name": name, **result}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"saved {args.save}; render docs/benchmarks.md with: python -m ml_backend benchmarks", file=sys.stderr)
     return 0
 
 
