@@ -47,8 +47,10 @@ on the machine and on what else its cores do.
 
 
 _RESULT_KEYS = ("set", "command", "cards", "model_version", "ocr_engine", "model", "baseline", "latency_ms")
-_CARDS_KEYS = ("kind", "name", "command", "images", "present", "found", "split", "merged", "extra",
-               "mean_best_iou", "seconds_per_image")
+_CARDS_KEYS = ("kind", "name", "command", "images", "present", "found", "seconds_per_image")
+#: What a composed set (true outlines) and a hand-counted photo set (counts only) add.
+_COMPOSED_KEYS = ("split", "merged", "extra", "mean_best_iou")
+_COUNTED_KEYS = ("detected", "count_right", "under", "over")
 #: Folder (under the results folder) of the multi-card results.
 CARDS_DIR = "cards"
 #: IoU with the true outline at which a card counts as found (the acceptance criterion's).
@@ -82,7 +84,8 @@ def load_card_results(results_dir: Path) -> list[dict[str, Any]]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ResultError(f"{path}: not a saved multi-card result ({type(exc).__name__}: {exc})") from exc
-        missing = [k for k in _CARDS_KEYS if not isinstance(data, dict) or k not in data]
+        keys = _CARDS_KEYS + (_COUNTED_KEYS if isinstance(data, dict) and data.get("counted") else _COMPOSED_KEYS)
+        missing = [k for k in keys if not isinstance(data, dict) or k not in data]
         if missing or data.get("kind") != "cards":
             raise ResultError(f"{path}: not a saved multi-card result (no {', '.join(missing) or 'kind cards'})")
         results.append(data)
@@ -267,6 +270,14 @@ Composed sets use composer seeds that neither training nor the detector's tuning
 
 def format_cards_markdown(result: dict[str, Any], name: str) -> str:
     """The benchmark's table rows (docs/benchmarks.md's multi-card section)."""
+    if result.get("counted"):
+        return "\n".join([
+            "| set | photos | cards (hand count) | detected | found at most | photos with the right count "
+            "| too few | too many | s / image |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {name} | {result['images']} | {result['present']} | {result['detected']} | {result['found']} "
+            f"({_pct(result['found'] / result['present'] if result['present'] else None)}) | {result['count_right']} "
+            f"| {result['under']} | {result['over']} | {result['seconds_per_image']:.2f} |"])
     lines = ["| set | images | cards | found (IoU >= 0.8) | split | merged | extra | mean IoU | s / image |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
              f"| {name} | {result['images']} | {result['present']} | {result['found']} ({_pct(result['found_rate'])}) "
@@ -300,6 +311,8 @@ def render_card_set(result: dict[str, Any], level: int = 3) -> str:
     parts = [f"{h} {result['name']}", ""]
     if result.get("about"):
         parts += [result["about"], ""]
+    if result.get("source"):
+        parts += [f"Photos from {result['source']}; cards counted by hand (`{result.get('counts', 'counts file')}`).", ""]
     measured = [f"model `{result['model_version']}`" if result.get("model_version") else "detection only",
                 f"code `{result['code']}`" if result.get("code") else None,
                 f"measured {result['date']}" if result.get("date") else None]
