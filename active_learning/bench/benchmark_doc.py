@@ -300,8 +300,9 @@ def format_cards_markdown(result: dict[str, Any], name: str) -> str:
             lines.append(f"\nmicro-F1 difference, all cards: {100 * (f_det - f_one):+.1f} points")
     if "singles" in result:
         s = result["singles"]
-        lines.append(f"\nsingle-card images split: {s['split']} of {s['images']} "
-                     f"(photo {s['capture']['photo']}, scan {s['capture']['scan']}, clean {s['capture']['clean']})")
+        lines.append(f"\nsingle-card images split: {s['split']} of {s['images']}"
+                     + (f" (generator seed {s['seed']}; " if "seed" in s else " (") +
+                     f"photo {s['capture']['photo']}, scan {s['capture']['scan']}, clean {s['capture']['clean']})")
     return "\n".join(lines)
 
 

@@ -153,7 +153,8 @@ def _card_truth(card: dict[str, Any], background: str) -> dict[str, Any]:
     return {**card, "condition": "photo" if background == "table" else "scan"}
 
 
-def run(images, *, pipeline=None, total: int, singles: int = 0, text_fallback: bool = False) -> dict[str, Any]:
+def run(images, *, pipeline=None, total: int, singles: int = 0, singles_seed: int = 0,
+        text_fallback: bool = False) -> dict[str, Any]:
     """Detection counts (and readings when ``pipeline`` is given) over ``images``."""
     from ml_backend.reading.multicard import predict_cards
 
@@ -213,7 +214,7 @@ def run(images, *, pipeline=None, total: int, singles: int = 0, text_fallback: b
             out["found_detected_report"] = evaluate([via_detector[k] for k in keep], [truths[k] for k in keep]).to_dict()
             out["found_one_by_one_report"] = evaluate([one_by_one[k] for k in keep], [truths[k] for k in keep]).to_dict()
     if singles:
-        out["singles"] = single_card_check(singles)
+        out["singles"] = single_card_check(singles, seed=singles_seed)
     return out
 
 
@@ -230,7 +231,8 @@ def single_card_check(n: int, seed: int = 0) -> dict[str, Any]:
         split += len(detect_cards(image)) > 1
         seconds += time.perf_counter() - started
         kinds["photo" if truth["photo"] else "scan" if truth["scan"] else "clean"] += 1
-    return {"images": n, "split": split, "capture": kinds, "seconds_per_image": seconds / n if n else None}
+    return {"images": n, "seed": seed, "split": split, "capture": kinds,
+            "seconds_per_image": seconds / n if n else None}
 
 
 def format_text(result: dict[str, Any]) -> str:
@@ -281,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cards", type=_range, default=(2, 10), help="cards per composed image, MIN-MAX")
     parser.add_argument("--background", choices=("scanner", "table"), default=None)
     parser.add_argument("--singles", type=int, default=0, help="also check N single-card images are never split")
+    parser.add_argument("--singles-seed", type=int, default=0, help="generator seed of the --singles cards")
     parser.add_argument("--detect-only", action="store_true", help="outlines only: no OCR, no model")
     parser.add_argument("--text-fallback", action="store_true", help="cluster OCR lines when no card edge is found")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
@@ -318,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     images = truth_images(args.truth, args.n) if args.truth else composed_images(args.n, args.seed, args.cards,
                                                                                    args.background)
     try:
-        result = run(images, pipeline=pipeline, total=args.n, singles=args.singles, text_fallback=args.text_fallback)
+        result = run(images, pipeline=pipeline, total=args.n, singles=args.singles, singles_seed=args.singles_seed,
+                     text_fallback=args.text_fallback)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
