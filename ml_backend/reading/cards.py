@@ -505,12 +505,7 @@ def _background_is_empty(found: list[_Candidate], edges: np.ndarray) -> bool:
     of one card whose design blocks were taken for cards (its other lines lie outside them).
 
     Edge density outside the cards (a ring around each left out) must stay near the density of
-    the image border, the background's own texture level. The allowance above it grows with the
-    cards found (1 point of edge density per card beyond the second): every further card-shaped
-    candidate of one size is more evidence of a sheet of cards, and on such a sheet a card the
-    detector missed (a dark card on a dark table) leaves its text outside the ones it found --
-    that must cost the one card, not every card of the image. Two candidates keep the strict
-    allowance: a card's two design blocks look most like that."""
+    the image border, the background's own texture level."""
     h, w = edges.shape
     strip = max(3, round(0.015 * max(w, h)))
     border = _border_mask(h, w, strip)
@@ -522,7 +517,7 @@ def _background_is_empty(found: list[_Candidate], edges: np.ndarray) -> bool:
     if outside.sum() < 0.02 * h * w:
         return True  # the cards fill the image: nothing outside to judge
     texture = float((edges[border] > 0).mean())
-    return float((edges[outside & ~border] > 0).mean()) <= 2.0 * texture + 0.01 * max(1, len(found) - 1)
+    return float((edges[outside & ~border] > 0).mean()) <= 2.0 * texture + 0.01
 
 
 def detect_cards(image: Image.Image) -> list[DetectedCard]:
