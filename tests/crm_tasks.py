@@ -95,3 +95,34 @@ def person(n: int) -> dict[str, str | list[str]]:
 def validated_task(task_id: int, n: int | None = None, minutes: float = 0.0, project: int = 1) -> dict:
     """A task whose one annotation is a validated, valid card."""
     return task(task_id, [annotation(card_result(person(task_id if n is None else n)), minutes)], project=project)
+
+
+def multi_card_result(cards: list[dict[str, str | list[str]]], validated: bool = True, *,
+                      with_parents: bool = True, outline_ids: list[str] | None = None) -> list[dict]:
+    """An annotation of one image holding ``cards`` side by side, as the backend pre-annotates it
+    (``ml_backend.studio.multicard_regions``): per card an OTHER outline region with
+    ``meta.placement == "card"`` and field regions inside it that name it as ``parentID``
+    (``with_parents=False``: regions the annotator drew, tied to no outline)."""
+    items: list[dict] = []
+    width = 90.0 / max(len(cards), 1)
+    for k, fields in enumerate(cards):
+        card_id = (outline_ids or [f"c{i + 1}" for i in range(len(cards))])[k]
+        left = 5.0 + k * width
+        outline = region(None, f"card {k + 1}", 5.0, x=left, region_id=card_id)
+        for item in outline:
+            item["value"].update(width=width - 2.0, height=90.0)
+            item["meta"] = {"placement": "card", "card": k + 1}
+        items += outline
+        y = 10.0
+        for field, values in fields.items():
+            for value in [values] if isinstance(values, str) else values:
+                part = region(field, value, y, x=left + 1.0, region_id=f"{card_id}-r{next(_ids)}")
+                for item in part:
+                    item["value"]["width"] = width - 4.0
+                    if with_parents:
+                        item["parentID"] = card_id
+                items += part
+                y += 8.0
+    if validated:
+        items.append(validated_choice())
+    return items

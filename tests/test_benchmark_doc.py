@@ -152,3 +152,33 @@ def test_bad_inputs_are_named(tmp_path: Path):
     with pytest.raises(ResultError, match="no .* block"):
         replace_readme_block("no markers here", [])
     assert cli(["benchmarks", "--results", str(tmp_path / "nowhere")]) == 2
+
+
+def _card_result(name: str = "composed sheets") -> dict:
+    return {"kind": "cards", "name": name, "command": "python -m active_learning.bench.cards_bench --n 2 --save x.json",
+            "model_version": None, "code": "abc1234", "date": "2026-12-07", "images": 2, "present": 7, "found": 6,
+            "detected": 7, "split": 0, "merged": 1, "extra": 1, "exact_images": 1, "found_rate": 6 / 7,
+            "mean_best_iou": 0.9312, "seconds_per_image": 0.21,
+            "by_cards": {"3": {"present": 3, "found": 3}, "4": {"present": 4, "found": 3}}}
+
+
+def test_multi_card_results_render_as_their_own_section(tmp_path):
+    results = tmp_path / "results"
+    (results / "cards").mkdir(parents=True)
+    (results / "cards" / "10-composed.json").write_text(json.dumps(_card_result()), encoding="utf-8")
+    out = tmp_path / "benchmarks.md"
+    assert build(results, out, None, check=False) == [out]
+    text = out.read_text(encoding="utf-8")
+    assert "## Several cards in one image" in text and "### composed sheets" in text
+    assert "| composed sheets | 2 | 7 | 6 (85.7%) | 0 | 1 | 1 | 0.931 | 0.21 |" in text
+    assert "Found by cards per image: 3: 3/3, 4: 3/4." in text
+    assert build(results, out, None, check=True) == []
+
+
+def test_a_multi_card_result_without_its_counts_is_refused(tmp_path):
+    results = tmp_path / "results"
+    (results / "cards").mkdir(parents=True)
+    broken = {k: v for k, v in _card_result().items() if k != "split"}
+    (results / "cards" / "bad.json").write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(ResultError, match="bad.json.*split"):
+        build(results, tmp_path / "out.md", None, check=True)

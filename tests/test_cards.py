@@ -251,3 +251,40 @@ def test_backend_detects_cards_unless_told_not_to(tmp_path: Path, detect: bool, 
     assert pipeline.calls == reads
     outlines = [r for r in response.get_json()["results"][0]["result"] if r.get("meta", {}).get("placement") == "card"]
     assert len(outlines) == (2 if detect else 0)
+
+
+def test_hand_counted_photo_folder_is_measured_by_counts_and_drawn_for_checking(tmp_path: Path):
+    from active_learning.bench.benchmark_doc import load_card_results, render_card_set
+    from active_learning.bench.cards_bench import main as bench
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    _composed(2, "scanner", 0)[0].save(photos / "sheet.jpg", quality=92)
+    generate_card(random.Random(5), locale="en_US", photo=False, rotation=0, qr=False)[0].save(photos / "one.png")
+    counts = tmp_path / "counts.json"
+    # the same sheet under a count of three: the detector's two are one too few
+    (photos / "sheet3.jpg").write_bytes((photos / "sheet.jpg").read_bytes())
+    counts.write_text(json.dumps({"source": "https://example.org/cards",
+                                  "images": {"sheet.jpg": 2, "one.png": 1, "sheet3.jpg": 3}}))
+    saved = tmp_path / "cards" / "20-photos.json"
+    assert bench(["--photos", str(photos), "--counts", str(counts), "--overlays", str(tmp_path / "drawn"),
+                  "--save", str(saved)]) == 0
+    [result] = load_card_results(saved.parent)
+    assert result["per_image"] == {"one.png": {"present": 1, "detected": 1, "found": True},
+                                   "sheet.jpg": {"present": 2, "detected": 2, "found": 2},
+                                   "sheet3.jpg": {"present": 3, "detected": 2, "found": 2}}
+    assert (result["present"], result["found"], result["count_right"], result["under"]) == (6, 5, 2, 1)
+    assert (tmp_path / "drawn" / "sheet-cards.jpg").is_file()
+    assert "| photos | 3 | 6 | 5 | 5 (83.3%) | 2 | 1 | 0 |" in render_card_set(result)
+
+
+@pytest.mark.parametrize("images, message", [({"gone.jpg": 2}, "not in the folder"), ({"a.jpg": 0}, "whole number"),
+                                             ({}, "needs")])
+def test_hand_counts_that_do_not_fit_the_folder_are_refused(tmp_path: Path, capsys, images, message):
+    from active_learning.bench.cards_bench import main as bench
+
+    (tmp_path / "a.jpg").write_bytes(b"")
+    counts = tmp_path / "counts.json"
+    counts.write_text(json.dumps({"images": images}))
+    assert bench(["--photos", str(tmp_path), "--counts", str(counts)]) == 2
+    assert message in capsys.readouterr().err

@@ -6,9 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from active_learning.crm.assemble import ContactRecord, NotExported, Rejection, assemble_task
+from active_learning.crm.assemble import ContactRecord, NotExported, Rejection, TaskCards, assemble_task
+from ml_backend.studio.multicard_regions import card_groups
 from ml_backend.studio.client import changed_since, latest_annotation
-from crm_tasks import annotation, card_result, person, region, stamp, task, validated_choice
+from crm_tasks import annotation, card_result, multi_card_result, person, region, stamp, task, validated_choice
 
 
 def test_validated_card_becomes_a_normalised_contact():
@@ -117,3 +118,49 @@ def test_changed_since_keeps_tasks_at_or_after_the_watermark():
     assert [t["id"] for t in changed_since(tasks, watermark)] == [2, 4]
     assert [t["id"] for t in changed_since(tasks, None)] == [1, 2, 4]
     assert watermark.tzinfo == timezone.utc
+
+
+# --- several cards in one task ---------------------------------------------------------------
+
+
+def test_each_card_group_of_a_multi_card_annotation_is_its_own_contact():
+    out = assemble_task(task(20, [annotation(multi_card_result([person(1), person(2), person(3)]), 4)]))
+    assert isinstance(out, TaskCards) and out.task_id == 20
+    assert [c.source.card for c in out.cards] == ["c1", "c2", "c3"]
+    assert all(isinstance(c, ContactRecord) for c in out.cards)
+    assert [c.fields["email"] for c in out.cards] == [["contact.1@northwind.com"], ["contact.2@northwind.com"],
+                                                      ["contact.3@northwind.com"]]
+    assert [c.fields["full_name"] for c in out.cards] == ["Boris Becker", "Clara Martin", "David Jones"]
+
+
+def test_regions_drawn_without_a_parent_go_to_the_card_they_lie_on():
+    result = multi_card_result([person(1), person(2)], with_parents=False)
+    out = assemble_task(task(21, [annotation(result, 0)]))
+    assert isinstance(out, TaskCards)
+    assert [c.fields["phone"] for c in out.cards] == [["+12125550001"], ["+12125550002"]]
+
+
+def test_one_bad_card_is_rejected_alone():
+    out = assemble_task(task(22, [annotation(multi_card_result([person(1), {**person(2), "email": "x@northwind"}]), 0)]))
+    assert isinstance(out, TaskCards)
+    good, bad = out.cards
+    assert isinstance(good, ContactRecord) and isinstance(bad, Rejection)
+    assert bad.source.card == "c2" and [r["field"] for r in bad.reasons] == ["email"]
+
+
+def test_card_groups_follow_parent_ids_over_geometry():
+    result = multi_card_result([person(1), person(2)])
+    # move card 2's name region onto card 1: its parentID still says card 2
+    moved = [item for item in result if item.get("parentID") == "c2" and item["type"] == "rectanglelabels"
+             and item["value"]["rectanglelabels"] == ["FULL_NAME"]]
+    assert len(moved) == 1
+    moved[0]["value"]["x"] = 6.0
+    groups = card_groups(result)
+    assert [g.key for g in groups] == ["c1", "c2"]
+    names = [[r.text for r in g.regions if r.field == "full_name"] for g in groups]
+    assert names == [["Boris Becker"], ["Clara Martin"]]
+
+
+def test_a_single_card_annotation_keeps_the_empty_card_key():
+    out = assemble_task(task(23, [annotation(card_result(person(1)), 0)]))
+    assert isinstance(out, ContactRecord) and out.source.card == ""

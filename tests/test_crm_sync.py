@@ -17,7 +17,8 @@ import pytest
 from active_learning.crm.db import connect, ensure_database, migrate
 from ml_backend.studio.client import changed_since
 from active_learning.crm.sync import SyncMode, sync_project
-from crm_tasks import annotation, card_result, person, stamp, task, validated_task
+from active_learning.crm.db import MIGRATIONS_DIR
+from crm_tasks import annotation, card_result, multi_card_result, person, stamp, task, validated_task
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,9 +61,9 @@ def contacts(url: str, project: int = 1) -> dict[int, dict]:
 
 def test_migrations_apply_once_and_are_recorded(crm_url):
     with connect(crm_url) as conn:
-        assert migrate(conn) == [1, 2, 3]
+        assert migrate(conn) == [1, 2, 3, 4]
         assert migrate(conn) == []
-    assert [r[0] for r in rows(crm_url, "SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3]
+    assert [r[0] for r in rows(crm_url, "SELECT version FROM schema_migrations ORDER BY version")] == [1, 2, 3, 4]
 
 
 def test_concurrent_migrations_do_not_collide(crm_url):
@@ -82,7 +83,7 @@ def test_concurrent_migrations_do_not_collide(crm_url):
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(applied) == [[], [], [], [1, 2, 3]]
+    assert sorted(applied) == [[], [], [], [1, 2, 3, 4]]
 
 
 def test_ensure_database_creates_a_missing_database(pg_server):
@@ -187,6 +188,78 @@ def test_shared_email_or_phone_is_reported_not_merged(crm_url):
     assert dupes == [("email", "sales@northwind.com", [1, 2]), ("phone", "+12125550001", [1, 2])]
 
 
+def card_contacts(url: str) -> dict[tuple[int, str], dict]:
+    """Contacts by (task, card)."""
+    with psycopg.connect(url, row_factory=psycopg.rows.dict_row) as conn:
+        found = conn.execute("SELECT ls_task_id, ls_card, full_name, emails, withdrawn_at, withdrawn_reason,"
+                             " updated_at FROM contacts").fetchall()
+    return {(r["ls_task_id"], r["ls_card"]): r for r in found}
+
+
+def test_a_multi_card_task_gives_one_contact_per_card_exactly_once(crm_url):
+    sheet = task(1, [annotation(multi_card_result([person(1), person(2), person(3)]), 0)])
+    single = validated_task(2)
+    first = sync_project(crm_url, 1, source([sheet, single]))
+    found = card_contacts(crm_url)
+    assert set(found) == {(1, "c1"), (1, "c2"), (1, "c3"), (2, "")}
+    assert [found[(1, c)]["emails"] for c in ("c1", "c2", "c3")] == [
+        ["contact.1@northwind.com"], ["contact.2@northwind.com"], ["contact.3@northwind.com"]]
+    assert first.stats.inserted == 4
+    again = sync_project(crm_url, 1, source([sheet, single]), mode=SyncMode.FULL)
+    assert (again.stats.inserted, again.stats.updated, again.stats.unchanged) == (0, 0, 4)
+    assert card_contacts(crm_url) == found
+
+
+def test_a_card_removed_from_the_annotation_is_withdrawn_and_the_others_stay(crm_url):
+    sync_project(crm_url, 1, source([task(1, [annotation(multi_card_result([person(1), person(2)]), 0)])]))
+    fewer = task(1, [annotation(multi_card_result([person(1)]), 10)])
+    report = sync_project(crm_url, 1, source([fewer]))
+    found = card_contacts(crm_url)
+    assert report.stats.withdrawn == 1
+    assert found[(1, "c1")]["withdrawn_at"] is None
+    assert found[(1, "c2")]["withdrawn_reason"] == "card no longer in the task's annotation"
+    # the task unvalidated: every card goes; validated again: every card is back, same rows
+    sync_project(crm_url, 1, source([task(1, [annotation(multi_card_result([person(1), person(2)], validated=False),
+                                                          20)])]))
+    assert all(r["withdrawn_at"] is not None for r in card_contacts(crm_url).values())
+    sync_project(crm_url, 1, source([task(1, [annotation(multi_card_result([person(1), person(2)]), 30)])]))
+    assert all(r["withdrawn_at"] is None for r in card_contacts(crm_url).values())
+    assert rows(crm_url, "SELECT count(*) FROM contacts") == [(2,)]
+
+
+def test_a_bad_card_of_a_sheet_is_rejected_alone_and_resolved_when_fixed(crm_url):
+    bad = task(1, [annotation(multi_card_result([person(1), {**person(2), "email": "x@northwind"}]), 0)])
+    report = sync_project(crm_url, 1, source([bad]))
+    assert report.stats.rejected == 1
+    assert set(card_contacts(crm_url)) == {(1, "c1")}
+    assert rows(crm_url, "SELECT ls_card FROM rejected_cards WHERE resolved_at IS NULL") == [("c2",)]
+    sync_project(crm_url, 1, source([task(1, [annotation(multi_card_result([person(1), person(2)]), 5)])]))
+    assert set(card_contacts(crm_url)) == {(1, "c1"), (1, "c2")}
+    assert rows(crm_url, "SELECT ls_card, resolution FROM rejected_cards") == [("c2", "exported")]
+
+
+def test_a_single_card_task_reannotated_as_several_cards_withdraws_its_one_contact(crm_url):
+    sync_project(crm_url, 1, source([validated_task(1)]))
+    sync_project(crm_url, 1, source([task(1, [annotation(multi_card_result([person(1), person(2)]), 10)])]))
+    found = card_contacts(crm_url)
+    assert found[(1, "")]["withdrawn_reason"] == "card no longer in the task's annotation"
+    assert found[(1, "c1")]["withdrawn_at"] is None and found[(1, "c2")]["withdrawn_at"] is None
+
+
+def test_contacts_made_before_the_card_key_migrate_to_the_single_card_key(crm_url, tmp_path):
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql"))[:3]:
+        (tmp_path / path.name).write_text(path.read_text())
+    with connect(crm_url) as conn:
+        assert migrate(conn, tmp_path) == [1, 2, 3]
+        conn.execute("INSERT INTO contacts (ls_project_id, ls_task_id, ls_annotation_id, annotation_updated_at,"
+                     " full_name) VALUES (1, 1, 5, now(), 'Old Row')")
+        assert migrate(conn) == [4]
+    assert rows(crm_url, "SELECT ls_task_id, ls_card, full_name FROM contacts") == [(1, "", "Old Row")]
+    report = sync_project(crm_url, 1, source([validated_task(1)]))
+    assert report.stats.updated == 1 and report.stats.inserted == 0  # the same row, now keyed (1, 1, '')
+    assert rows(crm_url, "SELECT ls_card, full_name FROM contacts") == [("", "Boris Becker")]
+
+
 def test_incremental_sync_starts_at_the_stored_watermark(crm_url):
     tasks = [validated_task(1, minutes=1), validated_task(2, minutes=4)]
     fetch = source(tasks)
@@ -245,7 +318,7 @@ def test_concurrent_syncs_export_each_card_once(crm_url):
         t.join()
     assert errors == []
     assert rows(crm_url, "SELECT count(*), count(DISTINCT ls_task_id) FROM contacts") == [(40, 40)]
-    assert rows(crm_url, "SELECT count(*) FROM schema_migrations") == [(3,)]
+    assert rows(crm_url, "SELECT count(*) FROM schema_migrations") == [(4,)]
 
 
 # --- command line ---------------------------------------------------------------------------

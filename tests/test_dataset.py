@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from PIL import Image
+import math
 
-from active_learning.training.dataset import OcrCache, align, build_dataset, card_example, containment, is_heldout
+from PIL import Image, ImageDraw
+
+from active_learning.training.dataset import (
+    OcrCache,
+    align,
+    build_dataset,
+    card_example,
+    card_examples,
+    containment,
+    is_heldout,
+)
 from ml_backend.studio.regions import regions_from_result
 from ml_backend.schema import ID2TAG, OcrLine, OcrResult
 
@@ -147,3 +157,83 @@ def test_build_dataset_splits_caches_ocr_and_records_skips(tmp_path):
     n_reads = len(reads)
     build_dataset(tasks, loader, reader, heldout_fraction=0.25, cache=cache)
     assert len(reads) == n_reads, "second build reads OCR from the cache"
+
+
+# --- images of several cards ------------------------------------------------------------------
+
+SHEET_W, SHEET_H = 2000, 1000
+CARD_W, CARD_H = 800, 480
+#: (top-left corner, turn in degrees, colour, name, e-mail) of the two cards on the sheet
+SHEET_CARDS = [((100.0, 100.0), 0.0, (250, 250, 250), "Anna Smith", "anna@northwind.com"),
+               ((1100.0, 150.0), 8.0, (200, 220, 250), "Boris Becker", "boris@northwind.com")]
+#: where the name and the e-mail are printed on a card, in the card's own pixels
+NAME_BOX, EMAIL_BOX = (50, 40, 450, 100), (50, 300, 600, 350)
+
+
+def on_sheet(corner, turn, u, v):
+    a = math.radians(turn)
+    return (corner[0] + u * math.cos(a) - v * math.sin(a), corner[1] + u * math.sin(a) + v * math.cos(a))
+
+
+def turned_region(rid, label, text, corner, turn, box, parent=None, meta=None):
+    """Label Studio items of a box given in a card's frame, drawn on the sheet turned with the card."""
+    x, y = on_sheet(corner, turn, box[0], box[1])
+    geometry = {"x": x / SHEET_W * 100, "y": y / SHEET_H * 100, "width": (box[2] - box[0]) / SHEET_W * 100,
+                "height": (box[3] - box[1]) / SHEET_H * 100, "rotation": turn}
+    common = {"id": rid, "to_name": "image", "original_width": SHEET_W, "original_height": SHEET_H}
+    if parent:
+        common["parentID"] = parent
+    if meta:
+        common["meta"] = meta
+    return [
+        {**common, "from_name": "label", "type": "rectanglelabels", "value": {**geometry, "rectanglelabels": [label]}},
+        {**common, "from_name": "transcription", "type": "textarea", "value": {**geometry, "text": [text]}},
+    ]
+
+
+def sheet_task_and_image():
+    image = Image.new("RGB", (SHEET_W, SHEET_H), (60, 60, 60))
+    draw = ImageDraw.Draw(image)
+    result = []
+    for k, (corner, turn, colour, name, email) in enumerate(SHEET_CARDS, 1):
+        draw.polygon([on_sheet(corner, turn, u, v) for u, v in ((0, 0), (CARD_W, 0), (CARD_W, CARD_H), (0, CARD_H))],
+                     fill=colour)
+        result += turned_region(f"c{k}", "OTHER", "", corner, turn, (0, 0, CARD_W, CARD_H),
+                                meta={"placement": "card", "card": k})
+        result += turned_region(f"c{k}-n", "FULL_NAME", name, corner, turn, NAME_BOX, parent=f"c{k}")
+        # the e-mail region drawn by the annotator: no parent, found by where it lies
+        result += turned_region(f"c{k}-e", "EMAIL", email, corner, turn, EMAIL_BOX)
+    task = {"id": 5, "data": {"image": "/data/upload/sheet.png"},
+            "annotations": [{"id": 500, "created_at": "2026-11-23T10:00:00Z", "result": result}]}
+    return task, image
+
+
+def crop_reader(seen):
+    """An OCR of a flat card crop: the card's name and e-mail where they are printed, told apart by
+    the card's colour (as a real OCR would read the card's own text)."""
+    def read(image):
+        seen.append(image.size)
+        colour = image.getpixel((image.width // 2, image.height // 2))
+        _, _, _, name, email = min(SHEET_CARDS, key=lambda c: sum(abs(a - b) for a, b in zip(c[2], colour)))
+        return OcrResult(lines=[line(name, 55, 45, 440, 95), line(email, 55, 305, 590, 345)],
+                         width=image.width, height=image.height)
+    return read
+
+
+def test_each_card_of_a_multi_card_annotation_is_one_example_read_from_its_flat_crop():
+    task, image = sheet_task_and_image()
+    seen: list[tuple[int, int]] = []
+    cards = card_examples(task, image, crop_reader(seen), 0.0)
+    assert [c.card for c in cards] == ["c1", "c2"]
+    assert all(abs(w - CARD_W) <= 2 and abs(h - CARD_H) <= 2 for w, h in seen)  # read flat, card by card
+    for card, (_, _, _, name, email) in zip(cards, SHEET_CARDS):
+        assert card.corrected_regions == 0  # every region found its OCR words in the crop
+        assert tags_of(card.example) == [(name.split()[0], "B-FULL_NAME"), (name.split()[1], "I-FULL_NAME"),
+                                         (email, "B-EMAIL")]
+
+
+def test_build_dataset_counts_each_card_of_a_sheet():
+    task, image = sheet_task_and_image()
+    built = build_dataset([task, card_task(6)], lambda t: image if t["id"] == 5 else Image.new("RGB", (W, H)),
+                          lambda im: crop_reader([])(im) if im.size != (W, H) else CARD_OCR, 0.0)
+    assert built.train_tasks == [5, 5, 6] and len(built.train) == 3 and built.skipped == {}

@@ -6,6 +6,11 @@ TRUTH --save docs/results/NAME.json`` measures a set and saves its result (see
 ``docs/benchmarks.md`` and the summary table between README's markers. ``--check`` renders without
 writing and fails when a file differs, which is what ``tests/test_benchmark_doc.py`` runs: the
 documentation cannot drift from the results, and rendering needs no model or OCR.
+
+Multi-card results (``python -m active_learning.bench.cards_bench ... --save
+docs/results/cards/NAME.json``) live in the ``cards/`` folder beside them and render as the
+page's "Several cards in one image" section: cards found, split and merged, per-card micro-F1
+through the detector against the same cards read one by one.
 """
 
 from __future__ import annotations
@@ -42,6 +47,14 @@ on the machine and on what else its cores do.
 
 
 _RESULT_KEYS = ("set", "command", "cards", "model_version", "ocr_engine", "model", "baseline", "latency_ms")
+_CARDS_KEYS = ("kind", "name", "command", "images", "present", "found", "seconds_per_image")
+#: What a composed set (true outlines) and a hand-counted photo set (counts only) add.
+_COMPOSED_KEYS = ("split", "merged", "extra", "mean_best_iou")
+_COUNTED_KEYS = ("detected", "count_right", "under", "over")
+#: Folder (under the results folder) of the multi-card results.
+CARDS_DIR = "cards"
+#: IoU with the true outline at which a card counts as found (the acceptance criterion's).
+CARD_FOUND_IOU = 0.8
 
 
 class ResultError(ValueError):
@@ -59,6 +72,22 @@ def load_results(results_dir: Path) -> list[dict[str, Any]]:
         missing = [k for k in _RESULT_KEYS if not isinstance(data, dict) or k not in data]
         if missing:
             raise ResultError(f"{path}: not a saved benchmark result (no {', '.join(missing)})")
+        results.append(data)
+    return results
+
+
+def load_card_results(results_dir: Path) -> list[dict[str, Any]]:
+    """Every multi-card result (``cards_bench --save``) in ``results_dir``, in file-name order."""
+    results = []
+    for path in sorted(results_dir.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ResultError(f"{path}: not a saved multi-card result ({type(exc).__name__}: {exc})") from exc
+        keys = _CARDS_KEYS + (_COUNTED_KEYS if isinstance(data, dict) and data.get("counted") else _COMPOSED_KEYS)
+        missing = [k for k in keys if not isinstance(data, dict) or k not in data]
+        if missing or data.get("kind") != "cards":
+            raise ResultError(f"{path}: not a saved multi-card result (no {', '.join(missing) or 'kind cards'})")
         results.append(data)
     return results
 
@@ -226,14 +255,90 @@ def models_section(results: list[dict[str, Any]]) -> str:
     return "\n".join(describe_model(version, info) for version, info in seen.items())
 
 
-def render_document(results: list[dict[str, Any]]) -> str:
+_CARDS_INTRO = f"""## Several cards in one image
+
+An image holding several cards (a flatbed scan, a photo of cards on a table) is first cut into
+cards by the detector (`ml_backend/reading/cards.py`), then each card is read on its own. Over
+all true cards: **found** is a detection matched one to one with the true outline at IoU >=
+{CARD_FOUND_IOU}, **split** a true card covered by two or more detections, **merged** a detection covering
+two or more true cards, **extra** a detection matching no card. Per-card reading: each true card
+scored through the detector (a missed card scores as empty) and read one by one from a crop of its
+true outline; "found cards only" compares the same found cards both ways. Targets: >= 98% found,
+no split or merged card, per-card micro-F1 within 2 points of one by one, no single card split.
+Composed sets use composer seeds that neither training nor the detector's tuning used."""
+
+
+def format_cards_markdown(result: dict[str, Any], name: str) -> str:
+    """The benchmark's table rows (docs/benchmarks.md's multi-card section)."""
+    if result.get("counted"):
+        return "\n".join([
+            "| set | photos | cards (hand count) | detected | found at most | photos with the right count "
+            "| too few | too many | s / image |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {name} | {result['images']} | {result['present']} | {result['detected']} | {result['found']} "
+            f"({_pct(result['found'] / result['present'] if result['present'] else None)}) | {result['count_right']} "
+            f"| {result['under']} | {result['over']} | {result['seconds_per_image']:.2f} |"])
+    lines = ["| set | images | cards | found (IoU >= 0.8) | split | merged | extra | mean IoU | s / image |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+             f"| {name} | {result['images']} | {result['present']} | {result['found']} ({_pct(result['found_rate'])}) "
+             f"| {result['split']} | {result['merged']} | {result['extra']} | {result['mean_best_iou']:.3f} "
+             f"| {result['seconds_per_image']:.2f} |"]
+    if "detected_report" in result:
+        det = result["detected_report"]["overall"]
+        one = result["one_by_one_report"]["overall"]
+        f_det, f_one = det["micro"]["f1"], one["micro"]["f1"]
+        lines += ["", "| per-card reading | cards | micro-F1 | exact cards |", "|---|---:|---:|---:|",
+                  f"| through the detector | {det['cards']} | {_pct(f_det)} | {_pct(det['exact_card_rate'])} |",
+                  f"| one by one (true outline) | {one['cards']} | {_pct(f_one)} | {_pct(one['exact_card_rate'])} |"]
+        if "found_detected_report" in result:
+            fd, fo = result["found_detected_report"]["overall"], result["found_one_by_one_report"]["overall"]
+            lines += [f"| found cards only, through the detector | {fd['cards']} | {_pct(fd['micro']['f1'])} "
+                      f"| {_pct(fd['exact_card_rate'])} |",
+                      f"| found cards only, one by one | {fo['cards']} | {_pct(fo['micro']['f1'])} "
+                      f"| {_pct(fo['exact_card_rate'])} |"]
+        if f_det is not None and f_one is not None:
+            lines.append(f"\nmicro-F1 difference, all cards: {100 * (f_det - f_one):+.1f} points")
+    if "singles" in result:
+        s = result["singles"]
+        lines.append(f"\nsingle-card images split: {s['split']} of {s['images']}"
+                     + (f" (generator seed {s['seed']}; " if "seed" in s else " (") +
+                     f"photo {s['capture']['photo']}, scan {s['capture']['scan']}, clean {s['capture']['clean']})")
+    return "\n".join(lines)
+
+
+def render_card_set(result: dict[str, Any], level: int = 3) -> str:
+    """The Markdown section of one multi-card result."""
+    h = "#" * level
+    parts = [f"{h} {result['name']}", ""]
+    if result.get("about"):
+        parts += [result["about"], ""]
+    if result.get("source"):
+        parts += [f"Photos from {result['source']}; cards counted by hand (`{result.get('counts', 'counts file')}`).", ""]
+    measured = [f"model `{result['model_version']}`" if result.get("model_version") else "detection only",
+                f"code `{result['code']}`" if result.get("code") else None,
+                f"measured {result['date']}" if result.get("date") else None]
+    parts += ["; ".join(m for m in measured if m) + ":", "", "```bash", result["command"], "```", "",
+              format_cards_markdown(result, result["name"])]
+    by_cards = result.get("by_cards") or {}
+    if len(by_cards) > 1:
+        parts += ["", "Found by cards per image: " + ", ".join(
+            f"{k}: {v['found']}/{v['present']}" for k, v in by_cards.items()) + "."]
+    return "\n".join(parts)
+
+
+def render_cards_section(card_results: list[dict[str, Any]]) -> str:
+    return "\n\n".join([_CARDS_INTRO, *(render_card_set(r) for r in card_results)])
+
+
+def render_document(results: list[dict[str, Any]], card_results: list[dict[str, Any]] | None = None) -> str:
     """The whole ``docs/benchmarks.md``."""
     header = _HEADER.format(micro=TARGET_MICRO_F1, p=TARGET_PRECISION, r=TARGET_RECALL, ratio=TARGET_ERRORS_RATIO)
+    cards = f"\n\n{render_cards_section(card_results)}" if card_results else ""
     if not results:
-        return header + "\nNo results saved yet.\n"
+        return header + "\nNo results saved yet.\n" + (cards[1:] + "\n" if cards else "")
     body = "\n\n".join(render_set(r) for r in results)
     return (f"{header}\n## Summary\n\n{summary_table(results)}\n\nModels measured:\n\n{models_section(results)}"
-            f"\n\n{body}\n")
+            f"\n\n{body}{cards}\n")
 
 
 def readme_block(results: list[dict[str, Any]]) -> str:
@@ -252,7 +357,8 @@ def replace_readme_block(readme: str, results: list[dict[str, Any]]) -> str:
 def build(results_dir: Path, out: Path, readme: Path | None, check: bool) -> list[Path]:
     """Render (or, with ``check``, compare) the documents; returns the files that differ(ed)."""
     results = load_results(results_dir)
-    targets = [(out, render_document(results))]
+    card_results = load_card_results(results_dir / CARDS_DIR)
+    targets = [(out, render_document(results, card_results))]
     if readme is not None:
         targets.append((readme, replace_readme_block(readme.read_text(encoding="utf-8"), results)))
     changed = []

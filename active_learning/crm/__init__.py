@@ -1,7 +1,7 @@
 """CRM export: validated Label Studio cards -> PostgreSQL ``contacts``, exactly once.
 
     source    Label Studio (SDK) -> plain task dicts, filtered by annotation watermark
-    assemble  task -> ContactRecord | Rejection | NotExported (ls_format + validate.normalise)
+    assemble  task -> ContactRecord | Rejection | NotExported, or TaskCards (one per card) for several cards
     export    idempotent upserts, withdrawals, rejections, watermark (SQL only)
     db        connect with backoff, ensure_database, versioned migrations, advisory locks
     sync      one run for one project: lock, fetch, batches (one transaction each), retry

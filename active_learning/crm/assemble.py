@@ -4,14 +4,20 @@ The annotator's regions and the card-level "validated" choice are read with
 ``ml_backend.studio.regions`` (the one reader of Label Studio JSON) and every value goes through the
 same validator the backend uses (``ml_backend.reading.values.normalise``), so the CRM stores exactly
 the canonical forms (E.164 phones, lower-case e-mails) the model is evaluated on.
+
+An image of several cards is annotated as one region group per card (an outline region and the
+field regions tied to it, ``ml_backend.studio.multicard_regions``): each group is assembled on its
+own and the task gives ``TaskCards``, one contact (or rejection) per card, keyed by the card's
+outline id. A task without outlines is one card, keyed "" -- exactly what it was before.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from ml_backend.studio.multicard_regions import CardGroup, card_groups
 from ml_backend.studio.regions import AnnotatedRegion, is_validated, regions_from_result
 from ml_backend.schema import MULTI_VALUE_FIELDS, FieldValue, empty_fields
 from ml_backend.reading.values import normalise, region_hint_from
@@ -28,12 +34,14 @@ IDENTIFYING_FIELDS = ("full_name", "email", "phone")
 
 @dataclass(frozen=True)
 class AnnotationSource:
-    """Where a CRM row came from in Label Studio."""
+    """Where a CRM row came from in Label Studio: the task, its annotation, and which card of it
+    (the card's outline region id; "" for a task holding one card without an outline)."""
 
     task_id: int
     annotation_id: int
     annotation_updated_at: datetime
     model_version: str | None
+    card: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,16 @@ class NotExported:
     reason: str
 
 
-Outcome = ContactRecord | Rejection | NotExported
+@dataclass(frozen=True)
+class TaskCards:
+    """A validated task of several cards: one contact or rejection per card, in card order.
+    The task's cards not listed here (an outline the annotator removed) stop being contacts."""
+
+    task_id: int
+    cards: list[ContactRecord | Rejection]
+
+
+Outcome = ContactRecord | Rejection | NotExported | TaskCards
 
 
 def assemble_task(task: dict[str, Any]) -> Outcome:
@@ -85,11 +102,21 @@ def assemble_task(task: dict[str, Any]) -> Outcome:
         model_version=(prediction or {}).get("model_version") or None,
     )
     predicted_text = _predicted_texts(prediction)
+    groups = card_groups(result)
+    if len(groups) == 1 and groups[0].key == "":
+        return assemble_card(source, groups[0], predicted_text)
+    return TaskCards(task_id, [assemble_card(replace(source, card=g.key), g, predicted_text) for g in groups])
+
+
+def assemble_card(
+    source: AnnotationSource, group: CardGroup, predicted_text: dict[str, tuple[str, float]]
+) -> ContactRecord | Rejection:
+    """One card's regions -> its contact, or its rejection with the validator's reasons."""
     values: dict[str, Any] = empty_fields()
     confidence: dict[str, float] = {}
     reasons: list[dict[str, Any]] = []
 
-    by_field = _regions_by_field(result)
+    by_field = _regions_by_field(group)
     region_hint = region_hint_from(
         [FieldValue(f, r.text, r.text, 1.0) for f, regions in by_field.items() for r in regions]
     )
@@ -139,10 +166,11 @@ def pre_annotation(task: dict[str, Any], annotation: dict[str, Any]) -> dict[str
     return max(predictions, key=lambda p: (p.get("created_at") or "", p.get("id") or 0))
 
 
-def _regions_by_field(result: list[dict[str, Any]]) -> dict[str, list[AnnotatedRegion]]:
-    """Field regions of an annotation in reading order (top to bottom, left to right); OTHER dropped."""
+def _regions_by_field(group: CardGroup) -> dict[str, list[AnnotatedRegion]]:
+    """Field regions of one card in reading order (top to bottom, left to right, in the card's
+    own frame); OTHER dropped."""
     grouped: dict[str, list[AnnotatedRegion]] = {}
-    for region in sorted(regions_from_result(result), key=lambda r: (r.y, r.x)):
+    for region in sorted(group.regions, key=group.reading_key):
         if region.field is not None:
             grouped.setdefault(region.field, []).append(region)
     return grouped

@@ -17,8 +17,14 @@ QR-text filter applies too), and the annotation's regions are laid over the OCR 
 Words become examples through ``active_learning.training.examples.example_from_lines``, the function the
 generator data goes through, so B-/I- conventions and box normalisation are shared.
 
+An image of several cards is annotated as one region group per card (an outline region and its
+field regions, ``ml_backend.studio.multicard_regions.card_groups``). Each card becomes its own
+example, made the way inference reads it (``ml_backend.reading.multicard``): the outline is cut
+out and warped flat, the card's regions are moved into the crop's frame, and the crop goes
+through the OCR. The tagger thus learns from the same deskewed crops it is served.
+
 The held-out split is fixed by task id (``is_heldout``): a card once held out is never trained
-on, and the split grows with the project.
+on, and the split grows with the project. All cards of one image fall on the same side.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -36,7 +42,9 @@ from ml_backend.studio.client import as_plain, latest_annotation
 from active_learning.training.examples import Span, example_from_lines
 from ml_backend.reading.layout.words import line_words, word_char_spans
 from ml_backend.studio.regions import AnnotatedRegion, regions_from_result
+from ml_backend.reading.cards import DetectedCard
 from ml_backend.reading.geometry import to_upright_frame
+from ml_backend.studio.multicard_regions import CardGroup, card_groups
 from ml_backend.schema import BBox, OcrLine, OcrResult
 
 log = logging.getLogger(__name__)
@@ -212,6 +220,7 @@ class CardExample:
     example: dict[str, Any]
     heldout: bool
     corrected_regions: int
+    card: str = ""  # the card's outline region id on a multi-card image ("" for a one-card task)
 
 
 @dataclass
@@ -220,7 +229,7 @@ class BuiltDataset:
 
     train: Any  # datasets.Dataset
     heldout: Any
-    train_tasks: list[int]
+    train_tasks: list[int]  # the task of each example, in order (an image of n cards is there n times)
     heldout_tasks: list[int]
     annotation_ids: set[int]  # every annotation of the cards used (train and held-out)
     skipped: dict[int, str] = field(default_factory=dict)
@@ -233,19 +242,62 @@ class BuiltDataset:
 def card_example(
     task: dict[str, Any], image: Image.Image, ocr: OcrResult, heldout_fraction: float
 ) -> CardExample | None:
-    """Example of one task from its latest annotation; None when the task has no usable annotation."""
+    """Example of a one-card task from its latest annotation; None when the task has no usable
+    annotation. (``card_examples`` handles images of several cards too.)"""
     annotation = latest_annotation(task)
     if annotation is None or annotation.get("was_cancelled"):
         return None
     regions = regions_from_result(annotation.get("result") or [])
+    return _example_of(task, annotation, regions, image, ocr, heldout_fraction, "")
+
+
+def _example_of(task: dict[str, Any], annotation: dict[str, Any], regions: Sequence[AnnotatedRegion],
+                image: Image.Image, ocr: OcrResult, heldout_fraction: float, card: str) -> CardExample:
     original_w, original_h = image.size
     aligned = align(ocr, regions, original_w, original_h)
     if not aligned.lines:
-        raise ValueError("neither the OCR nor the annotation has any text")
+        raise ValueError(f"card {card or 1}: neither the OCR nor the annotation has any text")
     example = example_from_lines(aligned.lines, aligned.spans, ocr.width, ocr.height)
     task_id = int(task["id"])
     return CardExample(task_id, int(annotation["id"]), all_annotation_ids([task]), example,
-                       is_heldout(task_id, heldout_fraction), aligned.corrected_regions)
+                       is_heldout(task_id, heldout_fraction), aligned.corrected_regions, card)
+
+
+def card_crop(group: CardGroup, image: Image.Image) -> tuple[Image.Image, list[AnnotatedRegion]]:
+    """The card of ``group`` cut out of ``image`` and warped flat, with its regions moved into the
+    crop (each as the axis-aligned box around its corners there, in percent of the crop)."""
+    if group.outline is None:
+        return image, list(group.regions)
+    width, height = image.size
+    found = DetectedCard(group.outline.pixel_corners(width, height), "annotation")
+    crop = found.crop(image)
+    crop_w, crop_h = crop.size
+    moved = []
+    for region in group.regions:
+        pts = found.to_crop(region.pixel_corners(width, height))
+        x0, x1 = max(min(p[0] for p in pts), 0.0), min(max(p[0] for p in pts), float(crop_w))
+        y0, y1 = max(min(p[1] for p in pts), 0.0), min(max(p[1] for p in pts), float(crop_h))
+        if x1 <= x0 or y1 <= y0:
+            continue  # a region off its card (drawn outside every outline): nothing to lay it on
+        moved.append(replace(region, x=x0 / crop_w * 100, y=y0 / crop_h * 100, width=(x1 - x0) / crop_w * 100,
+                             height=(y1 - y0) / crop_h * 100, rotation=0.0, original_width=crop_w,
+                             original_height=crop_h, parent_id=None))
+    return crop, moved
+
+
+def card_examples(
+    task: dict[str, Any], image: Image.Image, ocr_reader: OcrReader, heldout_fraction: float
+) -> list[CardExample]:
+    """One example per card of the task's latest annotation (one for a one-card task, one per
+    outline group on an image of several cards); [] when the task has no usable annotation."""
+    annotation = latest_annotation(task)
+    if annotation is None or annotation.get("was_cancelled"):
+        return []
+    out = []
+    for group in card_groups(annotation.get("result") or []):
+        crop, regions = card_crop(group, image)
+        out.append(_example_of(task, annotation, regions, crop, ocr_reader(crop), heldout_fraction, group.key))
+    return out
 
 
 class OcrCache:
@@ -304,17 +356,18 @@ def build_dataset(
             continue
         try:
             image = load_image(task)
-            ocr = cache.read(image, ocr_reader) if cache else ocr_reader(image)
-            card = card_example(task, image, ocr, heldout_fraction)
+            cards = card_examples(task, image, (lambda im: cache.read(im, ocr_reader)) if cache else ocr_reader,
+                                  heldout_fraction)
         except Exception as exc:  # noqa: BLE001 -- one bad card must not sink the training run
             skipped[task_id] = f"{type(exc).__name__}: {exc}"
             log.warning("task %s left out of the dataset: %s", task_id, skipped[task_id])
             continue
-        if card is None:
+        if not cards:
             skipped[task_id] = "annotation cancelled"
             continue
-        annotation_ids |= card.annotation_ids
-        (heldout if card.heldout else train).append(card)
+        for card in cards:
+            annotation_ids |= card.annotation_ids
+            (heldout if card.heldout else train).append(card)
     columns = ("words", "bboxes", "tags", "width", "height")
 
     def as_dataset(cards: list[CardExample]) -> Any:

@@ -96,6 +96,16 @@ class DetectedCard:
         pts = cv2.perspectiveTransform(np.float32(points).reshape(-1, 1, 2), matrix).reshape(-1, 2)
         return [(float(x), float(y)) for x, y in pts]
 
+    def to_crop(self, points: list[tuple[float, float]]) -> Quad:
+        """Points of the original image mapped into the crop's pixel frame (``to_image`` undone):
+        an annotation drawn on the whole image, moved onto the card it belongs to."""
+        if self.whole_image:
+            return [(float(x), float(y)) for x, y in points]
+        w, h = self.size()
+        matrix = cv2.getPerspectiveTransform(np.float32(self.outline), np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
+        pts = cv2.perspectiveTransform(np.float32(points).reshape(-1, 1, 2), matrix).reshape(-1, 2)
+        return [(float(x), float(y)) for x, y in pts]
+
 
 def whole_image_card(width: int, height: int) -> DetectedCard:
     return DetectedCard([(0.0, 0.0), (float(width), 0.0), (float(width), float(height)), (0.0, float(height))], "whole")

@@ -8,14 +8,18 @@ outline, so a region of a tilted card is a rectangle tilted with it. Every regio
 carries ``meta.card == k`` and ``parentID`` = the id of its card's outline region, and region ids
 start with ``c<k>-``: an annotator sees (and Label Studio's region list groups) which card each
 value belongs to, and a consumer can rebuild one contact per card from an annotation.
+
+``card_groups`` is that consumer's half: it reads an annotation (or prediction) back into one
+``CardGroup`` per card outline -- the CRM export makes one contact of each, training one example.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Iterable
 
-from ml_backend.studio.regions import IMAGE_NAME, LABEL_NAME, card_to_prediction
+from ml_backend.studio.regions import IMAGE_NAME, LABEL_NAME, AnnotatedRegion, card_to_prediction, regions_from_result
 from ml_backend.reading.multicard import CardRead, MultiCardResult
 from ml_backend.schema import OTHER_LABEL
 
@@ -71,3 +75,101 @@ def cards_to_prediction(result: MultiCardResult, model_version: str | None = Non
         result.cards[0].card.model_version if result.cards else "")
     score = min((float(r.card.confidence) for r in result.cards), default=0.0)
     return {"model_version": version, "score": round(score, _DIGITS), "result": items}
+
+
+# --- reading region groups back ---------------------------------------------------------------
+
+#: Pixel frame used for regions that record no image size (their percentages are then the frame).
+_PERCENT_FRAME = (100, 100)
+
+
+@dataclass(frozen=True)
+class CardGroup:
+    """The regions of one card of an annotation.
+
+    ``key`` identifies the card within its task: the id of its outline region (``"c2"`` for the
+    backend's second card, whatever id Label Studio gave an outline the annotator drew), or ``""``
+    for an annotation without card outlines (a single card, as every task was before multi-card
+    images). ``regions`` are the card's other regions (fields and OTHER), outline excluded.
+    """
+
+    key: str
+    index: int  # 1-based, in the order the outlines appear (the backend writes reading order)
+    outline: AnnotatedRegion | None
+    regions: list[AnnotatedRegion]
+
+    def reading_key(self, region: AnnotatedRegion) -> tuple[float, float]:
+        """Sort key of ``region`` in reading order on this card: (y, x) of its top-left corner in
+        the card's own frame, so lines of a tilted card still read top to bottom."""
+        corner = _corners(region)[0]
+        if self.outline is None:
+            return (corner[1], corner[0])
+        u, v = _card_frame(corner, _corners(self.outline, region))
+        return (v, u)
+
+
+def _frame(region: AnnotatedRegion, like: AnnotatedRegion | None = None) -> tuple[int, int]:
+    ref = like or region
+    if region.original_width and region.original_height:
+        return region.original_width, region.original_height
+    if ref.original_width and ref.original_height:
+        return ref.original_width, ref.original_height
+    return _PERCENT_FRAME
+
+
+def _corners(region: AnnotatedRegion, like: AnnotatedRegion | None = None) -> list[tuple[float, float]]:
+    return region.pixel_corners(*_frame(region, like))
+
+
+def _card_frame(point: tuple[float, float], outline: list[tuple[float, float]]) -> tuple[float, float]:
+    """``point`` in the outline's frame: distance along its top edge and down its left edge."""
+    (x0, y0), (x1, y1), _, (x3, y3) = outline
+    ux, uy = x1 - x0, y1 - y0
+    vx, vy = x3 - x0, y3 - y0
+    nu, nv = math.hypot(ux, uy) or 1.0, math.hypot(vx, vy) or 1.0
+    dx, dy = point[0] - x0, point[1] - y0
+    return ((dx * ux + dy * uy) / nu, (dx * vx + dy * vy) / nv)
+
+
+def _centre(corners: list[tuple[float, float]]) -> tuple[float, float]:
+    return (sum(p[0] for p in corners) / len(corners), sum(p[1] for p in corners) / len(corners))
+
+
+def _distance_outside(point: tuple[float, float], outline: list[tuple[float, float]]) -> float:
+    """0 when ``point`` lies in the (rectangular) outline, else how far outside it is, in pixels."""
+    (x0, y0), (x1, y1), _, (x3, y3) = outline
+    u, v = _card_frame(point, outline)
+    w, h = math.hypot(x1 - x0, y1 - y0), math.hypot(x3 - x0, y3 - y0)
+    du = max(-u, 0.0, u - w)
+    dv = max(-v, 0.0, v - h)
+    return math.hypot(du, dv)
+
+
+def is_card_outline(region: AnnotatedRegion, parents: set[str]) -> bool:
+    """A card outline: a region without a field that other regions name as their parent, or one
+    the backend placed over a whole card (``meta.placement == "card"``)."""
+    return region.field is None and (region.id in parents or region.placement == "card")
+
+
+def card_groups(result: Iterable[dict[str, Any]]) -> list[CardGroup]:
+    """One ``CardGroup`` per card outline of a Label Studio ``result`` (annotation or prediction).
+
+    A region goes to the outline it names as ``parentID``; a region without one (the annotator
+    drew it) goes to the outline its centre lies in, else to the nearest outline, so no value of
+    a multi-card annotation is lost. Without outlines the whole result is one group with key "".
+    """
+    regions = regions_from_result(result)
+    parents = {r.parent_id for r in regions if r.parent_id}
+    outlines = [r for r in regions if is_card_outline(r, parents)]
+    others = [r for r in regions if not is_card_outline(r, parents)]
+    if not outlines:
+        return [CardGroup("", 1, None, others)]
+    members: dict[str, list[AnnotatedRegion]] = {o.id: [] for o in outlines}
+    for region in others:
+        if region.parent_id in members:
+            members[region.parent_id].append(region)
+            continue
+        centre = _centre(_corners(region))
+        nearest = min(outlines, key=lambda o: _distance_outside(centre, _corners(o, region)))
+        members[nearest.id].append(region)
+    return [CardGroup(o.id, k, o, members[o.id]) for k, o in enumerate(outlines, 1)]

@@ -202,26 +202,32 @@ class AnnotatedRegion:
     score: float | None = None
     source: str | None = None
     placement: str | None = None
+    #: Label Studio's ``parentID``: the region this one belongs to (a field region of a
+    #: multi-card image names its card's outline region, see ``studio.multicard_regions``).
+    parent_id: str | None = None
 
     @property
     def bbox_percent(self) -> tuple[float, float, float, float]:
         """(x, y, width, height) in percent, as Label Studio stores it."""
         return (self.x, self.y, self.width, self.height)
 
-    def pixel_bbox(self, width: int | None = None, height: int | None = None) -> BBox:
-        """Axis-aligned (x0, y0, x1, y1) in pixels of an image ``width`` x ``height``
-        (default: the original size recorded with the region); a rotated box gives its hull."""
+    def pixel_corners(self, width: int | None = None, height: int | None = None) -> list[tuple[float, float]]:
+        """The rectangle's four corners (clockwise from its own top-left, turned by ``rotation``
+        about it) in pixels of an image ``width`` x ``height`` (default: the recorded original size)."""
         width = width or self.original_width
         height = height or self.original_height
         if not width or not height:
             raise ValueError(f"region {self.id} records no image size: pass width and height")
         x0, y0 = self.x / 100 * width, self.y / 100 * height
         w, h = self.width / 100 * width, self.height / 100 * height
-        if not self.rotation:
-            return (x0, y0, x0 + w, y0 + h)
         a = math.radians(self.rotation)
         cos, sin = math.cos(a), math.sin(a)
-        corners = [(x0 + dx * cos - dy * sin, y0 + dx * sin + dy * cos) for dx, dy in ((0, 0), (w, 0), (w, h), (0, h))]
+        return [(x0 + dx * cos - dy * sin, y0 + dx * sin + dy * cos) for dx, dy in ((0, 0), (w, 0), (w, h), (0, h))]
+
+    def pixel_bbox(self, width: int | None = None, height: int | None = None) -> BBox:
+        """Axis-aligned (x0, y0, x1, y1) in pixels of an image ``width`` x ``height``
+        (default: the original size recorded with the region); a rotated box gives its hull."""
+        corners = self.pixel_corners(width, height)
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         return (min(xs), min(ys), max(xs), max(ys))
 
@@ -260,7 +266,7 @@ def regions_from_result(result: Iterable[dict[str, Any]]) -> list[AnnotatedRegio
             region["label"] = str(labels[0])
         if kind == "textarea":
             region["text_parts"].append(_text_of(value))
-        for key in ("original_width", "original_height", "score"):
+        for key in ("original_width", "original_height", "score", "parentID"):
             if item.get(key) is not None and key not in region:
                 region[key] = item[key]
         meta = item.get("meta")
@@ -289,6 +295,7 @@ def regions_from_result(result: Iterable[dict[str, Any]]) -> list[AnnotatedRegio
                 score=float(r["score"]) if r.get("score") is not None else None,
                 source=r.get("source"),
                 placement=r.get("placement"),
+                parent_id=str(r["parentID"]) if r.get("parentID") else None,
             )
         )
     return regions
