@@ -124,17 +124,25 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _bad_truth_arguments(args: argparse.Namespace) -> str | None:
+    """What is wrong with a measuring command's truth file, --images folder or --limit, or None."""
+    if not Path(args.truth).is_file():
+        return f"{args.truth} is not a file"
+    if getattr(args, "images", None) is not None and not Path(args.images).is_dir():
+        return f"{args.images} is not a folder"
+    if args.limit is not None and args.limit < 1:
+        return "--limit must be at least 1"
+    return None
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from active_learning.bench.benchmark import describe, format_text, run_benchmark
     from active_learning.bench.benchmark_doc import render_set
 
+    if (problem := _bad_truth_arguments(args)) is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     truth = Path(args.truth)
-    if not truth.is_file():
-        print(f"error: {truth} is not a file", file=sys.stderr)
-        return 2
-    if args.limit is not None and args.limit < 1:
-        print("error: --limit must be at least 1", file=sys.stderr)
-        return 2
     pipeline = _load_pipeline()
     try:
         result = run_benchmark(pipeline, truth, limit=args.limit)
@@ -200,16 +208,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
     if args.truth is None:
         print("error: give a TRUTH.jsonl to measure, or --doc to render docs/rules.md", file=sys.stderr)
         return 2
+    if (problem := _bad_truth_arguments(args)) is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     truth = Path(args.truth)
-    if not truth.is_file():
-        print(f"error: {truth} is not a file", file=sys.stderr)
-        return 2
-    if args.images is not None and not Path(args.images).is_dir():
-        print(f"error: {args.images} is not a folder", file=sys.stderr)
-        return 2
-    if args.limit is not None and args.limit < 1:
-        print("error: --limit must be at least 1", file=sys.stderr)
-        return 2
     pipeline = _load_pipeline()
     try:
         report = rules_report(pipeline, truth, images=Path(args.images) if args.images else None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ml_backend.schema import FIELDS
 
@@ -61,35 +61,33 @@ class ResultError(ValueError):
     """A saved result file that cannot be rendered (names the file)."""
 
 
-def load_results(results_dir: Path) -> list[dict[str, Any]]:
-    """Every ``*.json`` result in ``results_dir``, in file-name order (name files to order them)."""
+def load_saved(results_dir: Path, what: str, required: Callable[[dict[str, Any]], tuple[str, ...]],
+               error: type[ValueError] = ResultError, kind: str | None = None) -> list[dict[str, Any]]:
+    """Every ``*.json`` file in ``results_dir``, in file-name order (name files to order them), each
+    a JSON object holding the keys ``required(data)`` names (and ``"kind": kind`` when given); else
+    ``error`` naming the file and calling it no saved ``what``."""
     results = []
     for path in sorted(results_dir.glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise ResultError(f"{path}: not a saved benchmark result ({type(exc).__name__}: {exc})") from exc
-        missing = [k for k in _RESULT_KEYS if not isinstance(data, dict) or k not in data]
-        if missing:
-            raise ResultError(f"{path}: not a saved benchmark result (no {', '.join(missing)})")
+            raise error(f"{path}: not a saved {what} ({type(exc).__name__}: {exc})") from exc
+        missing = [k for k in required(data if isinstance(data, dict) else {}) if not isinstance(data, dict) or k not in data]
+        if missing or (kind is not None and data.get("kind") != kind):
+            raise error(f"{path}: not a saved {what} (no {', '.join(missing) or f'kind {kind}'})")
         results.append(data)
     return results
+
+
+def load_results(results_dir: Path) -> list[dict[str, Any]]:
+    """Every field-accuracy result (``evaluate --save``) in ``results_dir``, in file-name order."""
+    return load_saved(results_dir, "benchmark result", lambda data: _RESULT_KEYS)
 
 
 def load_card_results(results_dir: Path) -> list[dict[str, Any]]:
     """Every multi-card result (``cards_bench --save``) in ``results_dir``, in file-name order."""
-    results = []
-    for path in sorted(results_dir.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ResultError(f"{path}: not a saved multi-card result ({type(exc).__name__}: {exc})") from exc
-        keys = _CARDS_KEYS + (_COUNTED_KEYS if isinstance(data, dict) and data.get("counted") else _COMPOSED_KEYS)
-        missing = [k for k in keys if not isinstance(data, dict) or k not in data]
-        if missing or data.get("kind") != "cards":
-            raise ResultError(f"{path}: not a saved multi-card result (no {', '.join(missing) or 'kind cards'})")
-        results.append(data)
-    return results
+    return load_saved(results_dir, "multi-card result",
+                      lambda data: _CARDS_KEYS + (_COUNTED_KEYS if data.get("counted") else _COMPOSED_KEYS), kind="cards")
 
 
 def _pct(x: float | None) -> str:

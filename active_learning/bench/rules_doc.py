@@ -8,10 +8,10 @@ what they render.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from active_learning.bench.benchmark_doc import load_saved
 from ml_backend.reading import rules
 
 _REPORT_KEYS = ("set", "command", "cards", "model_version", "micro_f1", "read_right_changed_wrong",
@@ -24,17 +24,7 @@ class ReportError(ValueError):
 
 def load_reports(results_dir: Path) -> list[dict[str, Any]]:
     """Every ``*.json`` report in ``results_dir``, in file-name order."""
-    reports = []
-    for path in sorted(results_dir.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ReportError(f"{path}: not a saved rules report ({type(exc).__name__}: {exc})") from exc
-        missing = [k for k in _REPORT_KEYS if not isinstance(data, dict) or k not in data]
-        if missing:
-            raise ReportError(f"{path}: not a saved rules report (no {', '.join(missing)})")
-        reports.append(data)
-    return reports
+    return load_saved(results_dir, "rules report", lambda data: _REPORT_KEYS, error=ReportError)
 
 
 def _pct(x: float | None) -> str:
