@@ -310,6 +310,14 @@ def test_wrapped_company_line_below_is_joined_but_a_distant_one_is_not() -> None
     assert [v.value for v in words_to_values(far)] == ["Anna Lee", "Bob Ray"]
 
 
+def test_a_company_is_not_continued_by_the_end_of_a_line_that_starts_with_other_words() -> None:
+    # "IT Solutions" under the logo "BELTIS": only "Solutions" tagged, so no wrapped name
+    words = line_of(0, ("BELTIS", "B-COMPANY")) + line_of(1, ("IT", "O"), ("Solutions", "B-COMPANY"))
+    assert [v.value for v in words_to_values(words) if v.field == "company"] == ["BELTIS", "Solutions"]
+    whole = line_of(0, ("BELTIS", "B-COMPANY")) + line_of(1, ("IT", "B-COMPANY"), ("Solutions", "I-COMPANY"))
+    assert [v.value for v in words_to_values(whole) if v.field == "company"] == ["BELTIS IT Solutions"]
+
+
 def test_an_i_tag_continues_a_title_on_the_line_right_below_but_not_further_down() -> None:
     title = line_of(0, ("Hydrographic", "B-POSITION"), ("surveyor", "I-POSITION"))
     wrapped = title + line_of(1, ("and", "I-POSITION"), ("mapping", "I-POSITION"))

@@ -376,6 +376,16 @@ def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
     return wraps_onto(upper, lower)
 
 
+def _starts_its_line(value: FieldValue, words: list[TaggedWord] | None) -> bool:
+    """Whether no word of another field (or of none) stands before ``value`` on its first OCR line:
+    a wrapped name's next line is the name's alone, while "Solutions" tagged in "IT Solutions"
+    under "BELTIS" is the end of a tagline."""
+    if not words or value.bbox is None or not value.line_indices:
+        return True
+    line, x0 = value.line_indices[0], value.bbox[0]
+    return not any(tw.word.line_index == line and tw.field != value.field and tw.word.bbox[2] <= x0 for tw in words)
+
+
 @rules.implements("decode.wrapped_lines_joined")
 def _join_wrapped(values: list[FieldValue], words: list[TaggedWord] | None = None) -> list[FieldValue]:
     """Parts of a name, position or company printed one below the other -> one value."""
@@ -386,7 +396,8 @@ def _join_wrapped(values: list[FieldValue], words: list[TaggedWord] | None = Non
             merged = False
             parts = [v for v in out if v.field == name]
             for upper in parts:
-                lower = next((p for p in parts if p is not upper and _joinable(upper, p)), None)
+                lower = next((p for p in parts if p is not upper and _joinable(upper, p) and _starts_its_line(p, words)),
+                             None)
                 if lower is not None:
                     out[out.index(upper)] = _joined([upper, lower], _WORD_JOINER)
                     out.remove(lower)

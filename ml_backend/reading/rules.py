@@ -124,7 +124,8 @@ RULES: tuple[Rule, ...] = (
          "address with its own phone on its line, the first place's", (),
          ((('address: 12 Main St', 'address: Springfield, IL 62701'), ('address: 12 Main St, Springfield, IL 62701',)),)),
     Rule("decode.wrapped_lines_joined", "decode", ("full_name", "position", "company"), "join", "layout",
-         "a name, position or company wrapped onto the next line is one value", (),
+         "a name, position or company wrapped onto the next line is one value (the next line's words are the "
+         "value's alone: \"Solutions\" of \"IT Solutions\" under \"BELTIS\" continues nothing)", (),
          ((('position: Logistics and', 'position: Distribution Manager'), ('position: Logistics and Distribution Manager',)),)),
     Rule("decode.fragments_joined", "decode", ("email", "website", "phone", "full_name"), "join", "layout",
          "fragments of one value split by the tagger on one row are one value", ()),
