@@ -66,17 +66,22 @@ def _project(label_studio, title: str, seed: int) -> dict:
 
     folder = Path(label_studio.document_root) / title.replace(" ", "-")
     folder.mkdir(parents=True, exist_ok=True)
-    by_name = {}
-    for i in range(16):
-        image, by_name[f"card{i:02d}.png"] = generate_card(random.Random(seed + i), photo=False, rotation=0, qr=False)
-        image.save(folder / f"card{i:02d}.png")
     project = ls_project.ensure_project(label_studio, title)
-    ls_project.import_local_folder(label_studio, project, folder, label_studio.document_root)
-    truths = {int(task.id): by_name[image_name(str(task.data["image"]))]
-              for task in label_studio.client.tasks.list(project=project, fields="all")}
-    ids = sorted(truths)
-    held = [t for t in ids if is_heldout(t, HELDOUT)]
-    train = [t for t in ids if not is_heldout(t, HELDOUT)]
+    by_name: dict = {}
+    # the held-out side is drawn from the task id, and ids depend on what the server held before:
+    # cards are added until both sides have enough
+    while len(by_name) < 64:
+        for i in range(len(by_name), len(by_name) + 8):
+            image, by_name[f"card{i:02d}.png"] = generate_card(random.Random(seed + i), photo=False, rotation=0, qr=False)
+            image.save(folder / f"card{i:02d}.png")
+        ls_project.import_local_folder(label_studio, project, folder, label_studio.document_root)
+        truths = {int(task.id): by_name[image_name(str(task.data["image"]))]
+                  for task in label_studio.client.tasks.list(project=project, fields="all")}
+        ids = sorted(truths)
+        held = [t for t in ids if is_heldout(t, HELDOUT)]
+        train = [t for t in ids if not is_heldout(t, HELDOUT)]
+        if len(held) >= N_HELDOUT + 1 and len(train) >= N_TRAIN + N_UNLABELED:
+            break
     assert len(held) >= N_HELDOUT + 1 and len(train) >= N_TRAIN + N_UNLABELED, "not enough tasks on one side"
     return {"id": project, "truths": truths, "held": held, "train": train}
 
