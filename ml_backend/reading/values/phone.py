@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 import phonenumbers
 from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
@@ -194,20 +195,21 @@ def normalise_phone(text: str, region_hint: str | None = None, *, region_known: 
 _LOCAL_SHAPE = re.compile(r"^\d{1,5}(?:[\s.\-]\d{2,5})*(?:[\s.\-]\d{4}|[\s.\-]\d{2}[\s.\-]\d{2})$")
 
 
-def _local_lengths(region: str) -> set[int]:
+@cache
+def _local_lengths(region: str) -> frozenset[int]:
     """How many digits a subscriber number of ``region`` has without its area code: the local-only
     lengths libphonenumber knows, and each full fixed-line or mobile length less the area code of
     the region's example number (Brazil: 10 - 2 and 11 - 2; the US: 10 - 3)."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
     if metadata is None:
-        return set()
+        return frozenset()
     lengths = {n for desc in (metadata.general_desc, metadata.fixed_line, metadata.mobile)
                for n in desc.possible_length_local_only}
     example = phonenumbers.example_number_for_type(region, PhoneNumberType.FIXED_LINE)
     area = phonenumbers.length_of_geographical_area_code(example) if example is not None else 0
     if area:
         lengths |= {n - area for desc in (metadata.fixed_line, metadata.mobile) for n in desc.possible_length if n > area}
-    return {n for n in lengths if n >= _MIN_DIGITS}
+    return frozenset(n for n in lengths if n >= _MIN_DIGITS)
 
 
 def _local_without_area_code(number_text: str, number: phonenumbers.PhoneNumber, region: str) -> bool:
