@@ -269,6 +269,35 @@ def test_region_hint_from_text_and_values() -> None:
     assert region_hint_from([fv("phone", "+49 30 1234567"), fv("website", "www.acme.co.uk")]) == "DE"
 
 
+
+@pytest.mark.parametrize(
+    ("card", "region"),
+    [
+        # Portuguese, no country named, a generic domain: the numbers fit Brazil (with and
+        # without the area code), not Portugal
+        ("Flores Nossa\nSenhora de Fatima\nTel: (11) 2684-7988\n3854-7828\nfloresnsfatima@hotmail.com", "BR"),
+        # Spanish: ten digits are too many for Spain, a Mexican number
+        ("Sala de ventas y atención al cliente\nTeléfono 55 1234 5678", "MX"),
+        ("Verkauf und Beratung für Geschäftskunden\nTelefon 0221 123456", "DE"),
+        # English, a London number: impossible in the US, the first English-speaking country
+        ("Managing director of the north London office\nTelephone 020 2153 5898", "GB"),
+        # the language is clear but no number to pick a country with
+        ("Flores Nossa Senhora de Fatima\nfloresnsfatima@hotmail.com", None),
+        # one line misread as Cyrillic makes no Russian card
+        ("Aceitamos os cartões de crédito e débito\nMasterCard VISA Hipercard\n[маяегсага!\nTel 2294-9484", "BR"),
+    ],
+)
+def test_region_from_the_cards_language_and_numbers(card: str, region: str | None) -> None:
+    assert region_hint_from(card) == region
+
+
+def test_language_needs_confidence() -> None:
+    from ml_backend.text.languages import language_of
+
+    assert language_of("Assistência Técnica especializada em Televisor a cores") == "pt"
+    assert language_of("248 343 5976") is None
+
+
 # --- spaCy cues -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -45,7 +45,7 @@ from ml_backend.reading.validate.shape import (
 )
 from ml_backend.reading.validate.spelling import named_by_the_domains, proposed
 from ml_backend.text.letters import has_cyrillic
-from ml_backend.text import russian_spelling
+from ml_backend.text import languages, russian_spelling
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +77,13 @@ class CardContext:
 
 
 class Validator:
-    """Build once per process (spaCy pipelines take ~1-2 s to build), then ``validate`` per card."""
+    """Build once per process (spaCy pipelines take ~1-2 s to build, the language detector
+    ~4 s), then ``validate`` per card."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self._settings = settings or load_settings()
         self._cues = CueTagger(self._settings.spacy_models)
+        languages.load()
 
     def cues(self, text: str) -> Cues:
         """Company / title cues the rule pipeline finds in ``text``."""

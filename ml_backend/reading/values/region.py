@@ -6,8 +6,12 @@ cards, from libphonenumber's geodata. Otherwise the numbers printed with their c
 e-mails and websites and the words that give the language or legal system away ("Tél.",
 "Handy", "GmbH", "Ltd") vote, one vote each: a card prints a foreign office's number with its
 country code, its own domain and legal form are home. The script comes last (our Cyrillic
-cards are Russian; Greek, Hebrew, kana, Hangul and Thai give their countries away). No evidence -> None, and the caller falls back to
-``settings.default_region``.
+cards are Russian, when a quarter of their letters is Cyrillic: one stray line misread as
+Cyrillic makes no Russian card; Greek, Hebrew, kana, Hangul and Thai give their countries away).
+Last, the language the card is written in (lingua, ``text.languages``) names a few countries, and
+the card's printed numbers pick the one they are valid in: "(11) 2684-7988" on a card saying
+"Senhora de Fátima" is valid in Brazil, not in Portugal. No evidence -> None, and the caller
+falls back to ``settings.default_region``.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from ml_backend.text.lexicon import (
     WORD_REGIONS,
 )
 from ml_backend.reading.values.phone import number_region, split_numbers
-from ml_backend.text.letters import has_cyrillic
+from ml_backend.text.cyrillic import MIN_CARD_CYRILLIC_SHARE, cyrillic_share
+from ml_backend.text.languages import LANGUAGE_REGIONS, language_of
 
 _US_STATE_ZIP = re.compile(rf"\b[A-Z]{{2}}\s+{US_ZIP_CODE}\b")
 #: A Brazilian CEP ("01137-000") or a state after a dash or comma at the end of an address part
@@ -147,8 +152,9 @@ def region_hint_from(source: list[FieldValue] | str) -> str | None:
     return (
         _from_places(address)
         or _voted(_numbers_regions(phones), _domains_regions(domains), _words_regions(everything))
-        or ("RU" if any(has_cyrillic(t) for t in everything) else None)
+        or ("RU" if cyrillic_share(everything) >= MIN_CARD_CYRILLIC_SHARE else None)
         or _script_region(everything)
+        or _language_region(everything, phones)
     )
 
 
@@ -166,3 +172,37 @@ def _script_region(texts: list[str]) -> str | None:
         if any(pattern.search(t) for t in texts):
             return region
     return None
+
+
+
+_DIGIT_RUN = re.compile(r"\+?\(?\d[\d \-().·]{5,}\d")
+#: Tokens that are no words of a language: numbers, e-mail addresses, host names.
+_NO_WORD = re.compile(r"\S*(?:\d|@|\w\.\w)\S*")
+
+
+def _language_region(texts: list[str], phones: list[str]) -> str | None:
+    """The first country of the card's language (``text.languages``, most cards first) where
+    every number the card prints is a possible one (with its area code, or a local number
+    without); None when the language is not clear, the card prints no number, or no country of
+    the language fits them all. "(11) 2684-7988" and "3854-7828" on a Portuguese card fit Brazil;
+    "55 1234 5678" on a Spanish one is too long for Spain and fits Mexico."""
+    words = " ".join(_NO_WORD.sub(" ", t) for t in texts)
+    language = language_of(words)
+    numbers = [m.group(0) for text in (phones or texts) for m in _DIGIT_RUN.finditer(text)]
+    if language is None or not numbers:
+        return None
+    for region in LANGUAGE_REGIONS[language]:
+        if all(_possible_in(number, region) for number in numbers):
+            return region
+    return None
+
+
+def _possible_in(number: str, region: str) -> bool:
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number_with_reason(parsed) in _POSSIBLE
+
+
+_POSSIBLE = (phonenumbers.ValidationResult.IS_POSSIBLE, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
