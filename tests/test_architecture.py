@@ -65,6 +65,7 @@ READING_ORDER: dict[str, int] = {
     "ml_backend.reading.confidence": 5,
     "ml_backend.reading.retag": 5,
     "ml_backend.reading.fields": 6,
+    "ml_backend.reading.lines": 7,         # the line evidence: what the OCR lines show beside the tagger
     "ml_backend.reading.validate": 8,
     "ml_backend.reading.pipeline": 9,
     "ml_backend.reading.multicard": 10,    # the pipeline run once per card found
