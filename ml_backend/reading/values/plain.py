@@ -26,6 +26,9 @@ from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
     COUNTRY_REGIONS,
+    GLUED_LEGAL_FORMS_LONG,
+    GLUED_LEGAL_FORMS_SHORT,
+    LEGAL_FORMS_OPENING_A_NAME,
     LONG_NAME_PARTICLES,
     NAME_AFFIXES,
     NAME_CONJUNCTIONS,
@@ -479,7 +482,7 @@ def _has_letter(text: str) -> bool:
 #: Russian legal forms a company name starts with, as a regex alternation.
 _RUSSIAN_FORMS = alternation(RUSSIAN_NAME_OPENERS)
 #: A speck read as a digit before a legal form ("3 ЗАО «Север»").
-_DIGIT_BEFORE_LEGAL_FORM = re.compile(rf"^\d\s+(?=(?:{_RUSSIAN_FORMS}|LLC|Ltd|GmbH|SARL|SAS)\b)", re.IGNORECASE)
+_DIGIT_BEFORE_LEGAL_FORM = re.compile(rf"^\d\s+(?=(?:{_RUSSIAN_FORMS}|{alternation(LEGAL_FORMS_OPENING_A_NAME)})\b)", re.IGNORECASE)
 #: Any one character before a Russian legal form that a name follows is one too ("ı АО
 #: «Воронова»"); a letter before "Ltd" is the name ("Q Ltd").
 _SPECK_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(rf"^[^\s«\"„“]\s+(?=(?:{_RUSSIAN_FORMS})\s)")
@@ -510,7 +513,8 @@ def _balanced_quotes(text: str) -> str:
 #: A legal form a letter-spaced font glued to the name before it ("TERRAPLC", "JONESINC"; "Acme
 #: GmbH" fine; "Zinc" has too few letters before the "inc").
 _GLUED_LEGAL_FORM = re.compile(
-    r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)$|(?<=[^\W\d_]{5})(corp|corporation|limited)(\.?)$", re.IGNORECASE
+    rf"(?<=[^\W\d_]{{3}})({alternation(GLUED_LEGAL_FORMS_SHORT)})(\.?)$"
+    rf"|(?<=[^\W\d_]{{5}})({alternation(GLUED_LEGAL_FORMS_LONG)})(\.?)$", re.IGNORECASE
 )
 #: Long legal forms OCR misread by a letter as the company's last word ("Garner Analytics Linited").
 _LONG_LEGAL_FORMS = tuple(sorted(form for form in COMPANY_LEGAL_FORMS if form.isalpha() and len(form) >= 7))
