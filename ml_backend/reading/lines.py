@@ -118,9 +118,14 @@ def _facts(line: OcrLine, index: int, region: CardRegion) -> LineFacts:
     stripped = text.strip()
     box = union_bbox([line.bbox])
 
+    made: dict[tuple[str, str], FieldValue] = {}
+
     def found(field: str, value: str) -> FieldValue:
-        return FieldValue(field=field, value=value, raw=text, confidence=RECOVERED_CONFIDENCE, source="rule",
-                          display=normalise(field, value).display, bbox=box, line_indices=[index])
+        if (field, value) not in made:  # a website found both ways is one candidate
+            made[field, value] = FieldValue(field=field, value=value, raw=text, confidence=RECOVERED_CONFIDENCE,
+                                            source="rule", display=normalise(field, value).display, bbox=box,
+                                            line_indices=[index])
+        return made[field, value]
 
     phones = []
     for number in find_phones(text, region.code, region_known=region.known):

@@ -15,10 +15,8 @@ lower confidence, so the annotator sees it in Label Studio."""
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ml_backend.config import Settings, load_settings
@@ -29,11 +27,9 @@ from ml_backend.text.addresses import US_ZIP_PLUS_FOUR
 from ml_backend.reading.validate.cues import Cues, CueTagger
 from ml_backend.reading.values.email import split_addresses
 from ml_backend.text.given_names import has_given_name
-from ml_backend.text.known_words import with_known_name_words, with_known_title_words
 from ml_backend.text.lexicon import is_legal_form
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.validate.number_labels import label_kind, printed_label
-from ml_backend.reading.values.plain import with_known_towns
 from ml_backend.reading.values.phone import split_numbers
 from ml_backend.reading.validate.recover import RecoverContext, phone_shaped, recover_values
 from ml_backend.reading.values.result import NOTED_FACTOR
@@ -460,16 +456,11 @@ def _phones_cut_from_addresses(values: list[FieldValue], region: str) -> list[Fi
     return [piece for v in values for piece in (_phone_at_address_end(v, region) if v.field == "address" else [v])]
 
 
-#: Per field, the respelling of Russian words from closed sets (``known_words``).
-_RESPELL_OCR: dict[str, Callable[[str], str]] = {
-    "address": with_known_towns, "full_name": with_known_name_words, "position": with_known_title_words,
-}
-
-
 def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> FieldValue:
     """``v`` normalised as its field, confidence lowered for repairs, notes and failed checks; an
     address's misspelled Russian town, a name's misspelled Russian given name or patronymic and a
-    position's misspelled Russian title word put right (``known_words``; OCR output only: what an
+    position's misspelled Russian title word put right or proposed (``check.known_russian_words``:
+    ``text.russian_spelling``, the one module of Russian respelling; OCR output only: what an
     annotator typed is taken as typed). ``region_known``: the card's region is its evidence's,
     so a number possible there is kept as printed (``phone.normalise_phone``)."""
     norm = normalise(v.field, v.value, region, region_known=region_known)
@@ -477,34 +468,18 @@ def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> Field
                   * (NOTED_FACTOR if norm.note else 1.0))
     checked = replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason,
                       confidence=confidence, note=norm.note or v.note)
-    respell = _RESPELL_OCR.get(v.field)
-    if respell is not None and rules.enabled("check.known_russian_words") and norm.valid and has_cyrillic(norm.value):
-        respelled = respell(norm.value)
+    respelled = (russian_spelling.known_words_respelled(v.field, norm.value)
+                 if rules.enabled("check.known_russian_words") and norm.valid and has_cyrillic(norm.value) else None)
+    if respelled is not None:
         rule = "check.known_russian_words"
         if respelled != norm.value:
             rules.record(rule, v.field, norm.value, respelled)
-        if respelled != norm.value and _impossible_as_read(norm.value, respelled):
+        if respelled != norm.value and russian_spelling.impossible_as_read(norm.value, respelled):
             return replace(checked, value=respelled, display=respelled, applied=[*checked.applied, rule],
                            confidence=checked.confidence * (1.0 if norm.fixed else FIXED_FACTOR))
         if respelled != norm.value:
             return proposed(checked, respelled, rule, "a word is a letter or two from a known Russian word")
     return checked
-
-
-_RUSSIAN_WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
-
-
-def _impossible_as_read(text: str, respelled: str) -> bool:
-    """Whether a word the respelling changes cannot be right as read, so the one known word it
-    fits is the reading: a Russian word holds no Latin look-alike or digit ("Ap3amac",
-    "OneHeK"), and is a word of the Russian dictionary or a listed name ("Глец", "НПАГАЛЬЯ"
-    are neither). A dictionary word, or any word without the dictionary, may be a real name the
-    lists lack ("Пестова"): only proposed."""
-    words = text.split()
-    ops = difflib.SequenceMatcher(None, words, respelled.split(), autojunk=False).get_opcodes()
-    changed = [w.strip(",.;:«»\"()") for tag, i1, i2, _, _ in ops if tag != "equal" for w in words[i1:i2]]
-    return any(not _RUSSIAN_WORD.fullmatch(w) or any(russian_spelling.is_russian_word(part) is False for part in w.split("-"))
-               for w in changed)
 
 
 def _flagged(v: FieldValue, reason: str) -> FieldValue:

@@ -20,7 +20,7 @@ from ml_backend.text.addresses import (
     US_ZIP_CODE,
     alternation,
 )
-from ml_backend.text.known_words import known_city, known_city_in_lookalikes, one_letter_from
+from ml_backend.text.known_words import one_letter_from
 from ml_backend.text.given_names import given_names, has_given_name
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
@@ -199,31 +199,6 @@ def _zeros_in_postcode(match: re.Match[str]) -> str:
     if not any(c.isdigit() for c in match.group()) and not _UK_POSTCODE_END.match(match.string[match.end():]):
         return match.group()
     return f"{area}{district.replace('O', '0')}{sub} {sector.replace('O', '0')}{unit}"
-
-
-#: A town where an address prints one: after "г." and/or a postcode, up to the next comma.
-_TOWN_PART = re.compile(rf"^(?P<lead>(?:{RU_POSTCODE},?\s*)?(?:г\.\s*)?)(?P<town>[А-Яа-яЁё][А-Яа-яЁё\s\-]{{2,30}})$")
-#: ... and one PP-OCR read in Latin look-alikes (it has no Cyrillic): "Ap3amac", "OneHeK".
-_LOOKALIKE_TOWN_PART = re.compile(rf"^(?P<lead>(?:{RU_POSTCODE},?\s*)?(?:г\.\s*)?)(?P<town>[A-Za-z36]{{3,30}})$")
-
-
-def with_known_towns(joined: str) -> str:
-    """Russian town names OCR misspelled ("г. Новжибирск") put right in a normalised address,
-    where it holds a town: a part that starts with "г." or a postcode, or the part right after a
-    lone postcode; also one spelled in Latin look-alikes ("481389, Ap3amac"). For OCR output
-    only: a town an annotator typed is taken as typed."""
-    if not has_cyrillic(joined):
-        return joined
-    parts = joined.split(", ")
-    for i, part in enumerate(parts):
-        cyrillic = _TOWN_PART.match(part)
-        match = cyrillic or _LOOKALIKE_TOWN_PART.match(part)
-        after_postcode = i > 0 and re.fullmatch(RU_POSTCODE, parts[i - 1]) is not None
-        if match and (match.group("lead") or after_postcode):
-            town = (known_city if cyrillic else known_city_in_lookalikes)(match.group("town"))
-            if town is not None:
-                parts[i] = match.group("lead") + town
-    return ", ".join(parts)
 
 
 #: The card's web address read into its postal one, at either end ("guseva. ru, бул. ...",
