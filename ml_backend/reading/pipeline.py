@@ -2,21 +2,17 @@
 
 Every stage, top to bottom, and the data it hands on:
 
-========  ==========================================  =========================================
-stage     call                                        out
-========  ==========================================  =========================================
-qr        ``qr.decode_qr(image)``                      ``QrContact`` (vCard/MeCard fields, box)
-ocr       ``ocr.OcrEngine.read(image)``                ``OcrResult`` (lines, upright frame)
-layout    ``layout.LayoutTagger.tag(words, ...)``      ``list[TaggedWord]`` (BIO tags)
-fields    ``fields.words_to_values(tagged)``           ``list[FieldValue]`` (source "model")
-          ``fields.merge_qr(values, qr.fields)``       the QR code's values win
-lines     ``lines.card_region(values, ocr.lines)``     ``CardRegion`` (the phone region)
-          ``lines.read_lines(ocr.lines, region)``      ``LineEvidence`` (what the lines show)
-validate  ``Validator.check(values, region)``          checked ``list[FieldValue]``
-          ``lines.merge_lines(values, evidence)``      + values the tagger missed (source "rule")
-          ``Validator.settle(values, evidence)``       cross-checked ``list[FieldValue]``
-card      ``confidence.card_confidence(...)``          ``Card``
-========  ==========================================  =========================================
+    qr        qr.decode_qr(image)                   -> QrContact: vCard/MeCard fields, box
+    ocr       ocr.OcrEngine.read(image)             -> OcrResult: upright lines, Russian misreads respelled (text.russian_spelling)
+    layout    layout.LayoutTagger.tag(words, ...)   -> list[TaggedWord]: BIO tags
+    fields    fields.words_to_values(tagged)        -> list[FieldValue] (source "model")
+              fields.merge_qr(values, qr.fields)    -> + the QR code's values, which win
+    lines     lines.card_region(values, ocr.lines)  -> CardRegion: the phone region
+              lines.read_lines(ocr.lines, region)   -> LineEvidence: what the lines show
+    validate  Validator.check(values, region)       -> checked list[FieldValue]
+              lines.merge_lines(values, evidence)   -> + values the tagger missed (source "rule")
+              Validator.settle(values, evidence)    -> cross-checked list[FieldValue]
+    card      confidence.card_confidence(...)       -> Card
 
 Nothing after ``read_lines`` reads OCR text; nothing flows back up.
 
