@@ -65,6 +65,7 @@ READING_ORDER: dict[str, int] = {
     "ml_backend.reading.confidence": 5,
     "ml_backend.reading.retag": 5,
     "ml_backend.reading.fields": 6,
+    "ml_backend.reading.lines": 7,         # the line evidence: what the OCR lines show beside the tagger
     "ml_backend.reading.validate": 8,
     "ml_backend.reading.pipeline": 9,
     "ml_backend.reading.multicard": 10,    # the pipeline run once per card found
@@ -257,6 +258,33 @@ def test_faker_only_in_the_generator() -> None:
     assert not off_bench, f"FAKER_EXCEPTIONS may list only offline benchmarks ({FAKER_EXCEPTION_PACKAGES}): {off_bench}"
 
 
+#: The reading stages that may see OCR lines as such: OCR itself, the stages that place or tag its
+#: words, the line evidence (the one stage after tagging that reads OCR text) and the pipeline
+#: that hands them on. Every later stage (fields, rules, values, validate...) gets plain values and
+#: ``lines.LineEvidence``.
+OCR_READERS = ("ml_backend.reading.ocr", "ml_backend.reading.geometry", "ml_backend.reading.qr",
+               "ml_backend.reading.layout", "ml_backend.reading.lines", "ml_backend.reading.pipeline",
+               "ml_backend.reading.multicard")
+_OCR_TYPES = frozenset({"OcrLine", "OcrResult"})
+
+
+def ocr_readers(modules: dict[str, tuple[str, bool, str]]) -> list[str]:
+    """Reading modules outside ``OCR_READERS`` that import OCR's types (``path:line``)."""
+    found = []
+    for name, (path, _, source) in modules.items():
+        if not name.startswith("ml_backend.reading.") or any(name == m or name.startswith(m + ".") for m in OCR_READERS):
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and any(a.name in _OCR_TYPES for a in node.names):
+                found.append(f"{path}:{node.lineno}")
+    return found
+
+
+def test_only_the_line_evidence_reads_ocr_lines_after_tagging() -> None:
+    """The data flow is one way: the validator, the decoder and the rules never see an OCR line."""
+    assert ocr_readers(MODULES) == [], "read the line evidence (reading.lines) instead of OCR lines"
+
+
 def test_the_checks_see_what_they_forbid() -> None:
     """Each check reports a planted defect (a check that cannot fail proves nothing)."""
     planted = {
@@ -274,4 +302,6 @@ def test_the_checks_see_what_they_forbid() -> None:
     assert "ml_backend.serving.server -> active_learning.loop.queue" in wrong
     assert cycle(planted) == ["ml_backend.reading.pipeline", "ml_backend.text.lexicon", "ml_backend.reading.pipeline"]
     assert faker_users(planted) == ["validate.py:1", "values.py:2"]
+    assert ocr_readers({"ml_backend.reading.validate.validator": ("validator.py", False, "from ml_backend.schema import OcrLine\n"),
+                        "ml_backend.reading.lines": ("lines.py", False, "from ml_backend.schema import OcrLine\n")}) == ["validator.py:1"]
     assert not _excepted("x.py:1 ml_backend.reading.fields -> ml_backend.reading.validate (a later or parallel ...)")

@@ -19,6 +19,7 @@ import label_config
 from active_learning.loop.batch import VIEW_TITLE, Scorer, ensure_next_batch_view, refresh_next_batch
 from ml_backend.config import load_settings
 from ml_backend.reading.fetch import ImageFetcher, task_image_url
+from ml_backend.studio.client import auth_headers
 from scripts import ls_project
 
 pytestmark = pytest.mark.integration
@@ -33,7 +34,7 @@ def scorer(tiny_model_dir, label_studio):
     settings = replace(load_settings(), local_files_root=str(label_studio.document_root),
                        label_studio_url=label_studio.url, label_studio_api_key=label_studio.token)
     pipeline = CardPipeline.load(settings, model_dir=tiny_model_dir)
-    fetcher = ImageFetcher(settings, label_studio.url, label_studio.token)
+    fetcher = ImageFetcher(settings, label_studio.url, auth_headers(label_studio.token))
     return settings, Scorer(pipeline.predict, pipeline.model_version, lambda t: fetcher.fetch_image(task_image_url(t)))
 
 

@@ -156,6 +156,7 @@ def test_gold_tags_through_fields_and_validator_reproduce_generated_truth() -> N
     from ml_backend.reading.fields import words_to_values
     from ml_backend.reading.layout.words import line_words
     from ml_backend.schema import BIO_TAGS, TAG2ID, TaggedWord, fields_from_values
+    from ml_backend.reading.pipeline import read_card_values
     from ml_backend.reading.validate import Validator
     rng = random.Random(20261123)
     validator = Validator()
@@ -171,7 +172,7 @@ def test_gold_tags_through_fields_and_validator_reproduce_generated_truth() -> N
                 words.append(TaggedWord(word, tag, probs))
         ocr_lines = [line.ocr_line() for line in lines]
         truths.append(record)
-        checked = validator.validate(words_to_values(words), lines=ocr_lines)
+        checked = read_card_values(validator, words_to_values(words), ocr_lines)
         predictions.append(fields_from_values([v for v in checked if v.valid]))  # as Card.fields()
         baseline.append(fields_from_values(regex_fields(ocr_lines)))
     model_f1 = evaluate(predictions, truths).overall.micro.f1

@@ -7,6 +7,8 @@ import pytest
 
 from ml_backend.schema import FieldValue, OcrLine
 from ml_backend.reading.validate import Validator
+from ml_backend.reading.lines import CardRegion, read_lines
+from ml_backend.reading.pipeline import read_card_values
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.validate.number_labels import label_kind, printed_label
 from ml_backend.reading.values.region import region_hint_from
@@ -39,19 +41,20 @@ def test_a_label_says_what_a_number_is(label: str, kind: str | None) -> None:
 def test_the_label_is_read_before_the_number_on_its_line_or_in_its_table_cell() -> None:
     lines = [_line("T +49 30 1234567  F +49 30 1234568"), _line("Факс: 8 (495) 123-45-67"),
              _line("Fax:", 0, 40, 40, 60), _line("026 091 9377", 60, 40, 200, 60)]
-    assert printed_label(_phone("+49 30 1234567", 0), lines) == "T"
-    assert printed_label(_phone("+49 30 1234568", 0), lines) == "F"
+    facts = read_lines(lines, CardRegion("DE", False)).lines  # the line evidence the label is read from
+    assert printed_label(_phone("+49 30 1234567", 0), facts) == "T"
+    assert printed_label(_phone("+49 30 1234568", 0), facts) == "F"
     # a number recovered from the line keeps the whole line as read: found by its national digits
     recovered = FieldValue("phone", "+49301234568", lines[0].text, 0.6, line_indices=[0])
-    assert printed_label(recovered, lines) == "F"
-    assert printed_label(_phone("8 (495) 123-45-67", 1), lines) == "Факс:"
-    assert printed_label(_phone("026 091 9377", 3, (60, 40, 200, 60)), lines) == "Fax:"
+    assert printed_label(recovered, facts) == "F"
+    assert printed_label(_phone("8 (495) 123-45-67", 1), facts) == "Факс:"
+    assert printed_label(_phone("026 091 9377", 3, (60, 40, 200, 60)), facts) == "Fax:"
 
 
 def test_faxes_are_kept_apart_and_registration_numbers_are_no_phones(validator: Validator) -> None:
     lines = [_line("Tel. +49 30 1234567  Fax +49 30 1234568"), _line("ОКПО 51323436", 0, 40, 300, 60)]
     values = [_phone("+49 30 1234567", 0), _phone("+49 30 1234568", 0), _phone("51323436", 1, (0, 40, 300, 60))]
-    out = validator.validate(values, lines=lines)
+    out = read_card_values(validator, values, lines)
     got = {(v.field, v.value, v.valid) for v in out}
     assert ("phone", "+49301234567", True) in got and ("fax", "+49301234568", True) in got
     (registration,) = [v for v in out if "51323436" in v.value]
@@ -64,7 +67,7 @@ def test_a_number_after_a_postcode_label_is_no_phone(validator: Validator) -> No
     # the tagger took a Brazilian CEP for a phone: "CEP:" printed before it says what it is
     lines = [_line("CEP: 03637-000 - (PRÓX. AO SHOPPING PENHA)"), _line("Fones 11 2082-2399", 0, 40, 300, 60)]
     values = [_phone("03637-000", 0), _phone("11 2082-2399", 1, (0, 40, 300, 60))]
-    out = validator.validate(values, lines=lines)
+    out = read_card_values(validator, values, lines)
     (postcode,) = [v for v in out if "03637" in v.value]
     assert not postcode.valid and "postcode number" in postcode.reason
     assert [v.valid for v in out if "2082" in v.value] == [True]
@@ -132,7 +135,7 @@ def test_a_fax_span_trains_the_phone_tag_the_model_has() -> None:
 
 
 def test_a_number_alone_on_its_line_is_recovered_where_it_is_possible_in_the_cards_region() -> None:
-    from ml_backend.reading.validate.recover import find_phones
+    from ml_backend.reading.values.found import find_phones
 
     # the tagger called it an address; the line holds nothing else, the card is Brazilian
     assert find_phones("2294-9484", "BR", region_known=True) == ["2294-9484"]  # no area code: none made up

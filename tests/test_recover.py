@@ -7,8 +7,9 @@ import pytest
 from ml_backend.config import load_settings
 from ml_backend.schema import FieldValue, OcrLine, fields_from_values
 from ml_backend.reading.validate import Validator
+from ml_backend.reading.lines import RECOVERED_CONFIDENCE, CardRegion, LineEvidence, read_lines
+from ml_backend.reading.pipeline import read_card_values
 from ml_backend.reading.validate.recover import (
-    RECOVERED_CONFIDENCE,
     company_slugs,
     email_from_domains,
     find_emails,
@@ -21,6 +22,11 @@ from ml_backend.reading.validate.recover import (
 
 def line(text: str, y: float = 0.0) -> OcrLine:
     return OcrLine(text, [(10.0, y), (300.0, y), (300.0, y + 20), (10.0, y + 20)], 0.95)
+
+
+def _evidence(lines: list[OcrLine], region: str) -> LineEvidence:
+    """The line evidence the pipeline reads from ``lines`` for a card of ``region``."""
+    return read_lines(lines, CardRegion(region, False))
 
 
 def fv(field: str, text: str, *, valid: bool = True, lines: list[int] | None = None) -> FieldValue:
@@ -69,7 +75,7 @@ def test_an_invalid_value_with_nothing_inside_is_kept_flagged():
 
 def test_missing_email_and_website_come_back_from_the_lines():
     lines = [line("Ivan Petrov"), line("ivan@romashka.ru", 30), line("www.romashka.ru", 60)]
-    out = recover([fv("full_name", "Ivan Petrov", lines=[0])], lines)
+    out = recover([fv("full_name", "Ivan Petrov", lines=[0])], _evidence(lines, "US"), "US")
     added = [v for v in out if v.source == "rule"]
     assert {(v.field, v.value) for v in added} == {("email", "ivan@romashka.ru"), ("website", "www.romashka.ru")}
     assert all(v.confidence == RECOVERED_CONFIDENCE for v in added)
@@ -79,13 +85,13 @@ def test_missing_email_and_website_come_back_from_the_lines():
 def test_a_line_the_tagger_already_read_for_the_field_adds_nothing():
     lines = [line("ivan.petrov@romashka.ru")]
     # the tagger's cut differs (a word short), but it came from that line: no duplicate
-    out = recover([fv("email", "petrov@romashka.ru", lines=[0])], lines)
+    out = recover([fv("email", "petrov@romashka.ru", lines=[0])], _evidence(lines, "US"), "US")
     assert [v.value for v in out] == ["petrov@romashka.ru"]
 
 
 def test_bare_hosts_do_not_add_a_second_website():
     lines = [line("Booking.com Ltd"), line("www.acme.com", 30)]
-    out = recover([fv("website", "www.acme.com", lines=[1])], lines)
+    out = recover([fv("website", "www.acme.com", lines=[1])], _evidence(lines, "US"), "US")
     assert [v.value for v in out if v.field == "website"] == ["www.acme.com"]
 
 
@@ -93,7 +99,7 @@ def test_the_validator_recovers_a_glued_line_end_to_end():
     validator = Validator(load_settings())
     lines = [line("Anna Weber"), line("E-mail: anna@weber.de · weber.de", 30)]
     values = [fv("full_name", "Anna Weber", lines=[0]), fv("email", "anna@weber.de · weber.de", lines=[1])]
-    fields = fields_from_values([v for v in validator.validate(values, lines=lines) if v.valid])
+    fields = fields_from_values([v for v in read_card_values(validator, values, lines) if v.valid])
     assert fields["email"] == ["anna@weber.de"]
     assert fields["website"] == ["weber.de"]
 
@@ -123,7 +129,7 @@ def test_an_unlabelled_number_inside_an_invalid_phone_value_is_enough():
 def test_a_second_phone_on_a_line_the_tagger_read_is_added_once():
     lines = [line("M 06.17.34.69.84 TEL:+33460950925")]
     phone = FieldValue("phone", "+33617346984", "M 06.17.34.69.84", 0.9, line_indices=[0])
-    out = recover([phone], lines, "FR")
+    out = recover([phone], _evidence(lines, "FR"), "FR")
     assert [v.value for v in out] == ["+33617346984", "+33460950925"]
 
 
@@ -206,7 +212,7 @@ def test_the_qr_codes_email_is_kept_and_its_misreading_dropped():
     qr = FieldValue("email", "elliott@keystone-systems.org.uk", "elliott@keystone-systems.org.uk", 1.0, source="qr")
     website = fv("website", "eliottgkeystone-systems.org.uk", lines=[0])
     lines = [line(": eliottgkeystone-systems.org.uk")]
-    out = recover([fv("full_name", "Elliott Evans"), website, qr], lines)
+    out = recover([fv("full_name", "Elliott Evans"), website, qr], _evidence(lines, "US"), "US")
     assert [(v.field, v.value) for v in out] == [
         ("full_name", "Elliott Evans"), ("email", "elliott@keystone-systems.org.uk")]
 
@@ -243,7 +249,7 @@ def test_an_email_and_the_website_glued_by_an_underscore_are_two() -> None:
     printed = "contact@lumen.com_lumen.com"
     assert [v.value for v in recover([fv("email", printed, valid=False)])] == ["contact@lumen.com"]
     # the card has no website: the one on the line is taken
-    out = recover([fv("email", printed, valid=False, lines=[0])], [line(printed)])
+    out = recover([fv("email", printed, valid=False, lines=[0])], _evidence([line(printed)], "US"), "US")
     assert [(v.field, v.value) for v in out] == [("email", "contact@lumen.com"), ("website", "lumen.com")]
 
 
@@ -281,11 +287,11 @@ def test_a_latin_brand_read_in_cyrillic_look_alikes_is_latin_where_the_domain_sp
 
 
 def test_a_number_taken_for_an_email_or_a_website_is_a_phone():
-    out = recover([fv("website", "-1219-853-1752", valid=False)], [], "US")  # "+" read as "-"
+    out = recover([fv("website", "-1219-853-1752", valid=False)], _evidence([], "US"), "US")  # "+" read as "-"
     assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+12198531752", True)]
-    out = recover([fv("email", "M8-911-449-37-83", valid=False)], [], "RU")
+    out = recover([fv("email", "M8-911-449-37-83", valid=False)], _evidence([], "RU"), "RU")
     assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+79114493783", True)]
-    out = recover([fv("company", "M.-33619770890", valid=False)], [], "FR")  # and its "+" read as "-"
+    out = recover([fv("company", "M.-33619770890", valid=False)], _evidence([], "FR"), "FR")  # and its "+" read as "-"
     assert [(v.field, v.value, v.valid) for v in out] == [("phone", "+33619770890", True)]
     assert find_phones("| T: -33-1 27 75 72 38 |", "FR") == ["+33127757238"]
     assert find_phones("*7.911 588 11 68", "RU") == ["+79115881168"]
@@ -360,18 +366,18 @@ def test_a_card_without_a_name_gets_an_unused_name_shaped_line_with_a_known_give
     lines = [line("Acme Widgets"), line("Rachael Lawson", 30), line("Sales Manager", 60)]
     company = fv("company", "Acme Widgets", lines=[0])
     garbled = fv("full_name", "Г] Rachael", valid=False, lines=[1])
-    out = recover([company, garbled], lines)
+    out = recover([company, garbled], _evidence(lines, "US"), "US")
     names = [v for v in out if v.field == "full_name" and v.valid]
     assert [(v.value, v.source, v.line_indices) for v in names] == [("Rachael Lawson", "rule", [1])]
     # a valid name already there, or no given name on the line: nothing is added
-    assert recover([fv("full_name", "Ann Lee", lines=[1])], lines) == [fv("full_name", "Ann Lee", lines=[1])]
-    assert not [v for v in recover([], [line("Zorblax Quux")]) if v.field == "full_name"]
+    assert recover([fv("full_name", "Ann Lee", lines=[1])], _evidence(lines, "US"), "US") == [fv("full_name", "Ann Lee", lines=[1])]
+    assert not [v for v in recover([], _evidence([line("Zorblax Quux")], "US"), "US") if v.field == "full_name"]
 
 
 def test_fields_the_qr_code_filled_take_nothing_from_the_lines():
     qr_email = FieldValue("email", "ivan@romashka.ru", "ivan@romashka.ru", 1.0, source="qr")
     lines = [line("ivan@rornashka.ru"), line("www.romashka.ru", 30)]  # the OCR's misreading
-    out = recover([qr_email], lines)
+    out = recover([qr_email], _evidence(lines, "US"), "US")
     assert [(v.field, v.value) for v in out] == [("email", "ivan@romashka.ru"), ("website", "www.romashka.ru")]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ml_backend.reading import rules
+from ml_backend.reading.lines import CardRegion, LineEvidence, read_lines
 from ml_backend.reading.pipeline import CardPipeline  # noqa: F401  (imports every stage module)
 from ml_backend.reading.validate.recover import RecoverContext
 from ml_backend.reading.validate.validator import CardContext, Validator
@@ -89,12 +90,13 @@ def _run_alone(rule: rules.Rule, given: tuple[str, ...]) -> tuple[str, ...]:
     elif rule.stage == "split":
         out = fn(values, region)
     elif rule.stage in ("validate", "settle"):
-        out = fn(values, CardContext(_validator(), list(values), lines, region, False))
+        evidence = read_lines(lines, CardRegion(region, False))
+        out = fn(values, CardContext(_validator(), list(values), evidence, region, False))
     elif rule.stage == "recover.value":
         context = RecoverContext.of(values, region)
         out = [piece for v in values for piece in (fn(v, context) or [v])]
     elif rule.stage == "recover.lines":
-        out = fn(values, lines, RecoverContext.of(values, region))
+        out = fn(values, read_lines(lines, CardRegion(region, False)), RecoverContext.of(values, region).read_from_email)
     else:
         raise AssertionError(f"no example runner for stage {rule.stage}")
     return _specs(out)
@@ -127,7 +129,7 @@ def test_rule_examples(rule_id: str, given: tuple[str, ...], expected: tuple[str
 
 def test_runner_records_firings_and_disables_by_id() -> None:
     values, _ = _values(("company: Acme Inc", "company: Other Inc"))
-    context = CardContext(_validator(), list(values), [], "US", False)
+    context = CardContext(_validator(), list(values), LineEvidence(CardRegion("US", False)), "US", False)
     with rules.ledger() as firings:
         out = rules.run_values("settle", values, context)
     kept, second = out[0], out[1]

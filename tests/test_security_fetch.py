@@ -16,6 +16,7 @@ from PIL import Image
 
 from ml_backend.config import load_settings
 from ml_backend.reading.fetch import CheckedURL, FetchError, ImageFetcher, check_url, loggable_url, printable
+from ml_backend.studio.client import auth_headers
 from ml_backend.reading.images import ImageError, load_image
 from scripts.probe_security import CDN_HOST, FOREIGN_HOST, FakeLabelStudio, RecordingHost
 
@@ -45,7 +46,7 @@ def cdn():
 
 @pytest.fixture
 def fetcher(ls, cdn):
-    return ImageFetcher(test_settings(fetch_allowlist=(f"{CDN_HOST}:{cdn.port}",), fetch_timeout=2.0), ls.url, TOKEN)
+    return ImageFetcher(test_settings(fetch_allowlist=(f"{CDN_HOST}:{cdn.port}",), fetch_timeout=2.0), ls.url, auth_headers(TOKEN))
 
 
 def _reason(fn, *args, **kwargs) -> str:
@@ -128,7 +129,7 @@ def test_a_request_deadline_shortens_the_fetch(fetcher):
 
 
 def test_local_files_paths_with_nul_or_too_long_are_bad_urls(tmp_path, ls):
-    f = ImageFetcher(test_settings(local_files_root=str(tmp_path)), ls.url, TOKEN)
+    f = ImageFetcher(test_settings(local_files_root=str(tmp_path)), ls.url, auth_headers(TOKEN))
     assert _reason(f.fetch_bytes, "/data/local-files/?d=a%00b.png") == "bad_url"
     assert _reason(f.fetch_bytes, "/data/local-files/?d=" + "a/" * 3000 + "x.png") == "bad_url"
     assert _reason(f.fetch_bytes, "/data/local-files/?d=" + "n" * 300 + ".png") == "bad_url"  # name over NAME_MAX

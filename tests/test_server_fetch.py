@@ -6,6 +6,7 @@ import pytest
 from backend_fakes import FileHost, png_bytes, test_settings, write_png
 
 from ml_backend.reading.fetch import FetchError, ImageFetcher, loggable_url, redact, task_image_url
+from ml_backend.studio.client import auth_headers
 
 TOKEN = "tok-123456"
 
@@ -25,7 +26,7 @@ def cdn():
 
 
 def _fetcher(ls_host, **overrides) -> ImageFetcher:
-    return ImageFetcher(test_settings(**overrides), ls_host.url, TOKEN)
+    return ImageFetcher(test_settings(**overrides), ls_host.url, auth_headers(TOKEN))
 
 
 def _reason(fn, *args) -> str:
@@ -73,7 +74,7 @@ def test_body_is_cut_at_the_size_limit(ls_host):
 
 
 def test_wrong_token_is_an_http_error(ls_host):
-    f = ImageFetcher(test_settings(), ls_host.url, "wrong")
+    f = ImageFetcher(test_settings(), ls_host.url, auth_headers("wrong"))
     assert _reason(f.fetch_bytes, "/data/upload/2/a.png") == "http_status"
 
 

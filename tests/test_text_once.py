@@ -1,7 +1,7 @@
 """Text knowledge is defined once, in ml_backend/text: checked on the source.
 
-Russian street types and building parts, postcode shapes, number labels, Russian legal forms and
-the title/company connectors each have one table in ``ml_backend/text`` (``addresses``,
+Russian street types and building parts, postcode shapes, number labels, legal forms (Russian and
+Latin) and the title/company connectors each have one table in ``ml_backend/text`` (``addresses``,
 ``labels``, ``lexicon``); every regex and set elsewhere is built from it. A copy written out again
 somewhere else (an alternation "ул|пер|пр", a set of labels, a UK postcode pattern) drifts: the
 copies had different members before they were merged. This test parses every module (no module
@@ -19,7 +19,8 @@ import pytest
 
 from ml_backend.text.addresses import RUSSIAN_ADDRESS_ABBREVIATIONS, RUSSIAN_STREET_WORDS
 from ml_backend.text.labels import NUMBER_LABELS, REGISTRATION_LABELS
-from ml_backend.text.lexicon import RUSSIAN_LEGAL_FORMS, TITLE_COMPANY_CONNECTORS
+from ml_backend.text.letters import has_cyrillic
+from ml_backend.text.lexicon import COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAPS, RUSSIAN_LEGAL_FORMS, TITLE_COMPANY_CONNECTORS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("ml_backend", "active_learning", "scripts")
@@ -44,6 +45,10 @@ class Vocabulary:
     name: str
     words: frozenset[str]
     least: int
+    any_case: bool = False  # "LLC", "Ltd" and "llc" are one word of the table
+
+    def hits(self, words: list[str]) -> list[str]:
+        return [w for w in words if (w.lower() if self.any_case else w) in self.words]
 
 
 VOCABULARIES = (
@@ -51,6 +56,8 @@ VOCABULARIES = (
     Vocabulary("number labels", NUMBER_LABELS | REGISTRATION_LABELS, 4),
     Vocabulary("Russian legal forms", frozenset(RUSSIAN_LEGAL_FORMS) | {f.lower() for f in RUSSIAN_LEGAL_FORMS}, 3),
     Vocabulary("title/company connectors", TITLE_COMPANY_CONNECTORS - {"@", "de", "of", "en", "at", "в"}, 2),
+    Vocabulary("Latin legal forms", frozenset(f.lower() for f in COMPANY_LEGAL_FORMS | COMPANY_LEGAL_FORMS_CAPS
+                                              if not has_cyrillic(f)), 3, any_case=True),
 )
 #: What separates the words of a regex alternation.
 _ALTERNATION_SPLIT = re.compile(r"[|()]|\?:")
@@ -76,13 +83,13 @@ def copies_in(source: str) -> list[tuple[int, str]]:
             if "|" in text:
                 words = [w.strip() for w in _ALTERNATION_SPLIT.split(text)]
                 for vocabulary in VOCABULARIES:
-                    hits = [w for w in words if w in vocabulary.words]
+                    hits = vocabulary.hits(words)
                     if len(hits) >= vocabulary.least:
                         found.append((node.lineno, f"{vocabulary.name} alternation {hits}"))
         if isinstance(node, (ast.Set, ast.List, ast.Tuple)):
             members = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
             for vocabulary in VOCABULARIES:
-                hits = [m for m in members if m in vocabulary.words]
+                hits = vocabulary.hits(members)
                 if len(hits) >= vocabulary.least:
                     found.append((node.lineno, f"{vocabulary.name} collection {hits}"))
     return found
@@ -109,6 +116,7 @@ def test_the_tables_knowledge_is_written_nowhere_else() -> None:
     ('LABEL = re.compile(r"(?:tel|phone|fax|mob)[.:]")', "number labels"),
     ('FAX = ("fax", "факс", "telefax", "f")', "number labels"),
     ('FORMS = "ООО|ЗАО|ОАО"', "Russian legal forms"),
+    ('GLUED = re.compile(r"(plc|LLC|Ltd|gmbh)$")', "Latin legal forms"),
     ('CONNECTORS = frozenset({"chez", "bei", "presso"})', "title/company connectors"),
 ])
 def test_a_copy_is_found(snippet: str, what: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from ml_backend.config import load_settings
 from ml_backend.schema import FIELDS, FieldValue, OcrLine
 from ml_backend.reading.validate import Validator
+from ml_backend.reading.pipeline import read_card_values
 from ml_backend.reading.values import NormalisedValue, normalise, region_hint_from
 from ml_backend.reading.validate.cues import CueTagger
 from ml_backend.text.lexicon import is_legal_form
@@ -357,7 +358,7 @@ def test_region_hint_from_card_script_and_lines(validator: Validator) -> None:
     values = [fv("full_name", "Иван Петров"), fv("phone", "8 (912) 345-67-89")]
     assert validator.validate(values)[1].value == "+79123456789"
     lines = [OcrLine("12 rue de Rivoli, Paris", [(0, 0), (1, 0), (1, 1), (0, 1)], 0.9)]
-    assert validator.validate([fv("phone", "01 23 45 67 89")], lines=lines)[0].value == "+33123456789"
+    assert read_card_values(validator, [fv("phone", "01 23 45 67 89")], lines)[0].value == "+33123456789"
     assert validator.validate([fv("phone", "01 23 45 67 89")], region_hint="FR")[0].valid
 
 
@@ -372,27 +373,27 @@ def test_a_value_read_from_a_line_the_ocr_was_unsure_of_is_flagged(validator: Va
              OcrLine("+7 (301) 753-08-99", [(0, 30), (100, 30), (100, 38), (0, 38)], 0.41, source="tesseract")]
     values = [fv("website", "binkenegy.com", line_indices=[0]), fv("address", "8 Desnis lile", line_indices=[1]),
               fv("phone", "+7 (301) 753-08-99", line_indices=[3])]
-    out = {v.field: v for v in validator.validate(values, lines=lines)}
+    out = {v.field: v for v in read_card_values(validator, values, lines)}
     assert not out["website"].valid and out["website"].reason.startswith("OCR was unsure of this text (line confidence 0.62)")
     assert out["address"].valid  # 0.77 is above PP-OCR's bar
     assert out["phone"].valid  # phones are checked by their digits
     # Tesseract's lines have a bar of their own
     address = fv("address", "Кирпичная пр., д. 5/6", line_indices=[2])
-    assert [v.valid for v in validator.validate([address], lines=lines) if v.field == "address"] == [True]
+    assert [v.valid for v in read_card_values(validator, [address], lines) if v.field == "address"] == [True]
     strict = Validator(replace(load_settings(), min_tesseract_confidence=0.7))
-    assert [v.valid for v in strict.validate([address], lines=lines) if v.field == "address"] == [False]
+    assert [v.valid for v in read_card_values(strict, [address], lines) if v.field == "address"] == [False]
 
 
 def test_a_missed_job_title_line_becomes_the_position(validator: Validator) -> None:
     name = fv("full_name", "David Townsend", line_indices=[0])
-    out = validator.validate([name], lines=_lines("David Townsend", "C OO", "+1 213-897-8325"))
+    out = read_card_values(validator, [name], _lines("David Townsend", "C OO", "+1 213-897-8325"))
     assert [(v.field, v.value, v.source, v.line_indices) for v in out if v.field == "position"] == [
         ("position", "COO", "rule", [1])]
     # a slogan that mentions a title, a firm with a legal form, a person: not positions
     for line in ("Trusted by every director in the city", "Director Consulting LLC", "Maria Director"):
-        assert not [v for v in validator.validate([name], lines=_lines("David Townsend", line)) if v.field == "position"]
+        assert not [v for v in read_card_values(validator, [name], _lines("David Townsend", line)) if v.field == "position"]
     # a card that has a position takes none from the lines
-    out = validator.validate([name, fv("position", "Founder", line_indices=[2])], lines=_lines("David Townsend", "CEO", "Founder"))
+    out = read_card_values(validator, [name, fv("position", "Founder", line_indices=[2])], _lines("David Townsend", "CEO", "Founder"))
     assert [v.value for v in out if v.field == "position"] == ["Founder"]
 
 
@@ -592,7 +593,7 @@ def test_slogans_are_no_job_titles(validator: Validator) -> None:
     # nor is a slogan line taken for the title the tagger missed
     lines = [OcrLine("Joy Richardson", ((0, 0), (100, 0), (100, 20), (0, 20)), 0.9),
              OcrLine("Your partner in growth", ((0, 30), (200, 30), (200, 50), (0, 50)), 0.9)]
-    out = validator.validate([fv("full_name", "Joy Richardson", line_indices=[0])], lines=lines)
+    out = read_card_values(validator, [fv("full_name", "Joy Richardson", line_indices=[0])], lines)
     assert [v.field for v in out] == ["full_name"]
 
 
@@ -912,7 +913,7 @@ def _read(text: str, confidence: float) -> OcrLine:
 
 
 def _validated_as_read(validator: Validator, field: str, text: str, confidence: float) -> FieldValue:
-    (got,) = validator.validate([fv(field, text, line_indices=[0])], lines=[_read(text, confidence)])
+    (got,) = read_card_values(validator, [fv(field, text, line_indices=[0])], [_read(text, confidence)])
     return got
 
 
@@ -1012,14 +1013,14 @@ def test_a_name_line_run_into_the_address_of_a_nameless_card_is_the_name(validat
              OcrLine("14403 Phillips Street", [(0, 20), (150, 20), (150, 30), (0, 30)], 1.0),
              OcrLine("Brandonstad, AL 07162", [(0, 40), (150, 40), (150, 50), (0, 50)], 1.0)]
     read = fv("address", "John Conway, 14403 Phillips Street, Brandonstad, AL 07162", line_indices=[0, 1, 2])
-    out = validator.validate([read], lines=lines, region_hint="US")
+    out = read_card_values(validator, [read], lines, region_hint="US")
     assert [(v.field, v.value, v.valid, v.line_indices) for v in out] == [
         ("full_name", "John Conway", True, [0]),
         ("address", "14403 Phillips Street, Brandonstad, AL 07162", True, [1, 2]),
     ]
     # a card that has its name keeps the address as read; so does a first line that is no name
-    named = validator.validate([fv("full_name", "Jane Roe"), read], lines=lines, region_hint="US")
+    named = read_card_values(validator, [fv("full_name", "Jane Roe"), read], lines, region_hint="US")
     assert [v.field for v in named] == ["full_name", "address"] and named[1].value == read.value
     office = replace(read, value="Harbour House, 14403 Phillips Street, Brandonstad, AL 07162")
     lines[0] = OcrLine("Harbour House", lines[0].box, 1.0)
-    assert [v.field for v in validator.validate([office], lines=lines, region_hint="US")] == ["address"]
+    assert [v.field for v in read_card_values(validator, [office], lines, region_hint="US")] == ["address"]

@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from PIL import Image
 
-from ml_backend.studio.client import as_plain, follow_model_version, required_client
+from ml_backend.studio.client import as_plain, auth_headers, follow_model_version, required_client
 from active_learning.loop.uncertainty import ScoredTask, least_confident
 from ml_backend.config import Settings
 
@@ -159,7 +159,7 @@ def served_scorer(settings: Settings, project: int | None = None) -> Scorer:
     from ml_backend.reading.pipeline import CardPipeline
 
     pipeline = CardPipeline.load(settings, model_dir=served_model_dir(settings, project))
-    fetcher = ImageFetcher(settings, settings.label_studio_url, settings.label_studio_api_key)
+    fetcher = ImageFetcher(settings, settings.label_studio_url, auth_headers(settings.label_studio_api_key))
     return Scorer(pipeline.predict, pipeline.model_version, lambda task: fetcher.fetch_image(task_image_url(task)))
 
 

@@ -83,7 +83,7 @@ def _publish(job: Any, conn: Any, project: int, progress: dict[str, Any]) -> Non
 
 
 def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job: Any) -> dict[str, Any]:
-    from ml_backend.studio.client import fetch_annotated_tasks, required_client
+    from ml_backend.studio.client import auth_headers, fetch_annotated_tasks, required_client
     from active_learning.training.dataset import OcrCache, build_dataset
     from ml_backend.registry import ChampionChanged, ModelRegistry
     from active_learning.training.replay import with_replay
@@ -114,7 +114,7 @@ def _train(project: int, run: q.TrainingRun, settings: Settings, conn: Any, job:
 
     # the OCR (and QR-text filter) exactly as serving runs it
     pipeline = CardPipeline.load(settings, model_dir=init_from)
-    fetcher = ImageFetcher(settings, settings.label_studio_url, settings.label_studio_api_key)
+    fetcher = ImageFetcher(settings, settings.label_studio_url, auth_headers(settings.label_studio_api_key))
     built = build_dataset(
         tasks,
         lambda task: fetcher.fetch_image(task_image_url(task)),

@@ -4,8 +4,10 @@ A task's ``data.image`` is written by whoever imports tasks, so the backend trea
 only ``http(s)`` URLs on Label Studio's own host or a host in ``CARDLOOP_FETCH_ALLOWLIST`` are
 fetched (no SSRF into the cluster), redirects are followed by hand and only to allowed hosts,
 the body is streamed and cut at ``max_image_bytes``, and the bytes go through
-``images.load_image`` (pixel limit, truncation, EXIF). The Label Studio token is sent to Label
-Studio's origin only, never to an allow-listed third party, and never logged.
+``images.load_image`` (pixel limit, truncation, EXIF). Label Studio's authentication (the
+headers ``studio.client.auth_headers`` makes of its token, passed in by whoever builds the
+fetcher: this stage knows no Label Studio API) is sent to Label Studio's origin only, never to an
+allow-listed third party, and never logged.
 
 Two parsers must never disagree about where a request goes. ``urlsplit`` reads
 ``http://a\\@b/`` as host ``b``; urllib3 (which requests uses to connect) reads it as host
@@ -40,6 +42,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -323,15 +326,16 @@ def _session() -> requests.Session:
 
 
 class ImageFetcher:
-    """Fetches task images for one Label Studio (its URL and token from settings or /setup).
+    """Fetches task images for one Label Studio (its URL, and the ``auth`` headers its own files
+are fetched with: ``studio.client.auth_headers`` of the token from settings or /setup).
 
     Holds no per-request state (each fetch has its own session and guard), so one instance
     serves every request thread.
     """
 
-    def __init__(self, settings: Settings, label_studio_url: str, token: str = ""):
+    def __init__(self, settings: Settings, label_studio_url: str, auth: Mapping[str, str] | None = None):
         self.settings = settings
-        self.token = token
+        self.auth = dict(auth or {})
         if not isinstance(label_studio_url, str) or urlsplit(label_studio_url).scheme not in _DEFAULT_PORTS:
             raise ValueError(f"Label Studio URL must start with http:// or https://, got {label_studio_url!r}")
         self.label_studio_url = label_studio_url.rstrip("/")
@@ -424,10 +428,10 @@ class ImageFetcher:
         remaining = guard.deadline - time.monotonic()
         if remaining <= 0 or guard.expired:
             raise self._timeout(guard, checked)
-        # The token goes only to Label Studio's origin; the guard makes sure that is where the socket goes.
+        # The authentication goes only to Label Studio's origin; the guard makes sure that is where the socket goes.
         headers = {"Accept-Encoding": "identity"}
-        if self.token and checked.origin == self.label_studio:
-            headers["Authorization"] = f"Token {self.token}"
+        if checked.origin == self.label_studio:
+            headers.update(self.auth)
         guard.expected = checked.origin
         try:
             return session.get(checked.url, headers=headers, stream=True, allow_redirects=False,

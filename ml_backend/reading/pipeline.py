@@ -1,5 +1,21 @@
 """The card pipeline: image -> QR -> OCR lines -> tagged words -> field values -> validated Card.
 
+Every stage, top to bottom, and the data it hands on:
+
+    qr        qr.decode_qr(image)                   -> QrContact: vCard/MeCard fields, box
+    ocr       ocr.OcrEngine.read(image)             -> OcrResult: upright lines, Russian misreads respelled (text.russian_spelling)
+    layout    layout.LayoutTagger.tag(words, ...)   -> list[TaggedWord]: BIO tags
+    fields    fields.words_to_values(tagged)        -> list[FieldValue] (source "model")
+              fields.merge_qr(values, qr.fields)    -> + the QR code's values, which win
+    lines     lines.card_region(values, ocr.lines)  -> CardRegion: the phone region
+              lines.read_lines(ocr.lines, region)   -> LineEvidence: what the lines show
+    validate  Validator.check(values, region)       -> checked list[FieldValue]
+              lines.merge_lines(values, evidence)   -> + values the tagger missed (source "rule")
+              Validator.settle(values, evidence)    -> cross-checked list[FieldValue]
+    card      confidence.card_confidence(...)       -> Card
+
+Nothing after ``read_lines`` reads OCR text; nothing flows back up.
+
 ``CardPipeline.load`` builds every model once (OCR engine, LayoutLMv3, spaCy rules); ``predict``
 is then cheap and thread-safe to call per image. The server keeps one pipeline per process and
 swaps it whole when a new model version is promoted.
@@ -20,15 +36,17 @@ from ml_backend.config import Settings, load_settings
 from ml_backend.reading.confidence import card_confidence
 from ml_backend.reading.fields import merge_qr, words_to_values
 from ml_backend.reading.layout import LayoutTagger, words_from_lines
+from ml_backend.reading.lines import card_region, merge_lines, read_lines
 from ml_backend.reading.ocr import OcrEngine, create_engine
 from ml_backend.reading.geometry import rotate_image
 from ml_backend.reading.qr import QrContact, decode_qr
-from ml_backend.schema import Card, FieldValue, OcrResult, TaggedWord
+from ml_backend.schema import Card, FieldValue, OcrLine, OcrResult, TaggedWord
 from ml_backend.reading.validate import Validator
+
 log = logging.getLogger(__name__)
 
 #: Stages timed for every card, in pipeline order (the latency benchmark reports these).
-STAGES = ("qr", "ocr", "layout", "validate")
+STAGES = ("qr", "ocr", "layout", "fields", "lines", "validate")
 
 
 @contextmanager
@@ -78,15 +96,19 @@ class CardPipeline:
     def model_version(self) -> str:
         return self.tagger.version
 
-    def read_values(self, tagged: list[TaggedWord], qr: QrContact | None, ocr: OcrResult) -> tuple[list[FieldValue], list[str]]:
+    def read_values(self, tagged: list[TaggedWord], qr: QrContact | None, ocr: OcrResult,
+                    timings: dict[str, float] | None = None) -> tuple[list[FieldValue], list[str]]:
         """The post-tagger stages: tagged words (and the QR code's values) -> validated values,
-        and the fields the QR code gave. Milliseconds, and no model: the rules report
-        (``python -m ml_backend rules``) reruns them on cached OCR and tagger output."""
-        values = words_to_values(tagged)
-        qr_fields: list[str] = []
-        if qr is not None:
-            values, qr_fields = merge_qr(values, qr.fields)
-        return self.validator.validate(values, lines=ocr.lines), qr_fields
+        and the fields the QR code gave; each stage's time in ``timings``. Milliseconds, and no
+        model: the rules report (``python -m ml_backend rules``) reruns them on cached OCR and
+        tagger output."""
+        timings = {} if timings is None else timings
+        with _timed(timings, "fields"):
+            values = words_to_values(tagged)  # retag and decode rules
+            qr_fields: list[str] = []
+            if qr is not None:
+                values, qr_fields = merge_qr(values, qr.fields)
+        return read_card_values(self.validator, values, ocr.lines, timings=timings), qr_fields
 
     def read_words(self, image: Image.Image, timings: dict[str, float] | None = None
                    ) -> tuple[QrContact | None, OcrResult, list[TaggedWord]]:
@@ -115,8 +137,7 @@ class CardPipeline:
         total_start = time.perf_counter()
         qr, ocr, tagged = self.read_words(image, timings)
 
-        with _timed(timings, "validate"):
-            values, qr_fields = self.read_values(tagged, qr, ocr)
+        values, qr_fields = self.read_values(tagged, qr, ocr, timings)
 
         timings["total"] = time.perf_counter() - total_start
         return Card(
@@ -129,3 +150,19 @@ class CardPipeline:
             model_version=self.model_version,
             timings=timings,
         )
+
+
+def read_card_values(validator: Validator, values: list[FieldValue], lines: list[OcrLine], *,
+                     region_hint: str | None = None, timings: dict[str, float] | None = None) -> list[FieldValue]:
+    """The stages after decoding: a card's values (the tagger's and its QR code's) and its OCR
+    lines -> its validated values. ``region_hint`` forces the phone region (tests, a known
+    country); each stage's time in ``timings``."""
+    timings = {} if timings is None else timings
+    with _timed(timings, "lines"):
+        region = card_region(values, lines, validator.default_region, forced=region_hint)
+        evidence = read_lines(lines, region)  # what the OCR lines show beside the tagger, read once
+    with _timed(timings, "validate"):
+        values, card = validator.check(values, region)
+        values = merge_lines(values, evidence, card.read_from_email)  # values the tagger missed
+        values = validator.settle(values, evidence)
+    return values

@@ -59,6 +59,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.reading.fetch import FetchError, ImageFetcher, check_url, loggable_url, printable, redact, task_image_url
+from ml_backend.studio.client import auth_headers
 from ml_backend.studio.regions import IMAGE_NAME, card_to_prediction
 from ml_backend.studio.multicard_regions import cards_to_prediction
 from ml_backend.reading.multicard import predict_cards
@@ -197,7 +198,7 @@ class BackendState:
     def fetcher(self) -> ImageFetcher:
         with self._lock:
             if self._fetcher is None:
-                self._fetcher = ImageFetcher(self.settings, self.label_studio_url, self.token)
+                self._fetcher = ImageFetcher(self.settings, self.label_studio_url, auth_headers(self.token))
             return self._fetcher
 
     def start(self, watch: bool = True) -> None:

@@ -3,7 +3,8 @@
 The active-learning loop (training, scoring, the "Next batch" view, reconciling), the CRM export
 and the scripts (project setup, the local stack) all reach Label Studio through here: the SDK
 client (``connect``, ``label_studio_client``, ``required_client``, ``LabelStudioConnection``),
-the few calls the SDK does not cover (``token_works``, ``upload_files``) and the project's
+the few calls the SDK does not cover (``token_works``, ``upload_files``; ``auth_headers``, which the
+image fetcher is given by whoever builds it) and the project's
 model version (``follow_model_version``). Keeping them in one place keeps one way of handling
 the token, the SDK's quirks and its errors.
 
@@ -22,13 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
-from label_studio_sdk import LabelStudio
-from label_studio_sdk.core.api_error import ApiError
 
 from ml_backend.config import Settings
+
+if TYPE_CHECKING:  # the SDK loads in ~1 s: only the processes that talk to the API pay for it
+    from label_studio_sdk import LabelStudio
 
 log = logging.getLogger(__name__)
 # The SDK's pager asks for one page past the last and Label Studio answers 404; httpx logs every
@@ -42,6 +44,8 @@ class LabelStudioError(RuntimeError):
 
 def connect(url: str, token: str) -> LabelStudio:
     """The SDK client for the Label Studio at ``url``, authenticated with ``token``."""
+    from label_studio_sdk import LabelStudio
+
     return LabelStudio(base_url=url, api_key=token)
 
 
@@ -74,11 +78,23 @@ def field_of(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
+def _api_error() -> type[Exception]:
+    from label_studio_sdk.core.api_error import ApiError
+
+    return ApiError
+
+
+def auth_headers(token: str) -> dict[str, str]:
+    """The headers that authenticate a request to Label Studio with ``token`` (none without one):
+    for the calls the SDK does not make, the image fetcher's included (``reading.fetch``)."""
+    return {"Authorization": f"Token {token}"} if token else {}
+
+
 def token_works(url: str, token: str, timeout: float = 5) -> bool:
     """Whether the Label Studio at ``url`` answers and accepts ``token`` (``/api/current-user/whoami``).
 
     Plain ``urllib``, no SDK: the local stack asks this while Label Studio starts, many times."""
-    req = urllib.request.Request(f"{url}/api/current-user/whoami", headers={"Authorization": f"Token {token}"})
+    req = urllib.request.Request(f"{url}/api/current-user/whoami", headers=auth_headers(token))
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status == 200
@@ -96,7 +112,7 @@ def upload_files(url: str, token: str, project: int, files: Sequence[Path], time
     try:
         resp = requests.post(
             f"{url}/api/projects/{project}/import", params={"return_task_ids": "true"},
-            headers={"Authorization": f"Token {token}"},
+            headers=auth_headers(token),
             files={f"file{i}": (f.name, h) for i, (f, h) in enumerate(zip(files, handles))},
             timeout=timeout,
         )
@@ -119,7 +135,7 @@ def follow_model_version(client: LabelStudio, project: int, version: str) -> boo
     """
     try:
         client.projects.update(id=project, model_version=version)
-    except ApiError as exc:
+    except _api_error() as exc:
         if exc.status_code != 400:
             raise
         log.info("project %s: model_version %s not accepted yet (%s)", project, version, exc.body)
@@ -185,7 +201,7 @@ def fetch_tasks_by_id(client: LabelStudio, task_ids: Iterable[int]) -> Iterator[
     for task_id in task_ids:
         try:
             yield as_plain(client.tasks.get(str(task_id)))
-        except ApiError as exc:
+        except _api_error() as exc:
             if exc.status_code != 404:
                 raise
             log.info("task %s no longer exists in Label Studio", task_id)

@@ -21,10 +21,11 @@ import functools
 import re
 from collections.abc import Iterable
 
+from ml_backend.text.addresses import RU_POSTCODE
 from ml_backend.text.cyrillic import MISREAD_FOR, cyrillic_readings
 from ml_backend.text.data import word_list
 from ml_backend.text.lexicon import RUSSIAN_TITLE_WORDS
-from ml_backend.text.letters import cased_like
+from ml_backend.text.letters import cased_like, has_cyrillic
 
 #: Similarity (difflib ratio of the words without spaces and hyphens) a misread town must reach;
 #: one wrong letter in a four-letter name ("Глец"/"Елец") is 0.75.
@@ -148,6 +149,31 @@ def known_city_in_lookalikes(text: str) -> str | None:
 #: Where a three-word Russian name has its given name and patronymic: "Лукина Наталья Ниловна"
 #: (surname first, as forms and most cards print it) or "Наталья Ниловна Лукина".
 _NAME_ORDERS = ((1, 2), (0, 1))
+
+
+#: A town where an address prints one: after "г." and/or a postcode, up to the next comma.
+_TOWN_PART = re.compile(rf"^(?P<lead>(?:{RU_POSTCODE},?\s*)?(?:г\.\s*)?)(?P<town>[А-Яа-яЁё][А-Яа-яЁё\s\-]{{2,30}})$")
+#: ... and one PP-OCR read in Latin look-alikes (it has no Cyrillic): "Ap3amac", "OneHeK".
+_LOOKALIKE_TOWN_PART = re.compile(rf"^(?P<lead>(?:{RU_POSTCODE},?\s*)?(?:г\.\s*)?)(?P<town>[A-Za-z36]{{3,30}})$")
+
+
+def with_known_towns(joined: str) -> str:
+    """Russian town names OCR misspelled ("г. Новжибирск") put right in a normalised address,
+    where it holds a town: a part that starts with "г." or a postcode, or the part right after a
+    lone postcode; also one spelled in Latin look-alikes ("481389, Ap3amac"). For OCR output
+    only: a town an annotator typed is taken as typed."""
+    if not has_cyrillic(joined):
+        return joined
+    parts = joined.split(", ")
+    for i, part in enumerate(parts):
+        cyrillic = _TOWN_PART.match(part)
+        match = cyrillic or _LOOKALIKE_TOWN_PART.match(part)
+        after_postcode = i > 0 and re.fullmatch(RU_POSTCODE, parts[i - 1]) is not None
+        if match and (match.group("lead") or after_postcode):
+            town = (known_city if cyrillic else known_city_in_lookalikes)(match.group("town"))
+            if town is not None:
+                parts[i] = match.group("lead") + town
+    return ", ".join(parts)
 
 
 def with_known_name_words(name: str) -> str:

@@ -47,6 +47,15 @@ COMPANY_LEGAL_FORMS_CAPS: frozenset[str] = frozenset({
 })
 
 
+#: Latin legal forms some cards print before the company's name, Russian style ("LLC «Vector»",
+#: "GmbH ..."): a speck read as a digit before one is no part of the name (``values.plain``).
+LEGAL_FORMS_OPENING_A_NAME: tuple[str, ...] = ("llc", "ltd", "gmbh", "sarl", "sas")
+#: Latin legal forms a letter-spaced font glues to the name before it ("TERRAPLC", "JONESINC"):
+#: the short ones count after three letters of the name, the long ones after five ("Zinc" is no
+#: "Z inc"; ``values.plain``).
+GLUED_LEGAL_FORMS_SHORT: tuple[str, ...] = ("plc", "llc", "llp", "ltd", "inc", "gmbh")
+GLUED_LEGAL_FORMS_LONG: tuple[str, ...] = ("corp", "corporation", "limited")
+
 
 def is_legal_form(word: str) -> bool:
     """Whether one word is a legal form: in any case where it can be nothing else ("Ltd",
@@ -307,3 +316,13 @@ OTHER_ADDRESS_SMALL_WORDS = frozenset({
 })
 #: Every lower-case word a Latin-script address may print.
 ADDRESS_SMALL_WORDS: frozenset[str] = ENGLISH_ADDRESS_SMALL_WORDS | OTHER_ADDRESS_SMALL_WORDS
+
+
+def _check_legal_form_subsets() -> None:
+    """The named subsets above are legal forms of the main tables (one definition each)."""
+    for form in (*LEGAL_FORMS_OPENING_A_NAME, *GLUED_LEGAL_FORMS_SHORT, *GLUED_LEGAL_FORMS_LONG):
+        if not is_legal_form(form) and not is_legal_form(form.upper()):
+            raise ValueError(f"{form!r} is in a legal-form subset but not in COMPANY_LEGAL_FORMS(_CAPS)")
+
+
+_check_legal_form_subsets()

@@ -1,4 +1,14 @@
-"""Russian words OCR misread by one letter, put right with a Russian dictionary.
+"""Russian respelling, in one module: words OCR misread by a letter, put right.
+
+Two calls, each where its evidence is: ``respell_russian`` on the OCR lines (the last step of the
+OCR stage, ``ocr.staged``, so the tagger reads the words right), with the dictionary below; and
+``known_words_respelled`` with ``impossible_as_read`` on a value once its field is known (the
+validator's rule ``check.known_russian_words``: a town in an address, a given name or patronymic
+in a name, a title word in a position, from the closed lists of ``known_words``; respelled where
+the reading cannot be right, else proposed). ``is_russian_word`` is the dictionary check the
+spelling rules share.
+
+The dictionary respelling of OCR lines:
 
 Tesseract's Russian model confuses letters of similar strokes: "Кирничная" for "Кирпичная",
 "Спежная" for "Снежная", "Феолосьевич" for "Феодосьевич", "Кровельшик" for "Кровельщик". The
@@ -26,13 +36,21 @@ generated Russian cards, 21 come back right.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import re
+from collections.abc import Callable
 
 from ml_backend.schema import OcrLine
 from ml_backend.text.cyrillic import LATIN_TWINS, MISREAD_FOR
-from ml_backend.text.known_words import russian_cities, russian_name_words
+from ml_backend.text.known_words import (
+    russian_cities,
+    russian_name_words,
+    with_known_name_words,
+    with_known_title_words,
+    with_known_towns,
+)
 from ml_backend.text.letters import cased_like
 
 log = logging.getLogger(__name__)
@@ -150,3 +168,35 @@ def respell_russian(lines: list[OcrLine]) -> list[OcrLine]:
         if after is not before:
             log.debug("respelled %r as %r", before.text, after.text)
     return out
+
+
+# --- a value's words from the closed lists (the validator's ``check.known_russian_words``) -----
+
+#: Per field, the respelling of its Russian words from a closed list (``known_words``): towns in
+#: an address, given names and patronymics in a name, title words in a position.
+_KNOWN_WORDS_BY_FIELD: dict[str, Callable[[str], str]] = {
+    "address": with_known_towns, "full_name": with_known_name_words, "position": with_known_title_words,
+}
+
+
+def known_words_respelled(field: str, text: str) -> str | None:
+    """``text`` (a value of ``field``) with each Russian town, given name, patronymic or title
+    word a letter or two off a listed one spelled as listed; None for a field without a list."""
+    respell = _KNOWN_WORDS_BY_FIELD.get(field)
+    return None if respell is None else respell(text)
+
+
+_RUSSIAN_WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
+
+
+def impossible_as_read(text: str, respelled: str) -> bool:
+    """Whether a word the respelling changes cannot be right as read, so the one known word it
+    fits is the reading: a Russian word holds no Latin look-alike or digit ("Ap3amac",
+    "OneHeK"), and is a word of the Russian dictionary or a listed name ("Глец", "НПАГАЛЬЯ"
+    are neither). A dictionary word, or any word without the dictionary, may be a real name the
+    lists lack ("Пестова"): only proposed."""
+    words = text.split()
+    ops = difflib.SequenceMatcher(None, words, respelled.split(), autojunk=False).get_opcodes()
+    changed = [w.strip(",.;:«»\"()") for tag, i1, i2, _, _ in ops if tag != "equal" for w in words[i1:i2]]
+    return any(not _RUSSIAN_WORD.fullmatch(w) or any(is_russian_word(part) is False for part in w.split("-"))
+               for w in changed)

@@ -5,16 +5,19 @@ know no other), so the label decides: "Fax:", "F", "Факс", "Telefax", "Tél�
 "Tel/Fax", "Fone/Fax", "Т/ф" are both, and stay a phone (the CRM calls that number); "ОКПО",
 "ИНН", "VAT", "CNPJ" make a registration number, which is no phone at all. The label is read
 where the card prints it: in the value when the tagger took it in ("Fax: +49 30 ..."), else on
-the value's OCR line right before the number's digits, after any number printed before it.
+the value's OCR line right before the number's digits, after any number printed before it (the
+line evidence, ``lines.LineFacts``: this module reads no OCR text itself).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import phonenumbers
 
-from ml_backend.schema import FieldValue, OcrLine
+from ml_backend.reading.lines import LineFacts
+from ml_backend.schema import FieldValue
 from ml_backend.text.labels import FAX_LABELS, MOBILE_LABELS, PHONE_LABELS, POSTCODE_LABELS, REGISTRATION_LABELS
 
 #: Fax labels of the languages we read (lower case, dots and colons stripped).
@@ -52,28 +55,6 @@ def label_kind(label: str) -> str | None:
     return None
 
 
-#: Digits of a country code or trunk prefix printed before a number's national digits.
-_MAX_PREFIX_DIGITS = 3
-#: What may stand between a prefix and the national digits ("+49 (0)30", "8-912").
-_PREFIX_GAP = re.compile(r"^[\s()+\-./]{0,3}$")
-
-
-def _label_before(line: str, digits: str) -> str | None:
-    """The text on ``line`` before the number holding ``digits`` (its country code or trunk
-    prefix included) and after whatever number precedes it: where its label is printed. None
-    when the digits are not on the line."""
-    positions = [i for i, ch in enumerate(line) if ch.isdigit()]
-    at = "".join(line[i] for i in positions).find(digits)
-    if at < 0:
-        return None
-    for _ in range(_MAX_PREFIX_DIGITS):  # "+49 30 ..." / "030 ...": the prefix is the number's
-        if at == 0 or not _PREFIX_GAP.match(line[positions[at - 1] + 1: positions[at]]):
-            break
-        at -= 1
-    previous_digit = positions[at - 1] if at > 0 else -1
-    return line[previous_digit + 1: positions[at]].strip(" +(")
-
-
 def _digit_keys(value: FieldValue) -> list[str]:
     """Digit strings to find ``value``'s number by on its line: the digits as read, then the
     national digits of its E.164 value (a number recovered from a line has the line as ``raw``)."""
@@ -92,9 +73,9 @@ def _holds_several_numbers(text: str) -> bool:
     return len(re.findall(r"\d[\d\s()\-./]{5,}\d", text)) > 1
 
 
-def printed_label(value: FieldValue, lines: list[OcrLine]) -> str:
+def printed_label(value: FieldValue, lines: Sequence[LineFacts]) -> str:
     """The label printed before ``value``'s number: in the value as the tagger read it, else on
-    its lines."""
+    its lines (the card's line evidence, ``lines.LineFacts``)."""
     raw = value.raw or value.value
     first_digit = next((i for i, ch in enumerate(raw) if ch.isdigit()), None)
     own = raw[:first_digit].strip(" +(") if first_digit is not None else ""
@@ -103,18 +84,13 @@ def printed_label(value: FieldValue, lines: list[OcrLine]) -> str:
     for key in _digit_keys(value):
         for index in value.line_indices:
             if index < len(lines):
-                label = _label_before(lines[index].text, key)
+                label = lines[index].label_before(key)
                 if label:
                     return label
     return own or _label_cell_left_of(value, lines)
 
 
-#: A label cell holds a word or two ("Fax:", "Mobile phone"); a longer line beside a number is
-#: other text on its row ("David F. Lawson" left of the phone: its "F." is an initial, no label).
-_MAX_LABEL_CELL_WORDS = 2
-
-
-def _label_cell_left_of(value: FieldValue, lines: list[OcrLine]) -> str:
+def _label_cell_left_of(value: FieldValue, lines: Sequence[LineFacts]) -> str:
     """The text of a digitless OCR line printed left of ``value`` on its row: the label cell of
     a card that prints its contacts as a table ("Fax:" | "026 091 9377"). The nearest wins."""
     if value.bbox is None:
@@ -122,13 +98,13 @@ def _label_cell_left_of(value: FieldValue, lines: list[OcrLine]) -> str:
     x0, y0, _, y1 = value.bbox
     height = y1 - y0
     best, best_gap = "", None
-    for index, line in enumerate(lines):
+    for line in lines:
         lx0, ly0, lx1, ly1 = line.bbox
         same_row = min(y1, ly1) - max(y0, ly0) > 0.5 * min(height, ly1 - ly0)
         gap = x0 - lx1
-        if (index in value.line_indices or not same_row or gap < -0.5 * height or gap > 8 * height
-                or any(ch.isdigit() for ch in line.text) or len(line.text.split()) > _MAX_LABEL_CELL_WORDS):
+        if (line.index in value.line_indices or not same_row or gap < -0.5 * height or gap > 8 * height
+                or line.label_cell is None):
             continue
         if best_gap is None or gap < best_gap:
-            best, best_gap = line.text.strip(), gap
+            best, best_gap = line.label_cell, gap
     return best

@@ -1,37 +1,27 @@
-"""E-mails, websites and phones the tagger missed or garbled, recovered from the card's own text.
+"""E-mails, websites and phones the tagger garbled, recovered from the value's own text and the
+card's other values.
 
 E-mail addresses, web addresses and labelled or international phone numbers have a shape no
-other field has, and OCR damages them in
-ways a token classifier cannot undo: it glues neighbours together ("a@x.com·x.com",
-"ivan@x.ruwww:x.ru/about", "⊕www.x.com"), and a label or an icon read as letters ends up in
-the tagged value ("cat:https//x.net", "0 +33 6 65 71 96 71" with an icon read as "0"), or
-glues a label to a number the tagger then skips ("M+4917949357543"). A value that fails its
-check therefore gets a second look:
-the well-formed addresses *inside* it replace it. And a card with an address-shaped token that
-no valid value holds (the tagger labelled it as something else, or not at all) gets it back from
-the OCR line, marked ``source="rule"`` with a modest confidence so active learning still asks.
+other field has, and OCR damages them in ways a token classifier cannot undo: it glues
+neighbours together ("a@x.com·x.com", "ivan@x.ruwww:x.ru/about"), and a label or an icon read
+as letters ends up in the tagged value ("cat:https//x.net", "0 +33 6 65 71 96 71" with an icon
+read as "0"). A value that fails its check therefore gets a second look: the well-formed
+addresses *inside* it replace it (``values.found``), or the card's own domains rebuild it. Values
+the tagger missed altogether come from the line evidence (``reading.lines``).
 
-Pure functions over ``FieldValue`` and ``OcrLine``; the ``Validator`` calls ``recover`` after its
-per-value checks.
+Pure functions over ``FieldValue``; ``Validator.check`` ends with ``recover_values``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import phonenumbers
-from phonenumbers import Leniency, PhoneNumberMatcher
-
 from ml_backend.reading import rules
-from ml_backend.schema import FieldValue, OcrLine, union_bbox
-from ml_backend.text.addresses import BR_CEP, US_ZIP_PLUS_FOUR, alternation
-from ml_backend.text.labels import NUMBER_LABELS
-from ml_backend.text.lexicon import COMMON_TLDS, MISREAD_PLUS_SIGNS
+from ml_backend.reading.lines import LineEvidence, merge_lines
+from ml_backend.reading.values.found import find_emails, find_phones, find_websites
 from ml_backend.reading.values.normalise import normalise
-from ml_backend.reading.values.plain import is_complete_name
-from ml_backend.reading.values.result import NOTED_FACTOR
+from ml_backend.schema import FieldValue
 from ml_backend.reading.validate.spelling import (
     FREE_MAIL_DOMAINS,
     company_slugs,
@@ -41,76 +31,10 @@ from ml_backend.reading.validate.spelling import (
     name_words,
 )
 
-#: Confidence of an address found by these rules rather than the tagger: below what the
-#: validator gives a clean tagger value, so the card still ranks as worth an annotator's look.
-RECOVERED_CONFIDENCE = 0.6
 #: Confidence kept from the tagger's value when a valid address is cut out of it.
 EXTRACTED_FACTOR = 0.85
 
-#: Where OCR glues two printed items together: a separator dot/bar/bullet, "www"/"http"
-#: directly after a letter ("x.ruwww.x.ru"), or a slash printed between two items
-#: ("a@x.com/www.x.com"), which never happens inside one address.
-_GLUE = re.compile(
-    r"[·•|;,]|(?<=[^\W\d_])(?=www[.,:])|(?<=[\w.])(?=https?[:/])|/(?=https?:|www[.,]|[\w.+\-]+@)", re.IGNORECASE
-)
-_EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-#: Scheme (OCR often drops the colon), optional "www", host labels, a TLD, an optional path.
-_WEBSITE = re.compile(
-    r"(?:h+t+p+s?\s*[:;.]?\s*/\s*/+)?(?:www[.,:]?)?[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?:/[\w\-./%~]*)?",
-    re.IGNORECASE,
-)
-_EXPLICIT_WEB = re.compile(r"^(?:h+t+p+s?|www)", re.IGNORECASE)
 _EXPLICIT_WEB_IN = re.compile(r"h+t+p+s?\s*[:/]|www", re.IGNORECASE)
-
-
-#: A phone number on a line counts only with evidence that it is one: a country code or a label.
-_PHONE_LABEL = re.compile(rf"(?:^|[^\w])(?:{alternation(NUMBER_LABELS)})\s*[.:]*\s*$", re.IGNORECASE)
-#: Digits OCR reads for a label's letters ("Te1.", "Mobi1e:", "M0b."): a word of letters with
-#: a "1" or "0" among them, right before the label's dot or colon.
-_LABEL_DIGITS = str.maketrans("10", "lo")
-_LABEL_WITH_DIGITS = re.compile(r"(?<!\w)(?=[a-z]*[10])[a-z10]*[a-z][a-z10]*(?=[.:])", re.IGNORECASE)
-
-
-def _label_letters(match: re.Match[str]) -> str:
-    """The label with its letters back where they spell a phone label, else the text as read."""
-    letters = match.group().translate(_LABEL_DIGITS)
-    return letters if _PHONE_LABEL.search(letters + ":") else match.group()
-
-
-def find_phones(text: str, region: str, *, evidence: bool = True, region_known: bool = False) -> list[str]:
-    """Valid phone numbers in ``text`` (E.164); with ``evidence``, only those written with a
-    country code or after a phone label (free text holds other numbers: VAT, postcodes...).
-    With ``region_known`` (the card's region is its evidence's), a number possible there but
-    not known as assigned counts too where it is labelled or is the whole text ("2294-9484" on
-    a line of its own on a São Paulo card): ``phone.normalise_phone``."""
-    found: list[str] = []
-    text = _LABEL_WITH_DIGITS.sub(_label_letters, _unglued(text))
-    plus_restored = _MISREAD_PLUS.sub("+", text)
-    leniency = Leniency.POSSIBLE if region_known else Leniency.VALID
-    for reading in (text, plus_restored) if plus_restored != text else (text,):
-        for match in PhoneNumberMatcher(reading, region, leniency=leniency):
-            labelled = match.raw_string.startswith("+") or _PHONE_LABEL.search(reading[: match.start])
-            alone = (not reading[: match.start].strip() and not reading[match.end:].strip()
-                     and sum(c.isdigit() for c in match.raw_string) >= _MIN_ALONE_DIGITS)
-            if evidence and not labelled and not (region_known and alone):
-                continue
-            norm = normalise("phone", match.raw_string, region, region_known=region_known)
-            if norm.note and not (labelled or alone) or _POSTCODE_SHAPED.match(match.raw_string.strip()):
-                continue  # a possible number in free text may be anything; a CEP or ZIP+4 is a postcode
-            if norm.valid and norm.value not in found:
-                found.append(norm.value)
-    return found
-
-
-#: Digits a number alone on its line needs to count as a phone without a label (a local number
-#: of 8 digits, as São Paulo prints them; shorter ones are a number's wrapped last group).
-_MIN_ALONE_DIGITS = 8
-#: Postcodes a phone matcher takes for short numbers: a Brazilian CEP, a US ZIP+4.
-_POSTCODE_SHAPED = re.compile(rf"^(?:{BR_CEP}|{US_ZIP_PLUS_FOUR})$")
-
-
-#: A country code's "+" misread at the start of a number, not a dash between digits.
-_MISREAD_PLUS = re.compile(rf"(?<![\w+])[{re.escape(MISREAD_PLUS_SIGNS)}](?=\d)")
 
 
 #: What OCR makes of "@" when it does not drop it: letters of the same round shape, or symbols.
@@ -212,59 +136,6 @@ def _with_the_cards_tld(website: str, domains: list[str]) -> str | None:
     return host[: len(host) - len(name)] + found.pop() + slash + path
 
 
-#: An international number with the next item glued on ("+33142685300ivan@x.ru").
-_GLUED_NUMBER = re.compile(r"(\+\d{7,15})(?=[^\W\d_])")
-
-
-#: An e-mail address with the web address glued on by an underscore OCR read for a bar or a
-#: space ("contact@lumen.com_lumen.com"): no domain holds an "_".
-_GLUED_BY_UNDERSCORE = re.compile(r"(@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,})_(?=[a-z0-9\-]+\.[a-z]{2,})", re.IGNORECASE)
-
-
-def _unglued(text: str) -> str:
-    return _GLUED_BY_UNDERSCORE.sub(r"\1 ", _GLUED_NUMBER.sub(r"\1 ", text))
-
-
-def _pieces(text: str) -> list[str]:
-    """``text`` cut where OCR glued separate items together, then on whitespace."""
-    return [p for chunk in _GLUE.split(_unglued(text)) for p in chunk.split() if p]
-
-
-def find_emails(text: str) -> list[str]:
-    """Well-formed e-mail addresses in ``text`` (normalised, in order, without duplicates)."""
-    found: list[str] = []
-    for piece in _pieces(text):
-        for match in _EMAIL.finditer(piece):
-            norm = normalise("email", match.group())
-            if norm.valid and norm.value not in found:
-                found.append(norm.value)
-    return found
-
-
-def find_websites(text: str, *, explicit_only: bool = False) -> list[str]:
-    """Well-formed web addresses in ``text`` that are not part of an e-mail address.
-
-    A bare ``name.tld`` counts only with a common TLD; ``explicit_only`` keeps just those that
-    start with a scheme or "www" (the safe choice for free text on a card).
-    """
-    found: list[str] = []
-    for piece in _pieces(text):
-        if "@" in piece:  # the domain of an e-mail address is not the card's website
-            continue
-        for match in _WEBSITE.finditer(piece):
-            candidate = match.group()
-            explicit = bool(_EXPLICIT_WEB.match(candidate))
-            if explicit_only and not explicit:
-                continue
-            norm = normalise("website", candidate)
-            if not norm.valid:
-                continue
-            tld = norm.value.partition("/")[0].rpartition(".")[2]
-            if (explicit or tld in COMMON_TLDS) and norm.value not in found:
-                found.append(norm.value)
-    return found
-
-
 #: A text is a phone number rather than a broken e-mail or web address when it holds this many
 #: digits and at most ``_MAX_PHONE_LETTERS`` letters (a label: "M", "Tel").
 _MIN_PHONE_SHAPED_DIGITS = 7
@@ -285,38 +156,37 @@ def _extracted(v: FieldValue, found: list[str]) -> list[FieldValue]:
     ]
 
 
-def _line_value(field: str, value: str, line: OcrLine, index: int) -> FieldValue:
-    return FieldValue(
-        field=field, value=value, raw=line.text, confidence=RECOVERED_CONFIDENCE, source="rule",
-        display=normalise(field, value).display, bbox=union_bbox([line.bbox]), line_indices=[index],
-    )
-
-
-def recover(values: list[FieldValue], lines: list[OcrLine] | None = None, region: str = "US", *,
+def recover(values: list[FieldValue], evidence: LineEvidence | None = None, region: str = "US", *,
             region_known: bool = False) -> list[FieldValue]:
-    """``values`` with garbled e-mails/websites/phones repaired and missed ones added from ``lines``.
+    """``values`` with garbled e-mails/websites/phones repaired, missed ones added from the line
+    ``evidence`` (``lines.merge_lines``), then spelled as the card spells them: the stages
+    ``Validator.check`` ends with, ``merge_lines`` and the spelling stage, in the pipeline's order.
 
     1. An invalid e-mail or website value that contains well-formed addresses is replaced by
        them (an invalid value with none is kept, flagged, as before). What an e-mail value holds
        beyond its addresses may be the card's website ("a@x.com·x.com") and the reverse.
-    2. An address of either kind printed on an OCR line and held by no valid value is added.
-       Websites come from lines only when the card has no valid website yet, or when they are
-       written explicitly ("www.", "http"), so the domain of a company name does not slip in.
        An invalid e-mail with no address inside is rebuilt from the card's domains or a
        free-mail one when one explains it (``email_from_domains``: "n.sergeeva9bk.ru"); a
        website that lost its top-level domain gets the card's ("www.alfakonsalting").
-    3. The same for phones (``region`` reads numbers without a country code), with evidence:
-       a number inside an invalid phone value, or on a line with a "+" or a phone label. An
-       invalid value of another field that is all digits is the phone number it holds.
-    4. A card without a valid full name gets an unused line shaped like a name that holds a
-       known given name.
-    5. An "E" label glued to an e-mail's local part is cut off where the card's name shows it.
+    2. The same for phones (``region`` reads numbers without a country code): a number inside
+       an invalid phone value; an invalid value of another field that is all digits is the
+       phone number it holds.
+    3. Addresses and names on the lines that no valid value holds (``lines.merge_lines``).
+    4. An "E" label glued to an e-mail's local part is cut off where the card's name shows it.
     """
-    context = RecoverContext.of(values, region, region_known)
-    out = [piece for v in values for piece in rules.first_match("recover.value", v, context)]
-    if lines:
-        out = rules.run_values("recover.lines", out, lines, context)
+    out, context = recover_values(values, region, region_known=region_known)
+    if evidence is not None:
+        out = merge_lines(out, evidence, context.read_from_email)
     return consistent_spellings(out)
+
+
+def recover_values(values: list[FieldValue], region: str, *, region_known: bool = False
+                   ) -> tuple[list[FieldValue], "RecoverContext"]:
+    """``values`` with each invalid or misplaced e-mail, website or phone replaced by what it
+    holds (the ``recover.value`` rules, first match per value), and what they read off the card
+    (``RecoverContext``, which ``lines.merge_lines`` needs to tell a website from an e-mail)."""
+    context = RecoverContext.of(values, region, region_known)
+    return [piece for v in values for piece in rules.first_match("recover.value", v, context)], context
 
 
 @dataclass(frozen=True)
@@ -411,68 +281,3 @@ def _phone_extracted(v: FieldValue, card: RecoverContext) -> list[FieldValue] | 
         if phones:
             return _extracted(v, phones)
     return None
-
-
-@rules.implements("recover.missing_from_lines")
-def _rule_missing_from_lines(values: list[FieldValue], lines: list[OcrLine], card: RecoverContext) -> list[FieldValue]:
-    return values + _missing_from_lines(values, lines, card.region, card.read_from_email, region_known=card.region_known)
-
-
-@rules.implements("recover.missing_name")
-def _rule_missing_name(values: list[FieldValue], lines: list[OcrLine], card: RecoverContext) -> list[FieldValue]:
-    return values + _missing_name(values, lines)
-
-
-def _missing_name(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
-    """A card without a valid full name gets the first line no valid value was read from that
-    is shaped like a name (2-4 name words) and holds a known given name."""
-    if any(v.field == "full_name" and v.valid for v in values):
-        return []
-    used = {i for v in values if v.valid for i in v.line_indices}
-    for index, line in enumerate(lines):
-        text = line.text.strip()
-        if index not in used and is_complete_name(text):
-            return [_line_value("full_name", normalise("full_name", text).value, line, index)]
-    return []
-
-
-def _missing_from_lines(values: list[FieldValue], lines: list[OcrLine], region: str,
-                        read_from_email: Callable[[str], str | None] = lambda _: None, *,
-                        region_known: bool = False) -> list[FieldValue]:
-    """Addresses on ``lines`` that no valid value holds. A line a valid value of the field was
-    read from is skipped for that field: the tagger saw it, and a second reading of the same
-    text (a longer or shorter cut) would only add a duplicate. Phones are different: a line often
-    prints two ("T ... M ..."), so a number is skipped only when a valid phone holds its digits.
-    A field the card's QR code filled takes nothing from the lines (their misreadings of it), and
-    a "website" that is an e-mail read without its "@" (``read_from_email``) is not one."""
-    have = {(v.field, v.value) for v in values if v.valid}
-    seen = {(v.field, i) for v in values if v.valid for i in v.line_indices}
-    from_qr = {v.field for v in values if v.source == "qr"}  # the QR code wins where it has a value
-    has_website = any(v.field == "website" and v.valid for v in values)
-    added: list[FieldValue] = []
-    for index, line in enumerate(lines):
-        candidates = [("email", e) for e in find_emails(line.text)]
-        candidates += [("website", w) for w in find_websites(line.text, explicit_only=has_website)
-                       if not read_from_email(w)]
-        candidates += [("phone", p) for p in find_phones(line.text, region, region_known=region_known)
-                       if not _held_phone(p, values)]
-        for field, value in candidates:
-            if field not in from_qr and (field, value) not in have and (field == "phone" or (field, index) not in seen):
-                have.add((field, value))
-                found = _line_value(field, value, line, index)
-                doubt = normalise(field, value, region, region_known=region_known).note if field == "phone" else None
-                if doubt:  # a number not known as assigned: kept, with a note and less trust
-                    found = replace(found, note=doubt, confidence=found.confidence * NOTED_FACTOR)
-                added.append(found)
-    return added
-
-
-def _held_phone(e164: str, values: list[FieldValue]) -> bool:
-    """Whether a valid phone value already holds this number's national digits (printed with or
-    without the country code or trunk prefix)."""
-    try:  # a short local number's last 8 digits would hold its country code
-        national = phonenumbers.national_significant_number(phonenumbers.parse(e164, None))
-    except phonenumbers.NumberParseException:
-        national = ""
-    tail = e164[-8:] if len(national) >= 8 else national or e164[-8:]
-    return any(v.field == "phone" and v.valid and tail in re.sub(r"\D", "", v.value) for v in values)

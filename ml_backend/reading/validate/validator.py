@@ -1,40 +1,38 @@
-"""Field values from the tagger -> checked, normalised, cross-checked values of one card.
+"""Field values (the tagger's and the QR code's) -> checked, normalised, cross-checked values of one card.
 
-Per value: ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...). Across the
-card: two numbers tagged as one are split; e-mails and websites the tagger garbled or missed are
-recovered from the OCR text (``recover``); spaCy cue rules catch a company tagged as a name
-(and similar mix-ups); a card without a position takes a job-title line the tagger missed, or
-a second "name" that is none; a website holding an e-mail becomes it (``recover``); a "company" that looks
-like a person, a second value of a field that has one, and an address, company, title or name
-whose shape says OCR misread it (``shape``: "Martinland CVo 9NU", 'ООО "Вектор') are flagged.
+Two calls, with the line evidence merged between them (``pipeline.read_card_values``):
+``check`` — per value ``normalise`` (labels stripped, OCR repairs, syntax checks, E.164...),
+card-level moves before and after it (two numbers tagged as one split; spaCy cue rules catch a
+company tagged as a name, and similar mix-ups), e-mails, websites and phones the tagger garbled
+replaced by what they hold (``recover``); ``settle`` — the card's spellings made consistent, and
+the checks that read the line evidence (``lines.LineEvidence``: the label before a number, how
+sure OCR was of a line, a name or job-title line the tagger missed) or the whole card: a
+"company" that looks like a person, a second value of a field that has one, and an address,
+company, title or name whose shape says OCR misread it (``shape``: "Martinland CVo 9NU",
+'ООО "Вектор') are flagged. The validator reads no OCR text itself.
 Nothing is dropped: a value that fails a check is kept with ``valid=False``, a ``reason`` and a
-lower confidence, so the annotator sees it in Label Studio.
-"""
+lower confidence, so the annotator sees it in Label Studio."""
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ml_backend.config import Settings, load_settings
 from ml_backend.reading import rules
-from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, OcrLine, union_bbox
+from ml_backend.reading.lines import MAX_TITLE_WORDS, RECOVERED_CONFIDENCE, CardRegion, LineEvidence, LineFacts, card_region
+from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, union_bbox
 from ml_backend.text.addresses import US_ZIP_PLUS_FOUR
 from ml_backend.reading.validate.cues import Cues, CueTagger
 from ml_backend.reading.values.email import split_addresses
 from ml_backend.text.given_names import has_given_name
-from ml_backend.text.known_words import with_known_name_words, with_known_title_words
 from ml_backend.text.lexicon import is_legal_form
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.validate.number_labels import label_kind, printed_label
-from ml_backend.reading.values.plain import closed_up_capitals, with_known_towns
 from ml_backend.reading.values.phone import split_numbers
-from ml_backend.reading.validate.recover import RECOVERED_CONFIDENCE, phone_shaped, recover
+from ml_backend.reading.validate.recover import RecoverContext, phone_shaped, recover_values
 from ml_backend.reading.values.result import NOTED_FACTOR
-from ml_backend.reading.values.region import region_hint_from
 from ml_backend.reading.validate.shape import (
     case_slips_restored,
     cyrillic_read_as_latin,
@@ -43,7 +41,7 @@ from ml_backend.reading.validate.shape import (
     misread_company,
     misread_position,
 )
-from ml_backend.reading.validate.spelling import named_by_the_domains, proposed
+from ml_backend.reading.validate.spelling import consistent_spellings, named_by_the_domains, proposed
 from ml_backend.text.letters import has_cyrillic
 from ml_backend.text import languages, russian_spelling
 
@@ -64,16 +62,21 @@ GOOD_OCR_CONFIDENCE = 0.9
 _NAME_LIKE_FIELDS = ("full_name", "company", "position")
 @dataclass(frozen=True)
 class CardContext:
-    """What the validate stage's rules see besides the values: the validator (its cue rules),
-    the values as split before the per-value checks (``pieces``, index for index with the
-    checked values until the first rule that adds or removes one), the OCR lines, the phone
-    region and whether the card's own evidence gave it."""
+    """What the validate and settle stages' rules see besides the values: the validator (its cue
+    rules), the values as split before the per-value checks (``pieces``, index for index with the
+    checked values until the first rule that adds or removes one; the validate stage's), the
+    card's line evidence (``lines.LineEvidence``: labels, confidences, name and title lines; never
+    the OCR text itself), the phone region and whether the card's own evidence gave it."""
 
     validator: "Validator"
     pieces: list[FieldValue]
-    lines: list[OcrLine]
+    evidence: LineEvidence
     region: str
     region_known: bool
+
+    @property
+    def lines(self) -> tuple[LineFacts, ...]:
+        return self.evidence.lines
 
 
 class Validator:
@@ -89,38 +92,42 @@ class Validator:
         """Company / title cues the rule pipeline finds in ``text``."""
         return self._cues.cues(text)
 
-    def region_for(self, values: list[FieldValue], lines: list[OcrLine] | None = None) -> str:
-        """Phone region of a card: its own evidence, else ``settings.default_region``."""
-        return self._evidence_region(values, lines) or self._settings.default_region.upper()
+    @property
+    def default_region(self) -> str:
+        """The phone region of a card whose own evidence names none (``settings.default_region``)."""
+        return self._settings.default_region
 
-    @staticmethod
-    def _evidence_region(values: list[FieldValue], lines: list[OcrLine] | None) -> str | None:
-        """The region the card's values, then its OCR lines, point to (``region``), or None."""
-        hint = region_hint_from(values)
-        if hint is None and lines:
-            hint = region_hint_from(" \n".join(ln.text for ln in lines))
-        return hint
+    def validate(self, values: list[FieldValue], *, region_hint: str | None = None) -> list[FieldValue]:
+        """Checked values of one card read without OCR lines (typed values, a QR code's, tests):
+        ``check`` then ``settle``, with no line evidence. ``region_hint`` forces the phone region;
+        otherwise it is read off the card's values, then the default region. A card read from an
+        image goes through the pipeline's stages instead (``pipeline.read_card_values``), which
+        add the line evidence between the two."""
+        region = card_region(values, [], self.default_region, forced=region_hint)
+        checked, _ = self.check(values, region)
+        return self.settle(checked, LineEvidence(region))
 
-    def validate(
-        self,
-        values: list[FieldValue],
-        *,
-        region_hint: str | None = None,
-        lines: list[OcrLine] | None = None,
-    ) -> list[FieldValue]:
-        """Checked values of one card, ordered by field (the value kept for a single field first).
-
-        ``region_hint`` forces the phone region; otherwise it is read off the card's values, then
-        its OCR ``lines`` (script, addresses the tagger missed), then the default region.
-        """
-        known = region_hint or self._evidence_region(values, lines)
-        region = (known or self._settings.default_region).upper()
+    def check(self, values: list[FieldValue], region: CardRegion) -> tuple[list[FieldValue], RecoverContext]:
+        """The checks before the line evidence joins: card-level moves (``card``), one value
+        holding two split (``split``), each value normalised and checked, card-level checks and
+        moves (``validate``), garbled e-mails, websites and phones replaced by what they hold
+        (``recover.value``). Returns the values and what recovery read off the card (its domains
+        and names: ``lines.merge_lines`` needs them)."""
         values = rules.run_values("card", values)
-        pieces = rules.run_values("split", values, region)
-        checked = [_checked(piece, region, region_known=known is not None) for piece in pieces]
-        context = CardContext(self, pieces, lines or [], region, known is not None)
+        pieces = rules.run_values("split", values, region.code)
+        checked = [_checked(piece, region.code, region_known=region.known) for piece in pieces]
+        context = CardContext(self, pieces, LineEvidence(region), region.code, region.known)
         checked = rules.run_values("validate", checked, context)
-        checked = recover(checked, lines, region, region_known=known is not None)
+        return recover_values(checked, region.code, region_known=region.known)
+
+    def settle(self, values: list[FieldValue], evidence: LineEvidence) -> list[FieldValue]:
+        """The checks after the line evidence joined: what the card prints twice spelled one way
+        (``spelling``), then the card-level checks and moves that read the line evidence's
+        labels, confidences and name and title lines (``settle``). Ordered by field, the value
+        kept for a single field first."""
+        region = evidence.region
+        checked = consistent_spellings(values)
+        context = CardContext(self, [], evidence, region.code, region.known)
         checked = rules.run_values("settle", checked, context)
         return sorted(checked, key=lambda v: FIELDS.index(v.field))  # stable: kept value stays first
 
@@ -151,21 +158,21 @@ class Validator:
             out[i] = _checked(moved, region)
         return out
 
-    def _missing_position(self, values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+    def _missing_position(self, values: list[FieldValue], lines: tuple[LineFacts, ...]) -> list[FieldValue]:
         """A card without a position gets the first line no value was read from that reads as
         a job title by the cue rules alone ("COO", "Head of Sales"; letter-spaced capitals
-        such as "C OO" closed up): the tagger missed it, often because the font spaced it out."""
+        such as "C OO" closed up: the line evidence's ``title``): the tagger missed it, often
+        because the font spaced it out."""
         if any(v.field == "position" for v in values):
             return []
         used = {i for v in values for i in v.line_indices}
-        for index, line in enumerate(lines):
-            text = closed_up_capitals(line.text.strip())
-            if index in used or not text or len(text.split()) > _MAX_TITLE_WORDS or any(c.isdigit() or c == "@" for c in text):
+        for line in lines:
+            title = line.title
+            if line.index in used or title is None:
                 continue
-            cues = self._cues.cues(text)
-            if cues.title and not cues.company and not cues.person and normalise("position", text).valid:  # no slogan
-                return [FieldValue(field="position", value=text, raw=line.text, confidence=RECOVERED_CONFIDENCE,
-                                   source="rule", display=text, bbox=union_bbox([line.bbox]), line_indices=[index])]
+            cues = self._cues.cues(title.value)
+            if cues.title and not cues.company and not cues.person and normalise("position", title.value).valid:  # no slogan
+                return [title]
         return []
 
     def _leftover_name_as_position(self, values: list[FieldValue], region: str) -> list[FieldValue]:
@@ -180,7 +187,7 @@ class Validator:
             if not (v.field == "full_name" and not v.valid and "a second full_name" in (v.reason or "")):
                 continue
             text = v.raw or v.value  # as read: the name checks may have split a word ("МАРК ЕТОЛОГ")
-            if len(v.line_indices) != 1 or len(text.split()) > _MAX_TITLE_WORDS or any(c.isdigit() for c in text):
+            if len(v.line_indices) != 1 or len(text.split()) > MAX_TITLE_WORDS or any(c.isdigit() for c in text):
                 continue
             cues = self._cues.cues(text)
             if has_given_name(text) or cues.company or cues.person:
@@ -191,7 +198,7 @@ class Validator:
             break
         return out
 
-    def _unsure_readings_flagged(self, values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+    def _unsure_readings_flagged(self, values: list[FieldValue], lines: tuple[LineFacts, ...]) -> list[FieldValue]:
         """A value read from a line the OCR engine was unsure of is flagged for the annotator.
 
         Below these scores a reading is almost never right as a whole: on the tuning cards, 3 of
@@ -210,8 +217,8 @@ class Validator:
             out.append(v)
         return out
 
-    def _min_confidence(self, line: OcrLine) -> float:
-        if line.source == "tesseract":
+    def _min_confidence(self, line: LineFacts) -> float:
+        if line.engine == "tesseract":
             return self._settings.min_tesseract_confidence
         return self._settings.min_ocr_confidence
 
@@ -233,25 +240,22 @@ class Validator:
         return out
 
 
-def _name_line_cut_from_the_address(values: list[FieldValue], lines: list[OcrLine], region: str) -> list[FieldValue]:
+def _name_line_cut_from_the_address(values: list[FieldValue], lines: tuple[LineFacts, ...], region: str) -> list[FieldValue]:
     """On a card with no name, an address whose first line is a person's name ("John Conway"
-    over "14403 Phillips Street"): the tagger ran the name line into the address below it. The
-    line becomes the full name; the rest stays the address."""
+    over "14403 Phillips Street": the line evidence's ``person_name``): the tagger ran the name
+    line into the address below it. The line becomes the full name; the rest stays the address."""
     if any(v.field == "full_name" for v in values):
         return values
     out = list(values)
     for i, v in enumerate(out):
         if v.field != "address" or v.source == "qr" or len(v.line_indices) < 2 or v.line_indices[0] >= len(lines):
             continue
-        line = lines[v.line_indices[0]]
+        person = lines[v.line_indices[0]].person_name
         first, _, rest = v.value.partition(", ")
-        if not rest or first != line.text.strip() or any(c.isdigit() for c in first) or not 2 <= len(first.split()) <= 3:
-            continue
-        if not has_given_name(first):
+        if not rest or person is None or first != person.value:
             continue
         log.debug("name line %r cut from the address %r", first, v.value)
-        name = _checked(FieldValue(field="full_name", value=first, raw=line.text, confidence=RECOVERED_CONFIDENCE,
-                                   source="rule", bbox=union_bbox([line.bbox]), line_indices=[v.line_indices[0]]), region)
+        name = _checked(person, region)
         boxes = [lines[j].bbox for j in v.line_indices[1:] if j < len(lines)]
         address = replace(v, value=rest, raw=rest, line_indices=v.line_indices[1:], bbox=union_bbox(boxes) if boxes else v.bbox)
         out[i:i + 1] = [name, _checked(address, region)]
@@ -299,10 +303,6 @@ def _shape_problem(field_name: str, value: str, region: str) -> str | None:
     if field_name == "position":
         return problem or misread_position(value)
     return problem
-
-
-#: A job title line has at most this many words (longer lines are slogans that mention one).
-_MAX_TITLE_WORDS = 5
 
 
 def _cue_target(field: str, cues: Cues) -> str | None:
@@ -458,16 +458,11 @@ def _phones_cut_from_addresses(values: list[FieldValue], region: str) -> list[Fi
     return [piece for v in values for piece in (_phone_at_address_end(v, region) if v.field == "address" else [v])]
 
 
-#: Per field, the respelling of Russian words from closed sets (``known_words``).
-_RESPELL_OCR: dict[str, Callable[[str], str]] = {
-    "address": with_known_towns, "full_name": with_known_name_words, "position": with_known_title_words,
-}
-
-
 def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> FieldValue:
     """``v`` normalised as its field, confidence lowered for repairs, notes and failed checks; an
     address's misspelled Russian town, a name's misspelled Russian given name or patronymic and a
-    position's misspelled Russian title word put right (``known_words``; OCR output only: what an
+    position's misspelled Russian title word put right or proposed (``check.known_russian_words``:
+    ``text.russian_spelling``, the one module of Russian respelling; OCR output only: what an
     annotator typed is taken as typed). ``region_known``: the card's region is its evidence's,
     so a number possible there is kept as printed (``phone.normalise_phone``)."""
     norm = normalise(v.field, v.value, region, region_known=region_known)
@@ -475,34 +470,18 @@ def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> Field
                   * (NOTED_FACTOR if norm.note else 1.0))
     checked = replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason,
                       confidence=confidence, note=norm.note or v.note)
-    respell = _RESPELL_OCR.get(v.field)
-    if respell is not None and rules.enabled("check.known_russian_words") and norm.valid and has_cyrillic(norm.value):
-        respelled = respell(norm.value)
+    respelled = (russian_spelling.known_words_respelled(v.field, norm.value)
+                 if rules.enabled("check.known_russian_words") and norm.valid and has_cyrillic(norm.value) else None)
+    if respelled is not None:
         rule = "check.known_russian_words"
         if respelled != norm.value:
             rules.record(rule, v.field, norm.value, respelled)
-        if respelled != norm.value and _impossible_as_read(norm.value, respelled):
+        if respelled != norm.value and russian_spelling.impossible_as_read(norm.value, respelled):
             return replace(checked, value=respelled, display=respelled, applied=[*checked.applied, rule],
                            confidence=checked.confidence * (1.0 if norm.fixed else FIXED_FACTOR))
         if respelled != norm.value:
             return proposed(checked, respelled, rule, "a word is a letter or two from a known Russian word")
     return checked
-
-
-_RUSSIAN_WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
-
-
-def _impossible_as_read(text: str, respelled: str) -> bool:
-    """Whether a word the respelling changes cannot be right as read, so the one known word it
-    fits is the reading: a Russian word holds no Latin look-alike or digit ("Ap3amac",
-    "OneHeK"), and is a word of the Russian dictionary or a listed name ("Глец", "НПАГАЛЬЯ"
-    are neither). A dictionary word, or any word without the dictionary, may be a real name the
-    lists lack ("Пестова"): only proposed."""
-    words = text.split()
-    ops = difflib.SequenceMatcher(None, words, respelled.split(), autojunk=False).get_opcodes()
-    changed = [w.strip(",.;:«»\"()") for tag, i1, i2, _, _ in ops if tag != "equal" for w in words[i1:i2]]
-    return any(not _RUSSIAN_WORD.fullmatch(w) or any(russian_spelling.is_russian_word(part) is False for part in w.split("-"))
-               for w in changed)
 
 
 def _flagged(v: FieldValue, reason: str) -> FieldValue:
@@ -536,14 +515,14 @@ def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
     return out
 
 
-def numbers_by_label(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+def numbers_by_label(values: list[FieldValue], lines: tuple[LineFacts, ...]) -> list[FieldValue]:
     """Phone values printed under a fax label ("Fax:", "F", "Факс", "Telefax") become faxes; those
     under a registration or postcode label ("ОКПО", "VAT", "CNPJ", "CEP") are flagged as no phone. A shared label
     ("Tel/Fax", "Т/ф") keeps a phone (``number_labels``)."""
     return _registration_numbers_flagged(_faxes_by_label(values, lines), lines)
 
 
-def _faxes_by_label(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+def _faxes_by_label(values: list[FieldValue], lines: tuple[LineFacts, ...]) -> list[FieldValue]:
     out = []
     for v in values:
         if v.field == "phone" and label_kind(label := printed_label(v, lines)) == "fax":
@@ -553,7 +532,7 @@ def _faxes_by_label(values: list[FieldValue], lines: list[OcrLine]) -> list[Fiel
     return out
 
 
-def _registration_numbers_flagged(values: list[FieldValue], lines: list[OcrLine]) -> list[FieldValue]:
+def _registration_numbers_flagged(values: list[FieldValue], lines: tuple[LineFacts, ...]) -> list[FieldValue]:
     out = []
     for v in values:
         kind = label_kind(label := printed_label(v, lines)) if v.field == "phone" else None
@@ -563,12 +542,12 @@ def _registration_numbers_flagged(values: list[FieldValue], lines: list[OcrLine]
     return out
 
 
-def _read_unsurely(v: FieldValue, lines: list[OcrLine]) -> bool:
+def _read_unsurely(v: FieldValue, lines: tuple[LineFacts, ...]) -> bool:
     """Whether OCR read one of ``v``'s lines with less than ``GOOD_OCR_CONFIDENCE``."""
     return any(lines[i].confidence < GOOD_OCR_CONFIDENCE for i in v.line_indices if i < len(lines))
 
 
-def _proposals_settled(values: list[FieldValue], lines: list[OcrLine], region: str) -> list[FieldValue]:
+def _proposals_settled(values: list[FieldValue], lines: tuple[LineFacts, ...], region: str) -> list[FieldValue]:
     """Each spelling a rule proposed from a name, a company or a word list (``spelling.proposed``)
     is applied where OCR was unsure of the value's line, and left as a note on the value as read
     where OCR read it well: only the card itself may overrule a good reading ("kristina.k" stays

@@ -20,12 +20,15 @@ from ml_backend.text.addresses import (
     US_ZIP_CODE,
     alternation,
 )
-from ml_backend.text.known_words import known_city, known_city_in_lookalikes, one_letter_from
+from ml_backend.text.known_words import one_letter_from
 from ml_backend.text.given_names import given_names, has_given_name
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
     COUNTRY_REGIONS,
+    GLUED_LEGAL_FORMS_LONG,
+    GLUED_LEGAL_FORMS_SHORT,
+    LEGAL_FORMS_OPENING_A_NAME,
     LONG_NAME_PARTICLES,
     NAME_AFFIXES,
     NAME_CONJUNCTIONS,
@@ -196,31 +199,6 @@ def _zeros_in_postcode(match: re.Match[str]) -> str:
     if not any(c.isdigit() for c in match.group()) and not _UK_POSTCODE_END.match(match.string[match.end():]):
         return match.group()
     return f"{area}{district.replace('O', '0')}{sub} {sector.replace('O', '0')}{unit}"
-
-
-#: A town where an address prints one: after "г." and/or a postcode, up to the next comma.
-_TOWN_PART = re.compile(rf"^(?P<lead>(?:{RU_POSTCODE},?\s*)?(?:г\.\s*)?)(?P<town>[А-Яа-яЁё][А-Яа-яЁё\s\-]{{2,30}})$")
-#: ... and one PP-OCR read in Latin look-alikes (it has no Cyrillic): "Ap3amac", "OneHeK".
-_LOOKALIKE_TOWN_PART = re.compile(rf"^(?P<lead>(?:{RU_POSTCODE},?\s*)?(?:г\.\s*)?)(?P<town>[A-Za-z36]{{3,30}})$")
-
-
-def with_known_towns(joined: str) -> str:
-    """Russian town names OCR misspelled ("г. Новжибирск") put right in a normalised address,
-    where it holds a town: a part that starts with "г." or a postcode, or the part right after a
-    lone postcode; also one spelled in Latin look-alikes ("481389, Ap3amac"). For OCR output
-    only: a town an annotator typed is taken as typed."""
-    if not has_cyrillic(joined):
-        return joined
-    parts = joined.split(", ")
-    for i, part in enumerate(parts):
-        cyrillic = _TOWN_PART.match(part)
-        match = cyrillic or _LOOKALIKE_TOWN_PART.match(part)
-        after_postcode = i > 0 and re.fullmatch(RU_POSTCODE, parts[i - 1]) is not None
-        if match and (match.group("lead") or after_postcode):
-            town = (known_city if cyrillic else known_city_in_lookalikes)(match.group("town"))
-            if town is not None:
-                parts[i] = match.group("lead") + town
-    return ", ".join(parts)
 
 
 #: The card's web address read into its postal one, at either end ("guseva. ru, бул. ...",
@@ -479,7 +457,7 @@ def _has_letter(text: str) -> bool:
 #: Russian legal forms a company name starts with, as a regex alternation.
 _RUSSIAN_FORMS = alternation(RUSSIAN_NAME_OPENERS)
 #: A speck read as a digit before a legal form ("3 ЗАО «Север»").
-_DIGIT_BEFORE_LEGAL_FORM = re.compile(rf"^\d\s+(?=(?:{_RUSSIAN_FORMS}|LLC|Ltd|GmbH|SARL|SAS)\b)", re.IGNORECASE)
+_DIGIT_BEFORE_LEGAL_FORM = re.compile(rf"^\d\s+(?=(?:{_RUSSIAN_FORMS}|{alternation(LEGAL_FORMS_OPENING_A_NAME)})\b)", re.IGNORECASE)
 #: Any one character before a Russian legal form that a name follows is one too ("ı АО
 #: «Воронова»"); a letter before "Ltd" is the name ("Q Ltd").
 _SPECK_BEFORE_RUSSIAN_LEGAL_FORM = re.compile(rf"^[^\s«\"„“]\s+(?=(?:{_RUSSIAN_FORMS})\s)")
@@ -510,7 +488,8 @@ def _balanced_quotes(text: str) -> str:
 #: A legal form a letter-spaced font glued to the name before it ("TERRAPLC", "JONESINC"; "Acme
 #: GmbH" fine; "Zinc" has too few letters before the "inc").
 _GLUED_LEGAL_FORM = re.compile(
-    r"(?<=[^\W\d_]{3})(plc|llc|llp|ltd|inc|gmbh)(\.?)$|(?<=[^\W\d_]{5})(corp|corporation|limited)(\.?)$", re.IGNORECASE
+    rf"(?<=[^\W\d_]{{3}})({alternation(GLUED_LEGAL_FORMS_SHORT)})(\.?)$"
+    rf"|(?<=[^\W\d_]{{5}})({alternation(GLUED_LEGAL_FORMS_LONG)})(\.?)$", re.IGNORECASE
 )
 #: Long legal forms OCR misread by a letter as the company's last word ("Garner Analytics Linited").
 _LONG_LEGAL_FORMS = tuple(sorted(form for form in COMPANY_LEGAL_FORMS if form.isalpha() and len(form) >= 7))
