@@ -35,6 +35,7 @@ from ml_backend.text.labels import PHONE_LABELS
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
+    COMPANY_WORDS,
     COUNTRY_REGIONS,
     DANGLING_WORDS,
     NAME_AFFIXES,
@@ -326,6 +327,17 @@ def _names_the_domain(slug: str, labels: set[str]) -> bool:
                            or "-" in slug and slug.partition("-")[0] in labels)
 
 
+def _domain_labels(words: list[TaggedWord]) -> set[str]:
+    """The first labels of the card's e-mail and web domains ("beltis" of "www.beltis.com.br")."""
+    labels = set()
+    for tw in words:
+        if tw.field in ("email", "website"):
+            match = _DOMAIN_LABEL.match(tw.word.text)
+            if match:
+                labels.add(match.group(1).lower())
+    return labels
+
+
 @rules.implements("retag.company_from_domain")
 def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
     """The company's name on a line of its own, or after "at"/"chez"/a comma on the title's line, is
@@ -334,12 +346,7 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
     mostly, are the tagger's blind spot (an address's last line, a second full name). A legal
     form after the name goes with it ("Geisler GmbH"); a mark before it ("© Киселева Групп")
     does not."""
-    labels = set()
-    for tw in words:
-        if tw.field in ("email", "website"):
-            match = _DOMAIN_LABEL.match(tw.word.text)
-            if match:
-                labels.add(match.group(1).lower())
+    labels = _domain_labels(words)
     if not labels or any(tw.field == "company" and _names_the_domain(_slug([tw]), labels) for tw in words):
         return words
     out = list(words)
@@ -364,6 +371,41 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
                 if before in _COMPANY_CONNECTORS:
                     out[indices[start - 1]] = replace(words[indices[start - 1]], tag=OUTSIDE_TAG)
                 return out
+    return out
+
+
+@rules.implements("retag.tagline_under_the_domain_name")
+def _tagline_under_the_domain_name(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A company name printed over a line saying what the firm does ("BELTIS" / "IT Solutions",
+    "CHEVROLESTE" / "PEÇAS ORIGINAIS CHEVROLET") is read by the tagger as one company of two
+    lines. When exactly one company line is the name the card's own domain spells, a company
+    line none of whose words the domain spells is no part of the name. A line whose words the
+    domain does spell stays ("Brunau" / "Buffet" beside brunaubuffet.com.br), as does a line of
+    legal forms or words that close a company name ("GROUP")."""
+    labels = _domain_labels(words)
+    if not labels:
+        return words
+    company_lines = [[i for i in line if words[i].field == "company"] for line in _line_groups(words)]
+    company_lines = [line for line in company_lines if line]
+    if len(company_lines) < 2:
+        return words
+
+    def own(line: list[int]) -> list[TaggedWord]:
+        return [words[i] for i in line if words[i].word.text.lower().strip(",") not in COMPANY_LEGAL_FORMS]
+
+    naming = [line for line in company_lines if _names_the_domain(_slug(own(line)), labels)]
+    if len(naming) != 1:
+        return words
+    out = list(words)
+    for line in company_lines:
+        parts = [part for tw in own(line) for part in _slug([tw]).split("-") if part]
+        if line is naming[0] or not parts or any(part in label for part in parts for label in labels):
+            continue
+        if all(words[i].word.text.lower().strip(",.") in COMPANY_WORDS for i in line):
+            continue  # "LUMEN ENERGY" / "GROUP": the name's closing word on a line of its own
+        log.debug("%r under the domain's name: a tagline", " ".join(words[i].word.text for i in line))
+        for i in line:
+            out[i] = replace(words[i], tag=OUTSIDE_TAG)
     return out
 
 
