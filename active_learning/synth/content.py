@@ -69,10 +69,18 @@ BIG_CITY_SHARE = 0.45
 _STATE_METHODS = ("state_abbr", "estado_sigla", "province_abbr")
 
 
+#: Faker provider module -> its lists built from a set, whose order (and so what a seed draws)
+#: changes with ``PYTHONHASHSEED``: sorted, so that a seed makes the same cards in every process.
+_FAKER_LISTS_FROM_SETS: dict[str, tuple[str, ...]] = {"faker.providers.address.it_IT": ("cities",)}
+
+
 @functools.lru_cache(maxsize=None)
 def _faker(locale: str) -> Faker:
     """One Faker per locale per process (construction costs ~25 ms); reseeded for every card."""
     fk = Faker(locale)
+    for provider in fk.providers:  # lists Faker builds from a set (it_IT's towns) take the order of
+        for attribute in _FAKER_LISTS_FROM_SETS.get(type(provider).__module__, ()):  # the process's hash seed
+            setattr(provider, attribute, sorted(getattr(provider, attribute)))
     if locale in vocab.BIG_CITIES:
         _use_big_cities(fk, vocab.BIG_CITIES[locale])
     return fk
