@@ -156,9 +156,21 @@ RULES: tuple[Rule, ...] = (
          "two phone numbers or e-mails tagged as one value are two", (),
          ((("email: a@x.com b@y.com",), ("email: a@x.com", "email: b@y.com")),)),
     Rule("split.phone_cut_from_address", "split", ("address", "phone"), "split", "format",
-         "a phone number (or a long number) at an end of the address is a phone", (),
+         "a phone number (or a long number) at an end of the address, or a local number ending one of its "
+         "parts, is a phone", (),
          ((("address: 12 Main St, Springfield, +1 415 555 0134",),
-           ("address: 12 Main St, Springfield", "phone: +1 415 555 0134")),)),
+           ("address: 12 Main St, Springfield", "phone: +1 415 555 0134")),
+          (("address: Av. Itaquera, 2994, Jd. Fernandes -SP 3569-6905, Próximo a Escola Astolfo",),
+           ("address: Av. Itaquera, 2994, Jd. Fernandes -SP, Próximo a Escola Astolfo", "phone: 3569-6905")),
+          (("address: 400 Oak Ave, Springfield, IL 62704-1234",),
+           ("address: 400 Oak Ave, Springfield, IL 62704-1234",)))),
+    Rule("split.area_code_cut_from_address", "split", ("address", "phone"), "move", "format",
+         "an area code ending the address, on the line where a phone begins or the line above, is that phone's "
+         "when only the two together make a valid number", (),
+         ((("address: 6811 Clintonville Road, Clarkston, MI, (248)", "phone: 343-5976"),
+           ("address: 6811 Clintonville Road, Clarkston, MI", "phone: (248) 343-5976")),
+          (("address: 6811 Clintonville Road, Clarkston, MI 48348", "phone: 343-5976"),
+           ("address: 6811 Clintonville Road, Clarkston, MI 48348", "phone: 343-5976")))),
     # --- check: inside the per-value check (validator._checked) -----------------------------
     Rule("check.known_russian_words", "check", ("address", "full_name", "position"), "repair", "wordlist",
          "a Russian town, given name or title word a letter off a known one: respelled where the word "

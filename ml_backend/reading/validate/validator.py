@@ -424,11 +424,36 @@ def _number_not_address(part: str, region: str) -> bool:
             and sum(c.isdigit() for c in part) >= _MIN_LOOSE_NUMBER_DIGITS)
 
 
+#: A local number printed after the last words of an address part ("Jd. Fernandes -SP
+#: 3569-6905", "Justin, TX 228-6401"): digit groups ending in one of four, seven digits or more
+#: (no postcode or house number is shaped so; a ZIP+4 has five before its four).
+_TRAILING_LOCAL_NUMBER = re.compile(r"^(?P<head>.*\D)\s+(?P<number>\(?\d{2,5}\)?(?:[\s.\-]\d{2,5})*[\s.\-]\d{4})$")
+
+
+def _local_number_at_address_end(v: FieldValue) -> list[FieldValue]:
+    """An address one of whose parts (printed lines, mostly) ends in a local phone number
+    (``_TRAILING_LOCAL_NUMBER``: "Jd. Fernandes -SP 3569-6905" over "Próximo a Escola Astolfo")
+    -> the address without it and the number as a phone (checked as one: flagged if no phone)."""
+    parts = v.value.split(", ")
+    for index, part in enumerate(parts):
+        match = _TRAILING_LOCAL_NUMBER.match(part)
+        if (match is None or sum(c.isdigit() for c in match["number"]) < _MIN_LOOSE_NUMBER_DIGITS
+                or _ZIP_PLUS_FOUR.search(match["number"])):
+            continue
+        rest = ", ".join([*parts[:index], match["head"].rstrip(" -–,"), *parts[index + 1:]])
+        log.debug("local number %r cut off the address %r", match["number"], v.value)
+        return [replace(v, value=rest, raw=rest),
+                replace(v, field="phone", value=match["number"], raw=match["number"], source="rule",
+                        confidence=v.confidence * RELABELLED_FACTOR)]
+    return [v]
+
+
 def _phone_at_address_end(v: FieldValue, region: str) -> list[FieldValue]:
     """An address whose first or last part is a phone number, or a number no address part is
     (``_number_not_address``) -> the address without it and the number as a phone (same box;
     checked as one, so a number that is no phone is flagged for the annotator, not dropped): the
-    tagger ran the address into the number printed next to it."""
+    tagger ran the address into the number printed next to it. A local number after the last
+    part's words goes the same way (``_local_number_at_address_end``)."""
     parts = v.value.split(", ")
     for index in (len(parts) - 1, 0) if len(parts) > 1 else ():
         part = parts[index]
@@ -438,7 +463,7 @@ def _phone_at_address_end(v: FieldValue, region: str) -> list[FieldValue]:
             return [replace(v, value=rest, raw=rest),
                     replace(v, field="phone", value=part, raw=part, source="rule",
                             confidence=v.confidence * RELABELLED_FACTOR)]
-    return [v]
+    return _local_number_at_address_end(v)
 
 
 @rules.implements("split.numbers_and_emails")
@@ -456,6 +481,38 @@ def _numbers_and_emails_split(values: list[FieldValue], region: str) -> list[Fie
 def _phones_cut_from_addresses(values: list[FieldValue], region: str) -> list[FieldValue]:
     """A phone number run into the address -> the two (``_phone_at_address_end``)."""
     return [piece for v in values for piece in (_phone_at_address_end(v, region) if v.field == "address" else [v])]
+
+
+#: An address's last part that is only the start of a phone number: an area code in brackets
+#: ("(11)"), a country and area code ("55 11", "+55 11").
+_AREA_CODE_PART = re.compile(r"^\+?\d{1,3}(?:\s\d{1,3})?$|^\(\d{1,4}\)$")
+
+
+@rules.implements("split.area_code_cut_from_address")
+def _area_code_cut_from_address(values: list[FieldValue], region: str) -> list[FieldValue]:
+    """An address ending in an area code ("São Paulo, SP - (11)") printed on the line where a
+    phone value begins ("2642-5294"), or the line above it -> the area code goes to that phone, when the joined number
+    is a valid one of the card's region and the phone alone is not: the tagger cut the number
+    where the address's line went on."""
+    out = list(values)
+    for i, v in enumerate(out):
+        if v.field != "address" or not v.line_indices or ", " not in v.value:
+            continue
+        rest, _, last = v.value.rpartition(", ")
+        if not _AREA_CODE_PART.match(last):
+            continue
+        for j, phone in enumerate(out):
+            if (phone.field != "phone" or not phone.line_indices
+                    or phone.line_indices[0] - v.line_indices[-1] not in (0, 1)):
+                continue
+            joined = f"{last} {phone.value}"
+            if normalise("phone", phone.value, region).valid or not normalise("phone", joined, region).valid:
+                continue
+            log.debug("area code %r cut off the address %r joins the phone %r", last, v.value, phone.value)
+            out[i] = replace(v, value=rest, raw=rest)
+            out[j] = replace(phone, value=joined, raw=joined)
+            break
+    return out
 
 
 def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> FieldValue:
