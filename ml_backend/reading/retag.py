@@ -374,6 +374,41 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
+@rules.implements("retag.company_named_at_a_line_start")
+def _company_named_at_a_line_start(words: list[TaggedWord]) -> list[TaggedWord]:
+    """The company's name is the first words of a line, the rest of the line saying what kind of
+    firm it is ("Alerta Security Solutions" beside alertasecurity.com.br), or is printed over two
+    lines ("Brunau" over "Buffet eventos" beside brunaubuffet.com.br): the shortest run of words
+    from a line's start that spells the card's domain is the company, with the company words and
+    legal forms that follow it on its line ("Solutions", "Ltda."), not the other words
+    ("eventos"). Only where no company value already spells the domain."""
+    labels = _domain_labels(words)
+    if not labels or any(tw.field == "company" and _names_the_domain(_slug([tw]), labels) for tw in words):
+        return words
+    lines = _line_groups(words)
+    for n, indices in enumerate(lines):
+        run = indices + (lines[n + 1] if n + 1 < len(lines) else [])
+        for k in range(1, len(run) + 1):
+            if any(words[i].field in ("email", "website") or _DOMAIN_LABEL.match(words[i].word.text) for i in run[:k]):
+                break
+            if not _names_the_domain(_slug([words[i] for i in run[:k]]), labels):
+                continue
+            if k == 1 and len(indices) == 1:
+                break  # one word alone on its line: retag.company_from_domain's case
+            end = k
+            while (end < len(run) and _same_line(words[run[end]], words[run[k - 1]])
+                   and (words[run[end]].word.text.lower().strip(",.") in COMPANY_WORDS
+                        or words[run[end]].word.text.lower().strip(",") in COMPANY_LEGAL_FORMS)):
+                end += 1
+            log.debug("%r spells the card's domain from a line's start: the company",
+                      " ".join(words[i].word.text for i in run[:end]))
+            out = list(words)
+            for m, i in enumerate(run[:end]):
+                out[i] = replace(words[i], tag="B-COMPANY" if m == 0 else "I-COMPANY")
+            return out
+    return words
+
+
 @rules.implements("retag.tagline_under_the_domain_name")
 def _tagline_under_the_domain_name(words: list[TaggedWord]) -> list[TaggedWord]:
     """A company name printed over a line saying what the firm does ("BELTIS" / "IT Solutions",

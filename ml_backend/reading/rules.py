@@ -91,6 +91,15 @@ RULES: tuple[Rule, ...] = (
          ((("Lefebvre/ADDRESS", "c.marques@lefebvre.fr/EMAIL"), ("Lefebvre/COMPANY", "c.marques@lefebvre.fr/EMAIL")),
           (("©/O Kiseleva/O Group/O", "info@kiseleva-group.ru/EMAIL"),
            ("©/O Kiseleva/COMPANY Group/COMPANY", "info@kiseleva-group.ru/EMAIL")))),
+    Rule("retag.company_named_at_a_line_start", "retag", ("company",), "retag", "card",
+         "words opening a line (and going on at the start of the next) that spell the card's domain are the "
+         "company, with the company words and legal forms right after them on their line", (),
+         ((("Alerta/O Security/O Solutions/O", "rbeato@alertasecurity.com.br/EMAIL"),
+           ("Alerta/COMPANY Security/COMPANY Solutions/COMPANY", "rbeato@alertasecurity.com.br/EMAIL")),
+          (("Brunau/FULL_NAME", "Buffet/FULL_NAME eventos/FULL_NAME", "www.brunaubuffet.com.br/WEBSITE"),
+           ("Brunau/COMPANY", "Buffet/COMPANY eventos/FULL_NAME", "www.brunaubuffet.com.br/WEBSITE")),
+          (("Anna/FULL_NAME Weber/FULL_NAME", "Weber/O Consulting/O", "anna@weber.de/EMAIL"),
+           ("Anna/FULL_NAME Weber/FULL_NAME", "Weber/COMPANY Consulting/COMPANY", "anna@weber.de/EMAIL")))),
     Rule("retag.tagline_under_the_domain_name", "retag", ("company",), "retag", "card",
          "when one company line is the name the card's domain spells, the other lines given the company whose "
          "words the domain does not spell are a tagline (\"BELTIS\" over \"IT Solutions\", beltis.com.br)", (),
