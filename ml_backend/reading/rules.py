@@ -172,7 +172,9 @@ RULES: tuple[Rule, ...] = (
           (("address: Av. Itaquera, 2994, Jd. Fernandes -SP 3569-6905, Próximo a Escola Astolfo",),
            ("address: Av. Itaquera, 2994, Jd. Fernandes -SP, Próximo a Escola Astolfo", "phone: 3569-6905")),
           (("address: 400 Oak Ave, Springfield, IL 62704-1234",),
-           ("address: 400 Oak Ave, Springfield, IL 62704-1234",)))),
+           ("address: 400 Oak Ave, Springfield, IL 62704-1234",)),
+          (("address: Av. Gabriela Mistral 6, Valdivia, 9304680",),
+           ("address: Av. Gabriela Mistral 6, Valdivia, 9304680",)))),
     Rule("split.area_code_cut_from_address", "split", ("address", "phone"), "move", "format",
          "an area code ending the address, on the line where a phone begins or the line above, is that phone's "
          "when only the two together make a valid number", (),

@@ -156,6 +156,8 @@ RU_POSTCODE = r"\d{6}"
 FIVE_DIGIT_POSTCODE = r"\d{5}"
 #: Brazilian CEP: "01310-100".
 BR_CEP = r"\d{5}-\d{3}"
+#: Chilean and Israeli postcode: seven digits, printed unbroken ("8251900").
+SEVEN_DIGIT_POSTCODE = r"\d{7}"
 
 #: Postcode shapes by the region whose addresses print them.
 POSTCODE_SHAPES: dict[str, str] = {
@@ -167,6 +169,8 @@ POSTCODE_SHAPES: dict[str, str] = {
     "ES": FIVE_DIGIT_POSTCODE,
     "IT": FIVE_DIGIT_POSTCODE,
     "BR": BR_CEP,
+    "CL": SEVEN_DIGIT_POSTCODE,
+    "IL": SEVEN_DIGIT_POSTCODE,
 }
 
 #: A UK postcode anywhere in a text, its space optional ("W11 1ZA", "BA118XZ").

@@ -23,7 +23,7 @@ from ml_backend.config import Settings, load_settings
 from ml_backend.reading import rules
 from ml_backend.reading.lines import MAX_TITLE_WORDS, RECOVERED_CONFIDENCE, CardRegion, LineEvidence, LineFacts, card_region
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, union_bbox
-from ml_backend.text.addresses import US_ZIP_PLUS_FOUR
+from ml_backend.text.addresses import SEVEN_DIGIT_POSTCODE, US_ZIP_PLUS_FOUR
 from ml_backend.reading.validate.cues import Cues, CueTagger
 from ml_backend.reading.values.email import split_addresses
 from ml_backend.text.given_names import has_given_name
@@ -406,11 +406,13 @@ _MIN_ADDRESS_PHONE_DIGITS = 9
 
 
 #: An end part of the address made only of a number's digits and separators, with at least
-#: this many digits: no postcode (a ZIP+4 aside) or house number is that long, so it is a number
-#: printed near the address ("EIN 89-7142036" without its label, a phone's second half).
+#: this many digits: no postcode (a ZIP+4 and the unbroken seven digits of Chile and Israel
+#: aside) or house number is that long, so it is a number printed near the address ("EIN
+#: 89-7142036" without its label, a phone's second half).
 _MIN_LOOSE_NUMBER_DIGITS = 7
 _LOOSE_NUMBER = re.compile(r"^[\d\s\-().+/]+$")
 _ZIP_PLUS_FOUR = re.compile(rf"^{US_ZIP_PLUS_FOUR}$")
+_SEVEN_DIGIT_POSTCODE = re.compile(rf"^{SEVEN_DIGIT_POSTCODE}$")
 
 
 def _number_not_address(part: str, region: str) -> bool:
@@ -420,7 +422,7 @@ def _number_not_address(part: str, region: str) -> bool:
         return False
     if phone_shaped(part, _MIN_ADDRESS_PHONE_DIGITS) and normalise("phone", part, region).valid:
         return True
-    return (bool(_LOOSE_NUMBER.match(part)) and not _ZIP_PLUS_FOUR.match(part)
+    return (bool(_LOOSE_NUMBER.match(part)) and not _ZIP_PLUS_FOUR.match(part) and not _SEVEN_DIGIT_POSTCODE.match(part)
             and sum(c.isdigit() for c in part) >= _MIN_LOOSE_NUMBER_DIGITS)
 
 
