@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ml_backend.config import load_settings  # noqa: E402
 from ml_backend.reading.ocr import create_engine  # noqa: E402
+from ml_backend.reading.respell import respelled  # noqa: E402
 from ml_backend.reading.geometry import rotate_image  # noqa: E402
 from active_learning.bench.ocr_samples import available_fonts, cer, faker_card_lines, photograph, render_card  # noqa: E402
 
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             for turn in turns:
                 turned = rotate_image(image, turn)
                 start, start_cpu = time.perf_counter(), time.process_time()
-                result = engine.read(turned)
+                result = respelled(engine.read(turned))  # the pipeline's OCR and respell stages
                 if turn == 0:
                     latencies.append(time.perf_counter() - start)
                     cpu_times.append(time.process_time() - start_cpu)

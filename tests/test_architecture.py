@@ -58,6 +58,7 @@ READING_ORDER: dict[str, int] = {
     "ml_backend.reading.cards": 1,         # where the cards lie on an image of several
     "ml_backend.reading.card_split": 2,    # one image per card (Label Studio import), off the read path
     "ml_backend.reading.ocr": 2,
+    "ml_backend.reading.respell": 3,       # Russian words OCR misread, put right before tagging
     "ml_backend.reading.qr": 3,
     "ml_backend.reading.values": 4,        # per-value normalisers, used by decoding and validation
     "ml_backend.reading.rules": 4,         # the rule table and its runner, used by retag, decoding and validation
@@ -258,11 +259,11 @@ def test_faker_only_in_the_generator() -> None:
     assert not off_bench, f"FAKER_EXCEPTIONS may list only offline benchmarks ({FAKER_EXCEPTION_PACKAGES}): {off_bench}"
 
 
-#: The reading stages that may see OCR lines as such: OCR itself, the stages that place or tag its
-#: words, the line evidence (the one stage after tagging that reads OCR text) and the pipeline
+#: The reading stages that may see OCR lines as such: OCR itself, the respelling of its lines, the
+#: stages that place or tag its words, the line evidence (the one stage after tagging that reads OCR text) and the pipeline
 #: that hands them on. Every later stage (fields, rules, values, validate...) gets plain values and
 #: ``lines.LineEvidence``.
-OCR_READERS = ("ml_backend.reading.ocr", "ml_backend.reading.geometry", "ml_backend.reading.qr",
+OCR_READERS = ("ml_backend.reading.ocr", "ml_backend.reading.respell", "ml_backend.reading.geometry", "ml_backend.reading.qr",
                "ml_backend.reading.layout", "ml_backend.reading.lines", "ml_backend.reading.pipeline",
                "ml_backend.reading.multicard")
 _OCR_TYPES = frozenset({"OcrLine", "OcrResult"})

@@ -31,6 +31,7 @@ from ml_backend.reading.ocr.reread import (
 )
 from active_learning.bench.ocr_samples import EN_CARD, RU_CARD, cer, faker_card_lines, font_path, photograph, render_card
 from ml_backend.reading.ocr.staged import StagedOcrEngine, closed_up, halfwidth, is_junk, read_evidence
+from ml_backend.reading.respell import respelled
 
 SETTINGS = load_settings()
 ROOT = Path(__file__).resolve().parents[1]
@@ -371,10 +372,13 @@ def test_second_look_on_a_cyrillic_card_rereads_confident_latin_lines():
     assert [ln.source for ln in result.lines] == ["tesseract"] * 3
 
 
-def test_russian_words_tesseract_misread_are_respelled():
+def test_russian_words_tesseract_misread_are_respelled_by_the_respell_stage():
     reader = _GreyReader(["Мирон Козлов", "Кровельшик", "ул. Кирничная, 5"])
     result = StagedOcrEngine("fake", _LinesStages(), reader).read(_three_grey_lines())
-    assert [ln.text for ln in result.lines] == ["Мирон Козлов", "Кровельщик", "ул. Кирпичная, 5"]
+    assert [ln.text for ln in result.lines] == ["Мирон Козлов", "Кровельшик", "ул. Кирничная, 5"]  # as read
+    fixed = respelled(result)
+    assert [ln.text for ln in fixed.lines] == ["Мирон Козлов", "Кровельщик", "ул. Кирпичная, 5"]
+    assert (fixed.width, fixed.height, fixed.rotation) == (result.width, result.height, result.rotation)
 
 
 def test_no_second_look_on_a_latin_card():

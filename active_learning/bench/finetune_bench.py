@@ -49,6 +49,7 @@ from ml_backend.reading.layout.words import line_words
 from ml_backend.studio.regions import IMAGE_NAME, LABEL_NAME, TEXT_NAME, percent_box
 from active_learning.bench.evaluate import _truth_fields as truth_fields
 from ml_backend.schema import FIELD_TO_LABEL, FIELDS, BBox, OcrResult, Word
+from ml_backend.reading.respell import respelled
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +282,8 @@ def make_folds(n: int, k: int, seed: int) -> list[list[int]]:
 
 class CachedOcr:
     """An OCR engine whose reads go through an ``OcrCache`` (by image content and engine name),
-    so the pipeline is the served one and repeated runs skip PP-OCR."""
+    so the pipeline is the served one and repeated runs skip PP-OCR; its lines respelled as the
+    pipeline's ``respell`` stage does."""
 
     def __init__(self, engine: Any, cache: Any):
         self.engine = engine
@@ -289,7 +291,7 @@ class CachedOcr:
         self.name = engine.name
 
     def read(self, image: Image.Image) -> OcrResult:
-        return self.cache.read(image, self.engine.read)
+        return respelled(self.cache.read(image, self.engine.read))
 
 
 @dataclass

@@ -3,7 +3,8 @@
 Every stage, top to bottom, and the data it hands on:
 
     qr        qr.decode_qr(image)                   -> QrContact: vCard/MeCard fields, box
-    ocr       ocr.OcrEngine.read(image)             -> OcrResult: upright lines, Russian misreads respelled (text.russian_spelling)
+    ocr       ocr.OcrEngine.read(image)             -> OcrResult: upright lines in reading order, in their script
+    respell   respell.respelled(ocr)                -> OcrResult: Russian words misread by a letter put right
     layout    layout.LayoutTagger.tag(words, ...)   -> list[TaggedWord]: BIO tags
     fields    fields.words_to_values(tagged)        -> list[FieldValue] (source "model")
               fields.merge_qr(values, qr.fields)    -> + the QR code's values, which win
@@ -38,6 +39,7 @@ from ml_backend.reading.fields import merge_qr, words_to_values
 from ml_backend.reading.layout import LayoutTagger, words_from_lines
 from ml_backend.reading.lines import card_region, merge_lines, read_lines
 from ml_backend.reading.ocr import OcrEngine, create_engine
+from ml_backend.reading.respell import load as load_respelling, respelled
 from ml_backend.reading.geometry import rotate_image
 from ml_backend.reading.qr import QrContact, decode_qr
 from ml_backend.schema import Card, FieldValue, OcrLine, OcrResult, TaggedWord
@@ -46,7 +48,7 @@ from ml_backend.reading.validate import Validator
 log = logging.getLogger(__name__)
 
 #: Stages timed for every card, in pipeline order (the latency benchmark reports these).
-STAGES = ("qr", "ocr", "layout", "fields", "lines", "validate")
+STAGES = ("qr", "ocr", "respell", "layout", "fields", "lines", "validate")
 
 
 @contextmanager
@@ -82,6 +84,7 @@ class CardPipeline:
                 "`python scripts/bootstrap_model.py` or set CARDLOOP_MODEL_DIR"
             )
         started = time.perf_counter()
+        load_respelling()
         pipeline = cls(
             settings=settings,
             ocr=create_engine(settings),
@@ -121,6 +124,8 @@ class CardPipeline:
 
         with _timed(timings, "ocr"):
             ocr: OcrResult = self.ocr.read(image)
+        with _timed(timings, "respell"):
+            ocr = respelled(ocr)
         if qr is not None:  # the modules of a QR code sometimes read as text
             ocr.lines = [ln for ln in ocr.lines if not qr.covers(ln, ocr)]
 

@@ -43,7 +43,6 @@ from ml_backend.reading.ocr.reread import (
     word_lines,
     worth_second_look,
 )
-from ml_backend.text.russian_spelling import load_dictionary, respell_russian
 from ml_backend.schema import OcrLine, OcrResult
 from ml_backend.text.lexicon import COMMON_TLDS
 
@@ -191,7 +190,6 @@ class StagedOcrEngine:
         self.name = name
         self.stages = stages
         self.reader = reader
-        load_dictionary()
 
     def read(self, image: Image.Image) -> OcrResult:
         rgb = image if image.mode == "RGB" else image.convert("RGB")
@@ -228,7 +226,7 @@ class StagedOcrEngine:
         if dropped:
             log.debug("%s: dropped %d of %d detected lines as unreadable or junk", self.name, dropped,
                       len(found.readings))
-        ordered = respell_russian(restore_cyrillic([lines[i] for i in reading_order([ln.box for ln in lines])]))
+        ordered = restore_cyrillic([lines[i] for i in reading_order([ln.box for ln in lines])])
         return OcrResult(lines=ordered, width=upright_w, height=upright_h, rotation=rotation)
 
     def _read_frame(self, rgb: Image.Image) -> _FrameReading | None:
