@@ -190,6 +190,36 @@ def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     return out
 
 
+#: A line needs this many words before a title inside it is read as words of a sentence.
+_MIN_SENTENCE_WORDS = 3
+
+
+@rules.implements("retag.title_words_inside_a_sentence")
+def _title_words_inside_a_sentence(words: list[TaggedWord]) -> list[TaggedWord]:
+    """Position words that are fewer than the untagged words of their line, all its other words
+    untagged ("ASSISTÊNCIA TÉCNICA EM GERAL" with "GERAL" given the position, "Acessórios p/
+    Computador,"), are a word of a sentence, a service list or a slogan, not a title: a title is
+    printed as a line or as a part set off by a comma, a bar or a connector ("Jane Roe, Director",
+    "CEO at Acme"). Runs after ``retag.title_line_completed``, which gives a title line the one or
+    two plain words the tagger left out ("Head of Sales")."""
+    out = list(words)
+    for indices in _line_groups(words):
+        titled = [i for i in indices if words[i].field == "position"]
+        untagged = [i for i in indices if words[i].field is None]
+        if (len(indices) < _MIN_SENTENCE_WORDS or not titled or len(titled) + len(untagged) != len(indices)
+                or len(titled) >= len(untagged)):
+            continue
+        first = indices.index(titled[0])
+        before = words[indices[first - 1]].word.text if first else ""
+        if before.endswith((",", ":", ";")) or before.lower() in _COMPANY_CONNECTORS:
+            continue  # "Jane Roe, Director": a part set off
+        log.debug("%r inside the line %r: no title", " ".join(words[i].word.text for i in titled),
+                  " ".join(words[i].word.text for i in indices))
+        for i in titled:
+            out[i] = replace(words[i], tag=OUTSIDE_TAG)
+    return out
+
+
 @rules.implements("retag.title_begun_after_the_name")
 def _title_begun_after_the_name(words: list[TaggedWord]) -> list[TaggedWord]:
     """On a line "Name, Title", the words after the comma that the tagger ran onto the name

@@ -129,6 +129,12 @@ RULES: tuple[Rule, ...] = (
          "a plain word or two the tagger left out of a title line belong to the title", (),
          ((("TELEVISION/O PRODUCTION/POSITION ASSISTANT/POSITION",),
            ("TELEVISION/POSITION PRODUCTION/POSITION ASSISTANT/POSITION",)),)),
+    Rule("retag.title_words_inside_a_sentence", "retag", ("position",), "retag", "layout",
+         "a word or two given the position inside a line of three or more words that are otherwise the tagger's "
+         "nothing, and more of them, are no title: a title is a line or a separated part of one", (),
+         ((("ASSISTÊNCIA/O TÉCNICA/O EM/O GERAL/POSITION",), ("ASSISTÊNCIA/O TÉCNICA/O EM/O GERAL/O",)),
+          (("Head/O of/O Sales/POSITION",), ("Head/O of/O Sales/POSITION",)),
+          (("Jane/O Roe,/O Director/POSITION",), ("Jane/O Roe,/O Director/POSITION",)))),
     Rule("retag.title_ended_above", "retag", ("position",), "retag", "wordlist",
          "a line below a title ending on a title word, holding none, is no part of the title (a slogan)", (),
          ((("Software/POSITION Developer/POSITION", "Robust/POSITION systematic/POSITION architecture/POSITION"),
