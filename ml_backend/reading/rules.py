@@ -181,6 +181,13 @@ RULES: tuple[Rule, ...] = (
            ("address: 400 Oak Ave, Springfield, IL 62704-1234",)),
           (("address: Av. Gabriela Mistral 6, Valdivia, 9304680",),
            ("address: Av. Gabriela Mistral 6, Valdivia, 9304680",)))),
+    Rule("split.address_from_its_street", "split", ("address",), "drop", "format",
+         "an address in a language that prints the street type first begins at the line opening with one: "
+         "digitless lines the tagger ran in above it are no part of it", (),
+         ((("address: Trabalhamos com todas as marcas, Av. Waldemar Carlos Pereira, 1325, Vila Talarico",),
+           ("address: Av. Waldemar Carlos Pereira, 1325, Vila Talarico",)),
+          (("address: Edificio 3, Rua Cruzeiro, 406",), ("address: Edificio 3, Rua Cruzeiro, 406",)),
+          (("address: 12 Main Street, Springfield",), ("address: 12 Main Street, Springfield",)))),
     Rule("split.area_code_cut_from_address", "split", ("address", "phone"), "move", "format",
          "an area code ending the address, on the line where a phone begins or the line above, is that phone's "
          "when only the two together make a valid number", (),

@@ -136,6 +136,18 @@ RUSSIAN_DOTTED_ABBREVIATION = alternation(
 RUSSIAN_STREET_WORD = re.compile(r"(?<![\w-])(?:" + alternation(RUSSIAN_STREET_WORDS) + r")(?![\w-])", re.IGNORECASE)
 
 
+#: Street types printed before the street's name, opening the address's first line, in the Latin
+#: languages whose addresses go from the street to the town ("Rua Pinhal, 283", "Av. Itaquera",
+#: "Calle Mayor 5", "Via Roma 1", "rue de Rivoli", "ul. Długa 5"); lower case, as the first word
+#: of a line reads. (Russian addresses may begin with the town: "г. Москва, ул. Тверская".)
+STREET_TYPES_OPENING_A_LINE: frozenset[str] = frozenset({
+    "rua", "r.", "av.", "av", "avenida", "al.", "alameda", "travessa", "tv.", "estrada", "est.", "praça", "pça.",
+    "rodovia", "rod.", "largo", "calle", "c/", "avda.", "avda", "paseo", "pº", "plaza", "pza.", "carrera", "cra.",
+    "camino", "via", "viale", "v.le", "piazza", "p.za", "corso", "rue", "avenue", "boulevard", "bd", "bd.",
+    "allée", "chemin", "quai", "impasse", "ul.", "aleja", "plac", "os.",
+})
+
+
 # --- postcodes -----------------------------------------------------------------------------
 # Each shape is written once, as a pattern piece without anchors or groups; the compiled
 # patterns below and the callers' own (a postcode glued to a town, a line that is only a

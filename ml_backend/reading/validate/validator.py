@@ -23,7 +23,7 @@ from ml_backend.config import Settings, load_settings
 from ml_backend.reading import rules
 from ml_backend.reading.lines import MAX_TITLE_WORDS, RECOVERED_CONFIDENCE, CardRegion, LineEvidence, LineFacts, card_region
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, union_bbox
-from ml_backend.text.addresses import SEVEN_DIGIT_POSTCODE, US_ZIP_PLUS_FOUR
+from ml_backend.text.addresses import SEVEN_DIGIT_POSTCODE, STREET_TYPES_OPENING_A_LINE, US_ZIP_PLUS_FOUR
 from ml_backend.reading.validate.cues import Cues, CueTagger
 from ml_backend.reading.values.email import split_addresses
 from ml_backend.text.given_names import has_given_name
@@ -466,6 +466,26 @@ def _phone_at_address_end(v: FieldValue, region: str) -> list[FieldValue]:
                     replace(v, field="phone", value=part, raw=part, source="rule",
                             confidence=v.confidence * RELABELLED_FACTOR)]
     return _local_number_at_address_end(v)
+
+
+@rules.implements("split.address_from_its_street")
+def _address_from_its_street(values: list[FieldValue], region: str) -> list[FieldValue]:
+    """An address whose line opening with a street type ("Av. Itaquera, 3006", "Rua Cruzeiro,
+    406") comes after parts with no digit at all ("Trabalhamos com todas as marcas", a service
+    list, "Escrevente Autorizado") -> the address from that line on: in the languages that print
+    the street type first, an address begins with its street, and the lines the tagger ran into
+    it above are a slogan, a list of services or a title."""
+    out = []
+    for v in values:
+        parts = v.value.split(", ") if v.field == "address" and v.source != "qr" else []
+        start = next((k for k, part in enumerate(parts)
+                      if part.split()[:1] and part.split()[0].lower() in STREET_TYPES_OPENING_A_LINE), 0)
+        if start and not any(ch.isdigit() for part in parts[:start] for ch in part):
+            rest = ", ".join(parts[start:])
+            log.debug("address %r begins at its street: %r", v.value, rest)
+            v = replace(v, value=rest, raw=rest)
+        out.append(v)
+    return out
 
 
 @rules.implements("split.numbers_and_emails")
