@@ -45,6 +45,9 @@ def fv(field: str, text: str, confidence: float = 0.9, **kw) -> FieldValue:
         ("anna@firma.c0m", "anna@firma.com"),
         ("mаil@yаndex.ru", "mail@yandex.ru"),  # Cyrillic "а" read by Tesseract
         ("<a@b.com>;", "a@b.com"),
+        ("©service@jacob.com", "service@jacob.com"),  # the envelope icon read as a sign
+        ("✉ info@firma.de", "info@firma.de"),
+        ("øreiner@firma.dk", "øreiner@firma.dk"),  # a letter stays
     ],
 )
 def test_email_normalisation(text: str, value: str) -> None:

@@ -9,6 +9,7 @@ domain may legitimately be gone.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -69,7 +70,19 @@ def repair(text: str) -> str:
     s = re.sub(r"[()\[\]{}]+@|@[()\[\]{}]+", "@", s)  # "ina(@inbox.ru": a bracket glued to the "@"
     s = re.sub(r"\.{2,}", ".", s)
     s, _ = fix_mixed_script(s)
-    return s.strip(_EDGE_JUNK)
+    return _without_icons(s.strip(_EDGE_JUNK)).strip(_EDGE_JUNK)
+
+
+def _without_icons(s: str) -> str:
+    """``s`` without the symbols at its ends ("©service@jacob.com", "✉info@x.de"): the envelope or
+    at-sign icon printed before an address, read as a sign. Symbols (Unicode category S: ©, ®, ✉,
+    ☎) are in no address a mail provider hands out; letters of any script stay ("ø" is Danish)."""
+    start, end = 0, len(s)
+    while start < end and unicodedata.category(s[start]).startswith("S"):
+        start += 1
+    while end > start and unicodedata.category(s[end - 1]).startswith("S"):
+        end -= 1
+    return s[start:end]
 
 
 def _check(address: str) -> tuple[str | None, str | None]:
