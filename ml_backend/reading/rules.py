@@ -102,15 +102,21 @@ RULES: tuple[Rule, ...] = (
          "a title begun after the name's comma, its first words read into the name, is the title", (),
          ((('ADAM/FULL_NAME HOWELL,/FULL_NAME ARMED/FULL_NAME FORCES/POSITION TECHNICAL/POSITION OFFICER/POSITION',), ('ADAM/FULL_NAME HOWELL,/FULL_NAME ARMED/POSITION FORCES/POSITION TECHNICAL/POSITION OFFICER/POSITION',)),)),
     Rule("retag.labels_untagged", "retag", _ANY_NAME + ("address",), "retag", "format",
-         "a contact label (\"Эл. почта:\", garbled) is no part of the value before it", (),
-         ((('3n./ADDRESS nota:/O ivan@x.ru/EMAIL',), ('3n./O nota:/O ivan@x.ru/EMAIL',)),)),
+         "a contact label (\"Эл. почта:\", garbled; a place naming a branch's number, \"Monnier-sur-Launay : 04 94 "
+         "95 74 80\") is no part of the value before it", (),
+         ((('3n./ADDRESS nota:/O ivan@x.ru/EMAIL',), ('3n./O nota:/O ivan@x.ru/EMAIL',)),
+          (('Monnier-sur-Launay/ADDRESS :/O 04/PHONE 94/PHONE 95/PHONE', '62,/ADDRESS avenue/ADDRESS de/ADDRESS Delattre/ADDRESS'),
+           ('Monnier-sur-Launay/O :/O 04/PHONE 94/PHONE 95/PHONE', '62,/ADDRESS avenue/ADDRESS de/ADDRESS Delattre/ADDRESS')))),
     Rule("retag.monogram_untagged", "retag", ("company", "address"), "retag", "card",
          "a line holding only the company's initials is its logo", (),
          ((("VG/ADDRESS", "Vector/COMPANY Group/COMPANY"), ("VG/O", "Vector/COMPANY Group/COMPANY")),)),
     Rule("retag.title_line_completed", "retag", ("position",), "retag", "layout",
-         "a plain word or two the tagger left out of a title line belong to the title", (),
+         "a plain word or two the tagger left out of a title line belong to the title (not where the line, so "
+         "completed, would continue a title ending on the line above: a department under the title)", (),
          ((("TELEVISION/O PRODUCTION/POSITION ASSISTANT/POSITION",),
-           ("TELEVISION/POSITION PRODUCTION/POSITION ASSISTANT/POSITION",)),)),
+           ("TELEVISION/POSITION PRODUCTION/POSITION ASSISTANT/POSITION",)),
+          (("Analista/POSITION de/POSITION Sistemas/POSITION", "Marketing/O e/O Comunicação/POSITION"),
+           ("Analista/POSITION de/POSITION Sistemas/POSITION", "Marketing/O e/O Comunicação/POSITION")))),
     Rule("retag.title_ended_above", "retag", ("position",), "retag", "wordlist",
          "a line below a title ending on a title word, holding none, is no part of the title (a slogan)", (),
          ((("Software/POSITION Developer/POSITION", "Robust/POSITION systematic/POSITION architecture/POSITION"),
@@ -120,15 +126,19 @@ RULES: tuple[Rule, ...] = (
          ((("suvorova@inbox./EMAIL ru/O",), ("suvorova@inbox./EMAIL ru/EMAIL",)),)),
     # --- decode: values joined or left out (fields.py) --------------------------------------
     Rule("decode.address_parts_joined", "decode", ("address",), "join", "layout",
-         "address lines decoded as separate values are one address; on a card printing several places, each "
-         "address with its own phone on its line, the first place's", (),
+         "address lines decoded as separate values are one address where they are one block (on one row, or "
+         "within two line heights with at most one other line between them in their column; a part on a line "
+         "with its own phone only with the line read next to it); a block without a number beside one with a "
+         "number is less sure; on a card printing several places, each address with its own phone on its "
+         "line, the first place's", (),
          ((('address: 12 Main St', 'address: Springfield, IL 62701'), ('address: 12 Main St, Springfield, IL 62701',)),)),
     Rule("decode.wrapped_lines_joined", "decode", ("full_name", "position", "company"), "join", "layout",
          "a name, position or company wrapped onto the next line is one value (the next line's words are the "
          "value's alone: \"Solutions\" of \"IT Solutions\" under \"BELTIS\" continues nothing)", (),
          ((('position: Logistics and', 'position: Distribution Manager'), ('position: Logistics and Distribution Manager',)),)),
     Rule("decode.fragments_joined", "decode", ("email", "website", "phone", "full_name"), "join", "layout",
-         "fragments of one value split by the tagger on one row are one value", ()),
+         "fragments of one value split by the tagger on one row are one value, unless a word is printed between "
+         "them (\"(11) 99098-5170 | Fax 55 11 2154-5166\")", ()),
     # --- card: moves between values before the checks (validator.py) ------------------------
     Rule("card.company_closed_in_address", "card", ("company", "address"), "move", "card",
          "the address's last part that closes the company's open guillemet is the company's", ("ru_RU",),
