@@ -89,7 +89,8 @@ def _run_alone(rule: rules.Rule, given: tuple[str, ...]) -> tuple[str, ...]:
     elif rule.stage == "split":
         out = fn(values, region)
     elif rule.stage in ("validate", "settle"):
-        out = fn(values, CardContext(_validator(), list(values), lines, region, False))
+        known = Validator._evidence_region(values, lines)  # as the validator tells the card's region
+        out = fn(values, CardContext(_validator(), list(values), lines, known or region, known is not None))
     elif rule.stage == "recover.value":
         context = RecoverContext.of(values, region)
         out = [piece for v in values for piece in (fn(v, context) or [v])]

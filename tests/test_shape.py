@@ -89,6 +89,15 @@ def test_well_formed_addresses_pass(address: str, region: str | None) -> None:
     assert misread_address(address, region) is None
 
 
+def test_a_landmark_in_words_is_no_piece_of_a_word() -> None:
+    """Small words in a run ("opposite the post office") or in brackets are a phrase the card
+    printed; a lone one among capitalised words ("5010 lan Way") is a misread."""
+    assert misread_address("07321 Cox Skyway, Port Joberg, IN 02418 opposite the post office", "US") is None
+    assert misread_address("6074 Morris Isle Apt. 585, North Edward, CA 88174, (near Main Street Mall)", "US") is None
+    assert misread_address("5010 lan Way, West Susanmouth, NV 35521", "US") == "'lan' is a piece of a word"
+    assert case_slips_restored("12 Main St, Springfield, IL 62701, (next to the station)", "US").endswith("the station)")
+
+
 def test_a_capital_read_small_is_put_back_in_english_addresses_only() -> None:
     assert case_slips_restored("65 clarke Manors, Port Jessica, SW79 5DL", "GB") == "65 Clarke Manors, Port Jessica, SW79 5DL"
     assert case_slips_restored("Holy Trinity, Stratford upon Avon", "GB") == "Holy Trinity, Stratford upon Avon"

@@ -157,20 +157,29 @@ RULES: tuple[Rule, ...] = (
          "two phone numbers or e-mails tagged as one value are two", (),
          ((("email: a@x.com b@y.com",), ("email: a@x.com", "email: b@y.com")),)),
     Rule("split.phone_cut_from_address", "split", ("address", "phone"), "split", "format",
-         "a phone number (or a long number) at an end of the address is a phone", (),
+         "a phone number (or a long number) at an end of the address is a phone; a postcode of some region "
+         "(a Chilean \"9304680\") stays", (),
          ((("address: 12 Main St, Springfield, +1 415 555 0134",),
-           ("address: 12 Main St, Springfield", "phone: +1 415 555 0134")),)),
+           ("address: 12 Main St, Springfield", "phone: +1 415 555 0134")),
+          (("address: Av. Gabriela Mistral 6, Valdivia, Región de Los Ríos, 9304680",),
+           ("address: Av. Gabriela Mistral 6, Valdivia, Región de Los Ríos, 9304680",)))),
     # --- check: inside the per-value check (validator._checked) -----------------------------
     Rule("check.known_russian_words", "check", ("address", "full_name", "position"), "repair", "wordlist",
          "a Russian town, given name or title word a letter off a known one: respelled where the word "
          "cannot be right as read, else proposed", ("ru_RU",)),
     # --- validate: card-level rules after the checks (validator.py) -------------------------
     Rule("validate.relabelled_by_cues", "validate", _ANY_NAME, "move", "wordlist",
-         "a name/company/position whose cues (legal form, title word) say another of the three moves there", (),
-         ((("full_name: Acme LLC",), ("company: Acme LLC",)),)),
+         "a name/company/position whose cues (legal form, title word) say another of the three moves there; "
+         "where the card fills that field, a legal form is flagged and a title word (a company may print one) "
+         "noted", (),
+         ((("full_name: Acme LLC",), ("company: Acme LLC",)),
+          (("company: Steiger Widmer & Partner", "position: Ophthalmologist"),
+           ("company: Steiger Widmer & Partner", "position: Ophthalmologist")))),
     Rule("validate.person_like_company_flagged", "validate", ("company",), "flag", "wordlist",
-         "a company that reads as a person's name on a card with no name is flagged", (),
-         ((('company: John Smith',), ('company!: John Smith',)),)),
+         "a company that reads as a person's name (a Latin one starting with a given name) on a card with no "
+         "name is flagged", (),
+         ((('company: John Smith',), ('company!: John Smith',)),
+          (('company: AUTO SOCORRO',), ('company: AUTO SOCORRO',)))),
     # recover.value: first match per value (recover.py)
     Rule("recover.website_read_as_email", "recover.value", ("website", "email"), "move", "card",
          "a website that is an e-mail at one of the card's or a free-mail domain, its \"@\" lost", (),
@@ -201,9 +210,14 @@ RULES: tuple[Rule, ...] = (
          "a one-word Latin name that lost its space is spaced as an e-mail's local part spells it", (),
          ((("full_name!: ADAMJAMES", "email: a.james@x.com"), ("full_name: ADAM JAMES", "email: a.james@x.com")),)),
     Rule("spelling.domains_harmonised", "spelling", ("email", "website"), "repair", "card",
-         "domains alike on one card are one domain, spelled as the card shows it most", (),
+         "domains alike on one card are one domain, spelled as the card shows it most (the company's Latin name "
+         "counting as one more print)", (),
          ((("email: ann@vosok.su", "website: vostok.su", "email: bob@vostok.su"),
-           ("email: ann@vostok.su", "website: vostok.su", "email: bob@vostok.su")),)),
+           ("email: ann@vostok.su", "website: vostok.su", "email: bob@vostok.su")),
+          (("company: ПАО «Ironbridge Энерго»", "email: polyakov@ironbridge.su", "email: info@ironbridgc.su",
+            "website: ironbridgc.su"),
+           ("company: ПАО «Ironbridge Энерго»", "email: polyakov@ironbridge.su", "email: info@ironbridge.su",
+            "website: ironbridge.su")))),
     Rule("spelling.glued_email_label", "spelling", ("email",), "repair", "card",
          "an e-mail label glued to the local part is cut off where the name shows it", (),
          ((("full_name: Jennifer Johnson", "email: mailjohnson@x.com"), ("full_name: Jennifer Johnson", "email: johnson@x.com")),)),
@@ -237,13 +251,18 @@ RULES: tuple[Rule, ...] = (
          "a second one-line name with no given name on a card without a position is the position", ()),
     Rule("validate.unsure_readings_flagged", "settle", tuple(f for f in ("full_name", "position", "company", "email",
                                                                           "website", "address")), "flag", "format",
-         "a value read from a line the OCR engine was unsure of is flagged", ()),
+         "a value read from a line the OCR engine was unsure of is flagged; one spelled in Russian dictionary "
+         "words is kept with a note", ()),
     Rule("validate.address_case_restored", "settle", ("address",), "repair", "format",
          "a capital read as its small form in an address (\"65 clarke Manors\") is put right", (),
          ((('address: 65 clarke Manors, Springfield, IL 62701',), ('address: 65 Clarke Manors, Springfield, IL 62701',)),)),
     Rule("validate.misread_shape_flagged", "settle", ("address", "company", "position", "full_name"), "flag", "format",
-         "an address, company, title or name whose shape says OCR misread it is flagged", (),
-         ((('company: ООО "Вектор',), ('company!: ООО "Вектор',)),)),
+         "an address, company, title or name whose shape says OCR misread it is flagged (an address held to a "
+         "region's patterns only where the card's evidence gave the region)", (),
+         ((('company: ООО "Вектор',), ('company!: ООО "Вектор',)),
+          (('address: 5010 lan Way, West Susanmouth, NV 35521',), ('address!: 5010 lan Way, West Susanmouth, NV 35521',)),
+          (('address: Avenida Quindío 73, Etapa 2 apartamento 182, San Sebastián de Mariquita, DF 48065',),
+           ('address: Avenida Quindío 73, Etapa 2 apartamento 182, San Sebastián de Mariquita, DF 48065',)))),
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

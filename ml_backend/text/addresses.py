@@ -156,6 +156,8 @@ RU_POSTCODE = r"\d{6}"
 FIVE_DIGIT_POSTCODE = r"\d{5}"
 #: Brazilian CEP: "01310-100".
 BR_CEP = r"\d{5}-\d{3}"
+#: Chilean postcode: seven digits, printed unbroken ("9304680").
+CL_POSTCODE = r"\d{7}"
 
 #: Postcode shapes by the region whose addresses print them.
 POSTCODE_SHAPES: dict[str, str] = {
@@ -167,7 +169,16 @@ POSTCODE_SHAPES: dict[str, str] = {
     "ES": FIVE_DIGIT_POSTCODE,
     "IT": FIVE_DIGIT_POSTCODE,
     "BR": BR_CEP,
+    "CL": CL_POSTCODE,
 }
+
+
+def is_postcode_of_some_region(text: str) -> bool:
+    """Whether ``text`` is, as a whole, a postcode shaped as one of ``POSTCODE_SHAPES``'s regions
+    prints it ("9304680" in Chile, "01310-100" in Brazil): it may be right as read on a card of
+    that region, whatever region the card's other evidence points to."""
+    text = text.strip()
+    return any(re.fullmatch(shape, text) for shape in POSTCODE_SHAPES.values())
 
 #: A UK postcode anywhere in a text, its space optional ("W11 1ZA", "BA118XZ").
 UK_POSTCODE = re.compile(rf"\b{UK_OUTWARD_CODE}\s*{UK_INWARD_CODE}\b")
