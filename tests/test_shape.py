@@ -169,3 +169,9 @@ def test_russian_text_read_in_latin_look_alikes_is_named_on_russian_cards(text: 
 @pytest.mark.parametrize("text", ["DAVIES-HEATH", "KEYSTONE", "Emily Thomas", "ООО «Вектор»", "B2B Partners Ltd"])
 def test_english_names_on_russian_cards_pass(text: str) -> None:
     assert cyrillic_read_as_latin(text, "RU") is None
+
+
+def test_a_german_title_naming_both_genders_with_a_star_is_no_misread() -> None:
+    assert misread_position("Pyrotechniker*in") is None
+    assert misread_position("Immobilientreuhänder*innen") is None
+    assert misread_position("Региональный* представитель") == "'*' is no character of a job title"

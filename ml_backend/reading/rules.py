@@ -258,8 +258,10 @@ RULES: tuple[Rule, ...] = (
          ((('address: 65 clarke Manors, Springfield, IL 62701',), ('address: 65 Clarke Manors, Springfield, IL 62701',)),)),
     Rule("validate.misread_shape_flagged", "settle", ("address", "company", "position", "full_name"), "flag", "format",
          "an address, company, title or name whose shape says OCR misread it is flagged (an address held to a "
-         "region's patterns only where the card's evidence gave the region)", (),
+         "region's patterns only where the card's evidence gave the region; a German title's gender star, "
+         "\"Pyrotechniker*in\", is no misread)", (),
          ((('company: ООО "Вектор',), ('company!: ООО "Вектор',)),
+          (('position: Pyrotechniker*in',), ('position: Pyrotechniker*in',)),
           (('address: 5010 lan Way, West Susanmouth, NV 35521',), ('address!: 5010 lan Way, West Susanmouth, NV 35521',)),
           (('address: Avenida Quindío 73, Etapa 2 apartamento 182, San Sebastián de Mariquita, DF 48065',),
            ('address: Avenida Quindío 73, Etapa 2 apartamento 182, San Sebastián de Mariquita, DF 48065',)))),

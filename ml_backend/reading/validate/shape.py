@@ -243,6 +243,8 @@ def _odd_mark(marks: re.Pattern[str], text: str, what: str) -> str | None:
 
 #: Marks no job title prints ("Региональный! представитель"): specks or letters misread.
 _ODD_IN_TITLE = re.compile(r"[!$}{\[\]|\\^~*+=<>@#%]")
+#: German titles name both genders with a star ("Pyrotechniker*in", "Berater*innen"): no misread.
+_GENDER_STAR = re.compile(r"(?<=[^\W\d_])\*(?=in(?:nen)?\b)")
 #: Fewest letters of a job title that is not a known short one ("VP", "CEO").
 _MIN_TITLE_LETTERS = 3
 
@@ -253,7 +255,7 @@ def misread_position(position: str) -> str | None:
     letters = re.sub(r"[\W\d_]", "", position)
     if len(letters) < _MIN_TITLE_LETTERS and letters.lower() not in TITLE_WORDS:
         return "too short for a job title"
-    return _odd_mark(_ODD_IN_TITLE, position, "a job title")
+    return _odd_mark(_ODD_IN_TITLE, _GENDER_STAR.sub("", position), "a job title")
 
 
 #: Russian text PP-OCR read in Latin look-alikes ("HAYMOBA-HEKPACOB" for "НАУМОВА-НЕКРАСОВ",
