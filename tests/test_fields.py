@@ -572,6 +572,16 @@ def test_an_address_part_on_a_line_with_its_own_phone_joins_only_the_line_read_n
                      ("3123-0800", "B-PHONE"))
              + line_of(1, ("Sao", "B-ADDRESS"), ("Paulo", "I-ADDRESS")))
     assert [v.value for v in words_to_values(words) if v.field == "address"] == ["Av. Pedras, 1553, Sao Paulo"]
+    # "Office:" before the address labels it, not a phone: a line in another column between
+    # the street and the town leaves them one address
+    words = (line_of(0, ("Office:", "O"), ("6019", "B-ADDRESS"), ("Renee", "I-ADDRESS"), ("Lane", "I-ADDRESS"),
+                     ("Apt.", "I-ADDRESS"), ("892", "I-ADDRESS"))
+             + [tagged("Member", "O", 1, 700), tagged("of", "O", 1, 770), tagged("RICS", "O", 1, 800)]
+             + line_of(2, ("Port", "B-ADDRESS"), ("Amandaborough,", "I-ADDRESS"), ("NY", "I-ADDRESS"), ("63502", "I-ADDRESS")))
+    for tw in words[-4:]:  # the town line right below the street, the other column's line between them
+        tw.word.bbox = (tw.word.bbox[0], 45.0, tw.word.bbox[2], 65.0)
+    assert [v.value for v in words_to_values(words) if v.field == "address"] == [
+        "6019 Renee Lane Apt. 892, Port Amandaborough, NY 63502"]
 
 
 def test_a_title_split_by_ocr_on_its_row_keeps_its_second_half() -> None:

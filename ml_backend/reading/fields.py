@@ -218,17 +218,19 @@ _MIN_PLACE_PHONE_DIGITS = 7
 
 
 def _place_lines(words: list[TaggedWord]) -> set[int]:
-    """Lines that print a phone label and a number after it ("Av. Sapopemba, 2449 - Tel/Fax:
-    2966-2550"): on a line that also holds an address, the address of one place of several."""
+    """Lines that print a phone label and a number tagged as a phone after it ("Av. Sapopemba,
+    2449 - Tel/Fax: 2966-2550"): on a line that also holds an address, the address of one place
+    of several. "Office: 6019 Renee Lane Apt. 892" labels an address, not a phone."""
     lines: set[int] = set()
-    by_line: dict[int, list[str]] = {}
+    by_line: dict[int, list[TaggedWord]] = {}
     for tw in words:
-        by_line.setdefault(tw.word.line_index, []).append(tw.word.text)
-    for index, texts in by_line.items():
-        for k, text in enumerate(texts):
-            labels = [w for w in text.lower().strip(".:").split("/") if w]
+        by_line.setdefault(tw.word.line_index, []).append(tw)
+    for index, line in by_line.items():
+        for k, tw in enumerate(line):
+            labels = [w for w in tw.word.text.lower().strip(".:").split("/") if w]
             if labels and all(w in PHONE_LABELS or w in ("fax", "факс") for w in labels) and sum(
-                    ch.isdigit() for ch in " ".join(texts[k + 1:])) >= _MIN_PLACE_PHONE_DIGITS:
+                    ch.isdigit() for after in line[k + 1:] if after.field in ("phone", "fax")
+                    for ch in after.word.text) >= _MIN_PLACE_PHONE_DIGITS:
                 lines.add(index)
                 break
     return lines
