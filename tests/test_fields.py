@@ -600,3 +600,15 @@ def test_a_postcode_line_with_its_label_is_the_address_s() -> None:
     words = line_of(0, ("Trevo", "B-ADDRESS"), ("Ferreira,", "I-ADDRESS"), ("18", "I-ADDRESS")) + line_of(
         1, ("CEP", "B-ADDRESS"), ("78849-664", "I-ADDRESS"))
     assert [v.value for v in words_to_values(words)] == ["Trevo Ferreira, 18, CEP 78849-664"]
+
+
+def test_a_number_valid_as_read_is_not_extended_by_a_fragment_beside_it() -> None:
+    """A stray "0" read beside "01516/2567257" (a German mobile number, valid as printed) is no
+    part of it; "+48536539" | "019" (too short for Poland) is one number split by OCR."""
+    mail = line_of(2, ("c.atzler@kraftwerk.de", "B-EMAIL"))
+    words = line_of(0, ("0", "B-PHONE")) + [tagged("01516/2567257", "B-PHONE", 1, 30)] + mail
+    words[1].word.bbox = (30.0, 0.0, 160.0, 20.0)  # on the row of the "0", OCR's next line
+    assert [v.value for v in words_to_values(words) if v.field == "phone"] == ["0", "01516/2567257"]
+    words = line_of(0, ("+48536539", "B-PHONE")) + [tagged("019", "B-PHONE", 1, 110)]
+    words[1].word.bbox = (110.0, 0.0, 140.0, 20.0)
+    assert [v.value for v in words_to_values(words) if v.field == "phone"] == ["+48536539 019"]

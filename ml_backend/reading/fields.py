@@ -412,12 +412,17 @@ def _same_row_neighbours(left: FieldValue, right: FieldValue) -> bool:
     return same_row and -height <= rx0 - lx1 <= 2 * height  # boxes of a split line may overlap
 
 
-def _fragments(left: FieldValue, right: FieldValue) -> bool:
+def _fragments(left: FieldValue, right: FieldValue, region: str | None = None) -> bool:
     """Two values of a field that read as one split by OCR: a phone/e-mail/website with an
-    incomplete part, or a name neither part of which is a complete name ("Tracey" | "Clements")."""
+    incomplete part, or a name neither part of which is a complete name ("Tracey" | "Clements").
+    A phone number valid as read is no fragment to extend: a stray "0" beside "01516/2567257"
+    stays apart."""
     if left.field != right.field:
         return False
     if left.field in MULTI_VALUE_FIELDS:
+        if left.field == "phone" and any(not _incomplete(p) and normalise("phone", p.value, region).valid
+                                         for p in (left, right)):
+            return False
         return _incomplete(left) or _incomplete(right)
     return left.field == "full_name" and not (is_complete_name(left.value) or is_complete_name(right.value))
 
@@ -443,10 +448,11 @@ def _join_fragments(values: list[FieldValue], words: list[TaggedWord] | None = N
     """Adjacent parts of a phone/e-mail/website or of a name on one row (``_fragments``), with no
     word printed between them (``_printed_between``) -> one value."""
     out = list(values)
+    region = region_hint_from(values)
     i = 0
     while i < len(out) - 1:
         left, right = out[i], out[i + 1]
-        if _fragments(left, right) and _same_row_neighbours(left, right) and not _printed_between(left, right, words):
+        if _fragments(left, right, region) and _same_row_neighbours(left, right) and not _printed_between(left, right, words):
             joiner = _WORD_JOINER if left.field in ("phone", "full_name") else ""
             out[i : i + 2] = [_joined([left, right], joiner)]
             continue

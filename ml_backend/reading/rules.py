@@ -138,7 +138,7 @@ RULES: tuple[Rule, ...] = (
          ((('position: Logistics and', 'position: Distribution Manager'), ('position: Logistics and Distribution Manager',)),)),
     Rule("decode.fragments_joined", "decode", ("email", "website", "phone", "full_name"), "join", "layout",
          "fragments of one value split by the tagger on one row are one value, unless a word is printed between "
-         "them (\"(11) 99098-5170 | Fax 55 11 2154-5166\")", ()),
+         "them (\"(11) 99098-5170 | Fax 55 11 2154-5166\") or one is a phone number valid as read", ()),
     # --- card: moves between values before the checks (validator.py) ------------------------
     Rule("card.company_closed_in_address", "card", ("company", "address"), "move", "card",
          "the address's last part that closes the company's open guillemet is the company's", ("ru_RU",),
