@@ -1018,3 +1018,7 @@ def test_a_name_line_run_into_the_address_of_a_nameless_card_is_the_name(validat
     office = replace(read, value="Harbour House, 14403 Phillips Street, Brandonstad, AL 07162")
     lines[0] = OcrLine("Harbour House", lines[0].box, 1.0)
     assert [v.field for v in validator.validate([office], lines=lines, region_hint="US")] == ["address"]
+    # a street named after a person starts with its street word
+    street = replace(read, value="rue Frédéric Weiss, 14403 Phillips Street, Brandonstad, AL 07162")
+    lines[0] = OcrLine("rue Frédéric Weiss", lines[0].box, 1.0)
+    assert [v.field for v in validator.validate([street], lines=lines, region_hint="US")] == ["address"]

@@ -241,7 +241,8 @@ RULES: tuple[Rule, ...] = (
          "repair", "wordlist",
          "a proposed spelling is applied where OCR was unsure of the value's line, else kept as a note", ()),
     Rule("validate.name_line_cut_from_the_address", "settle", ("full_name", "address"), "split", "wordlist",
-         "on a card with no name, an address whose first line is a name: that line is the name", ()),
+         "on a card with no name, an address whose first line is a name (a Latin one starting with a given "
+         "name): that line is the name", ()),
     Rule("validate.missing_position", "settle", ("position",), "add", "wordlist",
          "a card without a position takes an unused line that reads as a job title", ()),
     Rule("validate.one_value_per_single_field", "settle", ("full_name", "position", "company", "address"), "flag",

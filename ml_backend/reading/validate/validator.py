@@ -265,7 +265,8 @@ def _spelled_in_dictionary_words(text: str) -> bool:
 def _name_line_cut_from_the_address(values: list[FieldValue], lines: list[OcrLine], region: str) -> list[FieldValue]:
     """On a card with no name, an address whose first line is a person's name ("John Conway"
     over "14403 Phillips Street"): the tagger ran the name line into the address below it. The
-    line becomes the full name; the rest stays the address."""
+    line becomes the full name; the rest stays the address. A Latin name starts with its given
+    name: "rue Frédéric Weiss" holds one, but is a street."""
     if any(v.field == "full_name" for v in values):
         return values
     out = list(values)
@@ -276,7 +277,7 @@ def _name_line_cut_from_the_address(values: list[FieldValue], lines: list[OcrLin
         first, _, rest = v.value.partition(", ")
         if not rest or first != line.text.strip() or any(c.isdigit() for c in first) or not 2 <= len(first.split()) <= 3:
             continue
-        if not has_given_name(first):
+        if not _reads_as_a_persons_name(first):  # "rue Frédéric Weiss" is a street
             continue
         log.debug("name line %r cut from the address %r", first, v.value)
         name = _checked(FieldValue(field="full_name", value=first, raw=line.text, confidence=RECOVERED_CONFIDENCE,
