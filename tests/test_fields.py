@@ -523,3 +523,92 @@ def test_a_company_line_starting_with_and_continues_the_name_shaped_line_above()
     words = line_of(0, ("Anna", "B-FULL_NAME"), ("Green", "I-FULL_NAME")) + line_of(
         1, ("Green", "B-COMPANY"), ("Labs", "I-COMPANY"))
     assert [v.field for v in words_to_values(words)] == ["full_name", "company"]
+
+
+def test_a_number_and_a_fragment_with_a_label_printed_between_are_not_joined() -> None:
+    """"(11) 99098-5170 | Fax 55 11 2154-5166": "55" is the fax's country code, not the end of the
+    phone before the label."""
+    words = line_of(0, ("(11)", "B-PHONE"), ("99098-5170", "I-PHONE"), ("|", "O"), ("Fax", "O"), ("55", "B-PHONE"),
+                    ("11", "B-PHONE"), ("2154-5166", "I-PHONE"))
+    for tw in words:  # a photo's tall boxes: the label's gap is under two line heights
+        tw.word.bbox = (tw.word.bbox[0], 0.0, tw.word.bbox[2], 60.0)
+    assert [v.value for v in words_to_values(words)] == ["(11) 99098-5170", "55 11 2154-5166"]
+
+
+def test_address_parts_apart_from_each_other_are_two_blocks() -> None:
+    """Parts two lines of other text apart in their column (an e-mail and a website line) are two
+    addresses; a part without a number beside one with a number is the less sure."""
+    words = (line_of(0, ("Jardim", "B-ADDRESS"), ("Andrade,", "I-ADDRESS"), ("53", "I-ADDRESS"))
+             + line_of(1, ("e-mail:", "O"), ("ana@novaes.com.br", "B-EMAIL"))
+             + line_of(2, ("www.novaes.com.br", "B-WEBSITE"))
+             + line_of(3, ("Colônia", "B-ADDRESS"), ("Recife,", "I-ADDRESS"), ("72863-992", "I-ADDRESS")))
+    assert [v.value for v in words_to_values(words) if v.field == "address"] == [
+        "Jardim Andrade, 53", "Colônia Recife, 72863-992"]
+    # one line of other text inside the block (a phone) keeps it one address
+    words = (line_of(0, ("12", "B-ADDRESS"), ("Main", "I-ADDRESS"), ("St", "I-ADDRESS"))
+             + line_of(1, ("Tel", "O"), ("555", "B-PHONE"))
+             + line_of(2, ("Springfield", "B-ADDRESS")))
+    assert [v.value for v in words_to_values(words) if v.field == "address"] == ["12 Main St, Springfield"]
+    # a list of goods far above the address: two values, the one without a number less sure
+    words = (line_of(0, ("LCD,", "B-ADDRESS"), ("DVD", "I-ADDRESS"))
+             + line_of(1, ("2294-9484", "B-PHONE"))
+             + line_of(6, ("Av.", "B-ADDRESS"), ("Itaquera,", "I-ADDRESS"), ("3006", "I-ADDRESS")))
+    goods, address = [v for v in words_to_values(words) if v.field == "address"]
+    assert (goods.value, address.value) == ("LCD, DVD", "Av. Itaquera, 3006") and goods.confidence < address.confidence
+
+
+def test_an_address_part_on_a_line_with_its_own_phone_joins_only_the_line_read_next_to_it() -> None:
+    """A tilted photo's boxes overlap: the reading order tells a place's line ("Paseo ... - Tel/Fax:
+    838 97 57 96") from the card's address two lines further on."""
+    words = (line_of(0, ("Paseo", "B-ADDRESS"), ("Becerra", "I-ADDRESS"), ("19", "O"), ("Tel/Fax:", "O"),
+                     ("838", "B-PHONE"), ("97", "I-PHONE"), ("57", "I-PHONE"), ("96", "I-PHONE"))
+             + line_of(1, ("Web:", "O"), ("www.gallego.com", "B-WEBSITE"))
+             + line_of(2, ("Glorieta", "B-ADDRESS"), ("Segovia", "I-ADDRESS"), ("34,", "I-ADDRESS"), ("Cuenca", "I-ADDRESS")))
+    for tw in words:  # one row, as a tilted photo's boxes make them
+        tw.word.bbox = (tw.word.bbox[0], 0.0, tw.word.bbox[2], 60.0)
+    assert [v.value for v in words_to_values(words) if v.field == "address"] == ["Paseo Becerra", "Glorieta Segovia 34, Cuenca"]
+    # the town on the line read right after it is the place's
+    words = (line_of(0, ("Av.", "B-ADDRESS"), ("Pedras,", "I-ADDRESS"), ("1553", "I-ADDRESS"), ("Tel/Fax:", "O"),
+                     ("3123-0800", "B-PHONE"))
+             + line_of(1, ("Sao", "B-ADDRESS"), ("Paulo", "I-ADDRESS")))
+    assert [v.value for v in words_to_values(words) if v.field == "address"] == ["Av. Pedras, 1553, Sao Paulo"]
+    # "Office:" before the address labels it, not a phone: a line in another column between
+    # the street and the town leaves them one address
+    words = (line_of(0, ("Office:", "O"), ("6019", "B-ADDRESS"), ("Renee", "I-ADDRESS"), ("Lane", "I-ADDRESS"),
+                     ("Apt.", "I-ADDRESS"), ("892", "I-ADDRESS"))
+             + [tagged("Member", "O", 1, 700), tagged("of", "O", 1, 770), tagged("RICS", "O", 1, 800)]
+             + line_of(2, ("Port", "B-ADDRESS"), ("Amandaborough,", "I-ADDRESS"), ("NY", "I-ADDRESS"), ("63502", "I-ADDRESS")))
+    for tw in words[-4:]:  # the town line right below the street, the other column's line between them
+        tw.word.bbox = (tw.word.bbox[0], 45.0, tw.word.bbox[2], 65.0)
+    assert [v.value for v in words_to_values(words) if v.field == "address"] == [
+        "6019 Renee Lane Apt. 892, Port Amandaborough, NY 63502"]
+
+
+def test_a_title_split_by_ocr_on_its_row_keeps_its_second_half() -> None:
+    """"Directeur | général" is one printed line OCR split at a gap: no line below the title."""
+    words = line_of(0, ("Directeur", "B-POSITION")) + line_of(1, ("général", "I-POSITION"))
+    for tw in words[1:]:  # beside "Directeur", on its row
+        tw.word.bbox = (120.0, 0.0, 190.0, 20.0)
+    assert [v.value for v in words_to_values(words) if v.field == "position"] == ["Directeur général"]
+    below = line_of(0, ("Software", "B-POSITION"), ("Developer", "I-POSITION")) + line_of(
+        1, ("Robust", "I-POSITION"), ("architecture", "I-POSITION"))
+    assert [v.value for v in words_to_values(below) if v.field == "position"] == ["Software Developer"]
+
+
+def test_a_postcode_line_with_its_label_is_the_address_s() -> None:
+    """"CEP 78849-664" has a registration number's shape, but its label makes it the postcode."""
+    words = line_of(0, ("Trevo", "B-ADDRESS"), ("Ferreira,", "I-ADDRESS"), ("18", "I-ADDRESS")) + line_of(
+        1, ("CEP", "B-ADDRESS"), ("78849-664", "I-ADDRESS"))
+    assert [v.value for v in words_to_values(words)] == ["Trevo Ferreira, 18, CEP 78849-664"]
+
+
+def test_a_number_valid_as_read_is_not_extended_by_a_fragment_beside_it() -> None:
+    """A stray "0" read beside "01516/2567257" (a German mobile number, valid as printed) is no
+    part of it; "+48536539" | "019" (too short for Poland) is one number split by OCR."""
+    mail = line_of(2, ("c.atzler@kraftwerk.de", "B-EMAIL"))
+    words = line_of(0, ("0", "B-PHONE")) + [tagged("01516/2567257", "B-PHONE", 1, 30)] + mail
+    words[1].word.bbox = (30.0, 0.0, 160.0, 20.0)  # on the row of the "0", OCR's next line
+    assert [v.value for v in words_to_values(words) if v.field == "phone"] == ["0", "01516/2567257"]
+    words = line_of(0, ("+48536539", "B-PHONE")) + [tagged("019", "B-PHONE", 1, 110)]
+    words[1].word.bbox = (110.0, 0.0, 140.0, 20.0)
+    assert [v.value for v in words_to_values(words) if v.field == "phone"] == ["+48536539 019"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ml_backend.reading import rules
-from ml_backend.reading.lines import CardRegion, LineEvidence, read_lines
+from ml_backend.reading.lines import CardRegion, LineEvidence, card_region, read_lines
 from ml_backend.reading.pipeline import CardPipeline  # noqa: F401  (imports every stage module)
 from ml_backend.reading.validate.recover import RecoverContext
 from ml_backend.reading.validate.validator import CardContext, Validator
@@ -90,8 +90,9 @@ def _run_alone(rule: rules.Rule, given: tuple[str, ...]) -> tuple[str, ...]:
     elif rule.stage == "split":
         out = fn(values, region)
     elif rule.stage in ("validate", "settle"):
-        evidence = read_lines(lines, CardRegion(region, False))
-        out = fn(values, CardContext(_validator(), list(values), evidence, region, False))
+        card = card_region(values, lines, region)  # as the validator tells the card's region
+        evidence = read_lines(lines, card)
+        out = fn(values, CardContext(_validator(), list(values), evidence, card.code, card.known))
     elif rule.stage == "recover.value":
         context = RecoverContext.of(values, region)
         out = [piece for v in values for piece in (fn(v, context) or [v])]

@@ -89,6 +89,15 @@ def test_well_formed_addresses_pass(address: str, region: str | None) -> None:
     assert misread_address(address, region) is None
 
 
+def test_a_landmark_in_words_is_no_piece_of_a_word() -> None:
+    """Small words in a run ("opposite the post office") or in brackets are a phrase the card
+    printed; a lone one among capitalised words ("5010 lan Way") is a misread."""
+    assert misread_address("07321 Cox Skyway, Port Joberg, IN 02418 opposite the post office", "US") is None
+    assert misread_address("6074 Morris Isle Apt. 585, North Edward, CA 88174, (near Main Street Mall)", "US") is None
+    assert misread_address("5010 lan Way, West Susanmouth, NV 35521", "US") == "'lan' is a piece of a word"
+    assert case_slips_restored("12 Main St, Springfield, IL 62701, (next to the station)", "US").endswith("the station)")
+
+
 def test_a_capital_read_small_is_put_back_in_english_addresses_only() -> None:
     assert case_slips_restored("65 clarke Manors, Port Jessica, SW79 5DL", "GB") == "65 Clarke Manors, Port Jessica, SW79 5DL"
     assert case_slips_restored("Holy Trinity, Stratford upon Avon", "GB") == "Holy Trinity, Stratford upon Avon"
@@ -160,3 +169,9 @@ def test_russian_text_read_in_latin_look_alikes_is_named_on_russian_cards(text: 
 @pytest.mark.parametrize("text", ["DAVIES-HEATH", "KEYSTONE", "Emily Thomas", "ООО «Вектор»", "B2B Partners Ltd"])
 def test_english_names_on_russian_cards_pass(text: str) -> None:
     assert cyrillic_read_as_latin(text, "RU") is None
+
+
+def test_a_german_title_naming_both_genders_with_a_star_is_no_misread() -> None:
+    assert misread_position("Pyrotechniker*in") is None
+    assert misread_position("Immobilientreuhänder*innen") is None
+    assert misread_position("Региональный* представитель") == "'*' is no character of a job title"

@@ -271,6 +271,9 @@ def test_region_hint_from_text_and_values() -> None:
               fv("website", "www.novatek-health.co.uk"), fv("company", "Novatek Health Limited")]
     assert region_hint_from(values) == "GB"
     assert region_hint_from([fv("phone", "+49 30 1234567"), fv("website", "www.acme.co.uk")]) == "DE"
+    # two capitals before a ZIP-shaped number are US evidence only when they are a US state's code
+    assert region_hint_from("Springfield, IL 62701") == "US"
+    assert region_hint_from("San Leticia de la Montaña, DF 48065") is None
 
 
 
@@ -387,6 +390,17 @@ def test_a_value_read_from_a_line_the_ocr_was_unsure_of_is_flagged(validator: Va
     assert [v.valid for v in read_card_values(strict, [address], lines) if v.field == "address"] == [False]
 
 
+def test_an_unsure_reading_spelled_in_dictionary_words_is_kept_with_a_note(validator: Validator) -> None:
+    """"Дизайнер" on a line PP-OCR scored 0.52 could be right as read: kept, noted, less sure;
+    "Ръбаков" (no word) on such a line is flagged."""
+    lines = [OcrLine("Дизайнер", [(0, 0), (100, 0), (100, 8), (0, 8)], 0.52),
+             OcrLine("Ръбаков Поликарп", [(0, 10), (100, 10), (100, 18), (0, 18)], 0.52)]
+    out = {v.field: v for v in read_card_values(validator, [fv("position", "Дизайнер", line_indices=[0]),
+                                                            fv("full_name", "Ръбаков Поликарп", line_indices=[1])], lines)}
+    assert out["position"].valid and "OCR was unsure" in out["position"].note and out["position"].confidence < 0.9
+    assert not out["full_name"].valid
+
+
 def test_a_missed_job_title_line_becomes_the_position(validator: Validator) -> None:
     name = fv("full_name", "David Townsend", line_indices=[0])
     out = read_card_values(validator, [name], _lines("David Townsend", "C OO", "+1 213-897-8325"))
@@ -441,10 +455,20 @@ def test_relabel_into_a_filled_field_flags_instead(validator: Validator) -> None
     assert not name.valid and "looks like a company" in name.reason
 
 
+def test_a_title_word_in_a_company_beside_a_position_is_noted_not_flagged(validator: Validator) -> None:
+    """A company may print a title word ("& Partner"): kept as read, with a note and less sure."""
+    out = validator.validate([fv("company", "Steiger Widmer & Partner", 0.8), fv("position", "Ophthalmologist")])
+    company = next(v for v in out if v.field == "company")
+    assert company.valid and "looks like a position" in company.note and company.confidence < 0.8
+
+
 def test_company_that_looks_like_a_person_is_flagged_not_moved(validator: Validator) -> None:
     out = validator.validate([fv("company", "Maria Lopez", 0.8)])
     assert out[0].field == "company" and not out[0].valid
     assert "person's name" in out[0].reason and out[0].confidence == pytest.approx(0.4)
+    # a Latin name starts with its given name: "Socorro" after "AUTO" makes no person
+    assert validator.validate([fv("company", "AUTO SOCORRO")])[0].valid
+    assert not validator.validate([fv("company", "Dr. Maria Lopez")])[0].valid
     # with a name on the card, or with a company cue, nothing is flagged
     assert all(v.valid for v in validator.validate([fv("company", "Maria Lopez"), fv("full_name", "Ann Lee")]))
     assert validator.validate([fv("company", "Lopez Consulting")])[0].valid
@@ -1027,3 +1051,7 @@ def test_a_name_line_run_into_the_address_of_a_nameless_card_is_the_name(validat
     office = replace(read, value="Harbour House, 14403 Phillips Street, Brandonstad, AL 07162")
     lines[0] = OcrLine("Harbour House", lines[0].box, 1.0)
     assert [v.field for v in read_card_values(validator, [office], lines, region_hint="US")] == ["address"]
+    # a street named after a person starts with its street word
+    street = replace(read, value="rue Frédéric Weiss, 14403 Phillips Street, Brandonstad, AL 07162")
+    lines[0] = OcrLine("rue Frédéric Weiss", lines[0].box, 1.0)
+    assert [v.field for v in read_card_values(validator, [street], lines, region_hint="US")] == ["address"]

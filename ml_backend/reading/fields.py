@@ -218,17 +218,19 @@ _MIN_PLACE_PHONE_DIGITS = 7
 
 
 def _place_lines(words: list[TaggedWord]) -> set[int]:
-    """Lines that print a phone label and a number after it ("Av. Sapopemba, 2449 - Tel/Fax:
-    2966-2550"): on a line that also holds an address, the address of one place of several."""
+    """Lines that print a phone label and a number tagged as a phone after it ("Av. Sapopemba,
+    2449 - Tel/Fax: 2966-2550"): on a line that also holds an address, the address of one place
+    of several. "Office: 6019 Renee Lane Apt. 892" labels an address, not a phone."""
     lines: set[int] = set()
-    by_line: dict[int, list[str]] = {}
+    by_line: dict[int, list[TaggedWord]] = {}
     for tw in words:
-        by_line.setdefault(tw.word.line_index, []).append(tw.word.text)
-    for index, texts in by_line.items():
-        for k, text in enumerate(texts):
-            labels = [w for w in text.lower().strip(".:").split("/") if w]
+        by_line.setdefault(tw.word.line_index, []).append(tw)
+    for index, line in by_line.items():
+        for k, tw in enumerate(line):
+            labels = [w for w in tw.word.text.lower().strip(".:").split("/") if w]
             if labels and all(w in PHONE_LABELS or w in ("fax", "факс") for w in labels) and sum(
-                    ch.isdigit() for ch in " ".join(texts[k + 1:])) >= _MIN_PLACE_PHONE_DIGITS:
+                    ch.isdigit() for after in line[k + 1:] if after.field in ("phone", "fax")
+                    for ch in after.word.text) >= _MIN_PLACE_PHONE_DIGITS:
                 lines.add(index)
                 break
     return lines
@@ -265,21 +267,94 @@ def _join_address_parts(values: list[FieldValue], words: list[TaggedWord]) -> li
         parts = [v for v in parts if not any(v is d for d in detached)]
     if len(parts) < 2:
         return _demoted_detached(values, detached)
-    line_top: dict[int, float] = {}
-    for v in parts:
-        line_top[v.line_indices[0]] = min(line_top.get(v.line_indices[0], v.bbox[1]), v.bbox[1])  # type: ignore[index]
-    ordered = [parts[k] for k in sorted(range(len(parts)), key=lambda k: (line_top[parts[k].line_indices[0]],
-                                                                          parts[k].line_indices[0], k))]
-    merged = _joined(ordered, _LINE_JOINERS["address"])
-    first = next(i for i, v in enumerate(values) if any(v is p for p in parts))
-    kept = [merged if i == first else v for i, v in enumerate(values)
-            if i == first or not any(v is p for p in parts)]
+    blocks = _address_blocks(parts, words, places)
+    numbered = [any(c.isdigit() for v in block for c in v.value) for block in blocks]
+    if len(blocks) > 1:
+        log.debug("address parts in %d blocks apart: %s", len(blocks), [[v.value for v in b] for b in blocks])
+    kept = values
+    for block, has_number in zip(blocks, numbered):
+        kept, merged = _block_joined(kept, block)
+        if not has_number and any(numbered):  # a block without a number is no address beside one that has
+            detached.append(merged)
     return _demoted_detached(kept, detached)
+
+
+def _block_joined(values: list[FieldValue], block: list[FieldValue]) -> tuple[list[FieldValue], FieldValue]:
+    """``values`` with the parts of one address block joined top to bottom, where the first was,
+    and the joined value."""
+    if len(block) == 1:
+        return values, block[0]
+    line_top: dict[int, float] = {}
+    for v in block:
+        line_top[v.line_indices[0]] = min(line_top.get(v.line_indices[0], v.bbox[1]), v.bbox[1])  # type: ignore[index]
+    ordered = [block[k] for k in sorted(range(len(block)), key=lambda k: (line_top[block[k].line_indices[0]],
+                                                                          block[k].line_indices[0], k))]
+    merged = _joined(ordered, _LINE_JOINERS["address"])
+    first = next(i for i, v in enumerate(values) if any(v is p for p in block))
+    return [merged if i == first else v for i, v in enumerate(values)
+            if i == first or not any(v is p for p in block)], merged
+
+
+def _address_blocks(parts: list[FieldValue], words: list[TaggedWord], places: set[int]) -> list[list[FieldValue]]:
+    """``parts`` grouped into the blocks a card prints an address in: two parts are of one block
+    when they share a row, or one starts within ``_ADDRESS_BLOCK_GAP`` line heights below the
+    other with at most one other line printed between them in their column (a phone or a
+    registration number inside the block; a name or title in another column between them is
+    the usual two-column card). An e-mail and a website line between them, or a paragraph of
+    other text, part two addresses, or an address and a list of goods. A part printed on a line
+    with its own phone (``places``: "Paseo Inocencio Becerra 19 - Tel/Fax: 838 97 57 96") is a
+    place of its own unless the other part's line is the next or the last line read (a town line
+    right below it); on a tilted photo the boxes cannot tell."""
+    others: dict[int, list[tuple[float, float, float, float]]] = {}
+    address_lines = {i for v in parts for i in v.line_indices}
+    for tw in words:
+        if tw.word.line_index not in address_lines:
+            others.setdefault(tw.word.line_index, []).append(tw.word.bbox)
+    other_boxes = [union_bbox(boxes) for boxes in others.values()]
+    group = list(range(len(parts)))
+
+    def root(k: int) -> int:
+        while group[k] != k:
+            k = group[k]
+        return k
+
+    for a in range(len(parts)):
+        for b in range(a + 1, len(parts)):
+            if root(a) != root(b) and _one_block(parts[a], parts[b], other_boxes) and (
+                    not places.intersection(parts[a].line_indices + parts[b].line_indices)
+                    or min(abs(i - j) for i in parts[a].line_indices for j in parts[b].line_indices) <= 1):
+                group[root(b)] = root(a)
+    blocks: dict[int, list[FieldValue]] = {}
+    for k, v in enumerate(parts):
+        blocks.setdefault(root(k), []).append(v)
+    return list(blocks.values())
+
+
+def _one_block(a: FieldValue, b: FieldValue, other_boxes: list[tuple[float, float, float, float]]) -> bool:
+    """Whether two address parts are of one block (``_address_blocks``)."""
+    assert a.bbox is not None and b.bbox is not None
+    upper, lower = (a.bbox, b.bbox) if a.bbox[1] <= b.bbox[1] else (b.bbox, a.bbox)
+    gap = lower[1] - upper[3]
+    if gap <= 0:
+        return True  # on one row, or rows overlapping (a tilted photo)
+    height = min((a.bbox[3] - a.bbox[1]) / max(1, len(a.line_indices)), (b.bbox[3] - b.bbox[1]) / max(1, len(b.line_indices)))
+    if gap > _ADDRESS_BLOCK_GAP * height:
+        return False
+    between = sum(upper[3] <= (box[1] + box[3]) / 2 <= lower[1] and _overlap_x(box, upper) and _overlap_x(box, lower)
+                  for box in other_boxes)
+    return between <= _MAX_LINES_INSIDE_THE_BLOCK
+
+
+def _overlap_x(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0])
 
 
 #: An address part is part of the block when another part starts within this many of its line
 #: heights above or below it (or beside it, on its row).
 _ADDRESS_BLOCK_GAP = 2.0
+#: Lines of other text an address block may hold between two of its parts, in their column
+#: (a phone or registration-number line).
+_MAX_LINES_INSIDE_THE_BLOCK = 1
 #: Words at most in an address part that may be read as detached from the block.
 _MAX_DETACHED_WORDS = 2
 #: Confidence multiplier of a detached part: the address block outranks it when one value is kept.
@@ -337,24 +412,47 @@ def _same_row_neighbours(left: FieldValue, right: FieldValue) -> bool:
     return same_row and -height <= rx0 - lx1 <= 2 * height  # boxes of a split line may overlap
 
 
-def _fragments(left: FieldValue, right: FieldValue) -> bool:
+def _fragments(left: FieldValue, right: FieldValue, region: str | None = None) -> bool:
     """Two values of a field that read as one split by OCR: a phone/e-mail/website with an
-    incomplete part, or a name neither part of which is a complete name ("Tracey" | "Clements")."""
+    incomplete part, or a name neither part of which is a complete name ("Tracey" | "Clements").
+    A phone number valid as read is no fragment to extend: a stray "0" beside "01516/2567257"
+    stays apart."""
     if left.field != right.field:
         return False
     if left.field in MULTI_VALUE_FIELDS:
+        if left.field == "phone" and any(not _incomplete(p) and normalise("phone", p.value, region).valid
+                                         for p in (left, right)):
+            return False
         return _incomplete(left) or _incomplete(right)
     return left.field == "full_name" and not (is_complete_name(left.value) or is_complete_name(right.value))
 
 
+def _printed_between(left: FieldValue, right: FieldValue, words: list[TaggedWord] | None) -> bool:
+    """Whether a word with a letter or digit stands on the row between ``left`` and ``right``
+    ("(11) 99098-5170 | Fax 55 11 2154-5166": "Fax" between the number and "55"): the parts are
+    then two values the card printed apart, not one that OCR split at a gap."""
+    if not words:
+        return False
+    assert left.bbox is not None and right.bbox is not None
+    x0, x1 = left.bbox[2], right.bbox[0]
+    top, bottom = max(left.bbox[1], right.bbox[1]), min(left.bbox[3], right.bbox[3])
+    for tw in words:
+        wx0, wy0, wx1, wy1 = tw.word.bbox
+        if x0 < (wx0 + wx1) / 2 < x1 and min(wy1, bottom) - max(wy0, top) > 0 and any(c.isalnum() for c in tw.word.text):
+            return True
+    return False
+
+
 @rules.implements("decode.fragments_joined")
 def _join_fragments(values: list[FieldValue], words: list[TaggedWord] | None = None) -> list[FieldValue]:
-    """Adjacent parts of a phone/e-mail/website or of a name on one row (``_fragments``) -> one value."""
+    """Adjacent parts of a phone/e-mail/website or of a name on one row (``_fragments``), with no
+    word printed between them (``_printed_between``) -> one value."""
     out = list(values)
+    region = region_hint_from(values)
     i = 0
     while i < len(out) - 1:
         left, right = out[i], out[i + 1]
-        if _fragments(left, right) and _same_row_neighbours(left, right):
+        if _fragments(left, right, region) and _same_row_neighbours(left, right) and not _printed_between(left, right, words):
             joiner = _WORD_JOINER if left.field in ("phone", "full_name") else ""
             out[i : i + 2] = [_joined([left, right], joiner)]
             continue

@@ -31,7 +31,7 @@ from ml_backend.reading import rules
 from ml_backend.text.cyrillic import LATIN_TWINS
 from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.text.addresses import FIVE_DIGIT_POSTCODE, RU_POSTCODE, UK_INWARD_CODE, UK_OUTWARD_CODE, US_ZIP_CODE
-from ml_backend.text.labels import PHONE_LABELS
+from ml_backend.text.labels import PHONE_LABELS, POSTCODE_LABELS
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
@@ -101,11 +101,18 @@ def _registration_numbers_untagged(words: list[TaggedWord]) -> list[TaggedWord]:
     out = list(words)
     for indices in _line_groups(words):
         if any(words[i].field == "address" for i in indices) and is_registration_number(
-                " ".join(words[i].word.text for i in indices)) and not _phone_labelled(words[indices[0]].word.text):
+                " ".join(words[i].word.text for i in indices)) and not _phone_labelled(words[indices[0]].word.text) \
+                and not _postcode_labelled(words[indices[0]].word.text):
             log.debug("registration number line %r: no address", " ".join(words[i].word.text for i in indices))
             for i in indices:
                 out[i] = replace(words[i], tag=OUTSIDE_TAG)
     return out
+
+
+def _postcode_labelled(first_word: str) -> bool:
+    """Whether a line's first word is a postcode label ("CEP 78849-664" has the shape of a
+    registration number, but it is the address's postcode)."""
+    return first_word.lower().strip(".:") in POSTCODE_LABELS
 
 
 def _phone_labelled(first_word: str) -> bool:
@@ -175,7 +182,10 @@ _MAX_UNTAGGED_TITLE_WORDS = 2
 def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line whose words are the position's and a plain word or two the tagger called nothing
     ("TELEVISION/O PRODUCTION ASSISTANT", "Web/O designer") is the position as a whole: a
-    title line holds nothing else, and an unfamiliar first word must not be cut off."""
+    title line holds nothing else, and an unfamiliar first word must not be cut off. A line the
+    tagger began with such a word right after a title ending on the line above stays a value of
+    its own ("Analista de Sistemas" over "Marketing/O e/O Comunicação", a department): completed,
+    it would continue that title, which the tagger did not read it as doing."""
     out = list(words)
     for indices in _line_groups(words):
         line = [words[i] for i in indices]
@@ -183,6 +193,8 @@ def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
         if (not untagged or len(untagged) > _MAX_UNTAGGED_TITLE_WORDS or len(untagged) == len(line)
                 or any(tw.field not in (None, "position") for tw in line)
                 or not all(_PLAIN_WORD.match(tw.word.text) for tw in untagged)):
+            continue
+        if line[0].field is None and indices[0] > 0 and words[indices[0] - 1].field == "position":
             continue
         log.debug("%r read as one title line", " ".join(tw.word.text for tw in line))
         for k, i in enumerate(indices):
@@ -253,6 +265,9 @@ def _title_begun_after_the_name(words: list[TaggedWord]) -> list[TaggedWord]:
 #: "Be-caět:" for "Веб-сайт:"), or one abbreviation of at most three characters and a dot
 #: ("3n." for "Эл."). "Main St." before a phone is not one: two words, no colon.
 _LABEL_SHAPED = re.compile(r"^(?:\S{1,10}(?:\s\S{1,10})?:|\S{1,3}\.)$")
+#: A place named before a colon ("Monnier-sur-Launay : 04 94 95 74 80", a branch's number): one or
+#: two words without a digit.
+_NAMED_LABEL = re.compile(r"^[^\W\d_][^\s\d]*(?:\s[^\W\d_][^\s\d]*)?$")
 
 
 @rules.implements("retag.labels_untagged")
@@ -265,7 +280,8 @@ def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
     joined ("3n., Москва, ул. ...") and the one address is wrong. A label-shaped address run
     followed on its line (label words aside) by another field's word is read as ``O`` instead;
     so is a position or company run closed by a colon ("Пота:" for "Почта:"), which no job
-    title or firm's name is.
+    title or firm's name is, and an address run of a word or two a lone colon follows
+    ("Monnier-sur-Launay : 04 94 95 74 80": the town of a branch, naming its number).
     """
     out = list(words)
     start = 0
@@ -277,12 +293,14 @@ def _untag_labels(words: list[TaggedWord]) -> list[TaggedWord]:
         # the next tagged word of the line: other label words ("nota:") may come between
         following = next((tw for tw in out[end + 1 :] if tw.field is not None or not _same_line(tw, run[0])), None)
         text = " ".join(tw.word.text for tw in run)
+        after = out[end + 1] if end + 1 < len(out) else None
+        colon_after = after is not None and after.word.text == ":" and _same_line(after, run[0])
         if (
             (run[0].field == "address" or (run[0].field in ("position", "company") and text.endswith(":")))
             and following is not None
             and following.field not in (None, run[0].field)
             and _same_line(following, run[0])
-            and _LABEL_SHAPED.match(text)
+            and (_LABEL_SHAPED.match(text) or (colon_after and _NAMED_LABEL.match(text)))
         ):
             log.debug("%s words %r read as a label of the %s after them", run[0].field, [tw.word.text for tw in run],
                       following.field)
@@ -546,7 +564,8 @@ def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
     holds no title word and starts with no connector: "Software Developer" over a slogan
     ("Robust systematic open architecture") or a department ("Sales Department"). A title
     wrapped over two lines keeps its title word below, a comma or connector between, or a
-    bracket ("Research scientist" over "(life sciences)")."""
+    bracket ("Research scientist" over "(life sciences)"). A line on the same row is no line
+    below: OCR split "Directeur | général" at a gap."""
     out = list(words)
     lines = _line_groups(words)
     for above, below in zip(lines, lines[1:]):
@@ -554,6 +573,7 @@ def _title_ended_above(words: list[TaggedWord]) -> list[TaggedWord]:
         lower = [words[i] for i in below]
         last = upper[-1].word.text if upper else ""
         if (not upper or upper[-1] is not words[above[-1]] or any(tw.field != "position" for tw in lower)
+                or _on_one_row(upper[-1].word.bbox, lower[0].word.bbox)
                 or last.endswith((",", "-", "&")) or not _title_word(last)
                 or any(_title_word(tw.word.text) for tw in lower) or lower[0].word.text.lower() in _DANGLING
                 or lower[0].word.text.startswith("(")):
@@ -609,6 +629,11 @@ def _line_groups(words: list[TaggedWord]) -> list[list[int]]:
     for i, tw in enumerate(words):
         by_line.setdefault(tw.word.line_index, []).append(i)
     return list(by_line.values())
+
+
+def _on_one_row(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two boxes share more than half the height of the smaller one: one printed row."""
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
 def _same_line(a: TaggedWord, b: TaggedWord) -> bool:

@@ -120,15 +120,21 @@ RULES: tuple[Rule, ...] = (
          "a title begun after the name's comma, its first words read into the name, is the title", (),
          ((('ADAM/FULL_NAME HOWELL,/FULL_NAME ARMED/FULL_NAME FORCES/POSITION TECHNICAL/POSITION OFFICER/POSITION',), ('ADAM/FULL_NAME HOWELL,/FULL_NAME ARMED/POSITION FORCES/POSITION TECHNICAL/POSITION OFFICER/POSITION',)),)),
     Rule("retag.labels_untagged", "retag", _ANY_NAME + ("address",), "retag", "format",
-         "a contact label (\"Эл. почта:\", garbled) is no part of the value before it", (),
-         ((('3n./ADDRESS nota:/O ivan@x.ru/EMAIL',), ('3n./O nota:/O ivan@x.ru/EMAIL',)),)),
+         "a contact label (\"Эл. почта:\", garbled; a place naming a branch's number, \"Monnier-sur-Launay : 04 94 "
+         "95 74 80\") is no part of the value before it", (),
+         ((('3n./ADDRESS nota:/O ivan@x.ru/EMAIL',), ('3n./O nota:/O ivan@x.ru/EMAIL',)),
+          (('Monnier-sur-Launay/ADDRESS :/O 04/PHONE 94/PHONE 95/PHONE', '62,/ADDRESS avenue/ADDRESS de/ADDRESS Delattre/ADDRESS'),
+           ('Monnier-sur-Launay/O :/O 04/PHONE 94/PHONE 95/PHONE', '62,/ADDRESS avenue/ADDRESS de/ADDRESS Delattre/ADDRESS')))),
     Rule("retag.monogram_untagged", "retag", ("company", "address"), "retag", "card",
          "a line holding only the company's initials is its logo", (),
          ((("VG/ADDRESS", "Vector/COMPANY Group/COMPANY"), ("VG/O", "Vector/COMPANY Group/COMPANY")),)),
     Rule("retag.title_line_completed", "retag", ("position",), "retag", "layout",
-         "a plain word or two the tagger left out of a title line belong to the title", (),
+         "a plain word or two the tagger left out of a title line belong to the title (not where the line, so "
+         "completed, would continue a title ending on the line above: a department under the title)", (),
          ((("TELEVISION/O PRODUCTION/POSITION ASSISTANT/POSITION",),
-           ("TELEVISION/POSITION PRODUCTION/POSITION ASSISTANT/POSITION",)),)),
+           ("TELEVISION/POSITION PRODUCTION/POSITION ASSISTANT/POSITION",)),
+          (("Analista/POSITION de/POSITION Sistemas/POSITION", "Marketing/O e/O Comunicação/POSITION"),
+           ("Analista/POSITION de/POSITION Sistemas/POSITION", "Marketing/O e/O Comunicação/POSITION")))),
     Rule("retag.title_words_inside_a_sentence", "retag", ("position",), "retag", "layout",
          "a word or two given the position inside a line of three or more words that are otherwise the tagger's "
          "nothing, and more of them, are no title: a title is a line or a separated part of one", (),
@@ -144,15 +150,19 @@ RULES: tuple[Rule, ...] = (
          ((("suvorova@inbox./EMAIL ru/O",), ("suvorova@inbox./EMAIL ru/EMAIL",)),)),
     # --- decode: values joined or left out (fields.py) --------------------------------------
     Rule("decode.address_parts_joined", "decode", ("address",), "join", "layout",
-         "address lines decoded as separate values are one address; on a card printing several places, each "
-         "address with its own phone on its line, the first place's", (),
+         "address lines decoded as separate values are one address where they are one block (on one row, or "
+         "within two line heights with at most one other line between them in their column; a part on a line "
+         "with its own phone only with the line read next to it); a block without a number beside one with a "
+         "number is less sure; on a card printing several places, each address with its own phone on its "
+         "line, the first place's", (),
          ((('address: 12 Main St', 'address: Springfield, IL 62701'), ('address: 12 Main St, Springfield, IL 62701',)),)),
     Rule("decode.wrapped_lines_joined", "decode", ("full_name", "position", "company"), "join", "layout",
          "a name, position or company wrapped onto the next line is one value (the next line's words are the "
          "value's alone: \"Solutions\" of \"IT Solutions\" under \"BELTIS\" continues nothing)", (),
          ((('position: Logistics and', 'position: Distribution Manager'), ('position: Logistics and Distribution Manager',)),)),
     Rule("decode.fragments_joined", "decode", ("email", "website", "phone", "full_name"), "join", "layout",
-         "fragments of one value split by the tagger on one row are one value", ()),
+         "fragments of one value split by the tagger on one row are one value, unless a word is printed between "
+         "them (\"(11) 99098-5170 | Fax 55 11 2154-5166\") or one is a phone number valid as read", ()),
     # --- card: moves between values before the checks (validator.py) ------------------------
     Rule("card.company_closed_in_address", "card", ("company", "address"), "move", "card",
          "the address's last part that closes the company's open guillemet is the company's", ("ru_RU",),
@@ -172,7 +182,7 @@ RULES: tuple[Rule, ...] = (
          ((("email: a@x.com b@y.com",), ("email: a@x.com", "email: b@y.com")),)),
     Rule("split.phone_cut_from_address", "split", ("address", "phone"), "split", "format",
          "a phone number (or a long number) at an end of the address, or a local number ending one of its "
-         "parts, is a phone", (),
+         "parts, is a phone; a postcode of some region (a Chilean \"9304680\") stays", (),
          ((("address: 12 Main St, Springfield, +1 415 555 0134",),
            ("address: 12 Main St, Springfield", "phone: +1 415 555 0134")),
           (("address: Av. Itaquera, 2994, Jd. Fernandes -SP 3569-6905, Próximo a Escola Astolfo",),
@@ -201,11 +211,17 @@ RULES: tuple[Rule, ...] = (
          "cannot be right as read, else proposed", ("ru_RU",)),
     # --- validate: card-level rules after the checks (validator.py) -------------------------
     Rule("validate.relabelled_by_cues", "validate", _ANY_NAME, "move", "wordlist",
-         "a name/company/position whose cues (legal form, title word) say another of the three moves there", (),
-         ((("full_name: Acme LLC",), ("company: Acme LLC",)),)),
+         "a name/company/position whose cues (legal form, title word) say another of the three moves there; "
+         "where the card fills that field, a legal form is flagged and a title word (a company may print one) "
+         "noted", (),
+         ((("full_name: Acme LLC",), ("company: Acme LLC",)),
+          (("company: Steiger Widmer & Partner", "position: Ophthalmologist"),
+           ("company: Steiger Widmer & Partner", "position: Ophthalmologist")))),
     Rule("validate.person_like_company_flagged", "validate", ("company",), "flag", "wordlist",
-         "a company that reads as a person's name on a card with no name is flagged", (),
-         ((('company: John Smith',), ('company!: John Smith',)),)),
+         "a company that reads as a person's name (a Latin one starting with a given name) on a card with no "
+         "name is flagged", (),
+         ((('company: John Smith',), ('company!: John Smith',)),
+          (('company: AUTO SOCORRO',), ('company: AUTO SOCORRO',)))),
     # recover.value: first match per value (recover.py)
     Rule("recover.website_read_as_email", "recover.value", ("website", "email"), "move", "card",
          "a website that is an e-mail at one of the card's or a free-mail domain, its \"@\" lost", (),
@@ -236,9 +252,14 @@ RULES: tuple[Rule, ...] = (
          "a one-word Latin name that lost its space is spaced as an e-mail's local part spells it", (),
          ((("full_name!: ADAMJAMES", "email: a.james@x.com"), ("full_name: ADAM JAMES", "email: a.james@x.com")),)),
     Rule("spelling.domains_harmonised", "spelling", ("email", "website"), "repair", "card",
-         "domains alike on one card are one domain, spelled as the card shows it most", (),
+         "domains alike on one card are one domain, spelled as the card shows it most (the company's Latin name "
+         "counting as one more print)", (),
          ((("email: ann@vosok.su", "website: vostok.su", "email: bob@vostok.su"),
-           ("email: ann@vostok.su", "website: vostok.su", "email: bob@vostok.su")),)),
+           ("email: ann@vostok.su", "website: vostok.su", "email: bob@vostok.su")),
+          (("company: ПАО «Ironbridge Энерго»", "email: polyakov@ironbridge.su", "email: info@ironbridgc.su",
+            "website: ironbridgc.su"),
+           ("company: ПАО «Ironbridge Энерго»", "email: polyakov@ironbridge.su", "email: info@ironbridge.su",
+            "website: ironbridge.su")))),
     Rule("spelling.glued_email_label", "spelling", ("email",), "repair", "card",
          "an e-mail label glued to the local part is cut off where the name shows it", (),
          ((("full_name: Jennifer Johnson", "email: mailjohnson@x.com"), ("full_name: Jennifer Johnson", "email: johnson@x.com")),)),
@@ -262,7 +283,8 @@ RULES: tuple[Rule, ...] = (
          "repair", "wordlist",
          "a proposed spelling is applied where OCR was unsure of the value's line, else kept as a note", ()),
     Rule("validate.name_line_cut_from_the_address", "settle", ("full_name", "address"), "split", "wordlist",
-         "on a card with no name, an address whose first line is a name: that line is the name", ()),
+         "on a card with no name, an address whose first line is a name (a Latin one starting with a given "
+         "name): that line is the name", ()),
     Rule("validate.missing_position", "settle", ("position",), "add", "wordlist",
          "a card without a position takes an unused line that reads as a job title", ()),
     Rule("validate.one_value_per_single_field", "settle", ("full_name", "position", "company", "address"), "flag",
@@ -272,13 +294,20 @@ RULES: tuple[Rule, ...] = (
          "a second one-line name with no given name on a card without a position is the position", ()),
     Rule("validate.unsure_readings_flagged", "settle", tuple(f for f in ("full_name", "position", "company", "email",
                                                                           "website", "address")), "flag", "format",
-         "a value read from a line the OCR engine was unsure of is flagged", ()),
+         "a value read from a line the OCR engine was unsure of is flagged; one spelled in Russian dictionary "
+         "words is kept with a note", ()),
     Rule("validate.address_case_restored", "settle", ("address",), "repair", "format",
          "a capital read as its small form in an address (\"65 clarke Manors\") is put right", (),
          ((('address: 65 clarke Manors, Springfield, IL 62701',), ('address: 65 Clarke Manors, Springfield, IL 62701',)),)),
     Rule("validate.misread_shape_flagged", "settle", ("address", "company", "position", "full_name"), "flag", "format",
-         "an address, company, title or name whose shape says OCR misread it is flagged", (),
-         ((('company: ООО "Вектор',), ('company!: ООО "Вектор',)),)),
+         "an address, company, title or name whose shape says OCR misread it is flagged (an address held to a "
+         "region's patterns only where the card's evidence gave the region; a German title's gender star, "
+         "\"Pyrotechniker*in\", is no misread)", (),
+         ((('company: ООО "Вектор',), ('company!: ООО "Вектор',)),
+          (('position: Pyrotechniker*in',), ('position: Pyrotechniker*in',)),
+          (('address: 5010 lan Way, West Susanmouth, NV 35521',), ('address!: 5010 lan Way, West Susanmouth, NV 35521',)),
+          (('address: Avenida Quindío 73, Etapa 2 apartamento 182, San Sebastián de Mariquita, DF 48065',),
+           ('address: Avenida Quindío 73, Etapa 2 apartamento 182, San Sebastián de Mariquita, DF 48065',)))),
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

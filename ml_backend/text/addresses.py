@@ -185,6 +185,14 @@ POSTCODE_SHAPES: dict[str, str] = {
     "IL": SEVEN_DIGIT_POSTCODE,
 }
 
+
+def is_postcode_of_some_region(text: str) -> bool:
+    """Whether ``text`` is, as a whole, a postcode shaped as one of ``POSTCODE_SHAPES``'s regions
+    prints it ("9304680" in Chile, "01310-100" in Brazil): it may be right as read on a card of
+    that region, whatever region the card's other evidence points to."""
+    text = text.strip()
+    return any(re.fullmatch(shape, text) for shape in POSTCODE_SHAPES.values())
+
 #: A UK postcode anywhere in a text, its space optional ("W11 1ZA", "BA118XZ").
 UK_POSTCODE = re.compile(rf"\b{UK_OUTWARD_CODE}\s*{UK_INWARD_CODE}\b")
 #: A well-formed UK postcode, the whole text, spaced as printed ("GU6 5UG").

@@ -102,12 +102,38 @@ _LETTER_FOR_DIGIT = re.compile(r"(?<!\w)[OoIl]\d")
 _CASE_SLIP = re.compile(r"(?<![\w'’.-])[cosvwxz][a-z]{2,}(?![\w'’.-])")
 
 
+#: A note in brackets ("(near the post office)"): a landmark, in words, not a postal part.
+_BRACKETED = re.compile(r"\([^()]*\)")
+#: A word of letters, with the dots, hyphens and apostrophes a name holds.
+_ADDRESS_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _lone_small_words(address: str) -> set[tuple[int, int]]:
+    """Spans of the small (lower-case) words of ``address`` outside brackets that stand alone
+    among capitalised words and numbers ("5010 lan Way", "65 clarke Manors"): a capital OCR read
+    small, or a piece of a word. A run of small words is a phrase the card printed in words
+    ("opposite the post office", a landmark), and a bracketed note is one too."""
+    words = [m for m in _ADDRESS_WORD.finditer(_BRACKETED.sub(lambda b: " " * len(b.group()), address))]
+    lone = set()
+    for k, m in enumerate(words):
+        if not m.group()[0].islower():
+            continue
+        neighbours = [words[j].group() for j in (k - 1, k + 1) if 0 <= j < len(words)
+                      and not re.search(r"[,;]", address[min(m.end(), words[j].end()):max(m.start(), words[j].start())])]
+        if not any(w[0].islower() for w in neighbours):
+            lone.add(m.span())
+    return lone
+
+
 def case_slips_restored(address: str, region: str | None) -> str:
     """An English address's word read with a small first letter that looks like its capital
-    ("clarke") capitalised; other small words are left for ``misread_address`` to flag."""
+    ("clarke") capitalised, where it stands alone (``_lone_small_words``); other small words are
+    left for ``misread_address`` to flag."""
     if region not in ("GB", "US"):
         return address
-    return _CASE_SLIP.sub(lambda m: m.group() if m.group() in _KNOWN_SMALL_WORDS else m.group().capitalize(), address)
+    lone = _lone_small_words(address)
+    return _CASE_SLIP.sub(lambda m: m.group() if m.group() in _KNOWN_SMALL_WORDS or m.span() not in lone
+                          else m.group().capitalize(), address)
 
 
 def misread_address(address: str, region: str | None) -> str | None:
@@ -132,7 +158,8 @@ def misread_address(address: str, region: str | None) -> str | None:
     if _WORD_GLUED_TO_NUMBER.search(address):
         return "a word and a number run together"
     if region in ("GB", "US"):
-        small = [w for w in _SMALL_WORD.findall(address) if w not in _KNOWN_SMALL_WORDS]
+        lone = _lone_small_words(address)
+        small = [m.group() for m in _SMALL_WORD.finditer(address) if m.group() not in _KNOWN_SMALL_WORDS and m.span() in lone]
         if small:
             return f"'{small[0]}' is a piece of a word"
     if _LETTER_FOR_DIGIT.search(address):
@@ -216,6 +243,8 @@ def _odd_mark(marks: re.Pattern[str], text: str, what: str) -> str | None:
 
 #: Marks no job title prints ("Региональный! представитель"): specks or letters misread.
 _ODD_IN_TITLE = re.compile(r"[!$}{\[\]|\\^~*+=<>@#%]")
+#: German titles name both genders with a star ("Pyrotechniker*in", "Berater*innen"): no misread.
+_GENDER_STAR = re.compile(r"(?<=[^\W\d_])\*(?=in(?:nen)?\b)")
 #: Fewest letters of a job title that is not a known short one ("VP", "CEO").
 _MIN_TITLE_LETTERS = 3
 
@@ -226,7 +255,7 @@ def misread_position(position: str) -> str | None:
     letters = re.sub(r"[\W\d_]", "", position)
     if len(letters) < _MIN_TITLE_LETTERS and letters.lower() not in TITLE_WORDS:
         return "too short for a job title"
-    return _odd_mark(_ODD_IN_TITLE, position, "a job title")
+    return _odd_mark(_ODD_IN_TITLE, _GENDER_STAR.sub("", position), "a job title")
 
 
 #: Russian text PP-OCR read in Latin look-alikes ("HAYMOBA-HEKPACOB" for "НАУМОВА-НЕКРАСОВ",

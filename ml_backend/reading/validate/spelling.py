@@ -240,9 +240,11 @@ def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset(),
     one): the dotted spelling wins ("stellarco.uk" / "stellar.co.uk"). Domains still alike
     (``SAME_DOMAIN_RATIO``: "vosok.su" / "vostok.su", "adamslewis.jo" / "adamslewis.io") are
     one misread too, unless a free-mail domain is among them: the spelling printed most often
-    wins, then one that spells the company's name (``slugs``: "mclean-sons.org.uk" over
-    "tmclean-sons.org.uk", where OCR took a letter of "https://" into the name), then one with a
-    common TLD, then the longer (OCR loses letters more than it adds them).
+    wins, the company's name counting as one more print of the spelling it spells (``slugs``:
+    "mclean-sons.org.uk" over "tmclean-sons.org.uk", where OCR took a letter of "https://" into
+    the name; "ironbridge.su" once in an e-mail and in "ПАО «Ironbridge Энерго»" over
+    "ironbridgc.su" twice), then one that spells it, then one with a common TLD, then the longer
+    (OCR loses letters more than it adds them).
     """
     spelling: dict[str, str] = {}
     for d in domains:
@@ -254,7 +256,8 @@ def _domain_spellings(domains: list[str], fixed: frozenset[str] = frozenset(),
     counts = {d: dotted.count(d) for d in dotted}
 
     def rank(d: str) -> tuple[bool, int, bool, bool, int]:
-        return d in fixed, counts[d], _spells_company(d, slugs), d.rpartition(".")[2] in COMMON_TLDS, len(d)
+        named = _spells_company(d, slugs)
+        return d in fixed, counts[d] + named, named, d.rpartition(".")[2] in COMMON_TLDS, len(d)
 
     chosen: dict[str, str] = {}
     for d in sorted(counts, key=rank, reverse=True):
@@ -578,10 +581,13 @@ def consistent_spellings(values: list[FieldValue]) -> list[FieldValue]:
 
 
 def _card_slugs(values: list[FieldValue]) -> set[str]:
-    """The company's name as a domain may spell it, for a Latin company name only (a Cyrillic
-    one was read by Tesseract, less surely than the Latin addresses)."""
+    """The company's name as a domain may spell it, from its Latin words only (Cyrillic ones were
+    read by Tesseract, less surely than the Latin addresses): "ПАО «Ironbridge Энерго»" spells
+    "ironbridge"."""
     company = next((v.value for v in values if v.field == "company" and v.valid), None)
-    return set(company_slugs(company)) if company and not has_cyrillic(company) else set()
+    if company and has_cyrillic(company):
+        company = " ".join(w for w in company.split() if not has_cyrillic(w))
+    return set(company_slugs(company)) if company else set()
 
 
 @rules.implements("spelling.domains_harmonised")

@@ -23,11 +23,11 @@ from ml_backend.config import Settings, load_settings
 from ml_backend.reading import rules
 from ml_backend.reading.lines import MAX_TITLE_WORDS, RECOVERED_CONFIDENCE, CardRegion, LineEvidence, LineFacts, card_region
 from ml_backend.schema import FIELDS, SINGLE_VALUE_FIELDS, FieldValue, union_bbox
-from ml_backend.text.addresses import SEVEN_DIGIT_POSTCODE, STREET_TYPES_OPENING_A_LINE, US_ZIP_PLUS_FOUR
+from ml_backend.text.addresses import STREET_TYPES_OPENING_A_LINE, US_ZIP_PLUS_FOUR, is_postcode_of_some_region
 from ml_backend.reading.validate.cues import Cues, CueTagger
 from ml_backend.reading.values.email import split_addresses
 from ml_backend.text.given_names import has_given_name
-from ml_backend.text.lexicon import is_legal_form
+from ml_backend.text.lexicon import NAME_AFFIXES, is_legal_form
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.validate.number_labels import label_kind, printed_label
 from ml_backend.reading.values.phone import split_numbers
@@ -138,7 +138,8 @@ class Validator:
 
         A legal form ("LLC", "ООО") makes a company; a title word ("Director", "Директор")
         without company cues makes a position. The move only happens into a field the card does
-        not fill yet; otherwise the value is flagged, not guessed. A moved value is checked
+        not fill yet; otherwise a value holding a legal form is flagged, and one holding a title
+        word, which a name or a company may print, keeps a note. A moved value is checked
         afresh from its unchecked ``pieces`` twin (a company fails the full-name checks).
         """
         out = list(checked)
@@ -150,7 +151,11 @@ class Validator:
             if target is None:
                 continue
             if any(o.field == target for j, o in enumerate(out) if j != i):
-                out[i] = _flagged(v, f"looks like a {target}, but the card already has one")
+                why = f"looks like a {target}, but the card already has one"
+                # a legal form is no part of a person's name or a title; a title word may be part of
+                # a name or a company as printed ("Steiger Widmer & Partner"): kept, with a note
+                out[i] = _flagged(v, why) if target == "company" else replace(
+                    v, note=v.note or f"{why}: check it", confidence=v.confidence * NOTED_FACTOR)
                 continue
             log.debug("relabel %r: %s -> %s", v.value, v.field, target)
             piece = pieces[i]
@@ -212,7 +217,11 @@ class Validator:
             if v.valid and v.field != "phone" and v.source != "qr":
                 scores = [(lines[i].confidence, self._min_confidence(lines[i])) for i in v.line_indices if i < len(lines)]
                 unsure = [score for score, least in scores if score < least]
-                if unsure:
+                if unsure and _spelled_in_dictionary_words(v.value):
+                    v = replace(v, note=v.note or f"OCR was unsure of this text (line confidence {min(unsure):.2f}), "
+                                                   "though its words are dictionary words: check it",
+                                confidence=v.confidence * NOTED_FACTOR)
+                elif unsure:
                     v = _flagged(v, f"OCR was unsure of this text (line confidence {min(unsure):.2f}): check it")
             out.append(v)
         return out
@@ -226,7 +235,8 @@ class Validator:
         """A "company" that reads as a person's name, with no company cue, on a card without a name.
 
         Likely the tagger's mistake, but "Morgan Stanley" exists: flag it for the annotator
-        rather than move it.
+        rather than move it. A Latin-script name starts with its given name ("KARL-HERMANN
+        RING"); a given name further on ("AUTO SOCORRO") is no sign of a person.
         """
         if any(v.field == "full_name" for v in values):
             return values
@@ -234,16 +244,38 @@ class Validator:
         for v in values:
             if v.field == "company" and v.valid:
                 cues = self._cues.cues(v.value)
-                if cues.person and not cues.company and not cues.title:
+                if cues.person and not cues.company and not cues.title and _reads_as_a_persons_name(v.value):
                     v = _flagged(v, "looks like a person's name, and the card has no full_name")
             out.append(v)
         return out
 
 
+def _reads_as_a_persons_name(text: str) -> bool:
+    """Whether ``text`` begins as a person's name does in its script: a Latin one with a given
+    name; a Russian one holds a given name anywhere (surname first is usual there)."""
+    if has_cyrillic(text):
+        return has_given_name(text)
+    words = [w for w in text.split() if w.lower().strip(",") not in NAME_AFFIXES]  # "Dr. John Smith"
+    return bool(words) and has_given_name(words[0])
+
+
+_DICTIONARY_WORD = re.compile(r"[А-ЯЁа-яё]+")
+
+
+def _spelled_in_dictionary_words(text: str) -> bool:
+    """Whether every word of ``text`` is a Russian dictionary word (``russian_spelling``), and
+    nothing else is in it: a reading that could be right as read ("Дизайнер" on a line PP-OCR
+    scored 0.52), so a low line score is no reason to take it out of the fields; OCR garbage
+    rarely spells words."""
+    words = text.split()
+    return bool(words) and all(_DICTIONARY_WORD.fullmatch(w) and russian_spelling.is_russian_word(w) for w in words)
+
+
 def _name_line_cut_from_the_address(values: list[FieldValue], lines: tuple[LineFacts, ...], region: str) -> list[FieldValue]:
     """On a card with no name, an address whose first line is a person's name ("John Conway"
     over "14403 Phillips Street": the line evidence's ``person_name``): the tagger ran the name
-    line into the address below it. The line becomes the full name; the rest stays the address."""
+    line into the address below it. The line becomes the full name; the rest stays the address.
+    A Latin name starts with its given name: "rue Frédéric Weiss" holds one, but is a street."""
     if any(v.field == "full_name" for v in values):
         return values
     out = list(values)
@@ -254,6 +286,8 @@ def _name_line_cut_from_the_address(values: list[FieldValue], lines: tuple[LineF
         first, _, rest = v.value.partition(", ")
         if not rest or person is None or first != person.value:
             continue
+        if not _reads_as_a_persons_name(first):  # "rue Frédéric Weiss" is a street
+            continue
         log.debug("name line %r cut from the address %r", first, v.value)
         name = _checked(person, region)
         boxes = [lines[j].bbox for j in v.line_indices[1:] if j < len(lines)]
@@ -263,9 +297,10 @@ def _name_line_cut_from_the_address(values: list[FieldValue], lines: tuple[LineF
     return out
 
 
-def _address_case_restored(values: list[FieldValue], region: str) -> list[FieldValue]:
+def _address_case_restored(values: list[FieldValue], region: str | None) -> list[FieldValue]:
     """A capital read as its small form in an address read by OCR ("65 clarke Manors") is put
-    right (``shape.case_slips_restored``), before the shape check."""
+    right (``shape.case_slips_restored``), before the shape check. ``region``: None where the
+    card's evidence gave none (a default region says nothing of how its addresses are written)."""
     out = []
     for v in values:
         if v.field == "address" and v.valid and v.source != "qr":
@@ -276,14 +311,17 @@ def _address_case_restored(values: list[FieldValue], region: str) -> list[FieldV
     return out
 
 
-def _misread_values_flagged(values: list[FieldValue], region: str) -> list[FieldValue]:
+def _misread_values_flagged(values: list[FieldValue], region: str, region_known: bool = True) -> list[FieldValue]:
     """An address, company name, job title or name read by OCR whose shape says it was misread (``shape``) is
     flagged: one wrong letter in a postcode or a lost town makes a contact the CRM cannot post
-    to, and these slips are the ones OCR is confident of."""
+    to, and these slips are the ones OCR is confident of. An address is held to a region's
+    patterns (a US ZIP code after a state, English small words) only where the card's evidence
+    gave the region: under the default one, "DF 48065" (Mexico) and "apartamento" (Colombia)
+    may be right as read."""
     out = []
     for v in values:
         if v.field in _SHAPE_CHECKED_FIELDS and v.valid and v.source != "qr":
-            problem = _shape_problem(v.field, v.value, region)
+            problem = _shape_problem(v.field, v.value, region if region_known or v.field != "address" else None)
             if problem:
                 v = _flagged(v, f"the {v.field} looks misread ({problem}): check it")
         out.append(v)
@@ -293,7 +331,7 @@ def _misread_values_flagged(values: list[FieldValue], region: str) -> list[Field
 _SHAPE_CHECKED_FIELDS = ("address", "company", "position", "full_name")
 
 
-def _shape_problem(field_name: str, value: str, region: str) -> str | None:
+def _shape_problem(field_name: str, value: str, region: str | None) -> str | None:
     """The first thing ``shape`` finds wrong with a value of ``field_name``, or None."""
     if field_name == "address":
         return misread_address(value, region)
@@ -412,17 +450,18 @@ _MIN_ADDRESS_PHONE_DIGITS = 9
 _MIN_LOOSE_NUMBER_DIGITS = 7
 _LOOSE_NUMBER = re.compile(r"^[\d\s\-().+/]+$")
 _ZIP_PLUS_FOUR = re.compile(rf"^{US_ZIP_PLUS_FOUR}$")
-_SEVEN_DIGIT_POSTCODE = re.compile(rf"^{SEVEN_DIGIT_POSTCODE}$")
 
 
 def _number_not_address(part: str, region: str) -> bool:
     """Whether an end ``part`` of an address is a number the tagger ran into it: a valid phone
-    number, or digits no address part is (``_MIN_LOOSE_NUMBER_DIGITS``)."""
-    if is_eight_digit_postcode(part, region):  # "..., CEP: 03637-000"
+    number, or digits no address part is (``_MIN_LOOSE_NUMBER_DIGITS``). A part shaped as a
+    postcode of some region ("..., CEP: 03637-000"; "..., Región de Los Ríos, 9304680", a Chilean
+    one on a card whose phones say Spain) could be right as read, and stays."""
+    if is_eight_digit_postcode(part, region) or is_postcode_of_some_region(part):
         return False
     if phone_shaped(part, _MIN_ADDRESS_PHONE_DIGITS) and normalise("phone", part, region).valid:
         return True
-    return (bool(_LOOSE_NUMBER.match(part)) and not _ZIP_PLUS_FOUR.match(part) and not _SEVEN_DIGIT_POSTCODE.match(part)
+    return (bool(_LOOSE_NUMBER.match(part)) and not _ZIP_PLUS_FOUR.match(part)
             and sum(c.isdigit() for c in part) >= _MIN_LOOSE_NUMBER_DIGITS)
 
 
@@ -699,9 +738,9 @@ def _rule_unsure_readings(values: list[FieldValue], card: CardContext) -> list[F
 
 @rules.implements("validate.address_case_restored")
 def _rule_address_case(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
-    return _address_case_restored(values, card.region)
+    return _address_case_restored(values, card.region if card.region_known else None)
 
 
 @rules.implements("validate.misread_shape_flagged")
 def _rule_misread_shape(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
-    return _misread_values_flagged(values, card.region)
+    return _misread_values_flagged(values, card.region, card.region_known)

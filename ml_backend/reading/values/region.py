@@ -32,17 +32,20 @@ from ml_backend.text.lexicon import (
     PHONE_REGION_PLACES,
     PLACE_REGIONS,
     TLD_REGION_EXCEPTIONS,
+    US_STATE_CODES,
     WORD_REGIONS,
 )
 from ml_backend.reading.values.phone import number_region, split_numbers
 from ml_backend.text.cyrillic import MIN_CARD_CYRILLIC_SHARE, cyrillic_share
 from ml_backend.text.languages import LANGUAGE_REGIONS, language_of
 
-_US_STATE_ZIP = re.compile(rf"\b[A-Z]{{2}}\s+{US_ZIP_CODE}\b")
+#: A state code and a ZIP code ("VA 81932"); only a US state's code is US evidence ("DF 48065"
+#: is a Mexican address).
+_US_STATE_ZIP = re.compile(rf"\b([A-Z]{{2}})\s+{US_ZIP_CODE}\b")
 #: A Brazilian CEP ("01137-000") or a state after a dash or comma at the end of an address part
 #: ("Jd. Fernandes - SP", "São Paulo, SP"): only the most populous states, whose codes are no
-#: other region's words.
-_BR_ADDRESS = re.compile(rf"\b{BR_CEP}\b|[-–,]\s*(?:SP|RJ|MG|RS|PR|SC|BA|DF)\b(?!\.)")
+#: other region's words (not "DF", which Mexican addresses print for the Distrito Federal).
+_BR_ADDRESS = re.compile(rf"\b{BR_CEP}\b|[-–,]\s*(?:SP|RJ|MG|RS|PR|SC|BA)\b(?!\.)")
 _WORD = re.compile(r"[^\W\d_][\w.\-]*")
 #: Languages whose country names an address may print (libphonenumber's geodata has them).
 _COUNTRY_NAME_LANGUAGES = ("en", "pt", "es", "fr", "de", "it", "nl", "pl", "ru")
@@ -91,7 +94,7 @@ def _from_places(texts: Iterable[str]) -> str | None:
             return places[match.group(1).lower()]
         if UK_POSTCODE.search(text):
             return "GB"
-        if _US_STATE_ZIP.search(text):
+        if any(m.group(1) in US_STATE_CODES for m in _US_STATE_ZIP.finditer(text)):
             return "US"
         if _BR_ADDRESS.search(text):
             return "BR"
