@@ -464,7 +464,8 @@ def _tagline_under_the_domain_name(words: list[TaggedWord]) -> list[TaggedWord]:
     lines. When exactly one company line is the name the card's own domain spells, a company
     line none of whose words the domain spells is no part of the name. A line whose words the
     domain does spell stays ("Brunau" / "Buffet" beside brunaubuffet.com.br), as does a line of
-    legal forms or words that close a company name ("GROUP")."""
+    legal forms or words that close a company name ("GROUP") and a line of one word ("Nelson
+    Auto" / "Repair"): a tagline says what the firm does in a phrase."""
     labels = _domain_labels(words)
     if not labels:
         return words
@@ -484,8 +485,8 @@ def _tagline_under_the_domain_name(words: list[TaggedWord]) -> list[TaggedWord]:
         parts = [part for tw in own(line) for part in _slug([tw]).split("-") if part]
         if line is naming[0] or not parts or any(part in label for part in parts for label in labels):
             continue
-        if all(words[i].word.text.lower().strip(",.") in COMPANY_WORDS for i in line):
-            continue  # "LUMEN ENERGY" / "GROUP": the name's closing word on a line of its own
+        if all(words[i].word.text.lower().strip(",.") in COMPANY_WORDS for i in line) or len(own(line)) < 2:
+            continue  # "LUMEN ENERGY" / "GROUP", "Nelson Auto" / "Repair": the name's last word on a line of its own
         log.debug("%r under the domain's name: a tagline", " ".join(words[i].word.text for i in line))
         for i in line:
             out[i] = replace(words[i], tag=OUTSIDE_TAG)

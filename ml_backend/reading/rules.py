@@ -101,14 +101,17 @@ RULES: tuple[Rule, ...] = (
           (("Anna/FULL_NAME Weber/FULL_NAME", "Weber/O Consulting/O", "anna@weber.de/EMAIL"),
            ("Anna/FULL_NAME Weber/FULL_NAME", "Weber/COMPANY Consulting/COMPANY", "anna@weber.de/EMAIL")))),
     Rule("retag.tagline_under_the_domain_name", "retag", ("company",), "retag", "card",
-         "when one company line is the name the card's domain spells, the other lines given the company whose "
-         "words the domain does not spell are a tagline (\"BELTIS\" over \"IT Solutions\", beltis.com.br)", (),
+         "when one company line is the name the card's domain spells, the other lines given the company, of two "
+         "words or more, whose words the domain does not spell are a tagline (\"BELTIS\" over \"IT Solutions\", "
+         "beltis.com.br)", (),
          ((("BELTIS/COMPANY", "IT/COMPANY Solutions/COMPANY", "www.beltis.com.br/WEBSITE"),
            ("BELTIS/COMPANY", "IT/O Solutions/O", "www.beltis.com.br/WEBSITE")),
           (("Brunau/COMPANY", "Buffet/COMPANY", "www.brunaubuffet.com.br/WEBSITE"),
            ("Brunau/COMPANY", "Buffet/COMPANY", "www.brunaubuffet.com.br/WEBSITE")),
           (("LUMEN/COMPANY ENERGY/COMPANY", "GROUP/COMPANY", "info@lumenenergy.com/EMAIL"),
-           ("LUMEN/COMPANY ENERGY/COMPANY", "GROUP/COMPANY", "info@lumenenergy.com/EMAIL")))),
+           ("LUMEN/COMPANY ENERGY/COMPANY", "GROUP/COMPANY", "info@lumenenergy.com/EMAIL")),
+          (("Nelson/COMPANY Auto/COMPANY", "Repair/COMPANY", "www.nelsonauto.com/WEBSITE"),
+           ("Nelson/COMPANY Auto/COMPANY", "Repair/COMPANY", "www.nelsonauto.com/WEBSITE")))),
     Rule("retag.company_line_completed", "retag", ("company",), "retag", "layout",
          "a company name cut short after \"и\"/\"and\"/\"&\" takes the rest of its line, or the line closing its guillemet", (),
          ((("Smith/COMPANY &/COMPANY Sons/O",), ("Smith/COMPANY &/COMPANY Sons/COMPANY",)),)),
