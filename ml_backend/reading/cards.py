@@ -432,13 +432,15 @@ def _snap_to_edges(cand: _Candidate, edges: np.ndarray) -> _Candidate:
     row_support = _run_cover(aligned[:, cols], max(6, round(MIN_EDGE_RUN * across_w))) / max(across_w, 1)
 
     def side(profile: np.ndarray, positions: range) -> int | None:
-        best = max(positions, key=lambda p: profile[p], default=None)
-        return best if best is not None and profile[best] >= 0.5 else None
+        """The outermost supported line (``positions`` run from the outside in): the card's cut
+        edge, not a colour band's edge or a line of text further in."""
+        return next((p for p in positions if profile[p] >= 0.5), None)
 
-    left = side(col_support, range(0, min(w, band + pad)))
-    right = side(col_support, range(max(0, w - band - pad), w))
-    top = side(row_support, range(0, min(h, band + pad)))
-    bottom = side(row_support, range(max(0, h - band - pad), h))
+    band_x, band_y = min(band, round(MAX_FIT_SHARE * bw)), min(band, round(MAX_FIT_SHARE * bh))
+    left = side(col_support, range(0, min(w, band_x + pad)))
+    right = side(col_support, range(w - 1, max(0, w - band_x - pad) - 1, -1))
+    top = side(row_support, range(0, min(h, band_y + pad)))
+    bottom = side(row_support, range(h - 1, max(0, h - band_y - pad) - 1, -1))
     x0, x1 = left if left is not None else pad, right if right is not None else w - pad
     y0, y1 = top if top is not None else pad, bottom if bottom is not None else h - pad
     if x1 - x0 < 0.6 * bw or y1 - y0 < 0.6 * bh:
@@ -462,6 +464,8 @@ def _fine_edges(rgb: np.ndarray) -> np.ndarray:
 #: cut them), and the share of a side's length a straight edge must run along to be the side.
 FIT_OUTSIDE = 4
 MIN_SIDE_SUPPORT = 0.5
+#: Deepest a side may move in, as a share of the card's extent across it (a drop shadow is ~10%).
+MAX_FIT_SHARE = 0.15
 
 
 #: Shortest unbroken stretch of a card's edge that counts, as a share of the side it runs along:
@@ -486,9 +490,10 @@ def _run_cover(occupied: np.ndarray, min_run: int) -> np.ndarray:
     return np.bincount(r_start[long], weights=lengths[long], minlength=rows)
 
 
-def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band: float) -> np.ndarray:
+def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float) -> np.ndarray:
     """The card's outline with each side moved onto the outermost straight edge that runs along
-    most of it, within ``band`` pixels inside (a drop shadow, a blurred rim) to ``FIT_OUTSIDE``
+    most of it, within ``band_limit`` pixels (and ``MAX_FIT_SHARE`` of the card) inside (a drop
+    shadow, a blurred rim) to ``FIT_OUTSIDE``
     outside; each side finds its own angle (perspective: a photographed card's sides are not
     parallel), the corners are where the fitted sides meet. A side with no such edge stays."""
     q = np.asarray(order_corners(quad), dtype=np.float64)
@@ -497,6 +502,10 @@ def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band: float) -> np.nda
     for i in range(4):
         p0, p1 = q[i], q[(i + 1) % 4]
         length = float(np.linalg.norm(p1 - p0))
+        # a shadow is a small share of the card; a design line further in (a colour band's edge)
+        # must not be taken for the side when the card's own edge is faint
+        across = float(np.linalg.norm(q[(i + 2) % 4] - p1))
+        band = min(band_limit, MAX_FIT_SHARE * across)
         d = (p1 - p0) / max(length, 1e-6)
         n = np.array([-d[1], d[0]])
         if np.dot(centre - p0, n) > 0:
@@ -537,7 +546,7 @@ def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band: float) -> np.nda
     fitted = np.asarray(corners)
     old, new = abs(cv2.contourArea(q.astype(np.float32))), abs(cv2.contourArea(fitted.astype(np.float32)))
     if not (cv2.isContourConvex(fitted.astype(np.float32)) and 0.7 * old <= new <= 1.1 * old
-            and np.linalg.norm(fitted - q, axis=1).max() <= 1.5 * band + FIT_OUTSIDE):
+            and np.linalg.norm(fitted - q, axis=1).max() <= 1.5 * band_limit + FIT_OUTSIDE):
         return quad
     return fitted
 
