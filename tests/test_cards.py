@@ -305,3 +305,21 @@ def test_hand_counts_that_do_not_fit_the_folder_are_refused(tmp_path: Path, caps
     counts.write_text(json.dumps({"images": images}))
     assert bench(["--photos", str(tmp_path), "--counts", str(counts)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_cards_filling_the_image_up_to_its_border_leave_nothing_outside_to_judge():
+    """Cards covering all of the image but its border strip: the text check outside them has no
+    pixels to look at, and says the background is empty (it used to compare NaN, so the image
+    fell back to one whole card)."""
+    import warnings
+
+    from ml_backend.reading.cards import _background_is_empty, _candidate
+
+    h, w = 400, 600
+    edges = np.zeros((h, w), np.uint8)
+    edges[::7, ::5] = 255  # texture everywhere
+    halves = [np.array([[[12, 12]], [[299, 12]], [[299, 387]], [[12, 387]]], np.int32),
+              np.array([[[301, 12]], [[587, 12]], [[587, 387]], [[301, 387]]], np.int32)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _background_is_empty([_candidate(c) for c in halves], edges) is True

@@ -757,10 +757,11 @@ def _background_is_empty(found: list[_Candidate], edges: np.ndarray) -> bool:
         cv2.fillConvexPoly(outside, np.round(c.quad).astype(np.int32), 0)
     ring = max(3, round(0.01 * max(w, h)))
     outside = cv2.erode(outside, np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)) > 0
-    if outside.sum() < 0.02 * h * w:
-        return True  # the cards fill the image: nothing outside to judge
+    inner = outside & ~border
+    if outside.sum() < 0.02 * h * w or not inner.any():
+        return True  # the cards fill the image (up to its border strip): nothing outside to judge
     texture = float((edges[border] > 0).mean())
-    return float((edges[outside & ~border] > 0).mean()) <= 2.0 * texture + 0.01
+    return float((edges[inner] > 0).mean()) <= 2.0 * texture + 0.01
 
 
 def detect_cards(image: Image.Image) -> list[DetectedCard]:
