@@ -263,7 +263,13 @@ two or more true cards, **extra** a detection matching no card. Per-card reading
 scored through the detector (a missed card scores as empty) and read one by one from a crop of its
 true outline; "found cards only" compares the same found cards both ways. Targets: >= 98% found,
 no split or merged card, per-card micro-F1 within 2 points of one by one, no single card split.
-Composed sets use composer seeds that neither training nor the detector's tuning used."""
+Composed sets use composer seeds that neither training nor the detector's tuning used.
+
+Real photos of several cards are measured against hand counts (`cards_bench --photos DIR --counts
+FILE`); none is measured here yet. Public repositories were searched for photos or scans holding
+several business cards (business-card detection and segmentation projects, business-, visiting- and
+name-card scanners, scan splitters, card-detection datasets): those found hold one card per photo,
+apart from repositories kept aside for a final measurement."""
 
 
 def format_cards_markdown(result: dict[str, Any], name: str) -> str:

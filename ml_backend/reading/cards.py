@@ -13,6 +13,16 @@ outlines are found from two cues, and a learned detector would have to beat this
    card-shaped (rectangular, card aspect, similar size) and together cover most of the blob; a
    colour band or a two-tone design cuts a single card into pieces that are not card-shaped
    (a half of a 1.6:1 card is 1.25:1 or 3.2:1), so a single card is never split that way.
+3. **Faces**: once a card is found, cards the colour cue missed or merged (a dark card on a dark
+   table, a card whose design splits it into blocks, one touching its neighbours) are found as
+   unions of the faces the edge map cuts the image into: a card is tiled by its own faces (its
+   background, a colour band, a photo block), and their union is a filled card-shaped
+   rectangle no larger than the cards already found, holding almost none of the table's or
+   another card's faces.
+4. **Sides**: each card's outline is refined side by side onto the outermost straight,
+   unbroken edge that runs along most of the side (a drop shadow or a blurred rim widens the
+   region; a line of text is as long but breaks between words), each side at its own angle
+   (perspective), the corners where the fitted sides meet.
 
 The answer is conservative by design: unless at least two card-shaped candidates are found, the
 image is one card (the whole image), exactly today's single-card behaviour. Close-ups, single
@@ -415,17 +425,22 @@ def _snap_to_edges(cand: _Candidate, edges: np.ndarray) -> _Candidate:
     aligned = aligned | np.roll(aligned, 1, axis=0) | np.roll(aligned, 1, axis=1)
     h, w = aligned.shape
     rows, cols = slice(round(0.15 * h), round(0.85 * h)), slice(round(0.15 * w), round(0.85 * w))
-    col_support = aligned[rows].mean(axis=0)
-    row_support = aligned[:, cols].mean(axis=1)
+    # unbroken lines only: a line of text along the side is as long as the side's edge but
+    # breaks between its letters and words
+    across_h, across_w = aligned[rows].shape[0], aligned[:, cols].shape[1]
+    col_support = _run_cover(np.ascontiguousarray(aligned[rows].T), max(6, round(MIN_EDGE_RUN * across_h))) / max(across_h, 1)
+    row_support = _run_cover(aligned[:, cols], max(6, round(MIN_EDGE_RUN * across_w))) / max(across_w, 1)
 
     def side(profile: np.ndarray, positions: range) -> int | None:
-        best = max(positions, key=lambda p: profile[p], default=None)
-        return best if best is not None and profile[best] >= 0.5 else None
+        """The outermost supported line (``positions`` run from the outside in): the card's cut
+        edge, not a colour band's edge or a line of text further in."""
+        return next((p for p in positions if profile[p] >= 0.5), None)
 
-    left = side(col_support, range(0, min(w, band + pad)))
-    right = side(col_support, range(max(0, w - band - pad), w))
-    top = side(row_support, range(0, min(h, band + pad)))
-    bottom = side(row_support, range(max(0, h - band - pad), h))
+    band_x, band_y = min(band, round(MAX_FIT_SHARE * bw)), min(band, round(MAX_FIT_SHARE * bh))
+    left = side(col_support, range(0, min(w, band_x + pad)))
+    right = side(col_support, range(w - 1, max(0, w - band_x - pad) - 1, -1))
+    top = side(row_support, range(0, min(h, band_y + pad)))
+    bottom = side(row_support, range(h - 1, max(0, h - band_y - pad) - 1, -1))
     x0, x1 = left if left is not None else pad, right if right is not None else w - pad
     y0, y1 = top if top is not None else pad, bottom if bottom is not None else h - pad
     if x1 - x0 < 0.6 * bw or y1 - y0 < 0.6 * bh:
@@ -438,13 +453,109 @@ def _snap_to_edges(cand: _Candidate, edges: np.ndarray) -> _Candidate:
     return snapped
 
 
-def _edge_quads(rgb: np.ndarray, min_area: float) -> list[_Candidate]:
+def _fine_edges(rgb: np.ndarray) -> np.ndarray:
+    """Faint edges too: Canny at a low threshold on each Lab channel of a smoothed image (a card's
+    cut edge against a table of nearly its colour)."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (5, 5), 0), cv2.COLOR_RGB2LAB)
+    return np.maximum.reduce([cv2.Canny(lab[..., k], 8, 24) for k in range(3)])
+
+
+#: How far outside a candidate's side its card's edge may lie (pieces lie inside the edges that
+#: cut them), and the share of a side's length a straight edge must run along to be the side.
+FIT_OUTSIDE = 4
+MIN_SIDE_SUPPORT = 0.5
+#: Deepest a side may move in, as a share of the card's extent across it (a drop shadow is ~10%).
+MAX_FIT_SHARE = 0.15
+
+
+#: Shortest unbroken stretch of a card's edge that counts, as a share of the side it runs along:
+#: longer than a word of text (lines of text break between words).
+MIN_EDGE_RUN = 0.2
+
+
+def _run_cover(occupied: np.ndarray, min_run: int) -> np.ndarray:
+    """Per row of a 2-D boolean array: how many of its cells lie in runs of at least ``min_run``
+    (one-cell gaps closed first). A card's cut edge is an unbroken line; a line of text, though
+    as long, breaks between letters and words."""
+    closed = occupied.copy()
+    closed[:, 1:-1] |= occupied[:, :-2] & occupied[:, 2:]
+    rows, cols = closed.shape
+    padded = np.zeros((rows, cols + 2), np.int8)
+    padded[:, 1:-1] = closed
+    changes = np.diff(padded, axis=1)
+    r_start, c_start = np.nonzero(changes == 1)
+    _, c_end = np.nonzero(changes == -1)
+    lengths = c_end - c_start
+    long = lengths >= min_run
+    return np.bincount(r_start[long], weights=lengths[long], minlength=rows)
+
+
+def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float) -> np.ndarray:
+    """The card's outline with each side moved onto the outermost straight edge that runs along
+    most of it, within ``band_limit`` pixels (and ``MAX_FIT_SHARE`` of the card) inside (a drop
+    shadow, a blurred rim) to ``FIT_OUTSIDE``
+    outside; each side finds its own angle (perspective: a photographed card's sides are not
+    parallel), the corners are where the fitted sides meet. A side with no such edge stays."""
+    q = np.asarray(order_corners(quad), dtype=np.float64)
+    centre = q.mean(axis=0)
+    lines = []
+    for i in range(4):
+        p0, p1 = q[i], q[(i + 1) % 4]
+        length = float(np.linalg.norm(p1 - p0))
+        # a shadow is a small share of the card; a design line further in (a colour band's edge)
+        # must not be taken for the side when the card's own edge is faint
+        across = float(np.linalg.norm(q[(i + 2) % 4] - p1))
+        band = min(band_limit, MAX_FIT_SHARE * across)
+        d = (p1 - p0) / max(length, 1e-6)
+        n = np.array([-d[1], d[0]])
+        if np.dot(centre - p0, n) > 0:
+            n = -n  # outward
+        rel = edge_points - p0
+        s, t = rel @ d, rel @ n
+        keep = (s > 0.1 * length) & (s < 0.9 * length) & (t > -band) & (t < FIT_OUTSIDE)
+        s, t = s[keep], t[keep]
+        line = (p0 + d * length / 2, d)
+        if len(s) >= MIN_SIDE_SUPPORT * 0.8 * length:
+            span = max(1, int(0.8 * length))
+            rows = int(math.ceil((band + FIT_OUTSIDE) / 2)) + 2
+            positions = np.clip(np.round(s - 0.1 * length).astype(np.int64), 0, span - 1)
+            min_run = max(6, round(MIN_EDGE_RUN * length))
+            best = None
+            for slope in np.linspace(-0.035, 0.035, 15):
+                bins = np.floor((t - slope * (s - length / 2) + band) / 2).astype(np.int64)  # 2 px wide
+                ok = (bins >= 0) & (bins < rows)
+                occupied = np.zeros((rows, span), bool)
+                occupied[bins[ok], positions[ok]] = True
+                support = _run_cover(occupied, min_run) / span
+                good = np.flatnonzero(support >= MIN_SIDE_SUPPORT)
+                if good.size and (best is None or (good[-1], support[good[-1]]) > (best[0], best[1])):
+                    best = (int(good[-1]), float(support[good[-1]]), float(slope))
+            if best is not None:
+                off = best[0] * 2 + 1 - band
+                direction = d + n * best[2]
+                line = (p0 + d * length / 2 + n * off, direction / np.linalg.norm(direction))
+        lines.append(line)
+    corners = []
+    for i in range(4):  # corner i joins side i-1 and side i
+        (a, u), (b, v) = lines[i - 1], lines[i]
+        m = np.array([u, -v]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad
+        k = np.linalg.solve(m, b - a)
+        corners.append(a + u * k[0])
+    fitted = np.asarray(corners)
+    old, new = abs(cv2.contourArea(q.astype(np.float32))), abs(cv2.contourArea(fitted.astype(np.float32)))
+    if not (cv2.isContourConvex(fitted.astype(np.float32)) and 0.7 * old <= new <= 1.1 * old
+            and np.linalg.norm(fitted - q, axis=1).max() <= 1.5 * band_limit + FIT_OUTSIDE):
+        return quad
+    return fitted
+
+
+def _edge_quads(fine: np.ndarray, min_area: float) -> list[_Candidate]:
     """Card-shaped closed edge outlines: cards whose colour is too close to the table's for the
     colour cue (a dark card on a dark cloth) still have a sharp cut edge all round, if a faint
-    one (a lower Canny threshold on a smoother image than the colour cue's)."""
-    lab = cv2.cvtColor(cv2.GaussianBlur(rgb, (5, 5), 0), cv2.COLOR_RGB2LAB)
-    edges = np.maximum.reduce([cv2.Canny(lab[..., k], 8, 24) for k in range(3)])
-    closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    one: ``fine``, the edges of ``_fine_edges``)."""
+    closed = cv2.morphologyEx(fine, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(closed, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     out = []
     for c in contours:
@@ -453,6 +564,133 @@ def _edge_quads(rgb: np.ndarray, min_area: float) -> list[_Candidate]:
         cand = _candidate(c)
         if cand.card_shaped and cand.rectangularity >= 0.9:
             out.append(cand)
+    return out
+
+
+#: Smallest edge-bounded face kept as a possible part of a card, as a share of the image: the
+#: inside of letters and the specks of a table's grain are smaller.
+MIN_FACE = 0.002
+#: How much larger than the largest card already found a union of faces may grow (perspective
+#: makes the cards of one photo differ by a few tens of percent).
+FACE_GROWTH = 1.3
+#: Largest share of a card's hull that other faces (the table, a neighbouring card) may take: a
+#: card's hull holds its own faces, the edges of its text and design, and letter holes.
+MAX_FOREIGN = 0.08
+#: Share of its minimum-area rectangle the hull of a card's faces fills (its corners).
+MIN_FACE_RECTANGULARITY = 0.92
+
+
+def _face_adjacency(labels: np.ndarray, reach: int = 4) -> dict[int, set[int]]:
+    """Pairs of labelled faces that lie within ``reach`` pixels of each other (one edge line apart)."""
+    h, w = labels.shape
+    out: dict[int, set[int]] = {}
+    for dy, dx in ((0, reach), (reach, 0), (reach, reach), (reach, -reach)):
+        a = labels[0:h - dy, max(0, -dx):w - max(0, dx)]
+        b = labels[dy:h, max(0, dx):w - max(0, -dx)]
+        both = (a > 0) & (b > 0) & (a != b)
+        for p, q in set(zip(a[both].tolist(), b[both].tolist())):
+            out.setdefault(p, set()).add(q)
+            out.setdefault(q, set()).add(p)
+    return out
+
+
+class _Faces:
+    """The faces an edge map cuts an image into (connected regions between edge lines), and how
+    much of a polygon faces outside a given group take."""
+
+    def __init__(self, cut: np.ndarray, min_face: float) -> None:
+        self.count, self.labels, self.stats, _ = cv2.connectedComponentsWithStats((cut == 0).astype(np.uint8),
+                                                                                   connectivity=4)
+        self.big = self.stats[:, cv2.CC_STAT_AREA] >= min_face
+        self.big[0] = False  # the edge lines themselves
+
+    def foreign(self, hull: np.ndarray, group: set[int]) -> float:
+        """Share of the convex polygon ``hull`` that large faces outside ``group`` cover."""
+        x, y, bw, bh = cv2.boundingRect(hull)
+        inside = np.zeros((bh, bw), np.uint8)
+        cv2.fillConvexPoly(inside, hull - (x, y), 1)
+        labels = self.labels[y:y + bh, x:x + bw][inside > 0]
+        if not labels.size:
+            return 1.0
+        other = self.big[labels]
+        if other.any():
+            other[np.isin(labels, list(group))] = False
+        return float(other.mean())
+
+
+def _face_cards(edges: np.ndarray, found: list[_Candidate], min_area: float) -> list[_Candidate]:
+    """Cards the other cues missed, as unions of the faces the edge map cuts the image into.
+
+    A card whose colour is too close to the table's, whose design splits it into blocks, or that
+    touches its neighbours, is still tiled by faces (its background, a colour band, a photo
+    block) that its cut edge and design lines bound. Faces are grown from the largest one by
+    their neighbours as long as the union's hull holds almost nothing of other faces (the table,
+    another card) and stays no larger than the largest card found; a union that ends
+    card-shaped and card-sized is a card. Needs a card found first: its size bounds the growth
+    (two touching cards also fill a rectangle).
+    """
+    sizes = [c.rect_area for c in found if c.card_shaped]
+    if not sizes:
+        return []
+    largest = max(sizes)
+    h, w = edges.shape
+    cut = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    # a card's outline with a gap (a faint stretch, glare) would let its face run out into the
+    # table: long, densely supported straight edges are extended across short gaps
+    side = math.sqrt(largest)
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=max(20, round(0.3 * side)),
+                            minLineLength=max(10, round(0.5 * side)), maxLineGap=max(3, round(0.05 * side)))
+    for x0, y0, x1, y1 in ([] if lines is None else lines.reshape(-1, 4)):
+        cv2.line(cut, (int(x0), int(y0)), (int(x1), int(y1)), 255, 2)
+    min_face = max(MIN_FACE * h * w, 0.03 * largest)
+    cells = _Faces(cut, min_face)
+    taken = np.zeros((h, w), np.uint8)
+    for c in found:
+        if c.rect_area >= largest / MAX_AREA_RATIO:  # a design block taken for a card may be part of one
+            cv2.fillConvexPoly(taken, np.round(c.quad).astype(np.int32), 1)
+    faces: dict[int, tuple[float, np.ndarray]] = {}
+    for k in np.flatnonzero(cells.big).tolist():
+        x, y, bw, bh, area = (int(v) for v in cells.stats[k])
+        if area > FACE_GROWTH * largest or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue  # the table around the cards
+        sub = cells.labels[y:y + bh, x:x + bw] == k
+        if taken[y:y + bh, x:x + bw][sub].mean() > 0.3:
+            continue
+        contours, _ = cv2.findContours(sub.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        outline = max(contours, key=cv2.contourArea).reshape(-1, 2) + (x, y)
+        faces[k] = (float(area), outline)
+    if not faces:
+        return []
+    valid = np.zeros(cells.count, bool)
+    valid[list(faces)] = True
+    neighbours = _face_adjacency(np.where(valid[cells.labels], cells.labels, 0))
+    used: set[int] = set()
+    out = []
+    for seed in sorted(faces, key=lambda k: -faces[k][0]):
+        if seed in used:
+            continue
+        group, points = {seed}, cv2.convexHull(faces[seed][1].astype(np.int32)).reshape(-1, 2)
+        while True:
+            best = None
+            for n in set().union(*(neighbours.get(g, set()) for g in group)) - group - used:
+                merged = cv2.convexHull(np.concatenate([points, faces[n][1]]).astype(np.int32)).reshape(-1, 2)
+                (_, _), (rw, rh), _ = cv2.minAreaRect(merged)
+                if rw * rh > FACE_GROWTH * largest:
+                    continue
+                foreign = cells.foreign(merged, group | {n})
+                if foreign <= MAX_FOREIGN and (best is None or foreign < best[0]):
+                    best = (foreign, n, merged)
+            if best is None:
+                break
+            group.add(best[1])
+            points = best[2]
+        cand = _candidate(points, grow=2.0)
+        if (cand.card_shaped and cand.rectangularity >= MIN_FACE_RECTANGULARITY
+                and sum(faces[g][0] for g in group) >= 0.5 * cand.area
+                and cells.foreign(points, group) <= MAX_FOREIGN
+                and largest / MAX_AREA_RATIO <= cand.rect_area and min_area <= cand.rect_area):
+            out.append(cand)
+            used |= group
     return out
 
 
@@ -480,10 +718,15 @@ def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
             fill = _fill(blob, snapped.quad)
             if ASPECT_RANGE[0] <= snapped.aspect <= ASPECT_RANGE[1] and (fill >= 0.9 or snapped.framed == 4 and fill >= 0.6):
                 found.append(snapped)
-    for cand in _edge_quads(rgb, min_area):  # cards the colour cue missed
+    fine = _fine_edges(rgb)
+    for cand in _edge_quads(fine, min_area):  # cards the colour cue missed
         if all(_overlap_share(cand, f) < 0.3 for f in found):
             found.append(cand)
-    return found, {"plain_background": plain, "foreground": float((fg > 0).mean()), "edges": edges}
+    for cand in _face_cards(np.maximum(edges, fine), found, min_area):  # cut by their design
+        covered = [_overlap_share(cand, f) >= 0.3 for f in found]
+        if all(f.rect_area < cand.rect_area / MAX_AREA_RATIO for f, c in zip(found, covered) if c):
+            found = [f for f, c in zip(found, covered) if not c] + [cand]  # a design block gives way to its card
+    return found, {"plain_background": plain, "foreground": float((fg > 0).mean()), "edges": edges, "fine": fine}
 
 
 def _fill(mask: np.ndarray, quad: np.ndarray) -> float:
@@ -514,10 +757,11 @@ def _background_is_empty(found: list[_Candidate], edges: np.ndarray) -> bool:
         cv2.fillConvexPoly(outside, np.round(c.quad).astype(np.int32), 0)
     ring = max(3, round(0.01 * max(w, h)))
     outside = cv2.erode(outside, np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)) > 0
-    if outside.sum() < 0.02 * h * w:
-        return True  # the cards fill the image: nothing outside to judge
+    inner = outside & ~border
+    if outside.sum() < 0.02 * h * w or not inner.any():
+        return True  # the cards fill the image (up to its border strip): nothing outside to judge
     texture = float((edges[border] > 0).mean())
-    return float((edges[outside & ~border] > 0).mean()) <= 2.0 * texture + 0.01
+    return float((edges[inner] > 0).mean()) <= 2.0 * texture + 0.01
 
 
 def detect_cards(image: Image.Image) -> list[DetectedCard]:
@@ -538,11 +782,14 @@ def detect_cards(image: Image.Image) -> list[DetectedCard]:
     found = _drop_nested(found)
     work_area = float(small.size[0] * small.size[1])
     if (len(found) < 2 or sum(c.rect_area for c in found) < MIN_CARDS_COVER * work_area
-            or not _background_is_empty(found, meta.pop("edges"))):
+            or not _background_is_empty(found, meta["edges"])):
         return [whole_image_card(width, height)]
+    edges = meta.pop("edges")
+    edge_points = np.column_stack(np.nonzero(edges | meta.pop("fine"))[::-1]).astype(np.float64)
+    band = max(2.0, SNAP_BAND * max(edges.shape))
     cards = []
     for c in found:
-        quad = np.clip(c.quad / scale, [0, 0], [width, height])
+        quad = np.clip(_fit_sides(c.quad, edge_points, band) / scale, [0, 0], [width, height])
         cards.append(DetectedCard(order_corners(quad), "contour", round(c.rectangularity, 3),
                                   {k: v for k, v in meta.items() if k != "edges"}))
     return sort_cards(cards)
