@@ -177,10 +177,11 @@ def _script_region(texts: list[str]) -> str | None:
     return None
 
 
-
 _DIGIT_RUN = re.compile(r"\+?\(?\d[\d \-().·]{5,}\d")
 #: Tokens that are no words of a language: numbers, e-mail addresses, host names.
 _NO_WORD = re.compile(r"\S*(?:\d|@|\w\.\w)\S*")
+#: A number possible in a region: with its area code, or a local one printed without it.
+_POSSIBLE = (phonenumbers.ValidationResult.IS_POSSIBLE, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
 
 
 def _language_region(texts: list[str], phones: list[str]) -> str | None:
@@ -189,10 +190,9 @@ def _language_region(texts: list[str], phones: list[str]) -> str | None:
     without); None when the language is not clear, the card prints no number, or no country of
     the language fits them all. "(11) 2684-7988" and "3854-7828" on a Portuguese card fit Brazil;
     "55 1234 5678" on a Spanish one is too long for Spain and fits Mexico."""
-    words = " ".join(_NO_WORD.sub(" ", t) for t in texts)
-    language = language_of(words)
     numbers = [m.group(0) for text in (phones or texts) for m in _DIGIT_RUN.finditer(text)]
-    if language is None or not numbers:
+    language = language_of(" ".join(_NO_WORD.sub(" ", t) for t in texts)) if numbers else None
+    if language is None:
         return None
     for region in LANGUAGE_REGIONS[language]:
         if all(_possible_in(number, region) for number in numbers):
@@ -206,6 +206,3 @@ def _possible_in(number: str, region: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.is_possible_number_with_reason(parsed) in _POSSIBLE
-
-
-_POSSIBLE = (phonenumbers.ValidationResult.IS_POSSIBLE, phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
