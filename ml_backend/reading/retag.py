@@ -375,6 +375,16 @@ def _names_the_domain(slug: str, labels: set[str]) -> bool:
                            or "-" in slug and slug.partition("-")[0] in labels)
 
 
+def _legal_form_word(tw: TaggedWord) -> bool:
+    """Whether a word is a legal form as printed after a name ("Ltda.", "GmbH,")."""
+    return tw.word.text.lower().strip(",") in COMPANY_LEGAL_FORMS
+
+
+def _company_word(tw: TaggedWord) -> bool:
+    """Whether a word is one that company names end on ("Solutions", "GROUP.")."""
+    return tw.word.text.lower().strip(",.") in COMPANY_WORDS
+
+
 def _domain_labels(words: list[TaggedWord]) -> set[str]:
     """The first labels of the card's e-mail and web domains ("beltis" of "www.beltis.com.br")."""
     labels = set()
@@ -400,7 +410,7 @@ def _company_from_domain(words: list[TaggedWord]) -> list[TaggedWord]:
     out = list(words)
     for indices in _line_groups(words):
         end = len(indices)
-        while end > 1 and words[indices[end - 1]].word.text.lower().strip(",") in COMPANY_LEGAL_FORMS:
+        while end > 1 and _legal_form_word(words[indices[end - 1]]):
             end -= 1
         for start in range(end):
             before = words[indices[start - 1]].word.text.lower() if start else ""
@@ -445,8 +455,7 @@ def _company_named_at_a_line_start(words: list[TaggedWord]) -> list[TaggedWord]:
                 break  # one word alone on its line: retag.company_from_domain's case
             end = k
             while (end < len(run) and _same_line(words[run[end]], words[run[k - 1]])
-                   and (words[run[end]].word.text.lower().strip(",.") in COMPANY_WORDS
-                        or words[run[end]].word.text.lower().strip(",") in COMPANY_LEGAL_FORMS)):
+                   and (_company_word(words[run[end]]) or _legal_form_word(words[run[end]]))):
                 end += 1
             log.debug("%r spells the card's domain from a line's start: the company",
                       " ".join(words[i].word.text for i in run[:end]))
@@ -475,7 +484,7 @@ def _tagline_under_the_domain_name(words: list[TaggedWord]) -> list[TaggedWord]:
         return words
 
     def own(line: list[int]) -> list[TaggedWord]:
-        return [words[i] for i in line if words[i].word.text.lower().strip(",") not in COMPANY_LEGAL_FORMS]
+        return [words[i] for i in line if not _legal_form_word(words[i])]
 
     naming = [line for line in company_lines if _names_the_domain(_slug(own(line)), labels)]
     if len(naming) != 1:
@@ -485,7 +494,7 @@ def _tagline_under_the_domain_name(words: list[TaggedWord]) -> list[TaggedWord]:
         parts = [part for tw in own(line) for part in _slug([tw]).split("-") if part]
         if line is naming[0] or not parts or any(part in label for part in parts for label in labels):
             continue
-        if all(words[i].word.text.lower().strip(",.") in COMPANY_WORDS for i in line) or len(own(line)) < 2:
+        if all(_company_word(words[i]) for i in line) or len(own(line)) < 2:
             continue  # "LUMEN ENERGY" / "GROUP", "Nelson Auto" / "Repair": the name's last word on a line of its own
         log.debug("%r under the domain's name: a tagline", " ".join(words[i].word.text for i in line))
         for i in line:
