@@ -609,6 +609,18 @@ def _flagged(v: FieldValue, reason: str) -> FieldValue:
     return replace(v, valid=False, reason=reason, confidence=v.confidence * FLAGGED_FACTOR)
 
 
+def _title_without_a_person_flagged(values: list[FieldValue]) -> list[FieldValue]:
+    """A job title on a card that names no person is flagged: a title is the holder's, printed
+    beside the name, so on a card without one (a shop's card, a logo side) the line read as a
+    title is a slogan or a line of services ("Assistência Técnica especializada", "PROPERTY
+    ENHANCEMENT"), or the name was missed; either way an annotator should look. A QR code's
+    title is the holder's own word and stays."""
+    if any(v.field == "full_name" and v.valid for v in values):
+        return values
+    return [_flagged(v, "a job title on a card that names no person") if v.field == "position" and v.valid
+            and v.source != "qr" else v for v in values]
+
+
 def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
     """Keep the most trusted value of a single-value field first; flag the others. Of two
     companies, one the card's domain spells is trusted first ("Stephens Inc" on stephens.com
@@ -729,6 +741,11 @@ def _rule_one_value(values: list[FieldValue], card: CardContext) -> list[FieldVa
 @rules.implements("validate.leftover_name_as_position")
 def _rule_leftover_name(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
     return card.validator._leftover_name_as_position(values, card.region)
+
+
+@rules.implements("validate.title_without_a_person_flagged")
+def _rule_title_without_a_person(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
+    return _title_without_a_person_flagged(values)
 
 
 @rules.implements("validate.unsure_readings_flagged")
