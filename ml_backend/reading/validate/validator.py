@@ -586,8 +586,11 @@ def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> Field
     norm = normalise(v.field, v.value, region, region_known=region_known)
     confidence = (v.confidence * (FIXED_FACTOR if norm.fixed else 1.0) * (1.0 if norm.valid else FLAGGED_FACTOR)
                   * (NOTED_FACTOR if norm.note else 1.0))
+    for rule_id in norm.repairs:  # the normaliser's repair steps are rules like the others (stage "normalise")
+        rules.record(rule_id, v.field, v.value, norm.value)
     checked = replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason,
-                      confidence=confidence, note=norm.note or v.note)
+                      confidence=confidence, note=norm.note or v.note,
+                      applied=[*v.applied, *(r for r in norm.repairs if r not in v.applied)])
     respelled = (russian_spelling.known_words_respelled(v.field, norm.value)
                  if rules.enabled("check.known_russian_words") and norm.valid and has_cyrillic(norm.value) else None)
     if respelled is not None:
