@@ -20,6 +20,7 @@ from ml_backend.reading.rules import Repairs, enabled
 from ml_backend.text.lexicon import MISREAD_PLUS_SIGNS, PHONE_FALLBACK_REGIONS
 from ml_backend.reading.values.result import NormalisedValue
 from ml_backend.text.letters import collapse_spaces
+from ml_backend.text.numbers import LOCAL_NUMBER
 
 # Everything before the first "+", "(" or digit is a printed label ("Tel.:", "Моб.:", "M",
 # "Téléphone :") in whatever language: a label has no digits, a number starts with one of those.
@@ -221,10 +222,9 @@ def normalise_phone(text: str, region_hint: str | None = None, *, region_known: 
     return NormalisedValue(e164, display, False, f"{kind} number for {where}", fixed, repairs=repairs)
 
 
-#: A local number as small businesses print it: digit groups with separators, ending in a group
-#: of four digits or in pairs ("2294-9484", "9.9679-9468", "228-6401", "345-67-89"), not a
-#: postcode's "13560-970".
-_LOCAL_SHAPE = re.compile(r"^\d{1,5}(?:[\s.\-]\d{2,5})*(?:[\s.\-]\d{4}|[\s.\-]\d{2}[\s.\-]\d{2})$")
+#: A local number as small businesses print it (``text.numbers.LOCAL_NUMBER``: "2294-9484",
+#: "9.9679-9468", "228-6401", "345-67-89"; not a postcode's "13560-970").
+_LOCAL_SHAPE = re.compile(rf"^{LOCAL_NUMBER}$")
 
 
 @cache
