@@ -256,3 +256,15 @@ def test_addresses_of_several_places_each_with_its_phone_are_not_joined() -> Non
     # one address line with a phone, the next without: one place, one address
     values = words_to_values(_words((lines[0], "Sao/ADDRESS Paulo/ADDRESS")))
     assert [v.value for v in values if v.field == "address"] == ["Av. Rio Pedras, 1553, Sao Paulo"]
+
+
+def test_a_repair_step_runs_only_under_a_normalise_rule() -> None:
+    fix = rules.Repairs()
+    assert fix("normalise.email.at_word", "ann (at) x.com", lambda t: t.replace(" (at) ", "@")) == "ann@x.com"
+    assert fix("normalise.email.at_word", "ann@x.com", lambda t: t) == "ann@x.com"
+    assert fix.ids == ["normalise.email.at_word"]
+    with rules.disabled({"normalise.email.at_word"}):
+        assert fix("normalise.email.at_word", "bob (at) x.com", lambda t: t.replace(" (at) ", "@")) == "bob (at) x.com"
+    for wrong in ("validate.one_value_per_single_field", "normalise.no_such_step"):
+        with pytest.raises(KeyError):
+            fix(wrong, "x", lambda t: t)
