@@ -60,8 +60,8 @@ READING_ORDER: dict[str, int] = {
     "ml_backend.reading.ocr": 2,
     "ml_backend.reading.respell": 3,       # Russian words OCR misread, put right before tagging
     "ml_backend.reading.qr": 3,
+    "ml_backend.reading.rules": 3,         # the rule table and its runner, used by the normalisers, retag, decoding and validation
     "ml_backend.reading.values": 4,        # per-value normalisers, used by decoding and validation
-    "ml_backend.reading.rules": 4,         # the rule table and its runner, used by retag, decoding and validation
     "ml_backend.reading.layout": 4,
     "ml_backend.reading.confidence": 5,
     "ml_backend.reading.retag": 5,

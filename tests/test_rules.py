@@ -14,6 +14,7 @@ from ml_backend.reading.lines import CardRegion, LineEvidence, card_region, read
 from ml_backend.reading.pipeline import CardPipeline  # noqa: F401  (imports every stage module)
 from ml_backend.reading.validate.recover import RecoverContext
 from ml_backend.reading.validate.validator import CardContext, Validator
+from ml_backend.reading.values import normalise
 from ml_backend.schema import FIELD_TO_LABEL, LABEL_TO_FIELD, OUTSIDE_TAG, FieldValue, OcrLine, TaggedWord, Word
 from ml_backend.text.letters import has_cyrillic
 
@@ -77,7 +78,17 @@ def _validator() -> Validator:
     return _VALIDATOR[0]
 
 
+def _normalised(spec: str) -> tuple[str, tuple[str, ...]]:
+    """A ``field: value`` spec normalised (every rule on that is not switched off): the spec of
+    its canonical value and the repairs that changed it."""
+    name, _, text = spec.partition(": ")
+    norm = normalise(name, text, "RU" if has_cyrillic(text) else "US")
+    return f"{name}{'' if norm.valid else '!'}: {norm.value}", norm.repairs
+
+
 def _run_alone(rule: rules.Rule, given: tuple[str, ...]) -> tuple[str, ...]:
+    if rule.stage == "normalise":  # a step inside the normaliser: the other steps run too (see below)
+        return tuple(_normalised(spec)[0] for spec in given)
     fn = rules.implementation(rule.id)
     if rule.stage == "retag":
         return _word_lines(fn(_words(given)))
@@ -126,6 +137,50 @@ def test_a_word_list_never_repairs_a_value_by_itself() -> None:
 ])
 def test_rule_examples(rule_id: str, given: tuple[str, ...], expected: tuple[str, ...]) -> None:
     assert _run_alone(rules.BY_ID[rule_id], given) == expected
+
+
+_NORMALISE_RULES = [r for r in rules.RULES if r.stage == "normalise"]
+
+
+@pytest.mark.parametrize("rule_id,given,expected", [
+    (rule.id, given[0], expected[0]) for rule in _NORMALISE_RULES for given, expected in rule.examples
+])
+def test_a_normalise_rule_is_what_makes_its_example(rule_id: str, given: str, expected: str) -> None:
+    """A repair step's example is its own doing: the normaliser names the rule where the example
+    changes (and not where it does not), and with the rule switched off the example comes out
+    otherwise."""
+    spec, repairs = _normalised(given)
+    assert spec == expected
+    if given == expected:
+        assert rule_id not in repairs
+        return
+    assert rule_id in repairs
+    with rules.disabled({rule_id}):
+        spec_without, repairs_without = _normalised(given)
+    assert spec_without != expected and rule_id not in repairs_without
+
+
+def test_every_normalise_rule_has_an_example_it_changes() -> None:
+    for rule in _NORMALISE_RULES:
+        assert any(given != expected for given, expected in rule.examples), rule.id
+        assert rule.action == "repair" and rule.evidence == "format", rule.id
+
+
+def test_the_validator_names_a_normalisers_repairs() -> None:
+    """A value the normaliser repaired names the repair in ``applied`` and the ledger, like any
+    rule; switched off, the value is checked as read."""
+    values, lines = _values(("email: zakazęetalon.su", "full_name: Anna Smith"))
+    card = card_region(values, lines, "RU")
+    with rules.ledger() as firings:
+        checked, _ = _validator().check(values, card)
+    email = next(v for v in checked if v.field == "email")
+    assert (email.value, email.valid, email.applied) == ("zakaz@etalon.su", True, ["normalise.email.at_misread"])
+    assert [(f.rule, f.before, f.after) for f in firings] == [("normalise.email.at_misread", "zakazęetalon.su",
+                                                               "zakaz@etalon.su")]
+    with rules.disabled({"normalise.email.at_misread"}), rules.ledger() as firings:
+        checked, _ = _validator().check(values, card)
+    assert not any("normalise.email.at_misread" in v.applied for v in checked)
+    assert all(f.rule != "normalise.email.at_misread" for f in firings)
 
 
 def test_runner_records_firings_and_disables_by_id() -> None:
@@ -201,3 +256,15 @@ def test_addresses_of_several_places_each_with_its_phone_are_not_joined() -> Non
     # one address line with a phone, the next without: one place, one address
     values = words_to_values(_words((lines[0], "Sao/ADDRESS Paulo/ADDRESS")))
     assert [v.value for v in values if v.field == "address"] == ["Av. Rio Pedras, 1553, Sao Paulo"]
+
+
+def test_a_repair_step_runs_only_under_a_normalise_rule() -> None:
+    fix = rules.Repairs()
+    assert fix("normalise.email.at_word", "ann (at) x.com", lambda t: t.replace(" (at) ", "@")) == "ann@x.com"
+    assert fix("normalise.email.at_word", "ann@x.com", lambda t: t) == "ann@x.com"
+    assert fix.ids == ["normalise.email.at_word"]
+    with rules.disabled({"normalise.email.at_word"}):
+        assert fix("normalise.email.at_word", "bob (at) x.com", lambda t: t.replace(" (at) ", "@")) == "bob (at) x.com"
+    for wrong in ("validate.one_value_per_single_field", "normalise.no_such_step"):
+        with pytest.raises(KeyError):
+            fix(wrong, "x", lambda t: t)

@@ -25,7 +25,8 @@ from ml_backend.text.lexicon import COMPANY_LEGAL_FORMS, COMPANY_LEGAL_FORMS_CAP
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("ml_backend", "active_learning", "scripts")
 #: The modules that hold the tables.
-TABLES = {"ml_backend/text/addresses.py", "ml_backend/text/labels.py", "ml_backend/text/lexicon.py"}
+TABLES = {"ml_backend/text/addresses.py", "ml_backend/text/labels.py", "ml_backend/text/lexicon.py",
+          "ml_backend/text/numbers.py"}
 
 #: Postcode shapes as regex text: any of these outside the tables is a second definition.
 POSTCODE_PIECES = (
@@ -35,6 +36,11 @@ POSTCODE_PIECES = (
     r"\d{5}(?:-\d{4})?",         # a US ZIP code
     r"\d{5}-\d{4}",              # ZIP+4
     r"\d{5}-\d{3}",              # a Brazilian CEP
+)
+#: A local phone number's groups as regex text (``text.numbers``): a second definition elsewhere.
+LOCAL_NUMBER_PIECES = (
+    r"(?:[\s.\-]\d{2,5})*",        # the middle groups
+    r"[\s.\-]\d{2}[\s.\-]\d{2}",   # a last group in pairs
 )
 
 
@@ -80,6 +86,9 @@ def copies_in(source: str) -> list[tuple[int, str]]:
             for piece in POSTCODE_PIECES:
                 if piece in text:
                     found.append((node.lineno, f"postcode pattern {piece!r}"))
+            for piece in LOCAL_NUMBER_PIECES:
+                if piece in text:
+                    found.append((node.lineno, f"local phone number pattern {piece!r}"))
             if "|" in text:
                 words = [w.strip() for w in _ALTERNATION_SPLIT.split(text)]
                 for vocabulary in VOCABULARIES:
@@ -113,6 +122,7 @@ def test_the_tables_knowledge_is_written_nowhere_else() -> None:
     ('POSTCODE = re.compile(r"\\b[A-Z]{1,2}\\d[A-Z\\d]? \\d[A-Z]{2}\\b")', "postcode"),
     ('ZIP = re.compile(r"^\\d{5}(?:-\\d{4})?$")', "postcode"),
     ('CEP = re.compile(r"\\d{5}-\\d{3}")', "postcode"),
+    ('LOCAL = re.compile(r"^\\d{1,5}(?:[\\s.\\-]\\d{2,5})*[\\s.\\-]\\d{4}$")', "local phone number"),
     ('LABEL = re.compile(r"(?:tel|phone|fax|mob)[.:]")', "number labels"),
     ('FAX = ("fax", "факс", "telefax", "f")', "number labels"),
     ('FORMS = "ООО|ЗАО|ОАО"', "Russian legal forms"),

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ml_backend.schema import FIELDS
+from ml_backend.reading import rules
 from ml_backend.reading.values import normalise
 FUZZY_THRESHOLD = 0.8
 _ADDRESS_SEPARATORS = str.maketrans({c: " " for c in ",·•|–—;"})
@@ -235,15 +236,20 @@ def _accept_alternatives(predicted: list[str], truth: list[str], alternatives: l
 
 
 def score_card(prediction: dict[str, Any], truth: dict[str, Any], region: str | None,
-               alternatives: dict[str, Any] | None = None) -> dict[str, FieldScore]:
+               alternatives: dict[str, Any] | None = None, *,
+               rules_off: frozenset[str] = frozenset()) -> dict[str, FieldScore]:
     """Per-field scores of one card (both arguments are schema-shaped fields dicts).
 
     ``alternatives`` (a truth record's ``alt``) lists, per field, other values that count as
-    right in place of a truth value.
+    right in place of a truth value. ``rules_off``: the rules the prediction was read without
+    (the rules report's ablation); its comparison keys are made without them too, so a repair
+    step of the normalisers switched off is not made good by the key (the truth's keys are made
+    with every rule: what the card prints).
     """
     scores = {}
     for f in FIELDS:
-        predicted = [comparison_key(f, t, region) for t in _values(prediction, f)]
+        with rules.disabled(rules_off):
+            predicted = [comparison_key(f, t, region) for t in _values(prediction, f)]
         true = [comparison_key(f, t, region) for t in _values(truth, f)]
         if alternatives and f in alternatives:
             alts = [comparison_key(f, t, region) for t in _values(alternatives, f)]
@@ -252,13 +258,14 @@ def score_card(prediction: dict[str, Any], truth: dict[str, Any], region: str | 
     return scores
 
 
-def evaluate(predictions: list[dict[str, Any]], truths: list[dict[str, Any]]) -> Report:
+def evaluate(predictions: list[dict[str, Any]], truths: list[dict[str, Any]], *,
+             rules_off: frozenset[str] = frozenset()) -> Report:
     """Scores of ``predictions`` (fields dicts, in the order of ``truths``) against truth records.
 
     A truth record is ``{"fields": {...}, "locale": "ru", "photo": bool, ...}`` as the card
     generator writes it (``"condition": "photo"`` and ``"alt": {field: [values]}`` as hand-made
-    truth files write them are understood too). Raises ValueError when the lists differ in length or a record has no
-    "fields".
+    truth files write them are understood too). ``rules_off``: as for ``score_card``. Raises
+    ValueError when the lists differ in length or a record has no "fields".
     """
     if len(predictions) != len(truths):
         raise ValueError(f"{len(predictions)} predictions for {len(truths)} truth records")
@@ -268,7 +275,8 @@ def evaluate(predictions: list[dict[str, Any]], truths: list[dict[str, Any]]) ->
             raise ValueError(f"truth record {i} ({record.get('image', '?')}) has no 'fields' dict")
         locale = str(record.get("locale") or "unknown")
         alternatives = record.get("alt") if isinstance(record.get("alt"), dict) else None
-        card = score_card(_fields_of(prediction), _truth_fields(record), region_of_locale(locale), alternatives)
+        card = score_card(_fields_of(prediction), _truth_fields(record), region_of_locale(locale), alternatives,
+                          rules_off=rules_off)
         report.overall.add_card(card)
         report.by_capture.setdefault(capture_of(record), Scores()).add_card(card)
         report.by_locale.setdefault(locale, Scores()).add_card(card)

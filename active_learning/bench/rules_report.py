@@ -12,7 +12,8 @@ Per rule and set:
 * ``fired``: the values it changed, added, flagged, moved or dropped (its ledger entries) and
   the cards it fired on;
 * ``made_right``: values matching the truth only with the rule (exact comparison keys of
-  ``bench.evaluate``, per card and field);
+  ``bench.evaluate``, per card and field; a card read without rules is keyed without them too,
+  so that a normaliser's repair switched off is not made good by the comparison key);
 * ``made_wrong``: values matching the truth only without it;
 * ``errors_removed``: wrong or missing values (FP + FN) fewer with the rule than without; a flag
   that takes a wrong value out of the fields pays here, not in ``made_right``;
@@ -159,7 +160,7 @@ def rules_report(pipeline: CardPipeline, truth_path: Path, *, images: Path | Non
             with rules.disabled(disabled):
                 values, _ = pipeline.read_values(read.tagged, read.qr, read.ocr)
             fields = _fields(values)
-            return fields, score_card(fields, truth, region, alternatives)
+            return fields, score_card(fields, truth, region, alternatives, rules_off=disabled)
 
         with rules.ledger() as firings:
             values, _ = pipeline.read_values(read.tagged, read.qr, read.ocr)
@@ -200,7 +201,7 @@ def rules_report(pipeline: CardPipeline, truth_path: Path, *, images: Path | Non
         "model_version": pipeline.model_version,
         "ocr_engine": pipeline.ocr.name,
         "micro_f1": {"rules_on": evaluate(on_preds, records).overall.micro.f1,
-                     "rules_off": evaluate(off_preds, records).overall.micro.f1},
+                     "rules_off": evaluate(off_preds, records, rules_off=every).overall.micro.f1},
         "read_right_changed_wrong": right_to_wrong,
         "read_wrong_made_right": wrong_to_right,
         "changed_wrong": changed_wrong,

@@ -1,13 +1,22 @@
-"""The reader's rules as data: one table of every post-tagger repair and check, and its runner.
+"""The reader's rules as data: one table of every repair and check after OCR, and its runner.
 
 The tagger and OCR make typical mistakes that whole-card evidence can undo (an address line
-tagged as a name, a domain split off an e-mail, a fax number read as a phone). Each rule that
-undoes one is a record of ``RULES``: an id, the stage it runs in, the fields it touches, the
-locales it is written for, what it does (``action``), what its evidence is (``evidence``: the
-card itself, a format, the layout, or a word list) and examples. The stage modules register
-the function behind each id (``implements``); ``run_words``, ``run_values`` and
-``first_match`` run a stage's rules in table order, so the order is the table's, not a chain of
-nested calls.
+tagged as a name, a domain split off an e-mail, a fax number read as a phone), and OCR damages
+single values in ways their format undoes (an "@" read as "ę", a label read into the value, a
+digit in a name). Each rule that undoes one is a record of ``RULES``: an id, the stage it runs
+in, the fields it touches, the locales it is written for, what it does (``action``), what its
+evidence is (``evidence``: the card itself, a format, the layout, or a word list) and examples.
+The stage modules register the function behind each id (``implements``); ``run_words``,
+``run_values`` and ``first_match`` run a stage's rules in table order, so the order is the
+table's, not a chain of nested calls.
+
+The ``normalise`` stage is the field normalisers' repair steps (``reading.values``): they run
+inside one value's cleaning, wherever a value is normalised, each through ``Repairs``, which
+skips a step switched off and keeps the ids of the steps that changed the text
+(``NormalisedValue.repairs``); the validator names those in the value's ``applied`` and the
+ledger when it checks the value. What only gives a value its canonical form and changes no
+printed character's meaning (an e-mail lower-cased, a number in E.164, spacing, the separators
+between address parts, an abbreviation's dot) is no rule.
 
 Every firing is recorded: a value a rule changed, added or flagged names the rule in
 ``FieldValue.applied`` (for retagging rules, the values decoded from the words they retagged),
@@ -38,6 +47,7 @@ log = logging.getLogger(__name__)
 
 #: Stages, in the order the reader runs them.
 STAGES: tuple[str, ...] = (
+    "normalise",      # one value's text -> its repaired form (values/*: inside ``normalise``, every time it runs)
     "retag",          # tagged words -> tagged words (retag)
     "decode",         # decoded values joined or left out (fields)
     "card",           # card-level moves between values, before the per-value checks (Validator.check)
@@ -75,7 +85,237 @@ class Rule:
 _ANY_NAME = ("full_name", "company", "position")
 
 
+_DOMAINS = ("email", "website")
+_REPAIR, _FORMAT = "repair", "format"
+
+
+def _normalise(rule_id: str, fields: tuple[str, ...], description: str, *examples: tuple[str, str],
+               locales: tuple[str, ...] = ()) -> Rule:
+    """A repair step of the field normalisers: ``examples`` are ``(printed, normalised)`` pairs of
+    ``field: value`` specs, one value each (the normalised value is the canonical form)."""
+    return Rule(rule_id, "normalise", fields, _REPAIR, _FORMAT, description, locales,
+                tuple(((given,), (expected,)) for given, expected in examples))
+
+
 RULES: tuple[Rule, ...] = (
+    # --- normalise: OCR damage undone inside one value (values/*.py, run by ``normalise``) ------
+    _normalise("normalise.email.label_cut", ("email",),
+               "a printed label before an e-mail address (\"E-mail:\", \"Эл. почта:\") is no part of it",
+               ("email: E-mail: ann@x.com", "email: ann@x.com")),
+    _normalise("normalise.email.next_label_cut", ("email",),
+               "the next item's label glued after the top-level domain (\"...@x.comCAéT: x.com\", \"Сайт:\" "
+               "read in Latin look-alikes) and what follows it are the next item's",
+               ("email: ivan@larionov.comCAéT: larionov.com", "email: ivan@larionov.com")),
+    _normalise("normalise.email.at_word", ("email",),
+               "an \"@\" printed as a word (\"(at)\", \"[at]\", \" at \") is the \"@\"",
+               ("email: ann (at) x.com", "email: ann@x.com")),
+    _normalise("normalise.email.at_misread", ("email",),
+               "an \"@\" OCR read as a letter with a diacritic, a \"©\"/\"®\" or a \"ß\" between a local part "
+               "and a domain is the \"@\" (only in a text without one)",
+               ("email: zakazęetalon.su", "email: zakaz@etalon.su"), ("email: ronanßvinogradov.net", "email: ronan@vinogradov.net")),
+    _normalise("normalise.email.dot_word", ("email",),
+               "a dot printed as a word (\"(dot)\", \" dot \") is the dot",
+               ("email: ann@x (dot) com", "email: ann@x.com")),
+    _normalise("normalise.domain.country_code_dot", _DOMAINS,
+               "a country code after a second-level label and a space (\"x.org uk\") takes the dot OCR read as "
+               "the space",
+               ("email: ann@briggs.org uk", "email: ann@briggs.org.uk"), ("website: www.briggs.co uk", "website: www.briggs.co.uk")),
+    _normalise("normalise.email.commas_for_dots", ("email",),
+               "a comma or semicolon in an e-mail address is a dot OCR misread; a doubled \"@\" or dot is one",
+               ("email: ann@x,com", "email: ann@x.com"), ("email: ann@x..com", "email: ann@x.com")),
+    _normalise("normalise.email.bracket_at", ("email",),
+               "a bracket glued to the \"@\" (\"ina(@inbox.ru\") is a misread edge of it",
+               ("email: ina(@inbox.ru", "email: ina@inbox.ru")),
+    _normalise("normalise.domain.mixed_script", _DOMAINS,
+               "Cyrillic look-alike letters in a Latin address (\"mаil.ru\" with a Cyrillic \"а\") are Latin; an "
+               "all-Cyrillic part with letters of no Latin twin (\"ромашка.рф\") stays",
+               ("email: ivan@mаil.ru", "email: ivan@mail.ru"), ("website: www.аlfa.ru", "website: www.alfa.ru"),
+               ("email: info@ромашка.рф", "email: info@ромашка.рф")),
+    _normalise("normalise.email.icons_cut", ("email",),
+               "a symbol at an end of an e-mail address (\"©service@jacob.com\", \"✉info@x.de\") is an icon read "
+               "as a sign: no address holds one",
+               ("email: ©service@jacob.com", "email: service@jacob.com")),
+    _normalise("normalise.domain.tld_misread", _DOMAINS,
+               "digits in a top-level domain are letters (\".c0m\"), and a few letter slips no real one is spelled "
+               "as (\".con\", \".ory.uk\") are the domain they are one letter off",
+               ("email: ann@x.c0m", "email: ann@x.com"), ("website: www.acme.con", "website: www.acme.com")),
+    _normalise("normalise.domain.glued_word_cut", _DOMAINS,
+               "a printed word glued after a common top-level domain (\"yahoo.comweb\", \"x.ruwww\"), or a hyphen "
+               "and more after one (\"x.us-mail\"), is no part of the domain",
+               ("email: ann@yahoo.comweb", "email: ann@yahoo.com")),
+    _normalise("normalise.domain.lost_dot", _DOMAINS,
+               "a domain without a dot gets the one OCR lost before a common top-level domain (\"ramblerru\")",
+               ("email: ebobrova@ramblerru", "email: ebobrova@rambler.ru"),
+               ("website: www.impulsproektru", "website: www.impulsproekt.ru")),
+    _normalise("normalise.website.label_cut", ("website",),
+               "a printed label before a web address (\"Web:\", \"Сайт:\") is no part of it",
+               ("website: Web: www.acme.com", "website: www.acme.com")),
+    _normalise("normalise.website.icon_cut", ("website",),
+               "a symbol or an enclosed digit before a web address (\"⊕\", \"④\") is its icon",
+               ("website: ⊕ www.acme.com", "website: www.acme.com")),
+    _normalise("normalise.website.www_repaired", ("website",),
+               "\"www\" with a comma for its dot, glued to the name, or with a \"w\" too many or too few is "
+               "\"www.\" (\"www1.\" is a real host)",
+               ("website: www; acme.com", "website: www.acme.com"), ("website: wwwalfa.ru", "website: www.alfa.ru"),
+               ("website: wwww.acme.com", "website: www.acme.com")),
+    _normalise("normalise.website.commas_for_dots", ("website",),
+               "a comma in a host name is a dot OCR misread; a doubled dot is one",
+               ("website: www.acme,com", "website: www.acme.com")),
+    _normalise("normalise.phone.letters_for_digits", ("phone", "fax"),
+               "a letter that stands for a digit (\"O\" for 0, \"l\" for 1, Cyrillic \"З\" for 3) with no "
+               "ordinary letter beside it and a digit near it is that digit",
+               ("phone: +1 415 555 O134", "phone: +14155550134")),
+    _normalise("normalise.phone.label_cut", ("phone", "fax"),
+               "what is printed before a number's first digit, \"+\" or \"(\" is its label (\"Tel.:\", "
+               "\"Моб.:\"); libphonenumber reads past one, so the cut shows in a number kept as printed (a local "
+               "number without its area code, one too short)",
+               ("phone: Tel: 555 01", "phone!: 555 01")),
+    _normalise("normalise.phone.plus_misread", ("phone", "fax"),
+               "a number invalid as read, after a sign OCR makes of a \"+\" (\"-\", \"=\", \"÷\"), is valid "
+               "with its country code's \"+\"",
+               ("phone: =44 20 7946 0958", "phone: +442079460958")),
+    _normalise("normalise.phone.icon_zero_dropped", ("phone", "fax"),
+               "a number invalid as read after a lone \"0\" (a phone icon) is valid without it (also glued to "
+               "Russia's trunk prefix: \"08 (912)\")",
+               ("phone: 0 415 555 0134", "phone: +14155550134")),
+    _normalise("normalise.words.spaced_hyphen_closed", _ANY_NAME,
+               "a hyphen with a space after it inside a word (\"Smith- Jones\"), or before it only, is OCR's "
+               "space; a suspended hyphen before a conjunction (\"Radio- and TV\") stays",
+               ("full_name: Anna Smith- Jones", "full_name: Anna Smith-Jones"),
+               ("position: Radio- and TV Engineer", "position: Radio- and TV Engineer")),
+    _normalise("normalise.full_name.digits_for_letters", ("full_name",),
+               "a digit inside a name word of letters is the letter it looks like (\"5uzanne\", \"Gi1les\"; in "
+               "a Cyrillic name \"3.\" is \"З.\")",
+               ("full_name: 5uzanne Smith", "full_name: Suzanne Smith")),
+    _normalise("normalise.full_name.small_l_for_capital_i", ("full_name",),
+               "a name word starting with a small \"l\" is a capital \"I\" where that spells a known given name "
+               "(\"lan\" -> \"Ian\")",
+               ("full_name: lan Smith", "full_name: Ian Smith")),
+    _normalise("normalise.full_name.specks_dropped", ("full_name",),
+               "a lone digit or mark between name words, or a lone Latin letter in a Cyrillic name, is a speck",
+               ("full_name: Радислав 3 Колесников", "full_name: Радислав Колесников")),
+    _normalise("normalise.full_name.small_capital_restored", ("full_name",),
+               "a lower-case name word of four letters or more, no particle, is a capital OCR read small",
+               ("full_name: Maria silva", "full_name: Maria Silva"), ("full_name: Ludwig van Beethoven", "full_name: Ludwig van Beethoven")),
+    _normalise("normalise.full_name.stray_dot_cut", ("full_name",),
+               "a dot after a whole last name word (four letters or more) is a speck; \"J.\" and \"Jr.\" keep theirs",
+               ("full_name: Иван Владиславович.", "full_name: Иван Владиславович")),
+    _normalise("normalise.full_name.glued_words_split", ("full_name",),
+               "a name that is no name as read, one word of which is a known given name glued to a surname "
+               "(\"NICHOLASJAMES\", \"CASEYT.ADAMS\"), is split there",
+               ("full_name: NICHOLASJAMES", "full_name: NICHOLAS JAMES")),
+    _normalise("normalise.company.specks_cut", ("company",),
+               "stroke-like marks before a company name, a bracket opened and never closed, angle brackets hugging "
+               "a guillemet are specks",
+               ("company: ıı White Construction Group", "company: White Construction Group")),
+    _normalise("normalise.company.latin_ooo", ("company",),
+               "\"ООО\" read in Latin letters or zeros before a Cyrillic name is \"ООО\"",
+               ("company: OOO «Вектор»", "company: ООО «Вектор»"), locales=("ru_RU",)),
+    _normalise("normalise.company.russian_legal_form_respelled", ("company",),
+               "three Cyrillic capitals opening a company name, one letter off exactly one Russian legal form "
+               "(\"ЗЛО\"), are that form",
+               ("company: ЗЛО «Соболева»", "company: ЗАО «Соболева»"), locales=("ru_RU",)),
+    _normalise("normalise.words.small_l_before_consonant", ("company", "position"),
+               "a Latin word starting with a small \"l\" before a consonant starts with a capital \"I\" "
+               "(\"lronbridge\"); legal forms (\"ltd\") stay",
+               ("company: lronbridge Energy", "company: Ironbridge Energy")),
+    _normalise("normalise.company.surname_dot_for_comma", ("company",),
+               "a dot between a firm's surnames before the last two joined by a conjunction is its comma",
+               ("company: Соколов. Муравьев и Коновалов", "company: Соколов, Муравьев и Коновалов")),
+    _normalise("normalise.company.glued_legal_form_spaced", ("company",),
+               "a legal form glued to the name before it (\"TERRAPLC\") is a word of its own",
+               ("company: TERRAPLC", "company: TERRA PLC")),
+    _normalise("normalise.company.long_legal_form_respelled", ("company",),
+               "a company's last word one letter off a long legal form (\"Linited\") is that form",
+               ("company: Garner Analytics Linited", "company: Garner Analytics Limited")),
+    _normalise("normalise.company.zero_for_o_apostrophe", ("company",),
+               "an Irish \"O'\" read as a zero (\"0'sullivan\") is \"O'\" and a capital",
+               ("company: 0'sullivan Construction", "company: O'Sullivan Construction")),
+    _normalise("normalise.company.monogram_cut", ("company",),
+               "a lone capital before a company word starting with it (\"K KNIGHT-MURRAY\") is the logo's monogram",
+               ("company: K KNIGHT-MURRAY", "company: KNIGHT-MURRAY")),
+    _normalise("normalise.company.labels_cut", ("company",),
+               "one or two short words closed by a colon before the name are contact labels",
+               ("company: е-тай: Вишнякова Инкорпорэйтед", "company: Вишнякова Инкорпорэйтед")),
+    _normalise("normalise.company.marks_before_legal_form", ("company",),
+               "a digit, a lone character or a short run of marks before a legal form opening the name is a speck",
+               ("company: 3 ЗАО «Север»", "company: ЗАО «Север»"), locales=("ru_RU",)),
+    _normalise("normalise.company.quotes_balanced", ("company",),
+               "a quote mark after the closing one is a speck; a closing quote of another form than the opening "
+               "straight one is straight",
+               ("company: ООО \"Эталон'", "company: ООО \"Эталон\"")),
+    _normalise("normalise.company.legal_form_undotted", ("company",),
+               "a legal form with a speck read as a dot inside (\"L.LP\") is the form; fully dotted ones stay",
+               ("company: Northstar Consulting L.LP", "company: Northstar Consulting LLP")),
+    _normalise("normalise.position.trailing_connector_cut", ("position",),
+               "the word joining a title to the company after it (\"at\", \"chez\"), left at the end, is cut",
+               ("position: Art Director at", "position: Art Director")),
+    _normalise("normalise.position.trailing_symbols_cut", ("position",),
+               "symbols after a title with no letter or digit (an icon read as \"№\", a bullet) are cut",
+               ("position: Управляющий партнёр №", "position: Управляющий партнёр")),
+    _normalise("normalise.position.unpaired_marks_cut", ("position",),
+               "a quote mark opening a title that closes nowhere, a bracket closing one that opens nowhere, are "
+               "specks",
+               ("position: „Донкерман", "position: Донкерман")),
+    _normalise("normalise.position.stray_dot_cut", ("position",),
+               "a dot after a title's last word of eight letters or more is a speck (\"Mgr.\" keeps its own)",
+               ("position: Финансовый директор.", "position: Финансовый директор")),
+    _normalise("normalise.position.spaced_capitals_closed", ("position",),
+               "single spaced-out capitals (a \"0\" read for \"O\") that close up into a title word are it",
+               ("position: C 0 O", "position: COO")),
+    _normalise("normalise.address.icon_cut", ("address",),
+               "a location pin read as a symbol or a round letter alone before an address line, or a lone zero "
+               "before a number, is the icon",
+               ("address: © 12 Main Street, Springfield", "address: 12 Main Street, Springfield")),
+    _normalise("normalise.address.label_cut", ("address",),
+               "one or two printed labels closed by a colon before an address (\"Adresse :\", \"Адрес:\")",
+               ("address: Adresse : 12 rue de la Paix, Paris", "address: 12 rue de la Paix, Paris")),
+    _normalise("normalise.address.registration_number_cut", ("address",),
+               "a part that is a registration number (eight digits or more unspaced, after a short label) is no "
+               "part of the address",
+               ("address: ул. Ленина, д. 5, ОКПО 92578811", "address: ул. Ленина, д. 5")),
+    _normalise("normalise.address.russian_digits_misread", ("address",),
+               "in a Russian address: an initial \"З\" read as 3 (\"пр. 3.Космодемьянской\"), \"д.\" read as "
+               "\"4.\", a number in letters before \"лет\" (\"SO лет\"), a bar read as \"1\" glued to the "
+               "postcode",
+               ("address: г. Москва, ш. SO лет ВЛКСМ, д. 5", "address: г. Москва, ш. 50 лет ВЛКСМ, д. 5"), locales=("ru_RU",)),
+    _normalise("normalise.address.russian_abbreviations_misread", ("address",),
+               "Russian address abbreviations as OCR misreads them where nothing else reads so (\"уп.\" for "
+               "\"ул.\", \"оп.\" for \"оф.\", \"IIL\" for \"ш.\", a colon for the dot)",
+               ("address: г. Москва, уп. Ленина, д. 5", "address: г. Москва, ул. Ленина, д. 5"), locales=("ru_RU",)),
+    _normalise("normalise.address.russian_dots_for_commas", ("address",),
+               "in a Russian address, a dot after a number, a street name or a postcode where a comma was printed "
+               "(no ordinal dot in Russian), a comma after a street type, a house number's slash read as a space",
+               ("address: ул. Ленина, д. 9. оф. 50", "address: ул. Ленина, д. 9, оф. 50"), locales=("ru_RU",)),
+    _normalise("normalise.address.number_from_line_above_cut", ("address",),
+               "a number opening a Russian address before its street type is read from the line above "
+               "(\"ISO 9001\")",
+               ("address: 150, пер. Садовый, д. 5", "address: пер. Садовый, д. 5"), locales=("ru_RU",)),
+    _normalise("normalise.address.dots_for_commas", ("address",),
+               "a dot after a postcode or a flat/suite number before the next part is the comma printed there",
+               ("address: Flat 4. Lindsey Lane, London", "address: Flat 4, Lindsey Lane, London")),
+    _normalise("normalise.address.glued_words_spaced", ("address",),
+               "the space OCR lost between a US state and its ZIP, inside a British postcode, after a town's prefix "
+               "(\"NorthAnne\"), before \"Suite\"/\"Apt\", between a postcode and its town, before a Russian "
+               "street abbreviation",
+               ("address: 12 Main St, Annstad, NC80519", "address: 12 Main St, Annstad, NC 80519")),
+    _normalise("normalise.address.flat_misread", ("address",),
+               "\"Flat\" with its F misread (\"Ilat 32K\") before the flat's number",
+               ("address: Ilat 32K, Mary Way, London", "address: Flat 32K, Mary Way, London")),
+    _normalise("normalise.address.uk_postcode_misread", ("address",),
+               "a British postcode where one stands with a letter/digit swap (\"SO 4AN\", \"BL2 1H5\") or a bar "
+               "read after it; taken only when the code comes out well-formed",
+               ("address: 5 High St, Leeds, M28 7HHI", "address: 5 High St, Leeds, M28 7HH")),
+    _normalise("normalise.address.opening_hours_cut", ("address",),
+               "opening hours printed under or above the address and read into it are no part of it",
+               ("address: 12 Main St, Springfield, 8:30 17:30", "address: 12 Main St, Springfield")),
+    _normalise("normalise.address.web_address_cut", ("address",),
+               "the card's web address, or its top-level domain alone, read at an end of the postal address",
+               ("address: 12 Main St, Springfield, acme.com", "address: 12 Main St, Springfield")),
+    _normalise("normalise.address.junk_ends_cut", ("address",),
+               "a part of at most three characters at an end that is no number and holds a mark or is a lone "
+               "letter (in a Russian address, a short Latin one) is a speck",
+               ("address: 12 Main St, Springfield, *1", "address: 12 Main St, Springfield")),
     # --- retag: the tagger's slips undone on the words (retag.py) ---------------------------
     Rule("retag.registration_number_line", "retag", ("address",), "retag", "format",
          "a registration-number line (\"ОКПО 78071338\") is no part of the address; one after a phone label is "
@@ -507,10 +747,41 @@ def check(rule_id: str) -> bool:
     return enabled(rule_id)
 
 
+class Repairs:
+    """The repair steps (stage ``normalise``) one normalisation of one value runs.
+
+    A field normaliser passes its text through each step as ``fix(rule_id, text, step)``: the
+    step runs unless the rule is switched off (then the text goes on as it was), and ``ids``
+    keeps, in order, the rules whose step changed the text. The normaliser returns them in
+    ``NormalisedValue.repairs``; the validator names them in the value's ``applied`` and the
+    ledger. Steps live in the normalisers, not behind ``implements``: they run in the middle of
+    one value's cleaning, in the order that cleaning needs, some at two places of it.
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    def __call__(self, rule_id: str, text: str, step: Callable[[str], str]) -> str:
+        rule = BY_ID.get(rule_id)
+        if rule is None or rule.stage != "normalise":
+            raise KeyError(f"{rule_id!r} is no rule of the normalise stage")
+        if rule_id in _DISABLED.get():
+            return text
+        repaired = step(text)
+        if repaired != text and rule_id not in self.ids:
+            self.ids.append(rule_id)
+        return repaired
+
+    def merged(self, more: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+        """``ids`` followed by those of ``more`` not among them (a value read again, repaired further)."""
+        return tuple(dict.fromkeys([*self.ids, *more]))
+
+
 def unimplemented() -> list[str]:
-    """Rule ids in the table with no registered function (their stage modules imported first)."""
-    return [r.id for r in RULES if r.stage != "check" and r.id not in _IMPLEMENTATIONS]
+    """Rule ids in the table with no registered function (their stage modules imported first);
+    in-check and normalise rules run inside their code, gated by ``check`` and ``Repairs``."""
+    return [r.id for r in RULES if r.stage not in ("check", "normalise") and r.id not in _IMPLEMENTATIONS]
 
 
-__all__ = ["RULES", "BY_ID", "STAGES", "Rule", "Firing", "implements", "run_values", "run_words", "first_match",
-           "enabled", "disabled", "ledger", "record", "noted", "stage_rules", "check", "unimplemented"]
+__all__ = ["RULES", "BY_ID", "STAGES", "Rule", "Firing", "Repairs", "implements", "run_values", "run_words",
+           "first_match", "enabled", "disabled", "ledger", "record", "noted", "stage_rules", "check", "unimplemented"]

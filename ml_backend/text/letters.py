@@ -108,9 +108,9 @@ _TLD_MISREADS = {"con": "com", "corn": "com", "cim": "com", "coni": "com", "ory"
 _GLUED_WORDS = tuple(sorted(WEB_LABELS | {w for w in NUMBER_LABELS if len(w) >= 3 and w.isascii() and w.isalpha()}))
 
 
-def fix_domain(host: str) -> str:
-    """``fix_tld_digits``, then a printed word glued to a common TLD cut off ("yahoo.comweb")."""
-    host = fix_tld_digits(host)
+def cut_glued_word(host: str) -> str:
+    """``host`` without a printed word glued to its common TLD ("yahoo.comweb") or a hyphen and
+    more after one ("x.us-mail"). Run after ``fix_tld_digits``: the TLD is matched as spelled."""
     head, dot, tld = host.rpartition(".")
     if dot and re.search(r"[-:]", tld) and not tld.lower().startswith("xn--"):  # a TLD never holds a hyphen:
         known = next((t for t in _TLDS_LONGEST_FIRST if tld.lower().startswith(t)), None)  # "us-mail", "rube6-cat"

@@ -28,6 +28,7 @@ from ml_backend.reading.validate.cues import Cues, CueTagger
 from ml_backend.reading.values.email import split_addresses
 from ml_backend.text.given_names import has_given_name
 from ml_backend.text.lexicon import NAME_AFFIXES, is_legal_form
+from ml_backend.text.numbers import LOCAL_NUMBER_ENDING_A_TEXT
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.validate.number_labels import label_kind, printed_label
 from ml_backend.reading.values.phone import split_numbers
@@ -466,9 +467,9 @@ def _number_not_address(part: str, region: str) -> bool:
 
 
 #: A local number printed after the last words of an address part ("Jd. Fernandes -SP
-#: 3569-6905", "Justin, TX 228-6401"): digit groups ending in one of four, seven digits or more
-#: (no postcode or house number is shaped so; a ZIP+4 has five before its four).
-_TRAILING_LOCAL_NUMBER = re.compile(r"^(?P<head>.*\D)\s+(?P<number>\(?\d{2,5}\)?(?:[\s.\-]\d{2,5})*[\s.\-]\d{4})$")
+#: 3569-6905", "Justin, TX 228-6401": ``text.numbers.LOCAL_NUMBER_ENDING_A_TEXT``), of seven digits
+#: or more (no postcode or house number is shaped so; a ZIP+4 has five before its four).
+_TRAILING_LOCAL_NUMBER = re.compile(rf"^(?P<head>.*\D)\s+(?P<number>{LOCAL_NUMBER_ENDING_A_TEXT})$")
 
 
 def _local_number_at_address_end(v: FieldValue) -> list[FieldValue]:
@@ -586,8 +587,11 @@ def _checked(v: FieldValue, region: str, *, region_known: bool = False) -> Field
     norm = normalise(v.field, v.value, region, region_known=region_known)
     confidence = (v.confidence * (FIXED_FACTOR if norm.fixed else 1.0) * (1.0 if norm.valid else FLAGGED_FACTOR)
                   * (NOTED_FACTOR if norm.note else 1.0))
+    for rule_id in norm.repairs:  # the normaliser's repair steps are rules like the others (stage "normalise")
+        rules.record(rule_id, v.field, v.value, norm.value)
     checked = replace(v, value=norm.value, display=norm.display, valid=norm.valid, reason=norm.reason,
-                      confidence=confidence, note=norm.note or v.note)
+                      confidence=confidence, note=norm.note or v.note,
+                      applied=[*v.applied, *(r for r in norm.repairs if r not in v.applied)])
     respelled = (russian_spelling.known_words_respelled(v.field, norm.value)
                  if rules.enabled("check.known_russian_words") and norm.valid and has_cyrillic(norm.value) else None)
     if respelled is not None:

@@ -13,12 +13,14 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 
+from ml_backend.reading.rules import Repairs, enabled
 from ml_backend.reading.values.result import NormalisedValue
 from ml_backend.text.letters import (
     collapse_spaces,
+    cut_glued_word,
     dot_before_country_code,
-    fix_domain,
     fix_mixed_script,
+    fix_tld_digits,
     label_pattern,
     restore_domain_dot,
     strip_label,
@@ -57,20 +59,30 @@ def unlabel(text: str) -> str:
     return text.strip() if stripped.startswith("@") else stripped
 
 
-def repair(text: str) -> str:
-    """The address as it was printed, as far as OCR damage can be undone without guessing."""
-    s = _LABEL_AFTER_TLD.sub(r"\1", unlabel(text))
+def repair(text: str, fix: Repairs | None = None) -> str:
+    """The address as it was printed, as far as OCR damage can be undone without guessing; each
+    repair a rule of the ``normalise`` stage that ``fix`` runs (and names, where it changes the text)."""
+    fix = fix if fix is not None else Repairs()
+    s = fix("normalise.email.label_cut", text.strip(), unlabel)
+    s = fix("normalise.email.next_label_cut", s, lambda t: _LABEL_AFTER_TLD.sub(r"\1", t))
     if "@" not in s:
-        s = _AT_WORD.sub("@", s, count=1)
+        s = fix("normalise.email.at_word", s, lambda t: _AT_WORD.sub("@", t, count=1))
     if "@" not in s:  # "zakazęetalon.su": OCR read the "@" as a letter with a diacritic
-        s = _AT_MISREAD.sub("@", s, count=1)
-    s = _DOT_WORD.sub(".", s)
-    s = re.sub(r"\s+", "", dot_before_country_code(s))
-    s = s.replace(",", ".").replace(";", ".").replace("@@", "@")
-    s = re.sub(r"[()\[\]{}]+@|@[()\[\]{}]+", "@", s)  # "ina(@inbox.ru": a bracket glued to the "@"
-    s = re.sub(r"\.{2,}", ".", s)
-    s, _ = fix_mixed_script(s)
-    return _without_icons(s.strip(_EDGE_JUNK)).strip(_EDGE_JUNK)
+        s = fix("normalise.email.at_misread", s, lambda t: _AT_MISREAD.sub("@", t, count=1))
+    s = fix("normalise.email.dot_word", s, lambda t: _DOT_WORD.sub(".", t))
+    s = re.sub(r"\s+", "", fix("normalise.domain.country_code_dot", s, dot_before_country_code))
+    s = fix("normalise.email.commas_for_dots", s, lambda t: t.replace(",", ".").replace(";", ".").replace("@@", "@"))
+    s = fix("normalise.email.bracket_at", s, lambda t: re.sub(r"[()\[\]{}]+@|@[()\[\]{}]+", "@", t))  # "ina(@inbox.ru"
+    s = fix("normalise.email.commas_for_dots", s, lambda t: re.sub(r"\.{2,}", ".", t))
+    s = fix("normalise.domain.mixed_script", s, lambda t: fix_mixed_script(t)[0])
+    return fix("normalise.email.icons_cut", s.strip(_EDGE_JUNK), _without_icons).strip(_EDGE_JUNK)
+
+
+def repair_domain(domain: str, fix: Repairs) -> str:
+    """``domain`` with its lost dot put back, its TLD's misreads undone and a word glued to it cut."""
+    domain = fix("normalise.domain.lost_dot", domain, restore_domain_dot)
+    domain = fix("normalise.domain.tld_misread", domain, fix_tld_digits)
+    return fix("normalise.domain.glued_word_cut", domain, cut_glued_word)
 
 
 def _without_icons(s: str) -> str:
@@ -107,14 +119,15 @@ def normalise_email(text: str) -> NormalisedValue:
     if _SOCIAL_HANDLE.match(text.strip()):
         handle = collapse_spaces(text)
         return NormalisedValue(handle, handle, False, "a social media handle, not an e-mail address", False)
-    unlabelled = unlabel(text).strip(_EDGE_JUNK + " ")
-    repaired = repair(text)
+    unlabelled = (unlabel(text) if enabled("normalise.email.label_cut") else text).strip(_EDGE_JUNK + " ")
+    fix = Repairs()
+    repaired = repair(text, fix)
     if "@" in repaired:
         local, _, domain = repaired.rpartition("@")
-        repaired = f"{local}@{fix_domain(restore_domain_dot(domain))}"
+        repaired = f"{local}@{repair_domain(domain, fix)}"
     fixed = repaired != unlabelled
     good, why = _check(repaired)
     if good is None:
         shown = repaired if "@" in repaired else collapse_spaces(unlabelled)
-        return NormalisedValue(shown.lower(), shown, False, f"not an e-mail address: {why}", fixed)
-    return NormalisedValue(good.lower(), good, True, None, fixed)
+        return NormalisedValue(shown.lower(), shown, False, f"not an e-mail address: {why}", fixed, repairs=tuple(fix.ids))
+    return NormalisedValue(good.lower(), good, True, None, fixed, repairs=tuple(fix.ids))

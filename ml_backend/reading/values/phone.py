@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from collections.abc import Callable
 from functools import cache
 
 import phonenumbers
 from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
 
 from ml_backend.config import load_settings
+from ml_backend.reading.rules import Repairs, enabled
 from ml_backend.text.lexicon import MISREAD_PLUS_SIGNS, PHONE_FALLBACK_REGIONS
 from ml_backend.reading.values.result import NormalisedValue
 from ml_backend.text.letters import collapse_spaces
+from ml_backend.text.numbers import LOCAL_NUMBER
 
 # Everything before the first "+", "(" or digit is a printed label ("Tel.:", "Моб.:", "M",
 # "Téléphone :") in whatever language: a label has no digits, a number starts with one of those.
@@ -69,9 +72,14 @@ def strip_phone_label(text: str) -> str:
     return s[match.end():].strip() if match else s
 
 
-def repair(text: str) -> str:
-    """Label removed and letters that stand for digits ("O" for 0, "l" for 1) replaced."""
-    s = strip_phone_label(_repair_digits(text))
+_LETTERS_FOR_DIGITS, _LABEL_CUT = "normalise.phone.letters_for_digits", "normalise.phone.label_cut"
+
+
+def repair(text: str, fix: Repairs | None = None) -> str:
+    """Label removed and letters that stand for digits ("O" for 0, "l" for 1) replaced; each
+    repair a rule of the ``normalise`` stage that ``fix`` runs (and names, where it changes the text)."""
+    fix = fix if fix is not None else Repairs()
+    s = fix(_LABEL_CUT, fix(_LETTERS_FOR_DIGITS, text, _repair_digits).strip(), strip_phone_label)
     s = _MIDDLE_DOT.sub("-", s)  # "248·343·5976": a separator libphonenumber does not know
     return collapse_spaces(s).rstrip(".,;")
 
@@ -112,18 +120,39 @@ _MISREAD_PLUS = re.compile(rf"[{re.escape(MISREAD_PLUS_SIGNS)}]\s?$")
 _ICON_ZERO = re.compile(r"^0\s+(?=[\d+(])")
 
 
-def _misreadings_undone(text: str, number_text: str, region: str) -> list[str]:
-    """Other readings of a number that did not parse as a valid one: the misread "+" put back,
-    the icon's "0" dropped (also glued to Russia's trunk prefix: "08 (912) ...")."""
-    others = []
-    before = text[: text.find(number_text[:1])] if number_text[:1] else ""
-    if number_text[:1].isdigit() and _MISREAD_PLUS.search(before):
-        others.append("+" + number_text)
-    if _ICON_ZERO.match(number_text):
-        others.append(_ICON_ZERO.sub("", number_text))
+def _plus_put_back(before: str) -> Callable[[str], str]:
+    """The step putting back a "+" OCR misread (``_MISREAD_PLUS``) in ``before``, the text printed
+    before the number."""
+    return lambda number_text: ("+" + number_text if number_text[:1].isdigit() and _MISREAD_PLUS.search(before)
+                                else number_text)
+
+
+def _icon_zero_dropped(region: str) -> Callable[[str], str]:
+    """The step dropping a phone icon read as a lone "0" (also glued to ``region``'s trunk
+    prefix: "08 (912) ..."; not to NANP's "1": "0163 ...")."""
     trunk = _trunk_prefix(region)
-    if trunk and trunk not in ("0", "1") and number_text.startswith("0" + trunk):  # not NANP's "1": "0163 ..."
-        others.append(number_text[1:])
+
+    def step(number_text: str) -> str:
+        if _ICON_ZERO.match(number_text):
+            return _ICON_ZERO.sub("", number_text)
+        if trunk and trunk not in ("0", "1") and number_text.startswith("0" + trunk):
+            return number_text[1:]
+        return number_text
+
+    return step
+
+
+def _misreadings_undone(text: str, number_text: str, region: str) -> list[tuple[str, str]]:
+    """Other readings of a number that did not parse as a valid one, each with the rule that
+    reads it so: the misread "+" put back, the icon's "0" dropped. Rules switched off read none."""
+    before = text[: text.find(number_text[:1])] if number_text[:1] else ""
+    others = []
+    for rule_id, step in (("normalise.phone.plus_misread", _plus_put_back(before)),
+                          ("normalise.phone.icon_zero_dropped", _icon_zero_dropped(region))):
+        fix = Repairs()
+        other = fix(rule_id, number_text, step)
+        if fix.ids:
+            others.append((rule_id, other))
     return others
 
 
@@ -143,20 +172,24 @@ def normalise_phone(text: str, region_hint: str | None = None, *, region_known: 
     a number is tried in other regions and, failing that, invalid.
     """
     region = (region_hint or default_region()).upper()
-    unlabelled = collapse_spaces(strip_phone_label(text))
-    number_text = repair(text)
+    unlabelled = collapse_spaces(strip_phone_label(text) if enabled(_LABEL_CUT) else text)
+    fix = Repairs()
+    number_text = repair(text, fix)
     fixed = number_text != unlabelled.rstrip(".,;")
+    repairs = tuple(fix.ids)
     if _digits(number_text) < _MIN_DIGITS:
-        return NormalisedValue(number_text, number_text, False, "too few digits for a phone number", fixed)
+        return NormalisedValue(number_text, number_text, False, "too few digits for a phone number", fixed,
+                               repairs=repairs)
     try:
         number = phonenumbers.parse(number_text, region)
     except NumberParseException as exc:
-        return NormalisedValue(number_text, number_text, False, f"not a phone number: {exc}", fixed)
+        return NormalisedValue(number_text, number_text, False, f"not a phone number: {exc}", fixed, repairs=repairs)
     if not phonenumbers.is_valid_number(number):  # OCR's misreadings first, other regions next
-        for other in _misreadings_undone(collapse_spaces(_repair_digits(text)), number_text, region):
+        read = _repair_digits(text) if enabled(_LETTERS_FOR_DIGITS) else text
+        for rule_id, other in _misreadings_undone(collapse_spaces(read), number_text, region):
             undone = normalise_phone(other, region)
             if undone.valid:
-                return replace(undone, fixed=True)
+                return replace(undone, fixed=True, repairs=fix.merged([*undone.repairs, rule_id]))
     # a number possible where the card is from stays there ("020 2153 5898" on a London card is
     # no Wuppertal number because libphonenumber's London ranges lag behind), unless another
     # region's own format groups its digits exactly as printed ("01 08 89 88 44" is Paris on a
@@ -173,10 +206,10 @@ def normalise_phone(text: str, region_hint: str | None = None, *, region_known: 
     if phonenumbers.is_valid_number(number):
         e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
         display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
-        return NormalisedValue(e164, display, True, None, fixed)
+        return NormalisedValue(e164, display, True, None, fixed, repairs=repairs)
     if region_known and _local_without_area_code(number_text, number, region):
         note = f"a local number of {region} printed without its area code: add it to dial from elsewhere"
-        return NormalisedValue(number_text, number_text, True, None, fixed, note)
+        return NormalisedValue(number_text, number_text, True, None, fixed, note, repairs)
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     display = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     where = phonenumbers.region_code_for_number(number) or region
@@ -184,15 +217,14 @@ def normalise_phone(text: str, region_hint: str | None = None, *, region_known: 
     # letters left in the number are misread text ("58TEN.:"), which libphonenumber would dial as letters
     if possible and region_known and not any(ch.isalpha() for ch in number_text):
         note = f"a possible number for {where}, but not one libphonenumber knows as assigned: check it"
-        return NormalisedValue(e164, display, True, None, fixed, note)
+        return NormalisedValue(e164, display, True, None, fixed, note, repairs)
     kind = "possible but unassigned" if possible else "impossible"
-    return NormalisedValue(e164, display, False, f"{kind} number for {where}", fixed)
+    return NormalisedValue(e164, display, False, f"{kind} number for {where}", fixed, repairs=repairs)
 
 
-#: A local number as small businesses print it: digit groups with separators, ending in a group
-#: of four digits or in pairs ("2294-9484", "9.9679-9468", "228-6401", "345-67-89"), not a
-#: postcode's "13560-970".
-_LOCAL_SHAPE = re.compile(r"^\d{1,5}(?:[\s.\-]\d{2,5})*(?:[\s.\-]\d{4}|[\s.\-]\d{2}[\s.\-]\d{2})$")
+#: A local number as small businesses print it (``text.numbers.LOCAL_NUMBER``: "2294-9484",
+#: "9.9679-9468", "228-6401", "345-67-89"; not a postcode's "13560-970").
+_LOCAL_SHAPE = re.compile(rf"^{LOCAL_NUMBER}$")
 
 
 @cache

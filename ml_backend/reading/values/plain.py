@@ -38,6 +38,7 @@ from ml_backend.text.lexicon import (
     TITLE_WORDS,
     US_STATE_CODES,
 )
+from ml_backend.reading.rules import Repairs
 from ml_backend.reading.values.result import NormalisedValue
 from ml_backend.text.letters import cased_like, collapse_spaces, has_cyrillic, has_latin
 
@@ -253,47 +254,84 @@ def _junk_ends_cut(joined: str) -> str:
     return ", ".join(parts)
 
 
-def join_address_lines(text: str) -> str:
+def join_address_lines(text: str, fix: Repairs | None = None) -> str:
     """Address lines and printed separators joined with ", " (the joint ``fields`` uses for
     lines), so an address reads the same however the card laid it out; spacing tidied; a pin
     icon read as a character at the start of a line and a registration number ("ОКПО 92578811")
-    among the parts left out; a low quotation mark ("‚") is a comma OCR read lower."""
-    parts = [tidy(_ADDRESS_ICON.sub("", tidy(p))) for p in re.split(r"[\r\n]+", text.replace("‚", ", "))]
-    joined = _ADDRESS_LABELS.sub("", ", ".join(p for p in parts if p))
+    among the parts left out; a low quotation mark ("‚") is a comma OCR read lower. Each repair
+    of OCR damage is a rule of the ``normalise`` stage that ``fix`` runs (and names, where it
+    changes the text); joining, separators and abbreviations' dots are one spelling, no repair."""
+    fix = fix if fix is not None else Repairs()
+    parts = [tidy(fix("normalise.address.icon_cut", tidy(p), lambda t: _ADDRESS_ICON.sub("", t)))
+             for p in re.split(r"[\r\n]+", text.replace("‚", ", "))]
+    joined = fix("normalise.address.label_cut", ", ".join(p for p in parts if p), lambda t: _ADDRESS_LABELS.sub("", t))
     joined = _ADDRESS_SEPARATOR.sub(", ", joined)
-    parts = joined.split(", ")
-    joined = ", ".join(p for p in parts if not _REGISTRATION_PART.match(p)) or joined
+    joined = fix("normalise.address.registration_number_cut", joined,
+                 lambda t: ", ".join(p for p in t.split(", ") if not _REGISTRATION_PART.match(p)) or t)
     if has_cyrillic(joined):
-        joined = _INITIAL_ZE_AS_THREE.sub("З.", joined)
+        joined = fix("normalise.address.russian_digits_misread", joined, lambda t: _INITIAL_ZE_AS_THREE.sub("З.", t))
     joined = _GLUED_ABBREVIATION.sub(". ", joined)
     joined = _UNDOTTED_ABBREVIATION.sub(r"\1.", _DOUBLED_DOT.sub(".", joined))
     joined = _UNDOTTED_APT.sub("Apt.", joined)
     if has_cyrillic(joined):
-        for misread, abbreviation in _MISREAD_ABBREVIATIONS:
-            joined = misread.sub(abbreviation, joined)
-        if "д." not in joined:
-            joined = _HOUSE_MARK_AS_FOUR.sub("д.", joined, count=1)
-        joined = _YEARS_IN_LETTERS.sub(lambda m: m.group().translate(_DIGIT_LOOKALIKES), joined)
-        joined = _STREET_DOT.sub(",", _NAME_DOT_BEFORE_NUMBER.sub(r"\1,", joined))
-        joined = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", joined))
-        joined = _COMMA_AFTER_STREET_TYPE.sub(r"\1. ", joined)
-        joined = _BAR_AS_ONE_BEFORE_POSTCODE.sub(r", \1", _POSTCODE_DOT_GLUED.sub(r"\1, ", joined))
-        joined = _NUMBER_BEFORE_STREET.sub("", joined)
-    joined = _UNIT_NUMBER_DOT.sub(r"\1,", _POSTCODE_DOT.sub(r"\1,", joined))
-    joined = _GLUED_STATE_ZIP.sub(r"\1 \2", _GLUED_UK_POSTCODE.sub(r"\1 \2", joined))
-    joined = _FLAT_MISREAD.sub("Flat", _GLUED_TOWN_PREFIX.sub(r"\1 ", joined))
-    joined = _UK_POSTCODE_TRAILING_BAR.sub(r"\1", joined)
-    joined = _UK_POSTCODE_O.sub(_zeros_in_postcode, _GLUED_ADDRESS_WORD.sub(" ", joined))
-    joined = _UK_POSTCODE_SWAPS.sub(_postcode_swaps_undone, joined)
-    joined = _OPENING_HOURS.sub("", _GLUED_POSTCODE_TOWN.sub(r"\1 ", joined))
-    joined = _LEADING_TLD.sub("", _LEADING_OPENING_HOURS.sub("", joined))
-    without_web = _WEB_ADDRESS_PART.sub("", joined).strip(_EDGE_JUNK)
-    joined = without_web or joined  # a web address alone is the validator's to move
+        joined = fix("normalise.address.russian_abbreviations_misread", joined, _russian_abbreviations_read)
+        joined = fix("normalise.address.russian_digits_misread", joined, _russian_digits_read)
+        joined = fix("normalise.address.russian_dots_for_commas", joined, _russian_commas_read)
+        joined = fix("normalise.address.russian_digits_misread", joined,
+                     lambda t: _BAR_AS_ONE_BEFORE_POSTCODE.sub(r", \1", t))
+        joined = fix("normalise.address.number_from_line_above_cut", joined, lambda t: _NUMBER_BEFORE_STREET.sub("", t))
+    joined = fix("normalise.address.dots_for_commas", joined,
+                 lambda t: _UNIT_NUMBER_DOT.sub(r"\1,", _POSTCODE_DOT.sub(r"\1,", t)))
+    joined = fix("normalise.address.glued_words_spaced", joined,
+                 lambda t: _GLUED_TOWN_PREFIX.sub(r"\1 ", _GLUED_STATE_ZIP.sub(r"\1 \2", _GLUED_UK_POSTCODE.sub(r"\1 \2", t))))
+    joined = fix("normalise.address.flat_misread", joined, lambda t: _FLAT_MISREAD.sub("Flat", t))
+    joined = fix("normalise.address.uk_postcode_misread", joined, lambda t: _UK_POSTCODE_TRAILING_BAR.sub(r"\1", t))
+    joined = fix("normalise.address.glued_words_spaced", joined, lambda t: _GLUED_ADDRESS_WORD.sub(" ", t))
+    joined = fix("normalise.address.uk_postcode_misread", joined,
+                 lambda t: _UK_POSTCODE_SWAPS.sub(_postcode_swaps_undone, _UK_POSTCODE_O.sub(_zeros_in_postcode, t)))
+    joined = fix("normalise.address.glued_words_spaced", joined, lambda t: _GLUED_POSTCODE_TOWN.sub(r"\1 ", t))
+    joined = fix("normalise.address.opening_hours_cut", joined,
+                 lambda t: _LEADING_OPENING_HOURS.sub("", _OPENING_HOURS.sub("", t)))
+    joined = fix("normalise.address.web_address_cut", joined, lambda t: _LEADING_TLD.sub("", t))
+    joined = fix("normalise.address.web_address_cut", joined, _web_address_cut)
+    joined = joined.strip(_EDGE_JUNK) or joined
     if has_cyrillic(joined):
-        joined = _STREET_MISREAD.sub(" ул.", _HIGHWAY_MISREAD.sub(" ш.", joined))
-    joined = _GLUED_STREET_ABBREVIATION.sub(r"\1 \2.", joined)
+        joined = fix("normalise.address.russian_abbreviations_misread", joined,
+                     lambda t: _STREET_MISREAD.sub(" ул.", _HIGHWAY_MISREAD.sub(" ш.", t)))
+    joined = fix("normalise.address.glued_words_spaced", joined, lambda t: _GLUED_STREET_ABBREVIATION.sub(r"\1 \2.", t))
     joined = re.sub(r"\s+,", ",", joined)
-    return _junk_ends_cut(re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK))
+    return fix("normalise.address.junk_ends_cut", re.sub(r",(\s*,)+", ",", joined).strip(_EDGE_JUNK), _junk_ends_cut)
+
+
+def _russian_abbreviations_read(text: str) -> str:
+    """``_MISREAD_ABBREVIATIONS`` put right, in order."""
+    for misread, abbreviation in _MISREAD_ABBREVIATIONS:
+        text = misread.sub(abbreviation, text)
+    return text
+
+
+def _russian_digits_read(text: str) -> str:
+    """"д." read as "4." (in an address with no other "д.") and a number read in letters before "лет"."""
+    if "д." not in text:
+        text = _HOUSE_MARK_AS_FOUR.sub("д.", text, count=1)
+    return _YEARS_IN_LETTERS.sub(lambda m: m.group().translate(_DIGIT_LOOKALIKES), text)
+
+
+def _russian_commas_read(text: str) -> str:
+    """The dots a Russian address has where a comma was printed made commas, a comma after a
+    street type closed up, a house number's slash read as a space put back, a postcode's dot
+    glued to "г." spaced."""
+    text = _STREET_DOT.sub(",", _NAME_DOT_BEFORE_NUMBER.sub(r"\1,", text))
+    text = _SPACED_HOUSE_SLASH.sub(r"\1/\2", _NUMBER_DOT.sub(r"\1,", text))
+    text = _COMMA_AFTER_STREET_TYPE.sub(r"\1. ", text)
+    return _POSTCODE_DOT_GLUED.sub(r"\1, ", text)
+
+
+def _web_address_cut(text: str) -> str:
+    """``text`` without the card's web address read into it (``_WEB_ADDRESS_PART``); a web
+    address alone is kept, the validator's to move."""
+    without_web = _WEB_ADDRESS_PART.sub("", text)
+    return without_web if without_web.strip(_EDGE_JUNK) else text
 
 
 #: A hyphen with a space after it inside a word ("ИНЖЕНЕР- ПРОГРАММИСТ", "Smith- Jones"): OCR's
@@ -431,23 +469,33 @@ def _capitalised(word: str) -> str:
 
 
 def normalise_full_name(text: str) -> NormalisedValue:
-    printed = _SPACED_HYPHEN.sub("-", tidy(text))
+    fix = Repairs()
+    printed = fix("normalise.words.spaced_hyphen_closed", tidy(text), lambda t: _SPACED_HYPHEN.sub("-", t))
     cyrillic = has_cyrillic(printed)
-    words = [_capital_i_restored(_fix_name_digits(w, cyrillic)) for w in _GLUED_INITIAL.sub(r"\1. ", printed).split()]
+    words = [fix("normalise.full_name.small_l_for_capital_i",
+                 fix("normalise.full_name.digits_for_letters", w, lambda t: _fix_name_digits(t, cyrillic)),
+                 _capital_i_restored)
+             for w in _GLUED_INITIAL.sub(r"\1. ", printed).split()]
     # "Радислав 3 Колесников", "Нестор ‚ Фролов", "Владилен i Гришин": specks read as a digit, a
     # mark, or in a Cyrillic name a lone Latin letter
-    words = [w for w in words if not w.isdigit() and any(c.isalpha() for c in w)
-             and not (cyrillic and len(w) == 1 and w.isascii())] or words
-    words = [_capitalised(w) for w in words]
-    if words and _STRAY_END_DOT.search(words[-1]) and words[-1].lower() not in NAME_AFFIXES:
-        words[-1] = words[-1][:-1]  # "Владиславович." : a speck read as a dot; "J." and "Jr." keep theirs
+    words = fix("normalise.full_name.specks_dropped", " ".join(words),
+                lambda t: " ".join([w for w in t.split() if not w.isdigit() and any(c.isalpha() for c in w)
+                                    and not (cyrillic and len(w) == 1 and w.isascii())] or t.split())).split()
+    words = [fix("normalise.full_name.small_capital_restored", w, _capitalised) for w in words]
+    if words:  # "Владиславович." : a speck read as a dot; "J." and "Jr." keep theirs
+        words[-1] = fix("normalise.full_name.stray_dot_cut", words[-1],
+                        lambda w: w[:-1] if _STRAY_END_DOT.search(w) and w.lower() not in NAME_AFFIXES else w)
     value = " ".join(words)
+    if name_problem(value) is not None:
+        value = fix("normalise.full_name.glued_words_split", value, _unglued_if_a_name)
     problem = name_problem(value)
-    if problem is not None:
-        unglued = " ".join(_unglued_name_word(w) for w in words)
-        if unglued != value and name_problem(unglued) is None:
-            value, problem = unglued, None
-    return NormalisedValue(value, value, problem is None, problem, fixed=value != printed)
+    return NormalisedValue(value, value, problem is None, problem, fixed=value != printed, repairs=tuple(fix.ids))
+
+
+def _unglued_if_a_name(value: str) -> str:
+    """``value`` with its glued name words split (``_unglued_name_word``) where that makes a name."""
+    unglued = " ".join(_unglued_name_word(w) for w in value.split())
+    return unglued if unglued != value and name_problem(unglued) is None else value
 
 
 def _has_letter(text: str) -> bool:
@@ -540,21 +588,33 @@ def _legal_form_restored(value: str) -> str:
 
 
 def normalise_company(text: str) -> NormalisedValue:
+    fix = Repairs()
     value = re.sub(r",(?=[^\W\d_])", ", ", tidy(text))  # "Granite,Inc." as printed: "Granite, Inc."
-    value = _UNCLOSED_BRACKET.sub("", _ANGLES_AT_GUILLEMET.sub(r"\1", _LEADING_STROKES.sub("", value)))
-    value = _legal_form_restored(_LATIN_OOO.sub("ООО", _SPACE_INSIDE_GUILLEMETS.sub("", value)))
-    value = _SURNAME_DOT.sub(", ", _SPACED_HYPHEN.sub("-", _capital_i_for_small_l(value)))
-    value = _GLUED_LEGAL_FORM.sub(lambda m: f" {m.group(1) or m.group(3)}{m.group(2) or m.group(4) or ''}", value)
-    value = _ZERO_FOR_O_APOSTROPHE.sub(lambda m: f"O{m.group(1)}{m.group(2).upper()}", _long_legal_form_respelled(value))
-    value = _MARKS_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _LEADING_LABELS.sub("", _MONOGRAM_BEFORE_NAME.sub("", value)))
-    value = _balanced_quotes(_SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub("", _DIGIT_BEFORE_LEGAL_FORM.sub("", value)))
-    value = _STRAY_DOT_IN_LEGAL_FORM.sub(_legal_form_undotted, value)
+    value = fix("normalise.company.specks_cut", value,
+                lambda t: _UNCLOSED_BRACKET.sub("", _ANGLES_AT_GUILLEMET.sub(r"\1", _LEADING_STROKES.sub("", t))))
+    value = fix("normalise.company.latin_ooo", _SPACE_INSIDE_GUILLEMETS.sub("", value), lambda t: _LATIN_OOO.sub("ООО", t))
+    value = fix("normalise.company.russian_legal_form_respelled", value, _legal_form_restored)
+    value = fix("normalise.words.small_l_before_consonant", value, _capital_i_for_small_l)
+    value = fix("normalise.words.spaced_hyphen_closed", value, lambda t: _SPACED_HYPHEN.sub("-", t))
+    value = fix("normalise.company.surname_dot_for_comma", value, lambda t: _SURNAME_DOT.sub(", ", t))
+    value = fix("normalise.company.glued_legal_form_spaced", value, lambda t: _GLUED_LEGAL_FORM.sub(
+        lambda m: f" {m.group(1) or m.group(3)}{m.group(2) or m.group(4) or ''}", t))
+    value = fix("normalise.company.long_legal_form_respelled", value, _long_legal_form_respelled)
+    value = fix("normalise.company.zero_for_o_apostrophe", value, lambda t: _ZERO_FOR_O_APOSTROPHE.sub(
+        lambda m: f"O{m.group(1)}{m.group(2).upper()}", t))
+    value = fix("normalise.company.monogram_cut", value, lambda t: _MONOGRAM_BEFORE_NAME.sub("", t))
+    value = fix("normalise.company.labels_cut", value, lambda t: _LEADING_LABELS.sub("", t))
+    value = fix("normalise.company.marks_before_legal_form", value, lambda t: _SPECK_BEFORE_RUSSIAN_LEGAL_FORM.sub(
+        "", _DIGIT_BEFORE_LEGAL_FORM.sub("", _MARKS_BEFORE_RUSSIAN_LEGAL_FORM.sub("", t))))
+    value = fix("normalise.company.quotes_balanced", value, _balanced_quotes)
+    value = fix("normalise.company.legal_form_undotted", value, lambda t: _STRAY_DOT_IN_LEGAL_FORM.sub(_legal_form_undotted, t))
+    repairs = tuple(fix.ids)
     if is_registration_number(value):  # "OKNO74573024": "ОКПО" and its number
-        return NormalisedValue(value, value, False, "a registration number, not a company name")
+        return NormalisedValue(value, value, False, "a registration number, not a company name", repairs=repairs)
     if (_REGISTRATION_LABELS.match(value) and value.isupper()) or _CONTACT_LABEL.match(value):  # "HH/KIII", "е-тай"
-        return NormalisedValue(value, value, False, "a printed label, not a company name")
+        return NormalisedValue(value, value, False, "a printed label, not a company name", repairs=repairs)
     ok = _has_letter(value)
-    return NormalisedValue(value, value, ok, None if ok else "a company name needs letters")
+    return NormalisedValue(value, value, ok, None if ok else "a company name needs letters", repairs=repairs)
 
 
 #: Two registration labels printed as a pair ("ИНН/КПП"), however OCR read their capitals
@@ -612,19 +672,31 @@ def _unpaired_marks_cut(title: str) -> str:
 
 
 def normalise_position(text: str) -> NormalisedValue:
-    value = _TRAILING_CONNECTOR.sub("", _SPACED_HYPHEN.sub("-", _capital_i_for_small_l(tidy(text))))
-    value = _STRAY_TITLE_DOT.sub("", _unpaired_marks_cut(_TRAILING_SYMBOLS.sub("", value)))
-    closed = closed_up_capitals(value)
-    if closed.lower() in TITLE_WORDS:  # "C F O", "C0O": a letter-spaced title
-        value = closed
+    fix = Repairs()
+    value = fix("normalise.words.small_l_before_consonant", tidy(text), _capital_i_for_small_l)
+    value = fix("normalise.words.spaced_hyphen_closed", value, lambda t: _SPACED_HYPHEN.sub("-", t))
+    value = fix("normalise.position.trailing_connector_cut", value, lambda t: _TRAILING_CONNECTOR.sub("", t))
+    value = fix("normalise.position.trailing_symbols_cut", value, lambda t: _TRAILING_SYMBOLS.sub("", t))
+    value = fix("normalise.position.unpaired_marks_cut", value, _unpaired_marks_cut)
+    value = fix("normalise.position.stray_dot_cut", value, lambda t: _STRAY_TITLE_DOT.sub("", t))
+    value = fix("normalise.position.spaced_capitals_closed", value, _title_closed_up)  # "C F O", "C0O"
+    repairs = tuple(fix.ids)
     if not _has_letter(value):
-        return NormalisedValue(value, value, False, "a position needs letters")
+        return NormalisedValue(value, value, False, "a position needs letters", repairs=repairs)
     if sum(c.isdigit() for c in value) > sum(c.isalpha() for c in value):
         # "M07448": a phone number with its label glued on, not a job title
-        return NormalisedValue(value, value, False, "more digits than letters: a number, not a job title")
+        return NormalisedValue(value, value, False, "more digits than letters: a number, not a job title",
+                               repairs=repairs)
     if any(w.strip(".,!:;").lower() in SLOGAN_WORDS for w in value.split()):
-        return NormalisedValue(value, value, False, "reads as a slogan (it addresses the reader), not a job title")
-    return NormalisedValue(value, value, True, None)
+        return NormalisedValue(value, value, False, "reads as a slogan (it addresses the reader), not a job title",
+                               repairs=repairs)
+    return NormalisedValue(value, value, True, None, repairs=repairs)
+
+
+def _title_closed_up(value: str) -> str:
+    """``value`` closed up (``closed_up_capitals``) where that spells a title word: a letter-spaced title."""
+    closed = closed_up_capitals(value)
+    return closed if closed.lower() in TITLE_WORDS else value
 
 
 #: An address of this many words or fewer needs a number (house, postcode) or a comma between
@@ -636,14 +708,17 @@ _HOST_LIKE = re.compile(r"^(?:www\s*\.\s*)?[\w\-]+(?:\s*\.\s*[\w\-]+)*\s*\.\s*[^
 
 
 def normalise_address(text: str) -> NormalisedValue:
-    value = join_address_lines(text)
+    fix = Repairs()
+    value = join_address_lines(text, fix)
+    repairs = tuple(fix.ids)
     if len(value) < _MIN_ADDRESS_CHARS or not _has_letter(value):
-        return NormalisedValue(value, value, False, "too short to be an address")
+        return NormalisedValue(value, value, False, "too short to be an address", repairs=repairs)
     if is_registration_number(value):
-        return NormalisedValue(value, value, False, "a registration number, not an address")
+        return NormalisedValue(value, value, False, "a registration number, not an address", repairs=repairs)
     if _HOST_LIKE.match(value) and not any(c.isdigit() for c in value):
-        return NormalisedValue(value, value, False, WEB_ADDRESS_NOT_POSTAL)
+        return NormalisedValue(value, value, False, WEB_ADDRESS_NOT_POSTAL, repairs=repairs)
     if not any(c.isdigit() for c in value) and "," not in value and len(value.split()) <= _MAX_BARE_ADDRESS_WORDS:
         # "Cmpouu Ösdynre": a slogan read in garbled Latin; "Paris, France" keeps its comma
-        return NormalisedValue(value, value, False, "no number and no parts: too little for an address")
-    return NormalisedValue(value, value, True, None)
+        return NormalisedValue(value, value, False, "no number and no parts: too little for an address",
+                               repairs=repairs)
+    return NormalisedValue(value, value, True, None, repairs=repairs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Confidence multiplier of a value kept as read with a note (a spelling a rule proposes, a
 #: number not known as assigned): an annotator should look, so active learning ranks it higher.
@@ -19,6 +19,10 @@ class NormalisedValue:
     never empty unless the input was. ``fixed`` says OCR repairs were needed to get there (the
     validator trusts such a value a little less). ``note`` is a doubt about a value that is kept
     as valid (a number that is possible but not known as assigned), for the annotator.
+    ``repairs`` names the repair steps (rules of the ``normalise`` stage, ``reading.rules``) that
+    changed the text, in the order they ran; the validator puts them in the value's ``applied``.
+    They say how the value was reached, not what it is: two normalisations of one value compare
+    equal whatever repairs each needed.
     """
 
     value: str
@@ -27,3 +31,4 @@ class NormalisedValue:
     reason: str | None = None
     fixed: bool = False
     note: str | None = None
+    repairs: tuple[str, ...] = field(default=(), compare=False)

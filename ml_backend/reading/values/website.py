@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 
+from ml_backend.reading.rules import Repairs, enabled
 from ml_backend.reading.values.result import NormalisedValue
 from ml_backend.text.letters import (
+    cut_glued_word,
     dot_before_country_code,
-    fix_domain,
     fix_mixed_script,
+    fix_tld_digits,
     label_pattern,
     restore_domain_dot,
     strip_label,
@@ -53,23 +55,27 @@ _SECOND_ADDRESS_IN_PATH = re.compile(r"(?:^|/)(?:https?:|www\.)", re.IGNORECASE)
 _LEADING_ICON = re.compile(r"^(?:[^\w\s]|[\u2460-\u24ff\u2776-\u2793])+\s*")
 
 
-def repair(text: str) -> tuple[str, str]:
-    """(scheme or "", address without scheme) after label, icon, spacing and punctuation repairs."""
-    s = _LEADING_ICON.sub("", strip_label(text, _LABEL).strip())
+def repair(text: str, fix: Repairs | None = None) -> tuple[str, str]:
+    """(scheme or "", address without scheme) after label, icon, spacing and punctuation repairs;
+    each repair a rule of the ``normalise`` stage that ``fix`` runs (and names, where it changes the text)."""
+    fix = fix if fix is not None else Repairs()
+    s = fix("normalise.website.label_cut", text.strip(), lambda t: strip_label(t, _LABEL))
+    s = fix("normalise.website.icon_cut", s.strip(), lambda t: _LEADING_ICON.sub("", t))
     scheme = ""
     match = _SCHEME.match(s)
     if match:
         scheme, s = ("https" if match.group(2) else "http"), s[match.end():]
-    s = re.sub(r"\s+", "", dot_before_country_code(s))
-    s = _WWW_COMMA.sub(r"\1.", s)
-    s = _WWW_GLUED.sub("www.", _WWW_EXTRA.sub("www.", s))
+    s = re.sub(r"\s+", "", fix("normalise.domain.country_code_dot", s, dot_before_country_code))
+    s = fix("normalise.website.www_repaired", s,
+            lambda t: _WWW_GLUED.sub("www.", _WWW_EXTRA.sub("www.", _WWW_COMMA.sub(r"\1.", t))))
     host, slash, path = s.partition("/")
-    host = host.replace(",", ".").strip(_EDGE_JUNK + ".")
-    host = re.sub(r"\.{2,}", ".", host)
-    host, _ = fix_mixed_script(host, ".-")
-    host = fix_domain(host.lower())
+    host = fix("normalise.website.commas_for_dots", host, lambda t: t.replace(",", ".")).strip(_EDGE_JUNK + ".")
+    host = fix("normalise.website.commas_for_dots", host, lambda t: re.sub(r"\.{2,}", ".", t))
+    host = fix("normalise.domain.mixed_script", host, lambda t: fix_mixed_script(t, ".-")[0]).lower()
+    host = fix("normalise.domain.tld_misread", host, fix_tld_digits)
+    host = fix("normalise.domain.glued_word_cut", host, cut_glued_word)
     if host.startswith("www.") and "." not in host[4:]:  # "www.impulsproektru": the TLD's dot lost
-        host = "www." + restore_domain_dot(host[4:])
+        host = "www." + fix("normalise.domain.lost_dot", host[4:], restore_domain_dot)
     path = path.rstrip("/").rstrip(".,;")
     return scheme, host + (f"/{path}" if slash and path else "")
 
@@ -88,18 +94,21 @@ def looks_like_email(text: str) -> bool:
 
 def normalise_website(text: str) -> NormalisedValue:
     """Canonical website for ``text`` (see module docstring); e-mails and non-hosts are flagged."""
-    unlabelled = strip_label(text, _LABEL).strip()
-    scheme, value = repair(text)
+    unlabelled = (strip_label(text, _LABEL) if enabled("normalise.website.label_cut") else text).strip()
+    fix = Repairs()
+    scheme, value = repair(text, fix)
     printed = _SCHEME.sub("", unlabelled).rstrip("/").strip(_EDGE_JUNK + ".")
     fixed = value.lower() != printed.lower()
     display = f"{scheme or 'https'}://{value}"
+    repairs = tuple(fix.ids)
     if looks_like_email(unlabelled):
-        return NormalisedValue(value, unlabelled, False, "an e-mail address, not a website", fixed)
+        return NormalisedValue(value, unlabelled, False, "an e-mail address, not a website", fixed, repairs=repairs)
     host = value.partition("/")[0]
     if lacks_top_level_domain(host):  # "www.alfakonsalting": ".ru" not read
-        return NormalisedValue(value, display, False, "no top-level domain after the site's name", fixed)
+        return NormalisedValue(value, display, False, "no top-level domain after the site's name", fixed, repairs=repairs)
     if _SECOND_ADDRESS_IN_PATH.search(value.partition("/")[2]):  # "x.net/http://www.x.net": two read as one
-        return NormalisedValue(value, display, False, "two web addresses run together", fixed)
+        return NormalisedValue(value, display, False, "two web addresses run together", fixed, repairs=repairs)
     if not _HOST.match(host):
-        return NormalisedValue(value, display, False, f"not a web address: {host!r} is not a host name", fixed)
-    return NormalisedValue(value, display, True, None, fixed)
+        return NormalisedValue(value, display, False, f"not a web address: {host!r} is not a host name", fixed,
+                               repairs=repairs)
+    return NormalisedValue(value, display, True, None, fixed, repairs=repairs)
