@@ -172,6 +172,34 @@ def _tag_line(out: list[TaggedWord], words: list[TaggedWord], indices: list[int]
         out[i] = replace(words[i], tag=f"B-{field_tag}" if n == 0 else f"I-{field_tag}")
 
 
+#: A word of a printed name: a capital, then letters, an apostrophe, a hyphen or a closing dot
+#: ("Altair", "D'Auria", "M.", "Jean-Luc"): no digit, no label colon, no mark.
+_NAME_WORD = re.compile(r"^[^\W\d_a-zà-ÿа-яё][^\W\d_]*(?:['’\-][^\W\d_]+)*\.?$")
+#: At most this many words the tagger left out of a name line are given to it.
+_MAX_UNTAGGED_NAME_WORDS = 2
+
+
+@rules.implements("retag.name_line_completed")
+def _name_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line whose words are the name's and a capitalised word or two the tagger called
+    nothing ("Altair/O D'Auria Miranda", "Aguinaldo/O M./O Righetti Jr.") is the name as a
+    whole: a name is printed as a line of its own, and a tagger trained on generated cards
+    misses given names it has not seen. A word the name lists call an affix ("Dr.", "PhD")
+    or a label stays as it was."""
+    out = list(words)
+    for indices in _line_groups(words):
+        line = [words[i] for i in indices]
+        untagged = [tw for tw in line if tw.field is None]
+        if (not untagged or len(untagged) > _MAX_UNTAGGED_NAME_WORDS or len(untagged) == len(line)
+                or any(tw.field not in (None, "full_name") for tw in line)
+                or not all(_NAME_WORD.match(tw.word.text) and tw.word.text.lower() not in NAME_AFFIXES
+                           for tw in untagged)):
+            continue
+        log.debug("%r read as one name line", " ".join(tw.word.text for tw in line))
+        _tag_line(out, words, indices, "FULL_NAME")
+    return out
+
+
 #: Words a title line may hold besides the position's: plain words, not labels, numbers or marks.
 _PLAIN_WORD = re.compile(r"^[^\W\d_][^\W\d_'’&\-]*$")
 #: At most this many words the tagger left out of a title line are given to it.

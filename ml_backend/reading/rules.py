@@ -371,6 +371,12 @@ RULES: tuple[Rule, ...] = (
     Rule("retag.monogram_untagged", "retag", ("company", "address"), "retag", "card",
          "a line holding only the company's initials is its logo", (),
          ((("VG/ADDRESS", "Vector/COMPANY Group/COMPANY"), ("VG/O", "Vector/COMPANY Group/COMPANY")),)),
+    Rule("retag.name_line_completed", "retag", ("full_name",), "retag", "layout",
+         "a capitalised word or two the tagger left out of a line otherwise the name's belong to the name (not "
+         "an affix such as \"Dr.\" or \"PhD\", not a label)", (),
+         ((("Altair/O D'Auria/FULL_NAME Miranda/FULL_NAME",), ("Altair/FULL_NAME D'Auria/FULL_NAME Miranda/FULL_NAME",)),
+          (("Dr./O Jane/FULL_NAME Roe/FULL_NAME",), ("Dr./O Jane/FULL_NAME Roe/FULL_NAME",)),
+          (("Jane/FULL_NAME Roe/FULL_NAME sales/O",), ("Jane/FULL_NAME Roe/FULL_NAME sales/O",)))),
     Rule("retag.title_line_completed", "retag", ("position",), "retag", "layout",
          "a plain word or two the tagger left out of a title line belong to the title (not where the line, so "
          "completed, would continue a title ending on the line above: a department under the title)", (),
