@@ -452,6 +452,8 @@ RULES: tuple[Rule, ...] = (
          "when only the two together make a valid number", (),
          ((("address: 6811 Clintonville Road, Clarkston, MI, (248)", "phone: 343-5976"),
            ("address: 6811 Clintonville Road, Clarkston, MI", "phone: (248) 343-5976")),
+          (("address: 6811 Clintonville Road, Clarkston, MI - (248)", "phone: 343-5976"),
+           ("address: 6811 Clintonville Road, Clarkston, MI", "phone: (248) 343-5976")),
           (("address: 6811 Clintonville Road, Clarkston, MI 48348", "phone: 343-5976"),
            ("address: 6811 Clintonville Road, Clarkston, MI 48348", "phone: 343-5976")))),
     # --- check: inside the per-value check (validator._checked) -----------------------------

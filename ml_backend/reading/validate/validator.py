@@ -32,6 +32,7 @@ from ml_backend.text.numbers import LOCAL_NUMBER_ENDING_A_TEXT
 from ml_backend.reading.values.normalise import normalise
 from ml_backend.reading.validate.number_labels import label_kind, printed_label
 from ml_backend.reading.values.phone import split_numbers
+from ml_backend.reading.values.plain import last_address_part
 from ml_backend.reading.validate.recover import RecoverContext, phone_shaped, recover_values
 from ml_backend.reading.values.result import NOTED_FACTOR
 from ml_backend.reading.validate.shape import (
@@ -558,10 +559,10 @@ def _area_code_cut_from_address(values: list[FieldValue], region: str) -> list[F
     where the address's line went on."""
     out = list(values)
     for i, v in enumerate(out):
-        if v.field != "address" or not v.line_indices or ", " not in v.value:
+        if v.field != "address" or not v.line_indices:
             continue
-        rest, _, last = v.value.rpartition(", ")
-        if not _AREA_CODE_PART.match(last):
+        rest, last = last_address_part(v.value)
+        if not rest or not _AREA_CODE_PART.match(last):
             continue
         for j, phone in enumerate(out):
             if (phone.field != "phone" or not phone.line_indices

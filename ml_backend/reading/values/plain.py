@@ -62,6 +62,19 @@ def tidy(text: str) -> str:
 #: (how OCR reads a small bullet; also glued to the number before it: "7+ 299037"), a lone
 #: "I"/"l"/"i" (a bar), a lone ":" (a middle dot read with its shadow).
 _ADDRESS_SEPARATOR = re.compile(r"\s*[·•|]\s*|\s+[-–—.+*Iil`~:]\s+|(?<=\w)[-–—]\s+|(?<=\d)\+\s+|\s+[-–—](?=[A-ZА-ЯЁ\d])")
+_PART_BREAK = re.compile(rf",\s*|{_ADDRESS_SEPARATOR.pattern}")
+
+
+def last_address_part(address: str) -> tuple[str, str]:
+    """``address`` cut before its last part, at the last comma or printed separator ("SP - (11)"
+    -> ("SP", "(11)")); ("", address) when it has one part."""
+    breaks = list(_PART_BREAK.finditer(address))
+    if not breaks:
+        return "", address
+    last = breaks[-1]
+    return address[:last.start()], address[last.end():]
+
+
 #: Printed labels before an address ("Adresse :", "Адрес:", "Büro:"), one or two of them.
 _ADDRESS_LABELS = re.compile(r"^(?:(?:[^\W\d_]|0(?=[^\W\d_]))[^\s:,]{0,15}\s*:[\s,]*){1,2}")  # "0ffice:" too
 #: "Apt.360", "стр.3", "г.Москва": an abbreviation's dot with the next word glued to it.
