@@ -63,7 +63,14 @@ def _finetune_bench(args: argparse.Namespace) -> int:
     configure_threads()  # before torch is imported: one thread unless CARDLOOP_TORCH_THREADS says more
     from pathlib import Path
 
-    from active_learning.bench.finetune_bench import BenchConfig, format_report, run_finetune_bench, write_report
+    from active_learning.bench.finetune_bench import (
+        BenchConfig,
+        bench_command,
+        format_report,
+        run_finetune_bench,
+        saved_result,
+        write_report,
+    )
 
     cfg = BenchConfig(folder=Path(args.folder), k=args.k, seed=args.seed, model=args.model, epochs=args.epochs,
                       limit=args.limit, ocr_cache=Path(args.ocr_cache) if args.ocr_cache else None)
@@ -72,6 +79,12 @@ def _finetune_bench(args: argparse.Namespace) -> int:
     if args.out:
         write_report(report, Path(args.out))
         print(f"wrote {args.out} ({report['seconds']:.0f} s)")
+    if args.save:
+        name = args.name or Path(args.folder).name
+        command = bench_command(args.folder, args.k, args.seed, model=args.model, epochs=args.epochs,
+                                limit=args.limit, name=args.name, about=args.about, save=args.save)
+        write_report(saved_result(report, name=name, command=command, about=args.about or ""), Path(args.save))
+        print(f"saved {args.save}; render docs/benchmarks.md with: python -m ml_backend benchmarks", file=sys.stderr)
     return 0
 
 
@@ -138,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--limit", type=int, help="only the first N cards of truth.jsonl")
     bench.add_argument("--ocr-cache", help="OCR cache directory (default: CARDLOOP_REGISTRY_DIR/cache/ocr-engine)")
     bench.add_argument("--out", help="write the full report (per fold, per card alignment) as JSON here")
+    bench.add_argument("--save", metavar="FILE", help="save the result with its command for docs/benchmarks.md "
+                       "(docs/results/finetune/NAME.json; no truth values, no model path)")
+    bench.add_argument("--name", help="the result's name in docs/benchmarks.md (default: the folder's name)")
+    bench.add_argument("--about", help="one sentence on the cards, shown under the name in docs/benchmarks.md")
     bench.set_defaults(run=_finetune_bench)
     return parser
 

@@ -25,7 +25,7 @@ from active_learning.bench.benchmark_doc import (
     summary_table,
 )
 from active_learning.bench.evaluate import evaluate, format_table, report_from_dict
-from ml_backend.schema import empty_fields
+from ml_backend.schema import FIELDS, empty_fields
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -181,4 +181,66 @@ def test_a_multi_card_result_without_its_counts_is_refused(tmp_path):
     broken = {k: v for k, v in _card_result().items() if k != "split"}
     (results / "cards" / "bad.json").write_text(json.dumps(broken), encoding="utf-8")
     with pytest.raises(ResultError, match="bad.json.*split"):
+        build(results, tmp_path / "out.md", None, check=True)
+
+
+def _finetune_result(name: str = "real cards") -> dict:
+    """A saved fine-tuning result as ``finetune-bench --save`` writes it (two folds, hand-made numbers)."""
+    fields = {f: {"support": 0, "f1_before": None, "f1_after": None} for f in FIELDS}
+    fields["phone"] = {"support": 10, "f1_before": 0.8, "f1_after": 0.9}
+    fields["company"] = {"support": 4, "f1_before": 0.5, "f1_after": 0.25}
+
+    def overall(f1: float) -> dict:
+        return {"micro": {"f1": f1, "support": 7}}
+
+    return {
+        "kind": "finetune", "name": name, "about": "Four hand-made cards.",
+        "command": "python -m active_learning finetune-bench --folder ../shared/real-cards --k 2 "
+                   "--save docs/results/finetune/10-real-cards.json",
+        "folder": "../shared/real-cards", "cards": 4, "k": 2, "seed": 0, "model_version": "v0001-test",
+        "model_info": {"source": "bootstrap", "parameters": 1587855}, "code": "abc1234", "ocr_engine": "ppocr",
+        "training": {"epochs": 8.0, "replay_ratio": 1.0},
+        "alignment": {"values": 15, "aligned": 14, "regions": 16, "corrected_regions": 3, "cards": []},
+        "fields": fields, "micro": {"support": 14, "f1_before": 0.7, "f1_after": 0.75},
+        "pooled": {"before": overall(0.71), "after": overall(0.74)},
+        "tagger_entity_f1": {"before": 0.6, "after": 0.65},
+        "folds": [{"heldout_cards": ["a.jpg", "b.jpg"], "replay_cards": 2, "train_seconds": 50.0,
+                   "before": overall(0.6), "after": overall(0.7)},
+                  {"heldout_cards": ["c.jpg", "d.jpg"], "replay_cards": 2, "train_seconds": 40.0,
+                   "before": overall(0.8), "after": overall(0.8)}],
+        "seconds": 150.0, "machine": {"cpus": 2, "torch_threads": 1, "ocr_threads": 1}, "date": "2026-12-08",
+    }
+
+
+def test_finetune_results_render_as_learning_from_real_annotations(tmp_path):
+    results = tmp_path / "results"
+    (results / "finetune").mkdir(parents=True)
+    (results / "10-set.json").write_text(json.dumps(_result("set A")), encoding="utf-8")
+    (results / "finetune" / "10-real-cards.json").write_text(json.dumps(_finetune_result()), encoding="utf-8")
+    out = tmp_path / "benchmarks.md"
+    assert build(results, out, None, check=False) == [out]
+    text = out.read_text(encoding="utf-8")
+    assert text.index("## set A") < text.index("## Learning from real annotations") < text.index("### real cards")
+    assert "4 cards from `../shared/real-cards` in 2 folds of 2 held-out cards (seed 0)" in text
+    assert "fine-tuned on the annotations of 2 cards per fold with 2 generated cards replayed" in text
+    assert "8 epochs" in text and "in 2.5 min (1.5 min of it fine-tuning)" in text
+    assert "```bash\npython -m active_learning finetune-bench --folder ../shared/real-cards --k 2 " in text
+    assert "| phone | 10 | 80.0% | 90.0% | +10.0 |" in text and "| company | 4 | 50.0% | 25.0% | -25.0 |" in text
+    assert "| fax | 0 | - | - | - |" in text and "| **micro** | 14 | 70.0% | 75.0% | +5.0 |" in text
+    assert "Micro-F1 per fold, before -> after: 60.0% -> 70.0%, 80.0% -> 80.0%." in text
+    assert "Micro-F1 rose in 1 of the 2 folds and fell in 0 (1 unchanged)." in text
+    assert "about 7 values" in text and "4 cards are few" in text
+    assert text.count("- `v0001-test`:") == 1  # the model is described once, for both sections
+    assert build(results, out, None, check=True) == []
+
+
+def test_a_finetune_result_without_its_table_is_refused(tmp_path):
+    results = tmp_path / "results"
+    (results / "finetune").mkdir(parents=True)
+    broken = {k: v for k, v in _finetune_result().items() if k != "fields"}
+    (results / "finetune" / "bad.json").write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(ResultError, match="bad.json.*fields"):
+        build(results, tmp_path / "out.md", None, check=True)
+    (results / "finetune" / "bad.json").write_text(json.dumps({**_finetune_result(), "kind": "cards"}))
+    with pytest.raises(ResultError, match="bad.json.*kind finetune"):
         build(results, tmp_path / "out.md", None, check=True)

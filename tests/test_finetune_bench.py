@@ -14,8 +14,10 @@ from active_learning.bench.finetune_bench import (
     align_card,
     align_value,
     annotation_result,
+    bench_command,
     format_report,
     make_folds,
+    saved_result,
 )
 from ml_backend.reading.layout.words import line_words
 from ml_backend.studio.regions import regions_from_result
@@ -120,6 +122,33 @@ def test_cli_without_a_truth_file_exits_2(tmp_path, capsys):
     assert "truth.jsonl" in capsys.readouterr().err
 
 
+def test_the_saved_command_is_the_plain_one_a_user_runs_from_the_repository_root():
+    assert bench_command("../shared/real-cards", 4, 0, name="real cards",
+                         save="docs/results/finetune/10-real-cards.json") == (
+        "python -m active_learning finetune-bench --folder ../shared/real-cards --k 4 --name 'real cards' "
+        "--save docs/results/finetune/10-real-cards.json")
+    assert bench_command("cards", 2, 3, model="m", epochs=2.0, limit=8, about="a set") == (
+        "python -m active_learning finetune-bench --folder cards --k 2 --seed 3 --model m --epochs 2 --limit 8 "
+        "--about 'a set'")
+
+
+def test_a_saved_result_keeps_the_numbers_but_not_the_truth_values_or_the_model_path():
+    report = {"folder": "../shared/real-cards", "cards": 1, "model": "/somewhere/models/v1", "model_version": "v1",
+              "fields": {}, "micro": {"f1_before": 0.5, "f1_after": 0.6, "support": 2},
+              "alignment": {"values": 2, "aligned": 1, "regions": 1, "corrected_regions": 0,
+                            "cards": [{"image": "0000.jpg", "values": 2, "aligned": 1, "regions": 1,
+                                       "corrected_regions": 0,
+                                       "unaligned": [{"field": "email", "value": "jane@example.com"}]}]}}
+    saved = saved_result(report, name="real cards", command="python -m active_learning finetune-bench")
+    assert saved["kind"] == "finetune" and saved["name"] == "real cards" and saved["about"] == ""
+    assert saved["command"] == "python -m active_learning finetune-bench" and "model" not in saved
+    assert saved["micro"] == report["micro"] and saved["model_version"] == "v1"
+    assert saved["alignment"]["cards"] == [{"image": "0000.jpg", "values": 2, "aligned": 1, "regions": 1,
+                                            "corrected_regions": 0, "unaligned": 1}]
+    assert "jane@example.com" not in json.dumps(saved)
+    assert report["alignment"]["cards"][0]["unaligned"][0]["value"] == "jane@example.com"  # --out keeps it
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not (REAL_CARDS / "truth.jsonl").is_file(), reason=f"{REAL_CARDS} is not here")
 def test_finetune_bench_on_four_real_cards(tiny_model_dir, tmp_path, capsys):
@@ -127,7 +156,8 @@ def test_finetune_bench_on_four_real_cards(tiny_model_dir, tmp_path, capsys):
 
     out = tmp_path / "bench.json"
     code = main(["finetune-bench", "--folder", str(REAL_CARDS), "--limit", "4", "--k", "2", "--epochs", "1",
-                 "--model", str(tiny_model_dir), "--ocr-cache", str(tmp_path / "ocr"), "--out", str(out)])
+                 "--model", str(tiny_model_dir), "--ocr-cache", str(tmp_path / "ocr"), "--out", str(out),
+                 "--save", str(tmp_path / "saved.json")])
     printed = capsys.readouterr().out
     assert code == 0
     report = json.loads(out.read_text())
@@ -149,3 +179,6 @@ def test_finetune_bench_on_four_real_cards(tiny_model_dir, tmp_path, capsys):
         assert any(row.split()[:1] == [name] for row in table), name
     assert f"{report['alignment']['aligned']} of {report['alignment']['values']}" in printed
     assert printed == format_report(report) + f"\nwrote {out} ({report['seconds']:.0f} s)\n"
+    saved = json.loads((tmp_path / "saved.json").read_text())
+    assert saved["kind"] == "finetune" and saved["name"] == "real-cards" and saved["fields"] == report["fields"]
+    assert saved["command"].startswith(f"python -m active_learning finetune-bench --folder {REAL_CARDS} --k 2 ")

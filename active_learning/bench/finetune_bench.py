@@ -26,6 +26,12 @@ what the Start training button would do with these cards.
 
 OCR results are cached per image (by content and engine) under ``--ocr-cache``, so only the
 first run pays for PP-OCR.
+
+``--save docs/results/finetune/NAME.json`` keeps the result where ``python -m ml_backend
+benchmarks`` renders it (docs/benchmarks.md, "Learning from real annotations"): the report with
+the command that measured it, and without what only the measuring machine knows (the model's
+path) or what belongs to the cards' owners (their truth values, named in ``--out``'s per-card
+alignment).
 """
 
 from __future__ import annotations
@@ -34,7 +40,9 @@ import datetime as _dt
 import difflib
 import json
 import logging
+import os
 import random
+import shlex
 import sys
 import tempfile
 import time
@@ -345,7 +353,7 @@ def run_finetune_bench(cfg: BenchConfig) -> dict[str, Any]:
     from active_learning.training.dataset import OcrCache, align, build_dataset
     from active_learning.training.replay import with_replay
     from active_learning.training.train import evaluate_model, train_model
-    from active_learning.bench.benchmark import read_truth
+    from active_learning.bench.benchmark import RESULT_FORMAT, code_version, model_summary, read_truth
     from active_learning.bench.evaluate import evaluate
     from ml_backend.reading.images import load_image
     from ml_backend.reading.layout import LayoutTagger
@@ -454,8 +462,10 @@ def run_finetune_bench(cfg: BenchConfig) -> dict[str, Any]:
             "f1_after": _mean([r["after"]["fields"][name]["f1"] for r in fold_reports]),
         }
     return {
+        "format": RESULT_FORMAT,
         "folder": str(cfg.folder), "cards": len(records), "k": cfg.k, "seed": cfg.seed,
-        "model": str(model_dir), "model_version": served.model_version, "ocr_engine": engine.name,
+        "model": str(model_dir), "model_version": served.model_version,
+        "model_info": model_summary(served.tagger.metadata), "code": code_version(), "ocr_engine": engine.name,
         "training": {"epochs": epochs, "replay_ratio": settings.replay_ratio},
         "alignment": {"values": values, "aligned": aligned_values,
                       "regions": sum(c["regions"] for c in cards),
@@ -470,6 +480,8 @@ def run_finetune_bench(cfg: BenchConfig) -> dict[str, Any]:
                    "after": evaluate(pooled_after, pooled_truth).overall.to_dict()},
         "folds": fold_reports,
         "seconds": round(time.perf_counter() - started, 1),
+        "machine": {"cpus": os.cpu_count(), "torch_threads": settings.torch_threads,
+                    "ocr_threads": settings.ocr_threads},
         "date": _dt.date.today().isoformat(),
     }
 
@@ -516,3 +528,34 @@ def format_report(report: dict[str, Any]) -> str:
 def write_report(report: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+#: ``kind`` of a saved fine-tuning result (``benchmark_doc`` renders the files that carry it).
+SAVED_KIND = "finetune"
+
+
+def bench_command(folder: str, k: int, seed: int, *, model: str | None = None, epochs: float | None = None,
+                  limit: int | None = None, name: str | None = None, about: str | None = None,
+                  save: str | None = None) -> str:
+    """The plain command line that reproduces a run from the repository root: the options that
+    change what is measured, none of the machine's (the OCR cache, ``--out``)."""
+    argv = ["--folder", folder, "--k", str(k)]
+    argv += ["--seed", str(seed)] if seed else []
+    argv += ["--model", model] if model else []
+    argv += ["--epochs", f"{epochs:g}"] if epochs is not None else []
+    argv += ["--limit", str(limit)] if limit else []
+    argv += ["--name", name] if name else []
+    argv += ["--about", about] if about else []
+    argv += ["--save", save] if save else []
+    return "python -m active_learning finetune-bench " + shlex.join(argv)
+
+
+def saved_result(report: dict[str, Any], *, name: str, command: str, about: str = "") -> dict[str, Any]:
+    """What ``--save`` keeps of a report: everything the documentation shows, with its command,
+    but not the model's path on the measuring machine nor the cards' truth values (per card only
+    how many values were aligned); ``--out`` keeps the whole report."""
+    alignment = {**report["alignment"], "cards": [
+        {k: v for k, v in card.items() if k != "unaligned"} | {"unaligned": len(card["unaligned"])}
+        for card in report["alignment"]["cards"]]}
+    kept = {k: v for k, v in report.items() if k not in ("model", "alignment")}
+    return {"kind": SAVED_KIND, "name": name, "about": about, "command": command, **kept, "alignment": alignment}
