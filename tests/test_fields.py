@@ -140,6 +140,25 @@ def test_wrapped_name_joins_lines_with_space_not_comma() -> None:
     assert [v.value for v in words_to_values(words)] == ["Senior Software Engineer"]
 
 
+def _in_type(words: list[TaggedWord], top: float, height: float) -> list[TaggedWord]:
+    """``words`` printed at ``top`` in type ``height`` high."""
+    return [TaggedWord(Word(tw.word.text, (tw.word.bbox[0], top, tw.word.bbox[2], top + height), tw.word.line_index),
+                       tw.tag, tw.probs) for tw in words]
+
+
+def test_a_line_in_much_smaller_type_does_not_continue_the_company_above() -> None:
+    """A logo word in big type over a line of small type is two things, whatever the tags say;
+    two lines of one type size are one wrapped company."""
+    logo = _in_type(line_of(0, ("CHEVROLESTE", "B-COMPANY")), 0, 60)
+    small = _in_type(line_of(1, ("PEÇAS", "I-COMPANY"), ("ORIGINAIS", "I-COMPANY")), 65, 22)
+    assert [v.value for v in words_to_values(logo + small)] == ["CHEVROLESTE", "PEÇAS ORIGINAIS"]
+    small_b = _in_type(line_of(1, ("PEÇAS", "B-COMPANY"), ("ORIGINAIS", "I-COMPANY")), 65, 22)
+    assert [v.value for v in words_to_values(logo + small_b)] == ["CHEVROLESTE", "PEÇAS ORIGINAIS"]
+    same = _in_type(line_of(1, ("Senhora", "I-COMPANY"), ("de", "I-COMPANY"), ("Fatima", "I-COMPANY")), 65, 52)
+    assert [v.value for v in words_to_values(_in_type(line_of(0, ("Flores", "B-COMPANY"), ("Nossa", "I-COMPANY")), 0, 60)
+                                             + same)] == ["Flores Nossa Senhora de Fatima"]
+
+
 def test_a_name_complete_on_its_line_is_not_continued_by_the_next_line() -> None:
     words = line_of(0, ("ВИШНЯКОВА", "B-FULL_NAME"), ("ПОЛИНА", "I-FULL_NAME"), ("ВЕНИАМИНОВНА", "I-FULL_NAME")) + line_of(
         1, ("Гранатомётчик", "B-FULL_NAME")

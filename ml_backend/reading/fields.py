@@ -112,6 +112,8 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
         return False  # a name's second line, if it is one, is joined by ``_join_wrapped``
     if new_line and _far_below(open_value, tw):
         return False  # a B- far below starts a value of its own
+    if new_line and field_name in _WRAPPING_FIELDS and not _same_type_size(open_value.words[-1], tw):
+        return False  # "CHEVROLESTE" in big type over "PEÇAS ORIGINAIS CHEVROLET": the line below is not its
     if new_line and field_name == "company" and _ends_on_legal_form(open_value.text()):
         return False  # "Clearview Media Inc." ends the name; a slogan below is no part of it
     if tw.tag.startswith("I-"):
@@ -127,6 +129,27 @@ def _continues(open_value: _OpenValue | None, tw: TaggedWord, field_name: str) -
 _WRAPPING_FIELDS = frozenset({"position", "company"})
 #: Gap between a line and its wrapped continuation, in line heights of the lower line.
 _MAX_WRAP_GAP = 2.0
+
+
+#: Largest ratio of the type heights of two lines of one value: a name, title or company printed
+#: over two lines is printed in one type size (the heights OCR boxes give vary a little with the
+#: letters and the photo's perspective); a logo word over a line in small type is two things.
+_MAX_TYPE_SIZE_RATIO = 1.5
+
+
+def _same_type_heights(ha: float, hb: float) -> bool:
+    return min(ha, hb) > 0 and max(ha, hb) <= _MAX_TYPE_SIZE_RATIO * min(ha, hb)
+
+
+def _same_type_size(a: TaggedWord, b: TaggedWord) -> bool:
+    """Whether the lines of two words are printed in about the same type size."""
+    return _same_type_heights(a.word.bbox[3] - a.word.bbox[1], b.word.bbox[3] - b.word.bbox[1])
+
+
+def _type_height(v: FieldValue) -> float:
+    """A value's type height: its box's height per printed line."""
+    assert v.bbox is not None
+    return (v.bbox[3] - v.bbox[1]) / max(1, len(set(v.line_indices)))
 
 
 def _far_below(open_value: _OpenValue, tw: TaggedWord) -> bool:
@@ -471,7 +494,7 @@ def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
         return False
     if upper.field == "company" and _ends_on_legal_form(upper.value):
         return False
-    return wraps_onto(upper, lower)
+    return wraps_onto(upper, lower) and _same_type_heights(_type_height(upper), _type_height(lower))
 
 
 def _starts_its_line(value: FieldValue, words: list[TaggedWord] | None) -> bool:
