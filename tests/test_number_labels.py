@@ -47,6 +47,11 @@ def test_the_label_is_read_before_the_number_on_its_line_or_in_its_table_cell() 
     # a number recovered from the line keeps the whole line as read: found by its national digits
     recovered = FieldValue("phone", "+49301234568", lines[0].text, 0.6, line_indices=[0])
     assert printed_label(recovered, facts) == "F"
+    # a local number kept as printed has no E.164 form: found by its own digits, the label glued to
+    # the number before it ("Pabx:(11)2131-3400-Fax:2131-3418")
+    glued = read_lines([_line("Pabx:(11)2131-3400-Fax:2131-3418")], CardRegion("BR", True)).lines
+    local = FieldValue("phone", "2131-3418", "Pabx:(11)2131-3400-Fax:2131-3418", 0.6, line_indices=[0])
+    assert label_kind(printed_label(local, glued)) == "fax"
     assert printed_label(_phone("8 (495) 123-45-67", 1), facts) == "Факс:"
     assert printed_label(_phone("026 091 9377", 3, (60, 40, 200, 60)), facts) == "Fax:"
 

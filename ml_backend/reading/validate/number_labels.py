@@ -57,15 +57,19 @@ def label_kind(label: str) -> str | None:
 
 def _digit_keys(value: FieldValue) -> list[str]:
     """Digit strings to find ``value``'s number by on its line: the digits as read, then the
-    national digits of its E.164 value (a number recovered from a line has the line as ``raw``)."""
+    national digits of its E.164 value, or the digits of a local number kept as printed (a number
+    recovered from a line has the line as ``raw``)."""
     keys = []
     raw = value.raw or ""
     if raw and not _holds_several_numbers(raw):
         keys.append("".join(ch for ch in raw if ch.isdigit()))
-    try:
-        keys.append(phonenumbers.national_significant_number(phonenumbers.parse(value.value, None)))
-    except phonenumbers.NumberParseException:
-        pass
+    if value.value.startswith("+"):
+        try:
+            keys.append(phonenumbers.national_significant_number(phonenumbers.parse(value.value, None)))
+        except phonenumbers.NumberParseException:
+            pass
+    else:  # a local number kept as printed ("2131-3418"): no E.164 form, its digits are the key
+        keys.append("".join(ch for ch in value.value if ch.isdigit()))
     return [k for k in keys if k]
 
 
