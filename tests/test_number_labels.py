@@ -147,3 +147,15 @@ def test_a_number_alone_on_its_line_is_recovered_where_it_is_possible_in_the_car
     assert find_phones("2294-9484", "BR") == []  # without evidence of the region: nothing to go on
     assert find_phones("Av. Itaquera 2294-9484", "BR", region_known=True) == []  # free text: anything
     assert find_phones("03564-040", "BR", region_known=True) == []  # a CEP, not a number
+
+
+def test_local_numbers_listed_after_a_labelled_number_with_slashes_are_found_as_printed() -> None:
+    """"Fones 11 2082-2399/2646-6123": the label is the second number's too; kept as printed, no
+    area code made up for it. Only where the card's region is known (a local number means nothing
+    elsewhere) and only after a labelled number."""
+    from ml_backend.reading.values.found import find_phones
+
+    assert find_phones("Fones 11 2082-2399/2646-6123", "BR", region_known=True) == ["+551120822399", "2646-6123"]
+    assert find_phones("Tel:(11)2747-8430 / 2746-6245", "BR", region_known=True) == ["+551127478430", "2746-6245"]
+    assert find_phones("Fones 11 2082-2399/2646-6123", "BR") == ["+551120822399"]
+    assert find_phones("11 2082-2399/2646-6123", "BR", region_known=True) == []

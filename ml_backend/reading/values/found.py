@@ -19,6 +19,7 @@ from ml_backend.reading.values.normalise import normalise
 from ml_backend.text.addresses import BR_CEP, US_ZIP_PLUS_FOUR, alternation
 from ml_backend.text.labels import NUMBER_LABELS
 from ml_backend.text.lexicon import COMMON_TLDS, MISREAD_PLUS_SIGNS
+from ml_backend.text.numbers import LOCAL_NUMBER
 
 #: Where OCR glues two printed items together: a separator dot/bar/bullet, "www"/"http"
 #: directly after a letter ("x.ruwww.x.ru"), or a slash printed between two items
@@ -71,7 +72,27 @@ def find_phones(text: str, region: str, *, evidence: bool = True, region_known: 
                 continue  # a possible number in free text may be anything; a CEP or ZIP+4 is a postcode
             if norm.valid and norm.value not in found:
                 found.append(norm.value)
+            if labelled and region_known:
+                found += [n for n in _listed_after(reading[match.end:], region) if n not in found]
     return found
+
+
+#: Local numbers listed after a number, a slash before each ("11 2082-2399/2646-6123"): the
+#: label before the first one is theirs too.
+_LISTED_LOCAL_NUMBER = re.compile(rf"\s*/\s*({LOCAL_NUMBER})(?!\d)")
+
+
+def _listed_after(rest: str, region: str) -> list[str]:
+    """The local numbers of ``region`` listed with slashes at the start of ``rest``, as kept (the
+    phone normaliser's value of a local number: as printed, no made-up area code)."""
+    out = []
+    while (match := _LISTED_LOCAL_NUMBER.match(rest)) is not None:
+        norm = normalise("phone", match.group(1), region, region_known=True)
+        if not norm.valid:
+            break
+        out.append(norm.value)
+        rest = rest[match.end():]
+    return out
 
 
 #: Digits a number alone on its line needs to count as a phone without a label (a local number
