@@ -289,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--train-cards", type=int, help="override the preset's number of training cards")
     parser.add_argument("--epochs", type=float, help="override the preset's epochs")
+    parser.add_argument("--size", help="override the preset's model size (a key of training.train.SIZE_PRESETS: "
+                                       "tiny, small, medium, base)")
     parser.add_argument("--html-share", type=float, metavar="F",
                         help="override the preset's share of cards laid out by the HTML renderer (0 to 1; needs chromium)")
     parser.add_argument("--holdout", metavar="KEY=VALUE",
@@ -326,6 +328,14 @@ def main(argv: list[str] | None = None) -> int:
         preset = replace(preset, train_cards=args.train_cards)
     if args.epochs:
         preset = replace(preset, epochs=args.epochs)
+    if args.size:
+        from active_learning.training.train import SIZE_PRESETS
+
+        if args.size not in SIZE_PRESETS:
+            print(f"bootstrap_model: error: --size must be one of {', '.join(SIZE_PRESETS)}, got {args.size!r}",
+                  file=sys.stderr)
+            return 2
+        preset = replace(preset, size=args.size)
     if args.html_share is not None:
         if not 0.0 <= args.html_share <= 1.0:
             print(f"bootstrap_model: error: --html-share must be within [0, 1], got {args.html_share}", file=sys.stderr)

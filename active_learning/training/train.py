@@ -55,6 +55,8 @@ SIZE_PRESETS: dict[str, dict[str, Any]] = {
                  coordinate_size=12, shape_size=8),
     "small": dict(hidden_size=128, num_hidden_layers=2, num_attention_heads=4, intermediate_size=512,
                   coordinate_size=24, shape_size=16),
+    "medium": dict(hidden_size=128, num_hidden_layers=4, num_attention_heads=4, intermediate_size=512,
+                   coordinate_size=24, shape_size=16),
     "base": dict(hidden_size=192, num_hidden_layers=4, num_attention_heads=4, intermediate_size=768,
                  coordinate_size=32, shape_size=32),
 }

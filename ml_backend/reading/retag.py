@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from ml_backend.reading import rules
 from ml_backend.text.cyrillic import LATIN_TWINS
 from ml_backend.schema import OUTSIDE_TAG, FieldValue, TaggedWord, union_bbox
 from ml_backend.text.addresses import FIVE_DIGIT_POSTCODE, RU_POSTCODE, UK_INWARD_CODE, UK_OUTWARD_CODE, US_ZIP_CODE
-from ml_backend.text.labels import PHONE_LABELS, POSTCODE_LABELS
+from ml_backend.text.labels import NUMBER_LABELS, PHONE_LABELS, POSTCODE_LABELS, WEB_LABELS
 from ml_backend.text.lexicon import (
     COMMON_TLDS,
     COMPANY_LEGAL_FORMS,
@@ -179,6 +180,24 @@ _NAME_WORD = re.compile(r"^[^\W\d_a-zà-ÿа-яё][^\W\d_]*(?:['’\-][^\W\d_]+)
 _MAX_UNTAGGED_NAME_WORDS = 2
 
 
+def _lines_completed(words: list[TaggedWord], field_tag: str, fits: Callable[[str], bool],
+                     most_untagged: Callable[[int], int]) -> list[TaggedWord]:
+    """``words`` with each line whose tagged words are all ``field_tag``'s, and whose words the
+    tagger called nothing each ``fits`` and number at most ``most_untagged(tagged words)``,
+    tagged as one value of ``field_tag``."""
+    field = field_tag.lower()
+    out = list(words)
+    for indices in _line_groups(words):
+        line = [words[i] for i in indices]
+        untagged = [tw for tw in line if tw.field is None]
+        if (not untagged or len(untagged) > most_untagged(len(line) - len(untagged)) or len(untagged) == len(line)
+                or any(tw.field not in (None, field) for tw in line) or not all(fits(tw.word.text) for tw in untagged)):
+            continue
+        log.debug("%r read as one %s line", " ".join(tw.word.text for tw in line), field)
+        _tag_line(out, words, indices, field_tag)
+    return out
+
+
 @rules.implements("retag.name_line_completed")
 def _name_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line whose words are the name's and a capitalised word or two the tagger called
@@ -186,18 +205,30 @@ def _name_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     whole: a name is printed as a line of its own, and a tagger trained on generated cards
     misses given names it has not seen. A word the name lists call an affix ("Dr.", "PhD")
     or a label stays as it was."""
-    out = list(words)
-    for indices in _line_groups(words):
-        line = [words[i] for i in indices]
-        untagged = [tw for tw in line if tw.field is None]
-        if (not untagged or len(untagged) > _MAX_UNTAGGED_NAME_WORDS or len(untagged) == len(line)
-                or any(tw.field not in (None, "full_name") for tw in line)
-                or not all(_NAME_WORD.match(tw.word.text) and tw.word.text.lower() not in NAME_AFFIXES
-                           for tw in untagged)):
-            continue
-        log.debug("%r read as one name line", " ".join(tw.word.text for tw in line))
-        _tag_line(out, words, indices, "FULL_NAME")
-    return out
+    return _lines_completed(words, "FULL_NAME",
+                            lambda text: bool(_NAME_WORD.match(text)) and text.lower() not in NAME_AFFIXES,
+                            lambda tagged: _MAX_UNTAGGED_NAME_WORDS)
+
+
+#: Digits a word of an address line may hold: a house number, a postcode; more is a phone number.
+_MAX_ADDRESS_WORD_DIGITS = 6
+
+
+def _address_word(text: str) -> bool:
+    """Whether a word may be part of an address as printed: no e-mail or web address, no phone
+    number, no contact label ("Tel:", "Fone" before a number on the next line)."""
+    head = text.rstrip(":").strip(".").lower()
+    return ("@" not in text and not head.startswith("www") and sum(ch.isdigit() for ch in text) <= _MAX_ADDRESS_WORD_DIGITS
+            and head not in NUMBER_LABELS | WEB_LABELS)
+
+
+@rules.implements("retag.address_line_completed")
+def _address_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line whose words are the address's and fewer words the tagger called nothing ("Jd./O
+    Samara - SP", "Próximo a Escola Astolfo/O") is an address line as a whole: the tagger drops
+    street and district names of places it has not seen. Not a contact label, a phone number, an
+    e-mail or web address."""
+    return _lines_completed(words, "ADDRESS", _address_word, lambda tagged: tagged - 1)
 
 
 #: Words a title line may hold besides the position's: plain words, not labels, numbers or marks.

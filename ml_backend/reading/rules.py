@@ -377,6 +377,11 @@ RULES: tuple[Rule, ...] = (
          ((("Altair/O D'Auria/FULL_NAME Miranda/FULL_NAME",), ("Altair/FULL_NAME D'Auria/FULL_NAME Miranda/FULL_NAME",)),
           (("Dr./O Jane/FULL_NAME Roe/FULL_NAME",), ("Dr./O Jane/FULL_NAME Roe/FULL_NAME",)),
           (("Jane/FULL_NAME Roe/FULL_NAME sales/O",), ("Jane/FULL_NAME Roe/FULL_NAME sales/O",)))),
+    Rule("retag.address_line_completed", "retag", ("address",), "retag", "layout",
+         "words the tagger left out of a line otherwise the address's, fewer than its address words, belong to the "
+         "address (not a contact label, a phone number, an e-mail or web address)", (),
+         ((("Jd./O Samara/ADDRESS -/ADDRESS SP/ADDRESS",), ("Jd./ADDRESS Samara/ADDRESS -/ADDRESS SP/ADDRESS",)),
+          (("Rua/ADDRESS Pinhal,/ADDRESS 283/ADDRESS Tel:/O",), ("Rua/ADDRESS Pinhal,/ADDRESS 283/ADDRESS Tel:/O",)))),
     Rule("retag.title_line_completed", "retag", ("position",), "retag", "layout",
          "a plain word or two the tagger left out of a title line belong to the title (not where the line, so "
          "completed, would continue a title ending on the line above: a department under the title)", (),
