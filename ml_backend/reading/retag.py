@@ -188,6 +188,7 @@ def _lines_completed(words: list[TaggedWord], field_tag: str, fits: Callable[[st
     field = field_tag.lower()
     out = list(words)
     for indices in _line_groups(words):
+        indices = _without_leading_label(words, indices)  # "Address:" stays a label
         line = [words[i] for i in indices]
         untagged = [tw for tw in line if tw.field is None]
         if (not untagged or len(untagged) > most_untagged(len(line) - len(untagged)) or len(untagged) == len(line)
