@@ -469,8 +469,10 @@ RULES: tuple[Rule, ...] = (
     Rule("validate.relabelled_by_cues", "validate", _ANY_NAME, "move", "wordlist",
          "a name/company/position whose cues (legal form, title word) say another of the three moves there; "
          "where the card fills that field, a legal form is flagged and a title word (a company may print one) "
-         "noted", (),
+         "noted; a name holding a trade or company word and no given name is the company of a card that has none", (),
          ((("full_name: Acme LLC",), ("company: Acme LLC",)),
+          (("full_name: FRISEUR WIELOCH",), ("company: FRISEUR WIELOCH",)),
+          (("full_name: Boulangerie Bonnet", "company: Bonnet SARL"), ("full_name: Boulangerie Bonnet", "company: Bonnet SARL")),
           (("company: Steiger Widmer & Partner", "position: Ophthalmologist"),
            ("company: Steiger Widmer & Partner", "position: Ophthalmologist")))),
     Rule("validate.person_like_company_flagged", "validate", ("company",), "flag", "wordlist",

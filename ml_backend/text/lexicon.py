@@ -78,6 +78,26 @@ COMPANY_WORDS: frozenset[str] = frozenset({
     "groupe", "société", "societe", "conseil", "cabinet", "entreprise", "associés", "logistique", "immobilier",
     "énergie", "informatique",
     "grupo", "grupa", "groep", "studio",
+    # trades: what a shop, a workshop or a restaurant is ("Boulangerie Bonnet", "FRISEUR WIELOCH"), in the
+    # languages we read; words that are also surnames or job titles ("Baker", "Koch", "Müller") are left out
+    "bakery", "cafe", "café", "restaurant", "bistro", "pizzeria", "pharmacy", "florist", "boutique", "barbershop",
+    "hairdressers", "laundry", "opticians", "catering", "plumbing", "locksmiths", "garage", "motors", "salon",
+    "bäckerei", "konditorei", "friseur", "friseursalon", "metzgerei", "fleischerei", "apotheke", "autowerkstatt",
+    "werkstatt", "gaststätte", "blumenladen", "optik", "reinigung", "schreinerei", "tischlerei", "buchhandlung",
+    "boulangerie", "pâtisserie", "patisserie", "boucherie", "charcuterie", "fromagerie", "pharmacie", "coiffure",
+    "fleuriste", "librairie", "épicerie", "epicerie", "traiteur", "brasserie", "bistrot", "pressing", "optique",
+    "cordonnerie", "plomberie", "menuiserie",
+    "panadería", "panaderia", "pastelería", "carnicería", "farmacia", "peluquería", "taller", "floristería",
+    "librería", "ferretería", "restaurante", "cafetería", "óptica", "lavandería",
+    "panificio", "panetteria", "pasticceria", "macelleria", "parrucchiere", "officina", "fioraio", "ferramenta",
+    "ristorante", "trattoria", "osteria", "ottica", "lavanderia", "gelateria",
+    "padaria", "confeitaria", "açougue", "farmácia", "cabeleireiro", "floricultura", "livraria", "lanchonete",
+    "ótica", "optica", "otica", "mecânica", "mecanica", "funilaria", "borracharia", "eletrônica", "papelaria",
+    "pizzaria", "buffet",
+    "bakkerij", "slagerij", "apotheek", "kapsalon", "bloemist", "boekhandel",
+    "piekarnia", "apteka", "warsztat", "kwiaciarnia", "księgarnia", "restauracja", "kawiarnia",
+    "пекарня", "булочная", "аптека", "парикмахерская", "автосервис", "ателье", "кафе", "ресторан", "мастерская",
+    "химчистка", "оптика",
 })
 
 #: Job-title words (whole tokens).

@@ -150,6 +150,8 @@ class Validator:
                 continue
             cues = self._cues.cues(v.value)
             target = _cue_target(v.field, cues)
+            if target is None and _trade_name(v.field, cues) and not any(o.field == "company" for o in out):
+                target = "company"  # "FRISEUR WIELOCH" read as a name on a card that names no company
             if target is None:
                 continue
             if any(o.field == target for j, o in enumerate(out) if j != i):
@@ -343,6 +345,13 @@ def _shape_problem(field_name: str, value: str, region: str | None) -> str | Non
     if field_name == "position":
         return problem or misread_position(value)
     return problem
+
+
+def _trade_name(field: str, cues: Cues) -> bool:
+    """Whether a full name holds a word company names are made of ("Boulangerie Bonnet",
+    "Panificio Barozzi") and no known given name: a business named after its owner. A weaker cue
+    than a legal form (a surname may be such a word), so only a card without a company moves it."""
+    return field == "full_name" and cues.company_word and not cues.legal_form and not cues.person
 
 
 def _cue_target(field: str, cues: Cues) -> str | None:
