@@ -533,8 +533,9 @@ def _tagline_under_the_domain_name(words: list[TaggedWord]) -> list[TaggedWord]:
     lines. When exactly one company line is the name the card's own domain spells, a company
     line none of whose words the domain spells is no part of the name. A line whose words the
     domain does spell stays ("Brunau" / "Buffet" beside brunaubuffet.com.br), as does a line of
-    legal forms or words that close a company name ("GROUP") and a line of one word ("Nelson
-    Auto" / "Repair"): a tagline says what the firm does in a phrase."""
+    legal forms or words that close a company name ("GROUP"), a line of one word ("Nelson
+    Auto" / "Repair") and one that starts with "and"/"&" ("JOHNSON, ALLEN" / "AND HARRISON"): a
+    tagline says what the firm does in a phrase."""
     labels = _domain_labels(words)
     if not labels:
         return words
@@ -556,6 +557,8 @@ def _tagline_under_the_domain_name(words: list[TaggedWord]) -> list[TaggedWord]:
             continue
         if all(_company_word(words[i]) for i in line) or len(own(line)) < 2:
             continue  # "LUMEN ENERGY" / "GROUP", "Nelson Auto" / "Repair": the name's last word on a line of its own
+        if words[line[0]].word.text.lower() in NAME_CONJUNCTIONS:
+            continue  # "JOHNSON, ALLEN" / "AND HARRISON": the name goes on
         log.debug("%r under the domain's name: a tagline", " ".join(words[i].word.text for i in line))
         for i in line:
             out[i] = replace(words[i], tag=OUTSIDE_TAG)
