@@ -238,6 +238,33 @@ _PLAIN_WORD = re.compile(r"^[^\W\d_][^\W\d_'’&\-]*$")
 _MAX_UNTAGGED_TITLE_WORDS = 2
 
 
+#: At most this many words of a title line may be given to another field for the title to take them.
+_MAX_MISTAGGED_TITLE_WORDS = 2
+
+
+@rules.implements("retag.title_line_taken_back")
+def _title_line_taken_back(words: list[TaggedWord]) -> list[TaggedWord]:
+    """A line of the position's words and a word or two given the name or the company
+    ("Nutritional/FULL_NAME therapist" under "LOPA DIVAN", "PRIMARY SCHOOL TEACHER/COMPANY") is
+    the title as a whole, when the card prints that name or company on another line: a line
+    holds one value, and the tagger, unsure at a title's edge, reached for the field next to it."""
+    lines = _line_groups(words)
+    out = list(words)
+    for indices in lines:
+        line = [words[i] for i in indices]
+        others = {tw.field for tw in line if tw.field != "position"}
+        if (not any(tw.field == "position" for tw in line) or len(others) != 1
+                or not others <= {"full_name", "company"}
+                or sum(tw.field != "position" for tw in line) > _MAX_MISTAGGED_TITLE_WORDS):
+            continue
+        (other,) = others
+        if not any(words[j].field == other for rest in lines if rest is not indices for j in rest):
+            continue
+        log.debug("%r read as one title line", " ".join(tw.word.text for tw in line))
+        _tag_line(out, words, indices, "POSITION")
+    return out
+
+
 @rules.implements("retag.title_line_completed")
 def _title_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
     """A line whose words are the position's and a plain word or two the tagger called nothing

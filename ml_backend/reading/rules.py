@@ -384,6 +384,14 @@ RULES: tuple[Rule, ...] = (
          "address (not a contact label, a phone number, an e-mail or web address)", (),
          ((("Jd./O Samara/ADDRESS -/ADDRESS SP/ADDRESS",), ("Jd./ADDRESS Samara/ADDRESS -/ADDRESS SP/ADDRESS",)),
           (("Rua/ADDRESS Pinhal,/ADDRESS 283/ADDRESS Tel:/O",), ("Rua/ADDRESS Pinhal,/ADDRESS 283/ADDRESS Tel:/O",)))),
+    Rule("retag.title_line_taken_back", "retag", ("position", "full_name", "company"), "retag", "layout",
+         "a word or two of a title line given the name or the company, which the card prints on another line, "
+         "belong to the title", (),
+         ((("LOPA/FULL_NAME DIVAN/FULL_NAME", "Nutritional/FULL_NAME therapist/POSITION"),
+           ("LOPA/FULL_NAME DIVAN/FULL_NAME", "Nutritional/POSITION therapist/POSITION")),
+          (("PRIMARY/POSITION SCHOOL/POSITION TEACHER/COMPANY", "Brightside/COMPANY Group/COMPANY"),
+           ("PRIMARY/POSITION SCHOOL/POSITION TEACHER/POSITION", "Brightside/COMPANY Group/COMPANY")),
+          (("Jane/FULL_NAME Roe/FULL_NAME Director/POSITION",), ("Jane/FULL_NAME Roe/FULL_NAME Director/POSITION",)))),
     Rule("retag.title_line_completed", "retag", ("position",), "retag", "layout",
          "a plain word or two the tagger left out of a title line belong to the title (not where the line, so "
          "completed, would continue a title ending on the line above: a department under the title)", (),
