@@ -217,9 +217,10 @@ _MAX_ADDRESS_WORD_DIGITS = 6
 
 def _address_word(text: str) -> bool:
     """Whether a word may be part of an address as printed: no e-mail or web address, no phone
-    number, no contact label ("Tel:", "Fone" before a number on the next line)."""
+    number, no contact label ("Tel:", "Fone" before a number on the next line), no label's last
+    word ("Sede operativa:", "Юр. адрес:")."""
     head = text.rstrip(":").strip(".").lower()
-    return ("@" not in text and not head.startswith("www") and sum(ch.isdigit() for ch in text) <= _MAX_ADDRESS_WORD_DIGITS
+    return ("@" not in text and not head.startswith("www") and not text.endswith(":") and sum(ch.isdigit() for ch in text) <= _MAX_ADDRESS_WORD_DIGITS
             and head not in NUMBER_LABELS | WEB_LABELS)
 
 

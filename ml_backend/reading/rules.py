@@ -561,12 +561,13 @@ RULES: tuple[Rule, ...] = (
     Rule("validate.leftover_name_as_position", "settle", ("position", "full_name"), "move", "wordlist",
          "a second one-line name with no given name on a card without a position is the position", ()),
     Rule("validate.title_without_a_person_flagged", "settle", ("position",), "flag", "card",
-         "a job title on a card that names no person is flagged (a slogan or a line of services, or a missed "
-         "name); a QR code's title stays", (),
+         "a job title with no title word on a card that names no person is flagged (a slogan or a line of "
+         "services); a QR code's title stays", (),
          ((("company: Eletrônica ADACHI Ltda.", "position: Assistência Técnica especializada"),
            ("company: Eletrônica ADACHI Ltda.", "position!: Assistência Técnica especializada")),
           (("full_name: Renan Beato", "position: Gerente de Negócios"),
-           ("full_name: Renan Beato", "position: Gerente de Negócios")))),
+           ("full_name: Renan Beato", "position: Gerente de Negócios")),
+          (("company: Acme Ltd", "position: Senior Consultant"), ("company: Acme Ltd", "position: Senior Consultant")))),
     Rule("validate.unsure_readings_flagged", "settle", tuple(f for f in ("full_name", "position", "company", "email",
                                                                           "website", "address")), "flag", "format",
          "a value read from a line the OCR engine was unsure of is flagged; one spelled in Russian dictionary "

@@ -623,16 +623,17 @@ def _flagged(v: FieldValue, reason: str) -> FieldValue:
     return replace(v, valid=False, reason=reason, confidence=v.confidence * FLAGGED_FACTOR)
 
 
-def _title_without_a_person_flagged(values: list[FieldValue]) -> list[FieldValue]:
-    """A job title on a card that names no person is flagged: a title is the holder's, printed
-    beside the name, so on a card without one (a shop's card, a logo side) the line read as a
-    title is a slogan or a line of services ("Assistência Técnica especializada", "PROPERTY
-    ENHANCEMENT"), or the name was missed; either way an annotator should look. A QR code's
-    title is the holder's own word and stays."""
+def _title_without_a_person_flagged(values: list[FieldValue], cues: CueTagger) -> list[FieldValue]:
+    """A "job title" with no job-title word on a card that names no person is flagged: a title is
+    the holder's, printed beside the name, so on a card without one (a shop's card, a logo side)
+    such a line is a slogan or a line of services ("Assistência Técnica especializada",
+    "PROPERTY ENHANCEMENT"). A line with a title word ("Senior Consultant") stays: the name may
+    be the one the OCR or the tagger missed. A QR code's title is the holder's own word."""
     if any(v.field == "full_name" and v.valid for v in values):
         return values
-    return [_flagged(v, "a job title on a card that names no person") if v.field == "position" and v.valid
-            and v.source != "qr" else v for v in values]
+    return [_flagged(v, "a job title with no title word on a card that names no person")
+            if v.field == "position" and v.valid and v.source != "qr" and not cues.cues(v.value).title else v
+            for v in values]
 
 
 def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
@@ -759,7 +760,7 @@ def _rule_leftover_name(values: list[FieldValue], card: CardContext) -> list[Fie
 
 @rules.implements("validate.title_without_a_person_flagged")
 def _rule_title_without_a_person(values: list[FieldValue], card: CardContext) -> list[FieldValue]:
-    return _title_without_a_person_flagged(values)
+    return _title_without_a_person_flagged(values, card.validator._cues)
 
 
 @rules.implements("validate.unsure_readings_flagged")
