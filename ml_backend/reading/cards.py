@@ -53,8 +53,12 @@ ASPECT_RANGE = (1.35, 2.1)
 #: Share of its minimum-area rectangle a card-shaped region fills.
 MIN_RECTANGULARITY = 0.82
 #: Smallest card, as a share of the image area (a card is 7.5% of an A4 scanner bed; ten cards
-#: spread on a table ~3-4% of the photo).
-MIN_CARD_AREA = 0.02
+#: spread on a table, tilted and with room between them, 1.5-4% of the photo).
+MIN_CARD_AREA = 0.01
+#: Smallest piece a blob is cut into: twice ``MIN_CARD_AREA``. A card-shaped region on its own is
+#: a strong cue even when small; a piece cut out of a blob is not (a design line splits a small
+#: card into two card-shaped halves as readily as a seam splits two touching cards).
+MIN_PIECE_AREA = 0.02
 #: Smallest share of the image the cards of a multi-card answer cover together.
 MIN_CARDS_COVER = 0.1
 #: Largest ratio between the areas of two cards found in one image (one physical format).
@@ -698,7 +702,7 @@ def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
     h, w = rgb.shape[:2]
     fg, edges, plain = _foreground(rgb)
     fg = _fill_holes(fg)
-    min_area = MIN_CARD_AREA * h * w
+    min_area, piece_area = MIN_CARD_AREA * h * w, MIN_PIECE_AREA * h * w
     contours, _ = cv2.findContours(fg, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     found: list[_Candidate] = []
     for contour in contours:
@@ -708,7 +712,7 @@ def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
         whole = _candidate(contour)
         blob = np.zeros_like(fg)
         cv2.drawContours(blob, [contour], -1, 255, thickness=cv2.FILLED)
-        pieces = _grid_split(contour, edges, fg.shape, min_area) or _split(blob, edges, whole, min_area)
+        pieces = _grid_split(contour, edges, fg.shape, piece_area) or _split(blob, edges, whole, piece_area)
         if pieces:
             found.extend(pieces)
         elif whole.card_shaped:
