@@ -208,6 +208,21 @@ def _background_model(lab: np.ndarray, border: np.ndarray) -> np.ndarray:
     return cv2.resize(coarse, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
+def _bridge_gaps(walls: np.ndarray, edges: np.ndarray, side: float) -> np.ndarray:
+    """``walls`` with the long straight edges of ``edges`` drawn in, extended across short gaps.
+
+    A card's cut edge is a straight line that a faint stretch, glare, or a card of the table's
+    tone interrupts; a region bounded by it (a flood fill, a face) leaks through such a gap into
+    the table. ``side`` is a card's short side: segments shorter than half of it (text, the
+    table's grain) are not drawn, gaps up to 5% of it are closed."""
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=max(20, round(0.3 * side)),
+                            minLineLength=max(10, round(0.5 * side)), maxLineGap=max(3, round(0.05 * side)))
+    out = walls.copy()
+    for x0, y0, x1, y1 in ([] if lines is None else lines.reshape(-1, 4)):
+        cv2.line(out, (int(x0), int(y0)), (int(x1), int(y1)), 255, 2)
+    return out
+
+
 def _foreground(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     """Foreground mask (uint8 0/255), the edge map, and whether the background is plain."""
     h, w = rgb.shape[:2]
@@ -224,7 +239,7 @@ def _foreground(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     fg = (dist > threshold).astype(np.uint8) * 255
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     if plain:  # white on white: what the border cannot reach without crossing an edge
-        walls = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+        walls = _bridge_gaps(cv2.dilate(edges, np.ones((3, 3), np.uint8)), edges, math.sqrt(MIN_PIECE_AREA * h * w))
         reach = np.zeros((h + 2, w + 2), np.uint8)
         free = (walls == 0).astype(np.uint8)
         seeds = [(x, y) for x in range(0, w, 7) for y in (0, h - 1)] + [(x, y) for y in range(0, h, 7) for x in (0, w - 1)]
@@ -273,6 +288,38 @@ def _split(blob: np.ndarray, edges: np.ndarray, whole: _Candidate, min_area: flo
     if sum(p.rect_area for p in pieces) < 0.75 * whole.area:
         return None
     return pieces
+
+
+#: Radii (work-scale pixels) of the erosions that cut a blob at its necks: the bridge two cards
+#: make where a corner touches a neighbour, or where a narrow gap between them is shadowed or
+#: walled off from the background, is up to ~40 pixels wide (a card's short side is 100-300).
+NECK_RADII = (4, 8, 12, 16, 20)
+
+
+def _neck_split(blob: np.ndarray, whole: _Candidate, min_area: float) -> list[_Candidate] | None:
+    """Cards that touch at a corner or through their shadows, tilted apart (no straight seam for
+    ``_grid_split``, and a design may cut one of them into pieces that are not card-shaped):
+    the blob eroded until it falls apart at its narrow necks, each part grown back inside the
+    blob. A card is convex and has no neck, so it never falls apart this way; a split is kept
+    only when every part is a filled card-shaped rectangle and together they cover the blob."""
+    if whole.card_shaped:
+        return None
+    for radius in NECK_RADII:
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        count, labels = cv2.connectedComponents(cv2.erode(blob, kernel))
+        if count < 3:
+            continue
+        parts = []
+        for k in range(1, count):
+            part = cv2.bitwise_and(cv2.dilate((labels == k).astype(np.uint8) * 255, kernel), blob)
+            contours, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            contour = max(contours, key=cv2.contourArea)
+            if cv2.contourArea(contour) >= 0.5 * min_area:
+                parts.append(_candidate(contour))
+        if (len(parts) >= 2 and all(p.card_shaped and p.rectangularity >= 0.9 and p.area >= min_area for p in parts)
+                and _similar_sizes(parts) and sum(p.area for p in parts) >= 0.9 * whole.area):
+            return parts
+    return None
 
 
 #: Share of a cut line between two touching cards that must lie on an edge (their cut edges or
@@ -638,14 +685,8 @@ def _face_cards(edges: np.ndarray, found: list[_Candidate], min_area: float) -> 
         return []
     largest = max(sizes)
     h, w = edges.shape
-    cut = cv2.dilate(edges, np.ones((3, 3), np.uint8))
-    # a card's outline with a gap (a faint stretch, glare) would let its face run out into the
-    # table: long, densely supported straight edges are extended across short gaps
-    side = math.sqrt(largest)
-    lines = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=max(20, round(0.3 * side)),
-                            minLineLength=max(10, round(0.5 * side)), maxLineGap=max(3, round(0.05 * side)))
-    for x0, y0, x1, y1 in ([] if lines is None else lines.reshape(-1, 4)):
-        cv2.line(cut, (int(x0), int(y0)), (int(x1), int(y1)), 255, 2)
+    # a card's outline with a gap would let its face run out into the table
+    cut = _bridge_gaps(cv2.dilate(edges, np.ones((3, 3), np.uint8)), edges, math.sqrt(largest))
     min_face = max(MIN_FACE * h * w, 0.03 * largest)
     cells = _Faces(cut, min_face)
     taken = np.zeros((h, w), np.uint8)
@@ -712,7 +753,8 @@ def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
         whole = _candidate(contour)
         blob = np.zeros_like(fg)
         cv2.drawContours(blob, [contour], -1, 255, thickness=cv2.FILLED)
-        pieces = _grid_split(contour, edges, fg.shape, piece_area) or _split(blob, edges, whole, piece_area)
+        pieces = (_grid_split(contour, edges, fg.shape, piece_area) or _split(blob, edges, whole, piece_area)
+                  or _neck_split(blob, whole, piece_area))
         if pieces:
             found.extend(pieces)
         elif whole.card_shaped:
