@@ -551,15 +551,69 @@ def _run_cover(occupied: np.ndarray, min_run: int) -> np.ndarray:
     return np.bincount(r_start[long], weights=lengths[long], minlength=rows)
 
 
-def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float) -> np.ndarray:
+#: Deepest a side may move in onto a strong edge when nothing straight lies within
+#: ``MAX_FIT_SHARE``: a long drop shadow on a light table (a low lamp) is up to a quarter of the
+#: card, soft, and holds no strong edge; the card's cut edge beyond it is a sharp one.
+MAX_SHADOW_SHARE = 0.3
+
+
+def _side_offset(s: np.ndarray, t: np.ndarray, length: float, band: float) -> tuple[float, float] | None:
+    """The outermost straight line along a side that unbroken edge stretches support on most of
+    its length: (offset along the outward normal, slope), or None. ``s``/``t`` are the edge
+    points' positions along the side and along its outward normal; lines from ``band`` inside
+    to ``FIT_OUTSIDE`` outside, tilted by up to 4 degrees (the quad of a card and its shadow is
+    not quite parallel to the card), are tried."""
+    keep = (s > 0.1 * length) & (s < 0.9 * length) & (t > -band) & (t < FIT_OUTSIDE)
+    s, t = s[keep], t[keep]
+    if len(s) < MIN_SIDE_SUPPORT * 0.8 * length:
+        return None
+    span = max(1, int(0.8 * length))
+    rows = int(math.ceil((band + FIT_OUTSIDE) / 2)) + 2
+    positions = np.clip(np.round(s - 0.1 * length).astype(np.int64), 0, span - 1)
+    min_run = max(6, round(MIN_EDGE_RUN * length))
+    best = None
+    for slope in np.linspace(-0.07, 0.07, 29):
+        bins = np.floor((t - slope * (s - length / 2) + band) / 2).astype(np.int64)  # 2 px wide
+        ok = (bins >= 0) & (bins < rows)
+        occupied = np.zeros((rows, span), bool)
+        occupied[bins[ok], positions[ok]] = True
+        support = _run_cover(occupied, min_run) / span
+        good = np.flatnonzero(support >= MIN_SIDE_SUPPORT)
+        if good.size and (best is None or (good[-1], support[good[-1]]) > (best[0], best[1])):
+            best = (int(good[-1]), float(support[good[-1]]), float(slope))
+    return None if best is None else (best[0] * 2 + 1 - band, best[2])
+
+
+def _shadowed(gray: np.ndarray, p0: np.ndarray, d: np.ndarray, n: np.ndarray, length: float, off: float) -> bool:
+    """Whether the strip a side would move in across (from the side to ``off`` along the outward
+    normal ``n``) is darker than the table just outside the side: a drop shadow darkens the table
+    it falls on, while a colour band of the card that the colour cue took in with the card is
+    no darker than the table (else it would have shown a strong edge of its own)."""
+    h, w = gray.shape
+    along = np.linspace(0.1, 0.9, 24) * length
+
+    def mean(lo: float, hi: float) -> float:
+        across = np.linspace(lo, hi, 6)
+        pts = p0 + along[:, None, None] * d + across[None, :, None] * n
+        xs = np.clip(np.round(pts[..., 0]).astype(np.int64), 0, w - 1)
+        ys = np.clip(np.round(pts[..., 1]).astype(np.int64), 0, h - 1)
+        return float(gray[ys, xs].mean())
+
+    return mean(off + 2, -2) < mean(FIT_OUTSIDE + 2, FIT_OUTSIDE + 8) - 8
+
+
+def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float,
+               strong_points: np.ndarray | None = None, gray: np.ndarray | None = None) -> np.ndarray:
     """The card's outline with each side moved onto the outermost straight edge that runs along
     most of it, within ``band_limit`` pixels (and ``MAX_FIT_SHARE`` of the card) inside (a drop
-    shadow, a blurred rim) to ``FIT_OUTSIDE``
-    outside; each side finds its own angle (perspective: a photographed card's sides are not
-    parallel), the corners are where the fitted sides meet. A side with no such edge stays."""
+    shadow, a blurred rim) to ``FIT_OUTSIDE`` outside; each side finds its own angle
+    (perspective: a photographed card's sides are not parallel), the corners are where the
+    fitted sides meet. A side with no such edge may move deeper (``MAX_SHADOW_SHARE``) onto a
+    line of ``strong_points`` (a long shadow holds faint edges only) across a strip darker than
+    the table beyond it (``gray``: a shadow, not a colour band of the card); else it stays."""
     q = np.asarray(order_corners(quad), dtype=np.float64)
     centre = q.mean(axis=0)
-    lines = []
+    lines, deepest = [], band_limit
     for i in range(4):
         p0, p1 = q[i], q[(i + 1) % 4]
         length = float(np.linalg.norm(p1 - p0))
@@ -571,30 +625,23 @@ def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float) -> 
         n = np.array([-d[1], d[0]])
         if np.dot(centre - p0, n) > 0:
             n = -n  # outward
-        rel = edge_points - p0
-        s, t = rel @ d, rel @ n
-        keep = (s > 0.1 * length) & (s < 0.9 * length) & (t > -band) & (t < FIT_OUTSIDE)
-        s, t = s[keep], t[keep]
+        found = None
+        if strong_points is not None:  # the cut edge is sharp; a shadow's grain is faint
+            found = _side_offset((strong_points - p0) @ d, (strong_points - p0) @ n, length, band)
+        if found is None:  # a faint edge (a card of nearly the table's tone)
+            found = _side_offset((edge_points - p0) @ d, (edge_points - p0) @ n, length, band)
+        if found is None and strong_points is not None and gray is not None:
+            band = min(2 * band_limit, MAX_SHADOW_SHARE * across)
+            found = _side_offset((strong_points - p0) @ d, (strong_points - p0) @ n, length, band)
+            if found is not None and _shadowed(gray, p0, d, n, length, found[0]):
+                deepest = max(deepest, band)
+            else:
+                found = None
         line = (p0 + d * length / 2, d)
-        if len(s) >= MIN_SIDE_SUPPORT * 0.8 * length:
-            span = max(1, int(0.8 * length))
-            rows = int(math.ceil((band + FIT_OUTSIDE) / 2)) + 2
-            positions = np.clip(np.round(s - 0.1 * length).astype(np.int64), 0, span - 1)
-            min_run = max(6, round(MIN_EDGE_RUN * length))
-            best = None
-            for slope in np.linspace(-0.035, 0.035, 15):
-                bins = np.floor((t - slope * (s - length / 2) + band) / 2).astype(np.int64)  # 2 px wide
-                ok = (bins >= 0) & (bins < rows)
-                occupied = np.zeros((rows, span), bool)
-                occupied[bins[ok], positions[ok]] = True
-                support = _run_cover(occupied, min_run) / span
-                good = np.flatnonzero(support >= MIN_SIDE_SUPPORT)
-                if good.size and (best is None or (good[-1], support[good[-1]]) > (best[0], best[1])):
-                    best = (int(good[-1]), float(support[good[-1]]), float(slope))
-            if best is not None:
-                off = best[0] * 2 + 1 - band
-                direction = d + n * best[2]
-                line = (p0 + d * length / 2 + n * off, direction / np.linalg.norm(direction))
+        if found is not None:
+            off, slope = found
+            direction = d + n * slope
+            line = (p0 + d * length / 2 + n * off, direction / np.linalg.norm(direction))
         lines.append(line)
     corners = []
     for i in range(4):  # corner i joins side i-1 and side i
@@ -606,8 +653,8 @@ def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float) -> 
         corners.append(a + u * k[0])
     fitted = np.asarray(corners)
     old, new = abs(cv2.contourArea(q.astype(np.float32))), abs(cv2.contourArea(fitted.astype(np.float32)))
-    if not (cv2.isContourConvex(fitted.astype(np.float32)) and 0.7 * old <= new <= 1.1 * old
-            and np.linalg.norm(fitted - q, axis=1).max() <= 1.5 * band_limit + FIT_OUTSIDE):
+    if not (cv2.isContourConvex(fitted.astype(np.float32)) and 0.6 * old <= new <= 1.1 * old
+            and np.linalg.norm(fitted - q, axis=1).max() <= 1.5 * deepest + FIT_OUTSIDE):
         return quad
     return fitted
 
@@ -842,10 +889,12 @@ def detect_cards(image: Image.Image) -> list[DetectedCard]:
         return [whole_image_card(width, height)]
     edges = meta.pop("edges")
     edge_points = np.column_stack(np.nonzero(edges | meta.pop("fine"))[::-1]).astype(np.float64)
+    strong_points = np.column_stack(np.nonzero(edges)[::-1]).astype(np.float64)
+    gray = cv2.cvtColor(np.asarray(small), cv2.COLOR_RGB2GRAY)
     band = max(2.0, SNAP_BAND * max(edges.shape))
     cards = []
     for c in found:
-        quad = np.clip(_fit_sides(c.quad, edge_points, band) / scale, [0, 0], [width, height])
+        quad = np.clip(_fit_sides(c.quad, edge_points, band, strong_points, gray) / scale, [0, 0], [width, height])
         cards.append(DetectedCard(order_corners(quad), "contour", round(c.rectangularity, 3),
                                   {k: v for k, v in meta.items() if k != "edges"}))
     return sort_cards(cards)
