@@ -444,10 +444,18 @@ def _grid_split(contour: np.ndarray, edges: np.ndarray, shape: tuple[int, int], 
     return best
 
 
+#: Lowest aspect of a grid cell when another cell of the grid is card-shaped: perspective
+#: foreshortens the cards on the far side of a photographed grid (1.59 ISO seen at an angle is
+#: 1.3); the halves a seam at the middle of one card would give (1.25 of an ISO card, less of
+#: longer ones) stay below, and are alike, so no cell of theirs is card-shaped.
+GRID_MIN_ASPECT = 1.3
+
+
 def _cells(blob_a: np.ndarray, xs: list[int], ys: list[int], back: np.ndarray, min_area: float) -> list[_Candidate] | None:
     """Card candidates of the grid cells (aligned frame), mapped back; None if a cell is neither
-    empty (a grid with a card missing) nor filled by one card-shaped region of a card's size:
-    lines of text cut by the gaps between them fill their cells only in part."""
+    empty (a grid with a card missing) nor filled by one card-shaped region of a card's size
+    (down to ``GRID_MIN_ASPECT`` beside a card-shaped cell): lines of text cut by the gaps
+    between them fill their cells only in part."""
     out = []
     for y0, y1 in zip(ys, ys[1:]):
         for x0, x1 in zip(xs, xs[1:]):
@@ -460,11 +468,11 @@ def _cells(blob_a: np.ndarray, xs: list[int], ys: list[int], back: np.ndarray, m
                 return None
             contours, _ = cv2.findContours(cell, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             cand = _candidate(max(contours, key=cv2.contourArea), grow=1.0)
-            if not cand.card_shaped:
+            if not (GRID_MIN_ASPECT <= cand.aspect <= ASPECT_RANGE[1] and cand.rectangularity >= MIN_RECTANGULARITY):
                 return None
             cand.quad = cv2.transform(cand.quad.reshape(-1, 1, 2), back).reshape(-1, 2)
             out.append(cand)
-    return out
+    return out if any(c.card_shaped for c in out) else None
 
 
 #: How far inside a region's outline a card's own edge may lie: a drop shadow on a table widens
