@@ -53,8 +53,12 @@ ASPECT_RANGE = (1.35, 2.1)
 #: Share of its minimum-area rectangle a card-shaped region fills.
 MIN_RECTANGULARITY = 0.82
 #: Smallest card, as a share of the image area (a card is 7.5% of an A4 scanner bed; ten cards
-#: spread on a table ~3-4% of the photo).
-MIN_CARD_AREA = 0.02
+#: spread on a table, tilted and with room between them, 1.5-4% of the photo).
+MIN_CARD_AREA = 0.01
+#: Smallest piece a blob is cut into: twice ``MIN_CARD_AREA``. A card-shaped region on its own is
+#: a strong cue even when small; a piece cut out of a blob is not (a design line splits a small
+#: card into two card-shaped halves as readily as a seam splits two touching cards).
+MIN_PIECE_AREA = 0.02
 #: Smallest share of the image the cards of a multi-card answer cover together.
 MIN_CARDS_COVER = 0.1
 #: Largest ratio between the areas of two cards found in one image (one physical format).
@@ -204,6 +208,31 @@ def _background_model(lab: np.ndarray, border: np.ndarray) -> np.ndarray:
     return cv2.resize(coarse, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
+def _bridge_gaps(walls: np.ndarray, edges: np.ndarray, side: float) -> np.ndarray:
+    """``walls`` with the long straight edges of ``edges`` drawn in, extended across short gaps.
+
+    A card's cut edge is a straight line that a faint stretch, glare, or a card of the table's
+    tone interrupts; a region bounded by it (a flood fill, a face) leaks through such a gap into
+    the table. ``side`` is a card's short side: segments shorter than half of it (text, the
+    table's grain) are not drawn, gaps up to 5% of it are closed."""
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=max(20, round(0.3 * side)),
+                            minLineLength=max(10, round(0.5 * side)), maxLineGap=max(3, round(0.05 * side)))
+    out = walls.copy()
+    for x0, y0, x1, y1 in ([] if lines is None else lines.reshape(-1, 4)):
+        cv2.line(out, (int(x0), int(y0)), (int(x1), int(y1)), 255, 2)
+    return out
+
+
+def _quiet_sides(edges: np.ndarray, strip: int) -> int:
+    """How many of the image's four border strips hold almost no edges (under 2% edge pixels).
+
+    A textured table shows its grain along every side; a scanner bed is quiet along every side
+    but those that cards reach into (cards laid near the edge of the bed): two quiet sides tell a
+    plain background."""
+    sides = (edges[:strip], edges[-strip:], edges[:, :strip], edges[:, -strip:])
+    return sum(float((side > 0).mean()) < 0.02 for side in sides)
+
+
 def _foreground(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     """Foreground mask (uint8 0/255), the edge map, and whether the background is plain."""
     h, w = rgb.shape[:2]
@@ -215,12 +244,12 @@ def _foreground(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     spread = float(np.percentile(dist[border], 90))
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     edges = cv2.Canny(cv2.GaussianBlur(gray, (3, 3), 0), 20, 60)
-    plain = spread < 8 and float((edges[border] > 0).mean()) < 0.02
+    plain = spread < 8 and _quiet_sides(edges, strip) >= 2
     threshold = max(12.0, 2.5 * spread)
     fg = (dist > threshold).astype(np.uint8) * 255
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     if plain:  # white on white: what the border cannot reach without crossing an edge
-        walls = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+        walls = _bridge_gaps(cv2.dilate(edges, np.ones((3, 3), np.uint8)), edges, math.sqrt(MIN_PIECE_AREA * h * w))
         reach = np.zeros((h + 2, w + 2), np.uint8)
         free = (walls == 0).astype(np.uint8)
         seeds = [(x, y) for x in range(0, w, 7) for y in (0, h - 1)] + [(x, y) for y in range(0, h, 7) for x in (0, w - 1)]
@@ -269,6 +298,38 @@ def _split(blob: np.ndarray, edges: np.ndarray, whole: _Candidate, min_area: flo
     if sum(p.rect_area for p in pieces) < 0.75 * whole.area:
         return None
     return pieces
+
+
+#: Radii (work-scale pixels) of the erosions that cut a blob at its necks: the bridge two cards
+#: make where a corner touches a neighbour, or where a narrow gap between them is shadowed or
+#: walled off from the background, is up to ~40 pixels wide (a card's short side is 100-300).
+NECK_RADII = (4, 8, 12, 16, 20)
+
+
+def _neck_split(blob: np.ndarray, whole: _Candidate, min_area: float) -> list[_Candidate] | None:
+    """Cards that touch at a corner or through their shadows, tilted apart (no straight seam for
+    ``_grid_split``, and a design may cut one of them into pieces that are not card-shaped):
+    the blob eroded until it falls apart at its narrow necks, each part grown back inside the
+    blob. A card is convex and has no neck, so it never falls apart this way; a split is kept
+    only when every part is a filled card-shaped rectangle and together they cover the blob."""
+    if whole.card_shaped:
+        return None
+    for radius in NECK_RADII:
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+        count, labels = cv2.connectedComponents(cv2.erode(blob, kernel))
+        if count < 3:
+            continue
+        parts = []
+        for k in range(1, count):
+            part = cv2.bitwise_and(cv2.dilate((labels == k).astype(np.uint8) * 255, kernel), blob)
+            contours, _ = cv2.findContours(part, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            contour = max(contours, key=cv2.contourArea)
+            if cv2.contourArea(contour) >= 0.5 * min_area:
+                parts.append(_candidate(contour))
+        if (len(parts) >= 2 and all(p.card_shaped and p.rectangularity >= 0.9 and p.area >= min_area for p in parts)
+                and _similar_sizes(parts) and sum(p.area for p in parts) >= 0.9 * whole.area):
+            return parts
+    return None
 
 
 #: Share of a cut line between two touching cards that must lie on an edge (their cut edges or
@@ -383,10 +444,18 @@ def _grid_split(contour: np.ndarray, edges: np.ndarray, shape: tuple[int, int], 
     return best
 
 
+#: Lowest aspect of a grid cell when another cell of the grid is card-shaped: perspective
+#: foreshortens the cards on the far side of a photographed grid (1.59 ISO seen at an angle is
+#: 1.3); the halves a seam at the middle of one card would give (1.25 of an ISO card, less of
+#: longer ones) stay below, and are alike, so no cell of theirs is card-shaped.
+GRID_MIN_ASPECT = 1.3
+
+
 def _cells(blob_a: np.ndarray, xs: list[int], ys: list[int], back: np.ndarray, min_area: float) -> list[_Candidate] | None:
     """Card candidates of the grid cells (aligned frame), mapped back; None if a cell is neither
-    empty (a grid with a card missing) nor filled by one card-shaped region of a card's size:
-    lines of text cut by the gaps between them fill their cells only in part."""
+    empty (a grid with a card missing) nor filled by one card-shaped region of a card's size
+    (down to ``GRID_MIN_ASPECT`` beside a card-shaped cell): lines of text cut by the gaps
+    between them fill their cells only in part."""
     out = []
     for y0, y1 in zip(ys, ys[1:]):
         for x0, x1 in zip(xs, xs[1:]):
@@ -399,11 +468,11 @@ def _cells(blob_a: np.ndarray, xs: list[int], ys: list[int], back: np.ndarray, m
                 return None
             contours, _ = cv2.findContours(cell, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             cand = _candidate(max(contours, key=cv2.contourArea), grow=1.0)
-            if not cand.card_shaped:
+            if not (GRID_MIN_ASPECT <= cand.aspect <= ASPECT_RANGE[1] and cand.rectangularity >= MIN_RECTANGULARITY):
                 return None
             cand.quad = cv2.transform(cand.quad.reshape(-1, 1, 2), back).reshape(-1, 2)
             out.append(cand)
-    return out
+    return out if any(c.card_shaped for c in out) else None
 
 
 #: How far inside a region's outline a card's own edge may lie: a drop shadow on a table widens
@@ -490,15 +559,69 @@ def _run_cover(occupied: np.ndarray, min_run: int) -> np.ndarray:
     return np.bincount(r_start[long], weights=lengths[long], minlength=rows)
 
 
-def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float) -> np.ndarray:
+#: Deepest a side may move in onto a strong edge when nothing straight lies within
+#: ``MAX_FIT_SHARE``: a long drop shadow on a light table (a low lamp) is up to a quarter of the
+#: card, soft, and holds no strong edge; the card's cut edge beyond it is a sharp one.
+MAX_SHADOW_SHARE = 0.3
+
+
+def _side_offset(s: np.ndarray, t: np.ndarray, length: float, band: float) -> tuple[float, float] | None:
+    """The outermost straight line along a side that unbroken edge stretches support on most of
+    its length: (offset along the outward normal, slope), or None. ``s``/``t`` are the edge
+    points' positions along the side and along its outward normal; lines from ``band`` inside
+    to ``FIT_OUTSIDE`` outside, tilted by up to 4 degrees (the quad of a card and its shadow is
+    not quite parallel to the card), are tried."""
+    keep = (s > 0.1 * length) & (s < 0.9 * length) & (t > -band) & (t < FIT_OUTSIDE)
+    s, t = s[keep], t[keep]
+    if len(s) < MIN_SIDE_SUPPORT * 0.8 * length:
+        return None
+    span = max(1, int(0.8 * length))
+    rows = int(math.ceil((band + FIT_OUTSIDE) / 2)) + 2
+    positions = np.clip(np.round(s - 0.1 * length).astype(np.int64), 0, span - 1)
+    min_run = max(6, round(MIN_EDGE_RUN * length))
+    best = None
+    for slope in np.linspace(-0.07, 0.07, 29):
+        bins = np.floor((t - slope * (s - length / 2) + band) / 2).astype(np.int64)  # 2 px wide
+        ok = (bins >= 0) & (bins < rows)
+        occupied = np.zeros((rows, span), bool)
+        occupied[bins[ok], positions[ok]] = True
+        support = _run_cover(occupied, min_run) / span
+        good = np.flatnonzero(support >= MIN_SIDE_SUPPORT)
+        if good.size and (best is None or (good[-1], support[good[-1]]) > (best[0], best[1])):
+            best = (int(good[-1]), float(support[good[-1]]), float(slope))
+    return None if best is None else (best[0] * 2 + 1 - band, best[2])
+
+
+def _shadowed(gray: np.ndarray, p0: np.ndarray, d: np.ndarray, n: np.ndarray, length: float, off: float) -> bool:
+    """Whether the strip a side would move in across (from the side to ``off`` along the outward
+    normal ``n``) is darker than the table just outside the side: a drop shadow darkens the table
+    it falls on, while a colour band of the card that the colour cue took in with the card is
+    no darker than the table (else it would have shown a strong edge of its own)."""
+    h, w = gray.shape
+    along = np.linspace(0.1, 0.9, 24) * length
+
+    def mean(lo: float, hi: float) -> float:
+        across = np.linspace(lo, hi, 6)
+        pts = p0 + along[:, None, None] * d + across[None, :, None] * n
+        xs = np.clip(np.round(pts[..., 0]).astype(np.int64), 0, w - 1)
+        ys = np.clip(np.round(pts[..., 1]).astype(np.int64), 0, h - 1)
+        return float(gray[ys, xs].mean())
+
+    return mean(off + 2, -2) < mean(FIT_OUTSIDE + 2, FIT_OUTSIDE + 8) - 8
+
+
+def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float,
+               strong_points: np.ndarray | None = None, gray: np.ndarray | None = None) -> np.ndarray:
     """The card's outline with each side moved onto the outermost straight edge that runs along
     most of it, within ``band_limit`` pixels (and ``MAX_FIT_SHARE`` of the card) inside (a drop
-    shadow, a blurred rim) to ``FIT_OUTSIDE``
-    outside; each side finds its own angle (perspective: a photographed card's sides are not
-    parallel), the corners are where the fitted sides meet. A side with no such edge stays."""
+    shadow, a blurred rim) to ``FIT_OUTSIDE`` outside; each side finds its own angle
+    (perspective: a photographed card's sides are not parallel), the corners are where the
+    fitted sides meet. A side with no such edge may move deeper (``MAX_SHADOW_SHARE``) onto a
+    line of ``strong_points`` (a long shadow holds faint edges only) across a strip darker than
+    the table beyond it (``gray``: a shadow, not a colour band of the card); else it stays."""
     q = np.asarray(order_corners(quad), dtype=np.float64)
     centre = q.mean(axis=0)
-    lines = []
+    lines, deepest = [], band_limit
     for i in range(4):
         p0, p1 = q[i], q[(i + 1) % 4]
         length = float(np.linalg.norm(p1 - p0))
@@ -510,30 +633,23 @@ def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float) -> 
         n = np.array([-d[1], d[0]])
         if np.dot(centre - p0, n) > 0:
             n = -n  # outward
-        rel = edge_points - p0
-        s, t = rel @ d, rel @ n
-        keep = (s > 0.1 * length) & (s < 0.9 * length) & (t > -band) & (t < FIT_OUTSIDE)
-        s, t = s[keep], t[keep]
+        found = None
+        if strong_points is not None:  # the cut edge is sharp; a shadow's grain is faint
+            found = _side_offset((strong_points - p0) @ d, (strong_points - p0) @ n, length, band)
+        if found is None:  # a faint edge (a card of nearly the table's tone)
+            found = _side_offset((edge_points - p0) @ d, (edge_points - p0) @ n, length, band)
+        if found is None and strong_points is not None and gray is not None:
+            band = min(2 * band_limit, MAX_SHADOW_SHARE * across)
+            found = _side_offset((strong_points - p0) @ d, (strong_points - p0) @ n, length, band)
+            if found is not None and _shadowed(gray, p0, d, n, length, found[0]):
+                deepest = max(deepest, band)
+            else:
+                found = None
         line = (p0 + d * length / 2, d)
-        if len(s) >= MIN_SIDE_SUPPORT * 0.8 * length:
-            span = max(1, int(0.8 * length))
-            rows = int(math.ceil((band + FIT_OUTSIDE) / 2)) + 2
-            positions = np.clip(np.round(s - 0.1 * length).astype(np.int64), 0, span - 1)
-            min_run = max(6, round(MIN_EDGE_RUN * length))
-            best = None
-            for slope in np.linspace(-0.035, 0.035, 15):
-                bins = np.floor((t - slope * (s - length / 2) + band) / 2).astype(np.int64)  # 2 px wide
-                ok = (bins >= 0) & (bins < rows)
-                occupied = np.zeros((rows, span), bool)
-                occupied[bins[ok], positions[ok]] = True
-                support = _run_cover(occupied, min_run) / span
-                good = np.flatnonzero(support >= MIN_SIDE_SUPPORT)
-                if good.size and (best is None or (good[-1], support[good[-1]]) > (best[0], best[1])):
-                    best = (int(good[-1]), float(support[good[-1]]), float(slope))
-            if best is not None:
-                off = best[0] * 2 + 1 - band
-                direction = d + n * best[2]
-                line = (p0 + d * length / 2 + n * off, direction / np.linalg.norm(direction))
+        if found is not None:
+            off, slope = found
+            direction = d + n * slope
+            line = (p0 + d * length / 2 + n * off, direction / np.linalg.norm(direction))
         lines.append(line)
     corners = []
     for i in range(4):  # corner i joins side i-1 and side i
@@ -545,8 +661,8 @@ def _fit_sides(quad: np.ndarray, edge_points: np.ndarray, band_limit: float) -> 
         corners.append(a + u * k[0])
     fitted = np.asarray(corners)
     old, new = abs(cv2.contourArea(q.astype(np.float32))), abs(cv2.contourArea(fitted.astype(np.float32)))
-    if not (cv2.isContourConvex(fitted.astype(np.float32)) and 0.7 * old <= new <= 1.1 * old
-            and np.linalg.norm(fitted - q, axis=1).max() <= 1.5 * band_limit + FIT_OUTSIDE):
+    if not (cv2.isContourConvex(fitted.astype(np.float32)) and 0.6 * old <= new <= 1.1 * old
+            and np.linalg.norm(fitted - q, axis=1).max() <= 1.5 * deepest + FIT_OUTSIDE):
         return quad
     return fitted
 
@@ -634,14 +750,8 @@ def _face_cards(edges: np.ndarray, found: list[_Candidate], min_area: float) -> 
         return []
     largest = max(sizes)
     h, w = edges.shape
-    cut = cv2.dilate(edges, np.ones((3, 3), np.uint8))
-    # a card's outline with a gap (a faint stretch, glare) would let its face run out into the
-    # table: long, densely supported straight edges are extended across short gaps
-    side = math.sqrt(largest)
-    lines = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=max(20, round(0.3 * side)),
-                            minLineLength=max(10, round(0.5 * side)), maxLineGap=max(3, round(0.05 * side)))
-    for x0, y0, x1, y1 in ([] if lines is None else lines.reshape(-1, 4)):
-        cv2.line(cut, (int(x0), int(y0)), (int(x1), int(y1)), 255, 2)
+    # a card's outline with a gap would let its face run out into the table
+    cut = _bridge_gaps(cv2.dilate(edges, np.ones((3, 3), np.uint8)), edges, math.sqrt(largest))
     min_face = max(MIN_FACE * h * w, 0.03 * largest)
     cells = _Faces(cut, min_face)
     taken = np.zeros((h, w), np.uint8)
@@ -698,7 +808,7 @@ def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
     h, w = rgb.shape[:2]
     fg, edges, plain = _foreground(rgb)
     fg = _fill_holes(fg)
-    min_area = MIN_CARD_AREA * h * w
+    min_area, piece_area = MIN_CARD_AREA * h * w, MIN_PIECE_AREA * h * w
     contours, _ = cv2.findContours(fg, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     found: list[_Candidate] = []
     for contour in contours:
@@ -708,7 +818,8 @@ def _candidates(rgb: np.ndarray) -> tuple[list[_Candidate], dict]:
         whole = _candidate(contour)
         blob = np.zeros_like(fg)
         cv2.drawContours(blob, [contour], -1, 255, thickness=cv2.FILLED)
-        pieces = _grid_split(contour, edges, fg.shape, min_area) or _split(blob, edges, whole, min_area)
+        pieces = (_grid_split(contour, edges, fg.shape, piece_area) or _split(blob, edges, whole, piece_area)
+                  or _neck_split(blob, whole, piece_area))
         if pieces:
             found.extend(pieces)
         elif whole.card_shaped:
@@ -786,10 +897,12 @@ def detect_cards(image: Image.Image) -> list[DetectedCard]:
         return [whole_image_card(width, height)]
     edges = meta.pop("edges")
     edge_points = np.column_stack(np.nonzero(edges | meta.pop("fine"))[::-1]).astype(np.float64)
+    strong_points = np.column_stack(np.nonzero(edges)[::-1]).astype(np.float64)
+    gray = cv2.cvtColor(np.asarray(small), cv2.COLOR_RGB2GRAY)
     band = max(2.0, SNAP_BAND * max(edges.shape))
     cards = []
     for c in found:
-        quad = np.clip(_fit_sides(c.quad, edge_points, band) / scale, [0, 0], [width, height])
+        quad = np.clip(_fit_sides(c.quad, edge_points, band, strong_points, gray) / scale, [0, 0], [width, height])
         cards.append(DetectedCard(order_corners(quad), "contour", round(c.rectangularity, 3),
                                   {k: v for k, v in meta.items() if k != "edges"}))
     return sort_cards(cards)
