@@ -179,6 +179,15 @@ class FieldValue:
     proposal: str | None = None  # the spelling a rule proposes instead of the value as read
     applied: list[str] = field(default_factory=list)  # rules that changed the value as read
 
+    @property
+    def type_height(self) -> float:
+        """The height of the type the value is printed in: its box's height per printed line (0
+        without a box). One value is printed in one type size, and a business prints its name
+        biggest, so decoding and the validator compare it."""
+        if self.bbox is None:
+            return 0.0
+        return (self.bbox[3] - self.bbox[1]) / max(1, len(set(self.line_indices)))
+
 
 def fields_from_values(values: list[FieldValue]) -> dict[str, Any]:
     """Schema-shaped dict of values: the first value of a single field wins (values come ordered

@@ -1057,3 +1057,13 @@ def test_a_name_line_run_into_the_address_of_a_nameless_card_is_the_name(validat
     street = replace(read, value="rue Frédéric Weiss, 14403 Phillips Street, Brandonstad, AL 07162")
     lines[0] = OcrLine("rue Frédéric Weiss", lines[0].box, 1.0)
     assert [v.field for v in read_card_values(validator, [street], lines, region_hint="US")] == ["address"]
+
+
+def test_of_two_companies_the_one_in_the_largest_type_is_kept(validator: Validator) -> None:
+    """A business prints its name biggest, in logo type over a line of what it sells, whatever the
+    tagger's confidence says (the card's domain and a legal form, where they name one, count first)."""
+    logo = fv("company", "PATRICAUTO", 0.6, bbox=(10, 10, 400, 130), line_indices=[0])
+    line = fv("company", "Supermercado de Auto Peças", 0.9, bbox=(10, 140, 300, 190), line_indices=[1])
+    out = validator.validate([logo, line])
+    kept = [v.value for v in out if v.field == "company" and v.valid]
+    assert kept == ["PATRICAUTO"]

@@ -146,12 +146,6 @@ def _same_type_size(a: TaggedWord, b: TaggedWord) -> bool:
     return _same_type_heights(a.word.bbox[3] - a.word.bbox[1], b.word.bbox[3] - b.word.bbox[1])
 
 
-def _type_height(v: FieldValue) -> float:
-    """A value's type height: its box's height per printed line."""
-    assert v.bbox is not None
-    return (v.bbox[3] - v.bbox[1]) / max(1, len(set(v.line_indices)))
-
-
 def _far_below(open_value: _OpenValue, tw: TaggedWord) -> bool:
     """Whether ``tw`` is on a new line that starts more than two line heights below the open
     position's or company's last line: no wrapped line of it ("Hydrographic surveyor" with the
@@ -494,7 +488,7 @@ def _joinable(upper: FieldValue, lower: FieldValue) -> bool:
         return False
     if upper.field == "company" and _ends_on_legal_form(upper.value):
         return False
-    return wraps_onto(upper, lower) and _same_type_heights(_type_height(upper), _type_height(lower))
+    return wraps_onto(upper, lower) and _same_type_heights(upper.type_height, lower.type_height)
 
 
 def _starts_its_line(value: FieldValue, words: list[TaggedWord] | None) -> bool:

@@ -640,13 +640,14 @@ def _one_value_per_single_field(values: list[FieldValue]) -> list[FieldValue]:
     """Keep the most trusted value of a single-value field first; flag the others. Of two
     companies, one the card's domain spells is trusted first ("Stephens Inc" on stephens.com
     over "Northstar" printed below it), then one that holds a legal form ("CEASTEC S/C LTDA."
-    over a slogan line): the tagger's confidence cannot see that evidence."""
+    over a slogan line), then the one in the largest type (a business prints its name biggest,
+    in logo type over a line of what it sells): the tagger's confidence cannot see that evidence."""
     out = list(values)
 
-    def trust(i: int) -> tuple[bool, bool, bool, float]:
+    def trust(i: int) -> tuple[bool, bool, bool, float, float]:
         named = out[i].field == "company" and named_by_the_domains(out[i].value, out)
         formed = out[i].field == "company" and any(is_legal_form(w.strip(".,")) for w in out[i].value.split())
-        return out[i].valid, named, formed, out[i].confidence
+        return out[i].valid, named, formed, out[i].type_height if out[i].field == "company" else 0.0, out[i].confidence
 
     for field in SINGLE_VALUE_FIELDS:
         idx = [i for i, v in enumerate(out) if v.field == field]
