@@ -213,6 +213,8 @@ def _name_line_completed(words: list[TaggedWord]) -> list[TaggedWord]:
 
 #: Digits a word of an address line may hold: a house number, a postcode; more is a phone number.
 _MAX_ADDRESS_WORD_DIGITS = 6
+#: Labels of contact items, which no address holds ("Tel", "Fone", "Web").
+_CONTACT_LABEL_WORDS = NUMBER_LABELS | WEB_LABELS
 
 
 def _address_word(text: str) -> bool:
@@ -221,7 +223,7 @@ def _address_word(text: str) -> bool:
     word ("Sede operativa:", "Юр. адрес:")."""
     head = text.rstrip(":").strip(".").lower()
     return ("@" not in text and not head.startswith("www") and not text.endswith(":") and sum(ch.isdigit() for ch in text) <= _MAX_ADDRESS_WORD_DIGITS
-            and head not in NUMBER_LABELS | WEB_LABELS)
+            and head not in _CONTACT_LABEL_WORDS)
 
 
 @rules.implements("retag.address_line_completed")
