@@ -354,7 +354,7 @@ def _one_block(a: FieldValue, b: FieldValue, other_boxes: list[tuple[float, floa
     gap = lower[1] - upper[3]
     if gap <= 0:
         return True  # on one row, or rows overlapping (a tilted photo)
-    height = min((a.bbox[3] - a.bbox[1]) / max(1, len(a.line_indices)), (b.bbox[3] - b.bbox[1]) / max(1, len(b.line_indices)))
+    height = min(a.type_height, b.type_height)
     if gap > _ADDRESS_BLOCK_GAP * height:
         return False
     between = sum(upper[3] <= (box[1] + box[3]) / 2 <= lower[1] and _overlap_x(box, upper) and _overlap_x(box, lower)
